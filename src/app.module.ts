@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { configModule } from './config/config.module.js';
+import { CsatModule } from './csat/csat.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MockModule } from './mock/mock.module.js';
+import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+import { TicketsModule } from './tickets/tickets.module.js';
+import { TimeEntriesModule } from './time-entries/time-entries.module.js';
+
+const FEATURE_MODULES = [TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, HealthModule];
+
+@Module({})
+export class AppModule {
+  /** Built when called, so the environment (and env file) is read at boot, not at import. */
+  static forRoot(): DynamicModule {
+    return { module: AppModule, imports: [configModule(), MockModule, ...FEATURE_MODULES] };
+  }
+}

@@ -1,0 +1,118 @@
+import 'reflect-metadata';
+import { Transform } from 'class-transformer';
+import { ValidationOptions, registerDecorator } from 'class-validator';
+import type { FieldKind } from './field-kinds.js';
+
+/** What a query parameter does to the records: declared once on the query DTO property. */
+export type FilterSpec =
+  | { param: string; kind: 'match'; field: string; valueKind: 'string' | 'boolean' }
+  | { param: string; kind: 'range'; field: string; bound: 'from' | 'to'; valueKind: FieldKind }
+  | { param: string; kind: 'text'; fields: string[] };
+
+const FILTERS = Symbol('query:filters');
+
+function addFilter(target: object, spec: FilterSpec): void {
+  const existing: FilterSpec[] = Reflect.getMetadata(FILTERS, target.constructor) ?? [];
+  Reflect.defineMetadata(FILTERS, [...existing, spec], target.constructor);
+}
+
+export function filtersOf(dto: abstract new () => unknown): FilterSpec[] {
+  return Reflect.getMetadata(FILTERS, dto) ?? [];
+}
+
+/** Repeated parameters (`?status=New&status=Waiting`) mean the same as a comma list. */
+const joinRepeated = Transform(({ value }: { value: unknown }) =>
+  Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : value,
+);
+
+/** Exact, case-sensitive match on `field`; a comma separates alternatives. */
+export function MatchFilter(field: string, valueKind: 'string' | 'boolean' = 'string'): PropertyDecorator {
+  return (target, param) => {
+    addFilter(target, { param: param as string, kind: 'match', field, valueKind });
+    joinRepeated(target, param);
+  };
+}
+
+/** Inclusive lower (`from`) or upper (`to`) bound on `field`. */
+export function RangeFilter(field: string, bound: 'from' | 'to', valueKind: FieldKind): PropertyDecorator {
+  return (target, param) => addFilter(target, { param: param as string, kind: 'range', field, bound, valueKind });
+}
+
+/** Case-insensitive substring of any of `fields`. */
+export function TextFilter(fields: string[]): PropertyDecorator {
+  return (target, param) => addFilter(target, { param: param as string, kind: 'text', fields });
+}
+
+/** Splits a comma list; empty alternatives are kept so that validation can reject them. */
+export function splitAlternatives(value: string): string[] {
+  return value.split(',');
+}
+
+/** Each comma-separated alternative is one of `allowed`. */
+export function IsListOf(allowed: readonly string[], options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isListOf',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      constraints: [allowed],
+      options: {
+        message: `$property must be one or more of ${allowed.join(', ')}, separated by commas`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && splitAlternatives(value).every((v) => allowed.includes(v)),
+      },
+    });
+}
+
+/** A comma list of non-empty values. */
+export function IsList(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isList',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must be one or more non-empty values separated by commas', ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && splitAlternatives(value).every((v) => v.length > 0 && v.length <= 256),
+      },
+    });
+}
+
+const INSTANT_PARAM = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** A query-string `+` arrives as a space: `...T09:00:00 02:00` was meant as `+02:00`. */
+export const RestorePlusInOffset = Transform(({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value,
+);
+
+/** An ISO 8601 instant with `Z` or an offset, or a calendar day (a whole UTC day). */
+export function IsInstantParam(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    RestorePlusInOffset(target, propertyName);
+    registerDecorator({
+      name: 'isInstantParam',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: '$property must be an ISO 8601 instant like 2026-01-20T09:00:00Z (or a day like 2026-01-20)',
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          INSTANT_PARAM.test(value) &&
+          !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)) &&
+          isRealDay(value.slice(0, 10)),
+      },
+    });
+  };
+}
+
+function isRealDay(day: string): boolean {
+  const d = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
+}

@@ -1,0 +1,39 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 1000;
+
+/** Paging shared by every list route. */
+export class PageQuery {
+  /**
+   * Page number, from 1.
+   * @example 1
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page must be an integer' })
+  @Min(1)
+  page?: number = 1;
+
+  /**
+   * Records per page, 1–1000.
+   * @example 50
+   */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page_size must be an integer' })
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  page_size?: number = DEFAULT_PAGE_SIZE;
+}
+
+/** `{ total, page, page_size }`: `total` counts every record matching the filters, not just this page. */
+export class PageMeta {
+  /** @example 137 */
+  total: number;
+  /** @example 1 */
+  page: number;
+  /** @example 50 */
+  page_size: number;
+}

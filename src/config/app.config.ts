@@ -1,0 +1,17 @@
+import { registerAs } from '@nestjs/config';
+import { validateEnvironment } from './env.validation.js';
+import { readFileSync } from 'node:fs';
+
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export const appConfig = registerAs('app', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    nodeEnv: env.NODE_ENV ?? 'development',
+    logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT as 'json' | 'text',
+    version: version as string,
+  };
+});

@@ -1,0 +1,88 @@
+import { plainToInstance } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import { Transform } from 'class-transformer';
+
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false };
+
+/** `"true"`/`"false"` only: `MOCK_MODE=yes` is a mistake to report, not to guess at. */
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() in BOOLEAN_WORDS ? BOOLEAN_WORDS[value.trim()] : value;
+const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+/** Every environment variable the service reads, validated once at boot. */
+export class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  HOST: string = '0.0.0.0';
+
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be "true" or "false"' })
+  MOCK_MODE: boolean;
+
+  @ValidateIf((env: EnvironmentVariables) => env.MOCK_MODE === true)
+  @IsString({ message: 'is required when MOCK_MODE=true (the folder holding tenants.json)' })
+  @IsNotEmpty({ message: 'is required when MOCK_MODE=true (the folder holding tenants.json)' })
+  MOCK_DATA_PATH?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be "true" or "false"' })
+  MOCK_WATCH: boolean = true;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be "true" or "false"' })
+  ALLOW_MOCK_IN_PRODUCTION: boolean = false;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: string = 'log';
+
+  @IsOptional()
+  @IsIn(['json', 'text'])
+  LOG_FORMAT: string = 'text';
+}
+
+export class EnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+function show(value: unknown): string {
+  return value === undefined ? '(not set)' : JSON.stringify(value);
+}
+
+/** Parses and checks the environment; throws one EnvironmentError naming every problem. */
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const problems: string[] = [];
+  for (const error of validateSync(env, { skipMissingProperties: false })) {
+    const reasons = Object.values(error.constraints ?? {})
+      .map((m) => m.replace(new RegExp(`^${error.property} `), ''))
+      .join('; ');
+    problems.push(`${error.property}=${show(raw[error.property])}: ${reasons}`);
+  }
+  if (env.NODE_ENV === 'production' && env.MOCK_MODE === true && env.ALLOW_MOCK_IN_PRODUCTION !== true) {
+    problems.push(
+      'MOCK_MODE="true" with NODE_ENV="production": mock data must not reach production by accident; ' +
+        'set MOCK_MODE=false, or ALLOW_MOCK_IN_PRODUCTION=true if this is deliberate',
+    );
+  }
+  if (problems.length > 0) throw new EnvironmentError(problems);
+  return env;
+}

@@ -1,0 +1,15 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Page, runQuery } from '../common/query/query-engine.js';
+import type { Tenant } from '../tenants/tenant.record.js';
+import { CsatSurvey } from './csat-survey.record.js';
+import { CSAT_QUERY, ListCsatQuery } from './list-csat-query.dto.js';
+import { CSAT_SOURCE, CsatSource } from './sources/csat-source.js';
+
+@Injectable()
+export class CsatService {
+  constructor(@Inject(CSAT_SOURCE) private readonly source: CsatSource) {}
+
+  async list(tenant: Tenant, query: ListCsatQuery): Promise<Page<CsatSurvey>> {
+    return runQuery(await this.source.list(tenant.id), query, CSAT_QUERY);
+  }
+}

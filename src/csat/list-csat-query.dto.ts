@@ -1,0 +1,92 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { RecordFields, sortValues } from '../common/query/field-kinds.js';
+import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
+import { PageQuery } from '../common/query/list-query.dto.js';
+import type { RecordQueryDefinition } from '../common/query/query-engine.js';
+import { CsatSurvey, SENTIMENTS } from './csat-survey.record.js';
+
+export const CSAT_FIELDS: RecordFields<CsatSurvey> = {
+  tenant_id: 'string',
+  survey_id: 'string',
+  ticket_id: 'string',
+  score: 'number',
+  sentiment: 'string',
+  comment: 'string',
+  submitted_at: 'instant',
+};
+
+/** Filters are exact and case-sensitive; a comma separates alternatives. */
+export class ListCsatQuery extends PageQuery {
+  /**
+   * A survey field, `-` prefix for descending; nulls last; ties break on `survey_id`.
+   * @example "-submitted_at"
+   */
+  @IsOptional()
+  @IsIn(sortValues(CSAT_FIELDS))
+  sort?: string = '-submitted_at';
+
+  /** @example "TKT-001" */
+  @IsOptional()
+  @MatchFilter('ticket_id')
+  @IsList()
+  ticket_id?: string;
+
+  /**
+   * `positive`, `neutral` or `negative`; a comma separates alternatives.
+   * @example "negative,neutral"
+   */
+  @IsOptional()
+  @MatchFilter('sentiment')
+  @IsListOf(SENTIMENTS)
+  sentiment?: string;
+
+  /**
+   * Lowest score, 1–5.
+   * @example 1
+   */
+  @IsOptional()
+  @RangeFilter('score', 'from', 'number')
+  @Type(() => Number)
+  @IsInt({ message: 'score_min must be an integer' })
+  @Min(1)
+  @Max(5)
+  score_min?: number;
+
+  /**
+   * Highest score, 1–5.
+   * @example 3
+   */
+  @IsOptional()
+  @RangeFilter('score', 'to', 'number')
+  @Type(() => Number)
+  @IsInt({ message: 'score_max must be an integer' })
+  @Min(1)
+  @Max(5)
+  score_max?: number;
+
+  /**
+   * Submitted at or after this instant (a bare day means its start, UTC).
+   * @example "2026-01-01T00:00:00Z"
+   */
+  @IsOptional()
+  @RangeFilter('submitted_at', 'from', 'instant')
+  @IsInstantParam()
+  submitted_from?: string;
+
+  /**
+   * Submitted at or before this instant (a bare day means its end, UTC).
+   * @example "2026-01-31T23:59:59Z"
+   */
+  @IsOptional()
+  @RangeFilter('submitted_at', 'to', 'instant')
+  @IsInstantParam()
+  submitted_to?: string;
+}
+
+export const CSAT_QUERY: RecordQueryDefinition<CsatSurvey> = {
+  fields: CSAT_FIELDS,
+  idFields: ['survey_id'],
+  defaultSort: '-submitted_at',
+  queryClass: ListCsatQuery,
+};

@@ -1,0 +1,34 @@
+import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { appConfig } from '../config/app.config.js';
+import { mockConfig } from '../config/mock.config.js';
+import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
+import { HealthReport } from './health.dto.js';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    @Inject(mockConfig.KEY) private readonly mock: ConfigType<typeof mockConfig>,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Service health (no key needed)' })
+  @ApiOkResponse({ type: HealthReport })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'A check failed; see `checks`.' })
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+    const results = await Promise.all(this.checks.map(async (c) => [c.name, await c.check()] as const));
+    const ok = results.every(([, r]) => r.status === 'ok');
+    void reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return {
+      status: ok ? 'ok' : 'error',
+      mode: this.mock.enabled ? 'mock' : 'live',
+      version: this.app.version,
+      checks: Object.fromEntries(results),
+    };
+  }
+}

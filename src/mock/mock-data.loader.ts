@@ -1,0 +1,237 @@
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
+import { Tenant } from '../tenants/tenant.record.js';
+import { DomainName, MOCK_DOMAINS, MockDomain } from './mock-domains.js';
+
+/** One thing wrong in a mock-data folder, located as precisely as the problem allows. */
+export interface MockDataProblem {
+  /** Relative to the folder, e.g. `tickets/tenant_demo_cca.json`. */
+  file: string;
+  /** 0-based index of the record in the file's array. */
+  record?: number;
+  id?: string;
+  field?: string;
+  line?: number;
+  column?: number;
+  reason: string;
+}
+
+export interface MockDataSnapshot {
+  tenants: Tenant[];
+  /** domain → tenant id → records, exactly as parsed from the files. */
+  records: Record<DomainName, Map<string, readonly object[]>>;
+  /** Which (tenant, domain) pairs have no file: they serve an empty list. */
+  missing: { tenant_id: string; domain: DomainName }[];
+  files: number;
+  recordCount: number;
+}
+
+export type MockDataLoadResult =
+  | { ok: true; snapshot: MockDataSnapshot; problems: [] }
+  | { ok: false; problems: MockDataProblem[] };
+
+const VALIDATION = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+
+export function formatProblem(p: MockDataProblem): string {
+  const where = [
+    p.file + (p.line !== undefined ? `:${p.line}:${p.column}` : ''),
+    p.record !== undefined ? `record ${p.record}${p.id !== undefined ? ` (${p.id})` : ''}` : undefined,
+    p.field !== undefined ? `field ${p.field}` : undefined,
+  ].filter(Boolean);
+  return `${where.join(' ')}: ${p.reason}`;
+}
+
+type ReadResult = { status: 'missing' } | { status: 'ok'; value: unknown } | { status: 'invalid' };
+
+async function readJson(dir: string, file: string, problems: MockDataProblem[]): Promise<ReadResult> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, file), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
+    problems.push({ file, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
+    return { status: 'invalid' };
+  }
+  try {
+    return { status: 'ok', value: JSON.parse(text) };
+  } catch {
+    problems.push({ file, ...locateJsonError(text) });
+    return { status: 'invalid' };
+  }
+}
+
+/** JSON.parse says little about where; a tolerant parser finds the first error's offset. */
+function locateJsonError(text: string): { line: number; column: number; reason: string } {
+  const errors: ParseError[] = [];
+  parseTolerant(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const first = errors[0];
+  const offset = first ? first.offset : text.length;
+  const before = text.slice(0, offset).split('\n');
+  const reason = first ? `malformed JSON: ${printParseErrorCode(first.error)}` : 'malformed JSON';
+  return { line: before.length, column: before[before.length - 1].length + 1, reason };
+}
+
+function validationProblems(errors: ValidationError[], base: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
+  return errors.flatMap((e) =>
+    Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
+      ...base,
+      field: e.property,
+      reason:
+        rule === 'whitelistValidation'
+          ? 'unknown field (not part of the record)'
+          : message.replace(new RegExp(`^${e.property} `), ''),
+    })),
+  );
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function idOf(record: Record<string, unknown>, idFields: readonly string[]): string | undefined {
+  const parts = idFields.map((f) => record[f]);
+  return parts.every((p) => typeof p === 'string') ? parts.join('/') : undefined;
+}
+
+async function loadTenants(dir: string, problems: MockDataProblem[]): Promise<Tenant[] | undefined> {
+  const file = 'tenants.json';
+  const read = await readJson(dir, file, problems);
+  if (read.status === 'missing') {
+    problems.push({ file, reason: 'missing: the folder must hold tenants.json listing every tenant' });
+    return undefined;
+  }
+  if (read.status !== 'ok') return undefined;
+  if (!Array.isArray(read.value)) {
+    problems.push({ file, reason: 'must be a JSON array of tenants' });
+    return undefined;
+  }
+  const before = problems.length;
+  const seen = new Map<string, number>();
+  read.value.forEach((item, index) => {
+    if (!isPlainObject(item)) {
+      problems.push({ file, record: index, reason: 'must be a JSON object' });
+      return;
+    }
+    const id = typeof item.id === 'string' ? item.id : undefined;
+    problems.push(...validationProblems(validateSync(plainToInstance(Tenant, item), VALIDATION), { file, record: index, id }));
+    if (id !== undefined) {
+      const first = seen.get(id);
+      if (first !== undefined) problems.push({ file, record: index, id, field: 'id', reason: `duplicate id (first at record ${first})` });
+      else seen.set(id, index);
+    }
+  });
+  return problems.length === before ? (read.value as Tenant[]) : undefined;
+}
+
+/** Files in a domain folder: `<tenant>.json`; dot-files (editors', atomic writers' temp files) are not data. */
+async function dataFilesIn(dir: string, folder: string, problems: MockDataProblem[]): Promise<string[]> {
+  try {
+    const entries = await readdir(join(dir, folder), { withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile() && e.name.endsWith('.json') && !e.name.startsWith('.'))
+      .map((e) => e.name.slice(0, -'.json'.length))
+      .sort();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') problems.push({ file: `${folder}/`, reason: `cannot be listed (${code ?? 'error'})` });
+    return [];
+  }
+}
+
+function checkRecords(
+  domain: MockDomain,
+  file: string,
+  tenantId: string,
+  records: unknown[],
+  ticketIds: Set<string> | undefined,
+  problems: MockDataProblem[],
+): void {
+  const seen = new Map<string, number>();
+  records.forEach((item, index) => {
+    if (!isPlainObject(item)) {
+      problems.push({ file, record: index, reason: 'must be a JSON object' });
+      return;
+    }
+    const id = idOf(item, domain.idFields);
+    const at = { file, record: index, id };
+    problems.push(...validationProblems(validateSync(plainToInstance(domain.recordClass, item) as object, VALIDATION), at));
+    if (typeof item.tenant_id === 'string' && item.tenant_id !== tenantId) {
+      problems.push({ ...at, field: 'tenant_id', reason: `'${item.tenant_id}' differs from the file's tenant '${tenantId}'` });
+    }
+    if (id !== undefined) {
+      const first = seen.get(id);
+      if (first !== undefined) {
+        problems.push({ ...at, field: domain.idFields.join('+'), reason: `duplicate id (first at record ${first})` });
+      } else seen.set(id, index);
+    }
+    const ref = domain.ticketRef ? item[domain.ticketRef] : undefined;
+    if (domain.ticketRef && typeof ref === 'string' && ticketIds && !ticketIds.has(ref)) {
+      problems.push({ ...at, field: domain.ticketRef, reason: `points at ticket '${ref}', which does not exist in tickets/${tenantId}.json` });
+    }
+    if (domain.name === 'csat') checkSentiment(item, at, problems);
+  });
+}
+
+function checkSentiment(item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason'>, problems: MockDataProblem[]): void {
+  const score = item.score;
+  if (typeof score !== 'number' || !Number.isInteger(score) || score < 1 || score > 5) return;
+  const expected = score >= 4 ? 'positive' : score === 3 ? 'neutral' : 'negative';
+  if (typeof item.sentiment === 'string' && item.sentiment !== expected) {
+    problems.push({ ...at, field: 'sentiment', reason: `'${item.sentiment}' disagrees with score ${score} (expected '${expected}')` });
+  }
+}
+
+/**
+ * Reads and checks a whole mock-data folder: every problem in every file, at once.
+ * The server's startup and reloads and the `mock:validate` CLI all call this.
+ */
+export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
+  const problems: MockDataProblem[] = [];
+  const tenants = await loadTenants(dir, problems);
+  const known = new Set((tenants ?? []).map((t) => t.id));
+  const records = {} as Record<DomainName, Map<string, readonly object[]>>;
+  const missing: MockDataSnapshot['missing'] = [];
+  const ticketIds = new Map<string, Set<string>>();
+  const unreadableTickets = new Set<string>();
+  let files = tenants ? 1 : 0;
+  let recordCount = 0;
+
+  for (const domain of MOCK_DOMAINS) {
+    const byTenant = new Map<string, readonly object[]>();
+    records[domain.name] = byTenant;
+    for (const name of await dataFilesIn(dir, domain.folder, problems)) {
+      const file = `${domain.folder}/${name}.json`;
+      if (!TENANT_ID_PATTERN.test(name)) {
+        problems.push({ file, reason: `'${name}' is not a valid tenant id, so this file can never be served` });
+        continue;
+      }
+      if (tenants && !known.has(name)) {
+        problems.push({ file, reason: `tenant '${name}' is not listed in tenants.json` });
+        continue;
+      }
+      const read = await readJson(dir, file, problems);
+      if (read.status === 'ok' && !Array.isArray(read.value)) problems.push({ file, reason: 'must be a JSON array of records' });
+      if (read.status !== 'ok' || !Array.isArray(read.value)) {
+        if (domain.name === 'tickets') unreadableTickets.add(name);
+        continue;
+      }
+      // References into a tickets file that could not be read are not checked: that file's problem is reported.
+      const refs = domain.ticketRef && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
+      checkRecords(domain, file, name, read.value, refs, problems);
+      if (domain.name === 'tickets') {
+        ticketIds.set(name, new Set(read.value.map((t: { cw_ticket_id?: unknown }) => String(t?.cw_ticket_id))));
+      }
+      byTenant.set(name, read.value as object[]);
+      files += 1;
+      recordCount += read.value.length;
+    }
+    for (const tenant of tenants ?? []) if (!byTenant.has(tenant.id)) missing.push({ tenant_id: tenant.id, domain: domain.name });
+  }
+
+  if (problems.length > 0 || !tenants) return { ok: false, problems };
+  return { ok: true, snapshot: { tenants, records, missing, files, recordCount }, problems: [] };
+}

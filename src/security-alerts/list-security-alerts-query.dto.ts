@@ -1,0 +1,87 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { RecordFields, sortValues } from '../common/query/field-kinds.js';
+import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
+import { PageQuery } from '../common/query/list-query.dto.js';
+import type { RecordQueryDefinition } from '../common/query/query-engine.js';
+import { ALERT_SEVERITIES, ALERT_SOURCES, ALERT_STATUSES, SecurityAlert } from './security-alert.record.js';
+
+export const SECURITY_ALERT_FIELDS: RecordFields<SecurityAlert> = {
+  tenant_id: 'string',
+  source: 'string',
+  alert_id: 'string',
+  severity: 'string',
+  title: 'string',
+  device: 'string',
+  status: 'string',
+  detected_at: 'instant',
+  resolved_at: 'instant',
+};
+
+/** Filters are exact and case-sensitive; a comma separates alternatives. */
+export class ListSecurityAlertsQuery extends PageQuery {
+  /**
+   * An alert field, `-` prefix for descending; nulls last; ties break on `alert_id`, then `source`.
+   * @example "-detected_at"
+   */
+  @IsOptional()
+  @IsIn(sortValues(SECURITY_ALERT_FIELDS))
+  sort?: string = '-detected_at';
+
+  /**
+   * `sentinelone` or `defender`.
+   * @example "sentinelone"
+   */
+  @IsOptional()
+  @MatchFilter('source')
+  @IsListOf(ALERT_SOURCES)
+  source?: string;
+
+  /**
+   * `informational`, `low`, `medium`, `high` or `critical`.
+   * @example "high,critical"
+   */
+  @IsOptional()
+  @MatchFilter('severity')
+  @IsListOf(ALERT_SEVERITIES)
+  severity?: string;
+
+  /**
+   * `new`, `investigating` or `resolved`.
+   * @example "new,investigating"
+   */
+  @IsOptional()
+  @MatchFilter('status')
+  @IsListOf(ALERT_STATUSES)
+  status?: string;
+
+  /** @example "LAPTOP-001" */
+  @IsOptional()
+  @MatchFilter('device')
+  @IsList()
+  device?: string;
+
+  /**
+   * Detected at or after this instant (a bare day means its start, UTC).
+   * @example "2026-01-01T00:00:00Z"
+   */
+  @IsOptional()
+  @RangeFilter('detected_at', 'from', 'instant')
+  @IsInstantParam()
+  detected_from?: string;
+
+  /**
+   * Detected at or before this instant (a bare day means its end, UTC).
+   * @example "2026-01-31T23:59:59Z"
+   */
+  @IsOptional()
+  @RangeFilter('detected_at', 'to', 'instant')
+  @IsInstantParam()
+  detected_to?: string;
+}
+
+export const SECURITY_ALERT_QUERY: RecordQueryDefinition<SecurityAlert> = {
+  fields: SECURITY_ALERT_FIELDS,
+  idFields: ['alert_id', 'source'],
+  defaultSort: '-detected_at',
+  queryClass: ListSecurityAlertsQuery,
+};

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { bindSource } from '../common/source-binding.js';
+import { SECURITY_ALERTS } from '../mock/mock-domains.js';
+import { MockFileProvider } from '../mock/mock-file.provider.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { SecurityAlertsController } from './security-alerts.controller.js';
+import { SecurityAlertsService } from './security-alerts.service.js';
+import { SECURITY_ALERT_SOURCES } from './sources/security-alert-source.js';
+
+@Module({
+  imports: [TenantsModule],
+  controllers: [SecurityAlertsController],
+  providers: [
+    // Mock mode: one file per tenant already holds both vendors' alerts.
+    bindSource(SECURITY_ALERT_SOURCES, {
+      mock: (store) => [MockFileProvider.of(store, SECURITY_ALERTS)],
+      live: { what: 'security alerts', vendor: 'SentinelOne and Microsoft Defender' },
+    }),
+    SecurityAlertsService,
+  ],
+  exports: [SecurityAlertsService],
+})
+export class SecurityAlertsModule {}

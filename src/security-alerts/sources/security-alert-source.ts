@@ -1,0 +1,8 @@
+import type { SecurityAlert } from '../security-alert.record.js';
+
+/** Bound to a list: one source per vendor the tenant may have (SentinelOne, Defender), merged by the service. */
+export const SECURITY_ALERT_SOURCES = Symbol('SECURITY_ALERT_SOURCES');
+
+export interface SecurityAlertSource {
+  list(tenantId: string): Promise<SecurityAlert[]>;
+}

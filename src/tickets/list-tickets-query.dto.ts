@@ -1,0 +1,126 @@
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { RecordFields, sortValues } from '../common/query/field-kinds.js';
+import { IsInstantParam, IsList, MatchFilter, RangeFilter, TextFilter } from '../common/query/filters.js';
+import { PageQuery } from '../common/query/list-query.dto.js';
+import type { RecordQueryDefinition } from '../common/query/query-engine.js';
+import type { Ticket } from './ticket.record.js';
+
+export const TICKET_FIELDS: RecordFields<Ticket> = {
+  tenant_id: 'string',
+  cw_ticket_id: 'string',
+  board: 'string',
+  status: 'string',
+  priority: 'string',
+  summary: 'string',
+  description: 'string',
+  company: 'string',
+  owner: 'string',
+  created_at_remote: 'instant',
+  updated_at_remote: 'instant',
+  sla_status: 'string',
+  estimated_hours: 'number',
+  closed_at_remote: 'instant',
+};
+
+/** Filters are exact and case-sensitive; a comma separates alternatives (`status=New,Waiting`). */
+export class ListTicketsQuery extends PageQuery {
+  /**
+   * A ticket field, `-` prefix for descending; nulls last; ties break on `cw_ticket_id`.
+   * @example "-updated_at_remote"
+   */
+  @IsOptional()
+  @IsIn(sortValues(TICKET_FIELDS))
+  sort?: string = '-updated_at_remote';
+
+  /** @example "New,Waiting" */
+  @IsOptional()
+  @MatchFilter('status')
+  @IsList()
+  status?: string;
+
+  /** @example "High,Critical" */
+  @IsOptional()
+  @MatchFilter('priority')
+  @IsList()
+  priority?: string;
+
+  /** @example "Service" */
+  @IsOptional()
+  @MatchFilter('board')
+  @IsList()
+  board?: string;
+
+  /** @example "Acme Corp" */
+  @IsOptional()
+  @MatchFilter('company')
+  @IsList()
+  company?: string;
+
+  /**
+   * Owner email.
+   * @example "tech1@msp.com"
+   */
+  @IsOptional()
+  @MatchFilter('owner')
+  @IsList()
+  owner?: string;
+
+  /** @example "Resolved" */
+  @IsOptional()
+  @MatchFilter('sla_status')
+  @IsList()
+  sla_status?: string;
+
+  /**
+   * Created at or after this instant (a bare day means its start, UTC).
+   * @example "2026-01-01T00:00:00Z"
+   */
+  @IsOptional()
+  @RangeFilter('created_at_remote', 'from', 'instant')
+  @IsInstantParam()
+  created_from?: string;
+
+  /**
+   * Created at or before this instant (a bare day means its end, UTC).
+   * @example "2026-01-31T23:59:59Z"
+   */
+  @IsOptional()
+  @RangeFilter('created_at_remote', 'to', 'instant')
+  @IsInstantParam()
+  created_to?: string;
+
+  /**
+   * Updated at or after this instant (a bare day means its start, UTC).
+   * @example "2026-01-15T00:00:00Z"
+   */
+  @IsOptional()
+  @RangeFilter('updated_at_remote', 'from', 'instant')
+  @IsInstantParam()
+  updated_from?: string;
+
+  /**
+   * Updated at or before this instant (a bare day means its end, UTC).
+   * @example "2026-01-31T23:59:59Z"
+   */
+  @IsOptional()
+  @RangeFilter('updated_at_remote', 'to', 'instant')
+  @IsInstantParam()
+  updated_to?: string;
+
+  /**
+   * Case-insensitive substring of `summary` or `description`.
+   * @example "outlook"
+   */
+  @IsOptional()
+  @TextFilter(['summary', 'description'])
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+}
+
+export const TICKET_QUERY: RecordQueryDefinition<Ticket> = {
+  fields: TICKET_FIELDS,
+  idFields: ['cw_ticket_id'],
+  defaultSort: '-updated_at_remote',
+  queryClass: ListTicketsQuery,
+};

@@ -1,0 +1,82 @@
+import { IsIn, IsOptional } from 'class-validator';
+import { IsDay } from '../common/validation/formats.js';
+import { RecordFields, sortValues } from '../common/query/field-kinds.js';
+import { IsList, MatchFilter, RangeFilter } from '../common/query/filters.js';
+import { PageQuery } from '../common/query/list-query.dto.js';
+import type { RecordQueryDefinition } from '../common/query/query-engine.js';
+import type { TimeEntry } from './time-entry.record.js';
+
+export const TIME_ENTRY_FIELDS: RecordFields<TimeEntry> = {
+  tenant_id: 'string',
+  cw_time_entry_id: 'string',
+  cw_ticket_id: 'string',
+  member: 'string',
+  work_type: 'string',
+  billable: 'boolean',
+  minutes: 'number',
+  notes: 'string',
+  date_worked: 'day',
+};
+
+/** Filters are exact and case-sensitive; a comma separates alternatives. */
+export class ListTimeEntriesQuery extends PageQuery {
+  /**
+   * A time entry field, `-` prefix for descending; nulls last; ties break on `cw_time_entry_id`.
+   * @example "-date_worked"
+   */
+  @IsOptional()
+  @IsIn(sortValues(TIME_ENTRY_FIELDS))
+  sort?: string = '-date_worked';
+
+  /** @example "TKT-001" */
+  @IsOptional()
+  @MatchFilter('cw_ticket_id')
+  @IsList()
+  cw_ticket_id?: string;
+
+  /**
+   * Member email.
+   * @example "tech1@msp.com"
+   */
+  @IsOptional()
+  @MatchFilter('member')
+  @IsList()
+  member?: string;
+
+  /** @example "Remote Support" */
+  @IsOptional()
+  @MatchFilter('work_type')
+  @IsList()
+  work_type?: string;
+
+  /** @example "true" */
+  @IsOptional()
+  @MatchFilter('billable', 'boolean')
+  @IsIn(['true', 'false'], { message: 'billable must be true or false' })
+  billable?: string;
+
+  /**
+   * Worked on or after this day.
+   * @example "2026-01-01"
+   */
+  @IsOptional()
+  @RangeFilter('date_worked', 'from', 'day')
+  @IsDay()
+  date_from?: string;
+
+  /**
+   * Worked on or before this day.
+   * @example "2026-01-31"
+   */
+  @IsOptional()
+  @RangeFilter('date_worked', 'to', 'day')
+  @IsDay()
+  date_to?: string;
+}
+
+export const TIME_ENTRY_QUERY: RecordQueryDefinition<TimeEntry> = {
+  fields: TIME_ENTRY_FIELDS,
+  idFields: ['cw_time_entry_id'],
+  defaultSort: '-date_worked',
+  queryClass: ListTimeEntriesQuery,
+};

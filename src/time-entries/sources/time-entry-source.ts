@@ -1,0 +1,8 @@
+import type { TimeEntry } from '../time-entry.record.js';
+
+export const TIME_ENTRY_SOURCE = Symbol('TIME_ENTRY_SOURCE');
+
+/** A tenant's time entries: mock files, or ConnectWise PSA in live mode. */
+export interface TimeEntrySource {
+  list(tenantId: string): Promise<TimeEntry[]>;
+}

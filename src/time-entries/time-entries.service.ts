@@ -1,0 +1,15 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Page, runQuery } from '../common/query/query-engine.js';
+import type { Tenant } from '../tenants/tenant.record.js';
+import { ListTimeEntriesQuery, TIME_ENTRY_QUERY } from './list-time-entries-query.dto.js';
+import { TIME_ENTRY_SOURCE, TimeEntrySource } from './sources/time-entry-source.js';
+import { TimeEntry } from './time-entry.record.js';
+
+@Injectable()
+export class TimeEntriesService {
+  constructor(@Inject(TIME_ENTRY_SOURCE) private readonly source: TimeEntrySource) {}
+
+  async list(tenant: Tenant, query: ListTimeEntriesQuery): Promise<Page<TimeEntry>> {
+    return runQuery(await this.source.list(tenant.id), query, TIME_ENTRY_QUERY);
+  }
+}

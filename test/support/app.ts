@@ -1,0 +1,50 @@
+import { INestApplication } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real AppModule with these environment variables (restored on close), optionally
+ * overriding providers, on Fastify, configured exactly as main.ts does.
+ */
+export async function bootApp(
+  env: Record<string, string | undefined>,
+  customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+): Promise<TestApp> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const restore = () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  try {
+    const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule.forRoot()] })).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    configureApp(app, '0.0.0-test');
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return {
+      app,
+      close: async () => {
+        await app.close();
+        restore();
+      },
+    };
+  } catch (error) {
+    restore();
+    throw error;
+  }
+}
+
+export const server = (app: INestApplication) => app.getHttpServer();
