@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { appConfig } from './config/app.config.js';
 import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 
@@ -17,7 +19,8 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
 }
 
 /** Everything main.ts and the e2e tests share: prefix, validation, errors, docs. */
-export function configureApp(app: INestApplication, version: string): void {
+export function configureApp(app: INestApplication): void {
+  const { version } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
     logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
   });
   app.useLogger(logger);
-  configureApp(app, config.version);
+  configureApp(app);
   await app.listen(config.port, config.host);
   logger.log(
     `Listening on http://${config.host}:${config.port} (API /api, docs /docs) after ${Math.round(performance.now() - started)} ms`,

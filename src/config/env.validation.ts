@@ -10,6 +10,8 @@ const toBoolean = ({ value }: { value: unknown }) =>
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
+const PORT_RANGE = 'must be an integer port number from 0 to 65535';
+
 /** Every environment variable the service reads, validated once at boot. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -18,9 +20,9 @@ export class EnvironmentVariables {
 
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'must be an integer port number' })
-  @Min(0)
-  @Max(65535)
+  @IsInt({ message: PORT_RANGE })
+  @Min(0, { message: PORT_RANGE })
+  @Max(65535, { message: PORT_RANGE })
   PORT: number = 3000;
 
   @IsOptional()
@@ -72,9 +74,8 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const problems: string[] = [];
   for (const error of validateSync(env, { skipMissingProperties: false })) {
-    const reasons = Object.values(error.constraints ?? {})
-      .map((m) => m.replace(new RegExp(`^${error.property} `), ''))
-      .join('; ');
+    const messages = Object.values(error.constraints ?? {}).map((m) => m.replace(new RegExp(`^${error.property} `), ''));
+    const reasons = [...new Set(messages)].join('; ');
     problems.push(`${error.property}=${show(raw[error.property])}: ${reasons}`);
   }
   if (env.NODE_ENV === 'production' && env.MOCK_MODE === true && env.ALLOW_MOCK_IN_PRODUCTION !== true) {

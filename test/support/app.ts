@@ -31,7 +31,7 @@ export async function bootApp(
   try {
     const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule.forRoot()] })).compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
-    configureApp(app, '0.0.0-test');
+    configureApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     return {

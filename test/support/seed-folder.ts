@@ -12,15 +12,15 @@ import {
 
 export type FolderContents = Record<string, unknown>;
 
-/** Exactly the seed document's examples: two tenants, TKT-001, TE-001, SRV-001, S1-001, DEF-001. */
+/** Exactly the seed document's examples: two tenants, TKT-001, TE-001, SRV-001, S1-001, DEF-001 (a fresh copy). */
 export function seedContents(): FolderContents {
-  return {
+  return structuredClone({
     'tenants.json': SEED_TENANTS,
     'tickets/tenant_demo_cca.json': [SEED_TICKET],
     'time_entries/tenant_demo_cca.json': [SEED_TIME_ENTRY],
     'csat/tenant_demo_cca.json': [SEED_CSAT_SURVEY],
     'security_alerts/tenant_demo_cca.json': [SEED_SENTINELONE_ALERT, SEED_DEFENDER_ALERT],
-  };
+  });
 }
 
 /** Writes each entry as JSON (a string is written as is, for malformed files). */
@@ -33,4 +33,3 @@ export async function writeFolder(contents: FolderContents, dir?: string): Promi
   return root;
 }
 
-export const clone = <T>(value: T): T => structuredClone(value);

@@ -1,0 +1,177 @@
+export type VendorProblemType =
+  | '/problems/vendor-error'
+  | '/problems/vendor-unavailable'
+  | '/problems/vendor-timeout'
+  | '/problems/vendor-data';
+
+/** A vendor call failed. Messages name the vendor, method and path only: never a credential, query string or header. */
+export abstract class VendorError extends Error {
+  abstract readonly httpStatus: number;
+  abstract readonly problemType: VendorProblemType;
+
+  protected constructor(
+    readonly vendor: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The vendor answered 4xx/5xx (after retries, when the status was retryable). */
+export class VendorHttpError extends VendorError {
+  readonly httpStatus: number = 502;
+  readonly problemType: VendorProblemType = '/problems/vendor-error';
+
+  constructor(
+    vendor: string,
+    status: number,
+    readonly target: string,
+    readonly bodyExcerpt: string,
+  ) {
+    super(vendor, `${vendor} answered ${status} to ${target}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, status);
+  }
+}
+
+/** 401/403 (or a token endpoint refusing the credentials). */
+export class VendorAuthError extends VendorHttpError {}
+
+export class VendorTimeoutError extends VendorError {
+  readonly httpStatus = 504;
+  readonly problemType: VendorProblemType = '/problems/vendor-timeout';
+
+  constructor(
+    vendor: string,
+    readonly target: string,
+    readonly timeoutMs: number,
+  ) {
+    super(vendor, `${vendor} did not answer ${target} within ${timeoutMs} ms`);
+  }
+}
+
+/** Network failure, or the circuit for this vendor and tenant is open. */
+export class VendorUnavailableError extends VendorError {
+  readonly httpStatus = 503;
+  readonly problemType: VendorProblemType = '/problems/vendor-unavailable';
+
+  constructor(
+    vendor: string,
+    reason: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(vendor, `${vendor} is unavailable: ${reason}`);
+  }
+}
+
+/** The payload cannot be mapped: names the vendor, the item and the field, never the value. */
+export class VendorDataError extends VendorError {
+  readonly httpStatus = 502;
+  readonly problemType: VendorProblemType = '/problems/vendor-data';
+
+  constructor(
+    vendor: string,
+    readonly itemId: string | undefined,
+    readonly field: string,
+    problem = 'is missing or invalid',
+  ) {
+    super(vendor, `${vendor} ${itemId === undefined ? 'response' : `item ${itemId}`}: ${field} ${problem}`);
+  }
+}
+
+const EXACT_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const ZONED_DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * Reads one vendor item field by dotted path, or throws VendorDataError naming vendor, item id and field.
+ * Instants come back as `YYYY-MM-DDTHH:MM:SS(.fff)Z`.
+ */
+export class VendorPayload {
+  constructor(
+    readonly vendor: string,
+    readonly itemId: string | undefined,
+    private readonly raw: unknown,
+  ) {}
+
+  fail(field: string, problem?: string): never {
+    throw new VendorDataError(this.vendor, this.itemId, field, problem);
+  }
+
+  get(path: string): unknown {
+    let node: unknown = this.raw;
+    for (const key of path.split('.')) {
+      if (node === null || typeof node !== 'object' || Array.isArray(node)) return undefined;
+      node = (node as Record<string, unknown>)[key];
+    }
+    return node;
+  }
+
+  has(path: string): boolean {
+    const value = this.get(path);
+    return value !== undefined && value !== null;
+  }
+
+  string(path: string): string {
+    const value = this.get(path);
+    if (typeof value !== 'string' || value.trim() === '') this.fail(path, 'is missing or not a non-empty string');
+    return value;
+  }
+
+  optionalString(path: string): string | undefined {
+    const value = this.get(path);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') this.fail(path, 'is not a string');
+    return value;
+  }
+
+  number(path: string): number {
+    const value = this.get(path);
+    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(path, 'is missing or not a number');
+    return value;
+  }
+
+  optionalNumber(path: string): number | undefined {
+    const value = this.get(path);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(path, 'is not a number');
+    return value;
+  }
+
+  integerId(path: string): number {
+    const value = this.get(path);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) this.fail(path, 'is missing or not an integer id');
+    return value;
+  }
+
+  instant(path: string): string {
+    const value = this.get(path);
+    if (typeof value !== 'string') this.fail(path, 'is missing or not a date-time');
+    return toInstant(value) ?? this.fail(path, 'is not an ISO 8601 date-time with a zone');
+  }
+
+  optionalInstant(path: string): string | undefined {
+    const value = this.get(path);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') this.fail(path, 'is not a date-time');
+    return toInstant(value) ?? this.fail(path, 'is not an ISO 8601 date-time with a zone');
+  }
+}
+
+/** Normalises a zoned ISO 8601 date-time to UTC `...Z`; null when it has no zone or is not a real instant. */
+export function toInstant(value: string): string | null {
+  const m = ZONED_DATETIME.exec(value);
+  if (!m) return null;
+  const offsetMs = m[3].toUpperCase() === 'Z' ? 0 : offsetToMs(m[3]);
+  const wallClock = Date.parse(`${m[1]}Z`);
+  if (Number.isNaN(wallClock) || new Date(wallClock).toISOString().slice(0, 19) !== m[1]) return null;
+  // Canonical values pass through unchanged; others (7-digit fractions, offsets) become toISOString() form.
+  if (EXACT_INSTANT.test(value)) return value;
+  const millis = Number((m[2] ?? '').slice(0, 3).padEnd(3, '0'));
+  return new Date(wallClock + millis - offsetMs).toISOString();
+}
+
+function offsetToMs(offset: string): number {
+  const digits = offset.replace(':', '');
+  const sign = digits.startsWith('-') ? -1 : 1;
+  return sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5))) * 60_000;
+}
