@@ -1,8 +1,11 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { INestApplication } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { STATUS_CODES } from 'node:http';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { appConfig } from './config/app.config.js';
-import { ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
@@ -28,5 +31,28 @@ export function configureApp(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, version), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
+  });
+}
+
+/**
+ * Fastify answers a few malformed requests (bad percent-encoding) before Nest sees them; they get
+ * problem+json too. Path parameters may be as long as a URL can be, so our own checks name what is wrong.
+ */
+export function createFastifyAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    routerOptions: { maxParamLength: 16_384 },
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      void reply
+        .status(status)
+        .header('content-type', PROBLEM_CONTENT_TYPE)
+        .send({
+          type: '/problems/bad-request',
+          title: STATUS_CODES[status] ?? 'Bad Request',
+          status,
+          detail: 'the request URL is malformed (for example, invalid percent-encoding)',
+          instance: request.url.split('?')[0],
+        });
+    },
   });
 }

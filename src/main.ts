@@ -1,36 +1,48 @@
 import 'reflect-metadata';
-import { ConsoleLogger, LogLevel } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
+import { LogLevel } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
-import { configureApp } from './app.setup.js';
+import { configureApp, createFastifyAdapter } from './app.setup.js';
+import { AppLogger } from './common/app-logger.js';
+import { LiveSourceUnavailableError } from './common/source-binding.js';
 import { appConfig } from './config/app.config.js';
+import { EnvironmentError } from './config/env.validation.js';
+import { MockDataInvalidError } from './mock/mock-file.store.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+/** Errors whose message says all a person needs; anything else is printed with its stack. */
+const EXPLAINED = [EnvironmentError, MockDataInvalidError, LiveSourceUnavailableError];
 
 async function bootstrap(): Promise<void> {
   const started = performance.now();
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), createFastifyAdapter(), {
     abortOnError: false,
     bufferLogs: true,
+    autoFlushLogs: false,
+    logger: new AppLogger(),
   });
-  const config = app.get<ReturnType<typeof appConfig>>(appConfig.KEY);
-  const logger = new ConsoleLogger({
+  const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const logger = new AppLogger({
     json: config.logFormat === 'json',
     logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
   });
   app.useLogger(logger);
+  app.flushLogs();
   configureApp(app);
   await app.listen(config.port, config.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
   logger.log(
-    `Listening on http://${config.host}:${config.port} (API /api, docs /docs) after ${Math.round(performance.now() - started)} ms`,
+    `Listening on http://${config.host}:${port} (API /api, docs /docs) after ${Math.round(performance.now() - started)} ms`,
     'Bootstrap',
   );
 }
 
 bootstrap().catch((error: unknown) => {
-  // Boot errors (bad environment, invalid mock data, missing live source) are written for people: no stack.
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  process.stderr.write(`Startup failed.\n${message}\n`);
+  const explained = EXPLAINED.some((kind) => error instanceof kind);
+  const text = error instanceof Error ? (explained ? `${error.name}: ${error.message}` : (error.stack ?? error.message)) : String(error);
+  process.stderr.write(`Startup failed.\n${text}\n`);
   process.exit(1);
 });

@@ -1,19 +1,14 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
-import { PageMeta } from '../common/query/list-query.dto.js';
+import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
-import { ApiTenantParam } from '../tenants/tenant-param.decorator.js';
+import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
 import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { CsatSurvey } from './csat-survey.record.js';
 import { CsatService } from './csat.service.js';
 import { ListCsatQuery } from './list-csat-query.dto.js';
-
-export class CsatSurveyPage {
-  data: CsatSurvey[];
-  meta: PageMeta;
-}
 
 @ApiTags('csat')
 @Controller('tenants/:tenantId/csat')
@@ -23,9 +18,9 @@ export class CsatController {
   @Get()
   @ApiOperation({ summary: "List the tenant's CSAT surveys", description: 'Default sort `-submitted_at`.' })
   @ApiTenantParam()
-  @ApiOkResponse({ type: CsatSurveyPage })
+  @ApiOkResponse({ type: PageOf(CsatSurvey) })
   @ApiProblems(400, 403, 404)
-  list(@Param('tenantId', ActiveTenantPipe) tenant: Tenant, @Query() query: ListCsatQuery): Promise<Page<CsatSurvey>> {
+  list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: ListCsatQuery): Promise<Page<CsatSurvey>> {
     return this.csat.list(tenant, query);
   }
 }

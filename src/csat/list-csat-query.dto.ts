@@ -26,7 +26,10 @@ export class ListCsatQuery extends PageQuery {
   @IsIn(sortValues(CSAT_FIELDS))
   sort?: string = '-submitted_at';
 
-  /** @example "TKT-001" */
+  /**
+   * `ticket_id` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "TKT-001"
+   */
   @IsOptional()
   @MatchFilter('ticket_id')
   @IsList()

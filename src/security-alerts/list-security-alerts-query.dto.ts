@@ -28,7 +28,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
   sort?: string = '-detected_at';
 
   /**
-   * `sentinelone` or `defender`.
+   * `sentinelone` or `defender`; a comma separates alternatives.
    * @example "sentinelone"
    */
   @IsOptional()
@@ -37,7 +37,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
   source?: string;
 
   /**
-   * `informational`, `low`, `medium`, `high` or `critical`.
+   * `informational`, `low`, `medium`, `high` or `critical`; a comma separates alternatives.
    * @example "high,critical"
    */
   @IsOptional()
@@ -46,7 +46,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
   severity?: string;
 
   /**
-   * `new`, `investigating` or `resolved`.
+   * `new`, `investigating` or `resolved`; a comma separates alternatives.
    * @example "new,investigating"
    */
   @IsOptional()
@@ -54,7 +54,10 @@ export class ListSecurityAlertsQuery extends PageQuery {
   @IsListOf(ALERT_STATUSES)
   status?: string;
 
-  /** @example "LAPTOP-001" */
+  /**
+   * `device` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "LAPTOP-001"
+   */
   @IsOptional()
   @MatchFilter('device')
   @IsList()

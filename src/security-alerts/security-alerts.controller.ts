@@ -1,19 +1,14 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
-import { PageMeta } from '../common/query/list-query.dto.js';
+import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
-import { ApiTenantParam } from '../tenants/tenant-param.decorator.js';
+import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
 import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { ListSecurityAlertsQuery } from './list-security-alerts-query.dto.js';
 import { SecurityAlert } from './security-alert.record.js';
 import { SecurityAlertsService } from './security-alerts.service.js';
-
-export class SecurityAlertPage {
-  data: SecurityAlert[];
-  meta: PageMeta;
-}
 
 @ApiTags('security-alerts')
 @Controller('tenants/:tenantId/security-alerts')
@@ -26,10 +21,10 @@ export class SecurityAlertsController {
     description: 'SentinelOne and Microsoft Defender alerts, merged. Default sort `-detected_at`.',
   })
   @ApiTenantParam()
-  @ApiOkResponse({ type: SecurityAlertPage })
+  @ApiOkResponse({ type: PageOf(SecurityAlert) })
   @ApiProblems(400, 403, 404)
   list(
-    @Param('tenantId', ActiveTenantPipe) tenant: Tenant,
+    @TenantParam(ActiveTenantPipe) tenant: Tenant,
     @Query() query: ListSecurityAlertsQuery,
   ): Promise<Page<SecurityAlert>> {
     return this.alerts.list(tenant, query);

@@ -1,7 +1,17 @@
-import { applyDecorators } from '@nestjs/common';
+import { ExecutionContext, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 
-/** Documents `{tenantId}`; the value itself is checked by TenantPipe / ActiveTenantPipe. */
+/**
+ * The raw `{tenantId}` path segment, for TenantPipe / ActiveTenantPipe to check and resolve:
+ * `@TenantParam(ActiveTenantPipe) tenant: Tenant`. (A custom decorator, so neither the global
+ * validation pipe nor Swagger mistakes the resolved Tenant for the parameter's type.)
+ */
+export const TenantParam = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => (ctx.switchToHttp().getRequest<FastifyRequest>().params as Record<string, string>).tenantId,
+);
+
+/** Documents `{tenantId}`. */
 export function ApiTenantParam(): MethodDecorator {
   return applyDecorators(
     ApiParam({

@@ -32,32 +32,44 @@ export class ListTicketsQuery extends PageQuery {
   @IsIn(sortValues(TICKET_FIELDS))
   sort?: string = '-updated_at_remote';
 
-  /** @example "New,Waiting" */
+  /**
+   * `status` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "New,Waiting"
+   */
   @IsOptional()
   @MatchFilter('status')
   @IsList()
   status?: string;
 
-  /** @example "High,Critical" */
+  /**
+   * `priority` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "High,Critical"
+   */
   @IsOptional()
   @MatchFilter('priority')
   @IsList()
   priority?: string;
 
-  /** @example "Service" */
+  /**
+   * `board` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "Service"
+   */
   @IsOptional()
   @MatchFilter('board')
   @IsList()
   board?: string;
 
-  /** @example "Acme Corp" */
+  /**
+   * `company` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "Acme Corp"
+   */
   @IsOptional()
   @MatchFilter('company')
   @IsList()
   company?: string;
 
   /**
-   * Owner email.
+   * `owner` (an email) equals this (exact, case-sensitive); a comma separates alternatives.
    * @example "tech1@msp.com"
    */
   @IsOptional()
@@ -65,7 +77,10 @@ export class ListTicketsQuery extends PageQuery {
   @IsList()
   owner?: string;
 
-  /** @example "Resolved" */
+  /**
+   * `sla_status` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "Resolved"
+   */
   @IsOptional()
   @MatchFilter('sla_status')
   @IsList()

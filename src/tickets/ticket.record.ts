@@ -45,7 +45,7 @@ export class Ticket {
 
   /**
    * The ticket's initial description; may be empty.
-   * @example "User reports Outlook asking for credentials every few minutes since MFA was enforced."
+   * @example "User reports Outlook asking for credentials every few minutes since MFA was enforced. Webmail works fine."
    */
   @IsString()
   description: string;

@@ -2,19 +2,14 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
 import { RecordIdPipe } from '../common/validation/record-id.pipe.js';
-import { PageMeta } from '../common/query/list-query.dto.js';
+import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
-import { ApiTenantParam } from '../tenants/tenant-param.decorator.js';
+import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
 import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { ListTicketsQuery } from './list-tickets-query.dto.js';
 import { Ticket } from './ticket.record.js';
 import { TicketsService } from './tickets.service.js';
-
-export class TicketPage {
-  data: Ticket[];
-  meta: PageMeta;
-}
 
 @ApiTags('tickets')
 @Controller('tenants/:tenantId/tickets')
@@ -24,9 +19,9 @@ export class TicketsController {
   @Get()
   @ApiOperation({ summary: "List the tenant's tickets", description: 'Default sort `-updated_at_remote`.' })
   @ApiTenantParam()
-  @ApiOkResponse({ type: TicketPage })
+  @ApiOkResponse({ type: PageOf(Ticket) })
   @ApiProblems(400, 403, 404)
-  list(@Param('tenantId', ActiveTenantPipe) tenant: Tenant, @Query() query: ListTicketsQuery): Promise<Page<Ticket>> {
+  list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: ListTicketsQuery): Promise<Page<Ticket>> {
     return this.tickets.list(tenant, query);
   }
 
@@ -36,7 +31,7 @@ export class TicketsController {
   @ApiParam({ name: 'cwTicketId', description: 'The ticket id (`cw_ticket_id`).', example: 'TKT-001' })
   @ApiOkResponse({ type: Ticket })
   @ApiProblems(400, 403, 404)
-  get(@Param('tenantId', ActiveTenantPipe) tenant: Tenant, @Param('cwTicketId', RecordIdPipe) cwTicketId: string): Promise<Ticket> {
+  get(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Param('cwTicketId', RecordIdPipe) cwTicketId: string): Promise<Ticket> {
     return this.tickets.get(tenant, cwTicketId);
   }
 }

@@ -28,14 +28,17 @@ export class ListTimeEntriesQuery extends PageQuery {
   @IsIn(sortValues(TIME_ENTRY_FIELDS))
   sort?: string = '-date_worked';
 
-  /** @example "TKT-001" */
+  /**
+   * `cw_ticket_id` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "TKT-001"
+   */
   @IsOptional()
   @MatchFilter('cw_ticket_id')
   @IsList()
   cw_ticket_id?: string;
 
   /**
-   * Member email.
+   * `member` (an email) equals this (exact, case-sensitive); a comma separates alternatives.
    * @example "tech1@msp.com"
    */
   @IsOptional()
@@ -43,13 +46,19 @@ export class ListTimeEntriesQuery extends PageQuery {
   @IsList()
   member?: string;
 
-  /** @example "Remote Support" */
+  /**
+   * `work_type` equals this (exact, case-sensitive); a comma separates alternatives.
+   * @example "Remote Support"
+   */
   @IsOptional()
   @MatchFilter('work_type')
   @IsList()
   work_type?: string;
 
-  /** @example "true" */
+  /**
+   * `billable`: `true` or `false`.
+   * @example "true"
+   */
   @IsOptional()
   @MatchFilter('billable', 'boolean')
   @IsIn(['true', 'false'], { message: 'billable must be true or false' })

@@ -1,19 +1,14 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
-import { PageMeta } from '../common/query/list-query.dto.js';
+import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
-import { ApiTenantParam } from '../tenants/tenant-param.decorator.js';
+import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
 import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { ListTimeEntriesQuery } from './list-time-entries-query.dto.js';
 import { TimeEntriesService } from './time-entries.service.js';
 import { TimeEntry } from './time-entry.record.js';
-
-export class TimeEntryPage {
-  data: TimeEntry[];
-  meta: PageMeta;
-}
 
 @ApiTags('time-entries')
 @Controller('tenants/:tenantId/time-entries')
@@ -23,10 +18,10 @@ export class TimeEntriesController {
   @Get()
   @ApiOperation({ summary: "List the tenant's time entries", description: 'Default sort `-date_worked`.' })
   @ApiTenantParam()
-  @ApiOkResponse({ type: TimeEntryPage })
+  @ApiOkResponse({ type: PageOf(TimeEntry) })
   @ApiProblems(400, 403, 404)
   list(
-    @Param('tenantId', ActiveTenantPipe) tenant: Tenant,
+    @TenantParam(ActiveTenantPipe) tenant: Tenant,
     @Query() query: ListTimeEntriesQuery,
   ): Promise<Page<TimeEntry>> {
     return this.timeEntries.list(tenant, query);

@@ -1,8 +1,8 @@
 import { INestApplication } from '@nestjs/common';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
-import { configureApp } from '../../src/app.setup.js';
+import { configureApp, createFastifyAdapter } from '../../src/app.setup.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -30,7 +30,7 @@ export async function bootApp(
   }
   try {
     const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule.forRoot()] })).compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false });
     configureApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

@@ -1,4 +1,6 @@
-import { Type } from 'class-transformer';
+import { Type as ToType } from 'class-transformer';
+import { Type } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -11,7 +13,7 @@ export class PageQuery {
    * @example 1
    */
   @IsOptional()
-  @Type(() => Number)
+  @ToType(() => Number)
   @IsInt({ message: 'page must be an integer' })
   @Min(1)
   page?: number = 1;
@@ -21,7 +23,7 @@ export class PageQuery {
    * @example 50
    */
   @IsOptional()
-  @Type(() => Number)
+  @ToType(() => Number)
   @IsInt({ message: 'page_size must be an integer' })
   @Min(1)
   @Max(MAX_PAGE_SIZE)
@@ -36,4 +38,17 @@ export class PageMeta {
   page: number;
   /** @example 50 */
   page_size: number;
+}
+
+/** `{ data: [Record], meta }`, documented with the record's own schema. */
+export function PageOf<T>(record: Type<T>): Type<{ data: T[]; meta: PageMeta }> {
+  class RecordPage {
+    @ApiProperty({ type: [record] })
+    data: T[];
+
+    @ApiProperty({ type: PageMeta })
+    meta: PageMeta;
+  }
+  Object.defineProperty(RecordPage, 'name', { value: `${record.name}Page` });
+  return RecordPage;
 }

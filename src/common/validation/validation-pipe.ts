@@ -1,4 +1,4 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, ValidationProblemError } from '../problem/problem.error.js';
 
 /** Flattens class-validator's tree into `{ field: "a.b", message }` pairs, one per broken rule. */
@@ -13,18 +13,9 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
   });
 }
 
-/**
- * Queries and bodies: converted to their DTO, unknown properties rejected, every problem reported at once.
- * Path parameters are left to their own pipes (TenantPipe, RecordIdPipe), which run after global ones.
- */
-class QueryAndBodyValidationPipe extends ValidationPipe {
-  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    return metadata.type === 'param' ? Promise.resolve(value) : super.transform(value, metadata);
-  }
-}
-
+/** Queries and bodies: converted to their DTO, unknown properties rejected, every problem reported at once. */
 export function createValidationPipe(): ValidationPipe {
-  return new QueryAndBodyValidationPipe({
+  return new ValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,

@@ -1,10 +1,12 @@
+import { RECORD_ID_PATTERN } from '../../common/validation/formats.js';
+
 export type VendorProblemType =
   | '/problems/vendor-error'
   | '/problems/vendor-unavailable'
   | '/problems/vendor-timeout'
   | '/problems/vendor-data';
 
-/** A vendor call failed. Messages name the vendor, method and path only: never a credential, query string or header. */
+// Messages name the vendor, method and path only: a query string, header or body may carry a credential.
 export abstract class VendorError extends Error {
   abstract readonly httpStatus: number;
   abstract readonly problemType: VendorProblemType;
@@ -19,7 +21,6 @@ export abstract class VendorError extends Error {
   }
 }
 
-/** The vendor answered 4xx/5xx (after retries, when the status was retryable). */
 export class VendorHttpError extends VendorError {
   readonly httpStatus: number = 502;
   readonly problemType: VendorProblemType = '/problems/vendor-error';
@@ -34,7 +35,6 @@ export class VendorHttpError extends VendorError {
   }
 }
 
-/** 401/403 (or a token endpoint refusing the credentials). */
 export class VendorAuthError extends VendorHttpError {}
 
 export class VendorTimeoutError extends VendorError {
@@ -50,7 +50,6 @@ export class VendorTimeoutError extends VendorError {
   }
 }
 
-/** Network failure, or the circuit for this vendor and tenant is open. */
 export class VendorUnavailableError extends VendorError {
   readonly httpStatus = 503;
   readonly problemType: VendorProblemType = '/problems/vendor-unavailable';
@@ -64,7 +63,7 @@ export class VendorUnavailableError extends VendorError {
   }
 }
 
-/** The payload cannot be mapped: names the vendor, the item and the field, never the value. */
+// Names the vendor, item and field but never the value, which may be personal data.
 export class VendorDataError extends VendorError {
   readonly httpStatus = 502;
   readonly problemType: VendorProblemType = '/problems/vendor-data';
@@ -82,10 +81,7 @@ export class VendorDataError extends VendorError {
 const EXACT_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 const ZONED_DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/i;
 
-/**
- * Reads one vendor item field by dotted path, or throws VendorDataError naming vendor, item id and field.
- * Instants come back as `YYYY-MM-DDTHH:MM:SS(.fff)Z`.
- */
+// Mappers read through this so that every bad field fails the same way: a VendorDataError, never a half-filled record.
 export class VendorPayload {
   constructor(
     readonly vendor: string,
@@ -143,6 +139,13 @@ export class VendorPayload {
     return value;
   }
 
+  id(path: string): string {
+    const value = this.get(path);
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+    if (typeof value === 'string' && RECORD_ID_PATTERN.test(value)) return value;
+    this.fail(path, 'is missing or not an id');
+  }
+
   instant(path: string): string {
     const value = this.get(path);
     if (typeof value !== 'string') this.fail(path, 'is missing or not a date-time');
@@ -157,7 +160,6 @@ export class VendorPayload {
   }
 }
 
-/** Normalises a zoned ISO 8601 date-time to UTC `...Z`; null when it has no zone or is not a real instant. */
 export function toInstant(value: string): string | null {
   const m = ZONED_DATETIME.exec(value);
   if (!m) return null;

@@ -1,0 +1,157 @@
+import { VendorDataError } from '../http/vendor-errors.js';
+import { VendorHttp, vendorUrl } from '../http/vendor-http.js';
+
+export const CONNECTWISE_VENDOR = 'connectwise';
+export const CONNECTWISE_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.1';
+const MAX_PAGE_SIZE = 1000;
+const MAX_PAGES = 10_000;
+
+export interface ConnectWiseIntegration {
+  base_url: string;
+  company_id: string;
+  public_key: string;
+  private_key: string;
+  client_id: string;
+  time_zone?: string;
+}
+
+export interface ConnectWiseClientOptions {
+  pageSize?: number;
+}
+
+export interface CwReference {
+  id?: number;
+  name?: string;
+  identifier?: string;
+  [field: string]: unknown;
+}
+
+export interface CwTicket {
+  id?: number;
+  summary?: string;
+  board?: CwReference | null;
+  status?: CwReference | null;
+  priority?: CwReference | null;
+  company?: CwReference | null;
+  owner?: CwReference | null;
+  resources?: string | null;
+  slaStatus?: string | null;
+  budgetHours?: number | null;
+  closedFlag?: boolean;
+  closedDate?: string | null;
+  _info?: { dateEntered?: string; lastUpdated?: string; [field: string]: unknown } | null;
+  [field: string]: unknown;
+}
+
+export interface CwTimeEntry {
+  id?: number;
+  chargeToId?: number | null;
+  chargeToType?: string;
+  member?: CwReference | null;
+  workType?: CwReference | null;
+  billableOption?: string;
+  actualHours?: number | null;
+  notes?: string | null;
+  timeStart?: string;
+  timeEnd?: string | null;
+  _info?: { lastUpdated?: string; [field: string]: unknown } | null;
+  [field: string]: unknown;
+}
+
+export interface CwMember {
+  id?: number;
+  identifier?: string;
+  officeEmail?: string | null;
+  primaryEmail?: string | null;
+  inactiveFlag?: boolean;
+  [field: string]: unknown;
+}
+
+export interface CwServiceNote {
+  id?: number;
+  ticketId?: number;
+  text?: string | null;
+  detailDescriptionFlag?: boolean;
+  [field: string]: unknown;
+}
+
+export class ConnectWiseClient {
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly config: ConnectWiseIntegration,
+    private readonly http: VendorHttp,
+    private readonly breakerKey: string,
+    options: ConnectWiseClientOptions = {},
+  ) {
+    this.pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  }
+
+  listTickets(since: Date): Promise<CwTicket[]> {
+    return this.listAll<CwTicket>('/service/tickets', { conditions: `lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' });
+  }
+
+  listTimeEntries(since: Date): Promise<CwTimeEntry[]> {
+    return this.listAll<CwTimeEntry>('/time/entries', { conditions: `lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' });
+  }
+
+  listMembers(): Promise<CwMember[]> {
+    return this.listAll<CwMember>('/system/members', {
+      fields: 'id,identifier,officeEmail,primaryEmail,inactiveFlag',
+      orderBy: 'id asc',
+    });
+  }
+
+  async ticketNotes(ticketId: number | string): Promise<CwServiceNote[]> {
+    const url = vendorUrl(this.config.base_url, `/service/tickets/${encodeURIComponent(String(ticketId))}/notes`, {
+      conditions: 'detailDescriptionFlag=true',
+      orderBy: 'id asc',
+      pageSize: 1,
+    });
+    return asArray<CwServiceNote>((await this.get(url)).body);
+  }
+
+  async ping(): Promise<void> {
+    await this.get(vendorUrl(this.config.base_url, '/service/tickets', { fields: 'id', pageSize: 1 }));
+  }
+
+  private async listAll<T>(path: string, query: Record<string, string>): Promise<T[]> {
+    const items: T[] = [];
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      // Every parameter is re-sent on every page: some clients lost `conditions` after page 1.
+      const url = vendorUrl(this.config.base_url, path, { ...query, page, pageSize: this.pageSize });
+      const response = await this.get(url);
+      const rows = asArray<T>(response.body);
+      items.push(...rows);
+      if (rows.length === 0 || !hasNextLink(response.headers.get('link'))) return items;
+    }
+    throw new VendorDataError(CONNECTWISE_VENDOR, undefined, 'Link', `still announces a next page after ${MAX_PAGES} pages`);
+  }
+
+  private get(url: string) {
+    return this.http.request<unknown>({
+      vendor: CONNECTWISE_VENDOR,
+      breakerKey: this.breakerKey,
+      url,
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${this.config.company_id}+${this.config.public_key}:${this.config.private_key}`).toString('base64')}`,
+        clientId: this.config.client_id,
+        Accept: CONNECTWISE_ACCEPT,
+      },
+    });
+  }
+}
+
+/** ConnectWise wants `[YYYY-MM-DDTHH:mm:ssZ]` in conditions; flooring to the second keeps `>=` inclusive. */
+function cwDateTime(since: Date): string {
+  return since.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function hasNextLink(link: string | null): boolean {
+  return !!link && /<[^>]*>\s*;\s*rel="?next"?/i.test(link);
+}
+
+function asArray<T>(body: unknown): T[] {
+  if (!Array.isArray(body)) throw new VendorDataError(CONNECTWISE_VENDOR, undefined, 'body', 'is not a JSON array');
+  return body as T[];
+}

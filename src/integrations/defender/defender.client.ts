@@ -1,0 +1,204 @@
+import { VendorAuthError, VendorDataError, VendorHttpError } from '../http/vendor-errors.js';
+import { BearerToken, OAuthTokenCache, VendorHttp, bearerToken, sameOriginLink, vendorUrl } from '../http/vendor-http.js';
+
+export const DEFENDER_VENDOR = 'defender';
+export const DEFENDER_DEFAULTS = {
+  graphBaseUrl: 'https://graph.microsoft.com',
+  endpointBaseUrl: 'https://api.security.microsoft.com',
+  loginUrl: 'https://login.microsoftonline.com',
+  serviceSources: ['microsoftDefenderForEndpoint'],
+} as const;
+export const DEFENDER_SCOPES = {
+  graph: 'https://graph.microsoft.com/.default',
+  endpoint: 'https://api.securitycenter.microsoft.com/.default',
+} as const;
+const GRAPH_MAX_PAGE_SIZE = 1000;
+const ENDPOINT_MAX_PAGE_SIZE = 10_000;
+const MAX_PAGES = 10_000;
+
+export type DefenderApi = 'graph' | 'endpoint';
+
+export interface DefenderIntegration {
+  api?: DefenderApi;
+  azure_tenant_id: string;
+  client_id: string;
+  client_secret: string;
+  base_url?: string;
+  login_url?: string;
+  service_sources?: string[];
+}
+
+export interface DefenderClientOptions {
+  pageSize?: number;
+  /** Shared across clients so that one token serves every call for the same (Entra tenant, app, scope). */
+  tokenCache?: OAuthTokenCache;
+  /** Microsoft asks partners for `MdePartner-{Company}-{Product}/{Version}`. */
+  userAgent?: string;
+}
+
+export interface DefenderGraphAlert {
+  id?: string;
+  title?: string;
+  severity?: string;
+  status?: string;
+  createdDateTime?: string;
+  lastUpdateDateTime?: string;
+  resolvedDateTime?: string | null;
+  evidence?: Array<{ '@odata.type'?: string; deviceDnsName?: string | null; roles?: string[]; [field: string]: unknown }> | null;
+  [field: string]: unknown;
+}
+
+export interface DefenderEndpointAlert {
+  id?: string;
+  title?: string;
+  severity?: string;
+  status?: string;
+  alertCreationTime?: string;
+  lastUpdateTime?: string;
+  resolvedTime?: string | null;
+  computerDnsName?: string | null;
+  machineId?: string | null;
+  [field: string]: unknown;
+}
+
+export type DefenderAlertBatch =
+  | { api: 'graph'; items: DefenderGraphAlert[] }
+  | { api: 'endpoint'; items: DefenderEndpointAlert[] };
+
+interface ODataPage {
+  value?: unknown;
+  '@odata.nextLink'?: string | null;
+}
+
+export class DefenderClient {
+  private readonly api: DefenderApi;
+  private readonly baseUrl: string;
+  private readonly loginUrl: string;
+  private readonly pageSize: number;
+  private readonly tokens: OAuthTokenCache;
+  private readonly tokenKey: string;
+
+  constructor(
+    private readonly config: DefenderIntegration,
+    private readonly http: VendorHttp,
+    private readonly breakerKey: string,
+    private readonly options: DefenderClientOptions = {},
+  ) {
+    this.api = config.api ?? 'graph';
+    const defaultBase = this.api === 'graph' ? DEFENDER_DEFAULTS.graphBaseUrl : DEFENDER_DEFAULTS.endpointBaseUrl;
+    this.baseUrl = (config.base_url || defaultBase).replace(/\/+$/, '');
+    this.loginUrl = (config.login_url || DEFENDER_DEFAULTS.loginUrl).replace(/\/+$/, '');
+    const maxPageSize = this.api === 'graph' ? GRAPH_MAX_PAGE_SIZE : ENDPOINT_MAX_PAGE_SIZE;
+    this.pageSize = Math.min(options.pageSize ?? maxPageSize, maxPageSize);
+    this.tokens = options.tokenCache ?? new OAuthTokenCache();
+    this.tokenKey = [this.loginUrl, config.azure_tenant_id, config.client_id, DEFENDER_SCOPES[this.api]].join('|');
+  }
+
+  async listAlerts(since: Date): Promise<DefenderAlertBatch> {
+    return this.api === 'graph'
+      ? { api: 'graph', items: await this.listGraphAlerts(since) }
+      : { api: 'endpoint', items: await this.listEndpointAlerts(since) };
+  }
+
+  async ping(): Promise<void> {
+    const url =
+      this.api === 'graph'
+        ? vendorUrl(this.baseUrl, '/v1.0/security/alerts_v2', { $top: 1 })
+        : vendorUrl(this.baseUrl, '/api/alerts', { $top: 1 });
+    await this.authorizedGet(url);
+  }
+
+  private async listGraphAlerts(since: Date): Promise<DefenderGraphAlert[]> {
+    const sources = this.config.service_sources?.length ? this.config.service_sources : DEFENDER_DEFAULTS.serviceSources;
+    const sourceFilter = sources.map((s) => `serviceSource eq '${s.replace(/'/g, "''")}'`).join(' or ');
+    // Graph wants the date unquoted and zoned; a quoted one is a 400.
+    const filter = `lastUpdateDateTime ge ${since.toISOString()} and (${sourceFilter})`;
+    const alerts: DefenderGraphAlert[] = [];
+    let url: string | undefined = vendorUrl(this.baseUrl, '/v1.0/security/alerts_v2', { $filter: filter, $top: this.pageSize });
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const body = await this.authorizedGet(url);
+      alerts.push(...(values(body) as DefenderGraphAlert[]));
+      url = nextLink(body, this.baseUrl);
+    }
+    if (url) throw new VendorDataError(DEFENDER_VENDOR, undefined, '@odata.nextLink', `still set after ${MAX_PAGES} pages`);
+    return alerts;
+  }
+
+  private async listEndpointAlerts(since: Date): Promise<DefenderEndpointAlert[]> {
+    const filter = `lastUpdateTime ge ${since.toISOString()}`;
+    const alerts: DefenderEndpointAlert[] = [];
+    let skip = 0;
+    let url: string | undefined = vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize });
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const body = await this.authorizedGet(url);
+      const rows = values(body) as DefenderEndpointAlert[];
+      alerts.push(...rows);
+      skip += rows.length;
+      // The alerts API documents no nextLink: follow one if it comes, else page with $skip until a short page.
+      url =
+        nextLink(body, this.baseUrl) ??
+        (rows.length < this.pageSize ? undefined : vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize, $skip: skip }));
+    }
+    if (url) throw new VendorDataError(DEFENDER_VENDOR, undefined, '@odata.nextLink', `still set after ${MAX_PAGES} pages`);
+    return alerts;
+  }
+
+  private async authorizedGet(url: string): Promise<ODataPage | null> {
+    const token = await this.accessToken();
+    try {
+      return await this.get(url, token);
+    } catch (error) {
+      // Entra tokens can die before expires_in says (revocation, key rollover): refresh once, then give up.
+      if (!(error instanceof VendorAuthError) || error.status !== 401) throw error;
+      this.tokens.drop(this.tokenKey, token);
+      return this.get(url, await this.accessToken());
+    }
+  }
+
+  private async get(url: string, token: BearerToken): Promise<ODataPage | null> {
+    const headers: Record<string, string> = { Authorization: token.header, Accept: 'application/json' };
+    if (this.options.userAgent) headers['User-Agent'] = this.options.userAgent;
+    const response = await this.http.request<ODataPage | null>({ vendor: DEFENDER_VENDOR, breakerKey: this.breakerKey, url, headers });
+    return response.body;
+  }
+
+  private accessToken(): Promise<BearerToken> {
+    return this.tokens.get(this.tokenKey, () => this.requestToken());
+  }
+
+  private async requestToken(): Promise<BearerToken> {
+    const body = new URLSearchParams({
+      client_id: this.config.client_id,
+      client_secret: this.config.client_secret,
+      grant_type: 'client_credentials',
+      scope: DEFENDER_SCOPES[this.api],
+    });
+    try {
+      const response = await this.http.request<unknown>({
+        vendor: DEFENDER_VENDOR,
+        breakerKey: this.breakerKey,
+        method: 'POST',
+        url: `${this.loginUrl}/${encodeURIComponent(this.config.azure_tenant_id)}/oauth2/v2.0/token`,
+        headers: { Accept: 'application/json' },
+        body,
+      });
+      return bearerToken(response.body, DEFENDER_VENDOR);
+    } catch (error) {
+      // Entra answers unknown tenants, missing consent and bad scopes with 400 (AADSTS90002, 700016, 70011).
+      if (error instanceof VendorHttpError && !(error instanceof VendorAuthError) && error.status === 400) {
+        throw new VendorAuthError(DEFENDER_VENDOR, 400, error.target, error.bodyExcerpt);
+      }
+      throw error;
+    }
+  }
+}
+
+function values(body: ODataPage | null): unknown[] {
+  if (!body || !Array.isArray(body.value)) throw new VendorDataError(DEFENDER_VENDOR, undefined, 'value', 'is not a JSON array');
+  return body.value;
+}
+
+function nextLink(body: ODataPage | null, baseUrl: string): string | undefined {
+  const link = body?.['@odata.nextLink'];
+  return link ? sameOriginLink(link, baseUrl, DEFENDER_VENDOR, '@odata.nextLink') : undefined;
+}

@@ -1,0 +1,403 @@
+import {
+  BrokenCircuitError,
+  BulkheadPolicy,
+  BulkheadRejectedError,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  IBackoff,
+  IBackoffFactory,
+  IRetryBackoffContext,
+  RetryPolicy,
+  bulkhead,
+  circuitBreaker,
+  handleAll,
+  handleWhen,
+  retry,
+} from 'cockatiel';
+import {
+  VendorAuthError,
+  VendorDataError,
+  VendorError,
+  VendorHttpError,
+  VendorTimeoutError,
+  VendorUnavailableError,
+} from './vendor-errors.js';
+
+export interface VendorHttpOptions {
+  timeoutMs: number;
+  // cockatiel's meaning: retries after the first try, so 5 means up to 6 requests.
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+  concurrencyPerVendor: number;
+  breakerThreshold: number;
+  halfOpenAfterMs: number;
+}
+
+export const DEFAULT_VENDOR_HTTP_OPTIONS: Readonly<VendorHttpOptions> = {
+  timeoutMs: 30_000,
+  maxAttempts: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 30_000,
+  concurrencyPerVendor: 4,
+  breakerThreshold: 5,
+  halfOpenAfterMs: 30_000,
+};
+
+export interface VendorRequest {
+  vendor: string;
+  breakerKey: string;
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string | URLSearchParams;
+  timeoutMs?: number;
+}
+
+export interface VendorResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
+
+interface RawResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+class TransientFailure extends Error {
+  constructor(
+    readonly response: RawResponse | undefined,
+    readonly retryAfterMs: number | undefined,
+    readonly networkCode?: string,
+  ) {
+    super(response ? `status ${response.status}` : `network error${networkCode ? ` (${networkCode})` : ''}`);
+  }
+}
+
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(
+    private readonly exponential: IBackoffFactory<unknown>,
+    private readonly capMs: number,
+  ) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    const step = this.exponential.next(context);
+    const failure = 'error' in context.result ? context.result.error : undefined;
+    const hinted = failure instanceof TransientFailure ? failure.retryAfterMs : undefined;
+    return {
+      duration: hinted === undefined ? step.duration : Math.min(hinted, this.capMs),
+      next: (ctx) => new RetryAfterBackoff(step, this.capMs).next(ctx),
+    };
+  }
+}
+
+const STATE_NAMES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+const BULKHEAD_QUEUE = 10_000;
+const EXCERPT_LENGTH = 200;
+const SECRET_KEY = /secret|password|token|assertion|key|signature|auth/i;
+
+// Health reads every live client's circuits; weak so that short-lived instances (tests) do not pile up.
+const liveInstances = new Set<WeakRef<VendorHttp>>();
+
+export function breakerStates(): Record<string, BreakerState> {
+  const states: Record<string, BreakerState> = {};
+  for (const ref of liveInstances) {
+    const http = ref.deref();
+    if (!http) liveInstances.delete(ref);
+    else Object.assign(states, http.breakerStates());
+  }
+  return states;
+}
+
+export class VendorHttp {
+  readonly options: Readonly<VendorHttpOptions>;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
+  private readonly bulkheads = new Map<string, BulkheadPolicy>();
+
+  constructor(options: Partial<VendorHttpOptions> = {}) {
+    this.options = { ...DEFAULT_VENDOR_HTTP_OPTIONS, ...options };
+    this.retryPolicy = retry(
+      handleWhen((error) => error instanceof TransientFailure),
+      {
+        maxAttempts: this.options.maxAttempts,
+        backoff: new RetryAfterBackoff(
+          new ExponentialBackoff({ initialDelay: this.options.baseDelayMs, maxDelay: this.options.maxDelayMs }),
+          this.options.maxRetryAfterMs,
+        ),
+      },
+    );
+    liveInstances.add(new WeakRef(this));
+  }
+
+  breakerStates(): Record<string, BreakerState> {
+    return Object.fromEntries([...this.breakers].map(([key, breaker]) => [key, STATE_NAMES[breaker.state]]));
+  }
+
+  async request<T>(req: VendorRequest): Promise<VendorResponse<T>> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const target = describeTarget(method, req.url);
+    if (!target) throw new VendorUnavailableError(req.vendor, 'the configured URL is not a valid http(s) URL');
+    const breaker = this.breakerFor(req.breakerKey);
+    const gate = this.bulkheadFor(req.vendor);
+
+    let raw: RawResponse;
+    try {
+      raw = await this.retryPolicy.execute(async () => {
+        const response = await gate.execute(() => breaker.execute(() => this.attempt(req, method, target)));
+        if (response.status === 429) throw new TransientFailure(response, retryAfterMs(response.headers));
+        return response;
+      });
+    } catch (error) {
+      throw this.translate(error, req, target);
+    }
+
+    if (raw.status >= 300) {
+      const excerpt = bodyExcerpt(raw.text, secretsOf(req));
+      if (raw.status === 401 || raw.status === 403) throw new VendorAuthError(req.vendor, raw.status, target, excerpt);
+      throw new VendorHttpError(req.vendor, raw.status, target, excerpt);
+    }
+    return { status: raw.status, headers: raw.headers, body: parseJson<T>(raw.text, req.vendor, target) };
+  }
+
+  private async attempt(req: VendorRequest, method: string, target: string): Promise<RawResponse> {
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      const response = await fetch(req.url, {
+        method,
+        headers: req.headers,
+        body: req.body,
+        signal: controller.signal,
+        // Never replay credentials to wherever a redirect points.
+        redirect: 'manual',
+      });
+      const raw = { status: response.status, headers: response.headers, text: await response.text() };
+      if (raw.status >= 500 && raw.status !== 501) throw new TransientFailure(raw, retryAfterMs(raw.headers));
+      return raw;
+    } catch (error) {
+      if (error instanceof TransientFailure) throw error;
+      if (timedOut) throw new VendorTimeoutError(req.vendor, target, timeoutMs);
+      throw new TransientFailure(undefined, undefined, networkCode(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private translate(error: unknown, req: VendorRequest, target: string): VendorError {
+    if (error instanceof VendorError) return error;
+    if (error instanceof TransientFailure) {
+      if (!error.response) return new VendorUnavailableError(req.vendor, `${error.message} on ${target}`);
+      return new VendorHttpError(req.vendor, error.response.status, target, bodyExcerpt(error.response.text, secretsOf(req)));
+    }
+    if (error instanceof BrokenCircuitError) {
+      return new VendorUnavailableError(
+        req.vendor,
+        `circuit ${req.breakerKey} is open after repeated failures`,
+        Math.ceil(this.options.halfOpenAfterMs / 1000),
+      );
+    }
+    if (error instanceof BulkheadRejectedError) return new VendorUnavailableError(req.vendor, 'too many requests queued');
+    return new VendorUnavailableError(req.vendor, `unexpected failure on ${target}`);
+  }
+
+  private breakerFor(key: string): CircuitBreakerPolicy {
+    let breaker = this.breakers.get(key);
+    if (!breaker) {
+      breaker = circuitBreaker(handleAll, {
+        halfOpenAfter: this.options.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
+      });
+      this.breakers.set(key, breaker);
+    }
+    return breaker;
+  }
+
+  private bulkheadFor(vendor: string): BulkheadPolicy {
+    let gate = this.bulkheads.get(vendor);
+    if (!gate) {
+      gate = bulkhead(this.options.concurrencyPerVendor, BULKHEAD_QUEUE);
+      this.bulkheads.set(vendor, gate);
+    }
+    return gate;
+  }
+}
+
+function describeTarget(method: string, url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+    return `${method} ${parsed.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
+
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  const code = cause?.code;
+  return typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined;
+}
+
+function parseJson<T>(text: string, vendor: string, target: string): T {
+  if (text.trim() === '') return null as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new VendorDataError(vendor, undefined, 'body', `of ${target} is not valid JSON`);
+  }
+}
+
+function secretsOf(req: VendorRequest): string[] {
+  const secrets: string[] = [];
+  for (const [name, value] of Object.entries(req.headers ?? {})) {
+    if (!SECRET_KEY.test(name)) continue;
+    const [scheme, credential = ''] = value.split(/\s+/, 2);
+    secrets.push(value, credential);
+    if (/^basic$/i.test(scheme)) secrets.push(...Buffer.from(credential, 'base64').toString('utf8').split(':').slice(1));
+  }
+  const collect = (params: URLSearchParams) => {
+    for (const [name, value] of params) if (SECRET_KEY.test(name)) secrets.push(value);
+  };
+  if (req.body instanceof URLSearchParams) collect(req.body);
+  else if (typeof req.body === 'string' && !req.body.trimStart().startsWith('{')) collect(new URLSearchParams(req.body));
+  try {
+    collect(new URL(req.url).searchParams);
+  } catch {
+    // an unparsable URL never reaches the network, so it has no query to redact
+  }
+  return secrets.filter((s) => s.length >= 4);
+}
+
+function bodyExcerpt(text: string, secrets: string[]): string {
+  let summary = summarize(text);
+  for (const secret of secrets) summary = summary.split(secret).join('[redacted]');
+  summary = summary
+    .replace(/\b(Bearer|Basic|ApiToken)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return summary.length > EXCERPT_LENGTH ? `${summary.slice(0, EXCERPT_LENGTH - 1)}…` : summary;
+}
+
+function summarize(text: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return text.replace(/<[^>]*>/g, ' ');
+  }
+  const pick = (...values: unknown[]) => values.filter((v): v is string => typeof v === 'string' && v !== '');
+  const obj = (value: unknown): Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  const root = obj(json);
+  const error = obj(root.error);
+  const first = obj(Array.isArray(root.errors) ? root.errors[0] : undefined);
+  const parts = pick(
+    error.code,
+    error.message,
+    typeof root.error === 'string' ? root.error : undefined,
+    root.error_description,
+    root.code,
+    root.message,
+    root.detail,
+    first.title,
+    first.detail,
+    first.message,
+  );
+  return parts.length ? [...new Set(parts)].join(': ') : text;
+}
+
+// encodeURIComponent, not URLSearchParams: ConnectWise needs `+` (offsets, emails) as %2B and reads a bare `+` as a space.
+export function vendorUrl(base: string, path: string, query: Record<string, string | number | undefined> = {}): string {
+  const pairs = Object.entries(query)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+    .map(([name, value]) => `${encodeQueryName(name)}=${encodeURIComponent(String(value))}`);
+  return `${base.replace(/\/+$/, '')}${path}${pairs.length ? `?${pairs.join('&')}` : ''}`;
+}
+
+function encodeQueryName(name: string): string {
+  // OData names ($filter, $top) keep their `$`, which is legal in a query.
+  return encodeURIComponent(name).replace(/%24/g, '$');
+}
+
+// Paging links are absolute; following one to another origin would hand it our credentials.
+export function sameOriginLink(link: string, base: string, vendor: string, field: string): string {
+  let resolved: URL;
+  try {
+    resolved = new URL(link, base);
+  } catch {
+    throw new VendorDataError(vendor, undefined, field, 'is not a URL');
+  }
+  if (resolved.origin !== new URL(base).origin) throw new VendorDataError(vendor, undefined, field, 'points to another origin');
+  return resolved.toString();
+}
+
+export interface BearerToken {
+  header: string;
+  refreshAt: number;
+}
+
+export class OAuthTokenCache {
+  private readonly tokens = new Map<string, BearerToken>();
+  private readonly pending = new Map<string, Promise<BearerToken>>();
+
+  get(key: string, fetchToken: () => Promise<BearerToken>): Promise<BearerToken> {
+    const cached = this.tokens.get(key);
+    if (cached && Date.now() < cached.refreshAt) return Promise.resolve(cached);
+    let pending = this.pending.get(key);
+    if (!pending) {
+      pending = fetchToken()
+        .then((token) => {
+          this.tokens.set(key, token);
+          return token;
+        })
+        .finally(() => this.pending.delete(key));
+      this.pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  drop(key: string, token: BearerToken): void {
+    if (this.tokens.get(key) === token) this.tokens.delete(key);
+  }
+}
+
+const DEFAULT_TOKEN_LIFETIME_S = 3600;
+
+// Refresh a minute early (halfway for short-lived tokens) so that no call starts with a token about to die.
+export function bearerToken(body: unknown, vendor: string, now = Date.now()): BearerToken {
+  const fields = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };
+  if (typeof fields.access_token !== 'string' || fields.access_token === '') {
+    throw new VendorDataError(vendor, undefined, 'access_token');
+  }
+  const seconds = Number(fields.expires_in);
+  const lifetimeMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TOKEN_LIFETIME_S) * 1000;
+  return { header: `Bearer ${fields.access_token}`, refreshAt: now + lifetimeMs - Math.min(60_000, lifetimeMs / 2) };
+}

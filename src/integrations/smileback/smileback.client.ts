@@ -1,0 +1,128 @@
+import { VendorAuthError, VendorDataError, VendorHttpError } from '../http/vendor-errors.js';
+import { BearerToken, OAuthTokenCache, VendorHttp, bearerToken, sameOriginLink, vendorUrl } from '../http/vendor-http.js';
+
+export const SMILEBACK_VENDOR = 'smileback';
+export const SMILEBACK_DEFAULT_BASE_URL = 'https://app.smileback.io';
+const MAX_PAGE_SIZE = 1000;
+const MAX_PAGES = 10_000;
+const TOKEN_KEY = 'password-grant';
+
+export interface SmileBackIntegration {
+  base_url?: string;
+  client_id: string;
+  client_secret: string;
+  username: string;
+  password: string;
+}
+
+export interface SmileBackClientOptions {
+  pageSize?: number;
+}
+
+export interface SmileBackReview {
+  id?: number;
+  rating?: number | string | null;
+  comment?: string | null;
+  ticket?: { id?: string | number | null; title?: string; [field: string]: unknown } | null;
+  status?: string;
+  rated_on?: string | null;
+  last_modified?: string;
+  [field: string]: unknown;
+}
+
+interface ReviewPage {
+  count?: number;
+  next?: string | null;
+  results?: unknown;
+}
+
+export class SmileBackClient {
+  private readonly baseUrl: string;
+  private readonly pageSize: number;
+  private readonly tokens = new OAuthTokenCache();
+
+  constructor(
+    private readonly config: SmileBackIntegration,
+    private readonly http: VendorHttp,
+    private readonly breakerKey: string,
+    options: SmileBackClientOptions = {},
+  ) {
+    this.baseUrl = (config.base_url || SMILEBACK_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+  }
+
+  async listReviews(since: Date): Promise<SmileBackReview[]> {
+    const reviews: SmileBackReview[] = [];
+    let url: string | null = vendorUrl(this.baseUrl, '/api/v3/reviews/', {
+      modified_since: since.toISOString(),
+      limit: this.pageSize,
+      offset: 0,
+    });
+    for (let page = 0; url && page < MAX_PAGES; page++) {
+      const body: ReviewPage | null = await this.authorizedGet<ReviewPage>(url);
+      if (!body || !Array.isArray(body.results)) throw new VendorDataError(SMILEBACK_VENDOR, undefined, 'results', 'is not a JSON array');
+      reviews.push(...(body.results as SmileBackReview[]));
+      url = body.next ? sameOriginLink(body.next, this.baseUrl, SMILEBACK_VENDOR, 'next') : null;
+    }
+    if (url) throw new VendorDataError(SMILEBACK_VENDOR, undefined, 'next', `still set after ${MAX_PAGES} pages`);
+    return reviews;
+  }
+
+  async ping(): Promise<void> {
+    await this.authorizedGet(vendorUrl(this.baseUrl, '/api/v3/reviews/', { limit: 1 }));
+  }
+
+  private async authorizedGet<T>(url: string): Promise<T | null> {
+    const token = await this.accessToken();
+    try {
+      return await this.get<T>(url, token);
+    } catch (error) {
+      // A token can be revoked or expire early server-side: fetch a new one once, then give up.
+      if (!(error instanceof VendorAuthError) || error.status !== 401) throw error;
+      this.tokens.drop(TOKEN_KEY, token);
+      return this.get<T>(url, await this.accessToken());
+    }
+  }
+
+  private async get<T>(url: string, token: BearerToken): Promise<T | null> {
+    const response = await this.http.request<T | null>({
+      vendor: SMILEBACK_VENDOR,
+      breakerKey: this.breakerKey,
+      url,
+      headers: { Authorization: token.header, Accept: 'application/json' },
+    });
+    return response.body;
+  }
+
+  private accessToken(): Promise<BearerToken> {
+    return this.tokens.get(TOKEN_KEY, () => this.requestToken());
+  }
+
+  private async requestToken(): Promise<BearerToken> {
+    const body = new URLSearchParams({
+      grant_type: 'password',
+      username: this.config.username,
+      password: this.config.password,
+      client_id: this.config.client_id,
+      client_secret: this.config.client_secret,
+      scope: 'read',
+    });
+    try {
+      const response = await this.http.request<unknown>({
+        vendor: SMILEBACK_VENDOR,
+        breakerKey: this.breakerKey,
+        method: 'POST',
+        url: `${this.baseUrl}/api/token/`,
+        headers: { Accept: 'application/json' },
+        body,
+      });
+      return bearerToken(response.body, SMILEBACK_VENDOR);
+    } catch (error) {
+      // The token endpoint answers a wrong username or password with 400 invalid_grant.
+      if (error instanceof VendorHttpError && !(error instanceof VendorAuthError) && error.status === 400) {
+        throw new VendorAuthError(SMILEBACK_VENDOR, 400, error.target, error.bodyExcerpt);
+      }
+      throw error;
+    }
+  }
+}

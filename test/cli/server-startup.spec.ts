@@ -1,0 +1,65 @@
+import { spawn } from 'node:child_process';
+import { runNode } from './run.js';
+
+const MAIN = 'dist/main.js';
+
+describe('starting the built server (npm start)', () => {
+  it('serves the shipped data with nothing but .env.local', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no listen line in time:\n${out}`)), 20_000);
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+          if (port) {
+            clearTimeout(timer);
+            resolve(`http://127.0.0.1:${port}`);
+          }
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+      });
+      const health = (await (await fetch(`${url}/api/health`)).json()) as { status: string };
+      expect(health).toMatchObject({ status: 'ok', mode: 'mock' });
+      const tickets = (await (await fetch(`${url}/api/tenants/tenant_demo_cca/tickets?status=New`)).json()) as { meta: { total: number } };
+      expect(tickets.meta.total).toBeGreaterThan(0);
+      expect((await fetch(`${url}/docs`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('refuses to start on a bad environment, naming every bad variable', async () => {
+    const { code, stderr } = await runNode([MAIN], { PORT: 'eighty', MOCK_MODE: 'maybe', LOG_LEVEL: 'loud' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/PORT="eighty"/);
+    expect(stderr).toMatch(/MOCK_MODE="maybe"/);
+    expect(stderr).toMatch(/LOG_LEVEL="loud"/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses mock data in production unless explicitly allowed', async () => {
+    const { code, stderr } = await runNode([MAIN], { NODE_ENV: 'production', MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ALLOW_MOCK_IN_PRODUCTION=true/);
+  });
+
+  it('stops in live mode (.env.production) naming the live source that is missing', async () => {
+    const { code, stderr } = await runNode([MAIN], { NODE_ENV: 'production' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/MOCK_MODE=false needs a live source for/);
+  });
+
+  it('refuses to start on invalid mock data with the full report', async () => {
+    const { code, stderr } = await runNode([MAIN], { MOCK_DATA_PATH: '/nonexistent/mock-data' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/tenants\.json: missing/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,135 @@
+import type {
+  DefenderEndpointAlert,
+  DefenderGraphAlert,
+  DefenderIntegration,
+} from '../../src/integrations/defender/defender.client.js';
+import { FakeReply, FakeVendorServer, RecordedRequest, instantMs } from './fake-server.js';
+
+const GRAPH_PATH = '/v1.0/security/alerts_v2';
+const ENDPOINT_PATH = '/api/alerts';
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const ENDPOINT_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
+const GRAPH_MAX_TOP = 1000;
+const ENDPOINT_MAX_TOP = 10_000;
+
+export class FakeDefender extends FakeVendorServer {
+  graphAlerts: DefenderGraphAlert[] = [];
+  endpointAlerts: DefenderEndpointAlert[] = [];
+  nextLinkOrigin: string | undefined;
+  endpointNextLinks = false;
+  readonly credentials = {
+    azure_tenant_id: '11111111-2222-3333-4444-555555555555',
+    client_id: '0f9e8d7c-aaaa-bbbb-cccc-1234567890ab',
+    client_secret: 'entra-client-SECRET~Qx8Q',
+  };
+
+  static start(): Promise<FakeDefender> {
+    return new FakeDefender().listen();
+  }
+
+  integration(overrides: Partial<DefenderIntegration> = {}): DefenderIntegration {
+    return { api: 'graph', base_url: this.baseUrl, login_url: this.baseUrl, ...this.credentials, ...overrides };
+  }
+
+  protected override isTokenPath(path: string): boolean {
+    return path.endsWith('/oauth2/v2.0/token');
+  }
+
+  protected errorBody(status: number, message: string): unknown {
+    const code = status === 401 ? 'InvalidAuthenticationToken' : status === 429 ? 'TooManyRequests' : status >= 500 ? 'InternalServerError' : 'BadRequest';
+    return {
+      error: {
+        code,
+        message: status === 401 ? 'Access token has expired or is not yet valid.' : message,
+        innerError: { date: '2026-01-05T10:00:00', 'request-id': 'f0e1d2c3-0000-4000-8000-000000000001' },
+      },
+    };
+  }
+
+  protected handle(req: RecordedRequest): FakeReply {
+    const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(req.path);
+    if (token) return this.token(req, decodeURIComponent(token[1]));
+    if (req.path === GRAPH_PATH) return this.graph(req);
+    if (req.path === ENDPOINT_PATH) return this.endpoint(req);
+    return this.json(404, this.errorBody(404, 'Resource not found'));
+  }
+
+  private token(req: RecordedRequest, tenant: string): FakeReply {
+    const form = new URLSearchParams(req.body);
+    const aad = (status: number, error: string, code: number, text: string): FakeReply =>
+      this.json(status, {
+        error,
+        error_description: `AADSTS${code}: ${text}\r\nTrace ID: 0000 Correlation ID: 0000 Timestamp: 2026-01-05 10:00:00Z`,
+        error_codes: [code],
+        timestamp: '2026-01-05 10:00:00Z',
+        trace_id: '00000000-0000-0000-0000-000000000000',
+        correlation_id: '00000000-0000-0000-0000-000000000000',
+      });
+    if (req.method !== 'POST') return aad(400, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
+    if (tenant !== this.credentials.azure_tenant_id) return aad(400, 'invalid_request', 90002, `Tenant '${tenant}' not found.`);
+    if (form.get('grant_type') !== 'client_credentials') return aad(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+    if (form.get('client_id') !== this.credentials.client_id) {
+      return aad(400, 'unauthorized_client', 700016, `Application with identifier '${form.get('client_id')}' was not found in the directory.`);
+    }
+    if (form.get('client_secret') !== this.credentials.client_secret) {
+      return aad(401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+    }
+    const scope = form.get('scope');
+    if (scope !== GRAPH_SCOPE && scope !== ENDPOINT_SCOPE) return aad(400, 'invalid_scope', 70011, 'The provided value for the input parameter \'scope\' is not valid.');
+    const issued = this.issueToken(scope);
+    return this.json(200, { token_type: issued.token_type, expires_in: issued.expires_in, ext_expires_in: issued.expires_in, access_token: issued.access_token });
+  }
+
+  private graph(req: RecordedRequest): FakeReply {
+    if (this.bearerGrant(req) !== GRAPH_SCOPE) return this.json(401, this.errorBody(401, ''));
+    const filter = req.query.get('$filter') ?? '';
+    const since = /lastUpdateDateTime ge (\S+)/.exec(filter)?.[1];
+    if (since !== undefined && (since.startsWith("'") || !/(Z|[+-]\d{2}:\d{2})$/.test(since))) {
+      return this.json(400, this.errorBody(400, "Invalid filter clause: incompatible types 'Edm.DateTimeOffset' and 'Edm.String'."));
+    }
+    const sinceMs = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
+    const sources = [...filter.matchAll(/serviceSource eq '([^']*)'/g)].map((m) => m[1]);
+    const rows = this.graphAlerts.filter(
+      (a) => instantMs(a.lastUpdateDateTime) >= sinceMs && (sources.length === 0 || sources.includes(String(a.serviceSource))),
+    );
+    const top = Math.min(Number(req.query.get('$top') ?? GRAPH_MAX_TOP), GRAPH_MAX_TOP);
+    const offset = Number(req.query.get('$skiptoken') ? Buffer.from(req.query.get('$skiptoken') as string, 'base64').toString() : 0);
+    const end = offset + top;
+    const body: Record<string, unknown> = {
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#security/alerts_v2`,
+      value: rows.slice(offset, end),
+    };
+    if (end < rows.length) {
+      const query = new URLSearchParams(req.query);
+      query.set('$skiptoken', Buffer.from(String(end)).toString('base64'));
+      body['@odata.nextLink'] = `${this.nextLinkOrigin ?? this.baseUrl}${GRAPH_PATH}?${query.toString()}`;
+    }
+    return this.json(200, body);
+  }
+
+  private endpoint(req: RecordedRequest): FakeReply {
+    if (this.bearerGrant(req) !== ENDPOINT_SCOPE) {
+      return this.json(401, { error: { code: 'Unauthorized', message: 'Invalid or expired authorization header', target: '7c1f2e3d-0000-4000-8000-000000000002' } });
+    }
+    const filter = req.query.get('$filter') ?? '';
+    const since = /lastUpdateTime ge (\S+)/.exec(filter)?.[1];
+    const sinceMs = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
+    if (Number.isNaN(sinceMs)) return this.json(400, { error: { code: 'ODataError', message: 'Invalid filter', target: '0' } });
+    const top = Number(req.query.get('$top') ?? ENDPOINT_MAX_TOP);
+    if (!Number.isInteger(top) || top < 1 || top > ENDPOINT_MAX_TOP) {
+      return this.json(400, { error: { code: 'InvalidInput', message: '$top must be between 1 and 10000', target: '0' } });
+    }
+    const skip = Number(req.query.get('$skip') ?? 0);
+    const rows = this.endpointAlerts.filter((a) => instantMs(a.lastUpdateTime) >= sinceMs);
+    const body: Record<string, unknown> = {
+      '@odata.context': `${this.baseUrl}/api/$metadata#Alerts`,
+      value: rows.slice(skip, skip + top),
+    };
+    if (this.endpointNextLinks && skip + top < rows.length) {
+      const query = new URLSearchParams(req.query);
+      query.set('$skip', String(skip + top));
+      body['@odata.nextLink'] = `${this.baseUrl}${ENDPOINT_PATH}?${query.toString()}`;
+    }
+    return this.json(200, body);
+  }
+}
