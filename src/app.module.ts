@@ -1,4 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { PlatformModule } from './platform/platform.module.js';
 import { configModule } from './config/config.module.js';
 import { CsatModule } from './csat/csat.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -8,12 +11,12 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimeEntriesModule } from './time-entries/time-entries.module.js';
 
-const FEATURE_MODULES = [TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, HealthModule];
+const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, HealthModule];
 
 @Module({})
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
   static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [configModule(), MockModule, ...FEATURE_MODULES] };
+    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, ...FEATURE_MODULES] };
   }
 }

@@ -17,6 +17,7 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
         'Errors are `application/problem+json` (RFC 9457).',
     )
     .setVersion(version)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: the dev admin key is in .env.local (ADMIN_API_KEY)' })
     .build();
   return SwaggerModule.createDocument(app, config);
 }

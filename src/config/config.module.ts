@@ -4,6 +4,7 @@ import { appConfig } from './app.config.js';
 import { envFilesFor } from './env-files.js';
 import { validateEnvironment } from './env.validation.js';
 import { mockConfig } from './mock.config.js';
+import { authConfig, platformConfig } from './platform.config.js';
 
 /**
  * One validated read of the environment, one namespace per concern. The env file is chosen by
@@ -13,7 +14,7 @@ export function configModule(): Promise<DynamicModule> {
   return ConfigModule.forRoot({
     isGlobal: true,
     envFilePath: envFilesFor(process.env.NODE_ENV),
-    load: [appConfig, mockConfig],
+    load: [appConfig, mockConfig, platformConfig, authConfig],
     validate: (raw) => {
       validateEnvironment(raw);
       return raw;

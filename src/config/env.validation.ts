@@ -1,5 +1,19 @@
 import { plainToInstance } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateIf, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MinLength,
+  Max,
+  Min,
+  ValidateIf,
+  registerDecorator,
+  validateSync,
+} from 'class-validator';
 import { Transform } from 'class-transformer';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false };
@@ -11,6 +25,28 @@ const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
 const PORT_RANGE = 'must be an integer port number from 0 to 65535';
+
+/** Base64 that decodes to exactly 32 bytes (an AES-256 key); `list` allows several, comma-separated. */
+function IsAes256Key(list = false): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isAes256Key',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: list
+          ? 'must be a comma-separated list of base64 keys of 32 bytes each (e.g. from `openssl rand -base64 32`)'
+          : 'must be 32 bytes, base64-encoded (e.g. from `openssl rand -base64 32`)',
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          (list ? value.split(',').map((v) => v.trim()) : [value.trim()]).every(
+            (k) => /^[A-Za-z0-9+/]+={0,2}$/.test(k) && Buffer.from(k, 'base64').length === 32,
+          ),
+      },
+    });
+}
 
 /** Every environment variable the service reads, validated once at boot. */
 export class EnvironmentVariables {
@@ -54,6 +90,30 @@ export class EnvironmentVariables {
   LOG_LEVEL: string = 'log';
 
   @IsOptional()
+  @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+    message: 'must be sqlite:<file path> (or sqlite::memory:) or postgres://user:password@host:port/database',
+  })
+  DATABASE_URL: string = 'sqlite:./data/platform.db';
+
+  @IsOptional()
+  @IsAes256Key()
+  ENCRYPTION_KEY?: string;
+
+  @IsOptional()
+  @IsAes256Key(true)
+  ENCRYPTION_KEYS_PREVIOUS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'must be at least 24 characters: it opens every tenant and the admin API' })
+  ADMIN_API_KEY?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be "true" or "false"' })
+  AUTH_DISABLED: boolean = false;
+
+  @IsOptional()
   @IsIn(['json', 'text'])
   LOG_FORMAT: string = 'text';
 }
@@ -83,6 +143,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
       'MOCK_MODE="true" with NODE_ENV="production": mock data must not reach production by accident; ' +
         'set MOCK_MODE=false, or ALLOW_MOCK_IN_PRODUCTION=true if this is deliberate',
     );
+  }
+  if (env.AUTH_DISABLED === true && env.MOCK_MODE !== true) {
+    problems.push('AUTH_DISABLED="true" is accepted only with MOCK_MODE=true: live tenant data is never served without a key');
   }
   if (problems.length > 0) throw new EnvironmentError(problems);
   return env;

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
@@ -10,6 +10,7 @@ import { CsatSurvey } from './csat-survey.record.js';
 import { CsatService } from './csat.service.js';
 import { ListCsatQuery } from './list-csat-query.dto.js';
 
+@ApiBearerAuth()
 @ApiTags('csat')
 @Controller('tenants/:tenantId/csat')
 export class CsatController {
@@ -19,7 +20,7 @@ export class CsatController {
   @ApiOperation({ summary: "List the tenant's CSAT surveys", description: 'Default sort `-submitted_at`.' })
   @ApiTenantParam()
   @ApiOkResponse({ type: PageOf(CsatSurvey) })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 401, 403, 404)
   list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: ListCsatQuery): Promise<Page<CsatSurvey>> {
     return this.csat.list(tenant, query);
   }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource, notYetLive } from '../common/source-binding.js';
 import { CSAT } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -13,7 +13,7 @@ import { CSAT_SOURCE } from './sources/csat-source.js';
   providers: [
     bindSource(CSAT_SOURCE, {
       mock: (store) => MockFileProvider.of(store, CSAT),
-      live: { what: 'CSAT surveys', vendor: 'SmileBack' },
+      live: notYetLive('CSAT surveys', 'SmileBack'),
     }),
     CsatService,
   ],

@@ -2,11 +2,13 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.decorators.js';
 import { appConfig } from '../config/app.config.js';
 import { mockConfig } from '../config/mock.config.js';
 import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
 import { HealthReport } from './health.dto.js';
 
+@Public()
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

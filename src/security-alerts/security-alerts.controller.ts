@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
@@ -10,6 +10,7 @@ import { ListSecurityAlertsQuery } from './list-security-alerts-query.dto.js';
 import { SecurityAlert } from './security-alert.record.js';
 import { SecurityAlertsService } from './security-alerts.service.js';
 
+@ApiBearerAuth()
 @ApiTags('security-alerts')
 @Controller('tenants/:tenantId/security-alerts')
 export class SecurityAlertsController {
@@ -22,7 +23,7 @@ export class SecurityAlertsController {
   })
   @ApiTenantParam()
   @ApiOkResponse({ type: PageOf(SecurityAlert) })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 401, 403, 404)
   list(
     @TenantParam(ActiveTenantPipe) tenant: Tenant,
     @Query() query: ListSecurityAlertsQuery,

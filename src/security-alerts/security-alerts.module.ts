@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource, notYetLive } from '../common/source-binding.js';
 import { SECURITY_ALERTS } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -14,7 +14,7 @@ import { SECURITY_ALERT_SOURCES } from './sources/security-alert-source.js';
     // Mock mode: one file per tenant already holds both vendors' alerts.
     bindSource(SECURITY_ALERT_SOURCES, {
       mock: (store) => [MockFileProvider.of(store, SECURITY_ALERTS)],
-      live: { what: 'security alerts', vendor: 'SentinelOne and Microsoft Defender' },
+      live: notYetLive('security alerts', 'SentinelOne and Microsoft Defender'),
     }),
     SecurityAlertsService,
   ],

@@ -1,15 +1,23 @@
 import { ExecutionContext, applyDecorators, createParamDecorator } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { principalOf } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+
+/** The raw `{tenantId}` segment and who asks for it: what TenantPipe / ActiveTenantPipe resolve. */
+export interface TenantRequest {
+  tenantId: string;
+  principal: Principal;
+}
 
 /**
- * The raw `{tenantId}` path segment, for TenantPipe / ActiveTenantPipe to check and resolve:
- * `@TenantParam(ActiveTenantPipe) tenant: Tenant`. (A custom decorator, so neither the global
- * validation pipe nor Swagger mistakes the resolved Tenant for the parameter's type.)
+ * `@TenantParam(ActiveTenantPipe) tenant: Tenant`. A custom decorator, so neither the global
+ * validation pipe nor Swagger mistakes the resolved Tenant for the parameter's type.
  */
-export const TenantParam = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext) => (ctx.switchToHttp().getRequest<FastifyRequest>().params as Record<string, string>).tenantId,
-);
+export const TenantParam = createParamDecorator((_: unknown, ctx: ExecutionContext): TenantRequest => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  return { tenantId: (request.params as Record<string, string>).tenantId, principal: principalOf(request) };
+});
 
 /** Documents `{tenantId}`. */
 export function ApiTenantParam(): MethodDecorator {

@@ -1,23 +1,24 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
+import type { TenantRequest } from './tenant-param.decorator.js';
 import { Tenant } from './tenant.record.js';
 import { TenantsService } from './tenants.service.js';
 
-/** `:tenantId` → the Tenant: 400 for a malformed id (before any lookup), 404 for an unknown one. */
+/** `{tenantId}` → the Tenant: 400 malformed (before any lookup), 404 unknown or outside the key's scope. */
 @Injectable()
-export class TenantPipe implements PipeTransform<string, Promise<Tenant>> {
+export class TenantPipe implements PipeTransform<TenantRequest, Promise<Tenant>> {
   constructor(private readonly tenants: TenantsService) {}
 
-  transform(tenantId: string): Promise<Tenant> {
-    return this.tenants.get(tenantId);
+  transform({ tenantId, principal }: TenantRequest): Promise<Tenant> {
+    return this.tenants.get(tenantId, principal);
   }
 }
 
 /** As TenantPipe, and 403 when the tenant is inactive: for every tenant data route. */
 @Injectable()
-export class ActiveTenantPipe implements PipeTransform<string, Promise<Tenant>> {
+export class ActiveTenantPipe implements PipeTransform<TenantRequest, Promise<Tenant>> {
   constructor(private readonly tenants: TenantsService) {}
 
-  transform(tenantId: string): Promise<Tenant> {
-    return this.tenants.getActive(tenantId);
+  transform({ tenantId, principal }: TenantRequest): Promise<Tenant> {
+    return this.tenants.getActive(tenantId, principal);
   }
 }

@@ -1,5 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
@@ -9,6 +11,7 @@ import { TenantPipe } from './tenant.pipes.js';
 import { Tenant } from './tenant.record.js';
 import { TenantsService } from './tenants.service.js';
 
+@ApiBearerAuth()
 @ApiTags('tenants')
 @Controller('tenants')
 export class TenantsController {
@@ -17,16 +20,16 @@ export class TenantsController {
   @Get()
   @ApiOperation({ summary: 'List the tenants' })
   @ApiOkResponse({ type: PageOf(Tenant) })
-  @ApiProblems(400)
-  list(@Query() query: ListTenantsQuery): Promise<Page<Tenant>> {
-    return this.tenants.list(query);
+  @ApiProblems(400, 401)
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ListTenantsQuery): Promise<Page<Tenant>> {
+    return this.tenants.list(principal, query);
   }
 
   @Get(':tenantId')
   @ApiOperation({ summary: 'One tenant (inactive tenants too)' })
   @ApiTenantParam()
   @ApiOkResponse({ type: Tenant })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 401, 404)
   get(@TenantParam(TenantPipe) tenant: Tenant): Tenant {
     return tenant;
   }

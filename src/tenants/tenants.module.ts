@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { bindSource } from '../common/source-binding.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
-import { TENANT_SOURCE } from './sources/tenant-source.js';
+import { PlatformTenantSource } from './sources/platform-tenant-source.js';
+import { ReadOnlyTenantWriter } from './sources/read-only-tenant-writer.js';
+import { TENANT_SOURCE, TENANT_WRITER, TenantSource, TenantWriter } from './sources/tenant-source.js';
 import { ActiveTenantPipe, TenantPipe } from './tenant.pipes.js';
 import { TenantsController } from './tenants.controller.js';
 import { TenantsService } from './tenants.service.js';
@@ -9,14 +11,18 @@ import { TenantsService } from './tenants.service.js';
 @Module({
   controllers: [TenantsController],
   providers: [
-    bindSource(TENANT_SOURCE, {
+    bindSource<TenantSource>(TENANT_SOURCE, {
       mock: (store) => MockFileProvider.tenants(store),
-      live: { what: 'tenants', vendor: 'the platform store' },
+      live: (platform) => new PlatformTenantSource(platform),
+    }),
+    bindSource<TenantWriter>(TENANT_WRITER, {
+      mock: () => new ReadOnlyTenantWriter(),
+      live: (platform) => new PlatformTenantSource(platform),
     }),
     TenantsService,
     TenantPipe,
     ActiveTenantPipe,
   ],
-  exports: [TenantsService, TenantPipe, ActiveTenantPipe],
+  exports: [TenantsService, TenantPipe, ActiveTenantPipe, TENANT_WRITER],
 })
 export class TenantsModule {}

@@ -1,36 +1,43 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ListQueryValues, Page, runQuery } from '../common/query/query-engine.js';
+import type { Principal } from '../auth/principal.js';
 import { InvalidTenantIdError, TenantInactiveError, TenantNotFoundError } from '../common/problem/problem.error.js';
+import { Page, runQuery } from '../common/query/query-engine.js';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { ListTenantsQuery, TENANT_FIELDS } from './list-tenants-query.dto.js';
 import { TENANT_SOURCE, TenantSource } from './sources/tenant-source.js';
 import { Tenant } from './tenant.record.js';
 
+/** The one place that decides who may see which tenant. */
 @Injectable()
 export class TenantsService {
   constructor(@Inject(TENANT_SOURCE) private readonly source: TenantSource) {}
 
-  async list(query: ListQueryValues): Promise<Page<Tenant>> {
-    return runQuery(await this.source.list(), query, {
-      fields: TENANT_FIELDS,
-      idFields: ['id'],
-      defaultSort: 'id',
-      queryClass: ListTenantsQuery,
-    });
+  /** Only the tenants the key may see. */
+  async list(principal: Principal, query: ListTenantsQuery): Promise<Page<Tenant>> {
+    const visible = (await this.source.list()).filter((t) => principal.canSee(t.id));
+    return runQuery(visible, query, { fields: TENANT_FIELDS, idFields: ['id'], defaultSort: 'id', queryClass: ListTenantsQuery });
   }
 
-  /** Checks, in order: the id's pattern (400) — before anything is looked up — then existence (404). */
-  async get(tenantId: string): Promise<Tenant> {
+  /**
+   * In order: the id's pattern (400, before anything is looked up), then existence and the key's
+   * scope together (404 for both: a tenant key must not learn that another tenant exists).
+   */
+  async get(tenantId: string, principal: Principal): Promise<Tenant> {
     if (!TENANT_ID_PATTERN.test(tenantId)) throw new InvalidTenantIdError(tenantId);
-    const tenant = (await this.source.list()).find((t) => t.id === tenantId);
+    const tenant = principal.canSee(tenantId) ? (await this.source.list()).find((t) => t.id === tenantId) : undefined;
     if (!tenant) throw new TenantNotFoundError(tenantId);
     return tenant;
   }
 
   /** As `get`, and the tenant must be active (403): what every data route requires. */
-  async getActive(tenantId: string): Promise<Tenant> {
-    const tenant = await this.get(tenantId);
+  async getActive(tenantId: string, principal: Principal): Promise<Tenant> {
+    const tenant = await this.get(tenantId, principal);
     if (!tenant.is_active) throw new TenantInactiveError(tenantId);
     return tenant;
+  }
+
+  /** Every tenant id that exists (admin checks such as a new key's scope). */
+  async ids(): Promise<Set<string>> {
+    return new Set((await this.source.list()).map((t) => t.id));
   }
 }

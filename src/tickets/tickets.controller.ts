@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
 import { RecordIdPipe } from '../common/validation/record-id.pipe.js';
 import { PageOf } from '../common/query/list-query.dto.js';
@@ -11,6 +11,7 @@ import { ListTicketsQuery } from './list-tickets-query.dto.js';
 import { Ticket } from './ticket.record.js';
 import { TicketsService } from './tickets.service.js';
 
+@ApiBearerAuth()
 @ApiTags('tickets')
 @Controller('tenants/:tenantId/tickets')
 export class TicketsController {
@@ -20,7 +21,7 @@ export class TicketsController {
   @ApiOperation({ summary: "List the tenant's tickets", description: 'Default sort `-updated_at_remote`.' })
   @ApiTenantParam()
   @ApiOkResponse({ type: PageOf(Ticket) })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 401, 403, 404)
   list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: ListTicketsQuery): Promise<Page<Ticket>> {
     return this.tickets.list(tenant, query);
   }
@@ -30,7 +31,7 @@ export class TicketsController {
   @ApiTenantParam()
   @ApiParam({ name: 'cwTicketId', description: 'The ticket id (`cw_ticket_id`).', example: 'TKT-001' })
   @ApiOkResponse({ type: Ticket })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 401, 403, 404)
   get(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Param('cwTicketId', RecordIdPipe) cwTicketId: string): Promise<Ticket> {
     return this.tickets.get(tenant, cwTicketId);
   }

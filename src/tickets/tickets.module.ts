@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource, notYetLive } from '../common/source-binding.js';
 import { TICKETS } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -13,7 +13,7 @@ import { TicketsService } from './tickets.service.js';
   providers: [
     bindSource(TICKET_SOURCE, {
       mock: (store) => MockFileProvider.of(store, TICKETS),
-      live: { what: 'tickets', vendor: 'ConnectWise PSA' },
+      live: notYetLive('tickets', 'ConnectWise PSA'),
     }),
     TicketsService,
   ],

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
@@ -10,6 +10,7 @@ import { ListTimeEntriesQuery } from './list-time-entries-query.dto.js';
 import { TimeEntriesService } from './time-entries.service.js';
 import { TimeEntry } from './time-entry.record.js';
 
+@ApiBearerAuth()
 @ApiTags('time-entries')
 @Controller('tenants/:tenantId/time-entries')
 export class TimeEntriesController {
@@ -19,7 +20,7 @@ export class TimeEntriesController {
   @ApiOperation({ summary: "List the tenant's time entries", description: 'Default sort `-date_worked`.' })
   @ApiTenantParam()
   @ApiOkResponse({ type: PageOf(TimeEntry) })
-  @ApiProblems(400, 403, 404)
+  @ApiProblems(400, 401, 403, 404)
   list(
     @TenantParam(ActiveTenantPipe) tenant: Tenant,
     @Query() query: ListTimeEntriesQuery,

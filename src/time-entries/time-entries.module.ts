@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource, notYetLive } from '../common/source-binding.js';
 import { TIME_ENTRIES } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -13,7 +13,7 @@ import { TimeEntriesService } from './time-entries.service.js';
   providers: [
     bindSource(TIME_ENTRY_SOURCE, {
       mock: (store) => MockFileProvider.of(store, TIME_ENTRIES),
-      live: { what: 'time entries', vendor: 'ConnectWise PSA' },
+      live: notYetLive('time entries', 'ConnectWise PSA'),
     }),
     TimeEntriesService,
   ],

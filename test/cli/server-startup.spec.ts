@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { runNode } from './run.js';
 
 const MAIN = 'dist/main.js';
@@ -6,7 +7,7 @@ const MAIN = 'dist/main.js';
 describe('starting the built server (npm start)', () => {
   it('serves the shipped data with nothing but .env.local', async () => {
     const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1' },
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -27,7 +28,10 @@ describe('starting the built server (npm start)', () => {
       });
       const health = (await (await fetch(`${url}/api/health`)).json()) as { status: string };
       expect(health).toMatchObject({ status: 'ok', mode: 'mock' });
-      const tickets = (await (await fetch(`${url}/api/tenants/tenant_demo_cca/tickets?status=New`)).json()) as { meta: { total: number } };
+      const devKey = /^ADMIN_API_KEY=(.+)$/m.exec(readFileSync('.env.local', 'utf8'))?.[1];
+      const route = `${url}/api/tenants/tenant_demo_cca/tickets?status=New`;
+      expect((await fetch(route)).status).toBe(401);
+      const tickets = (await (await fetch(route, { headers: { authorization: `Bearer ${devKey}` } })).json()) as { meta: { total: number } };
       expect(tickets.meta.total).toBeGreaterThan(0);
       expect((await fetch(`${url}/docs`)).status).toBe(200);
     } finally {

@@ -14,7 +14,7 @@ describe('the OpenAPI document', () => {
 
   beforeAll(async () => {
     t = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: MOCK_DATA, MOCK_WATCH: 'false' });
-    doc = (await request(server(t.app)).get('/docs-json').expect(200)).body;
+    doc = (await t.get('/docs-json').expect(200)).body;
   });
   afterAll(() => t.close());
 
@@ -29,14 +29,21 @@ describe('the OpenAPI document', () => {
   });
 
   it('is also served as YAML, and Swagger UI is served at /docs', async () => {
-    const yaml = await request(server(t.app)).get('/docs-yaml').expect(200);
+    const yaml = await t.get('/docs-yaml').expect(200);
     expect(yaml.text).toMatch(/^openapi: 3\./m);
-    const ui = await request(server(t.app)).get('/docs').expect(200);
+    const ui = await t.get('/docs').expect(200);
     expect(ui.text).toMatch(/swagger-ui/i);
   });
 
   it('documents every route', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/admin/api-keys',
+      '/api/admin/api-keys/{id}',
+      '/api/admin/tenants',
+      '/api/admin/tenants/{tenantId}',
+      '/api/admin/tenants/{tenantId}/integrations',
+      '/api/admin/tenants/{tenantId}/integrations/{vendor}',
+      '/api/admin/tenants/{tenantId}/integrations/{vendor}/test',
       '/api/health',
       '/api/tenants',
       '/api/tenants/{tenantId}',
@@ -64,18 +71,34 @@ describe('the OpenAPI document', () => {
     );
   });
 
+  const operations = () =>
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      (['get', 'put', 'post', 'patch', 'delete'] as const)
+        .filter((m) => item?.[m])
+        .map((method) => ({ path, method, op: item?.[method] as OpenAPIV3.OperationObject })),
+    );
+
   it('describes every parameter of every route', () => {
-    for (const [path, item] of Object.entries(doc.paths)) {
-      for (const param of ((item?.get?.parameters ?? []) as OpenAPIV3.ParameterObject[])) {
-        expect({ path, param: param.name, described: (param.description ?? '').length > 10 }).toEqual({ path, param: param.name, described: true });
+    for (const { path, method, op } of operations()) {
+      for (const param of (op.parameters ?? []) as OpenAPIV3.ParameterObject[]) {
+        const described = (param.description ?? '').length > 10;
+        expect({ path, method, param: param.name, described }).toEqual({ path, method, param: param.name, described: true });
       }
     }
   });
 
   it('documents the tenant id pattern on every tenant route', () => {
-    for (const path of Object.keys(doc.paths).filter((p) => p.includes('{tenantId}'))) {
-      const param = (operation(path).parameters as OpenAPIV3.ParameterObject[]).find((p) => p.name === 'tenantId');
-      expect((param?.schema as OpenAPIV3.SchemaObject).pattern).toBe('^[a-z0-9][a-z0-9_-]{0,63}$');
+    for (const { path, op } of operations().filter((o) => o.path.includes('{tenantId}'))) {
+      const param = (op.parameters as OpenAPIV3.ParameterObject[]).find((p) => p.name === 'tenantId');
+      expect({ path, pattern: (param?.schema as OpenAPIV3.SchemaObject).pattern }).toEqual({ path, pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' });
+    }
+  });
+
+  it('declares the bearer scheme on every route but health', () => {
+    expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const { path, method, op } of operations()) {
+      const secured = (op.security ?? []).some((s) => 'bearer' in s);
+      expect({ path, method, secured }).toEqual({ path, method, secured: path !== '/api/health' });
     }
   });
 

@@ -28,18 +28,18 @@ describe('the API over overridden sources', () => {
     afterAll(() => t.close());
 
     it('is listed and readable, but its data routes answer 403', async () => {
-      await request(server(t.app)).get('/api/tenants/sleeping').expect(200);
+      await t.get('/api/tenants/sleeping').expect(200);
       for (const route of ['tickets', 'tickets/TKT-001', 'time-entries', 'csat', 'security-alerts']) {
-        const res = await request(server(t.app)).get(`/api/tenants/sleeping/${route}`).expect(403);
+        const res = await t.get(`/api/tenants/sleeping/${route}`).expect(403);
         expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(res.body).toMatchObject({ type: '/problems/tenant-inactive', status: 403 });
       }
     });
 
     it('checks the id pattern before existence, and existence before activity', async () => {
-      await request(server(t.app)).get('/api/tenants/SLEEPING/tickets').expect(400);
-      await request(server(t.app)).get('/api/tenants/nobody/tickets').expect(404);
-      await request(server(t.app)).get('/api/tenants/active_one/tickets').expect(200);
+      await t.get('/api/tenants/SLEEPING/tickets').expect(400);
+      await t.get('/api/tenants/nobody/tickets').expect(404);
+      await t.get('/api/tenants/active_one/tickets').expect(200);
     });
   });
 
@@ -55,7 +55,7 @@ describe('the API over overridden sources', () => {
     afterAll(() => t.close());
 
     it('answers a bare 500 problem that leaks no path, secret or stack', async () => {
-      const res = await request(server(t.app)).get('/api/tenants/tenant_demo_cca/tickets').expect(500);
+      const res = await t.get('/api/tenants/tenant_demo_cca/tickets').expect(500);
       expect(res.body).toEqual({
         type: '/problems/internal',
         title: 'Internal Server Error',
@@ -84,16 +84,16 @@ describe('the API over overridden sources', () => {
     afterAll(() => t.close());
 
     it('sorts nulls last in either direction and breaks ties on the id', async () => {
-      const asc = await request(server(t.app)).get('/api/tenants/tenant_demo_cca/tickets?sort=owner').expect(200);
+      const asc = await t.get('/api/tenants/tenant_demo_cca/tickets?sort=owner').expect(200);
       expect(asc.body.data.map((x: Ticket) => x.cw_ticket_id)).toEqual(['a', 'c', 'b']);
-      const desc = await request(server(t.app)).get('/api/tenants/tenant_demo_cca/tickets?sort=-owner').expect(200);
+      const desc = await t.get('/api/tenants/tenant_demo_cca/tickets?sort=-owner').expect(200);
       expect(desc.body.data.map((x: Ticket) => x.cw_ticket_id)).toEqual(['c', 'a', 'b']);
-      const tie = await request(server(t.app)).get('/api/tenants/tenant_demo_cca/tickets').expect(200);
+      const tie = await t.get('/api/tenants/tenant_demo_cca/tickets').expect(200);
       expect(tie.body.data.map((x: Ticket) => x.cw_ticket_id)).toEqual(['a', 'b', 'c']);
     });
 
     it('merges every security alert source', async () => {
-      const res = await request(server(t.app)).get('/api/tenants/tenant_demo_cca/security-alerts?sort=source').expect(200);
+      const res = await t.get('/api/tenants/tenant_demo_cca/security-alerts?sort=source').expect(200);
       expect(res.body.data.map((a: { source: string }) => a.source)).toEqual(['defender', 'sentinelone']);
     });
   });

@@ -20,7 +20,7 @@ describe('a folder holding exactly the seed examples', () => {
   afterAll(() => t.close());
 
   it('lists the two tenants', async () => {
-    const res = await request(server(t.app)).get('/api/tenants').expect(200);
+    const res = await t.get('/api/tenants').expect(200);
     expect(res.body).toEqual({ data: SEED_TENANTS, meta: { total: 2, page: 1, page_size: 50 } });
   });
 
@@ -29,26 +29,26 @@ describe('a folder holding exactly the seed examples', () => {
     ['time-entries', SEED_TIME_ENTRY],
     ['csat', SEED_CSAT_SURVEY],
   ])('serves the seed %s record unchanged', async (route, record) => {
-    const res = await request(server(t.app)).get(`/api/tenants/tenant_demo_cca/${route}`).expect(200);
+    const res = await t.get(`/api/tenants/tenant_demo_cca/${route}`).expect(200);
     expect(res.body).toEqual({ data: [record], meta: { total: 1, page: 1, page_size: 50 } });
   });
 
   it('serves both seed alerts, newest first', async () => {
-    const res = await request(server(t.app)).get('/api/tenants/tenant_demo_cca/security-alerts').expect(200);
+    const res = await t.get('/api/tenants/tenant_demo_cca/security-alerts').expect(200);
     expect(res.body.data).toEqual([SEED_SENTINELONE_ALERT, SEED_DEFENDER_ALERT]);
   });
 
   it('serves TKT-001 by id', async () => {
-    const res = await request(server(t.app)).get('/api/tenants/tenant_demo_cca/tickets/TKT-001').expect(200);
+    const res = await t.get('/api/tenants/tenant_demo_cca/tickets/TKT-001').expect(200);
     expect(res.body).toEqual(SEED_TICKET);
   });
 
   it('gives a tenant without files empty lists, and health names what is not configured', async () => {
     for (const route of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
-      const res = await request(server(t.app)).get(`/api/tenants/tenant_demo_client2/${route}`).expect(200);
+      const res = await t.get(`/api/tenants/tenant_demo_client2/${route}`).expect(200);
       expect(res.body).toEqual({ data: [], meta: { total: 0, page: 1, page_size: 50 } });
     }
-    const health = await request(server(t.app)).get('/api/health').expect(200);
+    const health = await t.get('/api/health').expect(200);
     expect(health.body.checks.mock_data.not_configured).toEqual(
       ['tickets', 'time_entries', 'csat', 'security_alerts'].map((domain) => ({ tenant_id: 'tenant_demo_client2', domain })),
     );

@@ -21,7 +21,7 @@ describe('the shipped mock data', () => {
   beforeAll(async () => (t = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: MOCK_DATA, MOCK_WATCH: 'false' })));
   afterAll(() => t.close());
 
-  const get = (path: string) => request(server(t.app)).get(path);
+  const get = (path: string) => t.get(path);
 
   async function all(path: string, pageSize = 1000): Promise<Row[]> {
     const rows: Row[] = [];

@@ -1,11 +1,17 @@
 import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup.js';
 
+/** The admin key `.env.test` sets (ADMIN_API_KEY). */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
 export interface TestApp {
   app: NestFastifyApplication;
+  /** A GET with the test admin key. */
+  get(path: string): request.Test;
   close(): Promise<void>;
 }
 
@@ -36,6 +42,7 @@ export async function bootApp(
     await app.getHttpAdapter().getInstance().ready();
     return {
       app,
+      get: (path: string) => request(app.getHttpServer()).get(path).set('authorization', `Bearer ${TEST_ADMIN_KEY}`),
       close: async () => {
         await app.close();
         restore();

@@ -4,9 +4,12 @@ import { ProblemDetails } from './problem-details.dto.js';
 
 const WHEN: Record<number, string> = {
   400: 'Malformed tenant id, bad or unknown query parameter, or invalid body',
-  401: 'Missing or unknown API key',
-  403: 'Tenant inactive on its data routes, or the key lacks the scope',
-  404: 'Unknown tenant or record',
+  401: 'Missing, unknown or revoked API key',
+  403: 'Tenant inactive on its data routes, the key lacks the scope (admin route), or a write to a read-only store',
+  404: 'Unknown tenant (or one outside the key\'s scope), record, vendor or integration',
+  409: 'It exists already',
+  501: 'Not available in this build',
+  503: 'A dependency is missing or unavailable',
   500: 'Unexpected error (no details are leaked)',
 };
 

@@ -1,14 +1,19 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldProblem, ValidationProblemError } from '../problem/problem.error.js';
 
-/** Flattens class-validator's tree into `{ field: "a.b", message }` pairs, one per broken rule. */
+/**
+ * Flattens class-validator's tree into `{ field: "a.b", message }` pairs. A required field that is
+ * absent gets one "is required" rather than every rule it therefore breaks.
+ */
 export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
-      field,
-      message: rule === 'whitelistValidation' ? 'is not a known parameter here' : message.replace(new RegExp(`^${error.property} `), ''),
-    }));
+    const constraints = error.constraints ?? {};
+    if ('whitelistValidation' in constraints) return [{ field, message: 'is not a known field or parameter here' }];
+    const own =
+      error.value === undefined && Object.keys(constraints).length > 0
+        ? [{ field, message: 'is required' }]
+        : Object.values(constraints).map((message) => ({ field, message: message.replace(new RegExp(`^${error.property} `), '') }));
     return [...own, ...fieldProblems(error.children ?? [], field)];
   });
 }
@@ -20,7 +25,7 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
-    validationError: { target: false, value: false },
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => new ValidationProblemError(fieldProblems(errors)),
   });
 }

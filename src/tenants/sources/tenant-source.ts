@@ -6,3 +6,11 @@ export const TENANT_SOURCE = Symbol('TENANT_SOURCE');
 export interface TenantSource {
   list(): Promise<Tenant[]>;
 }
+
+export const TENANT_WRITER = Symbol('TENANT_WRITER');
+
+/** Creating and changing tenants: the platform store in live mode; refused (403) in mock mode. */
+export interface TenantWriter {
+  create(tenant: Tenant): Promise<Tenant>;
+  update(id: string, patch: Partial<Omit<Tenant, 'id'>>): Promise<Tenant>;
+}

@@ -1,0 +1,174 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { AdminOnly } from '../auth/auth.decorators.js';
+import { ApiProblems } from '../common/problem/api-problems.decorator.js';
+import { ProblemError, ValidationProblemError } from '../common/problem/problem.error.js';
+import { fieldProblems } from '../common/validation/validation-pipe.js';
+import {
+  ConnectWiseIntegrationBody,
+  DefenderIntegrationBody,
+  SentinelOneIntegrationBody,
+  SmileBackIntegrationBody,
+  VENDOR_DEFINITIONS,
+  Vendor,
+  isVendor,
+} from '../platform/integration-bodies.dto.js';
+import { IntegrationNotConfiguredError, VendorNotFoundError } from '../platform/platform.errors.js';
+import { PlatformStore } from '../platform/platform.store.js';
+import { TENANT_WRITER, TenantWriter } from '../tenants/sources/tenant-source.js';
+import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
+import { TenantPipe } from '../tenants/tenant.pipes.js';
+import { Tenant } from '../tenants/tenant.record.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { ApiKeyInfo, CreateApiKeyBody, CreatedApiKey, IntegrationInfo } from './admin-api-key.dto.js';
+import { CreateTenantBody, UpdateTenantBody } from './admin-tenant.dto.js';
+
+const VENDOR_PARAM = ApiParam({ name: 'vendor', enum: ['connectwise', 'smileback', 'sentinelone', 'defender'], description: 'The vendor.' });
+const BODIES = [ConnectWiseIntegrationBody, SmileBackIntegrationBody, SentinelOneIntegrationBody, DefenderIntegrationBody];
+
+function vendorOf(value: string): Vendor {
+  if (!isVendor(value)) throw new VendorNotFoundError(value);
+  return value;
+}
+
+class IntegrationTestNotAvailableError extends ProblemError {
+  constructor(vendor: string) {
+    super(501, '/problems/not-implemented', `testing a ${vendor} integration needs the live vendor clients, which this build does not wire yet`);
+  }
+}
+
+/** Admin keys only: tenants, their vendor integrations, and API keys. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@AdminOnly()
+@Controller('admin')
+export class AdminController {
+  constructor(
+    private readonly tenants: TenantsService,
+    @Inject(TENANT_WRITER) private readonly writer: TenantWriter,
+    private readonly store: PlatformStore,
+  ) {}
+
+  @Post('tenants')
+  @ApiOperation({ summary: 'Register a tenant (live mode; 403 in mock mode, where tenants.json is the registry)' })
+  @ApiCreatedResponse({ type: Tenant })
+  @ApiProblems(400, 401, 403, 409)
+  createTenant(@Body() body: CreateTenantBody): Promise<Tenant> {
+    return this.writer.create({ id: body.id, name: body.name, is_active: body.is_active, llm_enabled: body.llm_enabled });
+  }
+
+  @Patch('tenants/:tenantId')
+  @ApiOperation({ summary: 'Change a tenant (live mode; 403 in mock mode)' })
+  @ApiTenantParam()
+  @ApiOkResponse({ type: Tenant })
+  @ApiProblems(400, 401, 403, 404)
+  async updateTenant(@TenantParam(TenantPipe) tenant: Tenant, @Body() body: UpdateTenantBody): Promise<Tenant> {
+    return this.writer.update(tenant.id, { name: body.name, is_active: body.is_active, llm_enabled: body.llm_enabled });
+  }
+
+  @Get('tenants/:tenantId/integrations')
+  @ApiOperation({ summary: "The tenant's integrations: one entry per vendor, secrets by name only" })
+  @ApiTenantParam()
+  @ApiOkResponse({ type: [IntegrationInfo] })
+  @ApiProblems(400, 401, 403, 404)
+  listIntegrations(@TenantParam(TenantPipe) tenant: Tenant): Promise<IntegrationInfo[]> {
+    return this.store.listIntegrations(tenant.id);
+  }
+
+  @Put('tenants/:tenantId/integrations/:vendor')
+  @ApiOperation({
+    summary: "Replace one of the tenant's integrations",
+    description: 'The body depends on the vendor. Secret fields are encrypted at rest (AES-256-GCM) and never returned.',
+  })
+  @ApiTenantParam()
+  @VENDOR_PARAM
+  @ApiExtraModels(...BODIES)
+  @ApiBody({ schema: { oneOf: BODIES.map((b) => ({ $ref: getSchemaPath(b) })) } })
+  @ApiOkResponse({ type: IntegrationInfo })
+  @ApiProblems(400, 401, 403, 404, 503)
+  async putIntegration(
+    @TenantParam(TenantPipe) tenant: Tenant,
+    @Param('vendor') vendorParam: string,
+    @Body() body: unknown,
+  ): Promise<IntegrationInfo> {
+    const vendor = vendorOf(vendorParam);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ValidationProblemError([{ field: 'body', message: 'must be a JSON object' }]);
+    }
+    const instance = plainToInstance(VENDOR_DEFINITIONS[vendor].body, body);
+    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length > 0) throw new ValidationProblemError(fieldProblems(errors));
+    return this.store.putIntegration(tenant.id, vendor, { ...instance });
+  }
+
+  @Delete('tenants/:tenantId/integrations/:vendor')
+  @HttpCode(204)
+  @ApiOperation({ summary: "Remove one of the tenant's integrations" })
+  @ApiTenantParam()
+  @VENDOR_PARAM
+  @ApiNoContentResponse({ description: 'Removed.' })
+  @ApiProblems(400, 401, 403, 404)
+  async deleteIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<void> {
+    const vendor = vendorOf(vendorParam);
+    if (!(await this.store.deleteIntegration(tenant.id, vendor))) throw new IntegrationNotConfiguredError(tenant.id, vendor);
+  }
+
+  @Post('tenants/:tenantId/integrations/:vendor/test')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Make one cheap authenticated call with the stored integration (arrives with the live clients: 501 until then)' })
+  @ApiTenantParam()
+  @VENDOR_PARAM
+  @ApiProblems(400, 401, 403, 404, 501)
+  async testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<never> {
+    const vendor = vendorOf(vendorParam);
+    const configured = (await this.store.listIntegrations(tenant.id)).find((i) => i.vendor === vendor)?.configured;
+    if (!configured) throw new IntegrationNotConfiguredError(tenant.id, vendor);
+    throw new IntegrationTestNotAvailableError(VENDOR_DEFINITIONS[vendor].label);
+  }
+
+  @Post('api-keys')
+  @ApiOperation({ summary: 'Mint an API key (shown once)' })
+  @ApiCreatedResponse({ type: CreatedApiKey })
+  @ApiProblems(400, 401, 403)
+  async createApiKey(@Body() body: CreateApiKeyBody): Promise<CreatedApiKey> {
+    if (body.scope !== 'admin') {
+      const known = await this.tenants.ids();
+      const unknown = body.scope.tenants.map((t, i) => ({ t, i })).filter(({ t }) => !known.has(t));
+      if (unknown.length > 0) {
+        throw new ValidationProblemError(unknown.map(({ t, i }) => ({ field: `scope.tenants.${i}`, message: `tenant '${t}' does not exist` })));
+      }
+    }
+    return this.store.createApiKey(body.name, body.scope);
+  }
+
+  @Get('api-keys')
+  @ApiOperation({ summary: 'List API keys (never the key material)' })
+  @ApiOkResponse({ type: [ApiKeyInfo] })
+  @ApiProblems(401, 403)
+  listApiKeys(): Promise<ApiKeyInfo[]> {
+    return this.store.listApiKeys();
+  }
+
+  @Delete('api-keys/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key, effective at once' })
+  @ApiParam({ name: 'id', description: 'The key id (not the key).', example: '3f2a9c0d1e4b5a67' })
+  @ApiNoContentResponse({ description: 'Revoked.' })
+  @ApiProblems(401, 403, 404)
+  revokeApiKey(@Param('id') id: string): Promise<void> {
+    return this.store.revokeApiKey(id);
+  }
+}

@@ -1,0 +1,64 @@
+import { Kysely, Migration, MigrationProvider, Migrator, sql } from 'kysely';
+
+/** In code, in order; a migration once shipped is never edited, only followed by a new one. */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-27-001-platform': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('tenants')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('is_active', 'integer', (c) => c.notNull())
+        .addColumn('llm_enabled', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('integrations')
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('vendor', 'varchar(32)', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('secrets', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+        .addPrimaryKeyConstraint('integrations_pk', ['tenant_id', 'vendor'])
+        .execute();
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('key_hash', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('last_used_at', 'varchar(32)')
+        .addColumn('revoked_at', 'varchar(32)')
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** Any fixed 64-bit number: the PostgreSQL advisory lock every app copy takes before migrating. */
+const MIGRATION_LOCK = 7_202_611_270_001n;
+
+async function migrateOn(db: Kysely<unknown>): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Brings the schema up to date; idempotent. On PostgreSQL, app copies starting together queue on
+ * an advisory lock (Kysely's own lock table cannot protect its own creation); SQLite serialises writers.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, engine: 'sqlite' | 'postgres'): Promise<string[]> {
+  if (engine === 'sqlite') return migrateOn(db);
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
+    try {
+      return await migrateOn(conn);
+    } finally {
+      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
+    }
+  });
+}

@@ -1,0 +1,334 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Kysely, Transaction } from 'kysely';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Tenant } from '../tenants/tenant.record.js';
+import type { PlatformDatabase } from './platform.schema.js';
+import type { Engine } from './database.js';
+import { SecretBox } from './secret-box.js';
+import { ApiKeyNotFoundError, EncryptionUnavailableError, TenantExistsError } from './platform.errors.js';
+import { VENDOR_DEFINITIONS, VENDORS, Vendor } from './integration-bodies.dto.js';
+import { TenantNotFoundError } from '../common/problem/problem.error.js';
+
+export type ApiKeyScope = 'admin' | { tenants: string[] };
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  scope: ApiKeyScope;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface IntegrationView {
+  vendor: Vendor;
+  configured: boolean;
+  settings: Record<string, unknown>;
+  /** Names of the secret fields that are set; never their values. */
+  secrets: string[];
+  updated_at?: string;
+}
+
+/** An integration with its secrets decrypted: only for the live vendor clients, never for a response. */
+export interface IntegrationCredentials {
+  vendor: Vendor;
+  settings: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+export interface TenantImportEntry {
+  tenant: Tenant;
+  integrations: Partial<Record<Vendor, Record<string, unknown>>>;
+}
+
+const KEY_PREFIX = 'mspk';
+const now = () => new Date().toISOString();
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+function toTenant(row: { id: string; name: string; is_active: number; llm_enabled: number }): Tenant {
+  return { id: row.id, name: row.name, is_active: row.is_active === 1, llm_enabled: row.llm_enabled === 1 };
+}
+
+function parseScope(scope: string): ApiKeyScope {
+  return scope === 'admin' ? 'admin' : (JSON.parse(scope) as { tenants: string[] });
+}
+
+/** `mspk_<id>_<secret>`: the id finds the row, the hash of the whole key proves it. */
+export function parseApiKey(key: string): { id: string } | undefined {
+  const m = /^mspk_([a-f0-9]{16})_[A-Za-z0-9_-]{43}$/.exec(key);
+  return m ? { id: m[1] } : undefined;
+}
+
+/**
+ * The platform's own state: tenants (the live-mode registry), integrations with encrypted secrets,
+ * API keys as hashes. One code path for SQLite and PostgreSQL; every write is one transaction.
+ */
+@Injectable()
+export class PlatformStore implements OnApplicationShutdown {
+  constructor(
+    readonly db: Kysely<PlatformDatabase>,
+    readonly engine: Engine,
+    private readonly box: SecretBox,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async ping(): Promise<void> {
+    await this.db.selectFrom('api_keys').select('id').limit(1).execute();
+  }
+
+  // ---- tenants
+
+  async listTenants(): Promise<Tenant[]> {
+    return (await this.db.selectFrom('tenants').selectAll().orderBy('id').execute()).map(toTenant);
+  }
+
+  async createTenant(tenant: Tenant): Promise<Tenant> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('tenants').select('id').where('id', '=', tenant.id).executeTakeFirst();
+      if (existing) throw new TenantExistsError(tenant.id);
+      await this.insertTenant(trx, tenant);
+      return tenant;
+    });
+  }
+
+  async updateTenant(id: string, patch: Partial<Omit<Tenant, 'id'>>): Promise<Tenant> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new TenantNotFoundError(id);
+      const next: Tenant = { ...toTenant(row), ...definedOnly(patch) };
+      await trx
+        .updateTable('tenants')
+        .set({ name: next.name, is_active: next.is_active ? 1 : 0, llm_enabled: next.llm_enabled ? 1 : 0, updated_at: now() })
+        .where('id', '=', id)
+        .execute();
+      return next;
+    });
+  }
+
+  private async insertTenant(trx: Transaction<PlatformDatabase>, tenant: Tenant): Promise<void> {
+    const at = now();
+    await trx
+      .insertInto('tenants')
+      .values({
+        id: tenant.id,
+        name: tenant.name,
+        is_active: tenant.is_active ? 1 : 0,
+        llm_enabled: tenant.llm_enabled ? 1 : 0,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+  }
+
+  // ---- integrations
+
+  /** One entry per vendor, configured or not; secrets only by name. */
+  async listIntegrations(tenantId: string): Promise<IntegrationView[]> {
+    const rows = await this.db.selectFrom('integrations').selectAll().where('tenant_id', '=', tenantId).execute();
+    return VENDORS.map((vendor) => {
+      const row = rows.find((r) => r.vendor === vendor);
+      if (!row) return { vendor, configured: false, settings: {}, secrets: [] };
+      return {
+        vendor,
+        configured: true,
+        settings: JSON.parse(row.settings) as Record<string, unknown>,
+        secrets: Object.keys(JSON.parse(row.secrets) as Record<string, string>),
+        updated_at: row.updated_at,
+      };
+    });
+  }
+
+  /** Replaces the whole integration; secret fields are encrypted, bound to (tenant, vendor, field). */
+  async putIntegration(tenantId: string, vendor: Vendor, body: Record<string, unknown>): Promise<IntegrationView> {
+    const row = this.integrationRow(tenantId, vendor, body);
+    await this.db.transaction().execute((trx) => this.upsertIntegration(trx, row));
+    return (await this.listIntegrations(tenantId)).find((i) => i.vendor === vendor) as IntegrationView;
+  }
+
+  async deleteIntegration(tenantId: string, vendor: Vendor): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('integrations')
+      .where('tenant_id', '=', tenantId)
+      .where('vendor', '=', vendor)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async integrationCredentials(tenantId: string, vendor: Vendor): Promise<IntegrationCredentials | undefined> {
+    const row = await this.db
+      .selectFrom('integrations')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('vendor', '=', vendor)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const sealed = JSON.parse(row.secrets) as Record<string, string>;
+    const secrets = Object.fromEntries(
+      Object.entries(sealed).map(([field, c]) => [field, this.box.decrypt(c, secretContext(tenantId, vendor, field))]),
+    );
+    return { vendor, settings: JSON.parse(row.settings) as Record<string, unknown>, secrets };
+  }
+
+  private integrationRow(tenantId: string, vendor: Vendor, body: Record<string, unknown>) {
+    const definition = VENDOR_DEFINITIONS[vendor];
+    const given = definedOnly(body);
+    const secretFields = definition.secrets.filter((f) => given[f] !== undefined);
+    if (secretFields.length > 0 && !this.box.canEncrypt) throw new EncryptionUnavailableError();
+    const settings = definition.withDefaults(
+      Object.fromEntries(Object.entries(given).filter(([k]) => !definition.secrets.includes(k))),
+    );
+    const secrets = Object.fromEntries(
+      secretFields.map((f) => [f, this.box.encrypt(String(given[f]), secretContext(tenantId, vendor, f))]),
+    );
+    return { tenant_id: tenantId, vendor, settings: JSON.stringify(settings), secrets: JSON.stringify(secrets), updated_at: now() };
+  }
+
+  private async upsertIntegration(
+    trx: Transaction<PlatformDatabase>,
+    row: { tenant_id: string; vendor: string; settings: string; secrets: string; updated_at: string },
+  ): Promise<void> {
+    await trx
+      .insertInto('integrations')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['tenant_id', 'vendor']).doUpdateSet({ settings: row.settings, secrets: row.secrets, updated_at: row.updated_at }),
+      )
+      .execute();
+  }
+
+  /** Re-encrypts every secret that is under an older key, all or nothing; returns how many were rewritten. */
+  async reencryptSecrets(): Promise<number> {
+    if (!this.box.canEncrypt) throw new EncryptionUnavailableError();
+    return this.db.transaction().execute(async (trx) => {
+      let count = 0;
+      for (const row of await trx.selectFrom('integrations').selectAll().execute()) {
+        const sealed = JSON.parse(row.secrets) as Record<string, string>;
+        let changed = false;
+        for (const [field, ciphertext] of Object.entries(sealed)) {
+          if (!this.box.isStale(ciphertext)) continue;
+          const context = secretContext(row.tenant_id, row.vendor, field);
+          let plaintext: string;
+          try {
+            plaintext = this.box.decrypt(ciphertext, context);
+          } catch (error) {
+            throw new Error(`cannot decrypt ${context} (${(error as Error).message}); nothing was re-encrypted`);
+          }
+          sealed[field] = this.box.encrypt(plaintext, context);
+          changed = true;
+          count += 1;
+        }
+        if (changed) {
+          await trx
+            .updateTable('integrations')
+            .set({ secrets: JSON.stringify(sealed) })
+            .where('tenant_id', '=', row.tenant_id)
+            .where('vendor', '=', row.vendor)
+            .execute();
+        }
+      }
+      return count;
+    });
+  }
+
+  // ---- tenants import (CLI)
+
+  /** Registers tenants and their integrations in one transaction: all or nothing. Existing tenants are updated. */
+  async importTenants(entries: TenantImportEntry[]): Promise<{ created: string[]; updated: string[] }> {
+    const rows = entries.flatMap((e) =>
+      Object.entries(e.integrations).map(([vendor, body]) => this.integrationRow(e.tenant.id, vendor as Vendor, body ?? {})),
+    );
+    return this.db.transaction().execute(async (trx) => {
+      const created: string[] = [];
+      const updated: string[] = [];
+      for (const { tenant } of entries) {
+        const exists = await trx.selectFrom('tenants').select('id').where('id', '=', tenant.id).executeTakeFirst();
+        if (exists) {
+          await trx
+            .updateTable('tenants')
+            .set({ name: tenant.name, is_active: tenant.is_active ? 1 : 0, llm_enabled: tenant.llm_enabled ? 1 : 0, updated_at: now() })
+            .where('id', '=', tenant.id)
+            .execute();
+          updated.push(tenant.id);
+        } else {
+          await this.insertTenant(trx, tenant);
+          created.push(tenant.id);
+        }
+      }
+      for (const row of rows) await this.upsertIntegration(trx, row);
+      return { created, updated };
+    });
+  }
+
+  // ---- API keys
+
+  /** Mints a key; the key itself is returned once and only its hash is kept. */
+  async createApiKey(name: string, scope: ApiKeyScope): Promise<{ id: string; key: string }> {
+    const id = randomBytes(8).toString('hex');
+    const key = `${KEY_PREFIX}_${id}_${randomBytes(32).toString('base64url')}`;
+    await this.db
+      .insertInto('api_keys')
+      .values({
+        id,
+        name,
+        key_hash: sha256(key).toString('hex'),
+        scope: scope === 'admin' ? 'admin' : JSON.stringify({ tenants: [...new Set(scope.tenants)].sort() }),
+        created_at: now(),
+        last_used_at: null,
+        revoked_at: null,
+      })
+      .execute();
+    return { id, key };
+  }
+
+  async listApiKeys(): Promise<ApiKeyView[]> {
+    const rows = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'scope', 'created_at', 'last_used_at', 'revoked_at'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ ...r, scope: parseScope(r.scope) }));
+  }
+
+  /** Marks the key revoked (idempotent); unknown id → 404. */
+  async revokeApiKey(id: string): Promise<void> {
+    const result = await this.db
+      .updateTable('api_keys')
+      .set({ revoked_at: now() })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) > 0) return;
+    const exists = await this.db.selectFrom('api_keys').select('id').where('id', '=', id).executeTakeFirst();
+    if (!exists) throw new ApiKeyNotFoundError(id);
+  }
+
+  /** The key's scope if it exists, is not revoked, and its hash matches in constant time. */
+  async verifyApiKey(key: string): Promise<{ id: string; scope: ApiKeyScope; lastUsedAt: string | null } | undefined> {
+    const parsed = parseApiKey(key);
+    if (!parsed) return undefined;
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select(['id', 'key_hash', 'scope', 'revoked_at', 'last_used_at'])
+      .where('id', '=', parsed.id)
+      .executeTakeFirst();
+    if (!row || row.revoked_at !== null) return undefined;
+    if (!timingSafeEqual(sha256(key), Buffer.from(row.key_hash, 'hex'))) return undefined;
+    return { id: row.id, scope: parseScope(row.scope), lastUsedAt: row.last_used_at };
+  }
+
+  async touchApiKey(id: string): Promise<void> {
+    await this.db.updateTable('api_keys').set({ last_used_at: now() }).where('id', '=', id).execute();
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function secretContext(tenantId: string, vendor: string, field: string): string {
+  return `${tenantId}/${vendor}/${field}`;
+}
