@@ -1,4 +1,5 @@
-import { Kysely, Migration, MigrationProvider, Migrator, sql } from 'kysely';
+import { Kysely, Migration, MigrationProvider, Migrator } from 'kysely';
+import type { PlatformDatabase } from './platform.schema.js';
 
 /** In code, in order; a migration once shipped is never edited, only followed by a new one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,27 +39,13 @@ const MIGRATIONS: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
-/** Any fixed 64-bit number: the PostgreSQL advisory lock every app copy takes before migrating. */
-const MIGRATION_LOCK = 7_202_611_270_001n;
-
-async function migrateOn(db: Kysely<unknown>): Promise<string[]> {
+/**
+ * Brings the schema up to date; idempotent. App copies starting together are safe: Kysely's migrator
+ * creates its tables race-tolerantly and holds a row lock (PostgreSQL) or the write lock (SQLite)
+ * while it migrates — test/integration/postgres-app.spec.ts boots three copies at once on one database.
+ */
+export async function migrateToLatest(db: Kysely<PlatformDatabase>): Promise<string[]> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
-
-/**
- * Brings the schema up to date; idempotent. On PostgreSQL, app copies starting together queue on
- * an advisory lock (Kysely's own lock table cannot protect its own creation); SQLite serialises writers.
- */
-export async function migrateToLatest(db: Kysely<unknown>, engine: 'sqlite' | 'postgres'): Promise<string[]> {
-  if (engine === 'sqlite') return migrateOn(db);
-  return db.connection().execute(async (conn) => {
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`.execute(conn);
-    try {
-      return await migrateOn(conn);
-    } finally {
-      await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`.execute(conn);
-    }
-  });
 }

@@ -16,7 +16,7 @@ import { SecretBox } from './secret-box.js';
       useFactory: async (config: ConfigType<typeof platformConfig>) => {
         const { db, engine } = openDatabase(config.databaseUrl);
         try {
-          const applied = await migrateToLatest(db as never, engine);
+          const applied = await migrateToLatest(db);
           new Logger('PlatformStore').log(
             `${describeDatabase(config.databaseUrl)}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`,
           );

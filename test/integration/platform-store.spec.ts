@@ -50,7 +50,7 @@ describe.each(ENGINES)('platform store on $name', (engine) => {
 
   async function open(current: Buffer | null = KEY, previous: Buffer[] = []): Promise<PlatformStore> {
     const { db, engine: kind } = openDatabase(url);
-    await migrateToLatest(db as never, kind);
+    await migrateToLatest(db);
     const store = new PlatformStore(db, kind, new SecretBox(current ?? undefined, previous));
     opened.push(store);
     return store;
@@ -68,8 +68,8 @@ describe.each(ENGINES)('platform store on $name', (engine) => {
 
   it('migrates idempotently', async () => {
     const { db, engine: kind } = openDatabase(url);
-    expect(await migrateToLatest(db as never, kind)).toEqual(expect.any(Array));
-    expect(await migrateToLatest(db as never, kind)).toEqual([]);
+    expect(await migrateToLatest(db)).toEqual(expect.any(Array));
+    expect(await migrateToLatest(db)).toEqual([]);
     const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
     expect(rows.rows.map((r) => r.name)).toEqual(['2026-11-27-001-platform']);
     await db.destroy();
@@ -160,7 +160,8 @@ describe.each(ENGINES)('platform store on $name', (engine) => {
     const [x, y] = [uniqueId('imp'), uniqueId('imp')];
     const good = { tenant: aTenant({ id: x }), integrations: { connectwise: CW('import-secret') } };
     const broken = { tenant: { ...aTenant({ id: y }), name: null as unknown as string }, integrations: {} };
-    await expect(store.importTenants([good, broken])).rejects.toThrow();
+    // Matched by message: a driver's error may come from another realm than Jest's, where toThrow() misses it.
+    await expect(store.importTenants([good, broken])).rejects.toMatchObject({ message: expect.stringMatching(/NOT NULL|null value/i) });
     expect((await store.listTenants()).map((t) => t.id)).not.toContain(x);
     expect((await store.listIntegrations(x)).every((i) => !i.configured)).toBe(true);
 

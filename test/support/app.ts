@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LogLevel } from '@nestjs/common';
 import request from 'supertest';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
@@ -19,9 +19,32 @@ export interface TestApp {
  * Boots the real AppModule with these environment variables (restored on close), optionally
  * overriding providers, on Fastify, configured exactly as main.ts does.
  */
+/** Collects every line the app logs, to check that no secret ever reaches a log. */
+export class CapturingLogger extends ConsoleLogger {
+  readonly lines: string[] = [];
+
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    _stream?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+  ): void {
+    for (const m of messages) {
+      const text = m instanceof Error ? m.stack : typeof m === 'string' ? m : JSON.stringify(m);
+      this.lines.push(`${logLevel ?? 'log'} [${context ?? ''}] ${text}${errorStack ? `\n${String(errorStack)}` : ''}`);
+    }
+  }
+
+  protected override printStackTrace(stack: string): void {
+    this.lines.push(stack);
+  }
+}
+
 export async function bootApp(
   env: Record<string, string | undefined>,
   customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+  logger: ConsoleLogger | false = false,
 ): Promise<TestApp> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   const restore = () => {
@@ -36,7 +59,7 @@ export async function bootApp(
   }
   try {
     const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule.forRoot()] })).compile();
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger: false });
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger });
     configureApp(app);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

@@ -1,0 +1,128 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../src/platform/database.js';
+import { seedContents, writeFolder } from '../support/seed-folder.js';
+import { runNode } from './run.js';
+
+const CLI = 'dist/cli/platform-cli.js';
+const key = () => randomBytes(32).toString('base64');
+
+describe('npm run cli', () => {
+  let env: Record<string, string>;
+  let dbFile: string;
+  const cli = (...args: string[]) => runNode([CLI, ...args], env);
+
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-'));
+    dbFile = join(dir, 'platform.db');
+    env = { DATABASE_URL: `sqlite:${dbFile}`, MOCK_DATA_PATH: await writeFolder(seedContents()), ENCRYPTION_KEY: key(), MOCK_WATCH: 'false' };
+  });
+
+  async function tenantsInStore(): Promise<string[]> {
+    const { db } = openDatabase(env.DATABASE_URL);
+    try {
+      return (await db.selectFrom('tenants').select('id').orderBy('id').execute()).map((r) => r.id);
+    } finally {
+      await db.destroy();
+    }
+  }
+
+  it('creates, lists and revokes keys', async () => {
+    const created = await cli('keys', 'create', '--name', 'dashboard', '--tenant', 'tenant_demo_cca');
+    expect(created.code).toBe(0);
+    const [, id] = /^id:\s+(\w+)$/m.exec(created.stdout) ?? [];
+    const [, minted] = /^key:\s+(\S+)$/m.exec(created.stdout) ?? [];
+    expect(minted).toMatch(new RegExp(`^mspk_${id}_`));
+
+    const listed = await cli('keys', 'list', '--json');
+    const keys = JSON.parse(listed.stdout);
+    expect(keys).toEqual([expect.objectContaining({ id, name: 'dashboard', scope: { tenants: ['tenant_demo_cca'] }, revoked_at: null })]);
+    expect(listed.stdout).not.toContain(minted.split('_')[2]);
+
+    expect((await cli('keys', 'revoke', id)).code).toBe(0);
+    expect(JSON.parse((await cli('keys', 'list', '--json')).stdout)[0].revoked_at).toEqual(expect.any(String));
+    const unknown = await cli('keys', 'revoke', 'ffffffffffffffff');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/does not exist/);
+  });
+
+  it('refuses keys for unknown tenants and bad usage', async () => {
+    const unknown = await cli('keys', 'create', '--name', 'x', '--tenant', 'tenant_ghost');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown tenant\(s\): tenant_ghost/);
+    expect((await cli('keys', 'create', '--name', 'x')).code).toBe(1);
+    expect((await cli('keys', 'create', '--tenant', 'tenant_demo_cca')).code).toBe(2);
+    expect((await cli('keys', 'create', '--name', 'x', '--tenant', 'Bad/Id')).code).toBe(2);
+  });
+
+  it('imports tenants with their integrations, encrypted, in one transaction', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'import-')), 'tenants.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        {
+          id: 'tenant_acme',
+          name: 'Acme',
+          is_active: true,
+          llm_enabled: false,
+          integrations: { sentinelone: { base_url: 'https://usea1.sentinelone.net', api_token: 'import-canary-token' } },
+        },
+        { id: 'tenant_beta', name: 'Beta', is_active: false, llm_enabled: true },
+      ]),
+    );
+    const result = await cli('tenants', 'import', file);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/imported 2 tenant\(s\) \(created: tenant_acme, tenant_beta; updated: none\) and 1 integration/);
+    expect(await tenantsInStore()).toEqual(['tenant_acme', 'tenant_beta']);
+    const bytes = Buffer.concat([await readFile(dbFile), await readFile(`${dbFile}-wal`).catch(() => Buffer.alloc(0))]);
+    expect(bytes.includes('import-canary-token')).toBe(false);
+    expect((await cli('tenants', 'import', file)).stdout).toMatch(/created: none; updated: tenant_acme, tenant_beta/);
+  });
+
+  it('reports every bad entry and writes nothing', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'import-bad-')), 'tenants.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        { id: 'tenant_gamma', name: 'Gamma', is_active: true, llm_enabled: false },
+        { id: 'Tenant Bad', name: '', is_active: 'yes', llm_enabled: false },
+        { id: 'tenant_delta', name: 'Delta', is_active: true, llm_enabled: false, integrations: { autotask: {}, connectwise: { base_url: 'x' } } },
+        { id: 'tenant_gamma', name: 'Again', is_active: true, llm_enabled: false },
+        42,
+      ]),
+    );
+    const result = await cli('tenants', 'import', file);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toMatch(/problem\(s\), nothing written:$/);
+    for (const expected of [
+      'entry 1 (Tenant Bad): id:',
+      'entry 1 (Tenant Bad): name:',
+      'entry 1 (Tenant Bad): is_active:',
+      'entry 2 (tenant_delta): integrations.autotask: unknown vendor',
+      'entry 2 (tenant_delta): integrations.connectwise.base_url:',
+      'entry 2 (tenant_delta): integrations.connectwise.private_key: is required',
+      'entry 3 (tenant_gamma): id: duplicate of entry 0',
+      'entry 4: must be a JSON object',
+    ]) {
+      expect({ expected, found: lines.some((l) => l.includes(expected)) }).toEqual({ expected, found: true });
+    }
+    expect(await tenantsInStore()).not.toContain('tenant_gamma');
+    expect((await cli('tenants', 'import', '/nonexistent.json')).stderr).toMatch(/no such file/);
+  });
+
+  it('rotates secrets to a new key, after which the old key is no longer needed', async () => {
+    const oldKey = env.ENCRYPTION_KEY;
+    const newKey = key();
+    const rotated = await runNode([CLI, 'secrets', 'rotate'], { ...env, ENCRYPTION_KEY: newKey, ENCRYPTION_KEYS_PREVIOUS: oldKey });
+    expect(rotated.stdout).toMatch(/re-encrypted 1 secret\(s\)/);
+    const again = await runNode([CLI, 'secrets', 'rotate'], { ...env, ENCRYPTION_KEY: newKey });
+    expect(again.stdout).toMatch(/re-encrypted 0 secret\(s\)/);
+    const lost = await runNode([CLI, 'secrets', 'rotate'], { ...env, ENCRYPTION_KEY: key() });
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toMatch(/cannot decrypt tenant_acme\/sentinelone\/api_token/);
+    env.ENCRYPTION_KEY = newKey;
+  });
+});
