@@ -17,11 +17,12 @@ const { values: opts } = parseArgs({
   },
 });
 const ROUTE = '/api/tenants/tenant_demo_cca/tickets?status=New';
+const KEY = 'bench-admin-key-0123456789abcdef';
 
 async function boot(env) {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', MOCK_WATCH: 'false', ...env },
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:', ADMIN_API_KEY: KEY, AUTH_DISABLED: process.env.BENCH_AUTH_DISABLED ?? 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -43,6 +44,7 @@ async function boot(env) {
 async function load(base) {
   const result = await autocannon({
     url: `${base}${ROUTE}`,
+    headers: { authorization: `Bearer ${KEY}` },
     connections: Number(opts.connections),
     duration: Number(opts.duration),
   });

@@ -1,11 +1,13 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INestApplication } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { appConfig } from './config/app.config.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
+import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
@@ -27,8 +29,13 @@ export function configureApp(app: INestApplication): void {
   const { version } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
+  // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.
+  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRequest', async (request, reply) => {
+    if (request.url === '/docs/' || request.url.startsWith('/docs/?')) await reply.redirect(request.url.replace('/docs/', '/docs'), 301);
+  });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, version), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
@@ -41,7 +48,23 @@ export function configureApp(app: INestApplication): void {
  */
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
-    routerOptions: { maxParamLength: 16_384 },
+    routerOptions: { maxParamLength: 16_384, ignoreTrailingSlash: true },
+    clientErrorHandler: (error: FastifyError & { code?: string }, socket: Socket) => {
+      // Requests Node's parser refuses (unknown method, headers too large): no route ever sees them.
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify({
+        type: status === 431 ? '/problems/request-header-too-large' : '/problems/bad-request',
+        title: STATUS_CODES[status],
+        status,
+        detail: status === 431 ? 'the request line or headers are too large' : 'the request could not be parsed as HTTP',
+        instance: '',
+      });
+      if (socket.writable) {
+        socket.end(
+          `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+      } else socket.destroy(error);
+    },
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode ?? 400;
       void reply

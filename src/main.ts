@@ -41,6 +41,10 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    process.stderr.write(`Startup failed.\nthe port is already in use (${(error as Error).message.replace(/^listen /, '')}): set PORT to a free one\n`);
+    process.exit(1);
+  }
   const explained = EXPLAINED.some((kind) => error instanceof kind);
   const text = error instanceof Error ? (explained ? `${error.name}: ${error.message}` : (error.stack ?? error.message)) : String(error);
   process.stderr.write(`Startup failed.\n${text}\n`);

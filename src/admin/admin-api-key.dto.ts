@@ -37,9 +37,9 @@ export class CreateApiKeyBody {
    * What the key is for, shown in listings.
    * @example "dashboard (CCA)"
    */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @IsString()
   name: string;
 
   /**

@@ -10,9 +10,9 @@ export class CreateTenantBody {
   id: string;
 
   /** @example "Acme MSP" */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @IsString()
   name: string;
 
   /** @example true */
@@ -28,9 +28,9 @@ export class CreateTenantBody {
 export class UpdateTenantBody {
   /** @example "Acme MSP (EU)" */
   @IsOptional()
-  @IsString()
   @IsNotEmpty()
   @MaxLength(200)
+  @IsString()
   name?: string;
 
   /** @example false */

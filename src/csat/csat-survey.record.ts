@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { IsInstant, RECORD_ID_PATTERN, TENANT_ID_PATTERN } from '../common/validation/formats.js';
 
@@ -29,9 +30,10 @@ export class CsatSurvey {
    * 1–5; SmileBack's positive/neutral/negative rating maps to 5/3/1.
    * @example 5
    */
-  @IsInt()
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 })
   @Min(1)
   @Max(5)
+  @IsInt()
   score: number;
 
   /**

@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
-import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
+import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter, ToInteger } from '../common/query/filters.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
 import { CsatSurvey, SENTIMENTS } from './csat-survey.record.js';
@@ -27,7 +27,7 @@ export class ListCsatQuery extends PageQuery {
   sort?: string = '-submitted_at';
 
   /**
-   * `ticket_id` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `ticket_id` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "TKT-001"
    */
   @IsOptional()
@@ -48,24 +48,26 @@ export class ListCsatQuery extends PageQuery {
    * Lowest score, 1–5.
    * @example 1
    */
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @RangeFilter('score', 'from', 'number')
-  @Type(() => Number)
-  @IsInt({ message: 'score_min must be an integer' })
+  @ToInteger()
   @Min(1)
   @Max(5)
+  @IsInt({ message: 'score_min must be an integer' })
   score_min?: number;
 
   /**
    * Highest score, 1–5.
    * @example 3
    */
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
   @RangeFilter('score', 'to', 'number')
-  @Type(() => Number)
-  @IsInt({ message: 'score_max must be an integer' })
+  @ToInteger()
   @Min(1)
   @Max(5)
+  @IsInt({ message: 'score_max must be an integer' })
   score_max?: number;
 
   /**

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { Tenant } from '../tenants/tenant.record.js';
@@ -34,7 +34,14 @@ export type MockDataLoadResult =
   | { ok: true; snapshot: MockDataSnapshot; problems: [] }
   | { ok: false; problems: MockDataProblem[] };
 
-const VALIDATION = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+// One problem per field (its first broken rule: the type check comes first), values kept to spot absent fields.
+const VALIDATION = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: true,
+  validationError: { target: false, value: true },
+} as const;
 
 export function formatProblem(p: MockDataProblem): string {
   const where = [
@@ -83,7 +90,9 @@ function validationProblems(errors: ValidationError[], base: Omit<MockDataProble
       reason:
         rule === 'whitelistValidation'
           ? 'unknown field (not part of the record)'
-          : message.replace(new RegExp(`^${e.property} `), ''),
+          : e.value === undefined
+            ? 'is required (missing)'
+            : message.replace(new RegExp(`^${e.property} `), ''),
     })),
   );
 }
@@ -191,6 +200,10 @@ function checkSentiment(item: Record<string, unknown>, at: Omit<MockDataProblem,
  */
 export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
   const problems: MockDataProblem[] = [];
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder?.isDirectory()) {
+    return { ok: false, problems: [{ file: '.', reason: `the mock data folder does not exist or is not a folder` }] };
+  }
   const tenants = await loadTenants(dir, problems);
   const known = new Set((tenants ?? []).map((t) => t.id));
   const records = {} as Record<DomainName, Map<string, readonly object[]>>;

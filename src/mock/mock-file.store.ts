@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import type { ConfigType } from '@nestjs/config';
 import { FSWatcher, watch } from 'chokidar';
 import { access } from 'node:fs/promises';
+import { dirname, sep } from 'node:path';
 import { mockConfig } from '../config/mock.config.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { MockDataProblem, MockDataSnapshot, formatProblem, loadMockData } from './mock-data.loader.js';
@@ -131,9 +132,16 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
     this.loadedAt = new Date();
   }
 
+  /**
+   * Watches the folder through its parent, so that replacing the whole folder (regenerating it,
+   * `mv`) is seen too; nothing outside the folder is looked at.
+   */
   private async startWatching(): Promise<void> {
-    const watcher = watch(this.config.dataPath, {
+    const root = this.config.dataPath;
+    const parent = dirname(root);
+    const watcher = watch(parent, {
       ignoreInitial: true,
+      ignored: (path: string) => path !== parent && path !== root && !path.startsWith(`${root}${sep}`),
       awaitWriteFinish: { stabilityThreshold: 80, pollInterval: 20 },
     });
     watcher.on('all', () => {

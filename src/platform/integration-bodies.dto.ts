@@ -48,30 +48,30 @@ export class ConnectWiseIntegrationBody {
   base_url: string;
 
   /** @example "contoso" */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   company_id: string;
 
   /** @example "Ab12Cd34Ef56Gh78" */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   public_key: string;
 
   /**
    * Secret: encrypted at rest, never returned.
    * @example "Zz99Yy88Xx77Ww66"
    */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(1024)
+  @IsString()
   private_key: string;
 
   /** @example "00000000-0000-0000-0000-000000000000" */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   client_id: string;
 
   /**
@@ -94,27 +94,27 @@ export class SmileBackIntegrationBody {
   base_url?: string;
 
   /** @example "smb-client-id" */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   client_id: string;
 
   /** Secret: encrypted at rest, never returned. */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(1024)
+  @IsString()
   client_secret: string;
 
   /** @example "api@msp.example" */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   username: string;
 
   /** Secret: encrypted at rest, never returned. */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(1024)
+  @IsString()
   password: string;
 }
 
@@ -128,9 +128,9 @@ export class SentinelOneIntegrationBody {
   base_url: string;
 
   /** Secret: encrypted at rest, never returned. */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(4096)
+  @IsString()
   api_token: string;
 
   /**
@@ -138,10 +138,10 @@ export class SentinelOneIntegrationBody {
    * @example ["225494730938493804"]
    */
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(100)
-  @IsString({ each: true })
   @IsNotEmpty({ each: true })
+  @IsArray()
+  @IsString({ each: true })
   account_ids?: string[];
 
   /**
@@ -149,10 +149,10 @@ export class SentinelOneIntegrationBody {
    * @example ["225494730938493915"]
    */
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(100)
-  @IsString({ each: true })
   @IsNotEmpty({ each: true })
+  @IsArray()
+  @IsString({ each: true })
   site_ids?: string[];
 }
 
@@ -170,21 +170,21 @@ export class DefenderIntegrationBody {
    * The customer's Entra (Azure AD) tenant id.
    * @example "11111111-2222-3333-4444-555555555555"
    */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   azure_tenant_id: string;
 
   /** @example "66666666-7777-8888-9999-000000000000" */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(256)
+  @IsString()
   client_id: string;
 
   /** Secret: encrypted at rest, never returned. */
-  @IsString()
   @IsNotEmpty()
   @MaxLength(1024)
+  @IsString()
   client_secret: string;
 
   /**
@@ -208,10 +208,10 @@ export class DefenderIntegrationBody {
    * @example ["microsoftDefenderForEndpoint"]
    */
   @IsOptional()
-  @IsArray()
   @ArrayMaxSize(20)
-  @IsString({ each: true })
   @IsNotEmpty({ each: true })
+  @IsArray()
+  @IsString({ each: true })
   service_sources?: string[];
 }
 

@@ -55,7 +55,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
   status?: string;
 
   /**
-   * `device` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `device` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "LAPTOP-001"
    */
   @IsOptional()

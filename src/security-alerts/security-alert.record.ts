@@ -30,13 +30,13 @@ export class SecurityAlert {
   severity: AlertSeverity;
 
   /** @example "Malware: Emotet.dll" */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   title: string;
 
   /** @example "LAPTOP-001" */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   device: string;
 
   /** @example "new" */

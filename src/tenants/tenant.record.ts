@@ -11,8 +11,8 @@ export class Tenant {
   id: string;
 
   /** @example "CCA Demo" */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   name: string;
 
   /**

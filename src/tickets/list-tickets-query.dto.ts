@@ -33,7 +33,7 @@ export class ListTicketsQuery extends PageQuery {
   sort?: string = '-updated_at_remote';
 
   /**
-   * `status` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `status` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "New,Waiting"
    */
   @IsOptional()
@@ -42,7 +42,7 @@ export class ListTicketsQuery extends PageQuery {
   status?: string;
 
   /**
-   * `priority` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `priority` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "High,Critical"
    */
   @IsOptional()
@@ -51,7 +51,7 @@ export class ListTicketsQuery extends PageQuery {
   priority?: string;
 
   /**
-   * `board` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `board` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "Service"
    */
   @IsOptional()
@@ -60,7 +60,7 @@ export class ListTicketsQuery extends PageQuery {
   board?: string;
 
   /**
-   * `company` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `company` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "Acme Corp"
    */
   @IsOptional()
@@ -69,7 +69,7 @@ export class ListTicketsQuery extends PageQuery {
   company?: string;
 
   /**
-   * `owner` (an email) equals this (exact, case-sensitive); a comma separates alternatives.
+   * `owner` (an email) equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "tech1@msp.com"
    */
   @IsOptional()
@@ -78,7 +78,7 @@ export class ListTicketsQuery extends PageQuery {
   owner?: string;
 
   /**
-   * `sla_status` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `sla_status` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "Resolved"
    */
   @IsOptional()

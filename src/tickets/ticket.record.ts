@@ -18,29 +18,29 @@ export class Ticket {
    * Service board (mock data: Service, Project, Sales; live mode: the vendor's own names).
    * @example "Service"
    */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   board: string;
 
   /**
    * Status (mock data: New, In Progress, Waiting, Closed; live mode: the vendor's own names).
    * @example "Closed"
    */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   status: string;
 
   /**
    * Priority (mock data: Low, Medium, High, Critical; live mode: the vendor's own names).
    * @example "High"
    */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   priority: string;
 
   /** @example "Outlook keeps prompting for password after MFA change" */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   summary: string;
 
   /**
@@ -51,8 +51,8 @@ export class Ticket {
   description: string;
 
   /** @example "Acme Corp" */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   company: string;
 
   /**
@@ -88,8 +88,8 @@ export class Ticket {
    * @example 2
    */
   @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   estimated_hours?: number | null;
 
   /**

@@ -1,7 +1,7 @@
 import { IsIn, IsOptional } from 'class-validator';
 import { IsDay } from '../common/validation/formats.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
-import { IsList, MatchFilter, RangeFilter } from '../common/query/filters.js';
+import { IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
 import type { TimeEntry } from './time-entry.record.js';
@@ -29,7 +29,7 @@ export class ListTimeEntriesQuery extends PageQuery {
   sort?: string = '-date_worked';
 
   /**
-   * `cw_ticket_id` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `cw_ticket_id` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "TKT-001"
    */
   @IsOptional()
@@ -38,7 +38,7 @@ export class ListTimeEntriesQuery extends PageQuery {
   cw_ticket_id?: string;
 
   /**
-   * `member` (an email) equals this (exact, case-sensitive); a comma separates alternatives.
+   * `member` (an email) equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "tech1@msp.com"
    */
   @IsOptional()
@@ -47,7 +47,7 @@ export class ListTimeEntriesQuery extends PageQuery {
   member?: string;
 
   /**
-   * `work_type` equals this (exact, case-sensitive); a comma separates alternatives.
+   * `work_type` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
    * @example "Remote Support"
    */
   @IsOptional()
@@ -56,12 +56,12 @@ export class ListTimeEntriesQuery extends PageQuery {
   work_type?: string;
 
   /**
-   * `billable`: `true` or `false`.
+   * `true` or `false` (`true,false` matches both).
    * @example "true"
    */
   @IsOptional()
   @MatchFilter('billable', 'boolean')
-  @IsIn(['true', 'false'], { message: 'billable must be true or false' })
+  @IsListOf(['true', 'false'])
   billable?: string;
 
   /**

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsInt, IsNotEmpty, IsString, Matches, Min, ValidateIf } from 'class-validator';
 import { IsDay, RECORD_ID_PATTERN, TENANT_ID_PATTERN } from '../common/validation/formats.js';
 
@@ -27,8 +28,8 @@ export class TimeEntry {
   member: string;
 
   /** @example "Remote Support" */
-  @IsString()
   @IsNotEmpty()
+  @IsString()
   work_type: string;
 
   /** @example true */
@@ -36,8 +37,9 @@ export class TimeEntry {
   billable: boolean;
 
   /** @example 45 */
-  @IsInt()
+  @ApiProperty({ type: 'integer', minimum: 0 })
   @Min(0)
+  @IsInt()
   minutes: number;
 
   /** @example "Reset MFA registration and rebuilt the Outlook profile; confirmed with user." */

@@ -40,7 +40,7 @@ describe('npm run mock:validate', () => {
   it('fails on a folder that does not exist', async () => {
     const { code, stdout } = await runNode([CLI, 'validate', '/nonexistent/folder']);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/tenants\.json: missing/);
+    expect(stdout).toMatch(/the mock data folder does not exist/);
   });
 });
 

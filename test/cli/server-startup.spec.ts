@@ -63,7 +63,7 @@ describe('starting the built server (npm start)', () => {
   it('refuses to start on invalid mock data with the full report', async () => {
     const { code, stderr } = await runNode([MAIN], { MOCK_DATA_PATH: '/nonexistent/mock-data' });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/tenants\.json: missing/);
+    expect(stderr).toMatch(/the mock data folder does not exist/);
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 });

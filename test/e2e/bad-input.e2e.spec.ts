@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -99,6 +99,15 @@ describe('bad input', () => {
     ['tickets', 'q=', 'q'],
     ['tickets', `q=${'x'.repeat(201)}`, 'q'],
     ['tickets', 'page=1&page=2', 'page'],
+    ['tickets', 'page=0x10', 'page'],
+    ['tickets', 'page=1e1', 'page'],
+    ['tickets', 'page=2.0', 'page'],
+    ['tickets', 'page=%2B1', 'page'],
+    ['tickets', 'page_size=0b11', 'page_size'],
+    ['tickets', 'page=9007199254740993', 'page'],
+    ['csat', 'score_min=3.0', 'score_min'],
+    ['csat', 'score_max=0x3', 'score_max'],
+    ['time-entries', 'billable=true,maybe', 'billable'],
     ['time-entries', 'billable=yes', 'billable'],
     ['time-entries', 'date_from=2026-13-01', 'date_from'],
     ['time-entries', 'date_to=20260101', 'date_to'],
@@ -130,6 +139,25 @@ describe('bad input', () => {
 
   it('rejects unknown parameters on the tenant list', async () => {
     await get('/api/tenants?is_active=true').expect(400);
+  });
+
+  it('reports one message per bad parameter', async () => {
+    const res = await t.get('/api/tenants/tenant_demo_cca/tickets?page=abc').expect(400);
+    expect(res.body.errors).toEqual([{ field: 'page', message: 'must be an integer' }]);
+  });
+
+  it('accepts both booleans as billable alternatives', async () => {
+    const both = await t.get('/api/tenants/tenant_demo_cca/time-entries?billable=true,false').expect(200);
+    const repeated = await t.get('/api/tenants/tenant_demo_cca/time-entries?billable=true&billable=false').expect(200);
+    expect(both.body.meta.total).toBe(1);
+    expect(repeated.body.meta.total).toBe(1);
+    expect((await t.get('/api/tenants/tenant_demo_cca/time-entries?billable=false').expect(200)).body.meta.total).toBe(0);
+  });
+
+  it('ignores a trailing slash, and sends /docs/ to /docs', async () => {
+    await t.get('/api/tenants/').expect(200);
+    const docs = await request(server(t.app)).get('/docs/').expect(301);
+    expect(docs.headers.location).toBe('/docs');
   });
 
   it('accepts repeated filter parameters as alternatives', async () => {
@@ -230,4 +258,64 @@ describe('malformed URLs', () => {
     expect(res.body.type).toBe('/problems/invalid-tenant-id');
     expect(res.body.detail.length).toBeLessThan(200);
   });
+});
+
+describe('a mock folder replaced while the server runs', () => {
+  let t: TestApp;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = join(await mkdtemp(join(tmpdir(), 'mock-replace-')), 'mock-data');
+    await cp(await writeFolder(seedContents()), dir, { recursive: true });
+    t = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: dir, MOCK_WATCH: 'true' });
+  });
+  afterAll(() => t.close());
+
+  it('is picked up again once the new folder is complete, and later edits too', async () => {
+    const summary = async () => (await t.get('/api/tenants/tenant_demo_cca/tickets/TKT-001')).body.summary;
+    const waitFor = async (want: string) => {
+      const deadline = Date.now() + 10_000;
+      while ((await summary()) !== want) {
+        if (Date.now() > deadline) throw new Error(`still serving '${await summary()}', waiting for '${want}'`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const replaced = seedContents();
+    (replaced['tickets/tenant_demo_cca.json'] as Record<string, unknown>[])[0].summary = 'From the replacement folder';
+    const staging = await writeFolder(replaced);
+    await rm(dir, { recursive: true });
+    await new Promise((r) => setTimeout(r, 400));
+    await rename(staging, dir);
+    await waitFor('From the replacement folder');
+
+    const file = join(dir, 'tickets/tenant_demo_cca.json');
+    const records = JSON.parse(await readFile(file, 'utf8'));
+    records[0].summary = 'Edited after the replacement';
+    await writeFile(file, JSON.stringify(records));
+    await waitFor('Edited after the replacement');
+  });
+});
+
+describe('unknown query parameters, by any name', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: await writeFolder(seedContents()), MOCK_WATCH: 'false' });
+  });
+  afterAll(() => t.close());
+
+  it.each(['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty', '__defineGetter__'])(
+    'rejects ?%s=x on a list route',
+    async (name) => {
+      const res = await t.get(`/api/tenants/tenant_demo_cca/tickets?${name}=x`).expect(400);
+      expect(res.body.errors).toEqual([{ field: name, message: 'is not a known field or parameter here' }]);
+    },
+  );
+
+  it.each(['/api/tenants/tenant_demo_cca?page=1', '/api/tenants/tenant_demo_cca/tickets/TKT-001?x=1', '/api/health?verbose=1'])(
+    'rejects any parameter on %s, which takes none',
+    async (path) => {
+      const res = await t.get(path).expect(400);
+      expect(res.body.type).toBe('/problems/validation');
+    },
+  );
 });

@@ -117,6 +117,18 @@ describe('the shipped mock data', () => {
     expect(new Set(res.body.data.map((r: Row) => JSON.stringify(r)))).toEqual(new Set(expected.map((r) => JSON.stringify(r))));
   });
 
+  it('matches a company whose name holds a comma, written with \\,', async () => {
+    const withComma = file('tickets/tenant_demo_cca.json').find((r) => String(r.company).includes(','));
+    expect(withComma).toBeDefined();
+    const company = String(withComma?.company);
+    const escaped = encodeURIComponent(company.replace(/\\/g, '\\\\').replace(/,/g, '\\,'));
+    const res = await get(`/api/tenants/tenant_demo_cca/tickets?company=${escaped}&page_size=1000`).expect(200);
+    const expected = file('tickets/tenant_demo_cca.json').filter((r) => r.company === company);
+    expect(res.body.meta.total).toBe(expected.length);
+    const either = await get(`/api/tenants/tenant_demo_cca/tickets?company=${escaped},Acme%20Corp&page_size=1000`).expect(200);
+    expect(either.body.meta.total).toBe(expected.length + file('tickets/tenant_demo_cca.json').filter((r) => r.company === 'Acme Corp').length);
+  });
+
   it('has data for the filters above to bite on', () => {
     const nonTrivial = FILTER_CASES.filter(([, , records, rule]) => {
       const n = records().filter(rule).length;

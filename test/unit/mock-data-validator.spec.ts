@@ -32,15 +32,16 @@ describe('mock-data validator', () => {
 
   it('reports a missing required field', async () => {
     const problems = await problemsOf(withRecord('tickets/tenant_demo_cca.json', (r) => delete r.summary));
-    expect(problems.map((p) => [p.file, p.record, p.field])).toEqual([
-      ['tickets/tenant_demo_cca.json', 0, 'summary'],
-      ['tickets/tenant_demo_cca.json', 0, 'summary'],
+    expect(problems).toEqual([
+      { file: 'tickets/tenant_demo_cca.json', record: 0, id: 'TKT-001', field: 'summary', reason: 'is required (missing)' },
     ]);
   });
 
   it('reports a required-nullable field that is absent rather than null', async () => {
     const problems = await problemsOf(withRecord('tickets/tenant_demo_cca.json', (r) => delete r.owner));
-    expect(problems).toEqual([expect.objectContaining({ field: 'owner', reason: 'must be an email address or null' })]);
+    expect(problems).toEqual([expect.objectContaining({ field: 'owner', reason: 'is required (missing)' })]);
+    const notEmail = await problemsOf(withRecord('tickets/tenant_demo_cca.json', (r) => (r.owner = 'nobody')));
+    expect(notEmail).toEqual([expect.objectContaining({ field: 'owner', reason: 'must be an email address or null' })]);
     expect(await problemsOf(withRecord('tickets/tenant_demo_cca.json', (r) => (r.owner = null)))).toEqual([]);
   });
 
@@ -117,6 +118,11 @@ describe('mock-data validator', () => {
     const contents = seedContents();
     (contents['security_alerts/tenant_demo_cca.json'] as Record<string, unknown>[])[1].resolved_at = '2026-01-01T00:00:00Z';
     expect(await problemsOf(contents)).toEqual([expect.objectContaining({ id: 'defender/DEF-001', field: 'resolved_at' })]);
+  });
+
+  it('reports the type first: a number held as a string is not "less than 0"', async () => {
+    const problems = await problemsOf(withRecord('tickets/tenant_demo_cca.json', (r) => (r.estimated_hours = '2')));
+    expect(problems).toEqual([expect.objectContaining({ field: 'estimated_hours', reason: expect.stringMatching(/must be a number/) })]);
   });
 
   it('reports instants that are not UTC ISO 8601, and impossible days', async () => {

@@ -132,3 +132,15 @@ describe('query engine', () => {
     expect(page.data[0]).toBe(tickets[1]);
   });
 });
+
+describe('comma alternatives', () => {
+  it('split on unescaped commas; \\, is a literal comma and \\\\ a literal backslash', async () => {
+    const { splitAlternatives } = await import('../../src/common/query/filters.js');
+    expect(splitAlternatives('New,Waiting')).toEqual(['New', 'Waiting']);
+    expect(splitAlternatives('Huel\\, Ward and Schoen,Acme')).toEqual(['Huel, Ward and Schoen', 'Acme']);
+    expect(splitAlternatives('a\\\\,b')).toEqual(['a\\', 'b']);
+    expect(splitAlternatives('a\\b')).toEqual(['a\\b']);
+    expect(splitAlternatives('')).toEqual(['']);
+    expect(splitAlternatives('a,,b')).toEqual(['a', '', 'b']);
+  });
+});

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { FieldProblem } from './problem.error.js';
 
 export class FieldProblemDto implements FieldProblem {
@@ -17,6 +18,7 @@ export class ProblemDetails {
   /** @example "Not Found" */
   title: string;
   /** @example 404 */
+  @ApiProperty({ type: 'integer' })
   status: number;
   /** @example "tenant 'acme' does not exist" */
   detail: string;

@@ -43,9 +43,23 @@ export function TextFilter(fields: string[]): PropertyDecorator {
   return (target, param) => addFilter(target, { param: param as string, kind: 'text', fields });
 }
 
-/** Splits a comma list; empty alternatives are kept so that validation can reject them. */
+/**
+ * Splits a comma list: `New,Waiting` → New | Waiting. `\,` is a literal comma and `\\` a literal
+ * backslash (`company=Huel\, Ward and Schoen`). Empty alternatives are kept so validation rejects them.
+ */
 export function splitAlternatives(value: string): string[] {
-  return value.split(',');
+  const out: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\' && (value[i + 1] === ',' || value[i + 1] === '\\')) current += value[++i];
+    else if (c === ',') {
+      out.push(current);
+      current = '';
+    } else current += c;
+  }
+  out.push(current);
+  return out;
 }
 
 /** Each comma-separated alternative is one of `allowed`. */
@@ -116,3 +130,7 @@ function isRealDay(day: string): boolean {
   const d = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;
 }
+
+/** Plain decimal digits only (`0x10`, `1e1`, `2.0`, ` 1` stay strings, so IsInt rejects them). */
+export const ToInteger = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));

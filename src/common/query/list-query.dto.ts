@@ -1,6 +1,6 @@
-import { Type as ToType } from 'class-transformer';
 import { Type } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ToInteger } from './filters.js';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -12,31 +12,36 @@ export class PageQuery {
    * Page number, from 1.
    * @example 1
    */
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
-  @ToType(() => Number)
-  @IsInt({ message: 'page must be an integer' })
+  @ToInteger()
   @Min(1)
+  @IsInt({ message: 'page must be an integer' })
   page?: number = 1;
 
   /**
    * Records per page, 1–1000.
    * @example 50
    */
+  @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
-  @ToType(() => Number)
-  @IsInt({ message: 'page_size must be an integer' })
+  @ToInteger()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
+  @IsInt({ message: 'page_size must be an integer' })
   page_size?: number = DEFAULT_PAGE_SIZE;
 }
 
 /** `{ total, page, page_size }`: `total` counts every record matching the filters, not just this page. */
 export class PageMeta {
   /** @example 137 */
+  @ApiProperty({ type: 'integer' })
   total: number;
   /** @example 1 */
+  @ApiProperty({ type: 'integer' })
   page: number;
   /** @example 50 */
+  @ApiProperty({ type: 'integer' })
   page_size: number;
 }
 

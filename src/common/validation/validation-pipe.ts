@@ -1,4 +1,5 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { rejectUnknown, unknownParameters } from './query-params.js';
 import { FieldProblem, ValidationProblemError } from '../problem/problem.error.js';
 
 /**
@@ -18,9 +19,23 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
   });
 }
 
-/** Queries and bodies: converted to their DTO, unknown properties rejected, every problem reported at once. */
+/**
+ * Queries and bodies: converted to their DTO, unknown properties rejected, every problem reported
+ * at once (the first broken rule of each field). Query keys are also checked by name against the
+ * DTO, since a key such as `toString` slips past class-transformer.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query' && metadata.metatype && typeof value === 'object' && value !== null) {
+      rejectUnknown(unknownParameters(value, metadata.metatype as new () => unknown));
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
+    stopAtFirstError: true,
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,

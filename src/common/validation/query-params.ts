@@ -1,0 +1,45 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { getMetadataStorage } from 'class-validator';
+import type { Observable } from 'rxjs';
+import { ValidationProblemError } from '../problem/problem.error.js';
+
+const UNKNOWN = 'is not a known field or parameter here';
+
+const declared = new WeakMap<object, Set<string>>();
+
+/** The query parameters a DTO declares (its validated properties); computed once per DTO class. */
+export function declaredParameters(dto: new () => unknown): Set<string> {
+  let names = declared.get(dto);
+  if (!names) {
+    names = new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName));
+    declared.set(dto, names);
+  }
+  return names;
+}
+
+/** Query keys a DTO does not declare, checked by name, so `toString` or `__proto__` are unknown too. */
+export function unknownParameters(query: object, dto: new () => unknown): string[] {
+  const known = declaredParameters(dto);
+  return Object.keys(query).filter((key) => !known.has(key));
+}
+
+export function rejectUnknown(keys: string[]): void {
+  if (keys.length > 0) throw new ValidationProblemError(keys.map((field) => ({ field, message: UNKNOWN })));
+}
+
+/** A route that declares no query DTO takes no query parameters at all: any is a 400. */
+@Injectable()
+export class RejectUndeclaredQueryInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() === 'http') {
+      const args: Record<string, unknown> =
+        Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
+      const takesQuery = Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
+      const query = context.switchToHttp().getRequest<{ query?: object }>().query ?? {};
+      if (!takesQuery) rejectUnknown(Object.keys(query));
+    }
+    return next.handle();
+  }
+}
