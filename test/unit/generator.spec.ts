@@ -4,6 +4,7 @@ import { validateSync } from 'class-validator';
 import {
   DEFAULT_GENERATE_OPTIONS,
   generateDataset,
+  SEED_TICKET_NOTES,
   type GenerateOptions,
   type GeneratedDataset,
 } from '../../src/cli/generate/mock-data.generator.js';
@@ -14,6 +15,11 @@ import {
   TICKET_BOARDS,
   TICKET_PRIORITIES,
   TICKET_STATUSES,
+  TICKET_TEMPLATES,
+  TIME_ENTRY_NOTES,
+  WORK_NOTE_PREFIXES,
+  WORK_TYPES,
+  type TicketTemplate,
 } from '../../src/cli/generate/msp-vocabulary.js';
 import { CsatSurvey } from '../../src/csat/csat-survey.record.js';
 import {
@@ -85,6 +91,73 @@ function commentPattern(template: string): RegExp {
 }
 
 const byTenant = <T>(records: Record<string, T[]>): [string, T[]][] => Object.entries(records);
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const slotsOf = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+
+/** A template as a regex source: a slot's first use captures its value, later uses must repeat it. */
+function captureSlots(template: string, seen: Set<string>): string {
+  return template
+    .split(/(\{\w+\})/)
+    .map((part) => {
+      const slot = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (!slot) return escapeRegex(part);
+      if (seen.has(slot)) return `\\k<${slot}>`;
+      seen.add(slot);
+      return `(?<${slot}>.+?)`;
+    })
+    .join('');
+}
+
+const TICKET_TEXT_PATTERNS = TICKET_TEMPLATES.map((template) => {
+  const seen = new Set<string>();
+  return { template, pattern: new RegExp(`^${captureSlots(template.summary, seen)}\\n${captureSlots(template.description, seen)}$`) };
+});
+
+/** The templates a generated ticket's summary and description were made from, with the values filled in. */
+function ticketTemplates(ticket: Ticket): { template: TicketTemplate; values: Record<string, string> }[] {
+  return TICKET_TEXT_PATTERNS.flatMap(({ template, pattern }) => {
+    const match = pattern.exec(`${ticket.summary}\n${ticket.description}`);
+    return match ? [{ template, values: { ...match.groups } }] : [];
+  });
+}
+
+/**
+ * Whether a time entry's notes are `note` written for this ticket: its slots filled with the ticket's own
+ * values (`{first}` being the first name of its `{user}`), after the entry's work type prefix ("Onsite: …").
+ */
+function isNoteFor(entry: TimeEntry, note: string, values: Record<string, string>): boolean {
+  const kind = (Object.keys(WORK_TYPES) as (keyof typeof WORK_TYPES)[]).find((k) => WORK_TYPES[k].name === entry.work_type);
+  const prefix = (kind && WORK_NOTE_PREFIXES[kind]) ?? '';
+  const firstNames = (values.user ?? '').split(' ').map((_, i, words) => words.slice(0, i + 1).join(' '));
+  const body = note
+    .split(/(\{\w+\})/)
+    .map((part) => {
+      const slot = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (!slot) return escapeRegex(part);
+      if (slot === 'first') return `(?:${firstNames.map(escapeRegex).join('|')})`;
+      return values[slot] === undefined ? '(?!)' : escapeRegex(values[slot]);
+    })
+    .join('');
+  // After a prefix the note's first letter may be lower case ("Onsite: replaced …").
+  const first = body.charAt(0);
+  const start = prefix && /[A-Za-z]/.test(first) ? `[${first.toUpperCase()}${first.toLowerCase()}]${body.slice(1)}` : body;
+  return new RegExp(`^${escapeRegex(prefix)}${start}$`).test(entry.notes);
+}
+
+const withoutPrefix = (notes: string): string => {
+  const prefix = Object.values(WORK_NOTE_PREFIXES).find((p) => notes.startsWith(p));
+  return prefix ? notes.slice(prefix.length) : notes;
+};
+
+/** Words that say what a text is about (a name, device, product, problem), not how it is phrased. */
+const COMMON_WORDS = new Set(
+  ('the and for all not off was are its now out new one two any via but has had can our you per day set ran got put run use see yet too did ' +
+    'about after again also back before been cannot does every from have into more needs next over please since still than that their ' +
+    'them then they this were what when with work works working user users staff team client customer onsite project hours').split(' '),
+);
+const topicWords = (text: string): Set<string> =>
+  new Set((text.toLowerCase().match(/[a-z0-9][a-z0-9-]{2,}/g) ?? []).filter((w) => !COMMON_WORDS.has(w)));
 
 interface Variant {
   name: string;
@@ -355,7 +428,83 @@ describe('generateDataset', () => {
     });
   });
 
+  describe('ticket vocabulary', () => {
+    it('gives every ticket template 2–5 notes that use only the slots of its summary and description', () => {
+      for (const t of TICKET_TEMPLATES) {
+        expect({ summary: t.summary, notes: t.notes.length }).toEqual({ summary: t.summary, notes: expect.any(Number) });
+        expect(t.notes.length).toBeGreaterThanOrEqual(2);
+        expect(t.notes.length).toBeLessThanOrEqual(5);
+        const ticketSlots = new Set(slotsOf(t.summary + t.description));
+        if (ticketSlots.has('user')) ticketSlots.add('first');
+        const foreign = t.notes.flatMap((n) => slotsOf(n).filter((slot) => !ticketSlots.has(slot)).map((slot) => `${n}: {${slot}}`));
+        expect(foreign).toEqual([]);
+      }
+    });
+
+    it('makes every generated ticket recognisable as its template', () => {
+      for (const t of Object.values(ds.tickets).flat().filter((x) => !isSeed(x))) {
+        expect({ ticket: t.summary, templates: ticketTemplates(t).length }).toEqual({ ticket: t.summary, templates: expect.any(Number) });
+        expect(ticketTemplates(t).length).toBeGreaterThan(0);
+      }
+    });
+  });
+
   describe.each(variants)('time entries ($name)', ({ data }) => {
+    it('note work on their own ticket, naming its device, user, printer… (one of its template\'s notes)', () => {
+      const mismatched: string[] = [];
+      let checked = 0;
+      for (const [tenantId, entries] of byTenant(data.time_entries)) {
+        const tickets = new Map(data.tickets[tenantId].map((t) => [t.cw_ticket_id, t]));
+        for (const e of entries.filter((x) => x.cw_ticket_id !== null && !isSeed(x))) {
+          const ticket = tickets.get(e.cw_ticket_id as string) as Ticket;
+          const fits = isSeed(ticket)
+            ? SEED_TICKET_NOTES.some((note) => isNoteFor(e, note, {}))
+            : ticketTemplates(ticket).some(({ template, values }) => template.notes.some((note) => isNoteFor(e, note, values)));
+          checked++;
+          if (!fits) mismatched.push(`${e.cw_time_entry_id} "${e.notes}" on ${ticket.cw_ticket_id} "${ticket.summary}"`);
+        }
+      }
+      expect(checked).toBeGreaterThan(50);
+      expect(mismatched).toEqual([]);
+    });
+
+    it('share a topic word with their ticket (its device, user, printer or subject)', () => {
+      const unrelated: string[] = [];
+      for (const [tenantId, entries] of byTenant(data.time_entries)) {
+        const tickets = new Map(data.tickets[tenantId].map((t) => [t.cw_ticket_id, t]));
+        for (const e of entries.filter((x) => x.cw_ticket_id !== null)) {
+          const ticket = tickets.get(e.cw_ticket_id as string) as Ticket;
+          const ticketWords = topicWords(`${ticket.summary} ${ticket.description}`);
+          if (![...topicWords(e.notes)].some((w) => ticketWords.has(w))) unrelated.push(`"${e.notes}" on "${ticket.summary}"`);
+        }
+      }
+      expect(unrelated).toEqual([]);
+    });
+
+    it('vary the notes of a ticket\'s entries while it has notes left', () => {
+      for (const [tenantId, entries] of byTenant(data.time_entries)) {
+        const byTicket = new Map<string, string[]>();
+        for (const e of entries.filter((x) => x.cw_ticket_id !== null)) {
+          byTicket.set(e.cw_ticket_id as string, [...(byTicket.get(e.cw_ticket_id as string) ?? []), withoutPrefix(e.notes)]);
+        }
+        for (const [ticketId, notes] of byTicket) {
+          const ticket = data.tickets[tenantId].find((t) => t.cw_ticket_id === ticketId) as Ticket;
+          const available = isSeed(ticket) ? SEED_TICKET_NOTES.length + 1 : ticketTemplates(ticket)[0].template.notes.length;
+          expect(new Set(notes.map((n) => n.toLowerCase())).size).toBe(Math.min(notes.length, available));
+        }
+      }
+    });
+
+    it('note time charged to no ticket with the generic internal and administrative notes', () => {
+      const unticketed = Object.values(data.time_entries).flat().filter((e) => e.cw_ticket_id === null);
+      expect(unticketed.length).toBeGreaterThan(0);
+      for (const e of unticketed) {
+        expect([WORK_TYPES.internal.name, WORK_TYPES.admin.name]).toContain(e.work_type);
+        const kind = e.work_type === WORK_TYPES.internal.name ? 'internal' : 'admin';
+        expect(TIME_ENTRY_NOTES[kind]).toContain(e.notes);
+      }
+    });
+
     it('point at tickets of the same tenant, a few at no ticket (internal time)', () => {
       let nullCount = 0;
       let total = 0;
@@ -445,6 +594,10 @@ describe('generateDataset', () => {
       expect(share((s) => s >= 4)).toBeGreaterThan(0.7);
       expect(share((s) => s <= 2)).toBeLessThan(0.15);
       expect(share((s) => s <= 3)).toBeGreaterThan(0);
+    });
+
+    it('name the technician only when there is a first name to use (not for role accounts like tech1@msp.com)', () => {
+      expect(Object.values(data.csat).flat().filter((s) => /the technician/i.test(s.comment))).toEqual([]);
     });
 
     it('comment in keeping with the sentiment, sometimes not at all', () => {

@@ -38,6 +38,7 @@ import {
   TICKET_TEMPLATES,
   TIME_ENTRY_NOTES,
   WEEKDAYS,
+  WORK_NOTE_PREFIXES,
   WORK_TYPES,
   type TemplateSlot,
   type TicketBoard,
@@ -89,6 +90,13 @@ const TICKET_HISTORY_DAYS = 120;
 const ALERT_HISTORY_DAYS = 90;
 const SEED_TENANT_DOMAIN = 'msp.com';
 const SEED_COMPANY = SEED_TICKET.company;
+
+/** Notes for further time on the seed ticket (TKT-001: Outlook prompting for a password after an MFA change). */
+export const SEED_TICKET_NOTES: readonly string[] = [
+  'Cleared cached credentials in Credential Manager and rebuilt the Outlook profile.',
+  'Checked the sign-in logs: Outlook was trying legacy auth since MFA was enforced; enabled modern auth.',
+  'Followed up with the user: no more Outlook password prompts since the MFA fix.',
+];
 
 /** Independent random streams per tenant, so e.g. changing --alerts leaves tickets unchanged. */
 const Stream = { Context: 1, Tickets: 2, TimeEntries: 3, Csat: 4, Alerts: 5, TenantList: 6 } as const;
@@ -376,6 +384,16 @@ class SlotFiller {
     });
   }
 
+  /** The values filled so far; `{first}` comes with `{user}` (and the reverse), as they name one person. */
+  filled(): SlotValues {
+    const values: Record<string, string> = Object.fromEntries(this.values);
+    if (this.person) {
+      values.user = this.person.full;
+      values.first = this.person.first;
+    }
+    return values;
+  }
+
   private valueFor(slot: TemplateSlot): string {
     const { rng, ctx } = this;
     switch (slot) {
@@ -424,9 +442,43 @@ class SlotFiller {
   }
 }
 
+type SlotValues = Readonly<Record<string, string>>;
+
+/** Fills `{slot}`s with fixed values, e.g. a time entry's note with its ticket's values. */
+function fillWith(template: string, values: SlotValues): string {
+  return template.replace(SLOT_PATTERN, (_, slot: string) => {
+    const value = values[slot];
+    if (value === undefined) throw new Error(`No value for {${slot}} in "${template}"`);
+    return value;
+  });
+}
+
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/** Product names keep their capital after a work type prefix ("Onsite: Outlook …"). */
+const PROPER_FIRST_WORDS = new Set(['Outlook', 'Teams', 'OneDrive', 'SentinelOne', 'SharePoint', 'Windows', 'Intune', 'Office']);
+
+function afterPrefix(note: string): string {
+  const firstWord = /^[A-Z][a-z]+\b/.exec(note)?.[0];
+  return firstWord && !PROPER_FIRST_WORDS.has(firstWord) ? note.charAt(0).toLowerCase() + note.slice(1) : note;
+}
+
+/** A ticket's note templates by work type: "Onsite: replaced …" for onsite work, the plain note for remote work. */
+type WorkNotes = Readonly<Record<WorkTypeKey, readonly string[]>>;
+
+function workNotes(notes: readonly string[]): WorkNotes {
+  const byKind = {} as Record<WorkTypeKey, readonly string[]>;
+  for (const kind of Object.keys(WORK_TYPES) as WorkTypeKey[]) {
+    const prefix = WORK_NOTE_PREFIXES[kind];
+    byKind[kind] = prefix ? notes.map((n) => prefix + afterPrefix(n)) : notes;
+  }
+  return byKind;
+}
+
+const TEMPLATE_WORK_NOTES: ReadonlyMap<TicketTemplate, WorkNotes> = new Map(TICKET_TEMPLATES.map((t) => [t, workNotes(t.notes)]));
+const SEED_WORK_NOTES = workNotes(SEED_TICKET_NOTES);
 
 const TEMPLATES_BY_BOARD_AND_PRIORITY: ReadonlyMap<string, readonly TicketTemplate[]> = (() => {
   const map = new Map<string, TicketTemplate[]>();
@@ -470,6 +522,9 @@ interface TicketFacts {
   closedMs: number | null;
   /** The last day work can be logged on: the close day, else the last update. */
   lastWorkMs: number;
+  /** Note templates for work on this ticket, and the slot values its summary and description used. */
+  notes: WorkNotes;
+  slots: SlotValues;
 }
 
 interface GeneratedTickets {
@@ -485,7 +540,7 @@ function generateTickets(rng: Rng, ctx: TenantContext, nowCap: number, needClose
   const withSeed = ctx.withSeeds && ctx.ticketCount > 0;
   if (withSeed) {
     records.push({ ...SEED_TICKET });
-    facts.push(ticketFacts(SEED_TICKET));
+    facts.push(ticketFacts(SEED_TICKET, SEED_WORK_NOTES));
   }
 
   const plans = planTickets(rng, ctx.ticketCount - records.length, nowCap);
@@ -598,11 +653,20 @@ function buildTicket(rng: Rng, ctx: TenantContext, plan: TicketPlan, id: string,
 
   return {
     record,
-    facts: { id, board, owner, createdMs, closedMs, lastWorkMs: closedMs ?? updatedMs },
+    facts: {
+      id,
+      board,
+      owner,
+      createdMs,
+      closedMs,
+      lastWorkMs: closedMs ?? updatedMs,
+      notes: TEMPLATE_WORK_NOTES.get(template) as WorkNotes,
+      slots: slots.filled(),
+    },
   };
 }
 
-function ticketFacts(ticket: Ticket): TicketFacts {
+function ticketFacts(ticket: Ticket, notes: WorkNotes): TicketFacts {
   const createdMs = Date.parse(ticket.created_at_remote);
   const closedMs = ticket.closed_at_remote ? Date.parse(ticket.closed_at_remote) : null;
   return {
@@ -612,6 +676,8 @@ function ticketFacts(ticket: Ticket): TicketFacts {
     createdMs,
     closedMs,
     lastWorkMs: closedMs ?? Date.parse(ticket.updated_at_remote),
+    notes,
+    slots: {},
   };
 }
 
@@ -677,11 +743,12 @@ function generateTimeEntries(
 ): TimeEntry[] {
   const withSeed = tickets.seeded && count > 0;
   const pickTicket = ticketPicker(rng, tickets.facts);
+  const nextNote = new Map<string, number>();
 
   const entries: TimeEntry[] = [];
   for (let i = withSeed ? 1 : 0; i < count; i++) {
     const ticket = pickTicket && !rng.chance(INTERNAL_TIME_SHARE) ? pickTicket() : null;
-    entries.push(ticket ? ticketTimeEntry(rng, ctx, ticket) : internalTimeEntry(rng, ctx, nowCap));
+    entries.push(ticket ? ticketTimeEntry(rng, ctx, ticket, nextNote) : internalTimeEntry(rng, ctx, nowCap));
     progress.add(1);
   }
   entries.sort((a, b) => (a.date_worked < b.date_worked ? -1 : a.date_worked > b.date_worked ? 1 : 0));
@@ -716,21 +783,37 @@ function ticketPicker(rng: Rng, tickets: readonly TicketFacts[]): (() => TicketF
   };
 }
 
-function ticketTimeEntry(rng: Rng, ctx: TenantContext, ticket: TicketFacts): TimeEntry {
+/**
+ * Time on a ticket, noted with one of its template's notes in the ticket's own words (its device, user, printer…).
+ * `nextNote` walks each ticket's notes from a random start, so a ticket's entries differ until its notes run out.
+ */
+function ticketTimeEntry(rng: Rng, ctx: TenantContext, ticket: TicketFacts, nextNote: Map<string, number>): TimeEntry {
   const kind = rng.weighted(WORK_TYPE_WEIGHTS[ticket.board] ?? WORK_TYPE_WEIGHTS.Service);
   const firstDay = dayNumber(ticket.createdMs);
   const lastDay = dayNumber(ticket.lastWorkMs);
   const member = ticket.owner !== null && rng.chance(0.8) ? ticket.owner : rng.pick(ctx.staff).email;
-  return timeEntry(rng, ctx, kind, ticket.id, member, toDay(rng.int(firstDay, lastDay)));
+  const choices = ticket.notes[kind];
+  const index = (nextNote.get(ticket.id) ?? rng.int(0, choices.length - 1)) % choices.length;
+  nextNote.set(ticket.id, index + 1);
+  const notes = fillWith(choices[index], ticket.slots);
+  return timeEntry(rng, ctx, kind, ticket.id, member, toDay(rng.int(firstDay, lastDay)), notes);
 }
 
 function internalTimeEntry(rng: Rng, ctx: TenantContext, nowCap: number): TimeEntry {
-  const kind: WorkTypeKey = rng.chance(0.7) ? 'internal' : 'admin';
+  const kind: 'internal' | 'admin' = rng.chance(0.7) ? 'internal' : 'admin';
   const day = dayNumber(nowCap) - rng.int(0, TICKET_HISTORY_DAYS - 1);
-  return timeEntry(rng, ctx, kind, null, rng.pick(ctx.staff).email, toDay(day));
+  return timeEntry(rng, ctx, kind, null, rng.pick(ctx.staff).email, toDay(day), rng.pick(TIME_ENTRY_NOTES[kind]));
 }
 
-function timeEntry(rng: Rng, ctx: TenantContext, kind: WorkTypeKey, ticketId: string | null, member: string, day: string): TimeEntry {
+function timeEntry(
+  rng: Rng,
+  ctx: TenantContext,
+  kind: WorkTypeKey,
+  ticketId: string | null,
+  member: string,
+  day: string,
+  notes: string,
+): TimeEntry {
   const workType = WORK_TYPES[kind];
   const [min, max] = MINUTE_RANGES[kind];
   // Short entries are far more common than long ones.
@@ -744,7 +827,7 @@ function timeEntry(rng: Rng, ctx: TenantContext, kind: WorkTypeKey, ticketId: st
     // A few billable-type entries are written off as goodwill.
     billable: workType.billable && !rng.chance(0.04),
     minutes: quarters * 15,
-    notes: new SlotFiller(rng, ctx).fill(rng.pick(TIME_ENTRY_NOTES[kind])),
+    notes,
     date_worked: day,
   };
 }
@@ -825,12 +908,17 @@ function untiedSurvey(rng: Rng, ctx: TenantContext, nowCap: number): CsatSurvey 
   return survey(rng, ctx, null, nowCap - rng.minutes(0, TICKET_HISTORY_DAYS * 24 * 60 - 1), undefined);
 }
 
+/** Templates naming the technician only when there is one to name ("Thanks the technician" reads wrong). */
+function commentTemplates(sentiment: Sentiment, tech: string | undefined): readonly string[] {
+  return tech ? CSAT_COMMENTS[sentiment] : CSAT_COMMENTS[sentiment].filter((t) => !t.includes('{tech}'));
+}
+
 function survey(rng: Rng, ctx: TenantContext, ticketId: string | null, submittedMs: number, tech: string | undefined): CsatSurvey {
   const score = rng.weighted(SCORE_WEIGHTS);
   const sentiment = sentimentFor(score);
   const comment = rng.chance(EMPTY_COMMENT_SHARE[sentiment])
     ? ''
-    : capitalize(new SlotFiller(rng, ctx, tech).fill(rng.pick(CSAT_COMMENTS[sentiment])));
+    : capitalize(new SlotFiller(rng, ctx, tech).fill(rng.pick(commentTemplates(sentiment, tech))));
   return {
     tenant_id: ctx.tenant.id,
     survey_id: '',
