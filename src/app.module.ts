@@ -5,6 +5,7 @@ import { PlatformModule } from './platform/platform.module.js';
 import { configModule } from './config/config.module.js';
 import { CsatModule } from './csat/csat.module.js';
 import { HealthModule } from './health/health.module.js';
+import { LiveModule } from './live/live.module.js';
 import { MockModule } from './mock/mock.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -17,6 +18,6 @@ const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, 
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
   static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, ...FEATURE_MODULES] };
+    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
   }
 }

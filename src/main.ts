@@ -7,14 +7,14 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { configureApp, createFastifyAdapter } from './app.setup.js';
 import { AppLogger } from './common/app-logger.js';
-import { LiveSourceUnavailableError } from './common/source-binding.js';
 import { appConfig } from './config/app.config.js';
 import { EnvironmentError } from './config/env.validation.js';
 import { MockDataInvalidError } from './mock/mock-file.store.js';
+import { PlatformStoreUnavailableError } from './platform/platform.module.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 /** Errors whose message says all a person needs; anything else is printed with its stack. */
-const EXPLAINED = [EnvironmentError, MockDataInvalidError, LiveSourceUnavailableError];
+const EXPLAINED = [EnvironmentError, MockDataInvalidError, PlatformStoreUnavailableError];
 
 async function bootstrap(): Promise<void> {
   const started = performance.now();

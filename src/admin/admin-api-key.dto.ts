@@ -95,3 +95,18 @@ export class IntegrationInfo {
   /** @example "2026-11-27T05:00:00.000Z" */
   updated_at?: string;
 }
+
+export class IntegrationTestResult {
+  /** @example true */
+  ok: boolean;
+  /**
+   * How long the vendor took to answer the test call.
+   * @example 120
+   */
+  latency_ms?: number;
+  /**
+   * The vendor's answer in words when `ok` is false.
+   * @example "401 from ConnectWise PSA: invalid credentials or insufficient permissions"
+   */
+  error?: string;
+}

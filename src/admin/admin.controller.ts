@@ -15,7 +15,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AdminOnly } from '../auth/auth.decorators.js';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
-import { ProblemError, ValidationProblemError } from '../common/problem/problem.error.js';
+import { ValidationProblemError } from '../common/problem/problem.error.js';
 import { fieldProblems } from '../common/validation/validation-pipe.js';
 import {
   ConnectWiseIntegrationBody,
@@ -33,7 +33,9 @@ import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.j
 import { TenantPipe } from '../tenants/tenant.pipes.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { ApiKeyInfo, CreateApiKeyBody, CreatedApiKey, IntegrationInfo } from './admin-api-key.dto.js';
+import { ApiKeyInfo, CreateApiKeyBody, CreatedApiKey, IntegrationInfo, IntegrationTestResult } from './admin-api-key.dto.js';
+import { VendorAuthError, VendorError, VendorHttpError } from '../integrations/http/vendor-errors.js';
+import { LiveClients } from '../live/live-clients.js';
 import { CreateTenantBody, UpdateTenantBody } from './admin-tenant.dto.js';
 
 const VENDOR_PARAM = ApiParam({ name: 'vendor', enum: ['connectwise', 'smileback', 'sentinelone', 'defender'], description: 'The vendor.' });
@@ -42,12 +44,6 @@ const BODIES = [ConnectWiseIntegrationBody, SmileBackIntegrationBody, SentinelOn
 function vendorOf(value: string): Vendor {
   if (!isVendor(value)) throw new VendorNotFoundError(value);
   return value;
-}
-
-class IntegrationTestNotAvailableError extends ProblemError {
-  constructor(vendor: string) {
-    super(501, '/problems/not-implemented', `testing a ${vendor} integration needs the live vendor clients, which this build does not wire yet`);
-  }
 }
 
 /** Admin keys only: tenants, their vendor integrations, and API keys. */
@@ -60,6 +56,7 @@ export class AdminController {
     private readonly tenants: TenantsService,
     @Inject(TENANT_WRITER) private readonly writer: TenantWriter,
     private readonly store: PlatformStore,
+    private readonly clients: LiveClients,
   ) {}
 
   @Post('tenants')
@@ -128,15 +125,26 @@ export class AdminController {
 
   @Post('tenants/:tenantId/integrations/:vendor/test')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Make one cheap authenticated call with the stored integration (arrives with the live clients: 501 until then)' })
+  @ApiOperation({
+    summary: 'Make one cheap authenticated call with the stored integration',
+    description: 'Answers 200 either way: `{ ok: true, latency_ms }` or `{ ok: false, error }` with the vendor\'s answer in words.',
+  })
   @ApiTenantParam()
   @VENDOR_PARAM
-  @ApiProblems(400, 401, 403, 404, 501)
-  async testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<never> {
+  @ApiOkResponse({ type: IntegrationTestResult })
+  @ApiProblems(400, 401, 403, 404)
+  async testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<IntegrationTestResult> {
     const vendor = vendorOf(vendorParam);
-    const configured = (await this.store.listIntegrations(tenant.id)).find((i) => i.vendor === vendor)?.configured;
-    if (!configured) throw new IntegrationNotConfiguredError(tenant.id, vendor);
-    throw new IntegrationTestNotAvailableError(VENDOR_DEFINITIONS[vendor].label);
+    const client = await this.clients.for(tenant.id, vendor);
+    if (!client) throw new IntegrationNotConfiguredError(tenant.id, vendor);
+    const started = performance.now();
+    try {
+      await client.ping();
+      return { ok: true, latency_ms: Math.round(performance.now() - started) };
+    } catch (error) {
+      if (!(error instanceof VendorError)) throw error;
+      return { ok: false, error: describeVendorFailure(VENDOR_DEFINITIONS[vendor].label, error) };
+    }
   }
 
   @Post('api-keys')
@@ -171,4 +179,11 @@ export class AdminController {
   revokeApiKey(@Param('id') id: string): Promise<void> {
     return this.store.revokeApiKey(id);
   }
+}
+
+/** `401 from ConnectWise PSA: invalid credentials`: the vendor's answer, in words, with no secret. */
+function describeVendorFailure(label: string, error: VendorError): string {
+  if (error instanceof VendorAuthError) return `${error.status} from ${label}: invalid credentials or insufficient permissions (${error.message})`;
+  if (error instanceof VendorHttpError) return `${error.status} from ${label}: ${error.message}`;
+  return `${label}: ${error.message}`;
 }

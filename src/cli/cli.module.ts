@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { configModule } from '../config/config.module.js';
+import { LiveModule } from '../live/live.module.js';
 import { MockModule } from '../mock/mock.module.js';
 import { PlatformModule } from '../platform/platform.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -8,6 +9,6 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 @Module({})
 export class CliModule {
   static forRoot(): DynamicModule {
-    return { module: CliModule, imports: [configModule(), MockModule, PlatformModule, TenantsModule] };
+    return { module: CliModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, TenantsModule] };
   }
 }

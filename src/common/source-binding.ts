@@ -1,30 +1,25 @@
 import { FactoryProvider } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { liveConfig } from '../config/live.config.js';
 import { mockConfig } from '../config/mock.config.js';
+import { LiveCache } from '../live/live-cache.js';
+import { LiveClients } from '../live/live-clients.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import { PlatformStore } from '../platform/platform.store.js';
 
-export class LiveSourceUnavailableError extends Error {
-  constructor(what: string, vendor: string) {
-    super(
-      `MOCK_MODE=false needs a live source for ${what} (${vendor}), which this build does not have yet. ` +
-        'Set MOCK_MODE=true (with MOCK_DATA_PATH) to serve local mock data.',
-    );
-    this.name = 'LiveSourceUnavailableError';
-  }
+/** What a live source is built from. */
+export interface LiveDeps {
+  platform: PlatformStore;
+  clients: LiveClients;
+  cache: LiveCache;
+  /** Records updated in the last LIVE_WINDOW_DAYS days are fetched. */
+  windowDays: number;
 }
 
 export interface SourceChoices<T> {
   mock: (store: MockFileStore) => T;
-  live: (platform: PlatformStore) => T;
+  live: (deps: LiveDeps) => T;
 }
-
-/** For a domain whose live source does not exist yet: asking for it stops the boot, naming it. */
-export const notYetLive =
-  (what: string, vendor: string) =>
-  (): never => {
-    throw new LiveSourceUnavailableError(what, vendor);
-  };
 
 /**
  * Binds a token once, at bootstrap, from `mock.enabled`; only the chosen implementation is
@@ -33,8 +28,14 @@ export const notYetLive =
 export function bindSource<T>(token: symbol, choices: SourceChoices<T>): FactoryProvider<T> {
   return {
     provide: token,
-    inject: [mockConfig.KEY, MockFileStore, PlatformStore],
-    useFactory: (config: ConfigType<typeof mockConfig>, store: MockFileStore | null, platform: PlatformStore) =>
-      config.enabled && store ? choices.mock(store) : choices.live(platform),
+    inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, LiveClients, LiveCache],
+    useFactory: (
+      config: ConfigType<typeof mockConfig>,
+      live: ConfigType<typeof liveConfig>,
+      store: MockFileStore | null,
+      platform: PlatformStore,
+      clients: LiveClients,
+      cache: LiveCache,
+    ) => (config.enabled && store ? choices.mock(store) : choices.live({ platform, clients, cache, windowDays: live.windowDays })),
   };
 }

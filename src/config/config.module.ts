@@ -4,6 +4,7 @@ import { appConfig } from './app.config.js';
 import { envFilesFor } from './env-files.js';
 import { validateEnvironment } from './env.validation.js';
 import { mockConfig } from './mock.config.js';
+import { liveConfig } from './live.config.js';
 import { authConfig, platformConfig } from './platform.config.js';
 
 /**
@@ -14,7 +15,7 @@ export function configModule(): Promise<DynamicModule> {
   return ConfigModule.forRoot({
     isGlobal: true,
     envFilePath: envFilesFor(process.env.NODE_ENV),
-    load: [appConfig, mockConfig, platformConfig, authConfig],
+    load: [appConfig, mockConfig, platformConfig, authConfig, liveConfig],
     validate: (raw) => {
       validateEnvironment(raw);
       return raw;

@@ -114,6 +114,73 @@ export class EnvironmentVariables {
   AUTH_DISABLED: boolean = false;
 
   @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be redis://[user:password@]host:port[/db] (or rediss:// for TLS)' })
+  REDIS_URL?: string;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(1, { message: 'must be an integer from 1 to 86400' })
+  @Max(86_400, { message: 'must be an integer from 1 to 86400' })
+  @IsInt({ message: 'must be an integer from 1 to 86400' })
+  CACHE_TTL_SECONDS: number = 300;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(0, { message: 'must be an integer from 0 to 2592000' })
+  @Max(2_592_000, { message: 'must be an integer from 0 to 2592000' })
+  @IsInt({ message: 'must be an integer from 0 to 2592000' })
+  CACHE_STALE_SECONDS: number = 86_400;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(1, { message: 'must be an integer from 1 to 3650' })
+  @Max(3650, { message: 'must be an integer from 1 to 3650' })
+  @IsInt({ message: 'must be an integer from 1 to 3650' })
+  LIVE_WINDOW_DAYS: number = 90;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(100, { message: 'must be an integer from 100 to 300000' })
+  @Max(300_000, { message: 'must be an integer from 100 to 300000' })
+  @IsInt({ message: 'must be an integer from 100 to 300000' })
+  VENDOR_TIMEOUT_MS: number = 30_000;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(0, { message: 'must be an integer from 0 to 10' })
+  @Max(10, { message: 'must be an integer from 0 to 10' })
+  @IsInt({ message: 'must be an integer from 0 to 10' })
+  VENDOR_MAX_RETRIES: number = 4;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(1, { message: 'must be an integer from 1 to 60000' })
+  @Max(60_000, { message: 'must be an integer from 1 to 60000' })
+  @IsInt({ message: 'must be an integer from 1 to 60000' })
+  VENDOR_RETRY_BASE_MS: number = 500;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(1, { message: 'must be an integer from 1 to 64' })
+  @Max(64, { message: 'must be an integer from 1 to 64' })
+  @IsInt({ message: 'must be an integer from 1 to 64' })
+  VENDOR_CONCURRENCY: number = 4;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(1, { message: 'must be an integer from 1 to 100' })
+  @Max(100, { message: 'must be an integer from 1 to 100' })
+  @IsInt({ message: 'must be an integer from 1 to 100' })
+  VENDOR_BREAKER_THRESHOLD: number = 5;
+
+  @IsOptional()
+  @Transform(toInteger)
+  @Min(100, { message: 'must be an integer from 100 to 3600000' })
+  @Max(3_600_000, { message: 'must be an integer from 100 to 3600000' })
+  @IsInt({ message: 'must be an integer from 100 to 3600000' })
+  VENDOR_BREAKER_COOLDOWN_MS: number = 30_000;
+
+  @IsOptional()
   @IsIn(['json', 'text'])
   LOG_FORMAT: string = 'text';
 }

@@ -5,6 +5,11 @@ import { MockDataHealthCheck } from '../mock/mock-data.health.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import { PlatformStore } from '../platform/platform.store.js';
 import { PlatformStoreHealthCheck } from '../platform/platform-store.health.js';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import type { Cache } from 'cache-manager';
+import { liveConfig } from '../config/live.config.js';
+import { LiveClients } from '../live/live-clients.js';
+import { CacheHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
 import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
 import { HealthController } from './health.controller.js';
 
@@ -13,10 +18,19 @@ import { HealthController } from './health.controller.js';
   providers: [
     {
       provide: HEALTH_CHECKS,
-      inject: [mockConfig.KEY, MockFileStore, PlatformStore],
-      useFactory: (config: ConfigType<typeof mockConfig>, store: MockFileStore | null, platform: PlatformStore): HealthCheck[] => [
+      inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, LiveClients, CACHE_MANAGER],
+      useFactory: (
+        config: ConfigType<typeof mockConfig>,
+        live: ConfigType<typeof liveConfig>,
+        store: MockFileStore | null,
+        platform: PlatformStore,
+        clients: LiveClients,
+        cache: Cache,
+      ): HealthCheck[] => [
         new PlatformStoreHealthCheck(platform),
-        ...(config.enabled && store ? [new MockDataHealthCheck(store)] : []),
+        ...(config.enabled && store
+          ? [new MockDataHealthCheck(store)]
+          : [new VendorBreakersHealthCheck(clients), new CacheHealthCheck(cache, live.redisUrl ? 'redis' : 'memory')]),
       ],
     },
   ],

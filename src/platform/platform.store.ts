@@ -34,6 +34,7 @@ export interface IntegrationCredentials {
   vendor: Vendor;
   settings: Record<string, unknown>;
   secrets: Record<string, string>;
+  updated_at: string;
 }
 
 export interface TenantImportEntry {
@@ -169,7 +170,7 @@ export class PlatformStore implements OnApplicationShutdown {
     const secrets = Object.fromEntries(
       Object.entries(sealed).map(([field, c]) => [field, this.box.decrypt(c, secretContext(tenantId, vendor, field))]),
     );
-    return { vendor, settings: JSON.parse(row.settings) as Record<string, unknown>, secrets };
+    return { vendor, settings: JSON.parse(row.settings) as Record<string, unknown>, secrets, updated_at: row.updated_at };
   }
 
   private integrationRow(tenantId: string, vendor: Vendor, body: Record<string, unknown>) {

@@ -1,20 +1,22 @@
+import { DefenderAlertSource } from './sources/defender-alert-source.js';
+import { SentinelOneAlertSource } from './sources/sentinelone-alert-source.js';
 import { Module } from '@nestjs/common';
-import { bindSource, notYetLive } from '../common/source-binding.js';
+import { bindSource } from '../common/source-binding.js';
 import { SECURITY_ALERTS } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { SecurityAlertsController } from './security-alerts.controller.js';
 import { SecurityAlertsService } from './security-alerts.service.js';
-import { SECURITY_ALERT_SOURCES } from './sources/security-alert-source.js';
+import { SECURITY_ALERT_SOURCES, SecurityAlertSource } from './sources/security-alert-source.js';
 
 @Module({
   imports: [TenantsModule],
   controllers: [SecurityAlertsController],
   providers: [
     // Mock mode: one file per tenant already holds both vendors' alerts.
-    bindSource(SECURITY_ALERT_SOURCES, {
+    bindSource<SecurityAlertSource[]>(SECURITY_ALERT_SOURCES, {
       mock: (store) => [MockFileProvider.of(store, SECURITY_ALERTS)],
-      live: notYetLive('security alerts', 'SentinelOne and Microsoft Defender'),
+      live: (deps) => [new SentinelOneAlertSource(deps), new DefenderAlertSource(deps)],
     }),
     SecurityAlertsService,
   ],

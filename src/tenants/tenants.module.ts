@@ -13,11 +13,11 @@ import { TenantsService } from './tenants.service.js';
   providers: [
     bindSource<TenantSource>(TENANT_SOURCE, {
       mock: (store) => MockFileProvider.tenants(store),
-      live: (platform) => new PlatformTenantSource(platform),
+      live: ({ platform }) => new PlatformTenantSource(platform),
     }),
     bindSource<TenantWriter>(TENANT_WRITER, {
       mock: () => new ReadOnlyTenantWriter(),
-      live: (platform) => new PlatformTenantSource(platform),
+      live: ({ platform }) => new PlatformTenantSource(platform),
     }),
     TenantsService,
     TenantPipe,

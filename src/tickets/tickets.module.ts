@@ -1,9 +1,10 @@
+import { ConnectWiseTicketSource } from './sources/connectwise-ticket-source.js';
 import { Module } from '@nestjs/common';
-import { bindSource, notYetLive } from '../common/source-binding.js';
+import { bindSource } from '../common/source-binding.js';
 import { TICKETS } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
-import { TICKET_SOURCE } from './sources/ticket-source.js';
+import { TICKET_SOURCE, TicketSource } from './sources/ticket-source.js';
 import { TicketsController } from './tickets.controller.js';
 import { TicketsService } from './tickets.service.js';
 
@@ -11,9 +12,9 @@ import { TicketsService } from './tickets.service.js';
   imports: [TenantsModule],
   controllers: [TicketsController],
   providers: [
-    bindSource(TICKET_SOURCE, {
+    bindSource<TicketSource>(TICKET_SOURCE, {
       mock: (store) => MockFileProvider.of(store, TICKETS),
-      live: notYetLive('tickets', 'ConnectWise PSA'),
+      live: (deps) => new ConnectWiseTicketSource(deps),
     }),
     TicketsService,
   ],

@@ -11,12 +11,21 @@ export class TicketsService {
   constructor(@Inject(TICKET_SOURCE) private readonly source: TicketSource) {}
 
   async list(tenant: Tenant, query: ListTicketsQuery): Promise<Page<Ticket>> {
-    return runQuery(await this.source.list(tenant.id), query, TICKET_QUERY);
+    const tickets = await this.source.list(tenant.id);
+    if (!this.source.complete) return runQuery(tickets, query, TICKET_QUERY);
+    if (query.q === undefined) {
+      const page = runQuery(tickets, query, TICKET_QUERY);
+      return { ...page, data: await this.source.complete(tenant.id, page.data) };
+    }
+    // `q` reads descriptions: complete only the tickets every other filter lets through.
+    const withoutQ: ListTicketsQuery = { ...query, q: undefined, page: 1, page_size: Number.MAX_SAFE_INTEGER };
+    const candidates = runQuery(tickets, withoutQ, TICKET_QUERY).data;
+    return runQuery(await this.source.complete(tenant.id, candidates), query, TICKET_QUERY);
   }
 
   async get(tenant: Tenant, cwTicketId: string): Promise<Ticket> {
     const ticket = (await this.source.list(tenant.id)).find((t) => t.cw_ticket_id === cwTicketId);
     if (!ticket) throw new RecordNotFoundError('ticket', cwTicketId, tenant.id);
-    return ticket;
+    return this.source.complete ? (await this.source.complete(tenant.id, [ticket]))[0] : ticket;
   }
 }

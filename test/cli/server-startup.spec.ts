@@ -1,8 +1,27 @@
-import { spawn } from 'node:child_process';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { runNode } from './run.js';
 
 const MAIN = 'dist/main.js';
+
+/** Waits for the server's "Listening on" line and returns its base URL. */
+function listeningUrl(child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no listen line in time:\n${out}`)), 20_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+      if (port) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${port}`);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+  });
+}
 
 describe('starting the built server (npm start)', () => {
   it('serves the shipped data with nothing but .env.local', async () => {
@@ -11,21 +30,7 @@ describe('starting the built server (npm start)', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no listen line in time:\n${out}`)), 20_000);
-        const onData = (d: Buffer) => {
-          out += d.toString();
-          const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
-          if (port) {
-            clearTimeout(timer);
-            resolve(`http://127.0.0.1:${port}`);
-          }
-        };
-        child.stdout.on('data', onData);
-        child.stderr.on('data', onData);
-        child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-      });
+      const url = await listeningUrl(child);
       const health = (await (await fetch(`${url}/api/health`)).json()) as { status: string };
       expect(health).toMatchObject({ status: 'ok', mode: 'mock' });
       const devKey = /^ADMIN_API_KEY=(.+)$/m.exec(readFileSync('.env.local', 'utf8'))?.[1];
@@ -54,10 +59,19 @@ describe('starting the built server (npm start)', () => {
     expect(stderr).toMatch(/ALLOW_MOCK_IN_PRODUCTION=true/);
   });
 
-  it('stops in live mode (.env.production) naming the live source that is missing', async () => {
-    const { code, stderr } = await runNode([MAIN], { NODE_ENV: 'production' });
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/MOCK_MODE=false needs a live source for/);
+  it('starts in live mode with .env.production, serving tenants from the store', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const url = await listeningUrl(child);
+      const health = (await (await fetch(`${url}/api/health`)).json()) as { mode: string; checks: Record<string, { status: string }> };
+      expect(health.mode).toBe('live');
+      expect(Object.keys(health.checks).sort()).toEqual(['cache', 'store', 'vendors']);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 
   it('refuses to start on invalid mock data with the full report', async () => {

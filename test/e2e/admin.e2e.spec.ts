@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { bootApp, CapturingLogger, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
+import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
 import { TICKET_SOURCE } from '../../src/tickets/sources/ticket-source.js';
 import { TIME_ENTRY_SOURCE } from '../../src/time-entries/sources/time-entry-source.js';
 import { CSAT_SOURCE } from '../../src/csat/sources/csat-source.js';
@@ -131,10 +132,25 @@ describe('admin API in mock mode', () => {
     expect(again.body.type).toBe('/problems/integration-not-configured');
   });
 
-  it('answers the integration test route with 501 until the live clients arrive, and 404 when not configured', async () => {
-    const res = await call('post', '/api/admin/tenants/tenant_demo_cca/integrations/sentinelone/test');
-    expect(res.status).toBe(501);
-    expect(res.body.detail).toMatch(/live vendor clients/);
+  it('tests an integration with one authenticated call: ok with latency, or the vendor error in words', async () => {
+    const fake = await FakeSentinelOne.start();
+    try {
+      const put = await call('put', '/api/admin/tenants/tenant_demo_client2/integrations/sentinelone', fake.integration());
+      expect(put.status).toBe(200);
+      const ok = await call('post', '/api/admin/tenants/tenant_demo_client2/integrations/sentinelone/test');
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ ok: true, latency_ms: expect.any(Number) });
+      expect(fake.calls('/web/api/v2.1/threats')).toBe(1);
+
+      await call('put', '/api/admin/tenants/tenant_demo_client2/integrations/sentinelone', fake.integration({ api_token: 'wrong-token-canary' }));
+      const denied = await call('post', '/api/admin/tenants/tenant_demo_client2/integrations/sentinelone/test');
+      expect(denied.status).toBe(200);
+      expect(denied.body).toEqual({ ok: false, error: expect.stringMatching(/^401 from SentinelOne: invalid credentials/) });
+      expect(denied.text).not.toContain('wrong-token-canary');
+    } finally {
+      await call('delete', '/api/admin/tenants/tenant_demo_client2/integrations/sentinelone');
+      await fake.close();
+    }
     expect((await call('post', '/api/admin/tenants/tenant_demo_client2/integrations/defender/test')).status).toBe(404);
   });
 

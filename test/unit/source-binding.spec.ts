@@ -7,6 +7,13 @@ import { TIME_ENTRY_SOURCE } from '../../src/time-entries/sources/time-entry-sou
 import { CSAT_SOURCE } from '../../src/csat/sources/csat-source.js';
 import { SECURITY_ALERT_SOURCES } from '../../src/security-alerts/sources/security-alert-source.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
+import { MockFileStore } from '../../src/mock/mock-file.store.js';
+import { PlatformTenantSource } from '../../src/tenants/sources/platform-tenant-source.js';
+import { ConnectWiseTicketSource } from '../../src/tickets/sources/connectwise-ticket-source.js';
+import { ConnectWiseTimeEntrySource } from '../../src/time-entries/sources/connectwise-time-entry-source.js';
+import { SmileBackCsatSource } from '../../src/csat/sources/smileback-csat-source.js';
+import { SentinelOneAlertSource } from '../../src/security-alerts/sources/sentinelone-alert-source.js';
+import { DefenderAlertSource } from '../../src/security-alerts/sources/defender-alert-source.js';
 
 async function compileWith(env: Record<string, string>) {
   const saved = { ...process.env };
@@ -31,7 +38,15 @@ describe('source binding', () => {
     await moduleRef.close();
   });
 
-  it('stops the boot in live mode, naming the live source that is missing', async () => {
-    await expect(compileWith({ MOCK_MODE: 'false' })).rejects.toThrow(/MOCK_MODE=false needs a live source for \w+/);
+  it('binds the vendor sources when MOCK_MODE=false, and constructs no mock store', async () => {
+    const moduleRef = await compileWith({ MOCK_MODE: 'false', DATABASE_URL: 'sqlite::memory:' });
+    expect(moduleRef.get(TENANT_SOURCE, { strict: false })).toBeInstanceOf(PlatformTenantSource);
+    expect(moduleRef.get(TICKET_SOURCE, { strict: false })).toBeInstanceOf(ConnectWiseTicketSource);
+    expect(moduleRef.get(TIME_ENTRY_SOURCE, { strict: false })).toBeInstanceOf(ConnectWiseTimeEntrySource);
+    expect(moduleRef.get(CSAT_SOURCE, { strict: false })).toBeInstanceOf(SmileBackCsatSource);
+    const alertSources = moduleRef.get(SECURITY_ALERT_SOURCES, { strict: false });
+    expect(alertSources.map((s: object) => s.constructor)).toEqual([SentinelOneAlertSource, DefenderAlertSource]);
+    expect(moduleRef.get(MockFileStore, { strict: false })).toBeNull();
+    await moduleRef.close();
   });
 });

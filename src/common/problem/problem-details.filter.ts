@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
+import { VendorError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
 import { FieldProblem, InvalidTenantIdError, ProblemError } from './problem.error.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -29,12 +30,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
   catch(exception: unknown, host: ArgumentsHost): void {
+    if (exception instanceof VendorError) this.logger.warn(exception.message);
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const instance = (request.url ?? '').split('?')[0];
     const { problem, headers } = this.toProblem(exception, instance);
-    if (problem.status >= 500) {
+    if (problem.status >= 500 && !(exception instanceof VendorError)) {
       this.logger.error(
         `${request.method} ${instance} -> ${problem.status} ${problem.type}`,
         exception instanceof Error ? exception.stack : String(exception),
@@ -44,6 +46,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private toProblem(exception: unknown, instance: string): { problem: Problem; headers: Record<string, string> } {
+    if (exception instanceof VendorError) {
+      const retryAfter = exception instanceof VendorUnavailableError ? exception.retryAfterSeconds : undefined;
+      return {
+        problem: {
+          type: exception.problemType,
+          title: STATUS_CODES[exception.httpStatus] ?? 'Error',
+          status: exception.httpStatus,
+          // Vendor errors are written secret-free (vendor, method, path, status, a scrubbed excerpt).
+          detail: exception.message,
+          instance,
+        },
+        headers: retryAfter !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } : {},
+      };
+    }
     if (exception instanceof ProblemError) {
       return {
         problem: {

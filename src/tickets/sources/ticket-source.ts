@@ -5,4 +5,9 @@ export const TICKET_SOURCE = Symbol('TICKET_SOURCE');
 /** A tenant's tickets: mock files, or ConnectWise PSA in live mode. */
 export interface TicketSource {
   list(tenantId: string): Promise<Ticket[]>;
+  /**
+   * Fills what `list` leaves out because it costs a call per ticket (ConnectWise descriptions), for
+   * just the tickets a response needs. Sources whose list is complete do not implement it.
+   */
+  complete?(tenantId: string, tickets: Ticket[]): Promise<Ticket[]>;
 }

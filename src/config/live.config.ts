@@ -1,0 +1,22 @@
+import { registerAs } from '@nestjs/config';
+import { validateEnvironment } from './env.validation.js';
+
+/** Live mode: how vendor data is fetched, cached and protected. */
+export const liveConfig = registerAs('live', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    redisUrl: env.REDIS_URL,
+    cacheTtlMs: env.CACHE_TTL_SECONDS * 1000,
+    /** How long a copy is kept to be served (with a warning) when the vendor fails. */
+    staleForMs: env.CACHE_STALE_SECONDS * 1000,
+    windowDays: env.LIVE_WINDOW_DAYS,
+    http: {
+      timeoutMs: env.VENDOR_TIMEOUT_MS,
+      maxAttempts: env.VENDOR_MAX_RETRIES,
+      baseDelayMs: env.VENDOR_RETRY_BASE_MS,
+      concurrencyPerVendor: env.VENDOR_CONCURRENCY,
+      breakerThreshold: env.VENDOR_BREAKER_THRESHOLD,
+      halfOpenAfterMs: env.VENDOR_BREAKER_COOLDOWN_MS,
+    },
+  };
+});

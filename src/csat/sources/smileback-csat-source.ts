@@ -1,0 +1,20 @@
+import type { LiveDeps } from '../../common/source-binding.js';
+import { mapSmileBackReview } from '../../integrations/smileback/smileback.mappers.js';
+import { windowStart } from '../../live/live-window.js';
+import type { CsatSurvey } from '../csat-survey.record.js';
+import type { CsatSource } from './csat-source.js';
+
+/** Live CSAT from SmileBack reviews: rated, not deleted; rating +1/0/−1 → score 5/3/1. */
+export class SmileBackCsatSource implements CsatSource {
+  constructor(private readonly deps: LiveDeps) {}
+
+  async list(tenantId: string): Promise<CsatSurvey[]> {
+    const client = await this.deps.clients.for(tenantId, 'smileback');
+    if (!client) return [];
+    return this.deps.cache.get(`${tenantId}:csat`, 'smileback', async () =>
+      (await client.listReviews(windowStart(this.deps.windowDays)))
+        .map((review) => mapSmileBackReview(review, tenantId))
+        .filter((survey): survey is CsatSurvey => survey !== null),
+    );
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { liveConfig } from '../config/live.config.js';
+import { ConnectWiseClient, ConnectWiseIntegration } from '../integrations/connectwise/connectwise.client.js';
+import { DefenderClient, DefenderIntegration } from '../integrations/defender/defender.client.js';
+import { OAuthTokenCache, VendorHttp } from '../integrations/http/vendor-http.js';
+import { SentinelOneClient, SentinelOneIntegration } from '../integrations/sentinelone/sentinelone.client.js';
+import { SmileBackClient, SmileBackIntegration } from '../integrations/smileback/smileback.client.js';
+import type { Vendor } from '../platform/integration-bodies.dto.js';
+import { PlatformStore } from '../platform/platform.store.js';
+
+export interface VendorClients {
+  connectwise: ConnectWiseClient;
+  smileback: SmileBackClient;
+  sentinelone: SentinelOneClient;
+  defender: DefenderClient;
+}
+
+/**
+ * One client per (tenant, vendor), built from the tenant's stored integration and rebuilt when it
+ * changes; all share one resilient VendorHttp (retries, breaker per vendor and tenant, bulkhead per vendor).
+ */
+@Injectable()
+export class LiveClients {
+  readonly http: VendorHttp;
+  private readonly tokens = new OAuthTokenCache();
+  private readonly clients = new Map<string, { version: string; client: unknown }>();
+
+  constructor(
+    private readonly store: PlatformStore,
+    @Inject(liveConfig.KEY) config: ConfigType<typeof liveConfig>,
+  ) {
+    this.http = new VendorHttp(config.http);
+  }
+
+  /** The tenant's client for this vendor, or undefined when the tenant has no such integration. */
+  async for<V extends Vendor>(tenantId: string, vendor: V): Promise<VendorClients[V] | undefined> {
+    const integration = await this.store.integrationCredentials(tenantId, vendor);
+    const key = `${tenantId}/${vendor}`;
+    if (!integration) {
+      this.clients.delete(key);
+      return undefined;
+    }
+    const cached = this.clients.get(key);
+    if (cached?.version === integration.updated_at) return cached.client as VendorClients[V];
+    const config = { ...integration.settings, ...integration.secrets };
+    const breakerKey = `${vendor}:${tenantId}`;
+    const client = {
+      connectwise: () => new ConnectWiseClient(config as unknown as ConnectWiseIntegration, this.http, breakerKey),
+      smileback: () => new SmileBackClient(config as unknown as SmileBackIntegration, this.http, breakerKey),
+      sentinelone: () => new SentinelOneClient(config as unknown as SentinelOneIntegration, this.http, breakerKey),
+      defender: () => new DefenderClient(config as unknown as DefenderIntegration, this.http, breakerKey, { tokenCache: this.tokens }),
+    }[vendor]();
+    this.clients.set(key, { version: integration.updated_at, client });
+    return client as VendorClients[V];
+  }
+}

@@ -1,0 +1,42 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Observable, tap } from 'rxjs';
+
+interface RequestState {
+  /** Vendors whose data in this response is a cached copy served because the vendor failed. */
+  staleVendors: Set<string>;
+}
+
+const storage = new AsyncLocalStorage<RequestState>();
+
+/** Called by the live cache when it answers with a stale copy. */
+export function markStale(vendor: string): void {
+  storage.getStore()?.staleVendors.add(vendor);
+}
+
+/**
+ * Gives each request a place to note that a vendor's data was served stale, and turns that into
+ * `Warning: 110 - "stale"` (RFC 7234) on the response.
+ */
+@Injectable()
+export class StaleWarningInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const state: RequestState = { staleVendors: new Set() };
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    return new Observable((subscriber) =>
+      storage.run(state, () =>
+        next
+          .handle()
+          .pipe(
+            tap(() => {
+              if (state.staleVendors.size === 0) return;
+              void reply.header('warning', `110 - "stale"`);
+              void reply.header('x-stale-vendors', [...state.staleVendors].sort().join(','));
+            }),
+          )
+          .subscribe(subscriber),
+      ),
+    );
+  }
+}

@@ -1,0 +1,18 @@
+import type { LiveDeps } from '../../common/source-binding.js';
+import { mapSentinelOneThreat } from '../../integrations/sentinelone/sentinelone.mappers.js';
+import { windowStart } from '../../live/live-window.js';
+import type { SecurityAlert } from '../security-alert.record.js';
+import type { SecurityAlertSource } from './security-alert-source.js';
+
+/** Live alerts from SentinelOne `/threats`. */
+export class SentinelOneAlertSource implements SecurityAlertSource {
+  constructor(private readonly deps: LiveDeps) {}
+
+  async list(tenantId: string): Promise<SecurityAlert[]> {
+    const client = await this.deps.clients.for(tenantId, 'sentinelone');
+    if (!client) return [];
+    return this.deps.cache.get(`${tenantId}:security_alerts:sentinelone`, 'sentinelone', async () =>
+      (await client.listThreats(windowStart(this.deps.windowDays))).map((threat) => mapSentinelOneThreat(threat, tenantId)),
+    );
+  }
+}

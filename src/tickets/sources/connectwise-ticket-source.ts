@@ -1,0 +1,51 @@
+import type { LiveDeps } from '../../common/source-binding.js';
+import type { ConnectWiseClient } from '../../integrations/connectwise/connectwise.client.js';
+import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
+import { windowStart } from '../../live/live-window.js';
+import type { Ticket } from '../ticket.record.js';
+import type { TicketSource } from './ticket-source.js';
+
+const VENDOR = 'connectwise';
+
+/** Member id → email, shared by the ticket and time-entry sources (one `/system/members` walk per TTL). */
+export async function connectWiseMemberEmails(deps: LiveDeps, tenantId: string, client: ConnectWiseClient): Promise<Map<number, string>> {
+  const pairs = await deps.cache.get(`${tenantId}:connectwise:members`, VENDOR, async () => [...memberEmailMap(await client.listMembers())]);
+  return new Map(pairs);
+}
+
+/**
+ * Live tickets from ConnectWise PSA. The list carries no description (it lives in a note, one call
+ * per ticket), so `complete` fetches descriptions only for the tickets a response needs, cached per
+ * ticket until its `updated_at_remote` changes.
+ */
+export class ConnectWiseTicketSource implements TicketSource {
+  constructor(private readonly deps: LiveDeps) {}
+
+  async list(tenantId: string): Promise<Ticket[]> {
+    const client = await this.deps.clients.for(tenantId, 'connectwise');
+    if (!client) return [];
+    return this.deps.cache.get(`${tenantId}:tickets`, VENDOR, async () => {
+      const [raw, memberEmails] = await Promise.all([
+        client.listTickets(windowStart(this.deps.windowDays)),
+        connectWiseMemberEmails(this.deps, tenantId, client),
+      ]);
+      return raw.map((item) => mapConnectWiseTicket(item, { tenantId, memberEmails, description: '' }));
+    });
+  }
+
+  async complete(tenantId: string, tickets: Ticket[]): Promise<Ticket[]> {
+    if (tickets.length === 0) return tickets;
+    const client = await this.deps.clients.for(tenantId, 'connectwise');
+    if (!client) return tickets;
+    // Concurrency is bounded by the vendor bulkhead in VendorHttp.
+    return Promise.all(
+      tickets.map(async (ticket) => {
+        const key = `${tenantId}:connectwise:description:${ticket.cw_ticket_id}:${ticket.updated_at_remote}`;
+        const description = await this.deps.cache.get(key, VENDOR, async () =>
+          descriptionFromNotes(await client.ticketNotes(ticket.cw_ticket_id)),
+        );
+        return { ...ticket, description };
+      }),
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import type { LiveDeps } from '../../common/source-binding.js';
+import { mapConnectWiseTimeEntry } from '../../integrations/connectwise/connectwise.mappers.js';
+import { windowStart } from '../../live/live-window.js';
+import { connectWiseMemberEmails } from '../../tickets/sources/connectwise-ticket-source.js';
+import type { TimeEntry } from '../time-entry.record.js';
+import type { TimeEntrySource } from './time-entry-source.js';
+
+/** Live time entries from ConnectWise PSA; `date_worked` is the day in the integration's time zone. */
+export class ConnectWiseTimeEntrySource implements TimeEntrySource {
+  constructor(private readonly deps: LiveDeps) {}
+
+  async list(tenantId: string): Promise<TimeEntry[]> {
+    const client = await this.deps.clients.for(tenantId, 'connectwise');
+    if (!client) return [];
+    const integration = await this.deps.platform.integrationCredentials(tenantId, 'connectwise');
+    const timeZone = typeof integration?.settings.time_zone === 'string' ? integration.settings.time_zone : 'UTC';
+    return this.deps.cache.get(`${tenantId}:time_entries`, 'connectwise', async () => {
+      const [raw, memberEmails] = await Promise.all([
+        client.listTimeEntries(windowStart(this.deps.windowDays)),
+        connectWiseMemberEmails(this.deps, tenantId, client),
+      ]);
+      return raw.map((item) => mapConnectWiseTimeEntry(item, { tenantId, memberEmails, timeZone }));
+    });
+  }
+}
