@@ -24,7 +24,15 @@ const toBoolean = ({ value }: { value: unknown }) =>
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
-const PORT_RANGE = 'must be an integer port number from 0 to 65535';
+/** A whole number in [min, max] given as digits; one message whatever is wrong with it. */
+function IntegerIn(min: number, max: number, message = `must be an integer from ${min} to ${max}`): PropertyDecorator {
+  return (target, property) => {
+    Transform(toInteger)(target, property as string);
+    Min(min, { message })(target, property as string);
+    Max(max, { message })(target, property as string);
+    IsInt({ message })(target, property as string);
+  };
+}
 
 /** Base64 that decodes to exactly 32 bytes (an AES-256 key); `list` allows several, comma-separated. */
 function IsAes256Key(list = false): PropertyDecorator {
@@ -55,10 +63,7 @@ export class EnvironmentVariables {
   NODE_ENV?: string;
 
   @IsOptional()
-  @Transform(toInteger)
-  @IsInt({ message: PORT_RANGE })
-  @Min(0, { message: PORT_RANGE })
-  @Max(65535, { message: PORT_RANGE })
+  @IntegerIn(0, 65535, 'must be an integer port number from 0 to 65535')
   PORT: number = 3000;
 
   @IsOptional()
@@ -118,66 +123,39 @@ export class EnvironmentVariables {
   REDIS_URL?: string;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(1, { message: 'must be an integer from 1 to 86400' })
-  @Max(86_400, { message: 'must be an integer from 1 to 86400' })
-  @IsInt({ message: 'must be an integer from 1 to 86400' })
+  @IntegerIn(1, 86_400)
   CACHE_TTL_SECONDS: number = 300;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(0, { message: 'must be an integer from 0 to 2592000' })
-  @Max(2_592_000, { message: 'must be an integer from 0 to 2592000' })
-  @IsInt({ message: 'must be an integer from 0 to 2592000' })
+  @IntegerIn(0, 2_592_000)
   CACHE_STALE_SECONDS: number = 86_400;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(1, { message: 'must be an integer from 1 to 3650' })
-  @Max(3650, { message: 'must be an integer from 1 to 3650' })
-  @IsInt({ message: 'must be an integer from 1 to 3650' })
+  @IntegerIn(1, 3650)
   LIVE_WINDOW_DAYS: number = 90;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(100, { message: 'must be an integer from 100 to 300000' })
-  @Max(300_000, { message: 'must be an integer from 100 to 300000' })
-  @IsInt({ message: 'must be an integer from 100 to 300000' })
+  @IntegerIn(100, 300_000)
   VENDOR_TIMEOUT_MS: number = 30_000;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(0, { message: 'must be an integer from 0 to 10' })
-  @Max(10, { message: 'must be an integer from 0 to 10' })
-  @IsInt({ message: 'must be an integer from 0 to 10' })
+  @IntegerIn(0, 10)
   VENDOR_MAX_RETRIES: number = 4;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(1, { message: 'must be an integer from 1 to 60000' })
-  @Max(60_000, { message: 'must be an integer from 1 to 60000' })
-  @IsInt({ message: 'must be an integer from 1 to 60000' })
+  @IntegerIn(1, 60_000)
   VENDOR_RETRY_BASE_MS: number = 500;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(1, { message: 'must be an integer from 1 to 64' })
-  @Max(64, { message: 'must be an integer from 1 to 64' })
-  @IsInt({ message: 'must be an integer from 1 to 64' })
+  @IntegerIn(1, 64)
   VENDOR_CONCURRENCY: number = 4;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(1, { message: 'must be an integer from 1 to 100' })
-  @Max(100, { message: 'must be an integer from 1 to 100' })
-  @IsInt({ message: 'must be an integer from 1 to 100' })
+  @IntegerIn(1, 100)
   VENDOR_BREAKER_THRESHOLD: number = 5;
 
   @IsOptional()
-  @Transform(toInteger)
-  @Min(100, { message: 'must be an integer from 100 to 3600000' })
-  @Max(3_600_000, { message: 'must be an integer from 100 to 3600000' })
-  @IsInt({ message: 'must be an integer from 100 to 3600000' })
+  @IntegerIn(100, 3_600_000)
   VENDOR_BREAKER_COOLDOWN_MS: number = 30_000;
 
   @IsOptional()

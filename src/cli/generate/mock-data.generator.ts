@@ -363,6 +363,21 @@ function uniqueValue(taken: Set<string>, make: () => string, disambiguate: (valu
 const SLOT_PATTERN = /\{(\w+)\}/g;
 
 /** Fills `{slot}`s; one record's slots share values, so `{user}` names the same person twice. */
+/** Slots filled by one pick from a fixed vocabulary list. */
+const SLOT_POOLS: Partial<Record<TemplateSlot, readonly string[]>> = {
+  app: APPS,
+  floor: FLOORS,
+  site: SITES,
+  weekday: WEEKDAYS,
+  isp: ISPS,
+  share: SHARES,
+  printer: PRINTERS,
+  model: LAPTOP_MODELS,
+  license: LICENSES,
+  vendor: NETWORK_VENDORS,
+  mailbox: SHARED_MAILBOXES,
+};
+
 class SlotFiller {
   private readonly values = new Map<string, string>();
   private person: ClientUser | undefined;
@@ -405,34 +420,15 @@ class SlotFiller {
         return rng.pick(ctx.workstations.length ? ctx.workstations : ctx.devices);
       case 'server':
         return rng.pick(ctx.servers.length ? ctx.servers : ctx.devices);
-      case 'app':
-        return rng.pick(APPS);
-      case 'floor':
-        return rng.pick(FLOORS);
-      case 'site':
-        return rng.pick(SITES);
-      case 'weekday':
-        return rng.pick(WEEKDAYS);
       case 'n':
         return String(rng.int(2, 12));
-      case 'isp':
-        return rng.pick(ISPS);
-      case 'share':
-        return rng.pick(SHARES);
-      case 'printer':
-        return rng.pick(PRINTERS);
-      case 'model':
-        return rng.pick(LAPTOP_MODELS);
-      case 'license':
-        return rng.pick(LICENSES);
-      case 'vendor':
-        return rng.pick(NETWORK_VENDORS);
-      case 'mailbox':
-        return rng.pick(SHARED_MAILBOXES);
       case 'tech':
         return this.tech ?? 'the technician';
-      default:
-        throw new Error(`Unknown template slot {${slot as string}}`);
+      default: {
+        const pool = SLOT_POOLS[slot];
+        if (!pool) throw new Error(`Unknown template slot {${slot as string}}`);
+        return rng.pick(pool);
+      }
     }
   }
 
