@@ -135,7 +135,7 @@ export class AdminController {
   @ApiProblems(400, 401, 403, 404)
   async testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<IntegrationTestResult> {
     const vendor = vendorOf(vendorParam);
-    const client = await this.clients.for(tenant.id, vendor);
+    const client = (await this.clients.for(tenant.id, vendor))?.client;
     if (!client) throw new IntegrationNotConfiguredError(tenant.id, vendor);
     const started = performance.now();
     try {

@@ -33,8 +33,11 @@ export class LiveClients {
     this.http = new VendorHttp(config.http);
   }
 
-  /** The tenant's client for this vendor, or undefined when the tenant has no such integration. */
-  async for<V extends Vendor>(tenantId: string, vendor: V): Promise<VendorClients[V] | undefined> {
+  /**
+   * The tenant's client for this vendor and the integration's version (its `updated_at`, for cache
+   * keys: changing an integration starts a fresh cache), or undefined when there is no such integration.
+   */
+  async for<V extends Vendor>(tenantId: string, vendor: V): Promise<{ client: VendorClients[V]; version: string } | undefined> {
     const integration = await this.store.integrationCredentials(tenantId, vendor);
     const key = `${tenantId}/${vendor}`;
     if (!integration) {
@@ -42,7 +45,7 @@ export class LiveClients {
       return undefined;
     }
     const cached = this.clients.get(key);
-    if (cached?.version === integration.updated_at) return cached.client as VendorClients[V];
+    if (cached?.version === integration.updated_at) return { client: cached.client as VendorClients[V], version: cached.version };
     const config = { ...integration.settings, ...integration.secrets };
     const breakerKey = `${vendor}:${tenantId}`;
     const client = {
@@ -52,6 +55,6 @@ export class LiveClients {
       defender: () => new DefenderClient(config as unknown as DefenderIntegration, this.http, breakerKey, { tokenCache: this.tokens }),
     }[vendor]();
     this.clients.set(key, { version: integration.updated_at, client });
-    return client as VendorClients[V];
+    return { client: client as VendorClients[V], version: integration.updated_at };
   }
 }

@@ -90,7 +90,7 @@ const LIVE_CONFIG: ConfigType<typeof liveConfig> = {
 async function startMock(domain: MockDomain, data: ContractDataSet): Promise<Started> {
   const dataPath = await writeFolder({
     'tenants.json': [CONTRACT_TENANT, CONTRACT_EMPTY_TENANT],
-    [`tickets/${TENANT}.json`]: data.tickets.map((t) => Object.fromEntries(Object.entries(t).reverse())),
+    [`tickets/${TENANT}.json`]: data.tickets,
     [`time_entries/${TENANT}.json`]: data.timeEntries,
     [`csat/${TENANT}.json`]: data.csat,
     [`security_alerts/${TENANT}.json`]: data.securityAlerts,
@@ -138,49 +138,60 @@ interface LiveSetup {
   integration: object;
 }
 
-/** Starts the fakes, points CONTRACT_TENANT's integrations at them, builds the source. */
-async function startLive(setups: () => Promise<LiveSetup[]>, build: (deps: LiveDeps) => SourceUnderTest): Promise<Started> {
+/**
+ * Starts the fakes, points CONTRACT_TENANT's integrations at them, builds the source. Whatever was
+ * opened is closed again if a step fails, so that a failing setup cannot leave a server keeping Jest alive.
+ */
+async function startLive(setups: Array<() => Promise<LiveSetup>>, build: (deps: LiveDeps) => SourceUnderTest): Promise<Started> {
   const { deps, close } = await liveDeps();
-  const started = await setups();
-  for (const s of started) await deps.platform.putIntegration(TENANT, s.vendor, { ...s.integration });
-  return {
-    source: build(deps),
-    close: async () => {
-      await Promise.all(started.map((s) => s.fake.close()));
-      await close();
-    },
+  const started: LiveSetup[] = [];
+  const closeAll = async () => {
+    await Promise.all(started.map((s) => s.fake.close()));
+    await close();
   };
+  try {
+    for (const setup of setups) started.push(await setup());
+    for (const s of started) await deps.platform.putIntegration(TENANT, s.vendor, { ...s.integration });
+    return { source: build(deps), close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
 }
 
 async function connectWiseFake(data: ContractDataSet): Promise<LiveSetup> {
-  const fake = await FakeConnectWise.start();
   const state = connectWiseState(data.tickets, data.timeEntries, {
     timeZone: CONTRACT_TIME_ZONE,
     localStart: CONTRACT_LOCAL_START,
     primaryOnly: PRIMARY_EMAIL_ONLY,
   });
+  const fake = await FakeConnectWise.start();
   Object.assign(fake, { tickets: state.tickets, notes: state.notes, members: state.members, timeEntries: state.timeEntries });
-  return { vendor: 'connectwise', fake, integration: fake.integration({ time_zone: 'UTC' }) };
+  return { vendor: 'connectwise', fake, integration: fake.integration({ time_zone: CONTRACT_TIME_ZONE }) };
 }
 
 async function smileBackFake(data: ContractDataSet): Promise<LiveSetup> {
+  const reviews = [...data.csat.map(smileBackReview), ...smileBackNonRecords()];
   const fake = await FakeSmileBack.start();
-  fake.reviews = [...data.csat.map(smileBackReview), ...smileBackNonRecords()];
+  fake.reviews = reviews;
   return { vendor: 'smileback', fake, integration: fake.integration() };
 }
 
 const ofSource = (data: ContractDataSet, source: 'sentinelone' | 'defender') => data.securityAlerts.filter((a) => a.source === source);
 
 async function sentinelOneFake(data: ContractDataSet): Promise<LiveSetup> {
+  const threats = ofSource(data, 'sentinelone').map((a) => sentinelOneThreat(a));
   const fake = await FakeSentinelOne.start();
-  fake.threats = ofSource(data, 'sentinelone').map((a) => sentinelOneThreat({ ...a, severity: a.severity === 'critical' ? 'high' : a.severity }));
+  fake.threats = threats;
   return { vendor: 'sentinelone', fake, integration: fake.integration() };
 }
 
 async function defenderFake(data: ContractDataSet, api: 'graph' | 'endpoint'): Promise<LiveSetup> {
+  const alerts = ofSource(data, 'defender');
+  const graphAlerts = api === 'graph' ? [...alerts.map(defenderGraphAlert), ...defenderGraphNonRecords()] : [];
+  const endpointAlerts = api === 'endpoint' ? alerts.map(defenderEndpointAlert) : [];
   const fake = await FakeDefender.start();
-  if (api === 'graph') fake.graphAlerts = [...ofSource(data, 'defender').map(defenderGraphAlert), ...defenderGraphNonRecords()];
-  else fake.endpointAlerts = ofSource(data, 'defender').map(defenderEndpointAlert);
+  Object.assign(fake, { graphAlerts, endpointAlerts });
   return { vendor: 'defender', fake, integration: fake.integration({ api }) };
 }
 
@@ -203,40 +214,40 @@ const IMPLEMENTATIONS: Implementation[] = [
     label: 'tickets · live (ConnectWiseTicketSource)',
     domain: TICKETS,
     expected: (d) => d.tickets as unknown as AnyRecord[],
-    start: (d) => startLive(async () => [await connectWiseFake(d)], (deps) => asSource(new ConnectWiseTicketSource(deps))),
+    start: (d) => startLive([() => connectWiseFake(d)], (deps) => asSource(new ConnectWiseTicketSource(deps))),
   },
   mock('time entries', TIME_ENTRIES, (d) => d.timeEntries as unknown as AnyRecord[]),
   {
     label: 'time entries · live (ConnectWiseTimeEntrySource)',
     domain: TIME_ENTRIES,
     expected: (d) => d.timeEntries as unknown as AnyRecord[],
-    start: (d) => startLive(async () => [await connectWiseFake(d)], (deps) => asSource(new ConnectWiseTimeEntrySource(deps))),
+    start: (d) => startLive([() => connectWiseFake(d)], (deps) => asSource(new ConnectWiseTimeEntrySource(deps))),
   },
   mock('csat', CSAT, (d) => d.csat as unknown as AnyRecord[]),
   {
     label: 'csat · live (SmileBackCsatSource)',
     domain: CSAT,
     expected: (d) => d.csat as unknown as AnyRecord[],
-    start: (d) => startLive(async () => [await smileBackFake(d)], (deps) => asSource(new SmileBackCsatSource(deps))),
+    start: (d) => startLive([() => smileBackFake(d)], (deps) => asSource(new SmileBackCsatSource(deps))),
   },
   mock('security alerts', SECURITY_ALERTS, (d) => d.securityAlerts as unknown as AnyRecord[]),
   {
     label: 'security alerts · live (SentinelOneAlertSource)',
     domain: SECURITY_ALERTS,
     expected: (d) => ofSource(d, 'sentinelone') as unknown as AnyRecord[],
-    start: (d) => startLive(async () => [await sentinelOneFake(d)], (deps) => asSource(new SentinelOneAlertSource(deps))),
+    start: (d) => startLive([() => sentinelOneFake(d)], (deps) => asSource(new SentinelOneAlertSource(deps))),
   },
   {
     label: 'security alerts · live (DefenderAlertSource, Graph alerts_v2)',
     domain: SECURITY_ALERTS,
     expected: (d) => ofSource(d, 'defender') as unknown as AnyRecord[],
-    start: (d) => startLive(async () => [await defenderFake(d, 'graph')], (deps) => asSource(new DefenderAlertSource(deps))),
+    start: (d) => startLive([() => defenderFake(d, 'graph')], (deps) => asSource(new DefenderAlertSource(deps))),
   },
   {
     label: 'security alerts · live (DefenderAlertSource, endpoint /api/alerts)',
     domain: SECURITY_ALERTS,
     expected: (d) => ofSource(d, 'defender') as unknown as AnyRecord[],
-    start: (d) => startLive(async () => [await defenderFake(d, 'endpoint')], (deps) => asSource(new DefenderAlertSource(deps))),
+    start: (d) => startLive([() => defenderFake(d, 'endpoint')], (deps) => asSource(new DefenderAlertSource(deps))),
   },
   {
     label: 'security alerts · live (SentinelOne + Defender merged, as bound)',
@@ -244,7 +255,7 @@ const IMPLEMENTATIONS: Implementation[] = [
     expected: (d) => d.securityAlerts as unknown as AnyRecord[],
     start: (d) =>
       startLive(
-        async () => [await sentinelOneFake(d), await defenderFake(d, 'graph')],
+        [() => sentinelOneFake(d), () => defenderFake(d, 'graph')],
         (deps) => new MergedAlertSources([asSource(new SentinelOneAlertSource(deps)), asSource(new DefenderAlertSource(deps))]),
       ),
   },
@@ -303,7 +314,7 @@ describe.each(IMPLEMENTATIONS)('source contract: $label', (impl) => {
   });
 
   it("keeps each record's keys in the record class's field order", async () => {
-    const order = fieldOrder(impl.domain.recordClass); console.log(impl.label, order.join(','));
+    const order = fieldOrder(impl.domain.recordClass);
     expect(order.length).toBeGreaterThanOrEqual(7);
     for (const records of [await source.list(TENANT), await fetchAll(source, TENANT)]) {
       for (const record of records) {

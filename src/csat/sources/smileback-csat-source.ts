@@ -9,9 +9,10 @@ export class SmileBackCsatSource implements CsatSource {
   constructor(private readonly deps: LiveDeps) {}
 
   async list(tenantId: string): Promise<CsatSurvey[]> {
-    const client = await this.deps.clients.for(tenantId, 'smileback');
-    if (!client) return [];
-    return this.deps.cache.get(`${tenantId}:csat`, 'smileback', async () =>
+    const live = await this.deps.clients.for(tenantId, 'smileback');
+    if (!live) return [];
+    const { client, version } = live;
+    return this.deps.cache.get(`${tenantId}:csat:${version}`, 'smileback', async () =>
       (await client.listReviews(windowStart(this.deps.windowDays)))
         .map((review) => mapSmileBackReview(review, tenantId))
         .filter((survey): survey is CsatSurvey => survey !== null),

@@ -87,6 +87,11 @@ export class ConnectWiseClient {
     this.pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   }
 
+  /** The IANA zone whose calendar decides a time entry's day (`UTC` unless the integration says otherwise). */
+  get timeZone(): string {
+    return this.config.time_zone ?? 'UTC';
+  }
+
   listTickets(since: Date): Promise<CwTicket[]> {
     return this.listAll<CwTicket>('/service/tickets', { conditions: `lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' });
   }

@@ -62,7 +62,7 @@ export function mapConnectWiseTicket(raw: CwTicket, ctx: CwTicketContext): Ticke
   };
   // CW {slaStatus:"Resolve by Wed 01/14 5:00 PM UTC-05"} -> sla_status, raw
   const slaStatus = p.optionalString('slaStatus');
-  if (slaStatus !== undefined && slaStatus !== '') ticket.sla_status = slaStatus;
+  if (slaStatus !== undefined) ticket.sla_status = slaStatus;
   // CW {budgetHours:1.5} -> estimated_hours
   const budget = p.optionalNumber('budgetHours');
   if (budget !== undefined) ticket.estimated_hours = budget >= 0 ? budget : p.fail('budgetHours', 'is negative');

@@ -78,7 +78,6 @@ export class VendorDataError extends VendorError {
   }
 }
 
-const EXACT_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 const ZONED_DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/i;
 
 // Mappers read through this so that every bad field fails the same way: a VendorDataError, never a half-filled record.
@@ -166,10 +165,10 @@ export function toInstant(value: string): string | null {
   const offsetMs = m[3].toUpperCase() === 'Z' ? 0 : offsetToMs(m[3]);
   const wallClock = Date.parse(`${m[1]}Z`);
   if (Number.isNaN(wallClock) || new Date(wallClock).toISOString().slice(0, 19) !== m[1]) return null;
-  // Canonical values pass through unchanged; others (7-digit fractions, offsets) become toISOString() form.
-  if (EXACT_INSTANT.test(value)) return value;
+  // One canonical UTC form whatever the vendor sent (7-digit fractions, offsets): whole seconds as
+  // `…:SSZ` (what mock files hold), otherwise milliseconds `…:SS.mmmZ`. Sub-millisecond digits are dropped.
   const millis = Number((m[2] ?? '').slice(0, 3).padEnd(3, '0'));
-  return new Date(wallClock + millis - offsetMs).toISOString();
+  return new Date(wallClock + millis - offsetMs).toISOString().replace('.000Z', 'Z');
 }
 
 function offsetToMs(offset: string): number {

@@ -9,9 +9,10 @@ export class DefenderAlertSource implements SecurityAlertSource {
   constructor(private readonly deps: LiveDeps) {}
 
   async list(tenantId: string): Promise<SecurityAlert[]> {
-    const client = await this.deps.clients.for(tenantId, 'defender');
-    if (!client) return [];
-    return this.deps.cache.get(`${tenantId}:security_alerts:defender`, 'defender', async () => {
+    const live = await this.deps.clients.for(tenantId, 'defender');
+    if (!live) return [];
+    const { client, version } = live;
+    return this.deps.cache.get(`${tenantId}:security_alerts:defender:${version}`, 'defender', async () => {
       const batch = await client.listAlerts(windowStart(this.deps.windowDays));
       return batch.api === 'graph'
         ? batch.items.map((alert) => mapDefenderGraphAlert(alert, tenantId))

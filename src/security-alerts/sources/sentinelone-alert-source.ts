@@ -9,9 +9,10 @@ export class SentinelOneAlertSource implements SecurityAlertSource {
   constructor(private readonly deps: LiveDeps) {}
 
   async list(tenantId: string): Promise<SecurityAlert[]> {
-    const client = await this.deps.clients.for(tenantId, 'sentinelone');
-    if (!client) return [];
-    return this.deps.cache.get(`${tenantId}:security_alerts:sentinelone`, 'sentinelone', async () =>
+    const live = await this.deps.clients.for(tenantId, 'sentinelone');
+    if (!live) return [];
+    const { client, version } = live;
+    return this.deps.cache.get(`${tenantId}:security_alerts:sentinelone:${version}`, 'sentinelone', async () =>
       (await client.listThreats(windowStart(this.deps.windowDays))).map((threat) => mapSentinelOneThreat(threat, tenantId)),
     );
   }

@@ -8,8 +8,15 @@ import type { TicketSource } from './ticket-source.js';
 const VENDOR = 'connectwise';
 
 /** Member id → email, shared by the ticket and time-entry sources (one `/system/members` walk per TTL). */
-export async function connectWiseMemberEmails(deps: LiveDeps, tenantId: string, client: ConnectWiseClient): Promise<Map<number, string>> {
-  const pairs = await deps.cache.get(`${tenantId}:connectwise:members`, VENDOR, async () => [...memberEmailMap(await client.listMembers())]);
+export async function connectWiseMemberEmails(
+  deps: LiveDeps,
+  tenantId: string,
+  client: ConnectWiseClient,
+  version: string,
+): Promise<Map<number, string>> {
+  const pairs = await deps.cache.get(`${tenantId}:connectwise:members:${version}`, VENDOR, async () => [
+    ...memberEmailMap(await client.listMembers()),
+  ]);
   return new Map(pairs);
 }
 
@@ -22,12 +29,13 @@ export class ConnectWiseTicketSource implements TicketSource {
   constructor(private readonly deps: LiveDeps) {}
 
   async list(tenantId: string): Promise<Ticket[]> {
-    const client = await this.deps.clients.for(tenantId, 'connectwise');
-    if (!client) return [];
-    return this.deps.cache.get(`${tenantId}:tickets`, VENDOR, async () => {
+    const live = await this.deps.clients.for(tenantId, 'connectwise');
+    if (!live) return [];
+    const { client, version } = live;
+    return this.deps.cache.get(`${tenantId}:tickets:${version}`, VENDOR, async () => {
       const [raw, memberEmails] = await Promise.all([
         client.listTickets(windowStart(this.deps.windowDays)),
-        connectWiseMemberEmails(this.deps, tenantId, client),
+        connectWiseMemberEmails(this.deps, tenantId, client, version),
       ]);
       return raw.map((item) => mapConnectWiseTicket(item, { tenantId, memberEmails, description: '' }));
     });
@@ -35,7 +43,7 @@ export class ConnectWiseTicketSource implements TicketSource {
 
   async complete(tenantId: string, tickets: Ticket[]): Promise<Ticket[]> {
     if (tickets.length === 0) return tickets;
-    const client = await this.deps.clients.for(tenantId, 'connectwise');
+    const client = (await this.deps.clients.for(tenantId, 'connectwise'))?.client;
     if (!client) return tickets;
     // Concurrency is bounded by the vendor bulkhead in VendorHttp.
     return Promise.all(

@@ -10,15 +10,15 @@ export class ConnectWiseTimeEntrySource implements TimeEntrySource {
   constructor(private readonly deps: LiveDeps) {}
 
   async list(tenantId: string): Promise<TimeEntry[]> {
-    const client = await this.deps.clients.for(tenantId, 'connectwise');
-    if (!client) return [];
-    const integration = await this.deps.platform.integrationCredentials(tenantId, 'connectwise');
-    const timeZone = typeof integration?.settings.time_zone === 'string' ? integration.settings.time_zone : 'UTC';
-    return this.deps.cache.get(`${tenantId}:time_entries`, 'connectwise', async () => {
+    const live = await this.deps.clients.for(tenantId, 'connectwise');
+    if (!live) return [];
+    const { client, version } = live;
+    return this.deps.cache.get(`${tenantId}:time_entries:${version}`, 'connectwise', async () => {
       const [raw, memberEmails] = await Promise.all([
         client.listTimeEntries(windowStart(this.deps.windowDays)),
-        connectWiseMemberEmails(this.deps, tenantId, client),
+        connectWiseMemberEmails(this.deps, tenantId, client, version),
       ]);
+      const timeZone = client.timeZone;
       return raw.map((item) => mapConnectWiseTimeEntry(item, { tenantId, memberEmails, timeZone }));
     });
   }
