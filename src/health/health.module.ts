@@ -9,7 +9,7 @@ import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
 import { liveConfig } from '../config/live.config.js';
 import { LiveClients } from '../live/live-clients.js';
-import { CacheHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
+import { CacheHealthCheck, LiveIntegrationsHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
 import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
 import { HealthController } from './health.controller.js';
 
@@ -30,7 +30,11 @@ import { HealthController } from './health.controller.js';
         new PlatformStoreHealthCheck(platform),
         ...(config.enabled && store
           ? [new MockDataHealthCheck(store)]
-          : [new VendorBreakersHealthCheck(clients), new CacheHealthCheck(cache, live.redisUrl ? 'redis' : 'memory')]),
+          : [
+              new VendorBreakersHealthCheck(clients),
+              new CacheHealthCheck(cache, live.redisUrl ? 'redis' : 'memory'),
+              new LiveIntegrationsHealthCheck(platform),
+            ]),
       ],
     },
   ],

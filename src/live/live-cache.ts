@@ -1,5 +1,5 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { LRUCache } from 'lru-cache';
@@ -14,6 +14,16 @@ interface Entry<T> {
 
 /** Parsed entries kept in this process, so a cache hit costs no deserialisation (5 000 tickets ≈ 20 ms). */
 const LOCAL_ENTRIES = 50_000;
+/** A shared store (Redis) slower than this counts as failed: requests go on to the vendor, never hang. */
+export const CACHE_TIMEOUT_MS = 1_000;
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Vendor data per key (tenant and domain): fresh for CACHE_TTL_SECONDS; concurrent misses share one
@@ -22,7 +32,7 @@ const LOCAL_ENTRIES = 50_000;
  * shared store — in memory, or Redis (REDIS_URL) so app copies share what any of them fetched.
  */
 @Injectable()
-export class LiveCache {
+export class LiveCache implements OnApplicationShutdown {
   private readonly logger = new Logger(LiveCache.name);
   private readonly inFlight = new Map<string, Promise<Entry<unknown>>>();
   private readonly local: LRUCache<string, Entry<unknown>>;
@@ -32,6 +42,18 @@ export class LiveCache {
     @Inject(liveConfig.KEY) private readonly config: ConfigType<typeof liveConfig>,
   ) {
     this.local = new LRUCache({ max: LOCAL_ENTRIES, ttl: config.cacheTtlMs + config.staleForMs });
+  }
+
+  /** Closes the shared store's connection (Redis), so shutdown does not wait on its reconnect loop. */
+  async onApplicationShutdown(): Promise<void> {
+    // A Redis client that never connected is not "open", so disconnect() alone leaves it reconnecting.
+    const adapter = this.cache.stores[0]?.store as { client?: { destroy?: () => void } } | undefined;
+    try {
+      adapter?.client?.destroy?.();
+    } catch {
+      // already closed
+    }
+    await withTimeout(this.cache.disconnect(), CACHE_TIMEOUT_MS, 'the cache').catch(() => undefined);
   }
 
   async get<T>(key: string, vendor: string, fetch: () => Promise<T>): Promise<T> {
@@ -64,7 +86,7 @@ export class LiveCache {
     const local = this.local.get(key) as Entry<T> | undefined;
     if (local && Date.now() - local.fetchedAt < this.config.cacheTtlMs) return local;
     try {
-      const shared = (await this.cache.get<Entry<T>>(key)) ?? undefined;
+      const shared = (await withTimeout(this.cache.get<Entry<T>>(key), CACHE_TIMEOUT_MS, 'the cache')) ?? undefined;
       const newest = shared && (!local || shared.fetchedAt > local.fetchedAt) ? shared : local;
       if (newest) this.local.set(key, newest);
       return newest;
@@ -77,7 +99,7 @@ export class LiveCache {
   private async write(key: string, entry: Entry<unknown>): Promise<void> {
     this.local.set(key, entry);
     try {
-      await this.cache.set(key, entry, this.config.cacheTtlMs + this.config.staleForMs);
+      await withTimeout(this.cache.set(key, entry, this.config.cacheTtlMs + this.config.staleForMs), CACHE_TIMEOUT_MS, 'the cache');
     } catch (error) {
       this.logger.warn(`cache write failed for ${key}: ${(error as Error).message}`);
     }

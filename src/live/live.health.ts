@@ -1,6 +1,8 @@
 import type { Cache } from 'cache-manager';
 import type { HealthCheck, HealthCheckResult } from '../health/health-check.js';
+import type { PlatformStore } from '../platform/platform.store.js';
 import type { LiveClients } from './live-clients.js';
+import { CACHE_TIMEOUT_MS, withTimeout } from './live-cache.js';
 
 /** Per vendor and tenant, the circuit breaker's state (`open` means calls are being refused). */
 export class VendorBreakersHealthCheck implements HealthCheck {
@@ -16,6 +18,8 @@ export class VendorBreakersHealthCheck implements HealthCheck {
   }
 }
 
+const PROBE_KEY = 'health-probe';
+
 /** The cache backend answers. */
 export class CacheHealthCheck implements HealthCheck {
   readonly name = 'cache';
@@ -25,12 +29,40 @@ export class CacheHealthCheck implements HealthCheck {
     private readonly backend: 'memory' | 'redis',
   ) {}
 
+  /** A write and a read-back on the shared store itself (cache-manager hides store errors). */
   async check(): Promise<HealthCheckResult> {
+    const store = this.cache.stores[0];
+    const token = `${process.pid}:${Date.now()}:${Math.random()}`;
     try {
-      await this.cache.get('health-probe');
+      await withTimeout(store.set(PROBE_KEY, token, 10_000), CACHE_TIMEOUT_MS, 'the cache');
+      const back = await withTimeout(store.get<string>(PROBE_KEY), CACHE_TIMEOUT_MS, 'the cache');
+      if (back !== token) throw new Error('read back something else');
       return { status: 'ok', backend: this.backend };
     } catch {
       return { status: 'error', backend: this.backend, error: 'the cache does not answer' };
     }
+  }
+}
+
+const DOMAINS_BY_VENDOR: Record<string, string[]> = {
+  connectwise: ['tickets', 'time_entries'],
+  smileback: ['csat'],
+  sentinelone: ['security_alerts'],
+  defender: ['security_alerts'],
+};
+
+/** Which (tenant, domain) pairs have no integration behind them, and so serve empty lists. */
+export class LiveIntegrationsHealthCheck implements HealthCheck {
+  readonly name = 'integrations';
+
+  constructor(private readonly store: PlatformStore) {}
+
+  async check(): Promise<HealthCheckResult> {
+    const [tenants, configured] = await Promise.all([this.store.listTenants(), this.store.configuredVendors()]);
+    const covered = new Set(configured.flatMap(({ tenant_id, vendor }) => (DOMAINS_BY_VENDOR[vendor] ?? []).map((d) => `${tenant_id}/${d}`)));
+    const notConfigured = tenants.flatMap((t) =>
+      ['tickets', 'time_entries', 'csat', 'security_alerts'].filter((d) => !covered.has(`${t.id}/${d}`)).map((domain) => ({ tenant_id: t.id, domain })),
+    );
+    return { status: 'ok', tenants: tenants.length, not_configured: notConfigured };
   }
 }

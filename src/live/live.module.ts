@@ -1,11 +1,11 @@
 import KeyvRedis from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import { Keyv } from 'keyv';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
 import { mockConfig } from '../config/mock.config.js';
-import { LiveCache } from './live-cache.js';
+import { CACHE_TIMEOUT_MS, LiveCache } from './live-cache.js';
 import { LiveClients } from './live-clients.js';
 
 /**
@@ -17,13 +17,17 @@ import { LiveClients } from './live-clients.js';
   imports: [
     CacheModule.registerAsync({
       inject: [liveConfig.KEY, mockConfig.KEY],
-      useFactory: (live: ConfigType<typeof liveConfig>, mock: ConfigType<typeof mockConfig>) => ({
-        stores: [
-          live.redisUrl && !mock.enabled
-            ? new Keyv({ store: new KeyvRedis(live.redisUrl), namespace: 'msp-data' })
-            : new Keyv({ namespace: 'msp-data' }),
-        ],
-      }),
+      useFactory: (live: ConfigType<typeof liveConfig>, mock: ConfigType<typeof mockConfig>) => {
+        if (!live.redisUrl || mock.enabled) return { stores: [new Keyv({ namespace: 'msp-data' })] };
+        const redis = new KeyvRedis(live.redisUrl, { throwOnErrors: true, connectionTimeout: CACHE_TIMEOUT_MS });
+        const store = new Keyv({ store: redis, namespace: 'msp-data' });
+        // Redis going away is reported by each cache call (and health), not by crashing on an 'error' event.
+        const logger = new Logger('Cache');
+        const report = (error: unknown) => logger.warn(`Redis: ${error instanceof Error ? error.message : String(error)}`);
+        redis.on('error', report);
+        store.on('error', report);
+        return { stores: [store] };
+      },
     }),
   ],
   providers: [LiveClients, LiveCache],

@@ -142,6 +142,11 @@ export class PlatformStore implements OnApplicationShutdown {
     });
   }
 
+  /** Every (tenant, vendor) pair that has an integration. */
+  async configuredVendors(): Promise<{ tenant_id: string; vendor: string }[]> {
+    return this.db.selectFrom('integrations').select(['tenant_id', 'vendor']).execute();
+  }
+
   /** Replaces the whole integration; secret fields are encrypted, bound to (tenant, vendor, field). */
   async putIntegration(tenantId: string, vendor: Vendor, body: Record<string, unknown>): Promise<IntegrationView> {
     const row = this.integrationRow(tenantId, vendor, body);

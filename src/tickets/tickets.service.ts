@@ -1,10 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RecordNotFoundError } from '../common/problem/problem.error.js';
+import { ProblemError, RecordNotFoundError } from '../common/problem/problem.error.js';
 import { Page, runQuery } from '../common/query/query-engine.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListTicketsQuery, TICKET_QUERY } from './list-tickets-query.dto.js';
 import { TICKET_SOURCE, TicketSource } from './sources/ticket-source.js';
 import { Ticket } from './ticket.record.js';
+
+/** At most this many ticket descriptions are read (one vendor call each, the first time) to answer `q`. */
+export const Q_SCAN_LIMIT = 1_000;
+
+export class QueryTooBroadError extends ProblemError {
+  constructor(candidates: number) {
+    super(
+      400,
+      '/problems/query-too-broad',
+      `q reads ticket descriptions, which cost one vendor call per ticket: ${candidates} tickets match the other filters, ` +
+        `at most ${Q_SCAN_LIMIT} can be searched; narrow it with status, board, company, owner, created_from/created_to or updated_from/updated_to`,
+      { errors: [{ field: 'q', message: `searches at most ${Q_SCAN_LIMIT} tickets; ${candidates} match the other filters` }] },
+    );
+  }
+}
 
 @Injectable()
 export class TicketsService {
@@ -20,6 +35,7 @@ export class TicketsService {
     // `q` reads descriptions: complete only the tickets every other filter lets through.
     const withoutQ: ListTicketsQuery = { ...query, q: undefined, page: 1, page_size: Number.MAX_SAFE_INTEGER };
     const candidates = runQuery(tickets, withoutQ, TICKET_QUERY).data;
+    if (candidates.length > Q_SCAN_LIMIT) throw new QueryTooBroadError(candidates.length);
     return runQuery(await this.source.complete(tenant.id, candidates), query, TICKET_QUERY);
   }
 

@@ -1,6 +1,7 @@
 import type { LiveDeps } from '../../common/source-binding.js';
 import type { ConnectWiseClient } from '../../integrations/connectwise/connectwise.client.js';
 import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
+import { VendorHttpError } from '../../integrations/http/vendor-errors.js';
 import { windowStart } from '../../live/live-window.js';
 import type { Ticket } from '../ticket.record.js';
 import type { TicketSource } from './ticket-source.js';
@@ -49,9 +50,15 @@ export class ConnectWiseTicketSource implements TicketSource {
     return Promise.all(
       tickets.map(async (ticket) => {
         const key = `${tenantId}:connectwise:description:${ticket.cw_ticket_id}:${ticket.updated_at_remote}`;
-        const description = await this.deps.cache.get(key, VENDOR, async () =>
-          descriptionFromNotes(await client.ticketNotes(ticket.cw_ticket_id)),
-        );
+        const description = await this.deps.cache.get(key, VENDOR, async () => {
+          try {
+            return descriptionFromNotes(await client.ticketNotes(ticket.cw_ticket_id));
+          } catch (error) {
+            // Deleted in ConnectWise since the list was fetched: it leaves the list at the next refresh.
+            if (error instanceof VendorHttpError && error.status === 404) return '';
+            throw error;
+          }
+        });
         return { ...ticket, description };
       }),
     );
