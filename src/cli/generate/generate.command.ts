@@ -15,16 +15,7 @@ import {
 
 export const DEFAULT_OUT_DIR = './mock-data';
 
-interface GenerateCommandOptions {
-  out: string;
-  seed: number;
-  now: string;
-  tenants: number;
-  tickets?: number;
-  timeEntries: number;
-  csat: number;
-  alerts: number;
-}
+type GenerateCommandOptions = Omit<GenerateOptions, 'onProgress'> & { out: string };
 
 export function registerGenerateCommand(program: Command): void {
   const d = DEFAULT_GENERATE_OPTIONS;

@@ -239,6 +239,24 @@ function idFormatter(prefix: string, count: number): (n: number) => string {
   return (n) => `${prefix}-${String(n).padStart(width, '0')}`;
 }
 
+/** Ids in the records' (sorted) order, after the seed record when the tenant starts with one. */
+function numberAfterSeed<T, K extends keyof T & string>(
+  records: T[],
+  prefix: string,
+  idField: K,
+  count: number,
+  seed: T | undefined,
+  progress: Progress,
+): T[] {
+  const nextId = idFormatter(prefix, count);
+  const numbered = records.map((r, i) => ({ ...r, [idField]: nextId(i + (seed ? 2 : 1)) }));
+  if (seed) {
+    numbered.unshift({ ...seed });
+    progress.add(1);
+  }
+  return numbered;
+}
+
 // ---------------------------------------------------------------------------
 // Tenants and their small fixed worlds (staff, client companies, devices)
 
@@ -748,14 +766,7 @@ function generateTimeEntries(
     progress.add(1);
   }
   entries.sort((a, b) => (a.date_worked < b.date_worked ? -1 : a.date_worked > b.date_worked ? 1 : 0));
-
-  const nextId = idFormatter('TE', count);
-  const numbered = entries.map((e, i) => ({ ...e, cw_time_entry_id: nextId(i + (withSeed ? 2 : 1)) }));
-  if (withSeed) {
-    numbered.unshift({ ...SEED_TIME_ENTRY });
-    progress.add(1);
-  }
-  return numbered;
+  return numberAfterSeed(entries, 'TE', 'cw_time_entry_id', count, withSeed ? SEED_TIME_ENTRY : undefined, progress);
 }
 
 /** Picks tickets to log time on: projects take more entries; unassigned tickets have not been worked on. */
@@ -865,14 +876,7 @@ function generateSurveys(
     return survey;
   });
   surveys.sort((a, b) => (a.submitted_at < b.submitted_at ? -1 : a.submitted_at > b.submitted_at ? 1 : 0));
-
-  const nextId = idFormatter('SRV', count);
-  const numbered = surveys.map((s, i) => ({ ...s, survey_id: nextId(i + (withSeed ? 2 : 1)) }));
-  if (withSeed) {
-    numbered.unshift({ ...SEED_CSAT_SURVEY });
-    progress.add(1);
-  }
-  return numbered;
+  return numberAfterSeed(surveys, 'SRV', 'survey_id', count, withSeed ? SEED_CSAT_SURVEY : undefined, progress);
 }
 
 /** Distinct tickets while they last (one review per ticket), then repeats; null when there are none. */
