@@ -21,6 +21,9 @@ const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false };
 /** `"true"`/`"false"` only: `MOCK_MODE=yes` is a mistake to report, not to guess at. */
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() in BOOLEAN_WORDS ? BOOLEAN_WORDS[value.trim()] : value;
+/** A comma list, blanks dropped: `"tickets, csat"` → `['tickets', 'csat']`; an empty string lists nothing. */
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter((v) => v !== '') : value;
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
@@ -56,6 +59,31 @@ function IsAes256Key(list = false): PropertyDecorator {
     });
 }
 
+/** The domains `MOCK_DOMAINS` may name: the mock-data folder's per-tenant folders. */
+export const MOCKABLE_DOMAINS = ['tickets', 'time_entries', 'csat', 'security_alerts'] as const;
+export type MockableDomain = (typeof MOCKABLE_DOMAINS)[number];
+
+/** Each entry one of `allowed`, none twice; one message naming the offenders. */
+function IsListOf(allowed: readonly string[]): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isListOf',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) =>
+          Array.isArray(value) && value.every((v) => allowed.includes(v)) && new Set(value).size === value.length,
+        defaultMessage: (args) => {
+          const list = Array.isArray(args?.value) ? (args.value as unknown[]) : [];
+          const unknown = list.filter((v) => !allowed.includes(v as string));
+          const twice = list.filter((v, i) => list.indexOf(v) !== i);
+          const what = unknown.length ? `unknown ${unknown.map((v) => `'${String(v)}'`).join(', ')}` : `${twice.map((v) => `'${String(v)}'`).join(', ')} listed twice`;
+          return `must be a comma-separated list of ${allowed.join(', ')} (${what})`;
+        },
+      },
+    });
+}
+
 /** Every environment variable the service reads, validated once at boot. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -84,6 +112,12 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be "true" or "false"' })
   MOCK_WATCH: boolean = true;
+
+  /** Mixed mode (with MOCK_MODE=false): these domains read MOCK_DATA_PATH, the others call the vendors. */
+  @IsOptional()
+  @Transform(toList)
+  @IsListOf(MOCKABLE_DOMAINS)
+  MOCK_DOMAINS: MockableDomain[] = [];
 
   @IsOptional()
   @Transform(toBoolean)
@@ -188,6 +222,16 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
       'MOCK_MODE="true" with NODE_ENV="production": mock data must not reach production by accident; ' +
         'set MOCK_MODE=false, or ALLOW_MOCK_IN_PRODUCTION=true if this is deliberate',
     );
+  }
+  const mixed = Array.isArray(env.MOCK_DOMAINS) && env.MOCK_DOMAINS.length > 0;
+  if (mixed && env.MOCK_MODE === true) {
+    problems.push(
+      `MOCK_DOMAINS=${show(raw.MOCK_DOMAINS)} with MOCK_MODE="true": MOCK_DOMAINS chooses the mocked domains of mixed mode and is valid ` +
+        'only with MOCK_MODE=false (MOCK_MODE=true already serves every domain from MOCK_DATA_PATH)',
+    );
+  }
+  if (mixed && env.MOCK_MODE === false && !env.MOCK_DATA_PATH?.trim()) {
+    problems.push(`MOCK_DATA_PATH=${show(raw.MOCK_DATA_PATH)}: is required when MOCK_DOMAINS is set (the folder the mocked domains read)`);
   }
   if (env.AUTH_DISABLED === true && env.MOCK_MODE !== true) {
     problems.push('AUTH_DISABLED="true" is accepted only with MOCK_MODE=true: live tenant data is never served without a key');

@@ -1,11 +1,14 @@
 import { registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
-import { validateEnvironment } from './env.validation.js';
+import { MOCKABLE_DOMAINS, MockableDomain, validateEnvironment } from './env.validation.js';
 
 export const mockConfig = registerAs('mock', () => {
   const env = validateEnvironment(process.env);
   return {
+    /** MOCK_MODE: every domain, tenants included, reads the folder. */
     enabled: env.MOCK_MODE,
+    /** The domains served from the folder: all of them in mock mode, MOCK_DOMAINS in mixed mode, none in live mode. */
+    domains: (env.MOCK_MODE ? [...MOCKABLE_DOMAINS] : env.MOCK_DOMAINS) as readonly MockableDomain[],
     dataPath: env.MOCK_DATA_PATH ? resolve(env.MOCK_DATA_PATH) : '',
     watch: env.MOCK_WATCH,
   };

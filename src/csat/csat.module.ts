@@ -1,6 +1,6 @@
 import { SmileBackCsatSource } from './sources/smileback-csat-source.js';
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource } from '../source-binding/source-binding.js';
 import { CSAT } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -12,7 +12,7 @@ import { CSAT_SOURCE, CsatSource } from './sources/csat-source.js';
   imports: [TenantsModule],
   controllers: [CsatController],
   providers: [
-    bindSource<CsatSource>(CSAT_SOURCE, {
+    bindSource<CsatSource>(CSAT_SOURCE, 'csat', {
       mock: (store) => MockFileProvider.of(store, CSAT),
       live: (deps) => new SmileBackCsatSource(deps),
     }),

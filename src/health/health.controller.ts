@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
 import { appConfig } from '../config/app.config.js';
 import { mockConfig } from '../config/mock.config.js';
+import { sourceModes } from '../source-binding/source-modes.js';
 import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
 import { HealthReport } from './health.dto.js';
 
@@ -18,6 +19,11 @@ export class HealthController {
     @Inject(mockConfig.KEY) private readonly mock: ConfigType<typeof mockConfig>,
   ) {}
 
+  private get sources(): Pick<HealthReport, 'mode' | 'sources'> {
+    const { mode, domains } = sourceModes(this.mock);
+    return { mode, sources: domains };
+  }
+
   @Get()
   @ApiOperation({ summary: 'Service health (no key needed)' })
   @ApiOkResponse({ type: HealthReport })
@@ -28,7 +34,7 @@ export class HealthController {
     void reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return {
       status: ok ? 'ok' : 'error',
-      mode: this.mock.enabled ? 'mock' : 'live',
+      ...this.sources,
       version: this.app.version,
       checks: Object.fromEntries(results),
     };

@@ -1,12 +1,26 @@
+/** Per domain: `mock` (the mock-data folder) or `live` (the tenant's vendor). */
+export class HealthSources {
+  tickets: 'mock' | 'live';
+  time_entries: 'mock' | 'live';
+  csat: 'mock' | 'live';
+  security_alerts: 'mock' | 'live';
+}
+
 /** Service health; 503 with the failing check when the store or mock data cannot be read. */
 export class HealthReport {
   /** @example "ok" */
   status: 'ok' | 'error';
   /**
-   * Which sources serve the data: local mock files or the tenants' vendor APIs.
+   * Which sources serve the data: local mock files (`mock`), the tenants' vendor APIs (`live`), or
+   * some domains from mock files and the others from vendors (`mixed`, see `sources`).
    * @example "mock"
    */
-  mode: 'mock' | 'live';
+  mode: 'mock' | 'live' | 'mixed';
+  /**
+   * Per domain, whether its records come from the mock files or the vendor.
+   * @example {"tickets":"mock","time_entries":"mock","csat":"mock","security_alerts":"mock"}
+   */
+  sources: HealthSources;
   /** @example "0.1.0" */
   version: string;
   /**

@@ -28,8 +28,10 @@ import { HealthController } from './health.controller.js';
         cache: Cache,
       ): HealthCheck[] => [
         new PlatformStoreHealthCheck(platform),
-        ...(config.enabled && store
-          ? [new MockDataHealthCheck(store)]
+        // Mixed mode (MOCK_DOMAINS) checks both sides.
+        ...(store ? [new MockDataHealthCheck(store)] : []),
+        ...(config.enabled
+          ? []
           : [
               new VendorBreakersHealthCheck(clients),
               new CacheHealthCheck(cache, live.redisUrl ? 'redis' : 'memory'),

@@ -1,7 +1,7 @@
 import { DefenderAlertSource } from './sources/defender-alert-source.js';
 import { SentinelOneAlertSource } from './sources/sentinelone-alert-source.js';
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource } from '../source-binding/source-binding.js';
 import { SECURITY_ALERTS } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -14,7 +14,7 @@ import { SECURITY_ALERT_SOURCES, SecurityAlertSource } from './sources/security-
   controllers: [SecurityAlertsController],
   providers: [
     // Mock mode: one file per tenant already holds both vendors' alerts.
-    bindSource<SecurityAlertSource[]>(SECURITY_ALERT_SOURCES, {
+    bindSource<SecurityAlertSource[]>(SECURITY_ALERT_SOURCES, 'security_alerts', {
       mock: (store) => [MockFileProvider.of(store, SECURITY_ALERTS)],
       live: (deps) => [new SentinelOneAlertSource(deps), new DefenderAlertSource(deps)],
     }),

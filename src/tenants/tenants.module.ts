@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource } from '../source-binding/source-binding.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { PlatformTenantSource } from './sources/platform-tenant-source.js';
 import { ReadOnlyTenantWriter } from './sources/read-only-tenant-writer.js';
@@ -11,11 +11,11 @@ import { TenantsService } from './tenants.service.js';
 @Module({
   controllers: [TenantsController],
   providers: [
-    bindSource<TenantSource>(TENANT_SOURCE, {
+    bindSource<TenantSource>(TENANT_SOURCE, 'tenants', {
       mock: (store) => MockFileProvider.tenants(store),
       live: ({ platform }) => new PlatformTenantSource(platform),
     }),
-    bindSource<TenantWriter>(TENANT_WRITER, {
+    bindSource<TenantWriter>(TENANT_WRITER, 'tenants', {
       mock: () => new ReadOnlyTenantWriter(),
       live: ({ platform }) => new PlatformTenantSource(platform),
     }),

@@ -1,6 +1,6 @@
 import { ConnectWiseTicketSource } from './sources/connectwise-ticket-source.js';
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource } from '../source-binding/source-binding.js';
 import { TICKETS } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -12,7 +12,7 @@ import { TicketsService } from './tickets.service.js';
   imports: [TenantsModule],
   controllers: [TicketsController],
   providers: [
-    bindSource<TicketSource>(TICKET_SOURCE, {
+    bindSource<TicketSource>(TICKET_SOURCE, 'tickets', {
       mock: (store) => MockFileProvider.of(store, TICKETS),
       live: (deps) => new ConnectWiseTicketSource(deps),
     }),

@@ -1,6 +1,6 @@
 import { ConnectWiseTimeEntrySource } from './sources/connectwise-time-entry-source.js';
 import { Module } from '@nestjs/common';
-import { bindSource } from '../common/source-binding.js';
+import { bindSource } from '../source-binding/source-binding.js';
 import { TIME_ENTRIES } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -12,7 +12,7 @@ import { TimeEntriesService } from './time-entries.service.js';
   imports: [TenantsModule],
   controllers: [TimeEntriesController],
   providers: [
-    bindSource<TimeEntrySource>(TIME_ENTRY_SOURCE, {
+    bindSource<TimeEntrySource>(TIME_ENTRY_SOURCE, 'time_entries', {
       mock: (store) => MockFileProvider.of(store, TIME_ENTRIES),
       live: (deps) => new ConnectWiseTimeEntrySource(deps),
     }),

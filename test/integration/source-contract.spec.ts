@@ -10,7 +10,7 @@ import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { LiveDeps } from '../../src/common/source-binding.js';
+import type { LiveDeps } from '../../src/live/live-deps.js';
 import type { liveConfig } from '../../src/config/live.config.js';
 import type { mockConfig } from '../../src/config/mock.config.js';
 import { SmileBackCsatSource } from '../../src/csat/sources/smileback-csat-source.js';
@@ -95,7 +95,7 @@ async function startMock(domain: MockDomain, data: ContractDataSet): Promise<Sta
     [`csat/${TENANT}.json`]: data.csat,
     [`security_alerts/${TENANT}.json`]: data.securityAlerts,
   });
-  const config: ConfigType<typeof mockConfig> = { enabled: true, dataPath, watch: false };
+  const config: ConfigType<typeof mockConfig> = { enabled: true, domains: ['tickets', 'time_entries', 'csat', 'security_alerts'], dataPath, watch: false };
   const store = new MockFileStore(config);
   await store.onModuleInit();
   return {

@@ -33,6 +33,28 @@ describe('environment validation', () => {
     expect(problemsFor({ MOCK_MODE: 'false' })).toEqual([]);
   });
 
+  it('accepts MOCK_DOMAINS with MOCK_MODE=false and a MOCK_DATA_PATH (mixed mode), as a trimmed list', () => {
+    const env = validateEnvironment({ MOCK_MODE: 'false', MOCK_DOMAINS: ' csat, tickets ', MOCK_DATA_PATH: './mock-data' });
+    expect(env.MOCK_DOMAINS).toEqual(['csat', 'tickets']);
+    expect(validateEnvironment({ MOCK_MODE: 'false', MOCK_DOMAINS: '' }).MOCK_DOMAINS).toEqual([]);
+    expect(validateEnvironment({ MOCK_MODE: 'false' }).MOCK_DOMAINS).toEqual([]);
+  });
+
+  it('stops on MOCK_DOMAINS with MOCK_MODE=true, without MOCK_DATA_PATH, or naming an unknown or repeated domain', () => {
+    expect(problemsFor({ MOCK_MODE: 'true', MOCK_DATA_PATH: './m', MOCK_DOMAINS: 'csat' })).toEqual([
+      expect.stringMatching(/^MOCK_DOMAINS="csat" with MOCK_MODE="true": .*valid only with MOCK_MODE=false/),
+    ]);
+    expect(problemsFor({ MOCK_MODE: 'false', MOCK_DOMAINS: 'csat' })).toEqual([
+      expect.stringMatching(/^MOCK_DATA_PATH=\(not set\): is required when MOCK_DOMAINS is set/),
+    ]);
+    expect(problemsFor({ MOCK_MODE: 'false', MOCK_DATA_PATH: './m', MOCK_DOMAINS: 'tickets,alerts' })).toEqual([
+      expect.stringMatching(/^MOCK_DOMAINS="tickets,alerts": must be a comma-separated list of tickets, time_entries, csat, security_alerts \(unknown 'alerts'\)/),
+    ]);
+    expect(problemsFor({ MOCK_MODE: 'false', MOCK_DATA_PATH: './m', MOCK_DOMAINS: 'csat,csat' })).toEqual([
+      expect.stringMatching(/^MOCK_DOMAINS="csat,csat": .*\('csat' listed twice\)/),
+    ]);
+  });
+
   it('refuses mock data in production unless explicitly allowed', () => {
     const prod = { NODE_ENV: 'production', MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data' };
     expect(problemsFor(prod)).toEqual([expect.stringContaining('ALLOW_MOCK_IN_PRODUCTION=true')]);

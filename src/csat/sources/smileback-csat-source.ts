@@ -1,4 +1,4 @@
-import type { LiveDeps } from '../../common/source-binding.js';
+import type { LiveDeps } from '../../live/live-deps.js';
 import { mapSmileBackReview } from '../../integrations/smileback/smileback.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import type { CsatSurvey } from '../csat-survey.record.js';

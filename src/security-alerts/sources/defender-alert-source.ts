@@ -1,4 +1,4 @@
-import type { LiveDeps } from '../../common/source-binding.js';
+import type { LiveDeps } from '../../live/live-deps.js';
 import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../integrations/defender/defender.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import type { SecurityAlert } from '../security-alert.record.js';

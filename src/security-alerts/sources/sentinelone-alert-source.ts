@@ -1,4 +1,4 @@
-import type { LiveDeps } from '../../common/source-binding.js';
+import type { LiveDeps } from '../../live/live-deps.js';
 import { mapSentinelOneThreat } from '../../integrations/sentinelone/sentinelone.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import type { SecurityAlert } from '../security-alert.record.js';

@@ -1,4 +1,4 @@
-import type { LiveDeps } from '../../common/source-binding.js';
+import type { LiveDeps } from '../../live/live-deps.js';
 import type { ConnectWiseClient } from '../../integrations/connectwise/connectwise.client.js';
 import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
 import { VendorHttpError } from '../../integrations/http/vendor-errors.js';

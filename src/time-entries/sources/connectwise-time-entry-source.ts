@@ -1,4 +1,4 @@
-import type { LiveDeps } from '../../common/source-binding.js';
+import type { LiveDeps } from '../../live/live-deps.js';
 import { mapConnectWiseTimeEntry } from '../../integrations/connectwise/connectwise.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import { connectWiseMemberEmails } from '../../tickets/sources/connectwise-ticket-source.js';
