@@ -1,5 +1,5 @@
 import { DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConfigModule, registerAs } from '@nestjs/config';
 import { appConfig } from './app.config.js';
 import { envFilesFor } from './env-files.js';
 import { validateEnvironment } from './env.validation.js';
@@ -11,14 +11,30 @@ import { authConfig, platformConfig } from './platform.config.js';
  * One validated read of the environment, one namespace per concern. The env file is chosen by
  * NODE_ENV when the app module is built (not at import time); real variables always win.
  */
-export function configModule(): Promise<DynamicModule> {
+export function configModule(options: { recording?: boolean } = {}): Promise<DynamicModule> {
   return ConfigModule.forRoot({
     isGlobal: true,
     envFilePath: envFilesFor(process.env.NODE_ENV),
-    load: [appConfig, mockConfig, platformConfig, authConfig, liveConfig],
+    load: options.recording
+      ? [appConfig, recordingMockConfig, platformConfig, authConfig, recordingLiveConfig]
+      : [appConfig, mockConfig, platformConfig, authConfig, liveConfig],
     validate: (raw) => {
       validateEnvironment(raw);
       return raw;
     },
   });
 }
+
+// Same namespaces (same injection keys) as mockConfig and liveConfig.
+/** `mock:record`: every domain from the vendors whatever MOCK_MODE/MOCK_DOMAINS say, so a recording is live data. */
+const recordingMockConfig = registerAs('mock', (): ReturnType<typeof mockConfig> => ({
+  ...mockConfig(),
+  enabled: false,
+  domains: [],
+}));
+
+/** ... and fetched fresh: no shared cache (Redis) to answer from, so a failing vendor is reported, never a stale copy recorded. */
+const recordingLiveConfig = registerAs('live', (): ReturnType<typeof liveConfig> => ({
+  ...liveConfig(),
+  redisUrl: undefined,
+}));

@@ -44,7 +44,7 @@ export class CacheHealthCheck implements HealthCheck {
   }
 }
 
-const DOMAINS_BY_VENDOR: Record<string, string[]> = {
+export const DOMAINS_BY_VENDOR: Record<string, string[]> = {
   connectwise: ['tickets', 'time_entries'],
   smileback: ['csat'],
   sentinelone: ['security_alerts'],

@@ -1,0 +1,124 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MultiBar, Presets, type SingleBar } from 'cli-progress';
+import { Command, InvalidArgumentError } from 'commander';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { AppLogger } from '../../common/app-logger.js';
+import { TENANT_ID_PATTERN } from '../../common/validation/formats.js';
+import { VendorError } from '../../integrations/http/vendor-errors.js';
+import type { DomainName } from '../../mock/mock-domains.js';
+import { Redactor } from './redactor.js';
+import { RecordModule } from './record.module.js';
+import { checkOutDir, RecordRefusedError, recordingFiles, writeRecording } from './recording-writer.js';
+import { TenantRecorder, type RecordProgress } from './tenant-recorder.js';
+
+interface RecordOptions {
+  tenant: string;
+  out: string;
+  redact: boolean;
+  seed?: string;
+  force?: boolean;
+}
+
+export function registerRecordCommand(program: Command): void {
+  program
+    .command('record')
+    .description(
+      'Record a live tenant as a mock-data folder: its tenant entry and every configured domain, fetched through the ' +
+        'live sources (DATABASE_URL, ENCRYPTION_KEY as the server uses them). Names, emails, companies and devices are ' +
+        'replaced by consistent pseudonyms unless --no-redact.',
+    )
+    .requiredOption('--tenant <id>', 'the tenant to record (as in the platform store)', parseTenantId)
+    .requiredOption('--out <dir>', 'the folder to write (created; must be empty unless --force)')
+    .option('--no-redact', 'keep every name, email, company and device as the vendors answered')
+    .option('--seed <text>', 'key of the pseudonyms: the same seed gives byte-identical recordings (default: random)')
+    .option('--force', 'replace a non-empty --out (only once the new recording is complete)')
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(async (opts: RecordOptions) => {
+      try {
+        await runRecord(opts);
+      } catch (error) {
+        if (!(error instanceof RecordRefusedError) && !(error instanceof VendorError)) throw error;
+        const reason = error instanceof VendorError ? `a vendor failed, nothing written: ${error.message}` : error.message;
+        process.stderr.write(`error: ${reason}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+async function runRecord(opts: RecordOptions): Promise<void> {
+  const out = resolve(opts.out);
+  await checkOutDir(out, opts.force === true);
+  const app = await NestFactory.createApplicationContext(RecordModule.forRoot(), {
+    logger: new AppLogger({ logLevels: ['error'] }),
+    abortOnError: false,
+  });
+  let summary: string;
+  try {
+    const recorder = new TenantRecorder(app);
+    const tenant = await recorder.tenant(opts.tenant);
+    if (!tenant) throw new RecordRefusedError(`tenant '${opts.tenant}' does not exist in the platform store`);
+    const domains = await recorder.configuredDomains(tenant.id);
+    const progress = progressReporter(domains);
+    let data;
+    try {
+      data = await recorder.record(tenant, domains, progress);
+    } finally {
+      progress.stop();
+    }
+    const seed = opts.seed ?? randomBytes(32).toString('base64');
+    const written = opts.redact ? new Redactor(seed).redact(data) : data;
+    await writeRecording(out, recordingFiles(written));
+    const counts = domains.map((d) => `${data[d]?.length ?? 0} ${d}`).join(', ') || 'no configured domain';
+    const how = !opts.redact ? 'not redacted' : opts.seed !== undefined ? 'redacted with the given seed' : 'redacted with a random seed (pass --seed to reproduce it)';
+    summary = `Recorded ${tenant.id} to ${out}: ${counts}; ${how}\n`;
+  } finally {
+    await closeQuietly(app);
+  }
+  process.stdout.write(summary);
+}
+
+async function closeQuietly(app: INestApplicationContext): Promise<void> {
+  await app.close().catch(() => undefined);
+}
+
+/** A bar per domain on a terminal; otherwise a plain line as each domain starts and finishes. */
+function progressReporter(domains: readonly DomainName[]): RecordProgress & { stop(): void } {
+  if (!process.stderr.isTTY) {
+    const said = new Set<string>();
+    return {
+      update: (domain, done, total, task) => {
+        const key = `${domain}:${task}`;
+        if (said.has(key)) return;
+        said.add(key);
+        process.stderr.write(`${domain}: ${task}${total === undefined ? '' : ` (${total})`}\n`);
+      },
+      finish: (domain, records) => process.stderr.write(`${domain}: ${records} record(s)\n`),
+      stop: () => undefined,
+    };
+  }
+  const multi = new MultiBar(
+    { stream: process.stderr, format: '{domain} {bar} {value}/{total} {task}', hideCursor: true, clearOnComplete: false },
+    Presets.shades_classic,
+  );
+  const bars = new Map<DomainName, SingleBar>(domains.map((d) => [d, multi.create(1, 0, { domain: d.padEnd(15), task: 'waiting' })]));
+  return {
+    update: (domain, done, total, task) => {
+      const bar = bars.get(domain);
+      if (total !== undefined) bar?.setTotal(Math.max(total, 1));
+      bar?.update(done, { task });
+    },
+    finish: (domain, records) => {
+      const bar = bars.get(domain);
+      bar?.setTotal(Math.max(records, 1));
+      bar?.update(Math.max(records, 1), { task: `${records} record(s)` });
+    },
+    stop: () => multi.stop(),
+  };
+}
+
+function parseTenantId(value: string): string {
+  if (!TENANT_ID_PATTERN.test(value)) throw new InvalidArgumentError(`'${value}' is not a tenant id (^[a-z0-9][a-z0-9_-]{0,63}$)`);
+  return value;
+}

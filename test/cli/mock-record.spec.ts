@@ -1,0 +1,358 @@
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import type { CwMember, CwServiceNote, CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
+import { bootApp, TestApp } from '../support/app.js';
+import {
+  LIVE_ENV,
+  MEMBERS,
+  at,
+  bulkGraphAlerts,
+  bulkReviews,
+  bulkThreats,
+  bulkTickets,
+  bulkTimeEntries,
+  closeFakes,
+  Fakes,
+  listAll,
+  startFakes,
+} from '../support/live-fixtures.js';
+import { runNode } from './run.js';
+
+/*
+ * `npm run mock:record` as a person runs it (a child process), against the fake vendors on loopback,
+ * with a tenant imported into a SQLite platform store by `npm run cli -- tenants import`.
+ */
+
+const MOCK_CLI = 'dist/cli/mock-cli.js';
+const PLATFORM_CLI = 'dist/cli/platform-cli.js';
+const TENANT = 'tenant_rec';
+const BAD_KEY_TENANT = 'tenant_badkey';
+const TENANT_NAME = 'Initrode Managed Services';
+
+const MARIA: CwMember = { id: 179, identifier: 'mgarcia', officeEmail: 'maria.garcia@msp.example', primaryEmail: null, inactiveFlag: false };
+
+// Personal data planted in free text: a known person, company and device, and addresses of every kind.
+const PLANTED_TICKET: CwTicket = {
+  id: 4999,
+  summary: 'Maria Garcia: WS-007 at Initrode Corporation cannot reach the file server',
+  recordType: 'ServiceTicket',
+  board: { id: 1, name: 'Service' },
+  status: { id: 1, name: 'New' },
+  priority: { id: 8, name: 'Priority 3 - Normal Response' },
+  company: { id: 300, identifier: 'Initrode', name: 'Initrode Corporation' },
+  owner: { id: 179, identifier: 'mgarcia' },
+  slaStatus: null,
+  budgetHours: 2,
+  closedFlag: false,
+  closedDate: null,
+  _info: { dateEntered: at(6, '08:00:00'), lastUpdated: at(5, '09:30:00') },
+};
+const PLANTED_NOTE: CwServiceNote = {
+  id: 9_000_001,
+  ticketId: 4999,
+  text:
+    'Peter (peter.gibbons@initrode.example, +1 555 013 4567) says Initrode lost \\\\fs01\\share on WS-007. ' +
+    'Maria checked 10.20.30.40 and fe80::1ff:fe23:4567:890a, see https://intranet.initrode.example/kb/12. Ticket 184231 on 2026-01-20.',
+  detailDescriptionFlag: true,
+  internalAnalysisFlag: false,
+};
+const PLANTED_SECRETS = ['peter.gibbons@initrode.example', '555 013 4567', '10.20.30.40', 'fe80::1ff:fe23:4567:890a', 'intranet.initrode.example', 'fs01'];
+
+function seedFakes(fakes: Fakes): void {
+  const { tickets, notes } = bulkTickets(150, 5000);
+  tickets[7].summary = 'Wayne Enterprises: jdoe to replace the toner';
+  fakes.connectwise.tickets = [PLANTED_TICKET, ...tickets];
+  fakes.connectwise.notes = [PLANTED_NOTE, ...notes];
+  fakes.connectwise.members = [...MEMBERS, MARIA];
+  const entries = bulkTimeEntries(60, 9000, tickets.map((t) => t.id as number));
+  entries[0].notes = 'Called Maria Garcia on 555-013-4567 about WS-007';
+  fakes.connectwise.timeEntries = entries;
+  fakes.smileback.reviews = bulkReviews(30, 700).map((review, i) => ({
+    ...review,
+    ticket: i % 5 === 4 ? null : { id: String(5000 + i), title: 'Ticket' },
+    comment: i === 1 ? 'Thanks to jdoe@msp.example and Stark Industries for the fast fix at 192.168.4.20' : review.comment,
+  }));
+  fakes.sentinelone.threats = bulkThreats(25, 100);
+  fakes.sentinelone.threats[0].threatInfo = { ...fakes.sentinelone.threats[0].threatInfo, threatName: 'WS-007 beacon to evil.example' };
+  fakes.defender.graphAlerts = bulkGraphAlerts(25, 200);
+}
+
+async function filesOf(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (folder: string): Promise<void> => {
+    for (const entry of await readdir(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else files.set(relative(dir, path), await readFile(path, 'utf8'));
+    }
+  };
+  await walk(dir);
+  return files;
+}
+
+type Row = Record<string, unknown>;
+
+async function folderRecords(dir: string): Promise<Record<string, Row[]>> {
+  const read = async (file: string) => JSON.parse(await readFile(join(dir, file), 'utf8')) as Row[];
+  return {
+    tenants: await read('tenants.json'),
+    tickets: await read(`tickets/${TENANT}.json`),
+    time_entries: await read(`time_entries/${TENANT}.json`),
+    csat: await read(`csat/${TENANT}.json`),
+    security_alerts: await read(`security_alerts/${TENANT}.json`),
+  };
+}
+
+describe('npm run mock:record', () => {
+  let fakes: Fakes;
+  let work: string;
+  let env: Record<string, string>;
+  const record = (...args: string[]) => runNode([MOCK_CLI, 'record', ...args], env, 90_000);
+
+  beforeAll(async () => {
+    fakes = await startFakes();
+    seedFakes(fakes);
+    work = await mkdtemp(join(tmpdir(), 'mock-record-'));
+    env = {
+      NODE_ENV: 'test',
+      // The recording is live whatever the mode says.
+      MOCK_MODE: 'true',
+      MOCK_DATA_PATH: './mock-data',
+      DATABASE_URL: `sqlite:${join(work, 'platform.db')}`,
+      VENDOR_MAX_RETRIES: '1',
+      VENDOR_RETRY_BASE_MS: '5',
+    };
+    const importFile = join(work, 'tenants-import.json');
+    await writeFile(
+      importFile,
+      JSON.stringify([
+        {
+          id: TENANT,
+          name: TENANT_NAME,
+          is_active: true,
+          llm_enabled: true,
+          integrations: {
+            connectwise: fakes.connectwise.integration(),
+            smileback: fakes.smileback.integration(),
+            sentinelone: fakes.sentinelone.integration(),
+            defender: fakes.defender.integration(),
+          },
+        },
+        {
+          id: BAD_KEY_TENANT,
+          name: 'Bad key',
+          is_active: true,
+          llm_enabled: false,
+          integrations: { connectwise: fakes.connectwise.integration({ private_key: 'not-the-key' }) },
+        },
+      ]),
+    );
+    const imported = await runNode([PLATFORM_CLI, 'tenants', 'import', importFile], env, 60_000);
+    if (imported.code !== 0) throw new Error(`import failed: ${imported.stderr}`);
+  }, 120_000);
+
+  afterAll(async () => {
+    await closeFakes(fakes);
+  });
+
+  describe('without redaction', () => {
+    let out: string;
+    let live: TestApp | undefined;
+    let mock: TestApp | undefined;
+
+    beforeAll(async () => {
+      out = join(work, 'plain');
+      const result = await record('--tenant', TENANT, '--out', out, '--no-redact');
+      if (result.code !== 0) throw new Error(`record failed (${result.code}): ${result.stderr}`);
+    }, 120_000);
+
+    afterAll(async () => {
+      await live?.close();
+      await mock?.close();
+    });
+
+    it('writes a folder that mock:validate accepts, with the tenant and a file per configured domain', async () => {
+      const validated = await runNode([MOCK_CLI, 'validate', out], env, 60_000);
+      expect(validated.stderr).toBe('');
+      expect(validated.code).toBe(0);
+      expect([...(await filesOf(out)).keys()].sort()).toEqual([
+        `csat/${TENANT}.json`,
+        `security_alerts/${TENANT}.json`,
+        'tenants.json',
+        `tickets/${TENANT}.json`,
+        `time_entries/${TENANT}.json`,
+      ]);
+      const records = await folderRecords(out);
+      expect(records.tenants).toEqual([{ id: TENANT, name: TENANT_NAME, is_active: true, llm_enabled: true }]);
+      expect(records.tickets).toHaveLength(151);
+      expect(records.tickets.find((t) => t.cw_ticket_id === '4999')?.description).toBe(PLANTED_NOTE.text);
+      expect(records.security_alerts.filter((a) => a.source === 'sentinelone')).toHaveLength(25);
+      expect(records.security_alerts.filter((a) => a.source === 'defender')).toHaveLength(25);
+    });
+
+    it('serves in mock mode exactly the records live mode serves, field for field', async () => {
+      live = await bootApp({ ...LIVE_ENV, DATABASE_URL: env.DATABASE_URL });
+      mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: out, MOCK_WATCH: 'false' });
+      for (const route of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
+        const path = `/api/tenants/${TENANT}/${route}`;
+        const served = await listAll<Row>(mock.app, path);
+        expect(served.length).toBeGreaterThan(0);
+        expect(served).toEqual(await listAll<Row>(live.app, path));
+      }
+      const tenantLive = await live.get(`/api/tenants/${TENANT}`);
+      const tenantMock = await mock.get(`/api/tenants/${TENANT}`);
+      expect(tenantMock.status).toBe(200);
+      expect(tenantMock.body).toEqual(tenantLive.body);
+      const one = await mock.get(`/api/tenants/${TENANT}/tickets/4999`);
+      expect(one.body).toEqual((await live.get(`/api/tenants/${TENANT}/tickets/4999`)).body);
+    }, 180_000);
+  });
+
+  describe('with redaction (the default)', () => {
+    let plain: Record<string, Row[]>;
+    let redactedDir: string;
+    let redacted: Record<string, Row[]>;
+
+    beforeAll(async () => {
+      const plainDir = join(work, 'plain-for-redaction');
+      redactedDir = join(work, 'redacted');
+      const [a, b] = await Promise.all([
+        record('--tenant', TENANT, '--out', plainDir, '--no-redact'),
+        record('--tenant', TENANT, '--out', redactedDir, '--seed', 'correct horse'),
+      ]);
+      if (a.code !== 0 || b.code !== 0) throw new Error(`record failed: ${a.stderr} ${b.stderr}`);
+      plain = await folderRecords(plainDir);
+      redacted = await folderRecords(redactedDir);
+    }, 180_000);
+
+    it('leaves no original email, person, company or device, nor any planted address, in any file', async () => {
+      const originals = new Set<string>([TENANT_NAME, 'Initrode', 'Maria Garcia', 'Garcia', 'maria.garcia', 'jdoe', 'asmith', 'bking', 'msp.example', 'corp.example', 'Peter', 'Gibbons']);
+      for (const t of plain.tickets) {
+        originals.add(t.company as string);
+        if (t.owner) originals.add(t.owner as string);
+      }
+      for (const e of plain.time_entries) originals.add(e.member as string);
+      for (const a of plain.security_alerts) originals.add(a.device as string);
+      for (const s of PLANTED_SECRETS) originals.add(s);
+      expect(originals.size).toBeGreaterThan(60);
+      const files = await filesOf(redactedDir);
+      expect(files.size).toBe(5);
+      for (const [file, content] of files) {
+        const lower = content.toLowerCase();
+        const found = [...originals].filter((o) => lower.includes(o.toLowerCase()));
+        expect({ file, found }).toEqual({ file, found: [] });
+      }
+      const planted = redacted.tickets.find((t) => t.cw_ticket_id === '4999') as Row;
+      expect(planted.description).toMatch(
+        /^Person \w+ \(\[email\], \[phone\]\) says Company \w+ lost \[url\] on HOST-\w+\. Person \w+ checked \[ip\] and \[ip\], see \[url\]\. Ticket 184231 on 2026-01-20\.$/,
+      );
+    });
+
+    it('keeps ids, statuses, boards, priorities, work types, minutes, billable, scores, sentiments, severities, sources and timestamps exactly', () => {
+      const changed: Record<string, string[]> = {
+        tenants: ['name'],
+        tickets: ['summary', 'description', 'company', 'owner'],
+        time_entries: ['member', 'notes'],
+        csat: ['comment'],
+        security_alerts: ['title', 'device'],
+      };
+      for (const [domain, rows] of Object.entries(plain)) {
+        expect(redacted[domain]).toHaveLength(rows.length);
+        rows.forEach((row, i) => {
+          const kept = Object.keys(row).filter((k) => !changed[domain].includes(k));
+          expect(Object.keys(redacted[domain][i]).sort()).toEqual(Object.keys(row).sort());
+          for (const key of kept) expect({ domain, i, key, value: redacted[domain][i][key] }).toEqual({ domain, i, key, value: row[key] });
+        });
+      }
+      expect(redacted.tickets.every((t, i) => t.company !== plain.tickets[i].company)).toBe(true);
+      expect(redacted.security_alerts.every((a, i) => a.device !== plain.security_alerts[i].device)).toBe(true);
+    });
+
+    it('gives each original one pseudonym across files, distinct originals distinct pseudonyms, and emails that stay emails', () => {
+      const pairs = (kind: string, list: Array<[unknown, unknown]>) => {
+        const forward = new Map<unknown, unknown>();
+        for (const [original, pseudonym] of list) {
+          if (original === null) continue;
+          expect({ kind, original, pseudonym }).toEqual({ kind, original, pseudonym: forward.get(original) ?? pseudonym });
+          forward.set(original, pseudonym);
+        }
+        expect(new Set(forward.values()).size).toBe(forward.size);
+        return forward;
+      };
+      const emails = pairs('email', [
+        ...plain.tickets.map((t, i): [unknown, unknown] => [t.owner, redacted.tickets[i].owner]),
+        ...plain.time_entries.map((e, i): [unknown, unknown] => [e.member, redacted.time_entries[i].member]),
+      ]);
+      expect(emails.size).toBe(4);
+      for (const pseudonym of emails.values()) expect(pseudonym).toMatch(/^[a-z0-9.-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.example$/);
+      expect(pairs('company', plain.tickets.map((t, i) => [t.company, redacted.tickets[i].company])).size).toBe(5);
+      expect(pairs('device', plain.security_alerts.map((a, i) => [a.device, redacted.security_alerts[i].device])).size).toBeGreaterThan(40);
+      // The same person in free text and in a field: Maria's ticket names her, and she owns it.
+      const planted = redacted.tickets.find((t) => t.cw_ticket_id === '4999') as Row;
+      const note = redacted.time_entries[0].notes as string;
+      expect(note).toMatch(/^Called (\S+ \S+) on \[phone\] about (\S+)$/);
+      const [, maria, ws007] = /^Called (\S+ \S+) on \[phone\] about (\S+)$/.exec(note) ?? [];
+      expect(redacted.security_alerts.map((a) => a.device)).toContain(ws007);
+      expect(planted.summary).toBe(`${maria}: ${ws007} at ${planted.company} cannot reach the file server`);
+      expect(redacted.tenants[0].name).not.toBe(TENANT_NAME);
+    });
+
+    it('is byte-identical for the same seed and different for another', async () => {
+      const again = join(work, 'redacted-again');
+      const other = join(work, 'redacted-other');
+      const [a, b] = await Promise.all([
+        record('--tenant', TENANT, '--out', again, '--seed', 'correct horse'),
+        record('--tenant', TENANT, '--out', other, '--seed', 'battery staple'),
+      ]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      expect(await filesOf(again)).toEqual(await filesOf(redactedDir));
+      const otherTickets = (await folderRecords(other)).tickets;
+      expect(otherTickets.map((t) => t.company)).not.toEqual(redacted.tickets.map((t) => t.company));
+      expect(otherTickets.map((t) => t.cw_ticket_id)).toEqual(redacted.tickets.map((t) => t.cw_ticket_id));
+    }, 180_000);
+  });
+
+  describe('refusals, writing nothing', () => {
+    const siblings = async (dir: string) => (await readdir(dir)).filter((name) => name.includes('.recording-'));
+
+    it('refuses an unknown tenant', async () => {
+      const out = join(work, 'unknown');
+      const result = await record('--tenant', 'tenant_ghost', '--out', out);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/tenant 'tenant_ghost' does not exist in the platform store/);
+      await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+      expect(await siblings(work)).toEqual([]);
+    }, 60_000);
+
+    it('refuses a non-empty --out without --force, and replaces it with --force', async () => {
+      const out = join(work, 'occupied');
+      await mkdir(out);
+      await writeFile(join(out, 'keep.txt'), 'mine');
+      const refused = await record('--tenant', TENANT, '--out', out);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/--out .*occupied is not empty; pass --force/);
+      expect(await readdir(out)).toEqual(['keep.txt']);
+
+      const forced = await record('--tenant', TENANT, '--out', out, '--force');
+      expect(forced.stderr).not.toMatch(/error/);
+      expect(forced.code).toBe(0);
+      expect((await readdir(out)).sort()).toEqual(['csat', 'security_alerts', 'tenants.json', 'tickets', 'time_entries']);
+      expect(await siblings(work)).toEqual([]);
+    }, 120_000);
+
+    it('refuses when a vendor fails, with the vendor\'s answer, leaving no folder and no temporary folder', async () => {
+      const out = join(work, 'badkey');
+      const result = await record('--tenant', BAD_KEY_TENANT, '--out', out);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/error: a vendor failed, nothing written: connectwise answered 401 .*UserNotAuthenticated/);
+      await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+      expect(await siblings(work)).toEqual([]);
+    }, 60_000);
+
+    it('refuses a bad tenant id and a missing --out as usage errors', async () => {
+      expect((await record('--tenant', 'Bad/Id', '--out', join(work, 'x'))).code).toBe(2);
+      expect((await record('--tenant', TENANT)).code).toBe(2);
+    }, 60_000);
+  });
+});
