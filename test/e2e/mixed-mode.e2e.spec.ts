@@ -1,0 +1,146 @@
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SEED_CSAT_SURVEY, SEED_TICKET } from '../../src/mock/seed-examples.js';
+import type { CsatSurvey } from '../../src/csat/csat-survey.record.js';
+import type { Ticket } from '../../src/tickets/ticket.record.js';
+import { bootApp, TestApp } from '../support/app.js';
+import {
+  LIVE_ENV,
+  MEMBERS,
+  bulkGraphAlerts,
+  bulkReviews,
+  bulkThreats,
+  bulkTickets,
+  bulkTimeEntries,
+  call,
+  closeFakes,
+  Fakes,
+  listAll,
+  registerTenant,
+  startFakes,
+} from '../support/live-fixtures.js';
+import { writeFolder } from '../support/seed-folder.js';
+
+/*
+ * Mixed mode: MOCK_MODE=false with MOCK_DOMAINS=tickets,csat. Tickets and CSAT come from the mock
+ * folder, time entries and alerts from the fake vendors; the tenant is the platform store's.
+ */
+
+const TENANT = 'tenant_mixed';
+const STORE_ONLY = 'tenant_store_only';
+
+const mockTicket = (id: string, over: Partial<Ticket> = {}): Ticket => ({ ...SEED_TICKET, tenant_id: TENANT, cw_ticket_id: id, ...over });
+const MOCK_TICKETS = [mockTicket('MOCK-1'), mockTicket('MOCK-2', { status: 'New', closed_at_remote: null })];
+const MOCK_SURVEYS: CsatSurvey[] = [{ ...SEED_CSAT_SURVEY, tenant_id: TENANT, survey_id: 'MOCK-S1', ticket_id: 'MOCK-1' }];
+
+describe('mixed mode (MOCK_DOMAINS)', () => {
+  let fakes: Fakes;
+  let folder: string;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    fakes = await startFakes();
+    const { tickets, notes } = bulkTickets(20, 7000);
+    fakes.connectwise.tickets = tickets;
+    fakes.connectwise.notes = notes;
+    fakes.connectwise.members = MEMBERS;
+    fakes.connectwise.timeEntries = bulkTimeEntries(12, 8000, tickets.map((x) => x.id as number));
+    fakes.smileback.reviews = bulkReviews(9, 100);
+    fakes.sentinelone.threats = bulkThreats(4, 10);
+    fakes.defender.graphAlerts = bulkGraphAlerts(3, 20);
+    folder = await writeFolder({
+      // The folder may list other tenants: tenants are the platform store's in mixed mode.
+      'tenants.json': [
+        { id: TENANT, name: 'Mixed (from the folder)', is_active: true, llm_enabled: false },
+        { id: 'tenant_folder_only', name: 'Folder only', is_active: true, llm_enabled: false },
+      ],
+      [`tickets/${TENANT}.json`]: MOCK_TICKETS,
+      [`csat/${TENANT}.json`]: MOCK_SURVEYS,
+    });
+    t = await bootApp({ ...LIVE_ENV, MOCK_DOMAINS: 'tickets,csat', MOCK_DATA_PATH: folder, MOCK_WATCH: 'true' });
+    await registerTenant(t.app, TENANT, fakes);
+    await registerTenant(t.app, STORE_ONLY, fakes);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await closeFakes(fakes);
+  });
+
+  it('serves the mocked domains from the folder without ever calling their vendors', async () => {
+    const tickets = await listAll<Ticket>(t.app, `/api/tenants/${TENANT}/tickets`);
+    expect(tickets.map((x) => x.cw_ticket_id).sort()).toEqual(['MOCK-1', 'MOCK-2']);
+    expect(tickets.find((x) => x.cw_ticket_id === 'MOCK-1')).toEqual(MOCK_TICKETS[0]);
+    expect((await t.get(`/api/tenants/${TENANT}/tickets/MOCK-2`)).body).toEqual(MOCK_TICKETS[1]);
+    expect(await listAll(t.app, `/api/tenants/${TENANT}/csat`)).toEqual(MOCK_SURVEYS);
+    // A store tenant without a file has no mocked records.
+    expect(await listAll(t.app, `/api/tenants/${STORE_ONLY}/tickets`)).toEqual([]);
+    expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
+    expect(fakes.connectwise.calls('/notes')).toBe(0);
+    expect(fakes.smileback.calls()).toBe(0);
+  });
+
+  it('serves the other domains from the vendors', async () => {
+    const entries = await listAll<{ cw_time_entry_id: string }>(t.app, `/api/tenants/${TENANT}/time-entries`);
+    expect(entries.map((e) => e.cw_time_entry_id).sort()).toEqual(fakes.connectwise.timeEntries.map((e) => String(e.id)).sort());
+    const alerts = await listAll<{ source: string }>(t.app, `/api/tenants/${TENANT}/security-alerts`);
+    expect(alerts.filter((a) => a.source === 'sentinelone')).toHaveLength(4);
+    expect(alerts.filter((a) => a.source === 'defender')).toHaveLength(3);
+    expect(fakes.connectwise.calls('/time/entries')).toBeGreaterThan(0);
+    expect(fakes.sentinelone.calls('/threats')).toBeGreaterThan(0);
+    expect(fakes.smileback.calls()).toBe(0);
+  });
+
+  it('keeps the platform store as the tenant list, not the folder\'s tenants.json', async () => {
+    const res = await t.get(`/api/tenants/${TENANT}`);
+    expect(res.body).toEqual({ id: TENANT, name: `Tenant ${TENANT}`, is_active: true, llm_enabled: false });
+    expect((await t.get('/api/tenants/tenant_folder_only')).status).toBe(404);
+  });
+
+  it('says mode "mixed" and each domain\'s source in health, and checks both the folder and the vendors', async () => {
+    const res = await call(t.app).get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      mode: 'mixed',
+      sources: { tickets: 'mock', time_entries: 'live', csat: 'mock', security_alerts: 'live' },
+    });
+    expect(Object.keys(res.body.checks)).toEqual(expect.arrayContaining(['mock_data', 'vendors', 'cache', 'integrations']));
+  });
+
+  it('reloads the mocked domains when the folder changes, as mock mode does', async () => {
+    const next = [...MOCK_TICKETS, mockTicket('MOCK-3')];
+    const file = join(folder, 'tickets', `${TENANT}.json`);
+    await writeFile(`${file}.tmp`, JSON.stringify(next));
+    await rename(`${file}.tmp`, file);
+    let ids: string[] = [];
+    for (let attempt = 0; attempt < 100 && ids.length !== 3; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ids = (await listAll<Ticket>(t.app, `/api/tenants/${TENANT}/tickets`)).map((x) => x.cw_ticket_id).sort();
+    }
+    expect(ids).toEqual(['MOCK-1', 'MOCK-2', 'MOCK-3']);
+    expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
+  }, 30_000);
+});
+
+describe('mode reported by health', () => {
+  it('says "mock" with every source mock in mock mode, and "live" with every source live in live mode', async () => {
+    const mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data', MOCK_WATCH: 'false' });
+    try {
+      expect((await mock.get('/api/health')).body).toMatchObject({
+        mode: 'mock',
+        sources: { tickets: 'mock', time_entries: 'mock', csat: 'mock', security_alerts: 'mock' },
+      });
+    } finally {
+      await mock.close();
+    }
+    const live = await bootApp({ ...LIVE_ENV });
+    try {
+      expect((await live.get('/api/health')).body).toMatchObject({
+        mode: 'live',
+        sources: { tickets: 'live', time_entries: 'live', csat: 'live', security_alerts: 'live' },
+      });
+    } finally {
+      await live.close();
+    }
+  }, 120_000);
+});
