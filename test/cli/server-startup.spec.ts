@@ -53,6 +53,23 @@ describe('starting the built server (npm start)', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses a bad mixed-mode combination, naming the variables', async () => {
+    const withMockMode = await runNode([MAIN], { MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data', MOCK_DOMAINS: 'csat', DATABASE_URL: 'sqlite::memory:' });
+    expect(withMockMode.code).toBe(1);
+    expect(withMockMode.stderr).toMatch(/MOCK_DOMAINS="csat" with MOCK_MODE="true"/);
+    const withoutFolder = await runNode([MAIN], {
+      MOCK_MODE: 'false',
+      MOCK_DOMAINS: 'tickets,alerts',
+      // Set and empty, so .env.local's value does not apply.
+      MOCK_DATA_PATH: '',
+      DATABASE_URL: 'sqlite::memory:',
+    });
+    expect(withoutFolder.code).toBe(1);
+    expect(withoutFolder.stderr).toMatch(/MOCK_DOMAINS="tickets,alerts": .*unknown 'alerts'/);
+    expect(withoutFolder.stderr).toMatch(/MOCK_DATA_PATH="": is required when MOCK_DOMAINS is set/);
+    expect(withoutFolder.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('refuses mock data in production unless explicitly allowed', async () => {
     const { code, stderr } = await runNode([MAIN], { NODE_ENV: 'production', MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data' });
     expect(code).toBe(1);
