@@ -194,6 +194,23 @@ function checkSentiment(item: Record<string, unknown>, at: Omit<MockDataProblem,
   }
 }
 
+/** Written by `mock:record` beside tenants.json. */
+export const RECORDING_MANIFEST = 'recording.json';
+
+/**
+ * A recorded folder holds what live mode served, whose time entries and surveys may point at tickets
+ * outside the recorded window (live mode serves them so too): their ticket references are not checked.
+ */
+async function isRecording(dir: string, problems: MockDataProblem[]): Promise<boolean> {
+  const read = await readJson(dir, RECORDING_MANIFEST, problems);
+  if (read.status !== 'ok') return false;
+  if (!isPlainObject(read.value) || typeof read.value.recorded_from !== 'string') {
+    problems.push({ file: RECORDING_MANIFEST, reason: 'must be the JSON object mock:record writes (with recorded_from)' });
+    return false;
+  }
+  return true;
+}
+
 /**
  * Reads and checks a whole mock-data folder: every problem in every file, at once.
  * The server's startup and reloads and the `mock:validate` CLI all call this.
@@ -205,6 +222,7 @@ export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
     return { ok: false, problems: [{ file: '.', reason: `the mock data folder does not exist or is not a folder` }] };
   }
   const tenants = await loadTenants(dir, problems);
+  const recorded = await isRecording(dir, problems);
   const known = new Set((tenants ?? []).map((t) => t.id));
   const records = {} as Record<DomainName, Map<string, readonly object[]>>;
   const missing: MockDataSnapshot['missing'] = [];
@@ -233,7 +251,7 @@ export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
         continue;
       }
       // References into a tickets file that could not be read are not checked: that file's problem is reported.
-      const refs = domain.ticketRef && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
+      const refs = domain.ticketRef && !recorded && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
       checkRecords(domain, file, name, read.value, refs, problems);
       if (domain.name === 'tickets') {
         ticketIds.set(name, new Set(read.value.map((t: { cw_ticket_id?: unknown }) => String(t?.cw_ticket_id))));

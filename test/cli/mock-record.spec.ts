@@ -67,10 +67,12 @@ function seedFakes(fakes: Fakes): void {
   fakes.connectwise.members = [...MEMBERS, MARIA];
   const entries = bulkTimeEntries(60, 9000, tickets.map((t) => t.id as number));
   entries[0].notes = 'Called Maria Garcia on 555-013-4567 about WS-007';
+  // Work on a ticket last updated before the window: live mode serves the entry, not the ticket.
+  entries[1] = { ...entries[1], chargeToId: 4000, chargeToType: 'ServiceTicket' };
   fakes.connectwise.timeEntries = entries;
   fakes.smileback.reviews = bulkReviews(30, 700).map((review, i) => ({
     ...review,
-    ticket: i % 5 === 4 ? null : { id: String(5000 + i), title: 'Ticket' },
+    ticket: i % 5 === 4 ? null : { id: String(i % 5 === 3 ? 999_999 : 5000 + i), title: 'Ticket' },
     comment: i === 1 ? 'Thanks to jdoe@msp.example and Stark Industries for the fast fix at 192.168.4.20' : review.comment,
   }));
   fakes.sentinelone.threats = bulkThreats(25, 100);
@@ -178,6 +180,7 @@ describe('npm run mock:record', () => {
       expect(validated.code).toBe(0);
       expect([...(await filesOf(out)).keys()].sort()).toEqual([
         `csat/${TENANT}.json`,
+        'recording.json',
         `security_alerts/${TENANT}.json`,
         'tenants.json',
         `tickets/${TENANT}.json`,
@@ -185,6 +188,15 @@ describe('npm run mock:record', () => {
       ]);
       const records = await folderRecords(out);
       expect(records.tenants).toEqual([{ id: TENANT, name: TENANT_NAME, is_active: true, llm_enabled: true }]);
+      expect(JSON.parse(await readFile(join(out, 'recording.json'), 'utf8'))).toEqual({
+        recorded_from: TENANT,
+        redacted: false,
+        live_window_days: 90,
+        domains: ['tickets', 'time_entries', 'csat', 'security_alerts'],
+      });
+      // References to tickets outside the window are kept as live mode serves them.
+      expect(records.time_entries.find((e) => e.cw_ticket_id === '4000')).toBeDefined();
+      expect(records.csat.filter((c) => c.ticket_id === '999999')).toHaveLength(6);
       expect(records.tickets).toHaveLength(151);
       expect(records.tickets.find((t) => t.cw_ticket_id === '4999')?.description).toBe(PLANTED_NOTE.text);
       expect(records.security_alerts.filter((a) => a.source === 'sentinelone')).toHaveLength(25);
@@ -237,7 +249,7 @@ describe('npm run mock:record', () => {
       for (const s of PLANTED_SECRETS) originals.add(s);
       expect(originals.size).toBeGreaterThan(60);
       const files = await filesOf(redactedDir);
-      expect(files.size).toBe(5);
+      expect(files.size).toBe(6);
       for (const [file, content] of files) {
         const lower = content.toLowerCase();
         const found = [...originals].filter((o) => lower.includes(o.toLowerCase()));
@@ -337,7 +349,7 @@ describe('npm run mock:record', () => {
       const forced = await record('--tenant', TENANT, '--out', out, '--force');
       expect(forced.stderr).not.toMatch(/error/);
       expect(forced.code).toBe(0);
-      expect((await readdir(out)).sort()).toEqual(['csat', 'security_alerts', 'tenants.json', 'tickets', 'time_entries']);
+      expect((await readdir(out)).sort()).toEqual(['csat', 'recording.json', 'security_alerts', 'tenants.json', 'tickets', 'time_entries']);
       expect(await siblings(work)).toEqual([]);
     }, 120_000);
 

@@ -105,6 +105,18 @@ describe('mock-data validator', () => {
     expect(await problemsOf(withRecord('csat/tenant_demo_cca.json', (r) => (r.ticket_id = null)))).toEqual([]);
   });
 
+  it('accepts references outside the folder in a recorded folder (recording.json), and reports a malformed manifest', async () => {
+    const dangling = withRecord('csat/tenant_demo_cca.json', (r) => (r.ticket_id = 'TKT-404'));
+    const manifest = { recorded_from: 'tenant_demo_cca', redacted: true, live_window_days: 90, domains: ['csat'] };
+    expect(await problemsOf({ ...dangling, 'recording.json': manifest })).toEqual([]);
+    const otherwiseChecked = withRecord('csat/tenant_demo_cca.json', (r) => (r.score = 9));
+    expect(await problemsOf({ ...otherwiseChecked, 'recording.json': manifest })).toEqual([expect.objectContaining({ field: 'score' })]);
+    expect(await problemsOf({ ...dangling, 'recording.json': ['not', 'a', 'manifest'] })).toEqual([
+      expect.objectContaining({ file: 'recording.json', reason: expect.stringContaining('recorded_from') }),
+      expect.objectContaining({ field: 'ticket_id' }),
+    ]);
+  });
+
   it('reports a ticket updated before it was created', async () => {
     const problems = await problemsOf(
       withRecord('tickets/tenant_demo_cca.json', (r) => (r.updated_at_remote = '2026-01-19T00:00:00Z')),

@@ -69,7 +69,8 @@ async function runRecord(opts: RecordOptions): Promise<void> {
     }
     const seed = opts.seed ?? randomBytes(32).toString('base64');
     const written = opts.redact ? new Redactor(seed).redact(data) : data;
-    await writeRecording(out, recordingFiles(written));
+    const manifest = { recorded_from: tenant.id, redacted: opts.redact, live_window_days: recorder.windowDays, domains: [...domains] };
+    await writeRecording(out, recordingFiles(written, manifest));
     const counts = domains.map((d) => `${data[d]?.length ?? 0} ${d}`).join(', ') || 'no configured domain';
     const how = !opts.redact ? 'not redacted' : opts.seed !== undefined ? 'redacted with the given seed' : 'redacted with a random seed (pass --seed to reproduce it)';
     summary = `Recorded ${tenant.id} to ${out}: ${counts}; ${how}\n`;

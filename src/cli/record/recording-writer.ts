@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { formatProblem, loadMockData } from '../../mock/mock-data.loader.js';
+import { formatProblem, loadMockData, RECORDING_MANIFEST } from '../../mock/mock-data.loader.js';
 import type { RecordedData } from './redactor.js';
 import { RECORDED_DOMAINS } from './tenant-recorder.js';
 
@@ -20,13 +20,23 @@ export async function checkOutDir(out: string, force: boolean): Promise<void> {
   }
 }
 
-/** The mock-data folder's files: tenants.json with the tenant, one file per recorded domain. */
-export function recordingFiles(data: RecordedData): Map<string, unknown> {
+export interface RecordingManifest {
+  recorded_from: string;
+  redacted: boolean;
+  /** LIVE_WINDOW_DAYS of the recording: records updated in that many days before it. */
+  live_window_days: number;
+  domains: string[];
+}
+
+/** The mock-data folder's files: tenants.json with the tenant, one file per recorded domain, and the manifest. */
+export function recordingFiles(data: RecordedData, manifest: RecordingManifest): Map<string, unknown> {
   const files = new Map<string, unknown>([['tenants.json', [data.tenant]]]);
   for (const domain of RECORDED_DOMAINS) {
     const records = data[domain];
     if (records) files.set(`${domain}/${data.tenant.id}.json`, records);
   }
+  // No time stamp in it: two recordings with the same seed are byte-identical.
+  files.set(RECORDING_MANIFEST, manifest);
   return files;
 }
 

@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { liveConfig } from '../../config/live.config.js';
 import { CSAT_SOURCE, type CsatSource } from '../../csat/sources/csat-source.js';
 import { DOMAINS_BY_VENDOR } from '../../live/live.health.js';
 import type { DomainName } from '../../mock/mock-domains.js';
@@ -26,6 +28,10 @@ export interface RecordProgress {
  */
 export class TenantRecorder {
   constructor(private readonly app: INestApplicationContext) {}
+
+  get windowDays(): number {
+    return this.app.get<ConfigType<typeof liveConfig>>(liveConfig.KEY).windowDays;
+  }
 
   async tenant(id: string): Promise<Tenant | undefined> {
     const tenant = (await this.app.get(PlatformStore).listTenants()).find((t) => t.id === id);
