@@ -61,8 +61,8 @@ const normalize = (text: string) => text.normalize('NFKC').toLowerCase().replace
 export class Redactor {
   private readonly pseudonyms = new Map<string, string>();
   private readonly digests = new Set<string>();
-  /** Normalised original text → pseudonym, for free text. */
-  private readonly inText = new Map<string, string>();
+  /** Normalised original text → pseudonym, for free text; `capitalOnly`: a first or last name, matched only capitalised ("Will", not "will"). */
+  private readonly inText = new Map<string, { pseudonym: string; capitalOnly: boolean }>();
   private maxWords = 1;
 
   constructor(private readonly seed: string) {}
@@ -123,7 +123,7 @@ export class Redactor {
       let end = start + m[0].length;
       let replacement: string | undefined;
       if (groups.url !== undefined || groups.unc !== undefined) replacement = '[url]';
-      else if (groups.email !== undefined) replacement = this.inText.get(normalize(m[0])) ?? '[email]';
+      else if (groups.email !== undefined) replacement = this.inText.get(normalize(m[0]))?.pseudonym ?? '[email]';
       else if (groups.ipv4 !== undefined) replacement = isIP(m[0]) === 4 ? '[ip]' : undefined;
       else if (groups.ipv6 !== undefined) replacement = isIP(m[0].replace(/%.*$/, '')) === 6 ? '[ip]' : undefined;
       else if (groups.phone !== undefined && isPhone(m[0])) replacement = '[phone]';
@@ -132,8 +132,8 @@ export class Redactor {
         for (let j = Math.min(matches.length - 1, i + this.maxWords - 1); j >= i; j--) {
           const candidateEnd = matches[j].index + matches[j][0].length;
           const known = this.inText.get(normalize(value.slice(start, candidateEnd)));
-          if (known !== undefined) {
-            replacement = known;
+          if (known !== undefined && (!known.capitalOnly || /^\p{Lu}/u.test(value[start]))) {
+            replacement = known.pseudonym;
             end = candidateEnd;
             i = j;
             break;
@@ -179,8 +179,8 @@ export class Redactor {
     });
   }
 
-  private person(original: string): string {
-    return this.remember('person', original, () => `Person ${this.hash('person', original).toUpperCase()}`);
+  private person(original: string, capitalOnly = false): string {
+    return this.remember('person', original, () => `Person ${this.hash('person', original).toUpperCase()}`, capitalOnly);
   }
 
   private domain(original: string): string {
@@ -194,16 +194,22 @@ export class Redactor {
     if (named.length === 0) return;
     if (!ROLE_WORDS.has(local.toLowerCase()) && /^\p{L}[\p{L}._-]*\p{L}$/u.test(local)) this.person(local);
     if (named.length >= 2) this.person(named.join(' '));
-    for (const part of named) if (part.length >= 3) this.person(part);
+    for (const part of named) if (part.length >= 3 && part !== local) this.person(part, true);
   }
 
-  private remember(kind: Kind, original: string, make: () => string): string {
+  private remember(kind: Kind, original: string, make: () => string, capitalOnly = false): string {
     const key = `${kind}\0${normalize(original)}`;
     const known = this.pseudonyms.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) {
+      const text = this.inText.get(normalize(original));
+      if (!capitalOnly && text?.capitalOnly) text.capitalOnly = false;
+      return known;
+    }
     const pseudonym = make();
     this.pseudonyms.set(key, pseudonym);
-    this.inText.set(normalize(original), pseudonym);
+    const text = this.inText.get(normalize(original));
+    // A name already known in another role (a whole mailbox name, a company) keeps matching in any case.
+    this.inText.set(normalize(original), { pseudonym, capitalOnly: capitalOnly && (text?.capitalOnly ?? true) });
     this.maxWords = Math.max(this.maxWords, Math.min(8, original.trim().split(/\s+/).length));
     return pseudonym;
   }

@@ -1,0 +1,73 @@
+import { Redactor, type RecordedData } from '../../src/cli/record/redactor.js';
+import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TENANTS, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+
+/** A data set naming one company, two people (by their addresses) and one device. */
+function aDataSet(over: { summary?: string; notes?: string; comment?: string } = {}): RecordedData {
+  return structuredClone({
+    tenant: SEED_TENANTS[0],
+    tickets: [{ ...SEED_TICKET, company: 'Acme Corporation', owner: 'will.turner@msp.example', summary: over.summary ?? SEED_TICKET.summary }],
+    time_entries: [{ ...SEED_TIME_ENTRY, member: 'jdoe@msp.example', notes: over.notes ?? SEED_TIME_ENTRY.notes }],
+    csat: [{ ...SEED_CSAT_SURVEY, comment: over.comment ?? SEED_CSAT_SURVEY.comment }],
+    security_alerts: [{ ...SEED_SENTINELONE_ALERT, device: 'LAPTOP-001' }],
+  });
+}
+
+const redactText = (text: string, seed = 'seed') => new Redactor(seed).redact(aDataSet({ notes: text })).time_entries?.[0].notes;
+
+describe('redaction of free text', () => {
+  it.each([
+    ['mail bob@example.org today', 'mail [email] today'],
+    ['see https://portal.example.com/a?b=1. Then', 'see [url]. Then'],
+    ['open www.example.com/x, then', 'open [url], then'],
+    ['share \\\\fs01\\users\\bob missing', 'share [url] missing'],
+    ['ping 192.168.10.4 failed', 'ping [ip] failed'],
+    ['v6 fe80::1ff:fe23:4567:890a down', 'v6 [ip] down'],
+    ['call +44 20 7946 0958 now', 'call [phone] now'],
+    ['call (555) 013-4567 now', 'call [phone] now'],
+    ['call 555-013-4567 or +4915112345678', 'call [phone] or [phone]'],
+  ])('masks %j', (text, expected) => {
+    expect(redactText(text)).toBe(expected);
+  });
+
+  it.each([
+    'on 2026-01-20 at 10:00:00 for 1.5 hours',
+    'ticket 184231 and 184232',
+    'build 10.0.19045 installed',
+    'error 0x80070005 in KB5034441',
+  ])('keeps %j', (text) => {
+    expect(redactText(text)).toBe(text);
+  });
+
+  it('replaces known names, companies, devices and addresses by the pseudonyms their fields get, longest first', () => {
+    const data = aDataSet({
+      summary: 'Acme Corporation: LAPTOP-001 of Will Turner',
+      notes: 'Told Will and jdoe (jdoe@msp.example) that acme and laptop-001 are fixed; they will call',
+    });
+    const out = new Redactor('seed').redact(data);
+    const ticket = out.tickets?.[0];
+    const entry = out.time_entries?.[0];
+    const device = out.security_alerts?.[0].device;
+    expect(ticket?.summary).toMatch(new RegExp(`^${ticket?.company}: ${device} of Person \\w+$`));
+    const acme = String(ticket?.company).replace(/ Corporation$/, '');
+    expect(entry?.notes).toMatch(new RegExp(`^Told Person \\w+ and Person \\w+ \\(${entry?.member}\\) that ${acme} and ${device} are fixed; they will call$`));
+  });
+
+  it('keeps pseudonyms per seed: the same seed gives the same ones, another seed others', () => {
+    const a = new Redactor('one').redact(aDataSet());
+    const b = new Redactor('one').redact(aDataSet());
+    const c = new Redactor('two').redact(aDataSet());
+    expect(b).toEqual(a);
+    expect(c.tickets?.[0].company).not.toBe(a.tickets?.[0].company);
+    expect(c.tickets?.[0].owner).not.toBe(a.tickets?.[0].owner);
+    expect(c.tickets?.[0].cw_ticket_id).toBe(a.tickets?.[0].cw_ticket_id);
+  });
+
+  it('gives distinct originals distinct pseudonyms, case-insensitively the same one', () => {
+    const redactor = new Redactor('seed');
+    const emails = Array.from({ length: 2000 }, (_, i) => redactor.email(`user${i}@msp.example`));
+    expect(new Set(emails).size).toBe(2000);
+    expect(redactor.email('USER7@MSP.example')).toBe(emails[7]);
+    expect(redactor.company('Globex')).not.toBe(redactor.company('Initech'));
+    expect(redactor.device('unknown')).toBe('unknown');
+  });
+});
