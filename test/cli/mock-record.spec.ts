@@ -362,6 +362,19 @@ describe('npm run mock:record', () => {
       expect(await siblings(work)).toEqual([]);
     }, 60_000);
 
+    it('refuses when the integration secrets cannot be decrypted (another ENCRYPTION_KEY)', async () => {
+      const out = join(work, 'wrongkey');
+      const result = await runNode(
+        [MOCK_CLI, 'record', '--tenant', TENANT, '--out', out],
+        { ...env, ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') },
+        90_000,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/error: a stored secret is encrypted under key \w+, which is neither ENCRYPTION_KEY .*\(nothing written\)/);
+      await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+      expect(await siblings(work)).toEqual([]);
+    }, 60_000);
+
     it('refuses a bad tenant id and a missing --out as usage errors', async () => {
       expect((await record('--tenant', 'Bad/Id', '--out', join(work, 'x'))).code).toBe(2);
       expect((await record('--tenant', TENANT)).code).toBe(2);

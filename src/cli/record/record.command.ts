@@ -39,8 +39,14 @@ export function registerRecordCommand(program: Command): void {
       try {
         await runRecord(opts);
       } catch (error) {
-        if (!(error instanceof RecordRefusedError) && !(error instanceof VendorError)) throw error;
-        const reason = error instanceof VendorError ? `a vendor failed, nothing written: ${error.message}` : error.message;
+        // Every failure leaves nothing behind (the writer removes its temporary folder): exit 1, one message.
+        const message = error instanceof Error ? error.message : String(error);
+        const reason =
+          error instanceof VendorError
+            ? `a vendor failed, nothing written: ${message}`
+            : error instanceof RecordRefusedError
+              ? message
+              : `${message} (nothing written)`;
         process.stderr.write(`error: ${reason}\n`);
         process.exitCode = 1;
       }

@@ -8,13 +8,15 @@ import { SecurityAlertsModule } from '../../security-alerts/security-alerts.modu
 import { TicketsModule } from '../../tickets/tickets.module.js';
 import { TimeEntriesModule } from '../../time-entries/time-entries.module.js';
 
+const RECORDED_DOMAIN_MODULES = [TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule];
+
 /** The server's own domain modules, every source bound live and fetched fresh (see `configModule({ recording })`). */
 @Module({})
 export class RecordModule {
   static forRoot(): DynamicModule {
     return {
       module: RecordModule,
-      imports: [configModule({ recording: true }), MockModule, PlatformModule, LiveModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule],
+      imports: [configModule({ recording: true }), MockModule, PlatformModule, LiveModule, ...RECORDED_DOMAIN_MODULES],
     };
   }
 }
