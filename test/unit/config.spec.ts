@@ -1,4 +1,5 @@
-import { EnvironmentError, validateEnvironment } from '../../src/config/env.validation.js';
+import { EnvironmentError, MOCKABLE_DOMAINS, validateEnvironment } from '../../src/config/env.validation.js';
+import { MOCK_DOMAINS } from '../../src/mock/mock-domains.js';
 import { envFilesFor } from '../../src/config/env-files.js';
 
 function problemsFor(env: Record<string, string>): string[] {
@@ -53,6 +54,10 @@ describe('environment validation', () => {
     expect(problemsFor({ MOCK_MODE: 'false', MOCK_DATA_PATH: './m', MOCK_DOMAINS: 'csat,csat' })).toEqual([
       expect.stringMatching(/^MOCK_DOMAINS="csat,csat": .*\('csat' listed twice\)/),
     ]);
+  });
+
+  it('lets MOCK_DOMAINS name exactly the mock folder\'s domains', () => {
+    expect([...MOCKABLE_DOMAINS].sort()).toEqual(MOCK_DOMAINS.map((d) => d.name).sort());
   });
 
   it('refuses mock data in production unless explicitly allowed', () => {

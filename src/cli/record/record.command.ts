@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { AppLogger } from '../../common/app-logger.js';
 import { TENANT_ID_PATTERN } from '../../common/validation/formats.js';
 import { VendorError } from '../../integrations/http/vendor-errors.js';
-import type { DomainName } from '../../mock/mock-domains.js';
+import type { MockableDomain as DomainName } from '../../config/env.validation.js';
 import { Redactor } from './redactor.js';
 import { RecordModule } from './record.module.js';
 import { checkOutDir, RecordRefusedError, recordingFiles, writeRecording } from './recording-writer.js';

@@ -3,7 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../../config/live.config.js';
 import { CSAT_SOURCE, type CsatSource } from '../../csat/sources/csat-source.js';
 import { DOMAINS_BY_VENDOR } from '../../live/live.health.js';
-import type { DomainName } from '../../mock/mock-domains.js';
+import { MOCKABLE_DOMAINS, type MockableDomain as DomainName } from '../../config/env.validation.js';
 import { PlatformStore } from '../../platform/platform.store.js';
 import { SECURITY_ALERT_SOURCES, type SecurityAlertSource } from '../../security-alerts/sources/security-alert-source.js';
 import type { Tenant } from '../../tenants/tenant.record.js';
@@ -11,7 +11,8 @@ import { TICKET_SOURCE, type TicketSource } from '../../tickets/sources/ticket-s
 import { TIME_ENTRY_SOURCE, type TimeEntrySource } from '../../time-entries/sources/time-entry-source.js';
 import type { RecordedData } from './redactor.js';
 
-export const RECORDED_DOMAINS: readonly DomainName[] = ['tickets', 'time_entries', 'csat', 'security_alerts'];
+/** Every domain of the mock-data folder, in its order. */
+export const RECORDED_DOMAINS: readonly DomainName[] = MOCKABLE_DOMAINS;
 
 /** Descriptions cost a vendor call per ticket: fetched in slices so progress can be shown. */
 const DESCRIPTION_SLICE = 100;
