@@ -10,7 +10,13 @@ import type { Cache } from 'cache-manager';
 import { liveConfig } from '../config/live.config.js';
 import { LiveClients } from '../live/live-clients.js';
 import { CacheHealthCheck, LiveIntegrationsHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
+import { sourceModes } from '../source-binding/source-modes.js';
 import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
+
+const liveDomains = (config: ConfigType<typeof mockConfig>) =>
+  Object.entries(sourceModes(config).domains)
+    .filter(([, kind]) => kind === 'live')
+    .map(([domain]) => domain);
 import { HealthController } from './health.controller.js';
 
 @Module({
@@ -28,14 +34,14 @@ import { HealthController } from './health.controller.js';
         cache: Cache,
       ): HealthCheck[] => [
         new PlatformStoreHealthCheck(platform),
-        // Mixed mode (MOCK_DOMAINS) checks both sides.
-        ...(store ? [new MockDataHealthCheck(store)] : []),
+        // Mixed mode (MOCK_DOMAINS) checks both sides, each for its own domains.
+        ...(store ? [new MockDataHealthCheck(store, config.enabled ? undefined : config.domains)] : []),
         ...(config.enabled
           ? []
           : [
               new VendorBreakersHealthCheck(clients),
               new CacheHealthCheck(cache, live.redisUrl ? 'redis' : 'memory'),
-              new LiveIntegrationsHealthCheck(platform),
+              new LiveIntegrationsHealthCheck(platform, liveDomains(config)),
             ]),
       ],
     },

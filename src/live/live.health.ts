@@ -55,13 +55,17 @@ export const DOMAINS_BY_VENDOR: Record<string, string[]> = {
 export class LiveIntegrationsHealthCheck implements HealthCheck {
   readonly name = 'integrations';
 
-  constructor(private readonly store: PlatformStore) {}
+  constructor(
+    private readonly store: PlatformStore,
+    /** The domains served live (mixed mode mocks the others). */
+    private readonly domains: readonly string[] = ['tickets', 'time_entries', 'csat', 'security_alerts'],
+  ) {}
 
   async check(): Promise<HealthCheckResult> {
     const [tenants, configured] = await Promise.all([this.store.listTenants(), this.store.configuredVendors()]);
     const covered = new Set(configured.flatMap(({ tenant_id, vendor }) => (DOMAINS_BY_VENDOR[vendor] ?? []).map((d) => `${tenant_id}/${d}`)));
     const notConfigured = tenants.flatMap((t) =>
-      ['tickets', 'time_entries', 'csat', 'security_alerts'].filter((d) => !covered.has(`${t.id}/${d}`)).map((domain) => ({ tenant_id: t.id, domain })),
+      this.domains.filter((d) => !covered.has(`${t.id}/${d}`)).map((domain) => ({ tenant_id: t.id, domain })),
     );
     return { status: 'ok', tenants: tenants.length, not_configured: notConfigured };
   }

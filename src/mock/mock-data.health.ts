@@ -5,14 +5,20 @@ import type { MockFileStore } from './mock-file.store.js';
 export class MockDataHealthCheck implements HealthCheck {
   readonly name = 'mock_data';
 
-  constructor(private readonly store: MockFileStore) {}
+  constructor(
+    private readonly store: MockFileStore,
+    /** The domains served from the folder (mixed mode serves the others live). */
+    private readonly domains?: readonly string[],
+  ) {}
 
   async check(): Promise<HealthCheckResult> {
     const readable = await this.store.readable();
+    const status = this.store.status();
     return {
       status: readable ? 'ok' : 'error',
       ...(readable ? {} : { error: 'the mock data folder cannot be read; serving the data loaded before' }),
-      ...this.store.status(),
+      ...status,
+      ...(this.domains && { not_configured: status.not_configured.filter((p) => this.domains?.includes(p.domain)) }),
     };
   }
 }

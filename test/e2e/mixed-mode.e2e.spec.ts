@@ -28,6 +28,7 @@ import { writeFolder } from '../support/seed-folder.js';
 
 const TENANT = 'tenant_mixed';
 const STORE_ONLY = 'tenant_store_only';
+const CW_ONLY = 'tenant_cw_only';
 
 const mockTicket = (id: string, over: Partial<Ticket> = {}): Ticket => ({ ...SEED_TICKET, tenant_id: TENANT, cw_ticket_id: id, ...over });
 const MOCK_TICKETS = [mockTicket('MOCK-1'), mockTicket('MOCK-2', { status: 'New', closed_at_remote: null })];
@@ -60,6 +61,7 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
     t = await bootApp({ ...LIVE_ENV, MOCK_DOMAINS: 'tickets,csat', MOCK_DATA_PATH: folder, MOCK_WATCH: 'true' });
     await registerTenant(t.app, TENANT, fakes);
     await registerTenant(t.app, STORE_ONLY, fakes);
+    await registerTenant(t.app, CW_ONLY, { connectwise: fakes.connectwise });
   }, 120_000);
 
   afterAll(async () => {
@@ -105,6 +107,12 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
       sources: { tickets: 'mock', time_entries: 'live', csat: 'mock', security_alerts: 'live' },
     });
     expect(Object.keys(res.body.checks)).toEqual(expect.arrayContaining(['mock_data', 'vendors', 'cache', 'integrations']));
+    // Each side lists only its own domains without data: the folder its mocked ones, the store its live ones.
+    expect(res.body.checks.mock_data.not_configured).toEqual([
+      { tenant_id: 'tenant_folder_only', domain: 'tickets' },
+      { tenant_id: 'tenant_folder_only', domain: 'csat' },
+    ]);
+    expect(res.body.checks.integrations.not_configured).toEqual([{ tenant_id: CW_ONLY, domain: 'security_alerts' }]);
   });
 
   it('reloads the mocked domains when the folder changes, as mock mode does', async () => {
