@@ -230,6 +230,12 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
         'only with MOCK_MODE=false (MOCK_MODE=true already serves every domain from MOCK_DATA_PATH)',
     );
   }
+  if (mixed && env.MOCK_MODE === false && env.NODE_ENV === 'production' && env.ALLOW_MOCK_IN_PRODUCTION !== true) {
+    problems.push(
+      `MOCK_DOMAINS=${show(raw.MOCK_DOMAINS)} with NODE_ENV="production": mock data must not reach production by accident; ` +
+        'unset MOCK_DOMAINS, or set ALLOW_MOCK_IN_PRODUCTION=true if this is deliberate',
+    );
+  }
   if (mixed && env.MOCK_MODE === false && !env.MOCK_DATA_PATH?.trim()) {
     problems.push(`MOCK_DATA_PATH=${show(raw.MOCK_DATA_PATH)}: is required when MOCK_DOMAINS is set (the folder the mocked domains read)`);
   }

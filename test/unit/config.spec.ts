@@ -56,6 +56,12 @@ describe('environment validation', () => {
     ]);
   });
 
+  it('refuses mixed mode in production unless mock data is explicitly allowed there', () => {
+    const prod = { NODE_ENV: 'production', MOCK_MODE: 'false', MOCK_DOMAINS: 'csat', MOCK_DATA_PATH: './m' };
+    expect(problemsFor(prod)).toEqual([expect.stringMatching(/^MOCK_DOMAINS="csat" with NODE_ENV="production": .*ALLOW_MOCK_IN_PRODUCTION=true/)]);
+    expect(problemsFor({ ...prod, ALLOW_MOCK_IN_PRODUCTION: 'true' })).toEqual([]);
+  });
+
   it('lets MOCK_DOMAINS name exactly the mock folder\'s domains', () => {
     expect([...MOCKABLE_DOMAINS].sort()).toEqual(MOCK_DOMAINS.map((d) => d.name).sort());
   });
