@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { CwMember, CwServiceNote, CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
@@ -156,6 +156,7 @@ describe('npm run mock:record', () => {
 
   afterAll(async () => {
     await closeFakes(fakes);
+    await rm(work, { recursive: true, force: true });
   });
 
   describe('without redaction', () => {
