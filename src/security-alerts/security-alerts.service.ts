@@ -13,4 +13,15 @@ export class SecurityAlertsService {
     const perSource = await Promise.all(this.sources.map((source) => source.list(tenant.id)));
     return runQuery(perSource.flat(), query, SECURITY_ALERT_QUERY);
   }
+
+  /** Every alert of the tenant, from every source, unfiltered (what insights compute from). */
+  async all(tenant: Tenant): Promise<SecurityAlert[]> {
+    return (await Promise.all(this.sources.map((source) => source.list(tenant.id)))).flat();
+  }
+
+  /** Where a source holds only recent alerts (live mode), the latest instant they start from. */
+  heldSince(): Date | undefined {
+    const starts = this.sources.flatMap((source) => source.heldSince?.() ?? []);
+    return starts.length === 0 ? undefined : new Date(Math.max(...starts.map((d) => d.getTime())));
+  }
 }

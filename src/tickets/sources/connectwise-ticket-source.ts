@@ -29,6 +29,10 @@ export async function connectWiseMemberEmails(
 export class ConnectWiseTicketSource implements TicketSource {
   constructor(private readonly deps: LiveDeps) {}
 
+  heldSince(): Date {
+    return windowStart(this.deps.windowDays);
+  }
+
   async list(tenantId: string): Promise<Ticket[]> {
     const live = await this.deps.clients.for(tenantId, 'connectwise');
     if (!live) return [];

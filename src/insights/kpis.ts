@@ -1,0 +1,425 @@
+import { compareCodePoints } from '../common/query/query-engine.js';
+import type { CsatSurvey } from '../csat/csat-survey.record.js';
+import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
+import type { Ticket } from '../tickets/ticket.record.js';
+import type { TimeEntry } from '../time-entries/time-entry.record.js';
+import { DAY_MS, HOUR_MS, Interval, Window, buckets, iso } from './window.js';
+
+/** A tenant's records, as the domain services serve them. */
+export interface TenantRecords {
+  tickets: Ticket[];
+  timeEntries: TimeEntry[];
+  surveys: CsatSurvey[];
+  alerts: SecurityAlert[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounding, ordering, the record facts every KPI shares
+
+/** Half away from zero, on the decimal value (so 1.005 → 1.01); null stays null. */
+export function round(value: number | null, decimals: number): number | null {
+  if (value === null || !Number.isFinite(value)) return null;
+  const magnitude = Number(`${Math.round(Number(`${Math.abs(value)}e${decimals}`))}e-${decimals}`);
+  return magnitude === 0 ? 0 : Math.sign(value) * magnitude;
+}
+
+const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
+const mean = (sum: number, count: number): number | null => (count === 0 ? null : sum / count);
+
+function sortedCounts(counts: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...counts.keys()].sort(compareCodePoints).map((key) => [key, counts.get(key) as number]));
+}
+
+function bump(counts: Map<string, number>, key: string, by = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + by);
+}
+
+const inWindow = (ms: number | null, w: Window): boolean => ms !== null && w.from <= ms && ms < w.to;
+const instant = (value: string | null | undefined): number | null => (value ? Date.parse(value) : null);
+
+export const isTicketClosed = (t: Ticket): boolean => !!t.closed_at_remote || t.status === 'Closed';
+/** `closed_at_remote`, else `updated_at_remote`; null while open. */
+export const ticketCloseTime = (t: Ticket): number | null =>
+  isTicketClosed(t) ? (instant(t.closed_at_remote) ?? Date.parse(t.updated_at_remote)) : null;
+/** The UTC midnight of the day worked. */
+export const dayWorkedAt = (e: TimeEntry): number => Date.parse(`${e.date_worked}T00:00:00Z`);
+export const alertResolveTime = (a: SecurityAlert): number | null => (a.status === 'resolved' ? instant(a.resolved_at) : null);
+
+/** 1 ms after the newest instant among the records (a day worked counts to its last ms), or null with none. */
+export function newestInstant(records: TenantRecords): number | null {
+  let newest = -Infinity;
+  const see = (ms: number | null) => {
+    if (ms !== null && ms > newest) newest = ms;
+  };
+  for (const t of records.tickets) {
+    see(Date.parse(t.created_at_remote));
+    see(Date.parse(t.updated_at_remote));
+    see(instant(t.closed_at_remote));
+  }
+  for (const e of records.timeEntries) see(dayWorkedAt(e) + DAY_MS - 1);
+  for (const s of records.surveys) see(Date.parse(s.submitted_at));
+  for (const a of records.alerts) {
+    see(Date.parse(a.detected_at));
+    see(instant(a.resolved_at));
+  }
+  return newest === -Infinity ? null : newest;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary
+
+export interface TicketKpis {
+  open: number;
+  open_by_status: Record<string, number>;
+  open_by_priority: Record<string, number>;
+  open_by_board: Record<string, number>;
+  aging: { under_7d: number; '7_to_30d': number; '30_to_90d': number; over_90d: number };
+  created: number;
+  closed: number;
+  kill_rate: number | null;
+  same_day_close_rate: number | null;
+  avg_resolution_hours: number | null;
+  median_resolution_hours: number | null;
+}
+
+export interface MemberHours {
+  member: string;
+  hours: number;
+  billable_hours: number;
+}
+
+export interface TimeKpis {
+  total_hours: number;
+  billable_hours: number;
+  billable_ratio: number | null;
+  by_member: MemberHours[];
+  by_work_type: Record<string, number>;
+  hours_per_closed_ticket: number | null;
+  first_touch_resolution_rate: number | null;
+  single_tech_rate: number | null;
+}
+
+export interface CompanyCsat {
+  company: string;
+  responses: number;
+  net_csat: number;
+}
+
+export interface CsatKpis {
+  responses: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+  percent_positive: number | null;
+  net_csat: number | null;
+  average_score: number | null;
+  worst_companies: CompanyCsat[];
+}
+
+export interface DeviceAlerts {
+  device: string;
+  alerts: number;
+}
+
+export interface SecurityKpis {
+  open: number;
+  open_by_severity: Record<string, number>;
+  open_by_source: Record<string, number>;
+  detected: number;
+  resolved: number;
+  mean_time_to_resolve_hours: number | null;
+  top_devices: DeviceAlerts[];
+}
+
+export interface Kpis {
+  tickets: TicketKpis;
+  time: TimeKpis;
+  csat: CsatKpis;
+  security: SecurityKpis;
+}
+
+const TOP = 5;
+
+/** Every summary KPI over `[from, to)`: one pass over each domain's records. */
+export function summarize(records: TenantRecords, w: Window): Kpis {
+  const { tickets, closedIds } = ticketKpis(records.tickets, w);
+  return {
+    tickets,
+    time: timeKpis(records.timeEntries, closedIds, w),
+    csat: csatKpis(records.surveys, records.tickets, w),
+    security: securityKpis(records.alerts, w),
+  };
+}
+
+function ticketKpis(records: Ticket[], w: Window): { tickets: TicketKpis; closedIds: Set<string> } {
+  const byStatus = new Map<string, number>();
+  const byPriority = new Map<string, number>();
+  const byBoard = new Map<string, number>();
+  const aging = { under_7d: 0, '7_to_30d': 0, '30_to_90d': 0, over_90d: 0 };
+  const closedIds = new Set<string>();
+  const resolutionMs: number[] = [];
+  let open = 0;
+  let created = 0;
+  let sameDay = 0;
+  for (const t of records) {
+    const createdAt = Date.parse(t.created_at_remote);
+    const closeTime = ticketCloseTime(t);
+    if (inWindow(createdAt, w)) created++;
+    if (closeTime !== null && inWindow(closeTime, w)) {
+      closedIds.add(t.cw_ticket_id);
+      resolutionMs.push(closeTime - createdAt);
+      if (Math.floor(closeTime / DAY_MS) === Math.floor(createdAt / DAY_MS)) sameDay++;
+    }
+    if (createdAt < w.to && !(closeTime !== null && closeTime < w.to)) {
+      open++;
+      bump(byStatus, t.status);
+      bump(byPriority, t.priority);
+      bump(byBoard, t.board);
+      const age = w.to - createdAt;
+      if (age < 7 * DAY_MS) aging.under_7d++;
+      else if (age < 30 * DAY_MS) aging['7_to_30d']++;
+      else if (age < 90 * DAY_MS) aging['30_to_90d']++;
+      else aging.over_90d++;
+    }
+  }
+  const closed = resolutionMs.length;
+  return {
+    closedIds,
+    tickets: {
+      open,
+      open_by_status: sortedCounts(byStatus),
+      open_by_priority: sortedCounts(byPriority),
+      open_by_board: sortedCounts(byBoard),
+      aging,
+      created,
+      closed,
+      kill_rate: round(ratio(closed, created), 4),
+      same_day_close_rate: round(ratio(sameDay, closed), 4),
+      avg_resolution_hours: round(mean(resolutionMs.reduce((a, b) => a + b, 0) / HOUR_MS, closed), 2),
+      median_resolution_hours: round(median(resolutionMs), 2),
+    },
+  };
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const ms = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return ms / HOUR_MS;
+}
+
+function timeKpis(entries: TimeEntry[], closedIds: Set<string>, w: Window): TimeKpis {
+  let totalMinutes = 0;
+  let billableMinutes = 0;
+  const byMember = new Map<string, { minutes: number; billable: number }>();
+  const byWorkType = new Map<string, number>();
+  const effort = new Map<string, { entries: number; minutes: number; members: Set<string> }>();
+  for (const e of entries) {
+    if (e.cw_ticket_id !== null && closedIds.has(e.cw_ticket_id)) {
+      let onTicket = effort.get(e.cw_ticket_id);
+      if (!onTicket) effort.set(e.cw_ticket_id, (onTicket = { entries: 0, minutes: 0, members: new Set() }));
+      onTicket.entries++;
+      onTicket.minutes += e.minutes;
+      onTicket.members.add(e.member);
+    }
+    if (!inWindow(dayWorkedAt(e), w)) continue;
+    const billable = e.billable ? e.minutes : 0;
+    totalMinutes += e.minutes;
+    billableMinutes += billable;
+    const member = byMember.get(e.member) ?? { minutes: 0, billable: 0 };
+    member.minutes += e.minutes;
+    member.billable += billable;
+    byMember.set(e.member, member);
+    bump(byWorkType, e.work_type, e.minutes);
+  }
+  let effortMinutes = 0;
+  let firstTouch = 0;
+  let singleTech = 0;
+  for (const onTicket of effort.values()) {
+    effortMinutes += onTicket.minutes;
+    if (onTicket.entries === 1) firstTouch++;
+    if (onTicket.members.size === 1) singleTech++;
+  }
+  const hours = (minutes: number) => round(minutes / 60, 2) as number;
+  return {
+    total_hours: hours(totalMinutes),
+    billable_hours: hours(billableMinutes),
+    billable_ratio: round(ratio(billableMinutes, totalMinutes), 4),
+    by_member: [...byMember.entries()]
+      .sort(([ma, a], [mb, b]) => b.minutes - a.minutes || compareCodePoints(ma, mb))
+      .map(([member, m]) => ({ member, hours: hours(m.minutes), billable_hours: hours(m.billable) })),
+    by_work_type: Object.fromEntries(
+      [...byWorkType.keys()].sort(compareCodePoints).map((type) => [type, hours(byWorkType.get(type) as number)]),
+    ),
+    hours_per_closed_ticket: round(mean(effortMinutes / 60, effort.size), 2),
+    first_touch_resolution_rate: round(ratio(firstTouch, effort.size), 4),
+    single_tech_rate: round(ratio(singleTech, effort.size), 4),
+  };
+}
+
+const netCsat = (positive: number, negative: number, responses: number): number | null =>
+  responses === 0 ? null : (100 * (positive - negative)) / responses;
+
+function csatKpis(surveys: CsatSurvey[], tickets: Ticket[], w: Window): CsatKpis {
+  const counts = { positive: 0, neutral: 0, negative: 0 };
+  let scoreSum = 0;
+  const inRange: CsatSurvey[] = [];
+  for (const s of surveys) {
+    if (!inWindow(Date.parse(s.submitted_at), w)) continue;
+    inRange.push(s);
+    counts[s.sentiment]++;
+    scoreSum += s.score;
+  }
+  const responses = inRange.length;
+  const companyOf = new Map<string, string>();
+  if (responses > 0) for (const t of tickets) companyOf.set(t.cw_ticket_id, t.company);
+  const byCompany = new Map<string, { responses: number; positive: number; negative: number }>();
+  for (const s of inRange) {
+    const company = s.ticket_id === null ? undefined : companyOf.get(s.ticket_id);
+    if (company === undefined) continue;
+    const c = byCompany.get(company) ?? { responses: 0, positive: 0, negative: 0 };
+    c.responses++;
+    if (s.sentiment === 'positive') c.positive++;
+    if (s.sentiment === 'negative') c.negative++;
+    byCompany.set(company, c);
+  }
+  const worst = [...byCompany.entries()]
+    .map(([company, c]) => ({ company, responses: c.responses, score: netCsat(c.positive, c.negative, c.responses) as number }))
+    .sort((a, b) => a.score - b.score || compareCodePoints(a.company, b.company))
+    .slice(0, TOP);
+  return {
+    responses,
+    ...counts,
+    percent_positive: round(ratio(counts.positive, responses), 4),
+    net_csat: round(netCsat(counts.positive, counts.negative, responses), 2),
+    average_score: round(mean(scoreSum, responses), 2),
+    worst_companies: worst.map(({ company, responses: r, score }) => ({ company, responses: r, net_csat: round(score, 2) as number })),
+  };
+}
+
+function securityKpis(alerts: SecurityAlert[], w: Window): SecurityKpis {
+  const bySeverity = new Map<string, number>();
+  const bySource = new Map<string, number>();
+  const byDevice = new Map<string, number>();
+  let open = 0;
+  let detected = 0;
+  let resolved = 0;
+  let resolveMs = 0;
+  for (const a of alerts) {
+    const detectedAt = Date.parse(a.detected_at);
+    const resolvedAt = alertResolveTime(a);
+    if (inWindow(detectedAt, w)) {
+      detected++;
+      bump(byDevice, a.device);
+    }
+    if (resolvedAt !== null && inWindow(resolvedAt, w)) {
+      resolved++;
+      resolveMs += resolvedAt - detectedAt;
+    }
+    const closedBeforeTo = a.status === 'resolved' && (resolvedAt === null || resolvedAt < w.to);
+    if (detectedAt < w.to && !closedBeforeTo) {
+      open++;
+      bump(bySeverity, a.severity);
+      bump(bySource, a.source);
+    }
+  }
+  return {
+    open,
+    open_by_severity: sortedCounts(bySeverity),
+    open_by_source: sortedCounts(bySource),
+    detected,
+    resolved,
+    mean_time_to_resolve_hours: round(mean(resolveMs / HOUR_MS, resolved), 2),
+    top_devices: [...byDevice.entries()]
+      .sort(([da, a], [db, b]) => b - a || compareCodePoints(da, db))
+      .slice(0, TOP)
+      .map(([device, count]) => ({ device, alerts: count })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Series
+
+export interface SeriesBucket {
+  start: string;
+  end: string;
+  tickets_created: number;
+  tickets_closed: number;
+  hours: number;
+  billable_hours: number;
+  csat_responses: number;
+  net_csat: number | null;
+  alerts_detected: number;
+  alerts_resolved: number;
+}
+
+/** The summary's counts per calendar bucket; each record is placed with a binary search over the buckets. */
+export function series(records: TenantRecords, w: Window, interval: Interval): SeriesBucket[] {
+  const spans = buckets(w, interval);
+  const acc = spans.map(() => ({
+    created: 0,
+    closed: 0,
+    minutes: 0,
+    billable: 0,
+    responses: 0,
+    positive: 0,
+    negative: 0,
+    detected: 0,
+    resolved: 0,
+  }));
+  const starts = spans.map((s) => s.from);
+  const slot = (ms: number | null) => (inWindow(ms, w) ? acc[lastAtOrBefore(starts, ms as number)] : undefined);
+  for (const t of records.tickets) {
+    const created = slot(Date.parse(t.created_at_remote));
+    if (created) created.created++;
+    const closed = slot(ticketCloseTime(t));
+    if (closed) closed.closed++;
+  }
+  for (const e of records.timeEntries) {
+    const b = slot(dayWorkedAt(e));
+    if (!b) continue;
+    b.minutes += e.minutes;
+    if (e.billable) b.billable += e.minutes;
+  }
+  for (const s of records.surveys) {
+    const b = slot(Date.parse(s.submitted_at));
+    if (!b) continue;
+    b.responses++;
+    if (s.sentiment === 'positive') b.positive++;
+    if (s.sentiment === 'negative') b.negative++;
+  }
+  for (const a of records.alerts) {
+    const detected = slot(Date.parse(a.detected_at));
+    if (detected) detected.detected++;
+    const resolved = slot(alertResolveTime(a));
+    if (resolved) resolved.resolved++;
+  }
+  return spans.map((span, i) => {
+    const b = acc[i];
+    return {
+      start: iso(span.from),
+      end: iso(span.to),
+      tickets_created: b.created,
+      tickets_closed: b.closed,
+      hours: round(b.minutes / 60, 2) as number,
+      billable_hours: round(b.billable / 60, 2) as number,
+      csat_responses: b.responses,
+      net_csat: round(netCsat(b.positive, b.negative, b.responses), 2),
+      alerts_detected: b.detected,
+      alerts_resolved: b.resolved,
+    };
+  });
+}
+
+/** Index of the last element ≤ value in an ascending array whose first element is ≤ value. */
+function lastAtOrBefore(sorted: number[], value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (sorted[mid] <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
