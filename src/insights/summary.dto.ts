@@ -74,7 +74,7 @@ export class TicketSummary implements TicketKpis {
 
 /** One technician's hours in the window. */
 export class MemberHoursSummary implements MemberHours {
-  /** @example "tech1@msp.com" */
+  /** The technician's email. @example "tech1@msp.com" */
   member: string;
   /** All hours, 2 decimals. @example 50 */
   hours: number;
@@ -110,7 +110,7 @@ export class TimeSummary implements TimeKpis {
 
 /** A company's CSAT in the window (company = the company of the survey's ticket). */
 export class CompanyCsatSummary implements CompanyCsat {
-  /** @example "Acme Corp" */
+  /** The company of the surveys' tickets. @example "Acme Corp" */
   company: string;
   /** @example 4 */
   @ApiProperty({ ...INTEGER, description: 'Surveys answered for this company in the window.', example: 4 })
@@ -149,7 +149,7 @@ export class CsatSummary implements CsatKpis {
 
 /** A device's alert count in the window. */
 export class DeviceAlertsSummary implements DeviceAlerts {
-  /** @example "LAPTOP-001" */
+  /** The device name as the alerts give it. @example "LAPTOP-001" */
   device: string;
   /** @example 5 */
   @ApiProperty({ ...INTEGER, description: 'Alerts detected on this device in the window.', example: 5 })
@@ -183,7 +183,7 @@ export class SecuritySummary implements SecurityKpis {
 
 /** A tenant's KPIs over `[from, to)`, computed from exactly the records the list routes serve. */
 export class TenantSummary {
-  /** @example "tenant_demo_cca" */
+  /** The tenant asked for. @example "tenant_demo_cca" */
   tenant_id: string;
   window: SummaryWindow;
   tickets: TicketSummary;
@@ -230,7 +230,7 @@ export class SeriesBucketSummary implements SeriesBucket {
 
 /** The summary's counts per calendar bucket; summing a count over the buckets gives the summary's count. */
 export class TenantSeries {
-  /** @example "tenant_demo_cca" */
+  /** The tenant asked for. @example "tenant_demo_cca" */
   tenant_id: string;
   /** @example "week" */
   @ApiProperty({ enum: ['day', 'week', 'month'], description: 'The bucket size asked for.', example: 'week' })

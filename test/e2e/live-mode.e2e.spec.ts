@@ -171,10 +171,14 @@ const INITECH_NOTES: CwServiceNote[] = INITECH_IDS.map((id) => ({
   detailDescriptionFlag: true,
 }));
 
+// Closed and untouched for 200 days: outside the live window (an open one would be held however old).
 const OUT_OF_WINDOW_TICKET: CwTicket = {
   ...HAND_TICKETS[0],
   id: 100_001,
   summary: 'Ancient ticket',
+  status: { id: 9, name: 'Closed' },
+  closedFlag: true,
+  closedDate: at(200),
   _info: { dateEntered: at(210), lastUpdated: at(200) },
 };
 
@@ -537,7 +541,7 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       expect(noteTicketIds(fakes).sort()).toEqual(ids(res.body.data, 'cw_ticket_id'));
       // Every page re-sends the window condition; the first-page request asks for detail notes only.
       for (const req of cw.requests.filter((r) => r.path.endsWith('/service/tickets'))) {
-        expect(req.query.get('conditions')).toMatch(/^lastUpdated>=\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\]$/);
+        expect(req.query.get('conditions')).toMatch(/^closedFlag=false or lastUpdated>=\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\]$/);
         expect(req.query.get('pageSize')).toBe(String(VENDOR_PAGE_SIZE));
       }
       expect(cw.lastRequest('/notes')!.query.get('conditions')).toBe('detailDescriptionFlag=true');
