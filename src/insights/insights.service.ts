@@ -7,7 +7,7 @@ import { TimeEntriesService } from '../time-entries/time-entries.service.js';
 import { TenantRecords, newestInstant, series, summarize } from './kpis.js';
 import type { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
 import type { TenantSeries, TenantSummary } from './summary.dto.js';
-import { Window, buckets, iso, resolveWindow } from './window.js';
+import { DAY_MS, Window, buckets, iso, resolveWindow } from './window.js';
 
 /** KPIs from exactly the records the list routes serve, whichever sources are bound. */
 @Injectable()
@@ -63,10 +63,13 @@ export class InsightsService {
     ];
     const short = held.filter((entry): entry is [string, Date] => entry[1] !== undefined && window.from < entry[1].getTime());
     if (short.length === 0) return [];
-    const since = new Date(Math.max(...short.map(([, date]) => date.getTime())));
+    const since = Math.max(...short.map(([, date]) => date.getTime()));
+    const days = Math.round((Date.now() - since) / DAY_MS);
+    const what = short.map(([name]) => name);
+    const listed = what.length === 1 ? what[0] : `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}`;
     return [
-      `The window starts before ${iso(since.getTime())}: live mode holds only records updated since then (LIVE_WINDOW_DAYS), ` +
-        `so ${short.map(([what]) => what).join(', ')} before it are missing and the counts may be low; every open ticket is held.`,
+      `Live mode holds only the records updated in the last ${days} days (LIVE_WINDOW_DAYS, since ${iso(since).slice(0, 10)}) and every open ticket: ` +
+        `${listed} from before then are missing from this window, so its counts may be low.`,
     ];
   }
 }

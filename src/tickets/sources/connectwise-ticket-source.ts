@@ -50,11 +50,11 @@ export class ConnectWiseTicketSource implements TicketSource {
     if (!live) return [];
     const { client, version } = live;
     return this.deps.cache.get(`${tenantId}:tickets:${version}`, VENDOR, async () => {
-      const [listed, memberEmails, referenced] = await Promise.all([
+      const [listed, memberEmails] = await Promise.all([
         client.listTickets(windowStart(this.deps.windowDays)),
         connectWiseMemberEmails(this.deps, tenantId, client, version),
-        this.referencedIds(tenantId),
       ]);
+      const referenced = await this.referencedIds(tenantId);
       const held = new Set(listed.map((item) => item.id));
       const missing = [...referenced].filter((id) => !held.has(id));
       const fetched = missing.length === 0 ? [] : (await client.listTicketsById(missing)).filter((item) => !held.has(item.id));
@@ -65,15 +65,14 @@ export class ConnectWiseTicketSource implements TicketSource {
   /** ConnectWise ids other records point at; a reference source that fails leaves its references out (its own route reports the failure). */
   private async referencedIds(tenantId: string): Promise<Set<number>> {
     const ids = new Set<number>();
-    await Promise.all(
-      this.references.map(async (references) => {
-        try {
-          for (const id of await references(tenantId)) if (id !== null && /^[1-9]\d{0,15}$/.test(id)) ids.add(Number(id));
-        } catch (error) {
-          logger.warn(`ticket references of tenant ${tenantId} left out: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }),
-    );
+    // One after the other, after the ticket walk: ConnectWise asks for few requests in flight.
+    for (const references of this.references) {
+      try {
+        for (const id of await references(tenantId)) if (id !== null && /^[1-9]\d{0,15}$/.test(id)) ids.add(Number(id));
+      } catch (error) {
+        logger.warn(`ticket references of tenant ${tenantId} left out: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     return ids;
   }
 
