@@ -3,6 +3,7 @@ import type { CsatSurvey } from '../csat/csat-survey.record.js';
 import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
 import type { Ticket } from '../tickets/ticket.record.js';
 import type { TimeEntry } from '../time-entries/time-entry.record.js';
+import { alertTimes, dayWorkedTimes, isTicketClosed, submittedTimes, ticketTimes } from './record-times.js';
 import { DAY_MS, HOUR_MS, Interval, Window, buckets, iso } from './window.js';
 
 /** A tenant's records, as the domain services serve them. */
@@ -34,34 +35,23 @@ function bump(counts: Map<string, number>, key: string, by = 1): void {
   counts.set(key, (counts.get(key) ?? 0) + by);
 }
 
-const inWindow = (ms: number | null, w: Window): boolean => ms !== null && w.from <= ms && ms < w.to;
-const instant = (value: string | null | undefined): number | null => (value ? Date.parse(value) : null);
-
-export const isTicketClosed = (t: Ticket): boolean => !!t.closed_at_remote || t.status === 'Closed';
-/** `closed_at_remote`, else `updated_at_remote`; null while open. */
-export const ticketCloseTime = (t: Ticket): number | null =>
-  isTicketClosed(t) ? (instant(t.closed_at_remote) ?? Date.parse(t.updated_at_remote)) : null;
-/** The UTC midnight of the day worked. */
-export const dayWorkedAt = (e: TimeEntry): number => Date.parse(`${e.date_worked}T00:00:00Z`);
-export const alertResolveTime = (a: SecurityAlert): number | null => (a.status === 'resolved' ? instant(a.resolved_at) : null);
-
+const inWindow = (ms: number, w: Window): boolean => w.from <= ms && ms < w.to;
+export { isTicketClosed };
 /** 1 ms after the newest instant among the records (a day worked counts to its last ms), or null with none. */
 export function newestInstant(records: TenantRecords): number | null {
   let newest = -Infinity;
-  const see = (ms: number | null) => {
-    if (ms !== null && ms > newest) newest = ms;
+  const see = (column: Float64Array, plus = 0) => {
+    for (let i = 0; i < column.length; i++) if (column[i] + plus > newest) newest = column[i] + plus;
   };
-  for (const t of records.tickets) {
-    see(Date.parse(t.created_at_remote));
-    see(Date.parse(t.updated_at_remote));
-    see(instant(t.closed_at_remote));
-  }
-  for (const e of records.timeEntries) see(dayWorkedAt(e) + DAY_MS - 1);
-  for (const s of records.surveys) see(Date.parse(s.submitted_at));
-  for (const a of records.alerts) {
-    see(Date.parse(a.detected_at));
-    see(instant(a.resolved_at));
-  }
+  const tickets = ticketTimes(records.tickets);
+  see(tickets.created);
+  see(tickets.updated);
+  see(tickets.closedAt);
+  see(dayWorkedTimes(records.timeEntries), DAY_MS - 1);
+  see(submittedTimes(records.surveys));
+  const alerts = alertTimes(records.alerts);
+  see(alerts.detected);
+  see(alerts.resolvedAt);
   return newest === -Infinity ? null : newest;
 }
 
@@ -161,16 +151,18 @@ function ticketKpis(records: Ticket[], w: Window): { tickets: TicketKpis; closed
   let open = 0;
   let created = 0;
   let sameDay = 0;
-  for (const t of records) {
-    const createdAt = Date.parse(t.created_at_remote);
-    const closeTime = ticketCloseTime(t);
+  const times = ticketTimes(records);
+  for (let i = 0; i < records.length; i++) {
+    const t = records[i];
+    const createdAt = times.created[i];
+    const closeTime = times.close[i]; // NaN while open: every comparison with it is false
     if (inWindow(createdAt, w)) created++;
-    if (closeTime !== null && inWindow(closeTime, w)) {
+    if (inWindow(closeTime, w)) {
       closedIds.add(t.cw_ticket_id);
       resolutionMs.push(closeTime - createdAt);
       if (Math.floor(closeTime / DAY_MS) === Math.floor(createdAt / DAY_MS)) sameDay++;
     }
-    if (createdAt < w.to && !(closeTime !== null && closeTime < w.to)) {
+    if (createdAt < w.to && !(closeTime < w.to)) {
       open++;
       bump(byStatus, t.status);
       bump(byPriority, t.priority);
@@ -203,7 +195,7 @@ function ticketKpis(records: Ticket[], w: Window): { tickets: TicketKpis; closed
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   const mid = sorted.length >> 1;
   const ms = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return ms / HOUR_MS;
@@ -214,23 +206,26 @@ function timeKpis(entries: TimeEntry[], closedIds: Set<string>, w: Window): Time
   let billableMinutes = 0;
   const byMember = new Map<string, { minutes: number; billable: number }>();
   const byWorkType = new Map<string, number>();
-  const effort = new Map<string, { entries: number; minutes: number; members: Set<string> }>();
-  for (const e of entries) {
+  // Per closed ticket: its entries, their minutes, its first member and whether another one appears.
+  const effort = new Map<string, { entries: number; minutes: number; member: string; several: boolean }>();
+  const days = dayWorkedTimes(entries);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (e.cw_ticket_id !== null && closedIds.has(e.cw_ticket_id)) {
       let onTicket = effort.get(e.cw_ticket_id);
-      if (!onTicket) effort.set(e.cw_ticket_id, (onTicket = { entries: 0, minutes: 0, members: new Set() }));
+      if (!onTicket) effort.set(e.cw_ticket_id, (onTicket = { entries: 0, minutes: 0, member: e.member, several: false }));
       onTicket.entries++;
       onTicket.minutes += e.minutes;
-      onTicket.members.add(e.member);
+      if (onTicket.member !== e.member) onTicket.several = true;
     }
-    if (!inWindow(dayWorkedAt(e), w)) continue;
+    if (!inWindow(days[i], w)) continue;
     const billable = e.billable ? e.minutes : 0;
     totalMinutes += e.minutes;
     billableMinutes += billable;
-    const member = byMember.get(e.member) ?? { minutes: 0, billable: 0 };
+    let member = byMember.get(e.member);
+    if (!member) byMember.set(e.member, (member = { minutes: 0, billable: 0 }));
     member.minutes += e.minutes;
     member.billable += billable;
-    byMember.set(e.member, member);
     bump(byWorkType, e.work_type, e.minutes);
   }
   let effortMinutes = 0;
@@ -239,7 +234,7 @@ function timeKpis(entries: TimeEntry[], closedIds: Set<string>, w: Window): Time
   for (const onTicket of effort.values()) {
     effortMinutes += onTicket.minutes;
     if (onTicket.entries === 1) firstTouch++;
-    if (onTicket.members.size === 1) singleTech++;
+    if (!onTicket.several) singleTech++;
   }
   const hours = (minutes: number) => round(minutes / 60, 2) as number;
   return {
@@ -265,15 +260,18 @@ function csatKpis(surveys: CsatSurvey[], tickets: Ticket[], w: Window): CsatKpis
   const counts = { positive: 0, neutral: 0, negative: 0 };
   let scoreSum = 0;
   const inRange: CsatSurvey[] = [];
-  for (const s of surveys) {
-    if (!inWindow(Date.parse(s.submitted_at), w)) continue;
+  const submitted = submittedTimes(surveys);
+  for (let i = 0; i < surveys.length; i++) {
+    const s = surveys[i];
+    if (!inWindow(submitted[i], w)) continue;
     inRange.push(s);
     counts[s.sentiment]++;
     scoreSum += s.score;
   }
   const responses = inRange.length;
-  const companyOf = new Map<string, string>();
-  if (responses > 0) for (const t of tickets) companyOf.set(t.cw_ticket_id, t.company);
+  const companyOf = new Map<string, string | undefined>();
+  for (const s of inRange) if (s.ticket_id !== null) companyOf.set(s.ticket_id, undefined);
+  if (companyOf.size > 0) for (const t of tickets) if (companyOf.has(t.cw_ticket_id)) companyOf.set(t.cw_ticket_id, t.company);
   const byCompany = new Map<string, { responses: number; positive: number; negative: number }>();
   for (const s of inRange) {
     const company = s.ticket_id === null ? undefined : companyOf.get(s.ticket_id);
@@ -306,18 +304,20 @@ function securityKpis(alerts: SecurityAlert[], w: Window): SecurityKpis {
   let detected = 0;
   let resolved = 0;
   let resolveMs = 0;
-  for (const a of alerts) {
-    const detectedAt = Date.parse(a.detected_at);
-    const resolvedAt = alertResolveTime(a);
+  const times = alertTimes(alerts);
+  for (let i = 0; i < alerts.length; i++) {
+    const a = alerts[i];
+    const detectedAt = times.detected[i];
+    const resolvedAt = times.resolve[i]; // NaN unless resolved with a resolved_at
     if (inWindow(detectedAt, w)) {
       detected++;
       bump(byDevice, a.device);
     }
-    if (resolvedAt !== null && inWindow(resolvedAt, w)) {
+    if (inWindow(resolvedAt, w)) {
       resolved++;
       resolveMs += resolvedAt - detectedAt;
     }
-    const closedBeforeTo = a.status === 'resolved' && (resolvedAt === null || resolvedAt < w.to);
+    const closedBeforeTo = a.status === 'resolved' && (Number.isNaN(resolvedAt) || resolvedAt < w.to);
     if (detectedAt < w.to && !closedBeforeTo) {
       open++;
       bump(bySeverity, a.severity);
@@ -369,30 +369,36 @@ export function series(records: TenantRecords, w: Window, interval: Interval): S
     resolved: 0,
   }));
   const starts = spans.map((s) => s.from);
-  const slot = (ms: number | null) => (inWindow(ms, w) ? acc[lastAtOrBefore(starts, ms as number)] : undefined);
-  for (const t of records.tickets) {
-    const created = slot(Date.parse(t.created_at_remote));
+  const slot = (ms: number) => (inWindow(ms, w) ? acc[lastAtOrBefore(starts, ms)] : undefined);
+  const tickets = ticketTimes(records.tickets);
+  for (let i = 0; i < records.tickets.length; i++) {
+    const created = slot(tickets.created[i]);
     if (created) created.created++;
-    const closed = slot(ticketCloseTime(t));
+    const closed = slot(tickets.close[i]);
     if (closed) closed.closed++;
   }
-  for (const e of records.timeEntries) {
-    const b = slot(dayWorkedAt(e));
+  const days = dayWorkedTimes(records.timeEntries);
+  for (let i = 0; i < records.timeEntries.length; i++) {
+    const b = slot(days[i]);
     if (!b) continue;
+    const e = records.timeEntries[i];
     b.minutes += e.minutes;
     if (e.billable) b.billable += e.minutes;
   }
-  for (const s of records.surveys) {
-    const b = slot(Date.parse(s.submitted_at));
+  const submitted = submittedTimes(records.surveys);
+  for (let i = 0; i < records.surveys.length; i++) {
+    const b = slot(submitted[i]);
     if (!b) continue;
+    const s = records.surveys[i];
     b.responses++;
     if (s.sentiment === 'positive') b.positive++;
     if (s.sentiment === 'negative') b.negative++;
   }
-  for (const a of records.alerts) {
-    const detected = slot(Date.parse(a.detected_at));
+  const alerts = alertTimes(records.alerts);
+  for (let i = 0; i < records.alerts.length; i++) {
+    const detected = slot(alerts.detected[i]);
     if (detected) detected.detected++;
-    const resolved = slot(alertResolveTime(a));
+    const resolved = slot(alerts.resolve[i]);
     if (resolved) resolved.resolved++;
   }
   return spans.map((span, i) => {

@@ -16,7 +16,9 @@ export class SecurityAlertsService {
 
   /** Every alert of the tenant, from every source, unfiltered (what insights compute from). */
   async all(tenant: Tenant): Promise<SecurityAlert[]> {
-    return (await Promise.all(this.sources.map((source) => source.list(tenant.id)))).flat();
+    const perSource = await Promise.all(this.sources.map((source) => source.list(tenant.id)));
+    // One source (mock mode) keeps its array: the same array over one data version lets insights reuse what they parsed.
+    return perSource.length === 1 ? perSource[0] : perSource.flat();
   }
 
   /** Where a source holds only recent alerts (live mode), the latest instant they start from. */
