@@ -6,6 +6,7 @@ import type { SecurityAlert } from '../../src/security-alerts/security-alert.rec
 import type { Ticket } from '../../src/tickets/ticket.record.js';
 import type { TimeEntry } from '../../src/time-entries/time-entry.record.js';
 import { ValidationProblemError } from '../../src/common/problem/problem.error.js';
+import { instantMs, ticketTimes } from '../../src/insights/record-times.js';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -388,6 +389,29 @@ describe('insights KPIs', () => {
         mean_time_to_resolve_hours: null,
         top_devices: [],
       });
+    });
+  });
+
+  describe('parsed instants', () => {
+    it('reads the records\' instant forms exactly as Date.parse does', () => {
+      const samples = [
+        '2026-01-20T09:00:00Z',
+        '2026-01-20T09:00:00.123Z',
+        '2024-02-29T23:59:59.999Z',
+        '2000-03-01T00:00:00Z',
+        '1969-12-31T23:59:59Z',
+        '2100-12-31T12:34:56.789Z',
+        '2026-01-20T09:00:00.5Z',
+        '2026-01-20T10:00:00+01:00',
+      ];
+      for (const sample of samples) expect({ sample, ms: instantMs(sample) }).toEqual({ sample, ms: Date.parse(sample) });
+      expect(instantMs(null)).toBeNaN();
+    });
+
+    it('parses a record array once and reuses it while the array is the same', () => {
+      const tickets = [aTicket(FROM)];
+      expect(ticketTimes(tickets)).toBe(ticketTimes(tickets));
+      expect(ticketTimes([...tickets])).not.toBe(ticketTimes(tickets));
     });
   });
 
