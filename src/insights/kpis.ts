@@ -3,7 +3,7 @@ import type { CsatSurvey } from '../csat/csat-survey.record.js';
 import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
 import type { Ticket } from '../tickets/ticket.record.js';
 import type { TimeEntry } from '../time-entries/time-entry.record.js';
-import { alertTimes, dayWorkedTimes, isTicketClosed, submittedTimes, ticketTimes } from './record-times.js';
+import { alertTimes, dayWorkedTimes, submittedTimes, ticketTimes } from './record-times.js';
 import { DAY_MS, HOUR_MS, Interval, Window, buckets, iso } from './window.js';
 
 /** A tenant's records, as the domain services serve them. */
@@ -20,7 +20,12 @@ export interface TenantRecords {
 /** Half away from zero, on the decimal value (so 1.005 → 1.01); null stays null. */
 export function round(value: number | null, decimals: number): number | null {
   if (value === null || !Number.isFinite(value)) return null;
-  const magnitude = Number(`${Math.round(Number(`${Math.abs(value)}e${decimals}`))}e-${decimals}`);
+  const abs = Math.abs(value);
+  // Shifting the decimal text avoids binary artefacts (1.005 · 100 = 100.49999…); text already in
+  // exponent form (below 1e-6 or from 1e21) is far from any half and rounds arithmetically.
+  const magnitude = /e/i.test(String(abs))
+    ? Math.round(abs * 10 ** decimals) / 10 ** decimals
+    : Number(`${Math.round(Number(`${abs}e${decimals}`))}e-${decimals}`);
   return magnitude === 0 ? 0 : Math.sign(value) * magnitude;
 }
 
@@ -36,8 +41,8 @@ function bump(counts: Map<string, number>, key: string, by = 1): void {
 }
 
 const inWindow = (ms: number, w: Window): boolean => w.from <= ms && ms < w.to;
-export { isTicketClosed };
-/** 1 ms after the newest instant among the records (a day worked counts to its last ms), or null with none. */
+
+/** The newest instant among the records (a day worked counts to its last ms), or null with none. */
 export function newestInstant(records: TenantRecords): number | null {
   let newest = -Infinity;
   const see = (column: Float64Array, plus = 0) => {

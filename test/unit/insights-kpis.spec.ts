@@ -60,6 +60,8 @@ describe('insights KPIs', () => {
       expect(round(2 / 3, 4)).toBe(0.6667);
       expect(round(-0.001, 2)).toBe(0);
       expect(round(null, 2)).toBeNull();
+      expect(round(5e-7, 4)).toBe(0); // exponent-form text
+      expect(round(0.00005, 4)).toBe(0.0001);
     });
   });
 
@@ -82,7 +84,12 @@ describe('insights KPIs', () => {
           aTicket(FROM - 5 * D, { status: 'In Progress', closed_at_remote: at(FROM + H), updated_at_remote: at(FROM + 2 * H) }), // in
         ],
       });
-      expect(summarize(r, W).tickets.closed).toBe(3);
+      const t = summarize(r, W).tickets;
+      expect(t.closed).toBe(3);
+      // only the three in the window: 5 d, 12 d − 1 ms and 5 d + 1 h
+      const hours = [5 * 24, (12 * D - 1) / H, 5 * 24 + 1];
+      expect(t.avg_resolution_hours).toBe(round(hours.reduce((a, b) => a + b) / 3, 2));
+      expect(t.median_resolution_hours).toBe(121);
     });
 
     it('counts as open as of `to` what was created before `to` and not closed before `to`', () => {
@@ -166,13 +173,17 @@ describe('insights KPIs', () => {
     it('takes entries whose day worked starts in the window: the from day yes, the to day no', () => {
       const r = records({
         timeEntries: [
-          anEntry({ date_worked: '2026-03-01', minutes: 60 }), // midnight = from
-          anEntry({ date_worked: '2026-03-07', minutes: 30 }), // last day
-          anEntry({ date_worked: '2026-03-08', minutes: 600 }), // midnight = to
-          anEntry({ date_worked: '2026-02-28', minutes: 600 }), // before
+          anEntry({ date_worked: '2026-03-01', minutes: 60, member: 'a@msp.com', work_type: 'Onsite' }), // midnight = from
+          anEntry({ date_worked: '2026-03-07', minutes: 30, member: 'b@msp.com', billable: false }), // last day
+          anEntry({ date_worked: '2026-03-08', minutes: 600, member: 'c@msp.com', work_type: 'Admin' }), // midnight = to
+          anEntry({ date_worked: '2026-02-28', minutes: 600, member: 'd@msp.com', work_type: 'Admin' }), // before
         ],
       });
-      expect(summarize(r, W).time.total_hours).toBe(1.5);
+      const t = summarize(r, W).time;
+      expect(t.total_hours).toBe(1.5);
+      expect(t.billable_hours).toBe(1);
+      expect(t.by_member.map((m) => m.member)).toEqual(['a@msp.com', 'b@msp.com']);
+      expect(t.by_work_type).toEqual({ Onsite: 1, 'Remote Support': 0.5 });
       // a window starting one ms after midnight leaves that day out; one ending after midnight takes it in
       expect(summarize(r, { from: FROM + 1, to: TO }).time.total_hours).toBe(0.5);
       expect(summarize(r, { from: FROM, to: TO + 1 }).time.total_hours).toBe(11.5);
