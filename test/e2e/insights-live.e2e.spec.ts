@@ -191,6 +191,18 @@ describe('insights in live mode', () => {
     expect(sum).toBe(s.tickets.created);
   });
 
+  it('still serves the tickets when a referencing vendor fails, leaving only its references out', async () => {
+    const other = 'tenant_kpi_sb_down';
+    await registerTenant(live.app, other, { connectwise: fakes.connectwise, smileback: fakes.smileback });
+    fakes.smileback.failNext(50, { status: 500, path: '/api/v3/reviews/' });
+    const tickets = await listAll<Ticket>(live.app, `/api/tenants/${other}/tickets`);
+    // 1003 is still named by a time entry; the failing surveys name nothing more here.
+    expect(tickets.map((t) => t.cw_ticket_id).sort()).toEqual(['1001', '1002', '1003', '1004']);
+    const csat = await call(live.app).get(`/api/tenants/${other}/csat`);
+    expect(csat.status).toBeGreaterThanOrEqual(500);
+    expect(csat.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
   it('gives the same KPIs when the same records are served from a mock folder', async () => {
     const base = `/api/tenants/${TENANT}`;
     const [tickets, entries, surveys, alerts] = await Promise.all([
