@@ -25,50 +25,50 @@ export class SummaryWindow {
 /** Open tickets as of `to` by age (`to − created_at_remote`); all four keys always present. */
 export class TicketAging {
   /** Age under 7 days. @example 10 */
-  @ApiProperty({ ...INTEGER, description: 'Age under 7 days.', example: 10 })
+  @ApiProperty({ ...INTEGER })
   under_7d: number;
   @ApiProperty({ ...INTEGER, description: '7 days ≤ age < 30 days.', example: 21 })
   '7_to_30d': number;
   @ApiProperty({ ...INTEGER, description: '30 days ≤ age < 90 days.', example: 8 })
   '30_to_90d': number;
   /** Age of 90 days or more. @example 2 */
-  @ApiProperty({ ...INTEGER, description: 'Age of 90 days or more.', example: 2 })
+  @ApiProperty({ ...INTEGER })
   over_90d: number;
 }
 
 /** Service-desk KPIs. A ticket is closed when `closed_at_remote` is set or its status is `Closed`; its close time is `closed_at_remote`, else `updated_at_remote`. */
 export class TicketSummary implements TicketKpis {
   /** Open as of `to`: created before `to` and not closed before `to`. @example 41 */
-  @ApiProperty({ ...INTEGER, description: 'Open as of `to`: created before `to` and not closed before `to`.', example: 41 })
+  @ApiProperty({ ...INTEGER })
   open: number;
   /** Open tickets by status; only statuses that occur, in code-point order. @example {"In Progress":20,"New":9,"Waiting":12} */
-  @ApiProperty({ ...COUNTS, description: 'Open tickets by status; only statuses that occur, in code-point order.', example: { 'In Progress': 20, New: 9, Waiting: 12 } })
+  @ApiProperty({ ...COUNTS })
   open_by_status: Record<string, number>;
-  /** Open tickets by priority. @example {"High":6,"Low":10,"Medium":25} */
-  @ApiProperty({ ...COUNTS, description: 'Open tickets by priority; only priorities that occur, in code-point order.', example: { High: 6, Low: 10, Medium: 25 } })
+  /** Open tickets by priority; only priorities that occur, in code-point order. @example {"High":6,"Low":10,"Medium":25} */
+  @ApiProperty({ ...COUNTS })
   open_by_priority: Record<string, number>;
-  /** Open tickets by board. @example {"Project":5,"Service":36} */
-  @ApiProperty({ ...COUNTS, description: 'Open tickets by board; only boards that occur, in code-point order.', example: { Project: 5, Service: 36 } })
+  /** Open tickets by board; only boards that occur, in code-point order. @example {"Project":5,"Service":36} */
+  @ApiProperty({ ...COUNTS })
   open_by_board: Record<string, number>;
   /** Open tickets by age. */
   aging: TicketAging;
   /** Tickets whose `created_at_remote` is in the window. @example 63 */
-  @ApiProperty({ ...INTEGER, description: 'Tickets whose `created_at_remote` is in the window.', example: 63 })
+  @ApiProperty({ ...INTEGER })
   created: number;
   /** Closed tickets whose close time is in the window. @example 58 */
-  @ApiProperty({ ...INTEGER, description: 'Closed tickets whose close time is in the window.', example: 58 })
+  @ApiProperty({ ...INTEGER })
   closed: number;
-  /** `closed / created` (may exceed 1); null when nothing was created. @example 0.9206 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: '`closed / created` (may exceed 1), 4 decimals; null when nothing was created.', example: 0.9206 })
+  /** `closed / created` (may exceed 1), 4 decimals; null when nothing was created. @example 0.9206 */
+  @ApiProperty({ ...NULLABLE_NUMBER })
   kill_rate: number | null;
-  /** Share of `closed` whose close time falls on the UTC day of `created_at_remote`; null when none closed. @example 0.31 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Share of `closed` whose close time falls on the UTC day of `created_at_remote`, 4 decimals; null when none closed.', example: 0.31 })
+  /** Share of `closed` whose close time falls on the UTC day of `created_at_remote`, 4 decimals; null when none closed. @example 0.31 */
+  @ApiProperty({ ...NULLABLE_NUMBER })
   same_day_close_rate: number | null;
-  /** Mean of close time − `created_at_remote` over `closed`, in hours; null when none closed. @example 30.5 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Mean of close time − `created_at_remote` over `closed`, hours, 2 decimals; null when none closed.', example: 30.5 })
+  /** Mean of close time − `created_at_remote` over `closed`, hours, 2 decimals; null when none closed. @example 30.5 */
+  @ApiProperty({ ...NULLABLE_NUMBER })
   avg_resolution_hours: number | null;
-  /** Median of the same (mean of the middle two when even); null when none closed. @example 18 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Median of the same (mean of the middle two when even), hours, 2 decimals; null when none closed.', example: 18 })
+  /** Median of the same (mean of the middle two when even), hours, 2 decimals; null when none closed. @example 18 */
+  @ApiProperty({ ...NULLABLE_NUMBER })
   median_resolution_hours: number | null;
 }
 
@@ -89,22 +89,22 @@ export class TimeSummary implements TimeKpis {
   /** Billable hours worked, 2 decimals. @example 160.5 */
   billable_hours: number;
   /** `billable_hours / total_hours` before rounding, 4 decimals; null with no hours. @example 0.7634 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: '`billable_hours / total_hours` before rounding, 4 decimals; null with no hours.', example: 0.7634 })
+  @ApiProperty({ ...NULLABLE_NUMBER })
   billable_ratio: number | null;
-  /** Per member, most hours first, ties by member. */
-  @ApiProperty({ type: [MemberHoursSummary], description: 'Per member, most hours first, ties by member (code-point order).' })
+  /** Per member, most hours first, ties by member (code-point order). */
+  @ApiProperty({type: [MemberHoursSummary] })
   by_member: MemberHoursSummary[];
-  /** Hours per work type, in code-point order. @example {"Onsite":90.25,"Remote Support":120} */
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, description: 'Hours per work type, 2 decimals, in code-point order.', example: { Onsite: 90.25, 'Remote Support': 120 } })
+  /** Hours per work type, 2 decimals, in code-point order. @example {"Onsite":90.25,"Remote Support":120} */
+  @ApiProperty({type: 'object', additionalProperties: { type: 'number' } })
   by_work_type: Record<string, number>;
-  /** Over the `closed` tickets with at least one entry (entries of any date): their hours / their number; null when there are none. @example 1.8 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Over the `closed` tickets with at least one time entry (entries of any date): their hours divided by their number, 2 decimals; null when there are none.', example: 1.8 })
+  /** Over the `closed` tickets with at least one time entry (entries of any date): their hours divided by their number, 2 decimals; null when there are none. @example 1.8 */
+  @ApiProperty({ ...NULLABLE_NUMBER })
   hours_per_closed_ticket: number | null;
-  /** Share of those tickets with exactly one time entry. @example 0.38 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Share of those tickets with exactly one time entry, 4 decimals; null when there are none.', example: 0.38 })
+  /** Share of those tickets with exactly one time entry, 4 decimals; null when there are none. @example 0.38 */
+  @ApiProperty({ ...NULLABLE_NUMBER })
   first_touch_resolution_rate: number | null;
-  /** Share of those tickets whose entries name one distinct member. @example 0.71 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Share of those tickets whose time entries name one distinct member, 4 decimals; null when there are none.', example: 0.71 })
+  /** Share of those tickets whose time entries name one distinct member, 4 decimals; null when there are none. @example 0.71 */
+  @ApiProperty({ ...NULLABLE_NUMBER })
   single_tech_rate: number | null;
 }
 
@@ -112,8 +112,8 @@ export class TimeSummary implements TimeKpis {
 export class CompanyCsatSummary implements CompanyCsat {
   /** The company of the surveys' tickets. @example "Acme Corp" */
   company: string;
-  /** @example 4 */
-  @ApiProperty({ ...INTEGER, description: 'Surveys answered for this company in the window.', example: 4 })
+  /** Surveys answered for this company in the window. @example 4 */
+  @ApiProperty({ ...INTEGER })
   responses: number;
   /** 100·(positive − negative) / responses, 2 decimals. @example -25 */
   net_csat: number;
@@ -121,29 +121,29 @@ export class CompanyCsatSummary implements CompanyCsat {
 
 /** Customer satisfaction over surveys whose `submitted_at` is in the window. */
 export class CsatSummary implements CsatKpis {
-  /** @example 30 */
-  @ApiProperty({ ...INTEGER, description: 'Surveys submitted in the window.', example: 30 })
+  /** Surveys submitted in the window. @example 30 */
+  @ApiProperty({ ...INTEGER })
   responses: number;
-  /** @example 26 */
-  @ApiProperty({ ...INTEGER, description: 'Of them, sentiment positive.', example: 26 })
+  /** Of them, sentiment positive. @example 26 */
+  @ApiProperty({ ...INTEGER })
   positive: number;
-  /** @example 3 */
-  @ApiProperty({ ...INTEGER, description: 'Of them, sentiment neutral.', example: 3 })
+  /** Of them, sentiment neutral. @example 3 */
+  @ApiProperty({ ...INTEGER })
   neutral: number;
-  /** @example 1 */
-  @ApiProperty({ ...INTEGER, description: 'Of them, sentiment negative.', example: 1 })
+  /** Of them, sentiment negative. @example 1 */
+  @ApiProperty({ ...INTEGER })
   negative: number;
   /** `positive / responses`, 4 decimals; null with no responses. @example 0.8667 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: '`positive / responses`, 4 decimals; null with no responses.', example: 0.8667 })
+  @ApiProperty({ ...NULLABLE_NUMBER })
   percent_positive: number | null;
   /** SmileBack's Net CSAT: 100·(positive − negative) / responses, −100…100, 2 decimals; null with no responses. @example 83.33 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: "SmileBack's Net CSAT: 100·(positive − negative) / responses, −100 to 100, 2 decimals; null with no responses.", example: 83.33 })
+  @ApiProperty({ ...NULLABLE_NUMBER })
   net_csat: number | null;
   /** Mean score (1–5), 2 decimals; null with no responses. @example 4.5 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Mean score (1–5), 2 decimals; null with no responses.', example: 4.5 })
+  @ApiProperty({ ...NULLABLE_NUMBER })
   average_score: number | null;
   /** The 5 companies with the lowest Net CSAT, ties by company; surveys whose ticket is unknown are left out here only. */
-  @ApiProperty({ type: [CompanyCsatSummary], description: "The 5 companies with the lowest Net CSAT, ties by company; surveys whose ticket is unknown are left out of this list only." })
+  @ApiProperty({type: [CompanyCsatSummary] })
   worst_companies: CompanyCsatSummary[];
 }
 
@@ -151,33 +151,33 @@ export class CsatSummary implements CsatKpis {
 export class DeviceAlertsSummary implements DeviceAlerts {
   /** The device name as the alerts give it. @example "LAPTOP-001" */
   device: string;
-  /** @example 5 */
-  @ApiProperty({ ...INTEGER, description: 'Alerts detected on this device in the window.', example: 5 })
+  /** Alerts detected on this device in the window. @example 5 */
+  @ApiProperty({ ...INTEGER })
   alerts: number;
 }
 
 /** Endpoint security KPIs. An alert is resolved when its status is `resolved`; its resolve time is `resolved_at` (none when absent). */
 export class SecuritySummary implements SecurityKpis {
   /** Open as of `to`: detected before `to` and not resolved before `to` (resolved without `resolved_at` counts as resolved). @example 12 */
-  @ApiProperty({ ...INTEGER, description: 'Open as of `to`: detected before `to` and not resolved before `to` (resolved without `resolved_at` counts as resolved).', example: 12 })
+  @ApiProperty({ ...INTEGER })
   open: number;
-  /** @example {"critical":1,"high":3} */
-  @ApiProperty({ ...COUNTS, description: 'Open alerts by severity; only severities that occur, in code-point order.', example: { critical: 1, high: 3 } })
+  /** Open alerts by severity; only severities that occur, in code-point order. @example {"critical":1,"high":3} */
+  @ApiProperty({ ...COUNTS })
   open_by_severity: Record<string, number>;
-  /** @example {"defender":5,"sentinelone":7} */
-  @ApiProperty({ ...COUNTS, description: 'Open alerts by source; only sources that occur, in code-point order.', example: { defender: 5, sentinelone: 7 } })
+  /** Open alerts by source; only sources that occur, in code-point order. @example {"defender":5,"sentinelone":7} */
+  @ApiProperty({ ...COUNTS })
   open_by_source: Record<string, number>;
-  /** @example 40 */
-  @ApiProperty({ ...INTEGER, description: 'Alerts whose `detected_at` is in the window.', example: 40 })
+  /** Alerts whose `detected_at` is in the window. @example 40 */
+  @ApiProperty({ ...INTEGER })
   detected: number;
-  /** @example 22 */
-  @ApiProperty({ ...INTEGER, description: 'Resolved alerts whose `resolved_at` is in the window.', example: 22 })
+  /** Resolved alerts whose `resolved_at` is in the window. @example 22 */
+  @ApiProperty({ ...INTEGER })
   resolved: number;
   /** Mean of `resolved_at − detected_at` over `resolved`, hours, 2 decimals; null when none resolved. @example 26.4 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Mean of `resolved_at − detected_at` over `resolved`, hours, 2 decimals; null when none resolved.', example: 26.4 })
+  @ApiProperty({ ...NULLABLE_NUMBER })
   mean_time_to_resolve_hours: number | null;
   /** The 5 devices with the most alerts detected in the window, ties by device. */
-  @ApiProperty({ type: [DeviceAlertsSummary], description: 'The 5 devices with the most alerts detected in the window, ties by device.' })
+  @ApiProperty({type: [DeviceAlertsSummary] })
   top_devices: DeviceAlertsSummary[];
 }
 
@@ -204,27 +204,27 @@ export class SeriesBucketSummary implements SeriesBucket {
   start: string;
   /** Exclusive. @example "2026-01-12T00:00:00.000Z" */
   end: string;
-  /** @example 12 */
-  @ApiProperty({ ...INTEGER, description: 'Tickets created in the bucket (as the summary\'s `created`).', example: 12 })
+  /** Tickets created in the bucket (as the summary's `created`). @example 12 */
+  @ApiProperty({ ...INTEGER })
   tickets_created: number;
-  /** @example 10 */
-  @ApiProperty({ ...INTEGER, description: 'Tickets closed in the bucket (as the summary\'s `closed`).', example: 10 })
+  /** Tickets closed in the bucket (as the summary's `closed`). @example 10 */
+  @ApiProperty({ ...INTEGER })
   tickets_closed: number;
   /** Hours of entries whose `date_worked` midnight is in the bucket, 2 decimals. @example 40.5 */
   hours: number;
   /** Billable hours of the same entries, 2 decimals. @example 30 */
   billable_hours: number;
-  /** @example 6 */
-  @ApiProperty({ ...INTEGER, description: 'Surveys submitted in the bucket.', example: 6 })
+  /** Surveys submitted in the bucket. @example 6 */
+  @ApiProperty({ ...INTEGER })
   csat_responses: number;
   /** Net CSAT of those surveys; null with no responses. @example 66.67 */
-  @ApiProperty({ ...NULLABLE_NUMBER, description: 'Net CSAT of those surveys, 2 decimals; null with no responses.', example: 66.67 })
+  @ApiProperty({ ...NULLABLE_NUMBER })
   net_csat: number | null;
-  /** @example 8 */
-  @ApiProperty({ ...INTEGER, description: 'Alerts detected in the bucket.', example: 8 })
+  /** Alerts detected in the bucket. @example 8 */
+  @ApiProperty({ ...INTEGER })
   alerts_detected: number;
-  /** @example 5 */
-  @ApiProperty({ ...INTEGER, description: 'Alerts resolved in the bucket (resolved_at in it).', example: 5 })
+  /** Alerts resolved in the bucket (resolved_at in it). @example 5 */
+  @ApiProperty({ ...INTEGER })
   alerts_resolved: number;
 }
 
@@ -232,12 +232,12 @@ export class SeriesBucketSummary implements SeriesBucket {
 export class TenantSeries {
   /** The tenant asked for. @example "tenant_demo_cca" */
   tenant_id: string;
-  /** @example "week" */
-  @ApiProperty({ enum: ['day', 'week', 'month'], description: 'The bucket size asked for.', example: 'week' })
+  /** The bucket size asked for. @example "week" */
+  @ApiProperty({enum: ['day', 'week', 'month'] })
   interval: 'day' | 'week' | 'month';
   window: SummaryWindow;
   /** The calendar buckets intersecting the window, in order, each clipped to it. */
-  @ApiProperty({ type: [SeriesBucketSummary], description: 'The calendar buckets intersecting the window, in order, each clipped to it.' })
+  @ApiProperty({type: [SeriesBucketSummary] })
   buckets: SeriesBucketSummary[];
   /** As the summary's `caveats`. @example [] */
   caveats: string[];

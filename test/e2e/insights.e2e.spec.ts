@@ -171,6 +171,7 @@ describe('insights over the shipped mock data', () => {
         const ref = property.$ref ?? (property as { items?: { $ref?: string } }).items?.$ref ?? ((property.allOf as Array<{ $ref?: string }> | undefined)?.[0]?.$ref);
         if (ref) visit(ref.split('/').pop() as string, seen);
         else if (!property.description) undocumented.push(`${name}.${field}`);
+        else if ((property as { type?: string }).type !== 'array' && (property as { example?: unknown }).example === undefined) undocumented.push(`${name}.${field} (example)`);
       }
     };
     visit('TenantSummary');
