@@ -5,6 +5,7 @@ import { PlatformModule } from './platform/platform.module.js';
 import { configModule } from './config/config.module.js';
 import { CsatModule } from './csat/csat.module.js';
 import { HealthModule } from './health/health.module.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MockModule } from './mock/mock.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
@@ -12,7 +13,7 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimeEntriesModule } from './time-entries/time-entries.module.js';
 
-const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, HealthModule];
+const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, InsightsModule, HealthModule];
 
 @Module({})
 export class AppModule {

@@ -12,4 +12,14 @@ export class CsatService {
   async list(tenant: Tenant, query: ListCsatQuery): Promise<Page<CsatSurvey>> {
     return runQuery(await this.source.list(tenant.id), query, CSAT_QUERY);
   }
+
+  /** Every record of the tenant, unfiltered (what insights compute from). */
+  all(tenant: Tenant): Promise<CsatSurvey[]> {
+    return this.source.list(tenant.id);
+  }
+
+  /** Where the source holds only recent records (live mode), the instant they start from. */
+  heldSince(): Date | undefined {
+    return this.source.heldSince?.();
+  }
 }

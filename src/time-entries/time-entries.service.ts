@@ -12,4 +12,14 @@ export class TimeEntriesService {
   async list(tenant: Tenant, query: ListTimeEntriesQuery): Promise<Page<TimeEntry>> {
     return runQuery(await this.source.list(tenant.id), query, TIME_ENTRY_QUERY);
   }
+
+  /** Every record of the tenant, unfiltered (what insights compute from). */
+  all(tenant: Tenant): Promise<TimeEntry[]> {
+    return this.source.list(tenant.id);
+  }
+
+  /** Where the source holds only recent records (live mode), the instant they start from. */
+  heldSince(): Date | undefined {
+    return this.source.heldSince?.();
+  }
 }

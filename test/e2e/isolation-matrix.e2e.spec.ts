@@ -29,6 +29,8 @@ const ROUTES: Route[] = [
   { name: 'time entries', method: 'get', path: (t) => `/api/tenants/${t}/time-entries`, admin: false, data: true, ok: 200 },
   { name: 'csat', method: 'get', path: (t) => `/api/tenants/${t}/csat`, admin: false, data: true, ok: 200 },
   { name: 'alerts', method: 'get', path: (t) => `/api/tenants/${t}/security-alerts?severity=high`, admin: false, data: true, ok: 200 },
+  { name: 'summary', method: 'get', path: (t) => `/api/tenants/${t}/summary`, admin: false, data: true, ok: 200 },
+  { name: 'series', method: 'get', path: (t) => `/api/tenants/${t}/summary/series?interval=week`, admin: false, data: true, ok: 200 },
   { name: 'integrations', method: 'get', path: (t) => `/api/admin/tenants/${t}/integrations`, admin: true, data: false, ok: 200 },
   {
     name: 'put integration',

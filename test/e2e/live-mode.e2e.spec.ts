@@ -171,10 +171,14 @@ const INITECH_NOTES: CwServiceNote[] = INITECH_IDS.map((id) => ({
   detailDescriptionFlag: true,
 }));
 
+// Closed and untouched for 200 days: outside the live window (an open one would be held however old).
 const OUT_OF_WINDOW_TICKET: CwTicket = {
   ...HAND_TICKETS[0],
   id: 100_001,
   summary: 'Ancient ticket',
+  status: { id: 9, name: 'Closed' },
+  closedFlag: true,
+  closedDate: at(200),
   _info: { dateEntered: at(210), lastUpdated: at(200) },
 };
 
@@ -530,14 +534,16 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       }
 
       const cw = fakes.connectwise;
-      expect(cw.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW));
+      // The walk, then one lookup by id: a bulk survey names ticket 300000, which the walk did not hold.
+      expect(cw.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW) + 1);
+      expect(cw.lastRequest('/service/tickets')!.query.get('conditions')).toBe('id in (300000)');
       expect(cw.calls('/system/members')).toBe(1);
       expect(cw.calls('/notes')).toBe(50);
       // The notes fetched are exactly the returned page's, each once.
       expect(noteTicketIds(fakes).sort()).toEqual(ids(res.body.data, 'cw_ticket_id'));
       // Every page re-sends the window condition; the first-page request asks for detail notes only.
-      for (const req of cw.requests.filter((r) => r.path.endsWith('/service/tickets'))) {
-        expect(req.query.get('conditions')).toMatch(/^lastUpdated>=\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\]$/);
+      for (const req of cw.requests.filter((r) => r.path.endsWith('/service/tickets')).slice(0, -1)) {
+        expect(req.query.get('conditions')).toMatch(/^closedFlag=false or lastUpdated>=\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\]$/);
         expect(req.query.get('pageSize')).toBe(String(VENDOR_PAGE_SIZE));
       }
       expect(cw.lastRequest('/notes')!.query.get('conditions')).toBe('detailDescriptionFlag=true');
@@ -614,8 +620,8 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       expect(all).toHaveLength(TICKETS_IN_WINDOW);
       expect(ids(all, 'cw_ticket_id')).toEqual(expectedIds.sort());
       expect(all.every((tk) => tk.tenant_id === ALPHA && typeof tk.description === 'string')).toBe(true);
-      // Still one walk of the ticket list; each ticket's notes fetched exactly once over all requests.
-      expect(fakes.connectwise.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW));
+      // Still one walk of the ticket list (and the one lookup by id); each ticket's notes fetched exactly once over all requests.
+      expect(fakes.connectwise.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW) + 1);
       const noted = noteTicketIds(fakes);
       expect(noted).toHaveLength(TICKETS_IN_WINDOW);
       expect(new Set(noted).size).toBe(TICKETS_IN_WINDOW);
@@ -888,7 +894,12 @@ describe('live mode with Redis: app copies share the cache', () => {
       bodies[path] = res.body;
     }
     const fetched = totalRequests(fakes);
-    expect(fakes.connectwise.calls('/service/tickets')).toBe(2);
+    // Two pages of the walk, then the tickets the surveys name that the walk lacks, 100 ids a lookup.
+    const held = new Set(fakes.connectwise.tickets.map((tk) => String(tk.id)));
+    const named = new Set(fakes.smileback.reviews.map((r) => (r.ticket as { id?: unknown } | null)?.id).filter((id) => id !== undefined).map(String));
+    const lookups = Math.ceil([...named].filter((id) => !held.has(id)).length / 100);
+    expect(lookups).toBe(3);
+    expect(fakes.connectwise.calls('/service/tickets')).toBe(2 + lookups);
     expect(fakes.connectwise.calls('/notes')).toBe(50);
     expect(fakes.smileback.calls('/api/v3/reviews/')).toBe(2);
     figures.first_copy_vendor_calls = fetched;

@@ -49,6 +49,8 @@ describe('the OpenAPI document', () => {
       '/api/tenants/{tenantId}',
       '/api/tenants/{tenantId}/csat',
       '/api/tenants/{tenantId}/security-alerts',
+      '/api/tenants/{tenantId}/summary',
+      '/api/tenants/{tenantId}/summary/series',
       '/api/tenants/{tenantId}/tickets',
       '/api/tenants/{tenantId}/tickets/{cwTicketId}',
       '/api/tenants/{tenantId}/time-entries',

@@ -95,20 +95,92 @@ export class FakeConnectWise extends FakeVendorServer {
   }
 }
 
-function matchesConditions(conditions: string | null): (row: Row) => boolean {
+/**
+ * ConnectWise's condition language, as far as our clients use it: `and` / `or` (case-insensitive, `and`
+ * binding tighter), parentheses, `field op value` with `=`, `!=`, `<`, `<=`, `>`, `>=`, and
+ * `field in (v, …)`. Values: `[datetime]` (UTC `Z` only), `true`/`false`, numbers, `"strings"`, `null`.
+ * `lastUpdated` is `_info/lastUpdated`; `a/b` reaches into sub-objects. Anything else is a 400, as upstream.
+ */
+export function matchesConditions(conditions: string | null): (row: Row) => boolean {
   if (!conditions) return () => true;
-  const tests = conditions.split(/\s+and\s+/i).map((clause): ((row: Row) => boolean) => {
-    const date = /^\s*(lastUpdated|_info\/lastUpdated)\s*(>=|<=|>|<|=)\s*\[([^\]]+)\]\s*$/i.exec(clause);
-    if (date) {
-      const bound = Date.parse(date[3]);
-      if (Number.isNaN(bound) || !/Z$/.test(date[3])) throw new Error('UnsupportedFormat');
-      return (row) => compare(instantMs((row._info as Row | undefined)?.lastUpdated), date[2], bound);
+  const tokens = conditions.match(/\s*(\[[^\]]*\]|"(?:[^"\\]|\\.)*"|\(|\)|,|!=|<=|>=|=|<|>|[\w/.:+-]+)/gy);
+  if (!tokens || tokens.join('').replace(/\s+/g, '') !== conditions.replace(/\s+/g, '')) throw new Error('InvalidObject');
+  const list = tokens.map((t) => t.trim());
+  let pos = 0;
+  const peek = () => list[pos];
+  const take = (expected?: string) => {
+    const token = list[pos++];
+    if (token === undefined || (expected !== undefined && token.toLowerCase() !== expected)) throw new Error('InvalidObject');
+    return token;
+  };
+  type Test = (row: Row) => boolean;
+  const value = (): unknown => {
+    const token = take();
+    if (token.startsWith('[')) {
+      const inner = token.slice(1, -1);
+      if (!/Z$/.test(inner) || Number.isNaN(Date.parse(inner))) throw new Error('UnsupportedFormat');
+      return { instant: Date.parse(inner) };
     }
-    const flag = /^\s*(\w+)\s*=\s*(true|false)\s*$/i.exec(clause);
-    if (flag) return (row) => row[flag[1]] === (flag[2].toLowerCase() === 'true');
+    if (token.startsWith('"')) return token.slice(1, -1).replace(/\\(.)/g, '$1');
+    if (/^(true|false)$/i.test(token)) return token.toLowerCase() === 'true';
+    if (/^null$/i.test(token)) return null;
+    if (/^-?\d+(\.\d+)?$/.test(token)) return Number(token);
     throw new Error('InvalidObject');
-  });
-  return (row) => tests.every((test) => test(row));
+  };
+  const field = (row: Row, path: string): unknown =>
+    (path.toLowerCase() === 'lastupdated' ? '_info/lastUpdated' : path).split('/').reduce<unknown>((v, key) => (v as Row | undefined)?.[key], row);
+  const equals = (actual: unknown, expected: unknown) =>
+    expected !== null && typeof expected === 'object' ? instantMs(actual) === (expected as { instant: number }).instant : (actual ?? null) === expected;
+  const comparison = (): Test => {
+    if (peek() === '(') {
+      take('(');
+      const inner = disjunction();
+      take(')');
+      return inner;
+    }
+    const path = take();
+    if (!/^[A-Za-z_][\w/]*$/.test(path)) throw new Error('InvalidObject');
+    const op = take().toLowerCase();
+    if (op === 'in') {
+      take('(');
+      const options = [value()];
+      while (peek() === ',') {
+        take(',');
+        options.push(value());
+      }
+      take(')');
+      return (row) => options.some((option) => equals(field(row, path), option));
+    }
+    if (!['=', '!=', '<', '<=', '>', '>='].includes(op)) throw new Error('InvalidObject');
+    const expected = value();
+    if (op === '=') return (row) => equals(field(row, path), expected);
+    if (op === '!=') return (row) => !equals(field(row, path), expected);
+    const bound = expected !== null && typeof expected === 'object' ? (expected as { instant: number }).instant : Number(expected);
+    const read = (row: Row) => {
+      const actual = field(row, path);
+      return expected !== null && typeof expected === 'object' ? instantMs(actual) : typeof actual === 'number' ? actual : NaN;
+    };
+    return (row) => compare(read(row), op, bound);
+  };
+  const conjunction = (): Test => {
+    const parts = [comparison()];
+    while (peek()?.toLowerCase() === 'and') {
+      take();
+      parts.push(comparison());
+    }
+    return (row) => parts.every((part) => part(row));
+  };
+  const disjunction = (): Test => {
+    const parts = [conjunction()];
+    while (peek()?.toLowerCase() === 'or') {
+      take();
+      parts.push(conjunction());
+    }
+    return (row) => parts.some((part) => part(row));
+  };
+  const test = disjunction();
+  if (pos !== list.length) throw new Error('InvalidObject');
+  return test;
 }
 
 function compare(value: number, op: string, bound: number): boolean {

@@ -121,17 +121,31 @@ describe('ConnectWise client against a fake ConnectWise', () => {
     expect(headers.accept).toBe(CONNECTWISE_ACCEPT);
   });
 
-  it('pages through every ticket in the window, re-sending conditions and pageSize on each page', async () => {
-    fake.tickets = [cwTicket(5, 12), cwTicket(2, 11), cwTicket(9, 3), cwTicket(7, 15), cwTicket(1, 10), cwTicket(4, 20), cwTicket(3, 13)];
+  it('pages through every open ticket and every ticket updated in the window, re-sending conditions and pageSize on each page', async () => {
+    const closedOld = { ...cwTicket(9, 3), closedFlag: true, closedDate: at(3) };
+    const openOld = cwTicket(8, 2); // untouched long before the window, still open: held all the same
+    fake.tickets = [cwTicket(5, 12), cwTicket(2, 11), closedOld, cwTicket(7, 15), cwTicket(1, 10), cwTicket(4, 20), openOld, cwTicket(3, 13)];
     const tickets = await clientOf(fastHttp()).listTickets(SINCE);
-    expect(tickets.map((t) => t.id)).toEqual([1, 2, 3, 4, 5, 7]);
-    expect(fake.calls('/service/tickets')).toBe(2);
+    expect(tickets.map((t) => t.id)).toEqual([1, 2, 3, 4, 5, 7, 8]);
+    expect(fake.calls('/service/tickets')).toBe(3);
     for (const req of fake.requests) {
-      expect(req.query.get('conditions')).toBe('lastUpdated>=[2026-01-10T00:00:00Z]');
+      expect(req.query.get('conditions')).toBe('closedFlag=false or lastUpdated>=[2026-01-10T00:00:00Z]');
       expect(req.query.get('pageSize')).toBe('3');
       expect(req.query.get('orderBy')).toBe('id asc');
     }
-    expect(fake.requests.map((r) => r.query.get('page'))).toEqual(['1', '2']);
+    expect(fake.requests.map((r) => r.query.get('page'))).toEqual(['1', '2', '3']);
+  });
+
+  it('fetches tickets by id in batches of 100, skipping ids that do not exist', async () => {
+    fake.tickets = Array.from({ length: 250 }, (_, i) => ({ ...cwTicket(1000 + i, 2), closedFlag: true }));
+    const wanted = [...Array.from({ length: 230 }, (_, i) => 1000 + i), 99_999];
+    const tickets = await clientOf(fastHttp(), 1000).listTicketsById(wanted);
+    expect(tickets.map((t) => t.id)).toEqual(wanted.slice(0, 230));
+    const conditions = fake.requests.map((r) => r.query.get('conditions') ?? '');
+    expect(conditions).toHaveLength(3);
+    expect(conditions[0]).toBe(`id in (${wanted.slice(0, 100).join(',')})`);
+    expect(conditions[2]).toBe(`id in (${wanted.slice(200).join(',')})`);
+    for (const req of fake.requests) expect(`${fake.baseUrl}${req.path}?${req.query.toString()}`.length).toBeLessThan(2000);
   });
 
   it('stops on an empty page even if a next link is announced', async () => {

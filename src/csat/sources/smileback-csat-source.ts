@@ -8,6 +8,10 @@ import type { CsatSource } from './csat-source.js';
 export class SmileBackCsatSource implements CsatSource {
   constructor(private readonly deps: LiveDeps) {}
 
+  heldSince(): Date {
+    return windowStart(this.deps.windowDays);
+  }
+
   async list(tenantId: string): Promise<CsatSurvey[]> {
     const live = await this.deps.clients.for(tenantId, 'smileback');
     if (!live) return [];

@@ -5,6 +5,8 @@ export const CONNECTWISE_VENDOR = 'connectwise';
 export const CONNECTWISE_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.1';
 const MAX_PAGE_SIZE = 1000;
 const MAX_PAGES = 10_000;
+// About 10 URL characters per id (digits and an encoded comma): 100 ids keep a request well under ConnectWise's ~2000.
+const IDS_PER_REQUEST = 100;
 
 export interface ConnectWiseIntegration {
   base_url: string;
@@ -92,8 +94,22 @@ export class ConnectWiseClient {
     return this.config.time_zone ?? 'UTC';
   }
 
+  /** Every open ticket, however old, and every ticket updated since `since` (closed ones included). */
   listTickets(since: Date): Promise<CwTicket[]> {
-    return this.listAll<CwTicket>('/service/tickets', { conditions: `lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' });
+    return this.listAll<CwTicket>('/service/tickets', {
+      conditions: `closedFlag=false or lastUpdated>=[${cwDateTime(since)}]`,
+      orderBy: 'id asc',
+    });
+  }
+
+  /** The tickets with these ids (those that exist), a batch of ids per request to keep URLs short. */
+  async listTicketsById(ids: number[]): Promise<CwTicket[]> {
+    const tickets: CwTicket[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+      const batch = ids.slice(i, i + IDS_PER_REQUEST);
+      tickets.push(...(await this.listAll<CwTicket>('/service/tickets', { conditions: `id in (${batch.join(',')})`, orderBy: 'id asc' })));
+    }
+    return tickets;
   }
 
   listTimeEntries(since: Date): Promise<CwTimeEntry[]> {

@@ -5,4 +5,9 @@ export const SECURITY_ALERT_SOURCES = Symbol('SECURITY_ALERT_SOURCES');
 
 export interface SecurityAlertSource {
   list(tenantId: string): Promise<SecurityAlert[]>;
+  /**
+   * Live sources hold only the records updated since this instant (LIVE_WINDOW_DAYS back from now);
+   * sources that hold every record (mock files) do not implement it.
+   */
+  heldSince?(): Date;
 }

@@ -8,6 +8,10 @@ import type { SecurityAlertSource } from './security-alert-source.js';
 export class SentinelOneAlertSource implements SecurityAlertSource {
   constructor(private readonly deps: LiveDeps) {}
 
+  heldSince(): Date {
+    return windowStart(this.deps.windowDays);
+  }
+
   async list(tenantId: string): Promise<SecurityAlert[]> {
     const live = await this.deps.clients.for(tenantId, 'sentinelone');
     if (!live) return [];

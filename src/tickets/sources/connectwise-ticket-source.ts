@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { LiveDeps } from '../../live/live-deps.js';
 import type { ConnectWiseClient } from '../../integrations/connectwise/connectwise.client.js';
 import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
@@ -7,6 +8,10 @@ import type { Ticket } from '../ticket.record.js';
 import type { TicketSource } from './ticket-source.js';
 
 const VENDOR = 'connectwise';
+const logger = new Logger('ConnectWiseTicketSource');
+
+/** The ticket ids (`cw_ticket_id`, null for none) some other live records of a tenant point at. */
+export type TicketReferences = (tenantId: string) => Promise<Iterable<string | null>>;
 
 /** Member id → email, shared by the ticket and time-entry sources (one `/system/members` walk per TTL). */
 export async function connectWiseMemberEmails(
@@ -27,19 +32,48 @@ export async function connectWiseMemberEmails(
  * ticket until its `updated_at_remote` changes.
  */
 export class ConnectWiseTicketSource implements TicketSource {
-  constructor(private readonly deps: LiveDeps) {}
+  /**
+   * `references` name the tickets other live records point at (in-window time entries, surveys):
+   * those not among the open or recently updated tickets are fetched by id, so every reference resolves.
+   */
+  constructor(
+    private readonly deps: LiveDeps,
+    private readonly references: TicketReferences[] = [],
+  ) {}
+
+  heldSince(): Date {
+    return windowStart(this.deps.windowDays);
+  }
 
   async list(tenantId: string): Promise<Ticket[]> {
     const live = await this.deps.clients.for(tenantId, 'connectwise');
     if (!live) return [];
     const { client, version } = live;
     return this.deps.cache.get(`${tenantId}:tickets:${version}`, VENDOR, async () => {
-      const [raw, memberEmails] = await Promise.all([
+      const [listed, memberEmails] = await Promise.all([
         client.listTickets(windowStart(this.deps.windowDays)),
         connectWiseMemberEmails(this.deps, tenantId, client, version),
       ]);
-      return raw.map((item) => mapConnectWiseTicket(item, { tenantId, memberEmails, description: '' }));
+      const referenced = await this.referencedIds(tenantId);
+      const held = new Set(listed.map((item) => item.id));
+      const missing = [...referenced].filter((id) => !held.has(id));
+      const fetched = missing.length === 0 ? [] : (await client.listTicketsById(missing)).filter((item) => !held.has(item.id));
+      return [...listed, ...fetched].map((item) => mapConnectWiseTicket(item, { tenantId, memberEmails, description: '' }));
     });
+  }
+
+  /** ConnectWise ids other records point at; a reference source that fails leaves its references out (its own route reports the failure). */
+  private async referencedIds(tenantId: string): Promise<Set<number>> {
+    const ids = new Set<number>();
+    // One after the other, after the ticket walk: ConnectWise asks for few requests in flight.
+    for (const references of this.references) {
+      try {
+        for (const id of await references(tenantId)) if (id !== null && /^[1-9]\d{0,15}$/.test(id)) ids.add(Number(id));
+      } catch (error) {
+        logger.warn(`ticket references of tenant ${tenantId} left out: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return ids;
   }
 
   async complete(tenantId: string, tickets: Ticket[]): Promise<Ticket[]> {

@@ -6,6 +6,11 @@ export const TICKET_SOURCE = Symbol('TICKET_SOURCE');
 export interface TicketSource {
   list(tenantId: string): Promise<Ticket[]>;
   /**
+   * Live sources hold only the records updated since this instant (LIVE_WINDOW_DAYS back from now);
+   * sources that hold every record (mock files) do not implement it.
+   */
+  heldSince?(): Date;
+  /**
    * Fills what `list` leaves out because it costs a call per ticket (ConnectWise descriptions), for
    * just the tickets a response needs. Sources whose list is complete do not implement it.
    */

@@ -9,6 +9,10 @@ import type { TimeEntrySource } from './time-entry-source.js';
 export class ConnectWiseTimeEntrySource implements TimeEntrySource {
   constructor(private readonly deps: LiveDeps) {}
 
+  heldSince(): Date {
+    return windowStart(this.deps.windowDays);
+  }
+
   async list(tenantId: string): Promise<TimeEntry[]> {
     const live = await this.deps.clients.for(tenantId, 'connectwise');
     if (!live) return [];

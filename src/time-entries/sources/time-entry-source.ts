@@ -5,4 +5,9 @@ export const TIME_ENTRY_SOURCE = Symbol('TIME_ENTRY_SOURCE');
 /** A tenant's time entries: mock files, or ConnectWise PSA in live mode. */
 export interface TimeEntrySource {
   list(tenantId: string): Promise<TimeEntry[]>;
+  /**
+   * Live sources hold only the records updated since this instant (LIVE_WINDOW_DAYS back from now);
+   * sources that hold every record (mock files) do not implement it.
+   */
+  heldSince?(): Date;
 }

@@ -1,0 +1,44 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../common/problem/api-problems.decorator.js';
+import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
+import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
+import { Tenant } from '../tenants/tenant.record.js';
+import { InsightsService } from './insights.service.js';
+import { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
+import { TenantSeries, TenantSummary } from './summary.dto.js';
+
+@ApiBearerAuth()
+@ApiTags('insights')
+@Controller('tenants/:tenantId/summary')
+export class InsightsController {
+  constructor(private readonly insights: InsightsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "The tenant's KPIs over a window",
+    description:
+      'Service desk, technician time, CSAT and security KPIs over `[from, to)`, from the same records the list routes serve. ' +
+      "Default window: the 30 days ending 1 ms after the tenant's newest record, capped at now. At most 366 days.",
+  })
+  @ApiTenantParam()
+  @ApiOkResponse({ type: TenantSummary })
+  @ApiProblems(400, 401, 403, 404)
+  summary(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: SummaryQuery): Promise<TenantSummary> {
+    return this.insights.summary(tenant, query);
+  }
+
+  @Get('series')
+  @ApiOperation({
+    summary: 'The summary counts per calendar bucket',
+    description:
+      'Created/closed tickets, hours, CSAT and alerts per UTC day, ISO week or UTC month, buckets clipped to the window ' +
+      "(same defaults and limits as the summary; at most 400 buckets). Summing a count over the buckets gives the summary's count.",
+  })
+  @ApiTenantParam()
+  @ApiOkResponse({ type: TenantSeries })
+  @ApiProblems(400, 401, 403, 404)
+  series(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: SeriesQuery): Promise<TenantSeries> {
+    return this.insights.series(tenant, query);
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { CsatService } from '../csat/csat.service.js';
+import { SecurityAlertsService } from '../security-alerts/security-alerts.service.js';
+import type { Tenant } from '../tenants/tenant.record.js';
+import { TicketsService } from '../tickets/tickets.service.js';
+import { TimeEntriesService } from '../time-entries/time-entries.service.js';
+import { TenantRecords, newestInstant, series, summarize } from './kpis.js';
+import type { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
+import type { TenantSeries, TenantSummary } from './summary.dto.js';
+import { DAY_MS, Window, buckets, iso, resolveWindow } from './window.js';
+
+/** KPIs from exactly the records the list routes serve, whichever sources are bound. */
+@Injectable()
+export class InsightsService {
+  constructor(
+    private readonly tickets: TicketsService,
+    private readonly timeEntries: TimeEntriesService,
+    private readonly csat: CsatService,
+    private readonly alerts: SecurityAlertsService,
+  ) {}
+
+  async summary(tenant: Tenant, query: SummaryQuery): Promise<TenantSummary> {
+    const { records, window } = await this.load(tenant, query);
+    return { tenant_id: tenant.id, window: shown(window), ...summarize(records, window), caveats: this.caveats(window) };
+  }
+
+  async series(tenant: Tenant, query: SeriesQuery): Promise<TenantSeries> {
+    // An explicit window is checked (bucket count included) before any record is read.
+    if (query.to !== undefined) buckets(resolveWindow(query, () => Date.now()), query.interval);
+    const { records, window } = await this.load(tenant, query);
+    return {
+      tenant_id: tenant.id,
+      interval: query.interval,
+      window: shown(window),
+      buckets: series(records, window, query.interval),
+      caveats: this.caveats(window),
+    };
+  }
+
+  private async load(tenant: Tenant, query: SummaryQuery): Promise<{ records: TenantRecords; window: Window }> {
+    if (query.to !== undefined) resolveWindow(query, () => Date.now());
+    const [tickets, timeEntries, surveys, alerts] = await Promise.all([
+      this.tickets.all(tenant),
+      this.timeEntries.all(tenant),
+      this.csat.all(tenant),
+      this.alerts.all(tenant),
+    ]);
+    const records = { tickets, timeEntries, surveys, alerts };
+    const window = resolveWindow(query, () => {
+      const now = Date.now();
+      const newest = newestInstant(records);
+      return newest === null ? now : Math.min(newest + 1, now);
+    });
+    return { records, window };
+  }
+
+  private caveats(window: Window): string[] {
+    const held: Array<[string, Date | undefined]> = [
+      ['tickets closed', this.tickets.heldSince()],
+      ['time entries', this.timeEntries.heldSince()],
+      ['surveys', this.csat.heldSince()],
+      ['security alerts', this.alerts.heldSince()],
+    ];
+    const short = held.filter((entry): entry is [string, Date] => entry[1] !== undefined && window.from < entry[1].getTime());
+    if (short.length === 0) return [];
+    const since = Math.max(...short.map(([, date]) => date.getTime()));
+    const days = Math.round((Date.now() - since) / DAY_MS);
+    const what = short.map(([name]) => name);
+    const listed = what.length === 1 ? what[0] : `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}`;
+    return [
+      `Live mode holds only the records updated in the last ${days} days (LIVE_WINDOW_DAYS, since ${iso(since).slice(0, 10)}) and every open ticket: ` +
+        `${listed} from before then are missing from this window, so its counts may be low.`,
+    ];
+  }
+}
+
+const shown = (window: Window) => ({ from: iso(window.from), to: iso(window.to) });

@@ -1,0 +1,47 @@
+import { IsIn, IsOptional, ValidationOptions, registerDecorator } from 'class-validator';
+import { INTERVALS, Interval, parseWindowInstant } from './window.js';
+
+function IsWindowInstant(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isWindowInstant',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: '$property must be an ISO 8601 instant like 2026-01-20T09:00:00Z or 2026-01-20T10:00:00+01:00, or a day like 2026-01-20 (UTC midnight)',
+        ...options,
+      },
+      validator: { validate: (value: unknown) => typeof value === 'string' && parseWindowInstant(value) !== undefined },
+    });
+}
+
+/** The window `[from, to)`: at most 366 days, `from` before `to`. */
+export class SummaryQuery {
+  /**
+   * Window start, inclusive: an ISO 8601 instant (`Z` or an offset; encode `+` as `%2B`) or a day
+   * (its UTC midnight). Default: 30 days before `to`.
+   * @example "2026-01-01T00:00:00Z"
+   */
+  @IsOptional()
+  @IsWindowInstant()
+  from?: string;
+
+  /**
+   * Window end, exclusive, in the same formats. Default: 1 ms after the tenant's newest record
+   * instant, capped at now (now for a tenant with no records).
+   * @example "2026-01-31"
+   */
+  @IsOptional()
+  @IsWindowInstant()
+  to?: string;
+}
+
+/** A window and the calendar buckets to split it into (at most 400). */
+export class SeriesQuery extends SummaryQuery {
+  /**
+   * `day` (UTC days), `week` (ISO weeks from Monday 00:00 UTC) or `month` (UTC calendar months).
+   * @example "week"
+   */
+  @IsIn(INTERVALS)
+  interval: Interval;
+}

@@ -1,0 +1,236 @@
+import { rm } from 'node:fs/promises';
+import type { CwTicket, CwTimeEntry } from '../../src/integrations/connectwise/connectwise.client.js';
+import type { SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
+import type { Ticket } from '../../src/tickets/ticket.record.js';
+import { bootApp, TestApp } from '../support/app.js';
+import { writeFolder } from '../support/seed-folder.js';
+import { LIVE_ENV, MEMBERS, at, bulkThreats, call, closeFakes, day, Fakes, listAll, registerTenant, startFakes } from '../support/live-fixtures.js';
+
+/*
+ * Insights in live mode over fake vendors: the KPIs written by hand from the vendor records below,
+ * the ConnectWise fetch that holds every open ticket and every referenced one, the caveat for a window
+ * reaching past LIVE_WINDOW_DAYS, and the same records served from a mock folder giving the same KPIs.
+ */
+
+const TENANT = 'tenant_kpi';
+const ticket = (id: number, over: Partial<CwTicket>): CwTicket => ({
+  id,
+  summary: `Ticket ${id}`,
+  recordType: 'ServiceTicket',
+  board: { id: 1, name: 'Service' },
+  status: { id: 1, name: 'New' },
+  priority: { id: 8, name: 'Priority 3 - Normal Response' },
+  company: { id: 250, identifier: 'AcmeCorp', name: 'Acme Corporation' },
+  owner: { id: 176, identifier: 'jdoe' },
+  closedFlag: false,
+  closedDate: null,
+  ...over,
+});
+
+const TICKETS: CwTicket[] = [
+  // Open, untouched for 100 days: outside the 90-day live window, held because it is open.
+  ticket(1001, { _info: { dateEntered: at(120, '09:00:00'), lastUpdated: at(100, '09:00:00') } }),
+  // Closed 5 days ago, 25 h after it was entered.
+  ticket(1002, {
+    status: { id: 9, name: 'Closed' },
+    closedFlag: true,
+    closedDate: at(5, '10:00:00'),
+    _info: { dateEntered: at(6, '09:00:00'), lastUpdated: at(5, '10:00:00') },
+  }),
+  // Closed 150 days ago: outside the window, held because an in-window time entry and survey name it.
+  ticket(1003, {
+    status: { id: 9, name: 'Closed' },
+    company: { id: 260, identifier: 'OldCo', name: 'Old Co' },
+    closedFlag: true,
+    closedDate: at(150, '10:00:00'),
+    _info: { dateEntered: at(151, '09:00:00'), lastUpdated: at(150, '10:00:00') },
+  }),
+  // Open, entered 3 days ago.
+  ticket(1004, { priority: { id: 7, name: 'Priority 2 - Quick Response' }, _info: { dateEntered: at(3, '09:00:00'), lastUpdated: at(3, '09:00:00') } }),
+  // Closed 200 days ago and named by nothing: not held.
+  ticket(1005, {
+    status: { id: 9, name: 'Closed' },
+    closedFlag: true,
+    closedDate: at(200, '10:00:00'),
+    _info: { dateEntered: at(201, '09:00:00'), lastUpdated: at(200, '10:00:00') },
+  }),
+];
+
+const entry = (id: number, over: Partial<CwTimeEntry>): CwTimeEntry => ({
+  id,
+  chargeToType: 'ServiceTicket',
+  member: { id: 176, identifier: 'jdoe' },
+  workType: { id: 1, name: 'Remote Support' },
+  billableOption: 'Billable',
+  notes: 'work',
+  ...over,
+});
+
+const TIME_ENTRIES: CwTimeEntry[] = [
+  entry(5001, { chargeToId: 1002, actualHours: 1, timeStart: at(5, '09:00:00'), _info: { lastUpdated: at(5, '11:00:00') } }),
+  entry(5002, {
+    chargeToId: 1003,
+    member: { id: 177, identifier: 'asmith' },
+    billableOption: 'DoNotBill',
+    actualHours: 0.5,
+    timeStart: at(2, '09:00:00'),
+    _info: { lastUpdated: at(2, '10:00:00') },
+  }),
+  entry(5003, { chargeToId: 31, chargeToType: 'ChargeCode', workType: { id: 3, name: 'Admin' }, actualHours: 0.25, timeStart: at(1, '09:00:00'), _info: { lastUpdated: at(1, '10:00:00') } }),
+];
+
+const review = (id: number, rating: number, ticketId: string | null, daysAgo: number): SmileBackReview => ({
+  id,
+  rating,
+  comment: null,
+  ticket: ticketId === null ? null : { id: ticketId, title: 'Ticket' },
+  status: 'closed',
+  rated_on: at(daysAgo, '15:00:00.000000'),
+  last_modified: at(daysAgo, '15:00:00'),
+});
+
+const REVIEWS: SmileBackReview[] = [review(1, -1, '1003', 2), review(2, 1, '1002', 4), review(3, 0, null, 1)];
+
+// The window: the 30 days before tomorrow's midnight (UTC).
+const FROM = `${day(29)}T00:00:00.000Z`;
+const TO = `${day(-1)}T00:00:00.000Z`;
+
+describe('insights in live mode', () => {
+  let fakes: Fakes;
+  let live: TestApp;
+  let mock: TestApp | undefined;
+  let folder: string | undefined;
+
+  beforeAll(async () => {
+    fakes = await startFakes();
+    fakes.connectwise.members = [...MEMBERS];
+    fakes.connectwise.tickets = [...TICKETS];
+    fakes.connectwise.timeEntries = [...TIME_ENTRIES];
+    fakes.smileback.reviews = [...REVIEWS];
+    fakes.sentinelone.threats = bulkThreats(6, 1);
+    live = await bootApp({ ...LIVE_ENV });
+    await registerTenant(live.app, TENANT, { connectwise: fakes.connectwise, smileback: fakes.smileback, sentinelone: fakes.sentinelone });
+  });
+  afterAll(async () => {
+    await mock?.close();
+    await live?.close();
+    await closeFakes(fakes);
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  const summary = async (app: TestApp, query: string) => {
+    const res = await call(app.app).get(`/api/tenants/${TENANT}/summary?${query}`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it('holds every open ticket and every ticket an in-window record names, and no other old one', async () => {
+    const tickets = await listAll<Ticket>(live.app, `/api/tenants/${TENANT}/tickets`);
+    expect(tickets.map((t) => t.cw_ticket_id).sort()).toEqual(['1001', '1002', '1003', '1004']);
+    const conditions = fakes.connectwise.requests.filter((r) => r.path.endsWith('/service/tickets')).map((r) => r.query.get('conditions'));
+    expect(conditions[0]).toMatch(/^closedFlag=false or lastUpdated>=\[/);
+    expect(conditions[conditions.length - 1]).toBe('id in (1003)');
+  });
+
+  it('computes every KPI group from the vendor records', async () => {
+    const s = await summary(live, `from=${FROM}&to=${TO}`);
+    expect(s.window).toEqual({ from: FROM, to: TO });
+    expect(s.tickets).toEqual({
+      open: 2, // 1001 (100 days untouched) and 1004
+      open_by_status: { New: 2 },
+      open_by_priority: { 'Priority 2 - Quick Response': 1, 'Priority 3 - Normal Response': 1 },
+      open_by_board: { Service: 2 },
+      aging: { under_7d: 1, '7_to_30d': 0, '30_to_90d': 0, over_90d: 1 },
+      created: 2, // 1002 and 1004
+      closed: 1, // 1002
+      kill_rate: 0.5,
+      same_day_close_rate: 0,
+      avg_resolution_hours: 25,
+      median_resolution_hours: 25,
+    });
+    expect(s.time).toEqual({
+      total_hours: 1.75,
+      billable_hours: 1.25, // 5001 and the charge-code entry 5003 are billable
+      billable_ratio: round4(1.25 / 1.75),
+      by_member: [
+        { member: 'jdoe@msp.example', hours: 1.25, billable_hours: 1.25 },
+        { member: 'asmith@msp.example', hours: 0.5, billable_hours: 0 },
+      ],
+      by_work_type: { Admin: 0.25, 'Remote Support': 1.5 },
+      hours_per_closed_ticket: 1, // 1002: one entry of 1 h by one member
+      first_touch_resolution_rate: 1,
+      single_tech_rate: 1,
+    });
+    expect(s.csat).toEqual({
+      responses: 3,
+      positive: 1,
+      neutral: 1,
+      negative: 1,
+      percent_positive: 0.3333,
+      net_csat: 0,
+      average_score: 3,
+      // 1003 resolves (fetched by id), so its survey counts for Old Co; the survey without a ticket is left out here only.
+      worst_companies: [
+        { company: 'Old Co', responses: 1, net_csat: -100 },
+        { company: 'Acme Corporation', responses: 1, net_csat: 100 },
+      ],
+    });
+    // bulkThreats(6): detected 10–15 days ago, every third resolved
+    expect(s.security).toMatchObject({ detected: 6, open: 4 });
+    expect(s.caveats).toEqual([]);
+  });
+
+  it('says so in caveats when the window reaches past the live window', async () => {
+    const s = await summary(live, `from=${day(120)}&to=${TO}`);
+    expect(s.caveats).toHaveLength(1);
+    expect(s.caveats[0]).toMatch(/last 90 days \(LIVE_WINDOW_DAYS, since \d{4}-\d{2}-\d{2}\)/);
+    expect(s.caveats[0]).toMatch(/tickets closed, time entries, surveys and security alerts/);
+    const series = (await call(live.app).get(`/api/tenants/${TENANT}/summary/series?interval=month&from=${day(120)}&to=${TO}`).expect(200)).body;
+    expect(series.caveats).toEqual(s.caveats);
+    const sum = series.buckets.reduce((acc: number, b: { tickets_created: number }) => acc + b.tickets_created, 0);
+    expect(sum).toBe(s.tickets.created);
+  });
+
+  it('still serves the tickets when a referencing vendor fails, leaving only its references out', async () => {
+    const other = 'tenant_kpi_sb_down';
+    await registerTenant(live.app, other, { connectwise: fakes.connectwise, smileback: fakes.smileback });
+    fakes.smileback.failNext(50, { status: 500, path: '/api/v3/reviews/' });
+    const tickets = await listAll<Ticket>(live.app, `/api/tenants/${other}/tickets`);
+    // 1003 is still named by a time entry; the failing surveys name nothing more here.
+    expect(tickets.map((t) => t.cw_ticket_id).sort()).toEqual(['1001', '1002', '1003', '1004']);
+    const csat = await call(live.app).get(`/api/tenants/${other}/csat`);
+    expect(csat.status).toBeGreaterThanOrEqual(500);
+    expect(csat.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  it('gives the same KPIs when the same records are served from a mock folder', async () => {
+    const base = `/api/tenants/${TENANT}`;
+    const [tickets, entries, surveys, alerts] = await Promise.all([
+      listAll(live.app, `${base}/tickets`),
+      listAll(live.app, `${base}/time-entries`),
+      listAll(live.app, `${base}/csat`),
+      listAll(live.app, `${base}/security-alerts`),
+    ]);
+    folder = await writeFolder({
+      'tenants.json': [{ id: TENANT, name: 'KPI tenant', is_active: true, llm_enabled: false }],
+      [`tickets/${TENANT}.json`]: tickets,
+      [`time_entries/${TENANT}.json`]: entries,
+      [`csat/${TENANT}.json`]: surveys,
+      [`security_alerts/${TENANT}.json`]: alerts,
+    });
+    mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: folder, MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:' });
+    for (const query of [`from=${FROM}&to=${TO}`, `from=${day(60)}&to=${day(2)}T12:00:00Z`]) {
+      const fromLive = await summary(live, query);
+      const fromMock = await summary(mock, query);
+      expect(fromMock).toEqual(fromLive);
+      for (const interval of ['day', 'week', 'month']) {
+        const path = `${base}/summary/series?interval=${interval}&${query}`;
+        expect((await call(mock.app).get(path).expect(200)).body).toEqual((await call(live.app).get(path).expect(200)).body);
+      }
+    }
+  });
+});
+
+function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
