@@ -24,9 +24,48 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
   return SwaggerModule.createDocument(app, config);
 }
 
-/** Everything main.ts and the e2e tests share: prefix, validation, errors, docs. */
+/** Request headers a browser may send cross-origin (beyond the CORS-safelisted ones). */
+export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Prefer', 'If-None-Match', 'X-Request-Id'];
+/** Response headers a browser script may read: live-mode warnings, scenarios, paging, caching, rate limits. */
+export const CORS_EXPOSED_HEADERS = [
+  'Warning',
+  'X-Stale-Vendors',
+  'Retry-After',
+  'Preference-Applied',
+  'ETag',
+  'Link',
+  'X-Total-Count',
+  'X-Request-Id',
+  'RateLimit',
+  'RateLimit-Policy',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
+
+/**
+ * CORS for the origins of CORS_ORIGINS (none: nothing registered, a browser on another origin is
+ * refused by its own rules). Preflights are answered for every route, before authentication.
+ */
+function enableCors(app: INestApplication, origins: '*' | string[]): void {
+  if (origins !== '*' && origins.length === 0) return;
+  app.enableCors({
+    origin: origins === '*' ? '*' : origins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    // Keys travel in Authorization, never in cookies.
+    credentials: false,
+    maxAge: 600,
+    // A bare OPTIONS (no Origin) is answered 204 too, rather than with a text/plain 400.
+    strictPreflight: false,
+  });
+}
+
+/** Everything main.ts and the e2e tests share: prefix, CORS, validation, errors, docs. */
 export function configureApp(app: INestApplication): void {
-  const { version } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const { version, corsOrigins } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  enableCors(app, corsOrigins);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());

@@ -8,5 +8,7 @@ export const mockConfig = registerAs('mock', () => {
     enabled: env.MOCK_MODE,
     dataPath: env.MOCK_DATA_PATH ? resolve(env.MOCK_DATA_PATH) : '',
     watch: env.MOCK_WATCH,
+    /** Seeds scenarios.json randomness; unset means a different sequence each start. */
+    scenarioSeed: env.MOCK_SCENARIO_SEED,
   };
 });
