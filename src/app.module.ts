@@ -7,6 +7,7 @@ import { CsatModule } from './csat/csat.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MockModule } from './mock/mock.module.js';
+import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -18,6 +19,6 @@ const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, 
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
   static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
+    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, ScenariosModule, ...FEATURE_MODULES] };
   }
 }

@@ -8,7 +8,12 @@ export const mockConfig = registerAs('mock', () => {
     enabled: env.MOCK_MODE,
     dataPath: env.MOCK_DATA_PATH ? resolve(env.MOCK_DATA_PATH) : '',
     watch: env.MOCK_WATCH,
-    /** Seeds scenarios.json randomness; unset means a different sequence each start. */
     scenarioSeed: env.MOCK_SCENARIO_SEED,
+  } as {
+    enabled: boolean;
+    dataPath: string;
+    watch: boolean;
+    /** Seeds scenarios.json randomness; unset means a different sequence each start. */
+    scenarioSeed?: number;
   };
 });

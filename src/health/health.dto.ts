@@ -1,7 +1,10 @@
 /** Service health; 503 with the failing check when the store or mock data cannot be read. */
 export class HealthReport {
-  /** @example "ok" */
-  status: 'ok' | 'error';
+  /**
+   * `degraded` (still 200) while a check serves from an older state, e.g. a rejected mock-data change.
+   * @example "ok"
+   */
+  status: 'ok' | 'degraded' | 'error';
   /**
    * Which sources serve the data: local mock files or the tenants' vendor APIs.
    * @example "mock"
