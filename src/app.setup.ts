@@ -16,12 +16,27 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     .setDescription(
       "Per tenant: an MSP's PSA tickets and time entries (ConnectWise), CSAT surveys (SmileBack) and endpoint " +
         'security alerts (SentinelOne, Microsoft Defender), from local mock files or the live vendor APIs. ' +
-        'Errors are `application/problem+json` (RFC 9457).',
+        'Errors are `application/problem+json` (RFC 9457). In mock mode the data routes also follow `Prefer` ' +
+        '(`code=502|503|504`, `delay=MS`, `stale`) to rehearse what live mode answers when a vendor fails.',
     )
     .setVersion(version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: the dev admin key is in .env.local (ADMIN_API_KEY)' })
+    .addServer('/', 'The server this document is served from')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'opaque API key',
+      description: 'An API key (`mspk_…`, or ADMIN_API_KEY): the dev admin key is in .env.local',
+    })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // Routes open without a key (@Public) say so, rather than leaving security undefined.
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const) {
+      const operation = item[method];
+      if (operation && !operation.security) operation.security = [];
+    }
+  }
+  return document;
 }
 
 /** Request headers a browser may send cross-origin (beyond the CORS-safelisted ones). */
@@ -62,6 +77,11 @@ function enableCors(app: INestApplication, origins: '*' | string[]): void {
   });
 }
 
+/** openapi.json's exact text: what `npm run openapi` writes and the staleness test compares. */
+export function openApiJson(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
 /** Everything main.ts and the e2e tests share: prefix, CORS, validation, errors, docs. */
 export function configureApp(app: INestApplication): void {
   const { version, corsOrigins } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
@@ -78,6 +98,8 @@ export function configureApp(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, version), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
+    // The key entered under "Authorize" survives a reload of the page.
+    swaggerOptions: { persistAuthorization: true },
   });
 }
 

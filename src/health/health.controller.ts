@@ -20,7 +20,7 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Service health (no key needed)' })
-  @ApiOkResponse({ type: HealthReport })
+  @ApiOkResponse({ type: HealthReport, description: 'Every check passes (`ok`), or the service answers from an older state (`degraded`).' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'A check failed; see `checks`.' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const results = await Promise.all(this.checks.map(async (c) => [c.name, await c.check()] as const));

@@ -1,14 +1,18 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 /** Service health; 503 with the failing check when the store or mock data cannot be read. */
 export class HealthReport {
   /**
    * `degraded` (still 200) while a check serves from an older state, e.g. a rejected mock-data change.
    * @example "ok"
    */
+  @ApiProperty({ enum: ['ok', 'degraded', 'error'] })
   status: 'ok' | 'degraded' | 'error';
   /**
    * Which sources serve the data: local mock files or the tenants' vendor APIs.
    * @example "mock"
    */
+  @ApiProperty({ enum: ['mock', 'live'] })
   mode: 'mock' | 'live';
   /** @example "0.1.0" */
   version: string;
