@@ -37,6 +37,22 @@ describe('npm run mock:validate', () => {
     expect(stderr).toMatch(/2 problem\(s\)/);
   });
 
+  it('checks scenarios.json with the folder: its rules when good, every problem when not', async () => {
+    const good = await runNode([CLI, 'validate', await writeFolder({ ...seedContents(), 'scenarios.json': { rules: [{ domain: 'csat', stale: true }, {}] } })]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/OK — 2 tenants, 5 files, 5 records, 2 scenario rules/);
+    const bad = await runNode([
+      CLI,
+      'validate',
+      await writeFolder({ ...seedContents(), 'scenarios.json': { rules: [{ tenant: 'tenant_gone', fail: { status: 500, rate: 0.5 } }] } }),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout.trim().split('\n')).toEqual([
+      "scenarios.json record 0 field tenant: tenant 'tenant_gone' is not listed in tenants.json",
+      'scenarios.json record 0 field fail.status: must be one of 502, 503, 504',
+    ]);
+  });
+
   it('fails on a folder that does not exist', async () => {
     const { code, stdout } = await runNode([CLI, 'validate', '/nonexistent/folder']);
     expect(code).toBe(1);
