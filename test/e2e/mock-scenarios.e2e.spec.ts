@@ -83,7 +83,7 @@ describe('Prefer scenarios on data routes (mock mode)', () => {
     const res = await prefer(t, `${CCA}/tickets`, 'delay=0, stale');
     expect(res.status).toBe(200);
     expect(res.headers['preference-applied']).toBe('delay=0, stale');
-    const failed = await t.get(`${CCA}/tickets`).set('prefer', 'stale').set('prefer', 'code=502; foo=bar');
+    const failed = await prefer(t, `${CCA}/tickets`, 'stale, code=502; foo=bar');
     expect(failed.status).toBe(502);
     expect(failed.headers['preference-applied']).toBe('code=502');
     expect(failed.headers.warning).toBeUndefined();
@@ -114,9 +114,14 @@ describe('Prefer scenarios on data routes (mock mode)', () => {
   });
 
   it('answers a bad query or unknown tenant as live mode would, before any simulated failure', async () => {
-    expect((await prefer(t, '/api/tenants/nobody/tickets', 'code=503')).status).toBe(404);
+    const unknown = await prefer(t, '/api/tenants/nobody/tickets', 'code=503');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers['preference-applied']).toBeUndefined();
     expect((await prefer(t, `${CCA}/tickets?page_size=0`, 'code=503')).status).toBe(400);
-    expect((await prefer(t, `${CCA}/tickets/TKT-999`, 'stale')).status).toBe(404);
+    const missing = await prefer(t, `${CCA}/tickets/TKT-999`, 'stale, delay=5');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.warning).toBeUndefined();
+    expect(missing.headers['preference-applied']).toBe('delay=5');
   });
 
   it('has no effect on routes that read no vendor (tenants, health)', async () => {

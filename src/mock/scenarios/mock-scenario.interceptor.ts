@@ -6,7 +6,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { VendorError, VendorHttpError, VendorTimeoutError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
 import type { MockFileStore } from '../mock-file.store.js';
 import type { DomainName } from '../mock-domains.js';
-import { parsePrefer, preferenceApplied, ScenarioCode } from './prefer-header.js';
+import { parsePrefer, preferenceApplied, ScenarioCode, ScenarioPreferences } from './prefer-header.js';
 import { ScenarioRandom } from './scenario-random.js';
 import { matchRule, ScenarioRule } from './scenario-rules.js';
 import { DOMAIN_VENDOR_CALLS } from './scenario-vendors.js';
@@ -17,8 +17,8 @@ export interface ScenarioOutcome {
   delayMs: number;
   fail?: ScenarioCode;
   stale: boolean;
-  /** The `Preference-Applied` value, when the request's `Prefer` decided. */
-  applied?: string;
+  /** The request's scenario preferences honoured, when its `Prefer` decided (echoed in `Preference-Applied`). */
+  applied?: ScenarioPreferences;
 }
 
 const DETAIL = 'simulated by a mock scenario';
@@ -52,8 +52,10 @@ export class MockScenarioInterceptor implements NestInterceptor {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const tenantId = (request.params as Record<string, string | undefined>).tenantId ?? '';
     const outcome = this.decide(domain, tenantId, request.headers.prefer);
-    if (outcome.applied) void reply.header('preference-applied', outcome.applied);
-    if (outcome.delayMs === 0 && outcome.fail === undefined && !outcome.stale) return next.handle();
+    if (outcome.delayMs === 0 && outcome.fail === undefined && !outcome.stale) {
+      if (outcome.applied) void reply.header('preference-applied', preferenceApplied(outcome.applied));
+      return next.handle();
+    }
     return from(this.answer(next, outcome, domain, reply));
   }
 
@@ -67,7 +69,7 @@ export class MockScenarioInterceptor implements NestInterceptor {
         delayMs: preferred.delayMs ?? 0,
         fail: preferred.code,
         stale: preferred.code === undefined && preferred.stale === true,
-        applied: preferenceApplied(applied),
+        applied,
       };
     }
     const rules = this.store.scenarioRules();
@@ -89,10 +91,13 @@ export class MockScenarioInterceptor implements NestInterceptor {
     try {
       body = await lastValueFrom(next.handle());
     } catch (error) {
+      // The route's own error (bad query, unknown record) answers instead: only the delay was applied.
       await sleep(outcome.delayMs);
+      if (outcome.applied?.delayMs !== undefined) void reply.header('preference-applied', preferenceApplied({ delayMs: outcome.applied.delayMs }));
       throw error;
     }
     await sleep(outcome.delayMs);
+    if (outcome.applied) void reply.header('preference-applied', preferenceApplied(outcome.applied));
     const calls = DOMAIN_VENDOR_CALLS[domain];
     if (outcome.fail !== undefined) throw this.failure(outcome.fail, calls[0]);
     if (outcome.stale) {
