@@ -279,6 +279,20 @@ describe('the OpenAPI document for front-ends and tools', () => {
     expect(bearer.bearerFormat).not.toMatch(/jwt/i);
   });
 
+  it('generates front-end types from openapi.json with openapi-typescript, offline', async () => {
+    const { code, stdout, stderr } = await runNode(
+      [join(process.cwd(), 'node_modules/openapi-typescript/bin/cli.js'), join(process.cwd(), 'openapi.json')],
+      { HOME: tmpdir() },
+      50_000,
+    );
+    expect({ code, stderr: stderr.replace(/^.*openapi-typescript.*$|^\s*$/gm, '').trim() }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('"/api/tenants/{tenantId}/tickets": {');
+    expect(stdout).toMatch(/scope: "admin" \| \{\s+tenants: string\[\];/);
+    expect(stdout).toContain('severity?: ("informational" | "low" | "medium" | "high" | "critical")[];');
+    expect(stdout).toContain('"Retry-After"?: number;');
+    expect(stdout).toContain('Prefer?: string;');
+  }, 60_000);
+
   it('keeps the key entered in Swagger UI across reloads (persistAuthorization)', async () => {
     const init = await t.get('/docs/swagger-ui-init.js').expect(200);
     expect(init.text).toMatch(/"persistAuthorization":\s*true/);
