@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TENANT_ID_PATTERN } from '../../common/validation/formats.js';
 import type { MockDataProblem } from '../mock-data.loader.js';
-import type { DomainName } from '../mock-domains.js';
+import { DomainName, MOCK_DOMAINS } from '../mock-domains.js';
 import { MAX_DELAY_MS, SCENARIO_CODES, ScenarioCode } from './prefer-header.js';
 
 export const SCENARIOS_FILE = 'scenarios.json';
-const DOMAINS: readonly (DomainName | '*')[] = ['tickets', 'time_entries', 'csat', 'security_alerts', '*'];
+const DOMAINS: readonly (DomainName | '*')[] = [...MOCK_DOMAINS.map((d) => d.name), '*'];
 
 /** One rule of scenarios.json, checked and with its defaults filled in. */
 export interface ScenarioRule {
