@@ -8,6 +8,7 @@ import { HealthModule } from './health/health.module.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { LiveModule } from './live/live.module.js';
 import { MockModule } from './mock/mock.module.js';
+import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -19,6 +20,6 @@ const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, 
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
   static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
+    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, ScenariosModule, ...FEATURE_MODULES] };
   }
 }

@@ -16,17 +16,76 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     .setDescription(
       "Per tenant: an MSP's PSA tickets and time entries (ConnectWise), CSAT surveys (SmileBack) and endpoint " +
         'security alerts (SentinelOne, Microsoft Defender), from local mock files or the live vendor APIs. ' +
-        'Errors are `application/problem+json` (RFC 9457).',
+        'Errors are `application/problem+json` (RFC 9457). In mock mode the data routes also follow `Prefer` ' +
+        '(`code=502|503|504`, `delay=MS`, `stale`) to rehearse what live mode answers when a vendor fails.',
     )
     .setVersion(version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key: the dev admin key is in .env.local (ADMIN_API_KEY)' })
+    .addServer('/', 'The server this document is served from')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'opaque API key',
+      description: 'An API key (`mspk_…`, or ADMIN_API_KEY): the dev admin key is in .env.local',
+    })
     .build();
-  return SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config);
+  // Routes open without a key (@Public) say so, rather than leaving security undefined.
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const) {
+      const operation = item[method];
+      if (operation && !operation.security) operation.security = [];
+    }
+  }
+  return document;
 }
 
-/** Everything main.ts and the e2e tests share: prefix, validation, errors, docs. */
+/** Request headers a browser may send cross-origin (beyond the CORS-safelisted ones). */
+export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Prefer', 'If-None-Match', 'X-Request-Id'];
+/** Response headers a browser script may read: live-mode warnings, scenarios, paging, caching, rate limits. */
+export const CORS_EXPOSED_HEADERS = [
+  'Warning',
+  'X-Stale-Vendors',
+  'Retry-After',
+  'Preference-Applied',
+  'ETag',
+  'Link',
+  'X-Total-Count',
+  'X-Request-Id',
+  'RateLimit',
+  'RateLimit-Policy',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
+
+/**
+ * CORS for the origins of CORS_ORIGINS (none: nothing registered, a browser on another origin is
+ * refused by its own rules). Preflights are answered for every route, before authentication.
+ */
+function enableCors(app: INestApplication, origins: '*' | string[]): void {
+  if (origins !== '*' && origins.length === 0) return;
+  app.enableCors({
+    origin: origins === '*' ? '*' : origins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+    // Keys travel in Authorization, never in cookies.
+    credentials: false,
+    maxAge: 600,
+    // A bare OPTIONS (no Origin) is answered 204 too, rather than with a text/plain 400.
+    strictPreflight: false,
+  });
+}
+
+/** openapi.json's exact text: what `npm run openapi` writes and the staleness test compares. */
+export function openApiJson(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** Everything main.ts and the e2e tests share: prefix, CORS, validation, errors, docs. */
 export function configureApp(app: INestApplication): void {
-  const { version } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const { version, corsOrigins } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  enableCors(app, corsOrigins);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
@@ -39,6 +98,8 @@ export function configureApp(app: INestApplication): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, version), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
+    // The key entered under "Authorize" survives a reload of the page.
+    swaggerOptions: { persistAuthorization: true },
   });
 }
 

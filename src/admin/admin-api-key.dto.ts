@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength, ValidationArguments, registerDecorator } from 'class-validator';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import type { ApiKeyScope } from '../platform/platform.store.js';
@@ -32,6 +33,24 @@ function IsKeyScope(): PropertyDecorator {
     });
 }
 
+/** The scope's schema: a string `"admin"`, or an object naming the tenants (never a bare object). */
+const SCOPE_SCHEMA = {
+  oneOf: [
+    { type: 'string', enum: ['admin'], description: 'Every tenant and the admin routes.' },
+    {
+      type: 'object',
+      description: "Only these tenants' data routes.",
+      required: ['tenants'],
+      additionalProperties: false,
+      properties: {
+        tenants: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', pattern: TENANT_ID_PATTERN.source } },
+      },
+    },
+  ],
+} as unknown as ApiPropertyOptions;
+
+const INSTANT = { type: 'string', format: 'date-time' } as const;
+
 export class CreateApiKeyBody {
   /**
    * What the key is for, shown in listings.
@@ -46,6 +65,7 @@ export class CreateApiKeyBody {
    * `"admin"` (every tenant and the admin routes) or `{ "tenants": [...] }` (only those tenants' routes).
    * @example {"tenants":["tenant_demo_cca"]}
    */
+  @ApiProperty(SCOPE_SCHEMA)
   @IsKeyScope()
   scope: ApiKeyScope;
 }
@@ -69,11 +89,15 @@ export class ApiKeyInfo {
    * `"admin"` or `{ "tenants": [...] }`.
    * @example {"tenants":["tenant_demo_cca"]}
    */
+  @ApiProperty(SCOPE_SCHEMA)
   scope: ApiKeyScope;
   /** @example "2026-11-27T05:00:00.000Z" */
+  @ApiProperty(INSTANT)
   created_at: string;
   /** Updated at most once a minute. */
+  @ApiProperty(INSTANT)
   last_used_at: string | null;
+  @ApiProperty(INSTANT)
   revoked_at: string | null;
 }
 
@@ -93,6 +117,7 @@ export class IntegrationInfo {
    */
   secrets: string[];
   /** @example "2026-11-27T05:00:00.000Z" */
+  @ApiProperty(INSTANT)
   updated_at?: string;
 }
 

@@ -61,7 +61,7 @@ export class AdminController {
 
   @Post('tenants')
   @ApiOperation({ summary: 'Register a tenant (live mode; 403 in mock mode, where tenants.json is the registry)' })
-  @ApiCreatedResponse({ type: Tenant })
+  @ApiCreatedResponse({ type: Tenant, description: 'The tenant, as stored.' })
   @ApiProblems(400, 401, 403, 409)
   createTenant(@Body() body: CreateTenantBody): Promise<Tenant> {
     return this.writer.create({ id: body.id, name: body.name, is_active: body.is_active, llm_enabled: body.llm_enabled });
@@ -70,7 +70,7 @@ export class AdminController {
   @Patch('tenants/:tenantId')
   @ApiOperation({ summary: 'Change a tenant (live mode; 403 in mock mode)' })
   @ApiTenantParam()
-  @ApiOkResponse({ type: Tenant })
+  @ApiOkResponse({ type: Tenant, description: 'The tenant after the change.' })
   @ApiProblems(400, 401, 403, 404)
   async updateTenant(@TenantParam(TenantPipe) tenant: Tenant, @Body() body: UpdateTenantBody): Promise<Tenant> {
     return this.writer.update(tenant.id, { name: body.name, is_active: body.is_active, llm_enabled: body.llm_enabled });
@@ -79,7 +79,7 @@ export class AdminController {
   @Get('tenants/:tenantId/integrations')
   @ApiOperation({ summary: "The tenant's integrations: one entry per vendor, secrets by name only" })
   @ApiTenantParam()
-  @ApiOkResponse({ type: [IntegrationInfo] })
+  @ApiOkResponse({ type: [IntegrationInfo], description: 'One entry per vendor, configured or not; secrets are never returned.' })
   @ApiProblems(400, 401, 403, 404)
   listIntegrations(@TenantParam(TenantPipe) tenant: Tenant): Promise<IntegrationInfo[]> {
     return this.store.listIntegrations(tenant.id);
@@ -94,7 +94,7 @@ export class AdminController {
   @VENDOR_PARAM
   @ApiExtraModels(...BODIES)
   @ApiBody({ schema: { oneOf: BODIES.map((b) => ({ $ref: getSchemaPath(b) })) } })
-  @ApiOkResponse({ type: IntegrationInfo })
+  @ApiOkResponse({ type: IntegrationInfo, description: 'The integration as stored, secrets named but not returned.' })
   @ApiProblems(400, 401, 403, 404, 503)
   async putIntegration(
     @TenantParam(TenantPipe) tenant: Tenant,
@@ -131,7 +131,7 @@ export class AdminController {
   })
   @ApiTenantParam()
   @VENDOR_PARAM
-  @ApiOkResponse({ type: IntegrationTestResult })
+  @ApiOkResponse({ type: IntegrationTestResult, description: 'Whether the vendor accepted the stored credentials.' })
   @ApiProblems(400, 401, 403, 404)
   async testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<IntegrationTestResult> {
     const vendor = vendorOf(vendorParam);
@@ -149,7 +149,7 @@ export class AdminController {
 
   @Post('api-keys')
   @ApiOperation({ summary: 'Mint an API key (shown once)' })
-  @ApiCreatedResponse({ type: CreatedApiKey })
+  @ApiCreatedResponse({ type: CreatedApiKey, description: 'The new key: `key` is shown this once.' })
   @ApiProblems(400, 401, 403)
   async createApiKey(@Body() body: CreateApiKeyBody): Promise<CreatedApiKey> {
     if (body.scope !== 'admin') {
@@ -164,7 +164,7 @@ export class AdminController {
 
   @Get('api-keys')
   @ApiOperation({ summary: 'List API keys (never the key material)' })
-  @ApiOkResponse({ type: [ApiKeyInfo] })
+  @ApiOkResponse({ type: [ApiKeyInfo], description: 'Every key, revoked ones included; never the key itself.' })
   @ApiProblems(401, 403)
   listApiKeys(): Promise<ApiKeyInfo[]> {
     return this.store.listApiKeys();

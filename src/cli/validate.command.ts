@@ -13,7 +13,9 @@ export function registerValidateCommand(program: Command): void {
       if (result.ok) {
         const { snapshot } = result;
         process.stdout.write(
-          `${dir}: OK — ${snapshot.tenants.length} tenants, ${snapshot.files} files, ${snapshot.recordCount} records\n`,
+          `${dir}: OK — ${snapshot.tenants.length} tenants, ${snapshot.files} files, ${snapshot.recordCount} records` +
+            (snapshot.scenarios.length > 0 ? `, ${snapshot.scenarios.length} scenario rules` : '') +
+            '\n',
         );
         return;
       }

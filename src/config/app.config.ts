@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { validateEnvironment } from './env.validation.js';
+import { parseCorsOrigins, validateEnvironment } from './env.validation.js';
 import { readFileSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -13,5 +13,7 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT as 'json' | 'text',
     version: version as string,
+    /** Browser origins CORS lets in: `'*'` for any, none when empty. */
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS) ?? [],
   };
 });

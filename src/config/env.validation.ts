@@ -84,6 +84,42 @@ function IsListOf(allowed: readonly string[]): PropertyDecorator {
     });
 }
 
+/**
+ * `*`, or a comma-separated list of origins (`scheme://host[:port]`, no path): who may call the API from a browser.
+ */
+function IsCorsOrigins(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCorsOrigins',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message:
+          'must be * (any origin) or a comma-separated list of origins such as http://localhost:5173,https://app.example.com ' +
+          '(scheme, host and port only: no path, no trailing slash)',
+      },
+      validator: { validate: (value: unknown) => typeof value === 'string' && parseCorsOrigins(value) !== undefined },
+    });
+}
+
+/** The origins of CORS_ORIGINS (`'*'` for any), or undefined when one entry is not an origin. Empty means none. */
+export function parseCorsOrigins(value: string): '*' | string[] | undefined {
+  const entries = value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  if (entries.length === 1 && entries[0] === '*') return '*';
+  const isOrigin = (entry: string) => {
+    try {
+      const url = new URL(entry);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === entry.toLowerCase();
+    } catch {
+      return false;
+    }
+  };
+  return entries.every(isOrigin) ? entries.map((e) => e.toLowerCase()) : undefined;
+}
+
 /** Every environment variable the service reads, validated once at boot. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -123,6 +159,16 @@ export class EnvironmentVariables {
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be "true" or "false"' })
   ALLOW_MOCK_IN_PRODUCTION: boolean = false;
+
+  /** Seeds the randomness of scenarios.json rules (failure rates, latency ranges), so a run can be repeated. */
+  @IsOptional()
+  @IntegerIn(0, 2_147_483_647)
+  MOCK_SCENARIO_SEED?: number;
+
+  /** Browser origins allowed by CORS; unset or empty allows none. */
+  @IsOptional()
+  @IsCorsOrigins()
+  CORS_ORIGINS: string = '';
 
   @IsOptional()
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])

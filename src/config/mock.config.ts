@@ -11,5 +11,12 @@ export const mockConfig = registerAs('mock', () => {
     domains: (env.MOCK_MODE ? [...MOCKABLE_DOMAINS] : env.MOCK_DOMAINS) as readonly MockableDomain[],
     dataPath: env.MOCK_DATA_PATH ? resolve(env.MOCK_DATA_PATH) : '',
     watch: env.MOCK_WATCH,
+    scenarioSeed: env.MOCK_SCENARIO_SEED,
+  } as {
+    enabled: boolean;
+    dataPath: string;
+    watch: boolean;
+    /** Seeds scenarios.json randomness; unset means a different sequence each start. */
+    scenarioSeed?: number;
   };
 });

@@ -1,3 +1,4 @@
+import { ApiEnumList } from '../common/openapi/api-enum-list.decorator.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
@@ -28,7 +29,7 @@ export class ListCsatQuery extends PageQuery {
 
   /**
    * `ticket_id` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "TKT-001"
+   * Example: `TKT-001`.
    */
   @IsOptional()
   @MatchFilter('ticket_id')
@@ -37,16 +38,17 @@ export class ListCsatQuery extends PageQuery {
 
   /**
    * `positive`, `neutral` or `negative`; a comma separates alternatives.
-   * @example "negative,neutral"
+   * Example: `negative,neutral`.
    */
   @IsOptional()
   @MatchFilter('sentiment')
+  @ApiEnumList(SENTIMENTS)
   @IsListOf(SENTIMENTS)
   sentiment?: string;
 
   /**
    * Lowest score, 1–5.
-   * @example 1
+   * Example: `1`.
    */
   @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
@@ -59,7 +61,7 @@ export class ListCsatQuery extends PageQuery {
 
   /**
    * Highest score, 1–5.
-   * @example 3
+   * Example: `3`.
    */
   @ApiPropertyOptional({ type: 'integer' })
   @IsOptional()
@@ -72,7 +74,7 @@ export class ListCsatQuery extends PageQuery {
 
   /**
    * Submitted at or after this instant (a bare day means its start, UTC).
-   * @example "2026-01-01T00:00:00Z"
+   * Example: `2026-01-01T00:00:00Z`.
    */
   @IsOptional()
   @RangeFilter('submitted_at', 'from', 'instant')
@@ -81,7 +83,7 @@ export class ListCsatQuery extends PageQuery {
 
   /**
    * Submitted at or before this instant (a bare day means its end, UTC).
-   * @example "2026-01-31T23:59:59Z"
+   * Example: `2026-01-31T23:59:59Z`.
    */
   @IsOptional()
   @RangeFilter('submitted_at', 'to', 'instant')

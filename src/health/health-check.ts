@@ -1,7 +1,8 @@
 export const HEALTH_CHECKS = Symbol('HEALTH_CHECKS');
 
 export interface HealthCheckResult {
-  status: 'ok' | 'error';
+  /** `degraded`: still serving, from an older state (the answer stays 200). */
+  status: 'ok' | 'degraded' | 'error';
   [detail: string]: unknown;
 }
 

@@ -26,14 +26,15 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Service health (no key needed)' })
-  @ApiOkResponse({ type: HealthReport })
+  @ApiOkResponse({ type: HealthReport, description: 'Every check passes (`ok`), or the service answers from an older state (`degraded`).' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'A check failed; see `checks`.' })
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const results = await Promise.all(this.checks.map(async (c) => [c.name, await c.check()] as const));
-    const ok = results.every(([, r]) => r.status === 'ok');
-    void reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    const failed = results.some(([, r]) => r.status === 'error');
+    const degraded = results.some(([, r]) => r.status === 'degraded');
+    void reply.status(failed ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return {
-      status: ok ? 'ok' : 'error',
+      status: failed ? 'error' : degraded ? 'degraded' : 'ok',
       ...this.sources,
       version: this.app.version,
       checks: Object.fromEntries(results),

@@ -1,20 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 /** Per domain: `mock` (the mock-data folder) or `live` (the tenant's vendor). */
 export class HealthSources {
+  @ApiProperty({ enum: ['mock', 'live'] })
   tickets: 'mock' | 'live';
+  @ApiProperty({ enum: ['mock', 'live'] })
   time_entries: 'mock' | 'live';
+  @ApiProperty({ enum: ['mock', 'live'] })
   csat: 'mock' | 'live';
+  @ApiProperty({ enum: ['mock', 'live'] })
   security_alerts: 'mock' | 'live';
 }
 
 /** Service health; 503 with the failing check when the store or mock data cannot be read. */
 export class HealthReport {
-  /** @example "ok" */
-  status: 'ok' | 'error';
+  /**
+   * `degraded` (still 200) while a check serves from an older state, e.g. a rejected mock-data change.
+   * @example "ok"
+   */
+  @ApiProperty({ enum: ['ok', 'degraded', 'error'] })
+  status: 'ok' | 'degraded' | 'error';
   /**
    * Which sources serve the data: local mock files (`mock`), the tenants' vendor APIs (`live`), or
    * some domains from mock files and the others from vendors (`mixed`, see `sources`).
    * @example "mock"
    */
+  @ApiProperty({ enum: ['mock', 'live', 'mixed'] })
   mode: 'mock' | 'live' | 'mixed';
   /**
    * Per domain, whether its records come from the mock files or the vendor.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { DomainName, MOCK_DOMAINS, MockDomain } from './mock-domains.js';
+import { loadScenarioRules, ScenarioRule } from './scenarios/scenario-rules.js';
 
 /** One thing wrong in a mock-data folder, located as precisely as the problem allows. */
 export interface MockDataProblem {
@@ -28,6 +29,8 @@ export interface MockDataSnapshot {
   missing: { tenant_id: string; domain: DomainName }[];
   files: number;
   recordCount: number;
+  /** The rules of the optional scenarios.json (empty without one). */
+  scenarios: readonly ScenarioRule[];
 }
 
 export type MockDataLoadResult =
@@ -263,6 +266,8 @@ export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
     for (const tenant of tenants ?? []) if (!byTenant.has(tenant.id)) missing.push({ tenant_id: tenant.id, domain: domain.name });
   }
 
+  const scenarios = await loadScenarioRules(dir, tenants ? known : undefined, problems);
+
   if (problems.length > 0 || !tenants) return { ok: false, problems };
-  return { ok: true, snapshot: { tenants, records, missing, files, recordCount }, problems: [] };
+  return { ok: true, snapshot: { tenants, records, missing, files, recordCount, scenarios }, problems: [] };
 }

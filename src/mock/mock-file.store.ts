@@ -7,6 +7,7 @@ import { mockConfig } from '../config/mock.config.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { MockDataProblem, MockDataSnapshot, formatProblem, loadMockData } from './mock-data.loader.js';
 import { DomainName } from './mock-domains.js';
+import type { ScenarioRule } from './scenarios/scenario-rules.js';
 
 export class MockDataInvalidError extends Error {
   constructor(readonly problems: MockDataProblem[]) {
@@ -26,6 +27,8 @@ export interface MockDataStatus {
   not_configured: MockDataSnapshot['missing'];
   watching: boolean;
   last_reload?: { at: string; ok: boolean; problems: number };
+  /** While a rejected change leaves an older version in service: when, which files, how many problems. */
+  rejected_reload?: { at: string; files: string[]; problems: number; serving_version_loaded_at: string };
 }
 
 const RELOAD_DEBOUNCE_MS = 150;
@@ -40,6 +43,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   private snapshot: MockDataSnapshot;
   private loadedAt: Date;
   private lastReload?: MockDataStatus['last_reload'];
+  private rejected?: MockDataStatus['rejected_reload'];
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
   private reloading?: Promise<void>;
@@ -71,6 +75,11 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
     return this.snapshot.records[domain].get(tenantId) ?? [];
   }
 
+  /** The scenarios.json rules in service (a new array after each accepted load). */
+  scenarioRules(): readonly ScenarioRule[] {
+    return this.snapshot.scenarios;
+  }
+
   status(): MockDataStatus {
     return {
       loaded_at: this.loadedAt.toISOString(),
@@ -80,6 +89,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
       not_configured: this.snapshot.missing,
       watching: this.watcher !== undefined,
       ...(this.lastReload ? { last_reload: this.lastReload } : {}),
+      ...(this.rejected ? { rejected_reload: this.rejected } : {}),
     };
   }
 
@@ -121,6 +131,12 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     this.lastReload = { at, ok: false, problems: result.problems.length };
+    this.rejected = {
+      at,
+      files: [...new Set(result.problems.map((p) => p.file))].sort(),
+      problems: result.problems.length,
+      serving_version_loaded_at: this.loadedAt.toISOString(),
+    };
     this.logger.error(
       `Mock data change rejected (${result.problems.length} problem(s)); still serving the version loaded at ${this.loadedAt.toISOString()}`,
     );
@@ -130,6 +146,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   private accept(snapshot: MockDataSnapshot): void {
     this.snapshot = snapshot;
     this.loadedAt = new Date();
+    this.rejected = undefined;
   }
 
   /**

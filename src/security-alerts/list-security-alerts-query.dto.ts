@@ -1,3 +1,4 @@
+import { ApiEnumList } from '../common/openapi/api-enum-list.decorator.js';
 import { IsIn, IsOptional } from 'class-validator';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
@@ -29,34 +30,37 @@ export class ListSecurityAlertsQuery extends PageQuery {
 
   /**
    * `sentinelone` or `defender`; a comma separates alternatives.
-   * @example "sentinelone"
+   * Example: `sentinelone`.
    */
   @IsOptional()
   @MatchFilter('source')
+  @ApiEnumList(ALERT_SOURCES)
   @IsListOf(ALERT_SOURCES)
   source?: string;
 
   /**
    * `informational`, `low`, `medium`, `high` or `critical`; a comma separates alternatives.
-   * @example "high,critical"
+   * Example: `high,critical`.
    */
   @IsOptional()
   @MatchFilter('severity')
+  @ApiEnumList(ALERT_SEVERITIES)
   @IsListOf(ALERT_SEVERITIES)
   severity?: string;
 
   /**
    * `new`, `investigating` or `resolved`; a comma separates alternatives.
-   * @example "new,investigating"
+   * Example: `new,investigating`.
    */
   @IsOptional()
   @MatchFilter('status')
+  @ApiEnumList(ALERT_STATUSES)
   @IsListOf(ALERT_STATUSES)
   status?: string;
 
   /**
    * `device` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "LAPTOP-001"
+   * Example: `LAPTOP-001`.
    */
   @IsOptional()
   @MatchFilter('device')
@@ -65,7 +69,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
 
   /**
    * Detected at or after this instant (a bare day means its start, UTC).
-   * @example "2026-01-01T00:00:00Z"
+   * Example: `2026-01-01T00:00:00Z`.
    */
   @IsOptional()
   @RangeFilter('detected_at', 'from', 'instant')
@@ -74,7 +78,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
 
   /**
    * Detected at or before this instant (a bare day means its end, UTC).
-   * @example "2026-01-31T23:59:59Z"
+   * Example: `2026-01-31T23:59:59Z`.
    */
   @IsOptional()
   @RangeFilter('detected_at', 'to', 'instant')

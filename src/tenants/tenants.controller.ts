@@ -19,7 +19,7 @@ export class TenantsController {
 
   @Get()
   @ApiOperation({ summary: 'List the tenants' })
-  @ApiOkResponse({ type: PageOf(Tenant) })
+  @ApiOkResponse({ type: PageOf(Tenant), description: 'One page of the tenants the key may read.' })
   @ApiProblems(400, 401)
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListTenantsQuery): Promise<Page<Tenant>> {
     return this.tenants.list(principal, query);
@@ -28,7 +28,7 @@ export class TenantsController {
   @Get(':tenantId')
   @ApiOperation({ summary: 'One tenant (inactive tenants too)' })
   @ApiTenantParam()
-  @ApiOkResponse({ type: Tenant })
+  @ApiOkResponse({ type: Tenant, description: 'The tenant.' })
   @ApiProblems(400, 401, 404)
   get(@TenantParam(TenantPipe) tenant: Tenant): Tenant {
     return tenant;

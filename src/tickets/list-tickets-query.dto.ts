@@ -34,7 +34,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * `status` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "New,Waiting"
+   * Example: `New,Waiting`.
    */
   @IsOptional()
   @MatchFilter('status')
@@ -43,7 +43,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * `priority` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "High,Critical"
+   * Example: `High,Critical`.
    */
   @IsOptional()
   @MatchFilter('priority')
@@ -52,7 +52,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * `board` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "Service"
+   * Example: `Service`.
    */
   @IsOptional()
   @MatchFilter('board')
@@ -61,7 +61,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * `company` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "Acme Corp"
+   * Example: `Acme Corp`.
    */
   @IsOptional()
   @MatchFilter('company')
@@ -70,7 +70,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * `owner` (an email) equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "tech1@msp.com"
+   * Example: `tech1@msp.com`.
    */
   @IsOptional()
   @MatchFilter('owner')
@@ -79,7 +79,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * `sla_status` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "Resolved"
+   * Example: `Resolved`.
    */
   @IsOptional()
   @MatchFilter('sla_status')
@@ -88,7 +88,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * Created at or after this instant (a bare day means its start, UTC).
-   * @example "2026-01-01T00:00:00Z"
+   * Example: `2026-01-01T00:00:00Z`.
    */
   @IsOptional()
   @RangeFilter('created_at_remote', 'from', 'instant')
@@ -97,7 +97,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * Created at or before this instant (a bare day means its end, UTC).
-   * @example "2026-01-31T23:59:59Z"
+   * Example: `2026-01-31T23:59:59Z`.
    */
   @IsOptional()
   @RangeFilter('created_at_remote', 'to', 'instant')
@@ -106,7 +106,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * Updated at or after this instant (a bare day means its start, UTC).
-   * @example "2026-01-15T00:00:00Z"
+   * Example: `2026-01-15T00:00:00Z`.
    */
   @IsOptional()
   @RangeFilter('updated_at_remote', 'from', 'instant')
@@ -115,7 +115,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * Updated at or before this instant (a bare day means its end, UTC).
-   * @example "2026-01-31T23:59:59Z"
+   * Example: `2026-01-31T23:59:59Z`.
    */
   @IsOptional()
   @RangeFilter('updated_at_remote', 'to', 'instant')
@@ -124,7 +124,7 @@ export class ListTicketsQuery extends PageQuery {
 
   /**
    * Case-insensitive substring of `summary` or `description`.
-   * @example "outlook"
+   * Example: `outlook`.
    */
   @IsOptional()
   @TextFilter(['summary', 'description'])

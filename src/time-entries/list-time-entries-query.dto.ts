@@ -1,3 +1,4 @@
+import { ApiEnumList } from '../common/openapi/api-enum-list.decorator.js';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsDay } from '../common/validation/formats.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
@@ -30,7 +31,7 @@ export class ListTimeEntriesQuery extends PageQuery {
 
   /**
    * `cw_ticket_id` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "TKT-001"
+   * Example: `TKT-001`.
    */
   @IsOptional()
   @MatchFilter('cw_ticket_id')
@@ -39,7 +40,7 @@ export class ListTimeEntriesQuery extends PageQuery {
 
   /**
    * `member` (an email) equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "tech1@msp.com"
+   * Example: `tech1@msp.com`.
    */
   @IsOptional()
   @MatchFilter('member')
@@ -48,7 +49,7 @@ export class ListTimeEntriesQuery extends PageQuery {
 
   /**
    * `work_type` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * @example "Remote Support"
+   * Example: `Remote Support`.
    */
   @IsOptional()
   @MatchFilter('work_type')
@@ -57,16 +58,17 @@ export class ListTimeEntriesQuery extends PageQuery {
 
   /**
    * `true` or `false` (`true,false` matches both).
-   * @example "true"
+   * Example: `true`.
    */
   @IsOptional()
   @MatchFilter('billable', 'boolean')
+  @ApiEnumList(['true', 'false'])
   @IsListOf(['true', 'false'])
   billable?: string;
 
   /**
    * Worked on or after this day.
-   * @example "2026-01-01"
+   * Example: `2026-01-01`.
    */
   @IsOptional()
   @RangeFilter('date_worked', 'from', 'day')
@@ -75,7 +77,7 @@ export class ListTimeEntriesQuery extends PageQuery {
 
   /**
    * Worked on or before this day.
-   * @example "2026-01-31"
+   * Example: `2026-01-31`.
    */
   @IsOptional()
   @RangeFilter('date_worked', 'to', 'day')

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
+import { DATA_RESPONSE_HEADERS, VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
 import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
@@ -19,7 +20,8 @@ export class TimeEntriesController {
   @Get()
   @ApiOperation({ summary: "List the tenant's time entries", description: 'Default sort `-date_worked`.' })
   @ApiTenantParam()
-  @ApiOkResponse({ type: PageOf(TimeEntry) })
+  @ApiOkResponse({ type: PageOf(TimeEntry), description: 'One page of the tenant\'s time entries with the total matching the filters.', headers: DATA_RESPONSE_HEADERS })
+  @VendorData('time_entries')
   @ApiProblems(400, 401, 403, 404)
   list(
     @TenantParam(ActiveTenantPipe) tenant: Tenant,

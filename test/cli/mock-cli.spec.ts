@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
@@ -37,6 +37,22 @@ describe('npm run mock:validate', () => {
     expect(stderr).toMatch(/2 problem\(s\)/);
   });
 
+  it('checks scenarios.json with the folder: its rules when good, every problem when not', async () => {
+    const good = await runNode([CLI, 'validate', await writeFolder({ ...seedContents(), 'scenarios.json': { rules: [{ domain: 'csat', stale: true }, {}] } })]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toMatch(/OK — 2 tenants, 5 files, 5 records, 2 scenario rules/);
+    const bad = await runNode([
+      CLI,
+      'validate',
+      await writeFolder({ ...seedContents(), 'scenarios.json': { rules: [{ tenant: 'tenant_gone', fail: { status: 500, rate: 0.5 } }] } }),
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout.trim().split('\n')).toEqual([
+      "scenarios.json record 0 field tenant: tenant 'tenant_gone' is not listed in tenants.json",
+      'scenarios.json record 0 field fail.status: must be one of 502, 503, 504',
+    ]);
+  });
+
   it('fails on a folder that does not exist', async () => {
     const { code, stdout } = await runNode([CLI, 'validate', '/nonexistent/folder']);
     expect(code).toBe(1);
@@ -72,4 +88,21 @@ describe('npm run mock:generate', () => {
     expect(stderr).toContain(value);
     expect(await readdir(out)).toEqual([]);
   });
+});
+
+describe('npm run openapi:check', () => {
+  const SCRIPT = join(process.cwd(), 'scripts/openapi.mjs');
+
+  it('passes on the committed openapi.json and fails, naming the fix, on a stale copy', async () => {
+    const current = await runNode([SCRIPT, '--check'], {}, 60_000);
+    expect({ code: current.code, stderr: current.stderr }).toEqual({ code: 0, stderr: '' });
+
+    const stale = JSON.parse(await readFile(join(process.cwd(), 'openapi.json'), 'utf8'));
+    delete stale.paths['/api/health'];
+    const file = join(await mkdtemp(join(tmpdir(), 'openapi-')), 'openapi.json');
+    await writeFile(file, `${JSON.stringify(stale, null, 2)}\n`);
+    const res = await runNode([SCRIPT, '--check', '--file', file], {}, 60_000);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/is stale: run `npm run build && npm run openapi`/);
+  }, 90_000);
 });

@@ -1,6 +1,10 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openApiJson } from '../../src/app.setup.js';
+import { runNode } from '../cli/run.js';
 import request from 'supertest';
 import type { OpenAPIV3 } from 'openapi-types';
 import { bootApp, server, TestApp } from '../support/app.js';
@@ -139,5 +143,160 @@ describe('the OpenAPI document', () => {
     for (const status of ['200', '400', '403', '404', '500']) expect(responses[status]).toBeDefined();
     const notFound = responses['404'] as OpenAPIV3.ResponseObject;
     expect(notFound.content?.['application/problem+json']).toBeDefined();
+  });
+});
+
+describe('the OpenAPI document for front-ends and tools', () => {
+  let t: TestApp;
+  let doc: OpenAPIV3.Document;
+
+  beforeAll(async () => {
+    t = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: MOCK_DATA, MOCK_WATCH: 'false' });
+    doc = (await t.get('/docs-json').expect(200)).body;
+  });
+  afterAll(() => t.close());
+
+  const operations = () =>
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      (['get', 'put', 'post', 'patch', 'delete'] as const)
+        .filter((m) => item?.[m])
+        .map((method) => ({ path, method, op: item?.[method] as OpenAPIV3.OperationObject })),
+    );
+  const params = (path: string) => (doc.paths[path]?.get?.parameters ?? []) as OpenAPIV3.ParameterObject[];
+  const param = (path: string, name: string) => params(path).find((p) => p.name === name) as OpenAPIV3.ParameterObject;
+  const schema = (name: string) => doc.components?.schemas?.[name] as OpenAPIV3.SchemaObject;
+  const DATA_ROUTES = [
+    '/api/tenants/{tenantId}/tickets',
+    '/api/tenants/{tenantId}/tickets/{cwTicketId}',
+    '/api/tenants/{tenantId}/time-entries',
+    '/api/tenants/{tenantId}/csat',
+    '/api/tenants/{tenantId}/security-alerts',
+  ];
+
+  it('is committed as openapi.json, exactly as served (run `npm run build && npm run openapi` after a change)', () => {
+    const committed = readFileSync(join(process.cwd(), 'openapi.json'), 'utf8');
+    // Same content (key order aside: the test build and `nest build` may order a schema's keys differently),
+    // written as `npm run openapi` writes it.
+    expect(JSON.parse(committed)).toEqual(doc);
+    expect(committed).toBe(openApiJson(JSON.parse(committed)));
+  });
+
+  it('passes `redocly lint` (recommended rules) with no error, offline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'openapi-'));
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify(doc));
+    const { stdout } = await runNode(
+      [join(process.cwd(), 'node_modules/@redocly/cli/bin/cli.js'), 'lint', join(dir, 'openapi.json'), '--format=json', `--config=${join(process.cwd(), 'redocly.yaml')}`],
+      { REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', HOME: tmpdir() },
+      50_000,
+    );
+    const report = JSON.parse(stdout) as { totals: { errors: number }; problems: { ruleId: string; severity: string; message: string }[] };
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(report.totals.errors).toBe(0);
+  }, 60_000);
+
+  it('pre-fills no optional query filter in Try-it-out: examples live in descriptions; path examples stay', () => {
+    for (const { path, op } of operations()) {
+      for (const p of (op.parameters ?? []) as OpenAPIV3.ParameterObject[]) {
+        const s = p.schema as OpenAPIV3.SchemaObject;
+        const prefilled = p.in === 'query' && !['page', 'page_size', 'sort'].includes(p.name) ? (p.example ?? s?.example ?? s?.default) : undefined;
+        expect({ path, param: p.name, prefilled }).toEqual({ path, param: p.name, prefilled: undefined });
+      }
+    }
+    expect(param('/api/tenants/{tenantId}/tickets', 'status').description).toContain('Example: `New,Waiting`');
+    expect((param('/api/tenants/{tenantId}/tickets', 'tenantId').schema as OpenAPIV3.SchemaObject).example ?? param('/api/tenants/{tenantId}/tickets', 'tenantId').example).toBe('tenant_demo_cca');
+  });
+
+  it('declares enum filters as comma-separated arrays of their values (a multi-select in Swagger UI)', () => {
+    const cases: [string, string, string[]][] = [
+      ['/api/tenants/{tenantId}/security-alerts', 'severity', ['informational', 'low', 'medium', 'high', 'critical']],
+      ['/api/tenants/{tenantId}/security-alerts', 'status', ['new', 'investigating', 'resolved']],
+      ['/api/tenants/{tenantId}/security-alerts', 'source', ['sentinelone', 'defender']],
+      ['/api/tenants/{tenantId}/csat', 'sentiment', ['positive', 'neutral', 'negative']],
+      ['/api/tenants/{tenantId}/time-entries', 'billable', ['true', 'false']],
+    ];
+    for (const [path, name, values] of cases) {
+      const p = param(path, name);
+      expect({ name, style: p.style, explode: p.explode, schema: p.schema }).toEqual({
+        name,
+        style: 'form',
+        explode: false,
+        schema: { type: 'array', items: { type: 'string', enum: values } },
+      });
+    }
+  });
+
+  it('declares instants as date-time and days as date', () => {
+    const props = (name: string) => schema(name).properties as Record<string, OpenAPIV3.SchemaObject>;
+    for (const field of ['created_at_remote', 'updated_at_remote', 'closed_at_remote']) expect(props('Ticket')[field].format).toBe('date-time');
+    expect(props('SecurityAlert').detected_at.format).toBe('date-time');
+    expect(props('CsatSurvey').submitted_at.format).toBe('date-time');
+    expect(props('TimeEntry').date_worked.format).toBe('date');
+    expect(props('ApiKeyInfo').created_at.format).toBe('date-time');
+    expect((param('/api/tenants/{tenantId}/time-entries', 'date_from').schema as OpenAPIV3.SchemaObject).format).toBe('date');
+    expect(schema('Ticket').required).not.toContain('closed_at_remote');
+  });
+
+  it('types an API key scope as "admin" or { tenants: [...] }', () => {
+    for (const name of ['ApiKeyInfo', 'CreateApiKeyBody']) {
+      const scope = (schema(name).properties as Record<string, OpenAPIV3.SchemaObject>).scope;
+      expect(scope.oneOf).toEqual([
+        expect.objectContaining({ type: 'string', enum: ['admin'] }),
+        expect.objectContaining({ type: 'object', required: ['tenants'], additionalProperties: false }),
+      ]);
+      expect(scope.type).toBeUndefined();
+    }
+  });
+
+  it('documents the live-mode vendor failures, their headers and Prefer on every data route', () => {
+    for (const path of DATA_ROUTES) {
+      const op = doc.paths[path]?.get as OpenAPIV3.OperationObject;
+      for (const status of ['502', '503', '504']) {
+        const res = op.responses[status] as OpenAPIV3.ResponseObject;
+        expect({ path, status, problem: !!res?.content?.['application/problem+json'] }).toEqual({ path, status, problem: true });
+      }
+      expect(Object.keys((op.responses['503'] as OpenAPIV3.ResponseObject).headers ?? {})).toEqual(['Retry-After']);
+      expect(Object.keys((op.responses['200'] as OpenAPIV3.ResponseObject).headers ?? {})).toEqual(
+        expect.arrayContaining(['Warning', 'X-Stale-Vendors', 'Preference-Applied']),
+      );
+      const prefer = (op.parameters as OpenAPIV3.ParameterObject[]).find((p) => p.in === 'header' && p.name === 'Prefer');
+      expect(prefer?.required).toBe(false);
+    }
+    expect(doc.paths['/api/tenants']?.get?.responses['503']).toBeUndefined();
+  });
+
+  it('says health needs no key, names a server, describes every 2xx, and calls the key opaque', () => {
+    expect(doc.paths['/api/health']?.get?.security).toEqual([]);
+    expect(doc.servers?.length).toBeGreaterThan(0);
+    for (const { path, method, op } of operations()) {
+      for (const [status, res] of Object.entries(op.responses).filter(([s]) => s.startsWith('2'))) {
+        expect({ path, method, status, described: ((res as OpenAPIV3.ResponseObject).description ?? '').length > 3 }).toEqual({
+          path,
+          method,
+          status,
+          described: true,
+        });
+      }
+    }
+    const bearer = doc.components?.securitySchemes?.bearer as OpenAPIV3.HttpSecurityScheme;
+    expect(bearer.bearerFormat).not.toMatch(/jwt/i);
+  });
+
+  it('generates front-end types from openapi.json with openapi-typescript, offline', async () => {
+    const { code, stdout, stderr } = await runNode(
+      [join(process.cwd(), 'node_modules/openapi-typescript/bin/cli.js'), join(process.cwd(), 'openapi.json')],
+      { HOME: tmpdir() },
+      50_000,
+    );
+    expect({ code, stderr: stderr.replace(/^.*openapi-typescript.*$|^\s*$/gm, '').trim() }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain('"/api/tenants/{tenantId}/tickets": {');
+    expect(stdout).toMatch(/scope: "admin" \| \{\s+tenants: string\[\];/);
+    expect(stdout).toContain('severity?: ("informational" | "low" | "medium" | "high" | "critical")[];');
+    expect(stdout).toContain('"Retry-After"?: number;');
+    expect(stdout).toContain('Prefer?: string;');
+  }, 60_000);
+
+  it('keeps the key entered in Swagger UI across reloads (persistAuthorization)', async () => {
+    const init = await t.get('/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toMatch(/"persistAuthorization":\s*true/);
   });
 });

@@ -1,4 +1,4 @@
-import { EnvironmentError, MOCKABLE_DOMAINS, validateEnvironment } from '../../src/config/env.validation.js';
+import { EnvironmentError, MOCKABLE_DOMAINS, parseCorsOrigins, validateEnvironment } from '../../src/config/env.validation.js';
 import { MOCK_DOMAINS } from '../../src/mock/mock-domains.js';
 import { envFilesFor } from '../../src/config/env-files.js';
 
@@ -74,6 +74,27 @@ describe('environment validation', () => {
 
   it('rejects a port out of range', () => {
     expect(problemsFor({ MOCK_MODE: 'false', PORT: '70000' })).toEqual([expect.stringMatching(/^PORT="70000"/)]);
+  });
+
+  it('accepts CORS_ORIGINS as * or a list of origins, and names what is wrong otherwise', () => {
+    const base = { MOCK_MODE: 'false' };
+    expect(problemsFor({ ...base, CORS_ORIGINS: '*' })).toEqual([]);
+    expect(problemsFor({ ...base, CORS_ORIGINS: '' })).toEqual([]);
+    expect(problemsFor({ ...base, CORS_ORIGINS: 'http://localhost:5173, https://dash.example.com:8443' })).toEqual([]);
+    expect(parseCorsOrigins('http://localhost:5173, https://Dash.example.com')).toEqual(['http://localhost:5173', 'https://dash.example.com']);
+    expect(parseCorsOrigins('*')).toBe('*');
+    expect(parseCorsOrigins('')).toEqual([]);
+    for (const bad of ['http://localhost:5173/', 'localhost:5173', '*,http://a.example', 'ftp://files.example', 'https://a.example/app']) {
+      const problems = problemsFor({ ...base, CORS_ORIGINS: bad });
+      expect(problems).toHaveLength(1);
+      expect(problems[0].startsWith(`CORS_ORIGINS=${JSON.stringify(bad)}: must be * (any origin) or a comma-separated list of origins`)).toBe(true);
+    }
+  });
+
+  it('accepts MOCK_SCENARIO_SEED as a non-negative integer only', () => {
+    expect(validateEnvironment({ MOCK_MODE: 'false', MOCK_SCENARIO_SEED: '42' }).MOCK_SCENARIO_SEED).toBe(42);
+    expect(problemsFor({ MOCK_MODE: 'false', MOCK_SCENARIO_SEED: 'abc' })).toEqual([expect.stringMatching(/^MOCK_SCENARIO_SEED="abc": must be an integer/)]);
+    expect(problemsFor({ MOCK_MODE: 'false', MOCK_SCENARIO_SEED: '-1' })).toEqual([expect.stringMatching(/^MOCK_SCENARIO_SEED="-1"/)]);
   });
 
   it('reads .env.local by default, .env.production and .env.test by NODE_ENV', () => {

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { ValidationOptions, registerDecorator } from 'class-validator';
 
 /** Tenant ids: lower-case, digits, `_` and `-`, 1–64 characters, not starting with `_` or `-`. */
@@ -31,7 +32,9 @@ export function isDay(value: unknown): value is string {
 }
 
 export function IsInstant(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
+  return (target, propertyName) => {
+    // Documented as what it is (required and nullable still come from the field's type).
+    ApiProperty({ type: 'string', format: 'date-time' })(target, propertyName);
     registerDecorator({
       name: 'isInstant',
       target: target.constructor,
@@ -39,10 +42,12 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
       options: { message: '$property must be an ISO 8601 UTC instant like 2026-01-20T09:00:00Z', ...options },
       validator: { validate: isInstant },
     });
+  };
 }
 
 export function IsDay(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
+  return (target, propertyName) => {
+    ApiProperty({ type: 'string', format: 'date' })(target, propertyName);
     registerDecorator({
       name: 'isDay',
       target: target.constructor,
@@ -50,6 +55,7 @@ export function IsDay(options?: ValidationOptions): PropertyDecorator {
       options: { message: '$property must be a calendar day like 2026-01-20', ...options },
       validator: { validate: isDay },
     });
+  };
 }
 
 /** The property must be at or after another instant property of the same object (when both are valid). */

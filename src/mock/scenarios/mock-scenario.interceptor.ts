@@ -1,0 +1,121 @@
+import { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { VendorError, VendorHttpError, VendorTimeoutError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
+import type { MockFileStore } from '../mock-file.store.js';
+import type { DomainName } from '../mock-domains.js';
+import { parsePrefer, preferenceApplied, ScenarioCode, ScenarioPreferences } from './prefer-header.js';
+import { ScenarioRandom } from './scenario-random.js';
+import { matchRule, ScenarioRule } from './scenario-rules.js';
+import { DOMAIN_VENDOR_CALLS } from './scenario-vendors.js';
+import { VENDOR_DATA_DOMAIN } from './vendor-data.decorator.js';
+
+/** What one request gets: how long it is held, whether it fails, whether it is marked stale. */
+export interface ScenarioOutcome {
+  delayMs: number;
+  fail?: ScenarioCode;
+  stale: boolean;
+  /** The request's scenario preferences honoured, when its `Prefer` decided (echoed in `Preference-Applied`). */
+  applied?: ScenarioPreferences;
+}
+
+const DETAIL = 'simulated by a mock scenario';
+
+/** Live-mode figures a simulated failure repeats, so it reads like the real one. */
+export interface SimulatedFailureSettings {
+  timeoutMs: number;
+  retryAfterSeconds: number;
+}
+
+/**
+ * Mock mode only: on routes marked `@VendorData`, answers as live mode would when its vendor is slow,
+ * failing or served from a stale copy — asked per request through `Prefer`, or by the first matching
+ * rule of scenarios.json. A request with a scenario preference is not subject to the rules.
+ * The route runs first, so a bad query or unknown tenant is answered as it would be live.
+ */
+export class MockScenarioInterceptor implements NestInterceptor {
+  private rulesSeen?: readonly ScenarioRule[];
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly store: MockFileStore,
+    private readonly random: ScenarioRandom,
+    private readonly settings: SimulatedFailureSettings,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const domain = this.reflector.get<DomainName | undefined>(VENDOR_DATA_DOMAIN, context.getHandler());
+    if (!domain) return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const tenantId = (request.params as Record<string, string | undefined>).tenantId ?? '';
+    const outcome = this.decide(domain, tenantId, request.headers.prefer);
+    if (outcome.delayMs === 0 && outcome.fail === undefined && !outcome.stale) {
+      if (outcome.applied) void reply.header('preference-applied', preferenceApplied(outcome.applied));
+      return next.handle();
+    }
+    return from(this.answer(next, outcome, domain, reply));
+  }
+
+  /** The outcome for one request; throws a 400 (naming `Prefer`) for a bad scenario preference. */
+  decide(domain: DomainName, tenantId: string, prefer: string | string[] | undefined): ScenarioOutcome {
+    const preferred = parsePrefer(prefer);
+    if (preferred.code !== undefined || preferred.delayMs !== undefined || preferred.stale) {
+      // A failure answers instead of the data, so `stale` is not applied with `code`.
+      const applied = { ...preferred, ...(preferred.code !== undefined ? { stale: undefined } : {}) };
+      return {
+        delayMs: preferred.delayMs ?? 0,
+        fail: preferred.code,
+        stale: preferred.code === undefined && preferred.stale === true,
+        applied,
+      };
+    }
+    const rules = this.store.scenarioRules();
+    if (rules !== this.rulesSeen) {
+      this.rulesSeen = rules;
+      this.random.reset();
+    }
+    const match = matchRule(rules, tenantId, domain);
+    if (!match) return { delayMs: 0, stale: false };
+    const { rule, index } = match;
+    const stream = `${index}|${tenantId}|${domain}`;
+    const delayMs = rule.latencyMs ? this.random.int(`${stream}|latency`, rule.latencyMs[0], rule.latencyMs[1]) : 0;
+    const fails = rule.fail !== undefined && this.random.chance(`${stream}|fail`, rule.fail.rate);
+    return { delayMs, fail: fails ? rule.fail?.status : undefined, stale: !fails && rule.stale };
+  }
+
+  private async answer(next: CallHandler, outcome: ScenarioOutcome, domain: DomainName, reply: FastifyReply): Promise<unknown> {
+    let body: unknown;
+    try {
+      body = await lastValueFrom(next.handle());
+    } catch (error) {
+      // The route's own error (bad query, unknown record) answers instead: only the delay was applied.
+      await sleep(outcome.delayMs);
+      if (outcome.applied?.delayMs !== undefined) void reply.header('preference-applied', preferenceApplied({ delayMs: outcome.applied.delayMs }));
+      throw error;
+    }
+    await sleep(outcome.delayMs);
+    if (outcome.applied) void reply.header('preference-applied', preferenceApplied(outcome.applied));
+    const calls = DOMAIN_VENDOR_CALLS[domain];
+    if (outcome.fail !== undefined) throw this.failure(outcome.fail, calls[0]);
+    if (outcome.stale) {
+      void reply.header('warning', '110 - "stale"');
+      void reply.header('x-stale-vendors', calls.map((c) => c.vendor).sort().join(','));
+    }
+    return body;
+  }
+
+  /** The same error a live source throws for that vendor failure, so the problem+json is the same. */
+  private failure(code: ScenarioCode, { vendor, target }: { vendor: string; target: string }): VendorError {
+    switch (code) {
+      case 502:
+        return new VendorHttpError(vendor, 500, target, DETAIL);
+      case 503:
+        return new VendorUnavailableError(vendor, DETAIL, this.settings.retryAfterSeconds);
+      case 504:
+        return new VendorTimeoutError(vendor, target, this.settings.timeoutMs);
+    }
+  }
+}
