@@ -14,6 +14,7 @@ export const mockConfig = registerAs('mock', () => {
     scenarioSeed: env.MOCK_SCENARIO_SEED,
   } as {
     enabled: boolean;
+    domains: readonly MockableDomain[];
     dataPath: string;
     watch: boolean;
     /** Seeds scenarios.json randomness; unset means a different sequence each start. */
