@@ -1,6 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { appConfig } from './app.config.js';
+import { appConfig, httpConfig } from './app.config.js';
 import { envFilesFor } from './env-files.js';
 import { validateEnvironment } from './env.validation.js';
 import { mockConfig } from './mock.config.js';
@@ -15,7 +15,7 @@ export function configModule(): Promise<DynamicModule> {
   return ConfigModule.forRoot({
     isGlobal: true,
     envFilePath: envFilesFor(process.env.NODE_ENV),
-    load: [appConfig, mockConfig, platformConfig, authConfig, liveConfig],
+    load: [appConfig, httpConfig, mockConfig, platformConfig, authConfig, liveConfig],
     validate: (raw) => {
       validateEnvironment(raw);
       return raw;

@@ -12,6 +12,8 @@ import { LiveClients } from '../live/live-clients.js';
 import { CacheHealthCheck, LiveIntegrationsHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
 import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
 import { HealthController } from './health.controller.js';
+import { HealthService } from './health.service.js';
+import { Lifecycle } from './lifecycle.js';
 
 @Module({
   controllers: [HealthController],
@@ -37,6 +39,9 @@ import { HealthController } from './health.controller.js';
             ]),
       ],
     },
+    HealthService,
+    Lifecycle,
   ],
+  exports: [Lifecycle],
 })
 export class HealthModule {}

@@ -4,6 +4,7 @@ import type { MockFileStore } from './mock-file.store.js';
 /** The mock-data folder: readable, what is loaded, which (tenant, domain) pairs have no file, last reload. */
 export class MockDataHealthCheck implements HealthCheck {
   readonly name = 'mock_data';
+  readonly critical = true;
 
   constructor(private readonly store: MockFileStore) {}
 
