@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -181,9 +182,12 @@ export class AdminController {
   }
 }
 
-/** `401 from ConnectWise PSA: invalid credentials`: the vendor's answer, in words, with no secret. */
+/**
+ * `401 from ConnectWise PSA: invalid credentials or insufficient permissions`: the vendor's status and a
+ * short reason of ours. Never the vendor's body: the URL may point anywhere, and its answer is not ours to relay.
+ */
 function describeVendorFailure(label: string, error: VendorError): string {
-  if (error instanceof VendorAuthError) return `${error.status} from ${label}: invalid credentials or insufficient permissions (${error.message})`;
-  if (error instanceof VendorHttpError) return `${error.status} from ${label}: ${error.message}`;
+  if (error instanceof VendorAuthError) return `${error.status} from ${label}: invalid credentials or insufficient permissions`;
+  if (error instanceof VendorHttpError) return `${error.status} from ${label}: ${STATUS_CODES[error.status ?? 0] ?? 'unexpected status'}`;
   return `${label}: ${error.message}`;
 }

@@ -49,7 +49,8 @@ export class LiveClients {
     const config = { ...integration.settings, ...integration.secrets };
     const breakerKey = `${vendor}:${tenantId}`;
     // Whatever the vendor echoes back, none of this integration's secrets reaches an error or a log.
-    const http = this.http.withSecrets(Object.values(integration.secrets));
+    const identities = Object.values(integration.settings).filter((v): v is string => typeof v === 'string' && !/^https?:/i.test(v));
+    const http = this.http.withSecrets(Object.values(integration.secrets), identities);
     const client = {
       connectwise: () => new ConnectWiseClient(config as unknown as ConnectWiseIntegration, http, breakerKey),
       smileback: () => new SmileBackClient(config as unknown as SmileBackIntegration, http, breakerKey),

@@ -166,8 +166,10 @@ export class VendorHttp {
    * The same client (policies, breakers, connections shared) that also scrubs these values, in every
    * encoding, from whatever vendor text reaches an error: one per integration, built with its secrets.
    */
-  withSecrets(secrets: readonly string[]): VendorHttp {
-    return Object.create(this, { secrets: { value: [...this.secrets, ...secrets] } }) as VendorHttp;
+  withSecrets(secrets: readonly string[], identities: readonly string[] = []): VendorHttp {
+    // A vendor may echo Basic credentials built from an identity (client id, user name) and a secret.
+    const basic = identities.flatMap((id) => secrets.map((secret) => `${id}:${secret}`));
+    return Object.create(this, { secrets: { value: [...this.secrets, ...secrets, ...basic] } }) as VendorHttp;
   }
 
   abortAll(): void {
