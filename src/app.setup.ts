@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { appConfig, httpConfig } from './config/app.config.js';
 import { applyConnectionLimits, installEdgeGuards } from './http-edge.js';
+import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
@@ -35,7 +36,7 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  installEdgeGuards(fastify, app.get(ApiKeyAuthenticator));
+  installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
   applyConnectionLimits(app.getHttpServer() as Server, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));
   // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.
   fastify.addHook('onRequest', async (request, reply) => {

@@ -4,6 +4,7 @@ import type { ConfigType } from '@nestjs/config';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { PRINCIPAL, WithPrincipal } from './auth/principal.js';
 import { httpConfig } from './config/app.config.js';
+import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, problemFor } from './common/problem/problem-details.filter.js';
 import { ProblemError, ValidationProblemError } from './common/problem/problem.error.js';
 
@@ -28,7 +29,11 @@ export class UnsupportedMediaTypeError extends ProblemError {
  * read (an unauthenticated megabyte is never parsed), must be JSON (415), and may not nest deeper
  * than MAX_BODY_DEPTH (400).
  */
-export function installEdgeGuards(fastify: FastifyInstance, authenticator: ApiKeyAuthenticator): void {
+export function installEdgeGuards(fastify: FastifyInstance, authenticator: ApiKeyAuthenticator, lifecycle: Lifecycle): void {
+  // While draining for shutdown, keep-alive clients are told to reconnect (to another copy).
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (lifecycle.draining) void reply.header('connection', 'close');
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     if (!WRITE_METHODS.has(request.method)) return;
     try {

@@ -45,9 +45,10 @@ async function bootstrap(): Promise<void> {
 }
 
 /**
- * SIGTERM/SIGINT: readiness answers 503 first, then the listener closes (new connections refused),
- * idle keep-alive connections close, and requests under way finish; at SHUTDOWN_TIMEOUT_MS vendor
- * calls are aborted and the last connections closed. One log line per phase; exit 0.
+ * SIGTERM/SIGINT: readiness answers 503 at once and responses say `Connection: close`; connections
+ * already queued are still accepted until none has arrived for QUIET_MS, then the listener closes (new
+ * connections refused), idle keep-alive connections close, and requests under way finish. At
+ * SHUTDOWN_TIMEOUT_MS vendor calls are aborted and the last connections closed. A log line per phase; exit 0.
  */
 function drainOnSignals(app: NestFastifyApplication): void {
   const logger = new Logger('Shutdown');
@@ -56,7 +57,7 @@ function drainOnSignals(app: NestFastifyApplication): void {
   const onSignal = (signal: NodeJS.Signals) => {
     if (lifecycle.draining) return;
     lifecycle.drain();
-    logger.log(`${signal}: draining; readiness answers 503, no new connections, up to ${shutdownTimeoutMs} ms for requests under way`);
+    logger.log(`${signal}: draining; readiness answers 503, up to ${shutdownTimeoutMs} ms for requests under way`);
     const server = app.getHttpServer() as Server;
     const deadline = setTimeout(() => {
       logger.warn(`deadline of ${shutdownTimeoutMs} ms reached: aborting vendor calls and closing the remaining connections`);
@@ -64,8 +65,11 @@ function drainOnSignals(app: NestFastifyApplication): void {
       setTimeout(() => server.closeAllConnections(), 100).unref();
     }, shutdownTimeoutMs);
     deadline.unref();
-    app
-      .close()
+    untilQuiet(server, Math.min(2_000, shutdownTimeoutMs / 2))
+      .then(() => {
+        logger.log('no longer accepting connections; waiting for requests under way');
+        return app.close();
+      })
       .then(() => {
         clearTimeout(deadline);
         logger.log('drained: connections closed, stores shut; exiting');
@@ -78,6 +82,21 @@ function drainOnSignals(app: NestFastifyApplication): void {
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+}
+
+const QUIET_MS = 100;
+
+/**
+ * Closing the listener resets every connection still in the kernel's accept queue, and closing idle
+ * connections drops accepted ones whose request is not parsed yet: so first let the queue empty.
+ */
+async function untilQuiet(server: Server, maxMs: number): Promise<void> {
+  const started = Date.now();
+  let last = started;
+  const onConnection = () => (last = Date.now());
+  server.on('connection', onConnection);
+  while (Date.now() - last < QUIET_MS && Date.now() - started < maxMs) await new Promise((resolve) => setTimeout(resolve, 20));
+  server.off('connection', onConnection);
 }
 
 // Anything that escapes every handler is logged as a structured error (JSON with LOG_FORMAT=json) before the process decides.

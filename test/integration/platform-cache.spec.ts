@@ -159,4 +159,3 @@ describe('a live-mode app over PostgreSQL: hot path and blips', () => {
     await request(server(app.app)).get('/api/tenants/tenant_a').set('authorization', `Bearer ${key}`).expect(200);
   });
 });
-});
