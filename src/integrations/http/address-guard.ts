@@ -79,3 +79,23 @@ export function publicOnlyLookup(hostname: string, options: LookupOptions, callb
     return callback(null, first.address, first.family);
   });
 }
+
+/**
+ * Why a configured vendor URL is refused before anything is stored (plain http, or a private IP
+ * literal), or undefined. Host names are checked again when connecting, after DNS resolution.
+ */
+export function unsafeVendorUrl(url: string, allowPrivateNetworks: boolean): string | undefined {
+  if (allowPrivateNetworks) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined; // the DTO's URL check names this one
+  }
+  if (parsed.protocol !== 'https:') return 'must be an https URL (plain http only with VENDOR_ALLOW_PRIVATE_NETWORKS=true)';
+  const literal = literalAddress(parsed.hostname);
+  if (literal && isPrivateAddress(literal)) {
+    return 'must not point to a private, loopback or link-local address (only with VENDOR_ALLOW_PRIVATE_NETWORKS=true)';
+  }
+  return undefined;
+}
