@@ -32,8 +32,8 @@ import { StoreUnavailableError } from './platform.errors.js';
             const migrations = openDatabase(config.databaseUrl, MIGRATION_TIMEOUTS).db;
             await migrate(migrations, where).finally(() => migrations.destroy());
           }
-          const { failed, total } = await store.undecryptableSecrets();
-          if (failed > 0) throw new EncryptionKeyMismatchError(failed, total);
+          const secrets = await store.undecryptableSecrets();
+          if (secrets.failed > 0) throw new EncryptionKeyMismatchError(secrets.failed, secrets.total, secrets.where);
         } catch (error) {
           await db.destroy();
           if (error instanceof EncryptionKeyMismatchError || error instanceof PlatformStoreUnavailableError) throw error;
@@ -60,11 +60,12 @@ async function migrate(db: Kysely<PlatformDatabase>, where: string): Promise<voi
 
 /** Stored secrets that the configured keys cannot open: the wrong ENCRYPTION_KEY, caught at boot rather than on every live call. */
 export class EncryptionKeyMismatchError extends Error {
-  constructor(failed: number, total: number) {
+  constructor(failed: number, total: number, where: string[]) {
+    const shown = where.slice(0, 5).join(', ') + (where.length > 5 ? `, and ${where.length - 5} more` : '');
     super(
       `${failed} of ${total} stored vendor secrets do not decrypt with ENCRYPTION_KEY ` +
-        '(or any key in ENCRYPTION_KEYS_PREVIOUS): set ENCRYPTION_KEY to the key they were stored under, ' +
-        'or list it in ENCRYPTION_KEYS_PREVIOUS and run `npm run cli -- secrets rotate`',
+        `(or any key in ENCRYPTION_KEYS_PREVIOUS), e.g. cannot decrypt ${shown}: set ENCRYPTION_KEY to the key they ` +
+        'were stored under, or list that key in ENCRYPTION_KEYS_PREVIOUS and run `npm run cli -- secrets rotate`',
     );
     this.name = 'EncryptionKeyMismatchError';
   }

@@ -406,9 +406,10 @@ export class PlatformStore implements OnApplicationShutdown {
   }
 
   /** How many stored secrets do not decrypt with the configured keys (checked at boot), out of how many. */
-  async undecryptableSecrets(): Promise<{ failed: number; total: number }> {
+  async undecryptableSecrets(): Promise<{ failed: number; total: number; where: string[] }> {
     let failed = 0;
     let total = 0;
+    const where: string[] = [];
     for (const row of await this.db.selectFrom('integrations').select(['tenant_id', 'vendor', 'secrets']).execute()) {
       for (const [field, ciphertext] of Object.entries(JSON.parse(row.secrets) as Record<string, string>)) {
         total += 1;
@@ -416,10 +417,11 @@ export class PlatformStore implements OnApplicationShutdown {
           this.box.decrypt(ciphertext, secretContext(row.tenant_id, row.vendor, field));
         } catch {
           failed += 1;
+          where.push(secretContext(row.tenant_id, row.vendor, field));
         }
       }
     }
-    return { failed, total };
+    return { failed, total, where };
   }
 }
 
