@@ -457,7 +457,8 @@ describe('live mode with an unreachable Redis', () => {
     expect(res.body.meta.total).toBe(1);
     const health = await call(t.app).get('/api/health').expect(200);
     expect(health.body.status).toBe('degraded');
-    expect(health.body.checks.cache).toMatchObject({ status: 'degraded', backend: 'redis' });
+    // Either the probe failed or HEALTH_CHECK_TIMEOUT_MS cut it short: degraded both ways.
+    expect(health.body.checks.cache).toMatchObject({ status: 'degraded', error: expect.any(String) });
     const ready = await call(t.app).get('/api/health/ready').expect(200);
     expect(ready.body).toMatchObject({ status: 'degraded', checks: { cache: { status: 'degraded' }, store: { status: 'ok' } } });
   });
