@@ -172,6 +172,25 @@ describe('the built server: boot checks, files, shutdown', () => {
     });
   });
 
+  it('logs an unhandled rejection and an uncaught exception as structured errors, then exits 1 on the exception', async () => {
+    const { code, stdout, stderr } = await runNode(['--import', './test/cli/fixtures/misbehave.mjs', MAIN], {
+      MOCK_MODE: 'true',
+      MOCK_DATA_PATH: './mock-data',
+      MOCK_WATCH: 'false',
+      DATABASE_URL: 'sqlite::memory:',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_FORMAT: 'json',
+    });
+    expect(code).toBe(1);
+    const lines = `${stdout}\n${stderr}`
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; context?: string; message: string });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', context: 'Process', message: expect.stringMatching(/unhandled promise rejection: a rejection nobody handled/) }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'fatal', context: 'Process', message: expect.stringMatching(/uncaught exception, exiting: an exception nobody caught/) }));
+  });
+
   it('answers every one of 50 requests already sent when SIGTERM arrives (mock mode)', async () => {
     const running = await start({ MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:' });
     const requests = Array.from({ length: 50 }, () => send(`${running.url}/api/tenants/tenant_demo_cca/tickets?page_size=200`, { authorization: `Bearer ${ADMIN_KEY}` }));
