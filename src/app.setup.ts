@@ -5,7 +5,11 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { appConfig } from './config/app.config.js';
+import type { Server } from 'node:http';
+import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
+import { appConfig, httpConfig } from './config/app.config.js';
+import { applyConnectionLimits, installEdgeGuards } from './http-edge.js';
+import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
@@ -82,7 +86,7 @@ export function openApiJson(document: OpenAPIObject): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** Everything main.ts and the e2e tests share: prefix, CORS, validation, errors, docs. */
+/** Everything main.ts and the e2e tests share: prefix, CORS, validation, errors, docs, the HTTP edge's limits. */
 export function configureApp(app: INestApplication): void {
   const { version, corsOrigins } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   enableCors(app, corsOrigins);
@@ -90,9 +94,11 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
+  applyConnectionLimits(app.getHttpServer() as Server, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));
   // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.
-  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', async (request, reply) => {
     if (request.url === '/docs/' || request.url.startsWith('/docs/?')) await reply.redirect(request.url.replace('/docs/', '/docs'), 301);
   });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, version), {
@@ -103,6 +109,16 @@ export function configureApp(app: INestApplication): void {
   });
 }
 
+const CLIENT_ERRORS: Record<string, { status: number; type: string; detail: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, type: '/problems/request-header-too-large', detail: 'the request line or headers are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    type: '/problems/request-timeout',
+    detail: 'the request was not received in time (REQUEST_TIMEOUT_MS bounds the whole request, HEADERS_TIMEOUT_MS its headers)',
+  },
+  default: { status: 400, type: '/problems/bad-request', detail: 'the request could not be parsed as HTTP' },
+};
+
 /**
  * Fastify answers a few malformed requests (bad percent-encoding) before Nest sees them; they get
  * problem+json too. Path parameters may be as long as a URL can be, so our own checks name what is wrong.
@@ -111,16 +127,11 @@ export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     routerOptions: { maxParamLength: 16_384, ignoreTrailingSlash: true },
     clientErrorHandler: (error: FastifyError & { code?: string }, socket: Socket) => {
-      // Requests Node's parser refuses (unknown method, headers too large): no route ever sees them.
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-      const body = JSON.stringify({
-        type: status === 431 ? '/problems/request-header-too-large' : '/problems/bad-request',
-        title: STATUS_CODES[status],
-        status,
-        detail: status === 431 ? 'the request line or headers are too large' : 'the request could not be parsed as HTTP',
-        instance: '',
-      });
-      if (socket.writable) {
+      // Requests Node's parser refuses (unknown method, headers too large) or that took too long: no route ever sees them.
+      const { status, type, detail } = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default;
+      const body = JSON.stringify({ type, title: STATUS_CODES[status], status, detail, instance: '' });
+      const responding = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+      if (socket.writable && !responding) {
         socket.end(
           `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
         );

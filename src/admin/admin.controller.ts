@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -37,8 +38,13 @@ import { ApiKeyInfo, CreateApiKeyBody, CreatedApiKey, IntegrationInfo, Integrati
 import { VendorAuthError, VendorError, VendorHttpError } from '../integrations/http/vendor-errors.js';
 import { LiveClients } from '../live/live-clients.js';
 import { CreateTenantBody, UpdateTenantBody } from './admin-tenant.dto.js';
+import type { ConfigType } from '@nestjs/config';
+import { liveConfig } from '../config/live.config.js';
+import { unsafeVendorUrl } from '../integrations/http/address-guard.js';
 
 const VENDOR_PARAM = ApiParam({ name: 'vendor', enum: ['connectwise', 'smileback', 'sentinelone', 'defender'], description: 'The vendor.' });
+/** The settings that name where the vendor is: each must be https to a public address. */
+const URL_FIELDS = ['base_url', 'login_url'];
 const BODIES = [ConnectWiseIntegrationBody, SmileBackIntegrationBody, SentinelOneIntegrationBody, DefenderIntegrationBody];
 
 function vendorOf(value: string): Vendor {
@@ -57,6 +63,7 @@ export class AdminController {
     @Inject(TENANT_WRITER) private readonly writer: TenantWriter,
     private readonly store: PlatformStore,
     private readonly clients: LiveClients,
+    @Inject(liveConfig.KEY) private readonly live: ConfigType<typeof liveConfig>,
   ) {}
 
   @Post('tenants')
@@ -108,6 +115,12 @@ export class AdminController {
     const instance = plainToInstance(VENDOR_DEFINITIONS[vendor].body, body);
     const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) throw new ValidationProblemError(fieldProblems(errors));
+    const unsafe = URL_FIELDS.flatMap((field) => {
+      const value = (instance as unknown as Record<string, unknown>)[field];
+      const reason = typeof value === 'string' ? unsafeVendorUrl(value, this.live.http.allowPrivateNetworks) : undefined;
+      return reason ? [{ field, message: reason }] : [];
+    });
+    if (unsafe.length > 0) throw new ValidationProblemError(unsafe);
     return this.store.putIntegration(tenant.id, vendor, { ...instance });
   }
 
@@ -181,9 +194,12 @@ export class AdminController {
   }
 }
 
-/** `401 from ConnectWise PSA: invalid credentials`: the vendor's answer, in words, with no secret. */
+/**
+ * `401 from ConnectWise PSA: invalid credentials or insufficient permissions`: the vendor's status and a
+ * short reason of ours. Never the vendor's body: the URL may point anywhere, and its answer is not ours to relay.
+ */
 function describeVendorFailure(label: string, error: VendorError): string {
-  if (error instanceof VendorAuthError) return `${error.status} from ${label}: invalid credentials or insufficient permissions (${error.message})`;
-  if (error instanceof VendorHttpError) return `${error.status} from ${label}: ${error.message}`;
+  if (error instanceof VendorAuthError) return `${error.status} from ${label}: invalid credentials or insufficient permissions`;
+  if (error instanceof VendorHttpError) return `${error.status} from ${label}: ${STATUS_CODES[error.status ?? 0] ?? 'unexpected status'}`;
   return `${label}: ${error.message}`;
 }

@@ -15,5 +15,18 @@ export const appConfig = registerAs('app', () => {
     version: version as string,
     /** Browser origins CORS lets in: `'*'` for any, none when empty. */
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS) ?? [],
+    healthCheckTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
+  };
+});
+
+/** The HTTP edge: how long and how many connections a client may hold, and how shutdown drains them. */
+export const httpConfig = registerAs('http', () => {
+  const env = validateEnvironment(process.env);
+  return {
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: env.KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: env.MAX_CONNECTIONS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 });

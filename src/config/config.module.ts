@@ -1,6 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
 import { ConfigModule, registerAs } from '@nestjs/config';
-import { appConfig } from './app.config.js';
+import { appConfig, httpConfig } from './app.config.js';
 import { envFilesFor } from './env-files.js';
 import { validateEnvironment } from './env.validation.js';
 import { mockConfig } from './mock.config.js';
@@ -16,8 +16,8 @@ export function configModule(options: { recording?: boolean } = {}): Promise<Dyn
     isGlobal: true,
     envFilePath: envFilesFor(process.env.NODE_ENV),
     load: options.recording
-      ? [appConfig, recordingMockConfig, platformConfig, authConfig, recordingLiveConfig]
-      : [appConfig, mockConfig, platformConfig, authConfig, liveConfig],
+      ? [appConfig, httpConfig, recordingMockConfig, platformConfig, authConfig, recordingLiveConfig]
+      : [appConfig, httpConfig, mockConfig, platformConfig, authConfig, liveConfig],
     validate: (raw) => {
       validateEnvironment(raw);
       return raw;

@@ -181,6 +181,18 @@ export class EnvironmentVariables {
   DATABASE_URL: string = 'sqlite:./data/platform.db';
 
   @IsOptional()
+  @IntegerIn(100, 60_000)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 1_500;
+
+  @IsOptional()
+  @IntegerIn(100, 300_000)
+  DATABASE_QUERY_TIMEOUT_MS: number = 1_500;
+
+  @IsOptional()
+  @IntegerIn(0, 1_000, 'must be an integer from 0 to 1000: a revoked key must stop working within a second on every copy')
+  PLATFORM_CACHE_TTL_MS: number = 1_000;
+
+  @IsOptional()
   @IsAes256Key()
   ENCRYPTION_KEY?: string;
 
@@ -241,6 +253,35 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['json', 'text'])
   LOG_FORMAT: string = 'text';
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be "true" or "false"' })
+  VENDOR_ALLOW_PRIVATE_NETWORKS: boolean = false;
+
+  @IsOptional()
+  @IntegerIn(1_000, 600_000)
+  REQUEST_TIMEOUT_MS: number = 30_000;
+
+  @IsOptional()
+  @IntegerIn(1_000, 600_000)
+  HEADERS_TIMEOUT_MS: number = 10_000;
+
+  @IsOptional()
+  @IntegerIn(0, 600_000)
+  KEEP_ALIVE_TIMEOUT_MS: number = 72_000;
+
+  @IsOptional()
+  @IntegerIn(1, 1_000_000)
+  MAX_CONNECTIONS: number = 4_096;
+
+  @IsOptional()
+  @IntegerIn(0, 600_000)
+  SHUTDOWN_TIMEOUT_MS: number = 10_000;
+
+  @IsOptional()
+  @IntegerIn(50, 60_000)
+  HEALTH_CHECK_TIMEOUT_MS: number = 1_000;
 }
 
 export class EnvironmentError extends Error {
@@ -287,6 +328,9 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   }
   if (env.AUTH_DISABLED === true && env.MOCK_MODE !== true) {
     problems.push('AUTH_DISABLED="true" is accepted only with MOCK_MODE=true: live tenant data is never served without a key');
+  }
+  if (typeof env.HEADERS_TIMEOUT_MS === 'number' && typeof env.REQUEST_TIMEOUT_MS === 'number' && env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+    problems.push(`HEADERS_TIMEOUT_MS=${env.HEADERS_TIMEOUT_MS}: must not exceed REQUEST_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS}), which bounds the whole request`);
   }
   if (problems.length > 0) throw new EnvironmentError(problems);
   return env;

@@ -17,6 +17,7 @@ export const liveConfig = registerAs('live', () => {
       concurrencyPerVendor: env.VENDOR_CONCURRENCY,
       breakerThreshold: env.VENDOR_BREAKER_THRESHOLD,
       halfOpenAfterMs: env.VENDOR_BREAKER_COOLDOWN_MS,
+      allowPrivateNetworks: env.VENDOR_ALLOW_PRIVATE_NETWORKS,
     },
   };
 });

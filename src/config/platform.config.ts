@@ -7,6 +7,10 @@ export const platformConfig = registerAs('platform', () => {
   const env = validateEnvironment(process.env);
   return {
     databaseUrl: env.DATABASE_URL,
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+    /** How long key, tenant and integration reads are reused in process (0: never). */
+    cacheTtlMs: env.PLATFORM_CACHE_TTL_MS,
     /** The key new secrets are encrypted under; absent means no secret can be stored. */
     encryptionKey: env.ENCRYPTION_KEY ? key(env.ENCRYPTION_KEY) : undefined,
     /** Older keys, still accepted for decryption until `secrets rotate` re-encrypts. */

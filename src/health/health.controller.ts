@@ -1,20 +1,28 @@
-import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
+import { PRINCIPAL, WithPrincipal } from '../auth/principal.js';
 import { appConfig } from '../config/app.config.js';
 import { mockConfig } from '../config/mock.config.js';
 import { sourceModes } from '../source-binding/source-modes.js';
-import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
-import { HealthReport } from './health.dto.js';
+import { HealthCheckResult } from './health-check.js';
+import { HealthReport, LivenessReport, ReadinessReport } from './health.dto.js';
+import { HealthService } from './health.service.js';
+import { Lifecycle } from './lifecycle.js';
+
+/** Without an admin key, each check says only its status: no tenant ids, no per-tenant details. */
+const statusOnly = (checks: Record<string, HealthCheckResult>) =>
+  Object.fromEntries(Object.entries(checks).map(([name, r]) => [name, { status: r.status }]));
 
 @Public()
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
-    @Inject(HEALTH_CHECKS) private readonly checks: HealthCheck[],
+    private readonly health: HealthService,
+    private readonly lifecycle: Lifecycle,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     @Inject(mockConfig.KEY) private readonly mock: ConfigType<typeof mockConfig>,
   ) {}
@@ -25,19 +33,45 @@ export class HealthController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Service health (no key needed)' })
-  @ApiOkResponse({ type: HealthReport, description: 'Every check passes (`ok`), or the service answers from an older state (`degraded`).' })
-  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'A check failed; see `checks`.' })
-  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
-    const results = await Promise.all(this.checks.map(async (c) => [c.name, await c.check()] as const));
-    const failed = results.some(([, r]) => r.status === 'error');
-    const degraded = results.some(([, r]) => r.status === 'degraded');
-    void reply.status(failed ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+  @ApiOperation({
+    summary: 'Service health (no key needed; an admin key sees every detail)',
+    description: 'Without an admin key each check reports only its status. `degraded` (200): data is still served, with less.',
+  })
+  @ApiOkResponse({ type: HealthReport })
+  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'A critical check (store, mock data) failed; see `checks`.' })
+  async report(@Req() request: WithPrincipal, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
+    const admin = request[PRINCIPAL]?.isAdmin === true;
+    const run = await this.health.run((c) => admin || !c.adminOnly);
+    void reply.status(run.down ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
     return {
-      status: failed ? 'error' : degraded ? 'degraded' : 'ok',
+      status: run.status,
       ...this.sources,
       version: this.app.version,
-      checks: Object.fromEntries(results),
+      checks: admin ? run.checks : statusOnly(run.checks),
     };
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process answers (checks no dependency)' })
+  @ApiOkResponse({ type: LivenessReport })
+  live(): LivenessReport {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({
+    summary: 'Readiness: whether to send this copy traffic',
+    description: '503 while shutting down or when the store or mock data cannot be read; 200 `degraded` when only the cache (Redis) is down.',
+  })
+  @ApiOkResponse({ type: ReadinessReport })
+  @ApiServiceUnavailableResponse({ type: ReadinessReport, description: 'Shutting down, or a critical check failed.' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
+    if (this.lifecycle.draining) {
+      void reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'draining', checks: {} };
+    }
+    const run = await this.health.run((c) => !c.adminOnly);
+    void reply.status(run.down ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.OK);
+    return { status: run.status, checks: statusOnly(run.checks) };
   }
 }

@@ -18,6 +18,8 @@ const liveDomains = (config: ConfigType<typeof mockConfig>) =>
     .filter(([, kind]) => kind === 'live')
     .map(([domain]) => domain);
 import { HealthController } from './health.controller.js';
+import { HealthService } from './health.service.js';
+import { Lifecycle } from './lifecycle.js';
 
 @Module({
   controllers: [HealthController],
@@ -45,6 +47,9 @@ import { HealthController } from './health.controller.js';
             ]),
       ],
     },
+    HealthService,
+    Lifecycle,
   ],
+  exports: [Lifecycle],
 })
 export class HealthModule {}

@@ -48,11 +48,14 @@ export class LiveClients {
     if (cached?.version === integration.updated_at) return { client: cached.client as VendorClients[V], version: cached.version };
     const config = { ...integration.settings, ...integration.secrets };
     const breakerKey = `${vendor}:${tenantId}`;
+    // Whatever the vendor echoes back, none of this integration's secrets reaches an error or a log.
+    const identities = Object.values(integration.settings).filter((v): v is string => typeof v === 'string' && !/^https?:/i.test(v));
+    const http = this.http.withSecrets(Object.values(integration.secrets), identities);
     const client = {
-      connectwise: () => new ConnectWiseClient(config as unknown as ConnectWiseIntegration, this.http, breakerKey),
-      smileback: () => new SmileBackClient(config as unknown as SmileBackIntegration, this.http, breakerKey),
-      sentinelone: () => new SentinelOneClient(config as unknown as SentinelOneIntegration, this.http, breakerKey),
-      defender: () => new DefenderClient(config as unknown as DefenderIntegration, this.http, breakerKey, { tokenCache: this.tokens }),
+      connectwise: () => new ConnectWiseClient(config as unknown as ConnectWiseIntegration, http, breakerKey),
+      smileback: () => new SmileBackClient(config as unknown as SmileBackIntegration, http, breakerKey),
+      sentinelone: () => new SentinelOneClient(config as unknown as SentinelOneIntegration, http, breakerKey),
+      defender: () => new DefenderClient(config as unknown as DefenderIntegration, http, breakerKey, { tokenCache: this.tokens }),
     }[vendor]();
     this.clients.set(key, { version: integration.updated_at, client });
     return { client: client as VendorClients[V], version: integration.updated_at };

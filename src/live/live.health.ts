@@ -7,6 +7,7 @@ import { CACHE_TIMEOUT_MS, withTimeout } from './live-cache.js';
 /** Per vendor and tenant, the circuit breaker's state (`open` means calls are being refused). */
 export class VendorBreakersHealthCheck implements HealthCheck {
   readonly name = 'vendors';
+  readonly critical = false;
 
   constructor(private readonly clients: LiveClients) {}
 
@@ -23,6 +24,8 @@ const PROBE_KEY = 'health-probe';
 /** The cache backend answers. */
 export class CacheHealthCheck implements HealthCheck {
   readonly name = 'cache';
+  // Without Redis, data is still fetched from vendors (each copy alone): degraded, not down.
+  readonly critical = false;
 
   constructor(
     private readonly cache: Cache,
@@ -39,7 +42,7 @@ export class CacheHealthCheck implements HealthCheck {
       if (back !== token) throw new Error('read back something else');
       return { status: 'ok', backend: this.backend };
     } catch {
-      return { status: 'error', backend: this.backend, error: 'the cache does not answer' };
+      return { status: 'degraded', backend: this.backend, error: 'the cache does not answer; data is fetched from vendors without it' };
     }
   }
 }
@@ -54,6 +57,9 @@ export const DOMAINS_BY_VENDOR: Record<string, string[]> = {
 /** Which (tenant, domain) pairs have no integration behind them, and so serve empty lists. */
 export class LiveIntegrationsHealthCheck implements HealthCheck {
   readonly name = 'integrations';
+  readonly critical = false;
+  // Lists tenant ids, and costs two reads: for admins only.
+  readonly adminOnly = true;
 
   constructor(
     private readonly store: PlatformStore,

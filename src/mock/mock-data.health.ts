@@ -7,6 +7,7 @@ import type { MockFileStore } from './mock-file.store.js';
  */
 export class MockDataHealthCheck implements HealthCheck {
   readonly name = 'mock_data';
+  readonly critical = true;
 
   constructor(
     private readonly store: MockFileStore,

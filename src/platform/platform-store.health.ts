@@ -4,6 +4,7 @@ import type { PlatformStore } from './platform.store.js';
 /** The platform database answers a query. */
 export class PlatformStoreHealthCheck implements HealthCheck {
   readonly name = 'store';
+  readonly critical = true;
 
   constructor(private readonly store: PlatformStore) {}
 

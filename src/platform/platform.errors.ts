@@ -43,3 +43,51 @@ export class EncryptionUnavailableError extends ProblemError {
     );
   }
 }
+
+/** Seconds a client is told to wait when the platform database cannot be reached. */
+export const STORE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The platform database is unreachable or timed out. The cause is kept for the log; the client
+ * sees neither it nor the database's address.
+ */
+export class StoreUnavailableError extends ProblemError {
+  constructor(readonly reason?: unknown) {
+    super(
+      503,
+      '/problems/store-unavailable',
+      'the platform database is unavailable; retry shortly',
+      {},
+      { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) },
+    );
+  }
+
+  /** The cause in a few words, for logs (pg's messages name neither the password nor the URL). */
+  get causeMessage(): string {
+    return this.reason instanceof Error ? this.reason.message : 'unknown cause';
+  }
+
+  override get logDetail(): string {
+    return this.causeMessage;
+  }
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+// SQLSTATE classes: 08 connection exception, 53 insufficient resources, 57 operator intervention (incl. 57014 statement timeout), 58 system error.
+const UNAVAILABLE_SQLSTATE = /^(08|53|57|58)/;
+const PG_CONNECTION_MESSAGE = /connection terminated|connection timeout|timeout exceeded when trying to connect|query read timeout|not queryable|connection ended|ended by the server|cannot use a pool after calling end/i;
+
+/** A failure of the connection to PostgreSQL rather than of the statement. */
+export function isConnectionFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  if ('severity' in error) return typeof code === 'string' && UNAVAILABLE_SQLSTATE.test(code);
+  return PG_CONNECTION_MESSAGE.test(error.message);
+}
+
+/** A unique or primary-key violation, on PostgreSQL (23505) or SQLite. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

@@ -5,7 +5,8 @@ import type { Tenant } from '../tenants/tenant.record.js';
 import type { PlatformDatabase } from './platform.schema.js';
 import type { Engine } from './database.js';
 import { SecretBox } from './secret-box.js';
-import { ApiKeyNotFoundError, EncryptionUnavailableError, TenantExistsError } from './platform.errors.js';
+import { ApiKeyNotFoundError, EncryptionUnavailableError, TenantExistsError, isUniqueViolation } from './platform.errors.js';
+import { ReadCache } from './read-cache.js';
 import { VENDOR_DEFINITIONS, VENDORS, Vendor } from './integration-bodies.dto.js';
 import { TenantNotFoundError } from '../common/problem/problem.error.js';
 
@@ -43,6 +44,23 @@ export interface TenantImportEntry {
 }
 
 const KEY_PREFIX = 'mspk';
+/** `last_used_at` is a hint for people, not an audit log: written at most this often per key and process. */
+export const TOUCH_EVERY_MS = 60_000;
+/** While the database is unreachable, tenant and integration reads this old are still served (never API keys). */
+const STALE_ON_UNAVAILABLE_MS = 30_000;
+
+export interface PlatformStoreOptions {
+  /** How long key, tenant and integration reads are reused in process (≤ 1 s; 0: never). */
+  cacheTtlMs: number;
+}
+
+interface ApiKeyRow {
+  id: string;
+  key_hash: string;
+  scope: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
 const now = () => new Date().toISOString();
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -66,11 +84,21 @@ export function parseApiKey(key: string): { id: string } | undefined {
  */
 @Injectable()
 export class PlatformStore implements OnApplicationShutdown {
+  private readonly keyRows: ReadCache<ApiKeyRow | undefined>;
+  private readonly tenantList: ReadCache<Tenant[]>;
+  private readonly credentials: ReadCache<IntegrationCredentials | undefined>;
+  private readonly touchedAt = new Map<string, number>();
+
   constructor(
     readonly db: Kysely<PlatformDatabase>,
     readonly engine: Engine,
     private readonly box: SecretBox,
-  ) {}
+    options: PlatformStoreOptions = { cacheTtlMs: 0 },
+  ) {
+    this.keyRows = new ReadCache({ ttlMs: options.cacheTtlMs });
+    this.tenantList = new ReadCache({ ttlMs: options.cacheTtlMs, staleOnUnavailableMs: STALE_ON_UNAVAILABLE_MS });
+    this.credentials = new ReadCache({ ttlMs: options.cacheTtlMs, staleOnUnavailableMs: STALE_ON_UNAVAILABLE_MS });
+  }
 
   async onApplicationShutdown(): Promise<void> {
     await this.db.destroy();
@@ -82,20 +110,39 @@ export class PlatformStore implements OnApplicationShutdown {
 
   // ---- tenants
 
+  /** Every tenant, from a read at most `cacheTtlMs` old (callers must not change the list). */
   async listTenants(): Promise<Tenant[]> {
-    return (await this.db.selectFrom('tenants').selectAll().orderBy('id').execute()).map(toTenant);
+    return this.tenantList.get('all', async () => (await this.db.selectFrom('tenants').selectAll().orderBy('id').execute()).map(toTenant));
   }
 
   async createTenant(tenant: Tenant): Promise<Tenant> {
-    return this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('tenants').select('id').where('id', '=', tenant.id).executeTakeFirst();
-      if (existing) throw new TenantExistsError(tenant.id);
-      await this.insertTenant(trx, tenant);
-      return tenant;
-    });
+    this.tenantList.invalidate();
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom('tenants').select('id').where('id', '=', tenant.id).executeTakeFirst();
+        if (existing) throw new TenantExistsError(tenant.id);
+        await this.insertTenant(trx, tenant);
+        return tenant;
+      });
+    } catch (error) {
+      // Two requests creating one id at once: both pass the check, the second insert hits the key.
+      if (isUniqueViolation(error)) throw new TenantExistsError(tenant.id);
+      throw error;
+    } finally {
+      this.tenantList.invalidate();
+    }
   }
 
   async updateTenant(id: string, patch: Partial<Omit<Tenant, 'id'>>): Promise<Tenant> {
+    this.tenantList.invalidate();
+    try {
+      return await this.transactionalUpdateTenant(id, patch);
+    } finally {
+      this.tenantList.invalidate();
+    }
+  }
+
+  private transactionalUpdateTenant(id: string, patch: Partial<Omit<Tenant, 'id'>>): Promise<Tenant> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new TenantNotFoundError(id);
@@ -151,6 +198,7 @@ export class PlatformStore implements OnApplicationShutdown {
   async putIntegration(tenantId: string, vendor: Vendor, body: Record<string, unknown>): Promise<IntegrationView> {
     const row = this.integrationRow(tenantId, vendor, body);
     await this.db.transaction().execute((trx) => this.upsertIntegration(trx, row));
+    this.credentials.invalidate(`${tenantId}/${vendor}`);
     return (await this.listIntegrations(tenantId)).find((i) => i.vendor === vendor) as IntegrationView;
   }
 
@@ -160,10 +208,16 @@ export class PlatformStore implements OnApplicationShutdown {
       .where('tenant_id', '=', tenantId)
       .where('vendor', '=', vendor)
       .executeTakeFirst();
+    this.credentials.invalidate(`${tenantId}/${vendor}`);
     return Number(result.numDeletedRows) > 0;
   }
 
-  async integrationCredentials(tenantId: string, vendor: Vendor): Promise<IntegrationCredentials | undefined> {
+  /** The integration with its secrets decrypted, from a read at most `cacheTtlMs` old. */
+  integrationCredentials(tenantId: string, vendor: Vendor): Promise<IntegrationCredentials | undefined> {
+    return this.credentials.get(`${tenantId}/${vendor}`, () => this.readCredentials(tenantId, vendor));
+  }
+
+  private async readCredentials(tenantId: string, vendor: Vendor): Promise<IntegrationCredentials | undefined> {
     const row = await this.db
       .selectFrom('integrations')
       .selectAll()
@@ -208,6 +262,7 @@ export class PlatformStore implements OnApplicationShutdown {
   /** Re-encrypts every secret that is under an older key, all or nothing; returns how many were rewritten. */
   async reencryptSecrets(): Promise<number> {
     if (!this.box.canEncrypt) throw new EncryptionUnavailableError();
+    this.credentials.invalidate();
     return this.db.transaction().execute(async (trx) => {
       let count = 0;
       for (const row of await trx.selectFrom('integrations').selectAll().execute()) {
@@ -246,6 +301,8 @@ export class PlatformStore implements OnApplicationShutdown {
     const rows = entries.flatMap((e) =>
       Object.entries(e.integrations).map(([vendor, body]) => this.integrationRow(e.tenant.id, vendor as Vendor, body ?? {})),
     );
+    this.tenantList.invalidate();
+    this.credentials.invalidate();
     return this.db.transaction().execute(async (trx) => {
       const created: string[] = [];
       const updated: string[] = [];
@@ -265,6 +322,9 @@ export class PlatformStore implements OnApplicationShutdown {
       }
       for (const row of rows) await this.upsertIntegration(trx, row);
       return { created, updated };
+    }).finally(() => {
+      this.tenantList.invalidate();
+      this.credentials.invalidate();
     });
   }
 
@@ -286,6 +346,7 @@ export class PlatformStore implements OnApplicationShutdown {
         revoked_at: null,
       })
       .execute();
+    this.keyRows.invalidate(id);
     return { id, key };
   }
 
@@ -301,12 +362,14 @@ export class PlatformStore implements OnApplicationShutdown {
 
   /** Marks the key revoked (idempotent); unknown id → 404. */
   async revokeApiKey(id: string): Promise<void> {
+    this.keyRows.invalidate(id);
     const result = await this.db
       .updateTable('api_keys')
       .set({ revoked_at: now() })
       .where('id', '=', id)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
+    this.keyRows.invalidate(id);
     if (Number(result.numUpdatedRows) > 0) return;
     const exists = await this.db.selectFrom('api_keys').select('id').where('id', '=', id).executeTakeFirst();
     if (!exists) throw new ApiKeyNotFoundError(id);
@@ -316,18 +379,49 @@ export class PlatformStore implements OnApplicationShutdown {
   async verifyApiKey(key: string): Promise<{ id: string; scope: ApiKeyScope; lastUsedAt: string | null } | undefined> {
     const parsed = parseApiKey(key);
     if (!parsed) return undefined;
-    const row = await this.db
-      .selectFrom('api_keys')
-      .select(['id', 'key_hash', 'scope', 'revoked_at', 'last_used_at'])
-      .where('id', '=', parsed.id)
-      .executeTakeFirst();
+    const row = await this.keyRows.get(parsed.id, () =>
+      this.db
+        .selectFrom('api_keys')
+        .select(['id', 'key_hash', 'scope', 'revoked_at', 'last_used_at'])
+        .where('id', '=', parsed.id)
+        .executeTakeFirst(),
+    );
     if (!row || row.revoked_at !== null) return undefined;
     if (!timingSafeEqual(sha256(key), Buffer.from(row.key_hash, 'hex'))) return undefined;
     return { id: row.id, scope: parseScope(row.scope), lastUsedAt: row.last_used_at };
   }
 
-  async touchApiKey(id: string): Promise<void> {
-    await this.db.updateTable('api_keys').set({ last_used_at: now() }).where('id', '=', id).execute();
+  /**
+   * Records that the key was used, at most once per TOUCH_EVERY_MS per key in this process however
+   * many requests arrive together (the slot is taken before the write starts).
+   */
+  async touchApiKey(id: string, lastUsedAt: string | null): Promise<void> {
+    const at = Date.now();
+    const local = this.touchedAt.get(id);
+    if (local !== undefined && at - local < TOUCH_EVERY_MS) return;
+    this.touchedAt.set(id, at);
+    if (this.touchedAt.size > 10_000) this.touchedAt.delete(this.touchedAt.keys().next().value as string);
+    if (lastUsedAt && at - Date.parse(lastUsedAt) < TOUCH_EVERY_MS) return;
+    await this.db.updateTable('api_keys').set({ last_used_at: new Date(at).toISOString() }).where('id', '=', id).execute();
+  }
+
+  /** How many stored secrets do not decrypt with the configured keys (checked at boot), out of how many. */
+  async undecryptableSecrets(): Promise<{ failed: number; total: number; where: string[] }> {
+    let failed = 0;
+    let total = 0;
+    const where: string[] = [];
+    for (const row of await this.db.selectFrom('integrations').select(['tenant_id', 'vendor', 'secrets']).execute()) {
+      for (const [field, ciphertext] of Object.entries(JSON.parse(row.secrets) as Record<string, string>)) {
+        total += 1;
+        try {
+          this.box.decrypt(ciphertext, secretContext(row.tenant_id, row.vendor, field));
+        } catch {
+          failed += 1;
+          where.push(secretContext(row.tenant_id, row.vendor, field));
+        }
+      }
+    }
+    return { failed, total, where };
   }
 }
 

@@ -147,7 +147,7 @@ describe.each(ENGINES)('platform store on $name', (engine) => {
     expect(await store.verifyApiKey(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).toBeUndefined();
     const row = await store.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(key.split('_')[2]);
-    await store.touchApiKey(id);
+    await store.touchApiKey(id, null);
     expect((await store.listApiKeys()).find((k) => k.id === id)?.last_used_at).toEqual(expect.any(String));
     await store.revokeApiKey(id);
     await store.revokeApiKey(id);

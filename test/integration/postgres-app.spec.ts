@@ -36,6 +36,9 @@ describe('two app copies on one PostgreSQL database', () => {
       .expect(201);
     await request(server(second.app)).get('/api/tenants/tenant_demo_cca/tickets').set('authorization', `Bearer ${minted.body.key}`).expect(200);
     await request(server(first.app)).delete(`/api/admin/api-keys/${minted.body.id}`).set('authorization', `Bearer ${TEST_ADMIN_KEY}`).expect(204);
+    // At once on the copy that revoked; on the others once their read of the key (PLATFORM_CACHE_TTL_MS, 1 s) is over.
+    await request(server(first.app)).get('/api/tenants/tenant_demo_cca/tickets').set('authorization', `Bearer ${minted.body.key}`).expect(401);
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
     await request(server(second.app)).get('/api/tenants/tenant_demo_cca/tickets').set('authorization', `Bearer ${minted.body.key}`).expect(401);
     const health = await second.get('/api/health').expect(200);
     expect(health.body.checks.store).toEqual({ status: 'ok', engine: 'postgres' });

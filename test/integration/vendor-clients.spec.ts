@@ -33,6 +33,8 @@ function fastHttp(over: Partial<VendorHttpOptions> = {}): VendorHttp {
     concurrencyPerVendor: 4,
     breakerThreshold: 5,
     halfOpenAfterMs: 60_000,
+    // The fakes listen on loopback over plain http.
+    allowPrivateNetworks: true,
     ...over,
   });
 }

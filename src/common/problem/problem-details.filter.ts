@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { VendorError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
+import { VendorError, VendorHttpError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
+import { PRINCIPAL, WithPrincipal } from '../../auth/principal.js';
 import { FieldProblem, InvalidTenantIdError, ProblemError } from './problem.error.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -35,8 +36,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const instance = (request.url ?? '').split('?')[0];
-    const { problem, headers } = this.toProblem(exception, instance);
-    if (problem.status >= 500 && !(exception instanceof VendorError)) {
+    // A tenant key learns which vendor failed and how, not what the vendor wrote back (that is for admins and logs).
+    const vendorText = (request as unknown as WithPrincipal)[PRINCIPAL]?.isAdmin === true;
+    const { problem, headers } = problemFor(exception, instance, vendorText);
+    if (exception instanceof ProblemError && exception.status === 503) {
+      this.logger.warn(`${request.method} ${instance} -> 503 ${exception.type}${exception.logDetail ? `: ${exception.logDetail}` : ''}`);
+    } else if (problem.status >= 500 && !(exception instanceof VendorError)) {
       this.logger.error(
         `${request.method} ${instance} -> ${problem.status} ${problem.type}`,
         exception instanceof Error ? exception.stack : String(exception),
@@ -44,61 +49,62 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     void reply.status(problem.status).headers(headers).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
   }
+}
 
-  private toProblem(exception: unknown, instance: string): { problem: Problem; headers: Record<string, string> } {
-    if (exception instanceof VendorError) {
-      const retryAfter = exception instanceof VendorUnavailableError ? exception.retryAfterSeconds : undefined;
-      return {
-        problem: {
-          type: exception.problemType,
-          title: STATUS_CODES[exception.httpStatus] ?? 'Error',
-          status: exception.httpStatus,
-          // Vendor errors are written secret-free (vendor, method, path, status, a scrubbed excerpt).
-          detail: exception.message,
-          instance,
-        },
-        headers: retryAfter !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } : {},
-      };
-    }
-    if (exception instanceof ProblemError) {
-      return {
-        problem: {
-          type: exception.type,
-          title: STATUS_CODES[exception.status] ?? 'Error',
-          status: exception.status,
-          detail: exception.detail,
-          instance,
-          ...exception.extensions,
-        },
-        headers: exception.headers,
-      };
-    }
-    const status = statusOf(exception);
-    // `/api/tenants//tickets` matches no route, but what is wrong is the (empty) tenant id.
-    if (status === 404 && /^\/api\/tenants\/\//.test(instance)) return this.toProblem(new InvalidTenantIdError(''), instance);
-    if (status !== undefined && status < 500) {
-      return {
-        problem: {
-          type: status === 404 ? '/problems/not-found' : `/problems/${slug(status)}`,
-          title: STATUS_CODES[status] ?? 'Error',
-          status,
-          detail: status === 404 ? `no route matches ${instance}` : clientMessage(exception) ?? STATUS_CODES[status] ?? '',
-          instance,
-        },
-        headers: {},
-      };
-    }
+/** The problem+json body and headers for an error (also used by the HTTP edge hooks, which run before Nest). */
+export function problemFor(exception: unknown, instance: string, vendorText = false): { problem: Problem; headers: Record<string, string> } {
+  if (exception instanceof VendorError) {
+    const retryAfter = exception instanceof VendorUnavailableError ? exception.retryAfterSeconds : undefined;
     return {
       problem: {
-        type: '/problems/internal',
-        title: STATUS_CODES[500] as string,
-        status: 500,
-        detail: 'an unexpected error occurred; it has been logged',
+        type: exception.problemType,
+        title: STATUS_CODES[exception.httpStatus] ?? 'Error',
+        status: exception.httpStatus,
+        // Vendor errors are written secret-free (vendor, method, path, status, a scrubbed excerpt).
+        detail: !vendorText && exception instanceof VendorHttpError ? exception.withoutVendorText : exception.message,
+        instance,
+      },
+      headers: retryAfter !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } : {},
+    };
+  }
+  if (exception instanceof ProblemError) {
+    return {
+      problem: {
+        type: exception.type,
+        title: STATUS_CODES[exception.status] ?? 'Error',
+        status: exception.status,
+        detail: exception.detail,
+        instance,
+        ...exception.extensions,
+      },
+      headers: exception.headers,
+    };
+  }
+  const status = statusOf(exception);
+  // `/api/tenants//tickets` matches no route, but what is wrong is the (empty) tenant id.
+  if (status === 404 && /^\/api\/tenants\/\//.test(instance)) return problemFor(new InvalidTenantIdError(''), instance);
+  if (status !== undefined && status < 500) {
+    return {
+      problem: {
+        type: status === 404 ? '/problems/not-found' : `/problems/${slug(status)}`,
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        detail: status === 404 ? `no route matches ${instance}` : clientMessage(exception) ?? STATUS_CODES[status] ?? '',
         instance,
       },
       headers: {},
     };
   }
+  return {
+    problem: {
+      type: '/problems/internal',
+      title: STATUS_CODES[500] as string,
+      status: 500,
+      detail: 'an unexpected error occurred; it has been logged',
+      instance,
+    },
+    headers: {},
+  };
 }
 
 function statusOf(exception: unknown): number | undefined {

@@ -19,6 +19,11 @@ export class ProblemError extends Error {
     super(detail);
     this.name = new.target.name;
   }
+
+  /** More for the log than the client may see (the cause of a 503). */
+  get logDetail(): string | undefined {
+    return undefined;
+  }
 }
 
 export class ValidationProblemError extends ProblemError {

@@ -4,7 +4,8 @@ export type VendorProblemType =
   | '/problems/vendor-error'
   | '/problems/vendor-unavailable'
   | '/problems/vendor-timeout'
-  | '/problems/vendor-data';
+  | '/problems/vendor-data'
+  | '/problems/vendor-address-refused';
 
 // Messages name the vendor, method and path only: a query string, header or body may carry a credential.
 export abstract class VendorError extends Error {
@@ -33,6 +34,11 @@ export class VendorHttpError extends VendorError {
   ) {
     super(vendor, `${vendor} answered ${status} to ${target}${bodyExcerpt ? `: ${bodyExcerpt}` : ''}`, status);
   }
+
+  /** The same without the vendor's own words: what a tenant key is shown. */
+  get withoutVendorText(): string {
+    return `${this.vendor} answered ${this.status} to ${this.target}`;
+  }
 }
 
 export class VendorAuthError extends VendorHttpError {}
@@ -60,6 +66,19 @@ export class VendorUnavailableError extends VendorError {
     readonly retryAfterSeconds?: number,
   ) {
     super(vendor, `${vendor} is unavailable: ${reason}`);
+  }
+}
+
+/**
+ * The integration's URL is plain http, or names (or resolves to) a private, loopback or link-local
+ * address, and VENDOR_ALLOW_PRIVATE_NETWORKS is off: nothing was sent.
+ */
+export class VendorAddressRefusedError extends VendorError {
+  readonly httpStatus = 502;
+  readonly problemType: VendorProblemType = '/problems/vendor-address-refused';
+
+  constructor(vendor: string, reason: string) {
+    super(vendor, `${vendor} was not called: ${reason} (allowed only with VENDOR_ALLOW_PRIVATE_NETWORKS=true)`);
   }
 }
 

@@ -16,7 +16,10 @@ import {
   handleWhen,
   retry,
 } from 'cockatiel';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { PrivateAddressError, isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
 import {
+  VendorAddressRefusedError,
   VendorAuthError,
   VendorDataError,
   VendorError,
@@ -35,6 +38,8 @@ export interface VendorHttpOptions {
   concurrencyPerVendor: number;
   breakerThreshold: number;
   halfOpenAfterMs: number;
+  /** Plain http and private, loopback or link-local addresses (local fakes, tests). Off: https to public addresses only. */
+  allowPrivateNetworks: boolean;
 }
 
 export const DEFAULT_VENDOR_HTTP_OPTIONS: Readonly<VendorHttpOptions> = {
@@ -46,6 +51,7 @@ export const DEFAULT_VENDOR_HTTP_OPTIONS: Readonly<VendorHttpOptions> = {
   concurrencyPerVendor: 4,
   breakerThreshold: 5,
   halfOpenAfterMs: 30_000,
+  allowPrivateNetworks: false,
 };
 
 export interface VendorRequest {
@@ -56,6 +62,8 @@ export interface VendorRequest {
   headers?: Record<string, string>;
   body?: string | URLSearchParams;
   timeoutMs?: number;
+  /** Values to scrub from any vendor text that reaches an error (besides what headers, body and query carry). */
+  secrets?: readonly string[];
 }
 
 export interface VendorResponse<T> {
@@ -113,6 +121,11 @@ const SECRET_KEY = /secret|password|token|assertion|key|signature|auth/i;
 // Health reads every live client's circuits; weak so that short-lived instances (tests) do not pile up.
 const liveInstances = new Set<WeakRef<VendorHttp>>();
 
+/** Shutdown's deadline: every vendor call still running is aborted (and answered 503). */
+export function abortVendorCalls(): void {
+  for (const ref of liveInstances) ref.deref()?.abortAll();
+}
+
 export function breakerStates(): Record<string, BreakerState> {
   const states: Record<string, BreakerState> = {};
   for (const ref of liveInstances) {
@@ -128,9 +141,14 @@ export class VendorHttp {
   private readonly retryPolicy: RetryPolicy;
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly bulkheads = new Map<string, BulkheadPolicy>();
+  private readonly shutdown = new AbortController();
+  private readonly dispatcher: Agent;
+  /** The integration's own secrets, scrubbed from vendor text (see withSecrets). */
+  protected readonly secrets: readonly string[] = [];
 
   constructor(options: Partial<VendorHttpOptions> = {}) {
     this.options = { ...DEFAULT_VENDOR_HTTP_OPTIONS, ...options };
+    this.dispatcher = new Agent(this.options.allowPrivateNetworks ? {} : { connect: { lookup: publicOnlyLookup } });
     this.retryPolicy = retry(
       handleWhen((error) => error instanceof TransientFailure),
       {
@@ -144,6 +162,20 @@ export class VendorHttp {
     liveInstances.add(new WeakRef(this));
   }
 
+  /**
+   * The same client (policies, breakers, connections shared) that also scrubs these values, in every
+   * encoding, from whatever vendor text reaches an error: one per integration, built with its secrets.
+   */
+  withSecrets(secrets: readonly string[], identities: readonly string[] = []): VendorHttp {
+    // A vendor may echo Basic credentials built from an identity (client id, user name) and a secret.
+    const basic = identities.flatMap((id) => secrets.map((secret) => `${id}:${secret}`));
+    return Object.create(this, { secrets: { value: [...this.secrets, ...secrets, ...basic] } }) as VendorHttp;
+  }
+
+  abortAll(): void {
+    this.shutdown.abort();
+  }
+
   breakerStates(): Record<string, BreakerState> {
     return Object.fromEntries([...this.breakers].map(([key, breaker]) => [key, STATE_NAMES[breaker.state]]));
   }
@@ -152,6 +184,7 @@ export class VendorHttp {
     const method = (req.method ?? 'GET').toUpperCase();
     const target = describeTarget(method, req.url);
     if (!target) throw new VendorUnavailableError(req.vendor, 'the configured URL is not a valid http(s) URL');
+    this.refuseUnsafeTarget(req);
     const breaker = this.breakerFor(req.breakerKey);
     const gate = this.bulkheadFor(req.vendor);
 
@@ -161,17 +194,27 @@ export class VendorHttp {
         const response = await gate.execute(() => breaker.execute(() => this.attempt(req, method, target)));
         if (response.status === 429) throw new TransientFailure(response, retryAfterMs(response.headers));
         return response;
-      });
+      }, this.shutdown.signal);
     } catch (error) {
       throw this.translate(error, req, target);
     }
 
     if (raw.status >= 300) {
-      const excerpt = bodyExcerpt(raw.text, secretsOf(req));
+      const excerpt = bodyExcerpt(raw.text, this.secretsOf(req));
       if (raw.status === 401 || raw.status === 403) throw new VendorAuthError(req.vendor, raw.status, target, excerpt);
       throw new VendorHttpError(req.vendor, raw.status, target, excerpt);
     }
     return { status: raw.status, headers: raw.headers, body: parseJson<T>(raw.text, req.vendor, target) };
+  }
+
+  private refuseUnsafeTarget(req: VendorRequest): void {
+    if (this.options.allowPrivateNetworks) return;
+    const url = new URL(req.url);
+    if (url.protocol !== 'https:') throw new VendorAddressRefusedError(req.vendor, `${url.origin} is plain http`);
+    const literal = literalAddress(url.hostname);
+    if (literal && isPrivateAddress(literal)) {
+      throw new VendorAddressRefusedError(req.vendor, `${url.hostname} is a private, loopback or link-local address`);
+    }
   }
 
   private async attempt(req: VendorRequest, method: string, target: string): Promise<RawResponse> {
@@ -183,20 +226,24 @@ export class VendorHttp {
       controller.abort();
     }, timeoutMs);
     try {
-      const response = await fetch(req.url, {
+      const response = await undiciFetch(req.url, {
         method,
         headers: req.headers,
         body: req.body,
-        signal: controller.signal,
+        signal: AbortSignal.any([controller.signal, this.shutdown.signal]),
         // Never replay credentials to wherever a redirect points.
         redirect: 'manual',
+        dispatcher: this.dispatcher,
       });
       const raw = { status: response.status, headers: response.headers, text: await response.text() };
       if (raw.status >= 500 && raw.status !== 501) throw new TransientFailure(raw, retryAfterMs(raw.headers));
       return raw;
     } catch (error) {
       if (error instanceof TransientFailure) throw error;
+      if (this.shutdown.signal.aborted) throw new VendorUnavailableError(req.vendor, 'the service is shutting down');
       if (timedOut) throw new VendorTimeoutError(req.vendor, target, timeoutMs);
+      const refused = privateAddressCause(error);
+      if (refused) throw new VendorAddressRefusedError(req.vendor, refused.message);
       throw new TransientFailure(undefined, undefined, networkCode(error));
     } finally {
       clearTimeout(timer);
@@ -205,9 +252,10 @@ export class VendorHttp {
 
   private translate(error: unknown, req: VendorRequest, target: string): VendorError {
     if (error instanceof VendorError) return error;
+    if (this.shutdown.signal.aborted) return new VendorUnavailableError(req.vendor, 'the service is shutting down');
     if (error instanceof TransientFailure) {
       if (!error.response) return new VendorUnavailableError(req.vendor, `${error.message} on ${target}`);
-      return new VendorHttpError(req.vendor, error.response.status, target, bodyExcerpt(error.response.text, secretsOf(req)));
+      return new VendorHttpError(req.vendor, error.response.status, target, bodyExcerpt(error.response.text, this.secretsOf(req)));
     }
     if (error instanceof BrokenCircuitError) {
       return new VendorUnavailableError(
@@ -218,6 +266,10 @@ export class VendorHttp {
     }
     if (error instanceof BulkheadRejectedError) return new VendorUnavailableError(req.vendor, 'too many requests queued');
     return new VendorUnavailableError(req.vendor, `unexpected failure on ${target}`);
+  }
+
+  private secretsOf(req: VendorRequest): string[] {
+    return [...this.secrets, ...requestSecrets(req)];
   }
 
   private breakerFor(key: string): CircuitBreakerPolicy {
@@ -275,13 +327,16 @@ function parseJson<T>(text: string, vendor: string, target: string): T {
   }
 }
 
-function secretsOf(req: VendorRequest): string[] {
-  const secrets: string[] = [];
+function requestSecrets(req: VendorRequest): string[] {
+  const secrets: string[] = [...(req.secrets ?? [])];
   for (const [name, value] of Object.entries(req.headers ?? {})) {
     if (!SECRET_KEY.test(name)) continue;
     const [scheme, credential = ''] = value.split(/\s+/, 2);
     secrets.push(value, credential);
-    if (/^basic$/i.test(scheme)) secrets.push(...Buffer.from(credential, 'base64').toString('utf8').split(':').slice(1));
+    if (/^basic$/i.test(scheme)) {
+      const decoded = Buffer.from(credential, 'base64').toString('utf8');
+      secrets.push(decoded, ...decoded.split(':').slice(1));
+    }
   }
   const collect = (params: URLSearchParams) => {
     for (const [name, value] of params) if (SECRET_KEY.test(name)) secrets.push(value);
@@ -296,9 +351,55 @@ function secretsOf(req: VendorRequest): string[] {
   return secrets.filter((s) => s.length >= 4);
 }
 
+function privateAddressCause(error: unknown): PrivateAddressError | undefined {
+  for (let cause = error; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
+    if (cause instanceof PrivateAddressError) return cause;
+  }
+  return undefined;
+}
+
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Every spelling in which a vendor may echo a secret back: raw, JSON-escaped, URL- and
+ * form-encoded (either hex case), base64 and base64url, and those encoded again; longest first.
+ */
+export function secretSpellings(secrets: readonly string[]): string[] {
+  const spellings = new Set<string>();
+  const add = (value: string) => {
+    if (value.length < MIN_SECRET_LENGTH) return;
+    spellings.add(value);
+    spellings.add(value.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+  };
+  const encodings = (value: string) => [
+    value,
+    JSON.stringify(value).slice(1, -1),
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    encodeURI(value),
+  ];
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    const b64 = Buffer.from(secret, 'utf8').toString('base64');
+    for (const base of [secret, b64, b64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')]) {
+      for (const once of encodings(base)) {
+        add(once);
+        for (const twice of encodings(once)) add(twice);
+      }
+    }
+  }
+  return [...spellings].sort((a, b) => b.length - a.length);
+}
+
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let scrubbed = text;
+  for (const spelling of secretSpellings(secrets)) scrubbed = scrubbed.split(spelling).join('[redacted]');
+  return scrubbed;
+}
+
 function bodyExcerpt(text: string, secrets: string[]): string {
-  let summary = summarize(text);
-  for (const secret of secrets) summary = summary.split(secret).join('[redacted]');
+  // Scrubbed before summarizing too: a secret must not survive by being split across JSON fields.
+  let summary = scrubSecrets(summarize(scrubSecrets(text, secrets)), secrets);
   summary = summary
     .replace(/\b(Bearer|Basic|ApiToken)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
     .replace(/\s+/g, ' ')

@@ -1,0 +1,44 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { authConfig } from '../config/platform.config.js';
+import { PlatformStore } from '../platform/platform.store.js';
+import { UnauthorizedError } from './auth.errors.js';
+import { Principal } from './principal.js';
+
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/**
+ * Turns `Authorization: Bearer <key>` into a Principal: the bootstrap admin key (ADMIN_API_KEY) or a
+ * minted key, compared by hash in constant time. Used by the guard and by the HTTP edge, which
+ * authenticates write requests before their body is read.
+ */
+@Injectable()
+export class ApiKeyAuthenticator {
+  private readonly logger = new Logger('Auth');
+  private readonly adminKeyHash?: Buffer;
+
+  constructor(
+    private readonly store: PlatformStore,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {
+    if (config.adminApiKey) this.adminKeyHash = sha256(config.adminApiKey);
+  }
+
+  get disabled(): boolean {
+    return this.config.disabled;
+  }
+
+  async authenticate(header: string | undefined): Promise<Principal> {
+    if (this.config.disabled) return Principal.admin('auth-disabled');
+    if (!header) throw new UnauthorizedError('missing API key: send Authorization: Bearer <key>');
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw new UnauthorizedError('malformed Authorization header: expected Bearer <key>');
+    const key = match[1];
+    if (this.adminKeyHash && timingSafeEqual(sha256(key), this.adminKeyHash)) return Principal.admin('env:ADMIN_API_KEY');
+    const found = await this.store.verifyApiKey(key);
+    if (!found) throw new UnauthorizedError('unknown or revoked API key');
+    this.store.touchApiKey(found.id, found.lastUsedAt).catch((error: Error) => this.logger.warn(`could not record key use: ${error.message}`));
+    return found.scope === 'admin' ? Principal.admin(found.id) : Principal.tenant(found.id, found.scope.tenants);
+  }
+}

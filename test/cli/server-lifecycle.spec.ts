@@ -1,0 +1,203 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, statSync } from 'node:fs';
+import { request as httpRequest, Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../src/platform/database.js';
+import { migrateToLatest } from '../../src/platform/migrations.js';
+import { PlatformStore } from '../../src/platform/platform.store.js';
+import { SecretBox } from '../../src/platform/secret-box.js';
+import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
+import { runNode } from './run.js';
+
+const MAIN = 'dist/main.js';
+const ADMIN_KEY = 'lifecycle-admin-key-0123456789abcdef';
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the built server with a clean environment and waits for its "Listening on" line. */
+function start(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'log', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+      if (port) resolve({ child, url: `http://127.0.0.1:${port}`, output: () => out, exited });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then((code) => reject(new Error(`exited ${code} before listening:\n${out}`)));
+  });
+}
+
+/** A GET on its own connection: `sent` once the request is written, `done` with the status or the network error's code. */
+function send(url: string, headers: Record<string, string> = {}): { sent: Promise<void>; done: Promise<number | string> } {
+  let sent!: () => void;
+  const written = new Promise<void>((resolve) => (sent = resolve));
+  const done = new Promise<number | string>((resolve) => {
+    const req = httpRequest(url, { headers, agent: new Agent({ keepAlive: false }) }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      sent();
+      resolve(error.code ?? error.message);
+    });
+    req.on('finish', sent);
+    req.end();
+  });
+  return { sent: written, done };
+}
+
+const get = (url: string, headers: Record<string, string> = {}) => send(url, headers).done;
+
+async function seedStore(path: string, key: Buffer): Promise<void> {
+  const { db, engine } = openDatabase(`sqlite:${path}`);
+  await migrateToLatest(db);
+  const store = new PlatformStore(db, engine, new SecretBox(key));
+  await store.createTenant({ id: 'tenant_a', name: 'A', is_active: true, llm_enabled: false });
+  await store.putIntegration('tenant_a', 'sentinelone', { base_url: 'https://s1.example.com', api_token: 'token-one' });
+  await store.putIntegration('tenant_a', 'defender', {
+    api: 'graph',
+    azure_tenant_id: '00000000-0000-0000-0000-000000000000',
+    client_id: '00000000-0000-0000-0000-000000000001',
+    client_secret: 'secret-two',
+  });
+  await db.destroy();
+}
+
+describe('the built server: boot checks, files, shutdown', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lifecycle-'));
+
+  it('refuses to boot when stored secrets do not decrypt with ENCRYPTION_KEY, saying how many', async () => {
+    const path = join(dir, `wrong-key-${randomBytes(4).toString('hex')}.db`);
+    const storedUnder = randomBytes(32);
+    await seedStore(path, storedUnder);
+    const wrong = randomBytes(32).toString('base64');
+    const { code, stderr } = await runNode([MAIN], { MOCK_MODE: 'false', DATABASE_URL: `sqlite:${path}`, ENCRYPTION_KEY: wrong });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/ENCRYPTION_KEY/);
+    expect(stderr).toMatch(/2 of 2 stored vendor secrets/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+
+    // The same store opens once the old key is listed as previous.
+    const running = await start({
+      MOCK_MODE: 'false',
+      DATABASE_URL: `sqlite:${path}`,
+      ENCRYPTION_KEY: wrong,
+      ENCRYPTION_KEYS_PREVIOUS: storedUnder.toString('base64'),
+    });
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  });
+
+  it('creates the SQLite database (and its WAL) readable by its owner only', async () => {
+    const path = join(dir, `fresh-${randomBytes(4).toString('hex')}.db`);
+    await seedStore(path, randomBytes(32));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const { db } = openDatabase(`sqlite:${path}`);
+    await db.updateTable('tenants').set({ name: 'B' }).execute();
+    expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
+    await db.destroy();
+  });
+
+  describe('on SIGTERM', () => {
+    let fake: FakeSentinelOne;
+
+    beforeEach(async () => {
+      fake = await FakeSentinelOne.start();
+    });
+    afterEach(() => fake.close());
+
+    async function liveServer(env: Record<string, string>): Promise<Running> {
+      const path = join(dir, `live-${randomBytes(4).toString('hex')}.db`);
+      const running = await start({
+        MOCK_MODE: 'false',
+        DATABASE_URL: `sqlite:${path}`,
+        ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        VENDOR_ALLOW_PRIVATE_NETWORKS: 'true',
+        VENDOR_MAX_RETRIES: '0',
+        ...env,
+      });
+      const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
+      for (const [path, body] of [
+        ['/api/admin/tenants', { id: 'tenant_a', name: 'A', is_active: true, llm_enabled: false }],
+        ['/api/admin/tenants/tenant_a/integrations/sentinelone', fake.integration()],
+      ] as const) {
+        const res = await fetch(`${running.url}${path}`, { method: path.endsWith('tenants') ? 'POST' : 'PUT', headers: admin, body: JSON.stringify(body) });
+        expect(res.status).toBeLessThan(300);
+      }
+      return running;
+    }
+
+    async function untilVendorCalled(): Promise<void> {
+      while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    it('lets requests under way finish, refuses new connections, logs each phase and exits 0', async () => {
+      const running = await liveServer({ SHUTDOWN_TIMEOUT_MS: '20000' });
+      fake.hang(1_500, 100);
+      const inFlight = Array.from({ length: 20 }, () => get(`${running.url}/api/tenants/tenant_a/security-alerts`, { authorization: `Bearer ${ADMIN_KEY}` }));
+      await untilVendorCalled();
+      running.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const late = await get(`${running.url}/api/health/live`);
+      expect(await Promise.all(inFlight)).toEqual(Array(20).fill(200));
+      expect(late).toBe('ECONNREFUSED');
+      expect(await running.exited).toBe(0);
+      expect(running.output()).toMatch(/SIGTERM: draining/);
+      expect(running.output()).toMatch(/drained: connections closed/);
+    });
+
+    it('aborts vendor calls at SHUTDOWN_TIMEOUT_MS instead of waiting VENDOR_TIMEOUT_MS, and still exits 0', async () => {
+      const running = await liveServer({ SHUTDOWN_TIMEOUT_MS: '500', VENDOR_TIMEOUT_MS: '300000' });
+      fake.hang(120_000, 100);
+      const inFlight = get(`${running.url}/api/tenants/tenant_a/security-alerts`, { authorization: `Bearer ${ADMIN_KEY}` });
+      await untilVendorCalled();
+      running.child.kill('SIGTERM');
+      expect(await inFlight).toBe(503);
+      expect(await running.exited).toBe(0);
+      expect(running.output()).toMatch(/deadline of 500 ms reached/);
+    });
+  });
+
+  it('logs an unhandled rejection and an uncaught exception as structured errors, then exits 1 on the exception', async () => {
+    const { code, stdout, stderr } = await runNode(['--import', './test/cli/fixtures/misbehave.mjs', MAIN], {
+      MOCK_MODE: 'true',
+      MOCK_DATA_PATH: './mock-data',
+      MOCK_WATCH: 'false',
+      DATABASE_URL: 'sqlite::memory:',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_FORMAT: 'json',
+    });
+    expect(code).toBe(1);
+    const lines = `${stdout}\n${stderr}`
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: string; context?: string; message: string });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', context: 'Process', message: expect.stringMatching(/unhandled promise rejection: a rejection nobody handled/) }));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'fatal', context: 'Process', message: expect.stringMatching(/uncaught exception, exiting: an exception nobody caught/) }));
+  });
+
+  it('answers every one of 50 requests already sent when SIGTERM arrives (mock mode)', async () => {
+    const running = await start({ MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:' });
+    const requests = Array.from({ length: 50 }, () => send(`${running.url}/api/tenants/tenant_demo_cca/tickets?page_size=200`, { authorization: `Bearer ${ADMIN_KEY}` }));
+    await Promise.all(requests.map((r) => r.sent));
+    running.child.kill('SIGTERM');
+    const statuses = await Promise.all(requests.map((r) => r.done));
+    expect(statuses).toEqual(Array(50).fill(200));
+    expect(await running.exited).toBe(0);
+  });
+});

@@ -1,0 +1,95 @@
+import type { RecordedRequest, FakeReply } from '../fakes/fake-server.js';
+import { FakeSmileBack } from '../fakes/fake-smileback.js';
+import { bootApp, CapturingLogger, TestApp } from '../support/app.js';
+import { call, LIVE_ENV, mintTenantKey, registerTenant } from '../support/live-fixtures.js';
+
+/** A SmileBack whose token endpoint answers 400 and echoes back everything it was sent, in several encodings. */
+class EchoingSmileBack extends FakeSmileBack {
+  static override start(): Promise<EchoingSmileBack> {
+    return new EchoingSmileBack().listen();
+  }
+
+  protected override handle(req: RecordedRequest): FakeReply {
+    if (req.path !== '/api/token/') return super.handle(req);
+    const form = new URLSearchParams(req.body);
+    const password = form.get('password') ?? '';
+    const secret = form.get('client_secret') ?? '';
+    return this.json(400, {
+      error: 'invalid_grant',
+      error_description: [
+        `raw body ${req.body}`,
+        `fields ${password} ${secret}`,
+        `json ${JSON.stringify({ password, secret })}`,
+        `uri ${encodeURIComponent(password)}`,
+        `b64 ${Buffer.from(password).toString('base64')} ${Buffer.from(secret).toString('base64url')}`,
+        `basic ${Buffer.from(`${form.get('client_id')}:${secret}`).toString('base64')}`,
+        `auth ${req.headers.authorization ?? ''}`,
+      ].join(' | '),
+    });
+  }
+}
+
+/** Every spelling of a secret this test knows a vendor could echo. */
+function spellings(secret: string, identity: string): string[] {
+  const b64 = (v: string) => Buffer.from(v).toString('base64');
+  return [
+    secret,
+    encodeURIComponent(secret),
+    new URLSearchParams({ v: secret }).toString().slice(2),
+    JSON.stringify(secret).slice(1, -1),
+    b64(secret),
+    Buffer.from(secret).toString('base64url'),
+    b64(`${identity}:${secret}`),
+  ];
+}
+
+describe('vendor error text never carries an integration secret', () => {
+  let t: TestApp;
+  let fake: EchoingSmileBack;
+  const logger = new CapturingLogger();
+  // Characters that every encoding spells differently.
+  const password = 'p@ss w/rd+=&%Z?é';
+  const clientSecret = 'cl!ent sécret/+=';
+
+  beforeAll(async () => {
+    t = await bootApp(LIVE_ENV, undefined, logger);
+    fake = await EchoingSmileBack.start();
+    await registerTenant(t.app, 'tenant_echo', { smileback: fake }, { smileback: { password, client_secret: clientSecret } });
+  });
+  afterAll(async () => {
+    await fake.close();
+    await t.close();
+  });
+
+  const leaks = (text: string) => [
+    ...spellings(password, fake.credentials.username).filter((s) => text.includes(s)),
+    ...spellings(clientSecret, fake.credentials.client_id).filter((s) => text.includes(s)),
+  ];
+
+  it('shows a tenant key the vendor and status only, and an admin the scrubbed vendor text', async () => {
+    const key = await mintTenantKey(t.app, ['tenant_echo']);
+    const tenant = await call(t.app, key).get('/api/tenants/tenant_echo/csat');
+    expect(tenant.status).toBe(502);
+    expect(tenant.body.type).toBe('/problems/vendor-error');
+    expect(tenant.body.detail).toMatch(/smileback answered 400/);
+    expect(tenant.body.detail).not.toMatch(/invalid_grant|raw body/);
+
+    const admin = await call(t.app).get('/api/tenants/tenant_echo/csat');
+    expect(admin.status).toBe(502);
+    expect(admin.body.detail).toMatch(/invalid_grant/);
+    expect(admin.body.detail).toContain('[redacted]');
+
+    expect(leaks(JSON.stringify(tenant.body))).toEqual([]);
+    expect(leaks(JSON.stringify(admin.body))).toEqual([]);
+    expect(leaks(logger.lines.join('\n'))).toEqual([]);
+    expect(logger.lines.join('\n')).toMatch(/smileback answered 400/);
+  });
+
+  it('answers the integration test with the status and a short reason, not what the vendor wrote', async () => {
+    const res = await call(t.app).post('/api/admin/tenants/tenant_echo/integrations/smileback/test').expect(200);
+    expect(res.body.ok).toBe(false);
+    expect(res.body.error).toMatch(/^400 from SmileBack/);
+    expect(res.body.error).not.toMatch(/invalid_grant|raw body|redacted/);
+    expect(leaks(JSON.stringify(res.body))).toEqual([]);
+  });
+});
