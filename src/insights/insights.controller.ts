@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../common/problem/api-problems.decorator.js';
+import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
 import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
 import { Tenant } from '../tenants/tenant.record.js';
@@ -22,8 +23,9 @@ export class InsightsController {
       "Default window: the 30 days ending 1 ms after the tenant's newest record, capped at now. At most 366 days.",
   })
   @ApiTenantParam()
-  @ApiOkResponse({ type: TenantSummary })
+  @ApiOkResponse({ type: TenantSummary, description: 'The KPIs over the window actually used (echoed in `window`).' })
   @ApiProblems(400, 401, 403, 404)
+  @VendorData('tickets', 'time_entries', 'csat', 'security_alerts')
   summary(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: SummaryQuery): Promise<TenantSummary> {
     return this.insights.summary(tenant, query);
   }
@@ -36,8 +38,9 @@ export class InsightsController {
       "(same defaults and limits as the summary; at most 400 buckets). Summing a count over the buckets gives the summary's count.",
   })
   @ApiTenantParam()
-  @ApiOkResponse({ type: TenantSeries })
+  @ApiOkResponse({ type: TenantSeries, description: 'One entry per calendar bucket, clipped to the window.' })
   @ApiProblems(400, 401, 403, 404)
+  @VendorData('tickets', 'time_entries', 'csat', 'security_alerts')
   series(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: SeriesQuery): Promise<TenantSeries> {
     return this.insights.series(tenant, query);
   }

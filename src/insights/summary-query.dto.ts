@@ -19,8 +19,7 @@ function IsWindowInstant(options?: ValidationOptions): PropertyDecorator {
 export class SummaryQuery {
   /**
    * Window start, inclusive: an ISO 8601 instant (`Z` or an offset; encode `+` as `%2B`) or a day
-   * (its UTC midnight). Default: 30 days before `to`.
-   * @example "2026-01-01T00:00:00Z"
+   * (its UTC midnight). Default: 30 days before `to`. Example: `2026-01-01T00:00:00Z`.
    */
   @IsOptional()
   @IsWindowInstant()
@@ -28,8 +27,7 @@ export class SummaryQuery {
 
   /**
    * Window end, exclusive, in the same formats. Default: 1 ms after the tenant's newest record
-   * instant, capped at now (now for a tenant with no records).
-   * @example "2026-01-31"
+   * instant, capped at now (now for a tenant with no records). Example: `2026-01-31`.
    */
   @IsOptional()
   @IsWindowInstant()

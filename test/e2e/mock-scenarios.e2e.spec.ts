@@ -63,6 +63,17 @@ describe('Prefer scenarios on data routes (mock mode)', () => {
     expect(plain.headers.warning).toBeUndefined();
   });
 
+  it('applies to the insights routes too, naming every vendor their records come from', async () => {
+    const plain = await t.get(`${CCA}/summary`).expect(200);
+    const stale = await prefer(t, `${CCA}/summary`, 'stale').expect(200);
+    expect(stale.body).toEqual(plain.body);
+    expect(stale.headers['x-stale-vendors']).toBe('connectwise,defender,sentinelone,smileback');
+    const failed = await prefer(t, `${CCA}/summary/series?interval=week`, 'code=504');
+    expect(failed.status).toBe(504);
+    expect(failed.body).toMatchObject({ type: '/problems/vendor-timeout', instance: `${CCA}/summary/series` });
+    expect((await prefer(t, `${CCA}/summary`, 'code=999')).status).toBe(400);
+  });
+
   it('delay=MS holds the answer: a held request finishes after one sent later without delay', async () => {
     const finished: string[] = [];
     const held = prefer(t, `${CCA}/tickets`, 'delay=2500').then((res) => {
@@ -174,6 +185,9 @@ describe('scenarios.json rules (mock mode)', () => {
     expect((await t.get(`${CLIENT2}/csat`)).status).toBe(200);
     expect((await t.get(`${CLIENT2}/security-alerts`)).status).toBe(504);
     expect((await t.get(`${CLIENT2}/tickets`)).status).toBe(504);
+    // Insights read every domain: the first rule matching any of them applies.
+    expect((await t.get(`${CCA}/summary`)).status).toBe(503);
+    expect((await t.get(`${CLIENT2}/summary`)).status).toBe(200);
   });
 
   it('lets a request\'s Prefer replace the rules', async () => {

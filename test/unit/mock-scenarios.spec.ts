@@ -109,10 +109,13 @@ describe('scenarios.json rules', () => {
         { tenant: 'tenant_demo_client2' },
       ],
     });
-    expect(matchRule(rules, 'tenant_demo_cca', 'tickets')?.index).toBe(0);
-    expect(matchRule(rules, 'tenant_demo_client2', 'tickets')?.index).toBe(1);
-    expect(matchRule(rules, 'tenant_demo_client2', 'csat')?.index).toBe(2);
-    expect(matchRule(rules, 'tenant_demo_cca', 'csat')).toBeUndefined();
+    expect(matchRule(rules, 'tenant_demo_cca', ['tickets'])?.index).toBe(0);
+    expect(matchRule(rules, 'tenant_demo_client2', ['tickets'])?.index).toBe(1);
+    expect(matchRule(rules, 'tenant_demo_client2', ['csat'])?.index).toBe(2);
+    expect(matchRule(rules, 'tenant_demo_cca', ['csat'])).toBeUndefined();
+    // A route reading several domains (insights) takes the first rule matching any of them.
+    expect(matchRule(rules, 'tenant_demo_cca', ['csat', 'tickets'])?.index).toBe(0);
+    expect(matchRule(rules, 'tenant_demo_client2', ['csat', 'time_entries'])?.index).toBe(2);
   });
 
   it('is part of a folder\'s validation: mock:validate and reloads see its problems, with line and column for bad JSON', async () => {

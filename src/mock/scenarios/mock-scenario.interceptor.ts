@@ -46,21 +46,21 @@ export class MockScenarioInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const domain = this.reflector.get<DomainName | undefined>(VENDOR_DATA_DOMAIN, context.getHandler());
-    if (!domain) return next.handle();
+    const domains = this.reflector.get<readonly DomainName[] | undefined>(VENDOR_DATA_DOMAIN, context.getHandler());
+    if (!domains) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const tenantId = (request.params as Record<string, string | undefined>).tenantId ?? '';
-    const outcome = this.decide(domain, tenantId, request.headers.prefer);
+    const outcome = this.decide(domains, tenantId, request.headers.prefer);
     if (outcome.delayMs === 0 && outcome.fail === undefined && !outcome.stale) {
       if (outcome.applied) void reply.header('preference-applied', preferenceApplied(outcome.applied));
       return next.handle();
     }
-    return from(this.answer(next, outcome, domain, reply));
+    return from(this.answer(next, outcome, domains, reply));
   }
 
   /** The outcome for one request; throws a 400 (naming `Prefer`) for a bad scenario preference. */
-  decide(domain: DomainName, tenantId: string, prefer: string | string[] | undefined): ScenarioOutcome {
+  decide(domains: readonly DomainName[], tenantId: string, prefer: string | string[] | undefined): ScenarioOutcome {
     const preferred = parsePrefer(prefer);
     if (preferred.code !== undefined || preferred.delayMs !== undefined || preferred.stale) {
       // A failure answers instead of the data, so `stale` is not applied with `code`.
@@ -77,16 +77,16 @@ export class MockScenarioInterceptor implements NestInterceptor {
       this.rulesSeen = rules;
       this.random.reset();
     }
-    const match = matchRule(rules, tenantId, domain);
+    const match = matchRule(rules, tenantId, domains);
     if (!match) return { delayMs: 0, stale: false };
     const { rule, index } = match;
-    const stream = `${index}|${tenantId}|${domain}`;
+    const stream = `${index}|${tenantId}|${domains.join('+')}`;
     const delayMs = rule.latencyMs ? this.random.int(`${stream}|latency`, rule.latencyMs[0], rule.latencyMs[1]) : 0;
     const fails = rule.fail !== undefined && this.random.chance(`${stream}|fail`, rule.fail.rate);
     return { delayMs, fail: fails ? rule.fail?.status : undefined, stale: !fails && rule.stale };
   }
 
-  private async answer(next: CallHandler, outcome: ScenarioOutcome, domain: DomainName, reply: FastifyReply): Promise<unknown> {
+  private async answer(next: CallHandler, outcome: ScenarioOutcome, domains: readonly DomainName[], reply: FastifyReply): Promise<unknown> {
     let body: unknown;
     try {
       body = await lastValueFrom(next.handle());
@@ -98,11 +98,11 @@ export class MockScenarioInterceptor implements NestInterceptor {
     }
     await sleep(outcome.delayMs);
     if (outcome.applied) void reply.header('preference-applied', preferenceApplied(outcome.applied));
-    const calls = DOMAIN_VENDOR_CALLS[domain];
+    const calls = domains.flatMap((domain) => DOMAIN_VENDOR_CALLS[domain]);
     if (outcome.fail !== undefined) throw this.failure(outcome.fail, calls[0]);
     if (outcome.stale) {
       void reply.header('warning', '110 - "stale"');
-      void reply.header('x-stale-vendors', calls.map((c) => c.vendor).sort().join(','));
+      void reply.header('x-stale-vendors', [...new Set(calls.map((c) => c.vendor))].sort().join(','));
     }
     return body;
   }

@@ -133,7 +133,11 @@ function locateJsonError(text: string): { line: number; column: number; reason: 
 }
 
 /** The first rule matching this tenant and domain (first match wins), if any. */
-export function matchRule(rules: readonly ScenarioRule[], tenantId: string, domain: DomainName): { rule: ScenarioRule; index: number } | undefined {
-  const index = rules.findIndex((r) => (r.tenant === '*' || r.tenant === tenantId) && (r.domain === '*' || r.domain === domain));
+export function matchRule(
+  rules: readonly ScenarioRule[],
+  tenantId: string,
+  domains: readonly DomainName[],
+): { rule: ScenarioRule; index: number } | undefined {
+  const index = rules.findIndex((r) => (r.tenant === '*' || r.tenant === tenantId) && (r.domain === '*' || domains.includes(r.domain)));
   return index < 0 ? undefined : { rule: rules[index], index };
 }

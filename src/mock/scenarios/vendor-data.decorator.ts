@@ -41,12 +41,12 @@ const VENDOR_FAILURES = [
 ];
 
 /**
- * A route serving a domain's vendor data: in mock mode its answers follow `Prefer` and scenarios.json;
- * its documentation lists the vendor failures live mode answers and the `Prefer` header.
+ * A route serving vendor data of these domains (insights read all four): in mock mode its answers follow
+ * `Prefer` and scenarios.json; its documentation lists the vendor failures live mode answers and `Prefer`.
  */
-export function VendorData(domain: DomainName): MethodDecorator {
+export function VendorData(...domains: [DomainName, ...DomainName[]]): MethodDecorator {
   return applyDecorators(
-    SetMetadata(VENDOR_DATA_DOMAIN, domain),
+    SetMetadata(VENDOR_DATA_DOMAIN, domains),
     ApiExtraModels(ProblemDetails),
     ApiHeader({
       name: 'Prefer',
