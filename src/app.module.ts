@@ -6,6 +6,7 @@ import { configModule } from './config/config.module.js';
 import { CsatModule } from './csat/csat.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LiveModule } from './live/live.module.js';
+import { LoggingModule } from './common/logging/logging.module.js';
 import { MockModule } from './mock/mock.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -18,6 +19,6 @@ const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, 
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
   static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
+    return { module: AppModule, imports: [configModule(), LoggingModule, MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
   }
 }

@@ -9,6 +9,7 @@ import { appConfig } from './config/app.config.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
+import { recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -32,6 +33,7 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
+  recordRequestLogContext(app.getHttpAdapter().getInstance() as FastifyInstance);
   // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.
   (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRequest', async (request, reply) => {
     if (request.url === '/docs/' || request.url.startsWith('/docs/?')) await reply.redirect(request.url.replace('/docs/', '/docs'), 301);
@@ -49,6 +51,7 @@ export function configureApp(app: INestApplication): void {
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     routerOptions: { maxParamLength: 16_384, ignoreTrailingSlash: true },
+    genReqId: requestIdOf,
     clientErrorHandler: (error: FastifyError & { code?: string }, socket: Socket) => {
       // Requests Node's parser refuses (unknown method, headers too large): no route ever sees them.
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
-import { LogLevel } from '@nestjs/common';
+import { Logger } from 'nestjs-pino';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,7 +12,6 @@ import { EnvironmentError } from './config/env.validation.js';
 import { MockDataInvalidError } from './mock/mock-file.store.js';
 import { PlatformStoreUnavailableError } from './platform/platform.module.js';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 /** Errors whose message says all a person needs; anything else is printed with its stack. */
 const EXPLAINED = [EnvironmentError, MockDataInvalidError, PlatformStoreUnavailableError];
 
@@ -25,10 +24,9 @@ async function bootstrap(): Promise<void> {
     logger: new AppLogger(),
   });
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
-  const logger = new AppLogger({
-    json: config.logFormat === 'json',
-    logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
-  });
+  // From here on every line is pino's (nestjs-pino): JSON or pretty by LOG_FORMAT, with the request id
+  // of the request it was logged in.
+  const logger = app.get(Logger);
   app.useLogger(logger);
   app.flushLogs();
   configureApp(app);

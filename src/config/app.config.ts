@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { validateEnvironment } from './env.validation.js';
 import { readFileSync } from 'node:fs';
+import type { LogFormat } from '../common/logging/request-logging.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -11,7 +12,7 @@ export const appConfig = registerAs('app', () => {
     host: env.HOST,
     nodeEnv: env.NODE_ENV ?? 'development',
     logLevel: env.LOG_LEVEL,
-    logFormat: env.LOG_FORMAT as 'json' | 'text',
+    logFormat: env.LOG_FORMAT as LogFormat,
     version: version as string,
   };
 });

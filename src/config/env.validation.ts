@@ -159,8 +159,8 @@ export class EnvironmentVariables {
   VENDOR_BREAKER_COOLDOWN_MS: number = 30_000;
 
   @IsOptional()
-  @IsIn(['json', 'text'])
-  LOG_FORMAT: string = 'text';
+  @IsIn(['json', 'text', 'auto'])
+  LOG_FORMAT: string = 'auto';
 }
 
 export class EnvironmentError extends Error {
