@@ -19,6 +19,6 @@ const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, 
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
   static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [configModule(), LoggingModule, MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
+    return { module: AppModule, imports: [configModule({ serving: true }), LoggingModule, MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
   }
 }

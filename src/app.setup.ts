@@ -27,13 +27,17 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
 
 /** Everything main.ts and the e2e tests share: prefix, validation, errors, docs. */
 export function configureApp(app: INestApplication): void {
-  const { version } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const { version, docsEnabled } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   recordRequestLogContext(app.getHttpAdapter().getInstance() as FastifyInstance);
+  if (docsEnabled) setupDocs(app, version);
+}
+
+function setupDocs(app: INestApplication, version: string): void {
   // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.
   (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRequest', async (request, reply) => {
     if (request.url === '/docs/' || request.url.startsWith('/docs/?')) await reply.redirect(request.url.replace('/docs/', '/docs'), 301);

@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { configureApp, createFastifyAdapter } from './app.setup.js';
 import { AppLogger } from './common/app-logger.js';
 import { appConfig } from './config/app.config.js';
+import { platformConfig } from './config/platform.config.js';
 import { EnvironmentError } from './config/env.validation.js';
 import { MockDataInvalidError } from './mock/mock-file.store.js';
 import { PlatformStoreUnavailableError } from './platform/platform.module.js';
@@ -30,6 +31,12 @@ async function bootstrap(): Promise<void> {
   app.useLogger(logger);
   app.flushLogs();
   configureApp(app);
+  if (config.nodeEnv === 'production' && app.get<ConfigType<typeof platformConfig>>(platformConfig.KEY).databaseUrl.startsWith('sqlite:')) {
+    logger.warn(
+      'DATABASE_URL is SQLite: run a single copy only (copies would each keep their own tenants and keys); use PostgreSQL to run several',
+      'Bootstrap',
+    );
+  }
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.log(

@@ -14,5 +14,7 @@ export const appConfig = registerAs('app', () => {
     logLevel: env.LOG_LEVEL,
     logFormat: env.LOG_FORMAT as LogFormat,
     version: version as string,
+    /** Swagger UI at /docs and the OpenAPI document at /docs-json, /docs-yaml. */
+    docsEnabled: env.DOCS_ENABLED,
   };
 });

@@ -9,15 +9,16 @@ import { authConfig, platformConfig } from './platform.config.js';
 
 /**
  * One validated read of the environment, one namespace per concern. The env file is chosen by
- * NODE_ENV when the app module is built (not at import time); real variables always win.
+ * NODE_ENV when the app module is built (not at import time); real variables always win. `serving`:
+ * the HTTP service (AppModule), where NODE_ENV=production also requires its own keys.
  */
-export function configModule(): Promise<DynamicModule> {
+export function configModule({ serving = false }: { serving?: boolean } = {}): Promise<DynamicModule> {
   return ConfigModule.forRoot({
     isGlobal: true,
     envFilePath: envFilesFor(process.env.NODE_ENV),
     load: [appConfig, mockConfig, platformConfig, authConfig, liveConfig],
     validate: (raw) => {
-      validateEnvironment(raw);
+      validateEnvironment(raw, { serving });
       return raw;
     },
   });

@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { productionProblems } from './production-guards.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false };
 
@@ -159,6 +160,11 @@ export class EnvironmentVariables {
   VENDOR_BREAKER_COOLDOWN_MS: number = 30_000;
 
   @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be "true" or "false"' })
+  DOCS_ENABLED: boolean = true;
+
+  @IsOptional()
   @IsIn(['json', 'text', 'auto'])
   LOG_FORMAT: string = 'auto';
 }
@@ -174,8 +180,11 @@ function show(value: unknown): string {
   return value === undefined ? '(not set)' : JSON.stringify(value);
 }
 
-/** Parses and checks the environment; throws one EnvironmentError naming every problem. */
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+/**
+ * Parses and checks the environment; throws one EnvironmentError naming every problem. `serving`: the
+ * HTTP service is starting (not a CLI), so production's own requirements apply (production-guards.ts).
+ */
+export function validateEnvironment(raw: Record<string, unknown>, { serving = false } = {}): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const problems: string[] = [];
   for (const error of validateSync(env, { skipMissingProperties: false })) {
@@ -192,6 +201,7 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (env.AUTH_DISABLED === true && env.MOCK_MODE !== true) {
     problems.push('AUTH_DISABLED="true" is accepted only with MOCK_MODE=true: live tenant data is never served without a key');
   }
+  if (serving) problems.push(...productionProblems(env));
   if (problems.length > 0) throw new EnvironmentError(problems);
   return env;
 }
