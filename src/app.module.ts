@@ -5,6 +5,7 @@ import { PlatformModule } from './platform/platform.module.js';
 import { configModule } from './config/config.module.js';
 import { CsatModule } from './csat/csat.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HomeModule } from './home/home.module.js';
 import { LiveModule } from './live/live.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MockModule } from './mock/mock.module.js';
@@ -13,7 +14,7 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimeEntriesModule } from './time-entries/time-entries.module.js';
 
-const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, HealthModule];
+const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, HealthModule, HomeModule];
 
 @Module({})
 export class AppModule {

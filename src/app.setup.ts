@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
@@ -10,6 +10,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/pro
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 import { recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
+import { registerHttpConventions } from './common/http/http-conventions.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -28,12 +29,14 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
 /** Everything main.ts and the e2e tests share: prefix, validation, errors, docs. */
 export function configureApp(app: INestApplication): void {
   const { version, docsEnabled } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
-  app.setGlobalPrefix('api');
+  // `GET /` (the index of links) is the one route outside /api.
+  app.setGlobalPrefix('api', { exclude: [{ path: '/', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   recordRequestLogContext(app.getHttpAdapter().getInstance() as FastifyInstance);
+  registerHttpConventions(app.getHttpAdapter().getInstance() as FastifyInstance);
   if (docsEnabled) setupDocs(app, version);
 }
 
