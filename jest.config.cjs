@@ -17,5 +17,6 @@ module.exports = {
       },
     ],
   },
+  setupFiles: ['<rootDir>/test/config/preload-nest.cjs'],
   testTimeout: 30000,
 };

@@ -6,6 +6,8 @@ import { configModule } from './config/config.module.js';
 import { CsatModule } from './csat/csat.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HomeModule } from './home/home.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RedisModule } from './redis/redis.module.js';
 import { LiveModule } from './live/live.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MockModule } from './mock/mock.module.js';
@@ -14,12 +16,13 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimeEntriesModule } from './time-entries/time-entries.module.js';
 
-const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, HealthModule, HomeModule];
+// RateLimitModule after AuthModule: its guard runs second and budgets by the authenticated key.
+const FEATURE_MODULES = [AuthModule, RateLimitModule, AdminModule, TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, HealthModule, HomeModule];
 
 @Module({})
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
   static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [configModule({ serving: true }), LoggingModule, MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
+    return { module: AppModule, imports: [configModule({ serving: true }), LoggingModule, RedisModule, MockModule, PlatformModule, LiveModule, ...FEATURE_MODULES] };
   }
 }

@@ -5,6 +5,7 @@ import { envFilesFor } from './env-files.js';
 import { validateEnvironment } from './env.validation.js';
 import { mockConfig } from './mock.config.js';
 import { liveConfig } from './live.config.js';
+import { rateLimitConfig } from './rate-limit.config.js';
 import { authConfig, platformConfig } from './platform.config.js';
 
 /**
@@ -16,7 +17,7 @@ export function configModule({ serving = false }: { serving?: boolean } = {}): P
   return ConfigModule.forRoot({
     isGlobal: true,
     envFilePath: envFilesFor(process.env.NODE_ENV),
-    load: [appConfig, mockConfig, platformConfig, authConfig, liveConfig],
+    load: [appConfig, mockConfig, platformConfig, authConfig, liveConfig, rateLimitConfig],
     validate: (raw) => {
       validateEnvironment(raw, { serving });
       return raw;

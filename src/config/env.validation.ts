@@ -124,6 +124,14 @@ export class EnvironmentVariables {
   REDIS_URL?: string;
 
   @IsOptional()
+  @Matches(/^[A-Za-z0-9:._-]{1,64}$/, { message: 'must be 1–64 letters, digits or ":._-" (e.g. "msp-data:")' })
+  REDIS_KEY_PREFIX: string = 'msp-data:';
+
+  @IsOptional()
+  @IntegerIn(0, 1_000_000)
+  RATE_LIMIT_PER_MINUTE: number = 1200;
+
+  @IsOptional()
   @IntegerIn(1, 86_400)
   CACHE_TTL_SECONDS: number = 300;
 
