@@ -7,7 +7,5 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
   return {
     /** 0 turns rate limiting off. */
     perMinute: env.RATE_LIMIT_PER_MINUTE,
-    /** Prefix of every key this service writes to Redis besides the cache (rate budgets, locks). */
-    redisKeyPrefix: env.REDIS_KEY_PREFIX,
   };
 });
