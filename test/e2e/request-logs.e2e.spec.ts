@@ -84,6 +84,7 @@ describe('request logs (pino, JSON)', () => {
     expect(odd.headers['x-request-id']).toMatch(uuid);
     expect(odd.headers['x-request-id']).not.toBe(missing.headers['x-request-id']);
     expect(await lineFor(out, missing.headers['x-request-id'])).toMatchObject({ status: 404, route: null, key_id: null });
+    for (const res of [missing, odd]) expect(out.lines.filter((l) => l.request_id === res.headers['x-request-id'])).toHaveLength(1);
     expect(await lineFor(out, odd.headers['x-request-id'])).toMatchObject({ status: 401, tenant: 'tenant_logs', key_id: null });
   });
 

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
@@ -19,5 +19,8 @@ export const LoggingModule = LoggerModule.forRootAsync({
     pinoHttp: pinoHttpOptions(config.logLevel, config.logFormat, destination),
     // Nest's own context ("Bootstrap", "Auth", …) becomes a `context` field.
     renameContext: 'context',
+    // Every request under /api, once. (nestjs-pino's default adds the prefix-excluded GET / as a second
+    // route, which Nest mounts over all of /api: two lines per request. GET / and the docs go unlogged.)
+    forRoutes: [{ path: '*', method: RequestMethod.ALL }],
   }),
 });
