@@ -22,7 +22,7 @@ const KEY = 'bench-admin-key-0123456789abcdef';
 async function boot(env) {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:', ADMIN_API_KEY: KEY, AUTH_DISABLED: process.env.BENCH_AUTH_DISABLED ?? 'false', ...env },
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:', ADMIN_API_KEY: KEY, AUTH_DISABLED: process.env.BENCH_AUTH_DISABLED ?? 'false', RATE_LIMIT_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -6,7 +6,11 @@ import { configModule } from './config/config.module.js';
 import { CsatModule } from './csat/csat.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InsightsModule } from './insights/insights.module.js';
+import { HomeModule } from './home/home.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { RedisModule } from './redis/redis.module.js';
 import { LiveModule } from './live/live.module.js';
+import { LoggingModule } from './common/logging/logging.module.js';
 import { MockModule } from './mock/mock.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
@@ -14,12 +18,28 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimeEntriesModule } from './time-entries/time-entries.module.js';
 
-const FEATURE_MODULES = [AuthModule, AdminModule, TenantsModule, TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule, InsightsModule, HealthModule];
+// RateLimitModule after AuthModule: its guard runs second and budgets by the authenticated key.
+const FEATURE_MODULES = [
+  AuthModule,
+  RateLimitModule,
+  AdminModule,
+  TenantsModule,
+  TicketsModule,
+  TimeEntriesModule,
+  CsatModule,
+  SecurityAlertsModule,
+  InsightsModule,
+  HealthModule,
+  HomeModule,
+];
 
 @Module({})
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
   static forRoot(): DynamicModule {
-    return { module: AppModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, ScenariosModule, ...FEATURE_MODULES] };
+    return {
+      module: AppModule,
+      imports: [configModule({ serving: true }), LoggingModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, ...FEATURE_MODULES],
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
@@ -13,6 +13,8 @@ import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
+import { recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
+import { registerHttpConventions } from './common/http/http-conventions.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -88,15 +90,23 @@ export function openApiJson(document: OpenAPIObject): string {
 
 /** Everything main.ts and the e2e tests share: prefix, CORS, validation, errors, docs, the HTTP edge's limits. */
 export function configureApp(app: INestApplication): void {
-  const { version, corsOrigins } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  const { version, corsOrigins, docsEnabled } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   enableCors(app, corsOrigins);
-  app.setGlobalPrefix('api');
+  // `GET /` (the index of links) is the one route outside /api.
+  app.setGlobalPrefix('api', { exclude: [{ path: '/', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
   applyConnectionLimits(app.getHttpServer() as Server, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));
+  recordRequestLogContext(fastify);
+  registerHttpConventions(fastify);
+  if (docsEnabled) setupDocs(app, version);
+}
+
+function setupDocs(app: INestApplication, version: string): void {
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.
   fastify.addHook('onRequest', async (request, reply) => {
     if (request.url === '/docs/' || request.url.startsWith('/docs/?')) await reply.redirect(request.url.replace('/docs/', '/docs'), 301);
@@ -126,6 +136,7 @@ const CLIENT_ERRORS: Record<string, { status: number; type: string; detail: stri
 export function createFastifyAdapter(): FastifyAdapter {
   return new FastifyAdapter({
     routerOptions: { maxParamLength: 16_384, ignoreTrailingSlash: true },
+    genReqId: requestIdOf,
     clientErrorHandler: (error: FastifyError & { code?: string }, socket: Socket) => {
       // Requests Node's parser refuses (unknown method, headers too large) or that took too long: no route ever sees them.
       const { status, type, detail } = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default;

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { LogLevel, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,13 +10,13 @@ import { AppModule } from './app.module.js';
 import { configureApp, createFastifyAdapter } from './app.setup.js';
 import { AppLogger } from './common/app-logger.js';
 import { appConfig, httpConfig } from './config/app.config.js';
+import { platformConfig } from './config/platform.config.js';
 import { EnvironmentError } from './config/env.validation.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { abortVendorCalls } from './integrations/http/vendor-http.js';
 import { MockDataInvalidError } from './mock/mock-file.store.js';
 import { EncryptionKeyMismatchError, PlatformStoreUnavailableError } from './platform/platform.module.js';
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 /** Errors whose message says all a person needs; anything else is printed with its stack. */
 const EXPLAINED = [EnvironmentError, MockDataInvalidError, PlatformStoreUnavailableError, EncryptionKeyMismatchError];
 
@@ -28,14 +29,19 @@ async function bootstrap(): Promise<void> {
     logger: new AppLogger(),
   });
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
-  const logger = new AppLogger({
-    json: config.logFormat === 'json',
-    logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel as LogLevel) + 1),
-  });
+  // From here on every line is pino's (nestjs-pino): JSON or pretty by LOG_FORMAT, with the request id
+  // of the request it was logged in.
+  const logger = app.get(PinoLogger);
   app.useLogger(logger);
   app.flushLogs();
   configureApp(app);
   drainOnSignals(app);
+  if (config.nodeEnv === 'production' && app.get<ConfigType<typeof platformConfig>>(platformConfig.KEY).databaseUrl.startsWith('sqlite:')) {
+    logger.warn(
+      'DATABASE_URL is SQLite: run a single copy only (copies would each keep their own tenants and keys); use PostgreSQL to run several',
+      'Bootstrap',
+    );
+  }
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.log(

@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import { parseCorsOrigins, validateEnvironment } from './env.validation.js';
 import { readFileSync } from 'node:fs';
+import type { LogFormat } from '../common/logging/request-logging.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -11,8 +12,10 @@ export const appConfig = registerAs('app', () => {
     host: env.HOST,
     nodeEnv: env.NODE_ENV ?? 'development',
     logLevel: env.LOG_LEVEL,
-    logFormat: env.LOG_FORMAT as 'json' | 'text',
+    logFormat: env.LOG_FORMAT as LogFormat,
     version: version as string,
+    /** Swagger UI at /docs and the OpenAPI document at /docs-json, /docs-yaml. */
+    docsEnabled: env.DOCS_ENABLED,
     /** Browser origins CORS lets in: `'*'` for any, none when empty. */
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS) ?? [],
     healthCheckTimeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,

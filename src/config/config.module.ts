@@ -5,21 +5,23 @@ import { envFilesFor } from './env-files.js';
 import { validateEnvironment } from './env.validation.js';
 import { mockConfig } from './mock.config.js';
 import { liveConfig } from './live.config.js';
+import { rateLimitConfig } from './rate-limit.config.js';
 import { authConfig, platformConfig } from './platform.config.js';
 
 /**
  * One validated read of the environment, one namespace per concern. The env file is chosen by
- * NODE_ENV when the app module is built (not at import time); real variables always win.
+ * NODE_ENV when the app module is built (not at import time); real variables always win. `serving`:
+ * the HTTP service (AppModule), where NODE_ENV=production also requires its own keys.
  */
-export function configModule(options: { recording?: boolean } = {}): Promise<DynamicModule> {
+export function configModule({ serving = false, recording = false }: { serving?: boolean; recording?: boolean } = {}): Promise<DynamicModule> {
   return ConfigModule.forRoot({
     isGlobal: true,
     envFilePath: envFilesFor(process.env.NODE_ENV),
-    load: options.recording
-      ? [appConfig, httpConfig, recordingMockConfig, platformConfig, authConfig, recordingLiveConfig]
-      : [appConfig, httpConfig, mockConfig, platformConfig, authConfig, liveConfig],
+    load: recording
+      ? [appConfig, httpConfig, recordingMockConfig, platformConfig, authConfig, recordingLiveConfig, rateLimitConfig]
+      : [appConfig, httpConfig, mockConfig, platformConfig, authConfig, liveConfig, rateLimitConfig],
     validate: (raw) => {
-      validateEnvironment(raw);
+      validateEnvironment(raw, { serving });
       return raw;
     },
   });

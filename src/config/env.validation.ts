@@ -15,6 +15,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { Transform } from 'class-transformer';
+import { productionProblems } from './production-guards.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false };
 
@@ -215,6 +216,14 @@ export class EnvironmentVariables {
   REDIS_URL?: string;
 
   @IsOptional()
+  @Matches(/^[A-Za-z0-9:._-]{1,64}$/, { message: 'must be 1–64 letters, digits or ":._-" (e.g. "msp-data:")' })
+  REDIS_KEY_PREFIX: string = 'msp-data:';
+
+  @IsOptional()
+  @IntegerIn(0, 1_000_000)
+  RATE_LIMIT_PER_MINUTE: number = 1200;
+
+  @IsOptional()
   @IntegerIn(1, 86_400)
   CACHE_TTL_SECONDS: number = 300;
 
@@ -251,8 +260,13 @@ export class EnvironmentVariables {
   VENDOR_BREAKER_COOLDOWN_MS: number = 30_000;
 
   @IsOptional()
-  @IsIn(['json', 'text'])
-  LOG_FORMAT: string = 'text';
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'must be "true" or "false"' })
+  DOCS_ENABLED: boolean = true;
+
+  @IsOptional()
+  @IsIn(['json', 'text', 'auto'])
+  LOG_FORMAT: string = 'auto';
 
   @IsOptional()
   @Transform(toBoolean)
@@ -295,8 +309,11 @@ function show(value: unknown): string {
   return value === undefined ? '(not set)' : JSON.stringify(value);
 }
 
-/** Parses and checks the environment; throws one EnvironmentError naming every problem. */
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+/**
+ * Parses and checks the environment; throws one EnvironmentError naming every problem. `serving`: the
+ * HTTP service is starting (not a CLI), so production's own requirements apply (production-guards.ts).
+ */
+export function validateEnvironment(raw: Record<string, unknown>, { serving = false } = {}): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const problems: string[] = [];
   for (const error of validateSync(env, { skipMissingProperties: false })) {
@@ -332,6 +349,7 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   if (typeof env.HEADERS_TIMEOUT_MS === 'number' && typeof env.REQUEST_TIMEOUT_MS === 'number' && env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     problems.push(`HEADERS_TIMEOUT_MS=${env.HEADERS_TIMEOUT_MS}: must not exceed REQUEST_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS}), which bounds the whole request`);
   }
+  if (serving) problems.push(...productionProblems(env));
   if (problems.length > 0) throw new EnvironmentError(problems);
   return env;
 }

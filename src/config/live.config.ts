@@ -6,6 +6,8 @@ export const liveConfig = registerAs('live', () => {
   const env = validateEnvironment(process.env);
   return {
     redisUrl: env.REDIS_URL,
+    /** Prefix of the keys written to Redis besides the cache: rate budgets, walk locks. */
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     cacheTtlMs: env.CACHE_TTL_SECONDS * 1000,
     /** How long a copy is kept to be served (with a warning) when the vendor fails. */
     staleForMs: env.CACHE_STALE_SECONDS * 1000,

@@ -1,10 +1,11 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { LRUCache } from 'lru-cache';
 import { liveConfig } from '../config/live.config.js';
 import { VendorError } from '../integrations/http/vendor-errors.js';
+import { CrossCopyFlight } from './cross-copy-flight.js';
 import { markStale } from './request-context.js';
 
 interface Entry<T> {
@@ -40,6 +41,8 @@ export class LiveCache implements OnApplicationShutdown {
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(liveConfig.KEY) private readonly config: ConfigType<typeof liveConfig>,
+    /** Absent where a LiveCache is built by hand (one process, no Redis): a walk is then per process. */
+    @Optional() private readonly crossCopy?: CrossCopyFlight,
   ) {
     this.local = new LRUCache({ max: LOCAL_ENTRIES, ttl: config.cacheTtlMs + config.staleForMs });
   }
@@ -72,14 +75,31 @@ export class LiveCache implements OnApplicationShutdown {
   private fetchOnce<T>(key: string, fetch: () => Promise<T>): Promise<Entry<unknown>> {
     let flight = this.inFlight.get(key);
     if (!flight) {
-      flight = (async () => {
+      // One walk per key in this process; with Redis, one across copies (cross-copy-flight.ts).
+      const walk = async () => {
         const entry: Entry<T> = { fetchedAt: Date.now(), value: await fetch() };
         await this.write(key, entry);
-        return entry;
-      })().finally(() => this.inFlight.delete(key));
+        return entry as Entry<unknown>;
+      };
+      flight = (this.crossCopy ? this.crossCopy.run<Entry<unknown>>(key, () => this.freshShared(key), walk) : walk())
+        .then((entry) => {
+          this.local.set(key, entry);
+          return entry;
+        })
+        .finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, flight);
     }
     return flight;
+  }
+
+  /** A fresh entry in the shared store (another copy's walk), or undefined. */
+  private async freshShared(key: string): Promise<Entry<unknown> | undefined> {
+    try {
+      const shared = await withTimeout(this.cache.get<Entry<unknown>>(key), CACHE_TIMEOUT_MS, 'the cache');
+      return shared && Date.now() - shared.fetchedAt < this.config.cacheTtlMs ? shared : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private async read<T>(key: string): Promise<Entry<T> | undefined> {

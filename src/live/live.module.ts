@@ -8,6 +8,8 @@ import { liveConfig } from '../config/live.config.js';
 import { mockConfig } from '../config/mock.config.js';
 import { CACHE_TIMEOUT_MS, LiveCache } from './live-cache.js';
 import { LiveClients } from './live-clients.js';
+import { CrossCopyFlight } from './cross-copy-flight.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { StaleWarningInterceptor } from './request-context.js';
 
 /**
@@ -17,6 +19,7 @@ import { StaleWarningInterceptor } from './request-context.js';
 @Global()
 @Module({
   imports: [
+    RedisModule,
     CacheModule.registerAsync({
       inject: [liveConfig.KEY, mockConfig.KEY],
       useFactory: (live: ConfigType<typeof liveConfig>, mock: ConfigType<typeof mockConfig>) => {
@@ -35,6 +38,7 @@ import { StaleWarningInterceptor } from './request-context.js';
   providers: [
     LiveClients,
     LiveCache,
+    CrossCopyFlight,
     // Only live data can be stale; in mock mode the per-request bookkeeping would be pure cost (~15% req/s).
     {
       provide: APP_INTERCEPTOR,

@@ -77,6 +77,11 @@ class GuardedPool implements PostgresPool {
 
   constructor(private readonly pool: pg.Pool) {}
 
+  /** Kysely 0.29 reads the pool's options (e.g. for its own connection handling). */
+  get options(): object {
+    return this.pool.options;
+  }
+
   async connect(): Promise<PostgresPoolClient> {
     let raw: pg.PoolClient;
     try {

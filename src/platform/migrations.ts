@@ -1,4 +1,5 @@
-import { Kysely, Migration, MigrationProvider, Migrator } from 'kysely';
+import { Kysely } from 'kysely';
+import { Migration, MigrationProvider, Migrator } from 'kysely/migration';
 import type { PlatformDatabase } from './platform.schema.js';
 
 /** In code, in order; a migration once shipped is never edited, only followed by a new one. */

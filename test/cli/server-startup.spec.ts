@@ -1,4 +1,5 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { runNode } from './run.js';
 
@@ -78,7 +79,15 @@ describe('starting the built server (npm start)', () => {
 
   it('starts in live mode with .env.production, serving tenants from the store', async () => {
     const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'production',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'sqlite::memory:',
+        ADMIN_API_KEY: 'prod-admin-key-for-this-test-only-0123',
+        ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {

@@ -41,6 +41,7 @@ describe('the OpenAPI document', () => {
 
   it('documents every route', () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/',
       '/api/admin/api-keys',
       '/api/admin/api-keys/{id}',
       '/api/admin/tenants',
@@ -102,11 +103,11 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('declares the bearer scheme on every route but health', () => {
+  it('declares the bearer scheme on every route but health and the index', () => {
     expect(doc.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const { path, method, op } of operations()) {
       const secured = (op.security ?? []).some((s) => 'bearer' in s);
-      expect({ path, method, secured }).toEqual({ path, method, secured: !path.startsWith('/api/health') });
+      expect({ path, method, secured }).toEqual({ path, method, secured: !path.startsWith('/api/health') && path !== '/' });
     }
   });
 

@@ -78,6 +78,7 @@ const UNKNOWN_TENANT = 'tenant_contract_unknown';
 // The live config object, shaped like src/config/live.config.ts's value, with small delays.
 const LIVE_CONFIG: ConfigType<typeof liveConfig> = {
   redisUrl: undefined,
+  redisKeyPrefix: 'msp-data:',
   cacheTtlMs: 60_000,
   staleForMs: 60_000,
   // The data set is dated January 2026: a window of ten years keeps it in, whatever today is.

@@ -15,7 +15,7 @@ function problemsFor(env: Record<string, string>): string[] {
 describe('environment validation', () => {
   it('accepts the local defaults and fills in the rest', () => {
     const env = validateEnvironment({ MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data' });
-    expect(env).toMatchObject({ MOCK_MODE: true, PORT: 3000, HOST: '0.0.0.0', MOCK_WATCH: true, LOG_FORMAT: 'text' });
+    expect(env).toMatchObject({ MOCK_MODE: true, PORT: 3000, HOST: '0.0.0.0', MOCK_WATCH: true, LOG_FORMAT: 'auto', DOCS_ENABLED: true, RATE_LIMIT_PER_MINUTE: 1200, REDIS_KEY_PREFIX: 'msp-data:' });
   });
 
   it('names every bad variable at once, with its value and what was expected', () => {

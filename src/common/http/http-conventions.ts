@@ -1,0 +1,114 @@
+import { hash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import { PROBLEM_CONTENT_TYPE } from '../problem/problem-details.filter.js';
+
+const METHODS: HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/** A page as every list route answers it. */
+interface PageBody {
+  data: unknown[];
+  meta: { total: number; page: number; page_size: number };
+}
+
+function isPage(payload: unknown): payload is PageBody {
+  const p = payload as Partial<PageBody> | null;
+  return (
+    typeof p === 'object' &&
+    p !== null &&
+    Array.isArray(p.data) &&
+    typeof p.meta === 'object' &&
+    p.meta !== null &&
+    Number.isInteger(p.meta.total) &&
+    Number.isInteger(p.meta.page) &&
+    Number.isInteger(p.meta.page_size) &&
+    p.meta.page_size > 0
+  );
+}
+
+/** The methods some route answers for this concrete path. */
+export function allowedMethods(fastify: FastifyInstance, path: string): HTTPMethods[] {
+  return METHODS.filter((method) => fastify.findRoute({ method, url: path }) !== null);
+}
+
+/**
+ * RFC 8288 `Link` for a page: first, prev, next, last, each the request's own path and query (every
+ * filter kept) with only `page` changed.
+ */
+export function pageLinks(url: string, meta: PageBody['meta']): string {
+  const [path, query = ''] = url.split('?', 2);
+  const last = Math.max(1, Math.ceil(meta.total / meta.page_size));
+  // The caller's query exactly as sent (its own encoding), only `page` replaced.
+  const kept = query.split('&').filter((pair) => pair !== '' && pair.split('=', 1)[0] !== 'page');
+  const at = (page: number) => `<${path}?${[...kept, `page=${page}`].join('&')}>`;
+  const links = [`${at(1)}; rel="first"`];
+  if (meta.page > 1) links.push(`${at(Math.min(meta.page - 1, last))}; rel="prev"`);
+  if (meta.page < last) links.push(`${at(meta.page + 1)}; rel="next"`);
+  links.push(`${at(last)}; rel="last"`);
+  return links.join(', ');
+}
+
+/**
+ * A weak validator of the exact bytes answered: any change of data, filter, sort or page changes it,
+ * whatever served it (mock files, a vendor, the cache, a stale copy). SHA-1 is not for security here,
+ * only a fingerprint: with the CPU's SHA extensions it is ~4× faster than SHA-256 (≈0.6 ms for 480 KB).
+ */
+export function entityTag(body: string | Buffer): string {
+  return `W/"${hash('sha1', body, 'base64url')}"`;
+}
+
+/** `If-None-Match` matches `etag` (weak comparison, RFC 9110 §13.1.2), or is `*`. */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
+/**
+ * HTTP conventions every route follows, as Fastify hooks:
+ * - a known path asked with a method it does not answer: 405 problem+json with `Allow`;
+ * - list answers carry `X-Total-Count` and an RFC 8288 `Link` header;
+ * - successful GET answers carry a weak `ETag` (`Cache-Control: private, no-cache`), and a matching
+ *   `If-None-Match` gets 304 with no body.
+ */
+export function registerHttpConventions(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.is404) return;
+    const path = request.url.split('?')[0];
+    const allow = allowedMethods(fastify, path);
+    if (allow.length === 0) return;
+    await reply
+      .status(405)
+      .header('allow', allow.join(', '))
+      .header('content-type', PROBLEM_CONTENT_TYPE)
+      .send({
+        type: '/problems/method-not-allowed',
+        title: 'Method Not Allowed',
+        status: 405,
+        detail: `${request.method} is not supported on ${path}; use ${allow.join(', ')}`,
+        instance: path,
+      });
+  });
+
+  fastify.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (reply.statusCode === 200 && isPage(payload)) {
+      void reply.header('x-total-count', String(payload.meta.total));
+      void reply.header('link', pageLinks(request.url, payload.meta));
+    }
+    return payload;
+  });
+
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (!type.startsWith('application/json')) return payload;
+    const etag = entityTag(payload);
+    void reply.header('etag', etag).header('cache-control', 'private, no-cache');
+    if (noneMatch(request.headers['if-none-match'], etag)) {
+      void reply.status(304).removeHeader('content-type').removeHeader('content-length');
+      return '';
+    }
+    return payload;
+  });
+}

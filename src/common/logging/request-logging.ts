@@ -1,0 +1,138 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import pino, { DestinationStream, LevelWithSilent } from 'pino';
+import type { Options } from 'pino-http';
+import pinoPretty from 'pino-pretty';
+import { PRINCIPAL, WithPrincipal } from '../../auth/principal.js';
+
+/** Where log lines go: stdout in the service; tests bind their own stream. */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** A caller's request id is kept when it is a plain token: printable, no spaces, at most 128 characters. */
+const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+
+/** Nest's level names → pino's. */
+const PINO_LEVEL: Record<string, LevelWithSilent> = {
+  fatal: 'fatal',
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/** Whatever object a log call is given, these never reach a line. */
+export const REDACTED_PATHS = [
+  'authorization',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.authorization',
+  '*.password',
+  '*.private_key',
+  '*.client_secret',
+  '*.api_token',
+  '*.api_key',
+  '*.access_token',
+  '*.refresh_token',
+  '*.secret',
+  '*.key',
+];
+
+/** What a Fastify hook records on the raw request for the request line (route, tenant, key id). */
+const LOG_CONTEXT = Symbol('logContext');
+interface RequestLogContext {
+  route: string | null;
+  tenant: string | null;
+  key_id: string | null;
+}
+type RawRequest = IncomingMessage & { id?: unknown; [LOG_CONTEXT]?: RequestLogContext };
+
+/** The id of a request: the caller's `X-Request-Id` when it is a plain token, else a new UUID. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && ACCEPTED_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export type LogFormat = 'json' | 'text' | 'auto';
+
+/** `auto`: human-readable on a terminal, JSON lines anywhere else (files, pipes, log collectors). */
+export function prettyOutput(format: LogFormat, stdoutIsTty: boolean): boolean {
+  return format === 'text' || (format === 'auto' && stdoutIsTty);
+}
+
+/**
+ * The pino-http options of the service: ISO timestamps, redaction, a request id taken from
+ * `X-Request-Id` (or generated) and echoed back, and one line per request carrying method, URL,
+ * route, status, duration, tenant and key id (never the key). Pretty output colours only on a TTY.
+ */
+export function pinoHttpOptions(
+  level: string,
+  format: LogFormat,
+  destination: DestinationStream,
+  stdoutIsTty = process.stdout.isTTY === true,
+): [Options<RawRequest, ServerResponse>, DestinationStream] {
+  const stream = prettyOutput(format, stdoutIsTty)
+    ? pinoPretty({
+        destination,
+        sync: true,
+        colorize: stdoutIsTty,
+        translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'",
+        ignore: 'pid,hostname',
+        singleLine: true,
+      })
+    : destination;
+  const requestLine = (req: RawRequest, res: ServerResponse, duration: unknown) => ({
+    method: req.method,
+    url: req.url,
+    route: req[LOG_CONTEXT]?.route ?? null,
+    status: res.statusCode,
+    duration_ms: duration,
+    tenant: req[LOG_CONTEXT]?.tenant ?? null,
+    key_id: req[LOG_CONTEXT]?.key_id ?? null,
+  });
+  return [
+    {
+      level: PINO_LEVEL[level] ?? 'info',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      // Fastify assigns the id first (createFastifyAdapter's genReqId: requestIdOf); this is the fallback.
+      genReqId: (req) => (typeof req.id === 'string' ? req.id : requestIdOf(req)),
+      customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
+      // In-request lines carry only the request id; the request line carries the fields below.
+      quietReqLogger: true,
+      quietResLogger: true,
+      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      customSuccessMessage: () => 'request completed',
+      customErrorMessage: () => 'request failed',
+      customSuccessObject: (req, res, value) => requestLine(req, res, (value as Record<string, unknown>).duration_ms),
+      customErrorObject: (req, res, _error, value) => requestLine(req, res, (value as Record<string, unknown>).duration_ms),
+    },
+    stream,
+  ];
+}
+
+/**
+ * Echoes the request id (Fastify's `request.id`, from requestIdOf) on every response, and records,
+ * just before each response is sent (routes, 404s and errors alike), what the request line
+ * reports beyond the raw request: the matched route pattern, the tenant in the path and the key's id.
+ */
+export function recordRequestLogContext(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    void reply.header('X-Request-Id', request.id);
+  });
+  fastify.addHook('onSend', async (request, _reply, payload) => {
+    const raw = request.raw as RawRequest;
+    raw[LOG_CONTEXT] = {
+      route: request.routeOptions?.url ?? null,
+      tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
+      key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
+    };
+    return payload;
+  });
+}
