@@ -9,6 +9,7 @@ import { appConfig } from './config/app.config.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
+import { RecordSnapshot } from './common/query/record-snapshot.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -32,8 +33,11 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  // A page of records is assembled from JSON serialised once per snapshot; anything else is stringified.
+  fastify.setReplySerializer((payload) => RecordSnapshot.preserialisedBody(payload) ?? JSON.stringify(payload));
   // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.
-  (app.getHttpAdapter().getInstance() as FastifyInstance).addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', async (request, reply) => {
     if (request.url === '/docs/' || request.url.startsWith('/docs/?')) await reply.redirect(request.url.replace('/docs/', '/docs'), 301);
   });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, version), {
