@@ -5,6 +5,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { Tenant } from '../tenants/tenant.record.js';
+import { compileRecordCheck } from './compiled-record-check.js';
 import { DomainName, MOCK_DOMAINS, MockDomain } from './mock-domains.js';
 
 /** One thing wrong in a mock-data folder, located as precisely as the problem allows. */
@@ -82,6 +83,19 @@ function locateJsonError(text: string): { line: number; column: number; reason: 
   return { line: before.length, column: before[before.length - 1].length + 1, reason };
 }
 
+const CHECKS = new Map<abstract new () => unknown, (record: Record<string, unknown>) => boolean>();
+
+/** Problems of one record: none when the compiled check passes it, else class-validator's own wording. */
+function recordProblems(recordClass: new () => unknown, item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
+  let check = CHECKS.get(recordClass);
+  if (!check) {
+    check = compileRecordCheck(recordClass);
+    CHECKS.set(recordClass, check);
+  }
+  if (check(item)) return [];
+  return validationProblems(validateSync(plainToInstance(recordClass, item) as object, VALIDATION), at);
+}
+
 function validationProblems(errors: ValidationError[], base: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
   return errors.flatMap((e) =>
     Object.entries(e.constraints ?? {}).map(([rule, message]) => ({
@@ -126,7 +140,7 @@ async function loadTenants(dir: string, problems: MockDataProblem[]): Promise<Te
       return;
     }
     const id = typeof item.id === 'string' ? item.id : undefined;
-    problems.push(...validationProblems(validateSync(plainToInstance(Tenant, item), VALIDATION), { file, record: index, id }));
+    problems.push(...recordProblems(Tenant, item, { file, record: index, id }));
     if (id !== undefined) {
       const first = seen.get(id);
       if (first !== undefined) problems.push({ file, record: index, id, field: 'id', reason: `duplicate id (first at record ${first})` });
@@ -167,7 +181,7 @@ function checkRecords(
     }
     const id = idOf(item, domain.idFields);
     const at = { file, record: index, id };
-    problems.push(...validationProblems(validateSync(plainToInstance(domain.recordClass, item) as object, VALIDATION), at));
+    problems.push(...recordProblems(domain.recordClass, item, at));
     if (typeof item.tenant_id === 'string' && item.tenant_id !== tenantId) {
       problems.push({ ...at, field: 'tenant_id', reason: `'${item.tenant_id}' differs from the file's tenant '${tenantId}'` });
     }
