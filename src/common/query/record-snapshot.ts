@@ -8,6 +8,8 @@ type Row = Record<string, unknown>;
 interface Constraint {
   /** How many records `candidates()` yields (an upper bound for the trigram index). */
   size: number;
+  /** `candidates()` yields exactly the records that pass `test`, so the driver need not re-test them. */
+  exact: boolean;
   candidates(): ArrayLike<number>;
   test(index: number): boolean;
 }
@@ -22,6 +24,14 @@ interface SortIndex {
   key: Float64Array;
   /** Distinct string values in code-point order (string-like fields only), for range bounds. */
   strings?: string[];
+  /** `typeof` of every non-null value: a range over a field of one type needs no per-record type check. */
+  types: Set<string>;
+}
+
+/** A field's values as small integers, for filters checked record by record. */
+interface ValueCodes {
+  codes: Int32Array;
+  byValue: Map<unknown, { code: number; positions: Int32Array }>;
 }
 
 /** Where the serialised records of a page are kept, so the reply is assembled without stringifying them again. */
@@ -50,7 +60,7 @@ export class RecordSnapshot<T> {
   private readonly sorts = new Map<string, SortIndex>();
   private readonly descending = new Map<string, Int32Array>();
   private readonly ranks = new Map<string, Int32Array>();
-  private readonly postings = new Map<string, Map<unknown, Int32Array>>();
+  private readonly values = new Map<string, ValueCodes>();
   private readonly trigrams = new Map<string, { offsets: Int32Array; postings: Int32Array }>();
   private idMap?: Map<string, number>;
   private readonly json: (string | undefined)[];
@@ -125,11 +135,12 @@ export class RecordSnapshot<T> {
     for (const c of constraints) if (c.size < driver.size) driver = c;
     const others = constraints.filter((c) => c !== driver);
     const candidates = driver.candidates();
+    if (driver.exact && others.length === 0) return candidates instanceof Int32Array ? candidates : Int32Array.from(candidates);
     const out = new Int32Array(candidates.length);
     let m = 0;
     outer: for (let k = 0; k < candidates.length; k++) {
       const i = candidates[k];
-      if (!driver.test(i)) continue;
+      if (!driver.exact && !driver.test(i)) continue;
       for (const c of others) if (!c.test(i)) continue outer;
       out[m++] = i;
     }
@@ -175,22 +186,25 @@ export class RecordSnapshot<T> {
 
   private matchConstraint(field: string, valueKind: 'string' | 'boolean', raw: string): Constraint {
     const wanted = new Set<unknown>(splitAlternatives(raw).map((v) => (valueKind === 'boolean' ? v === 'true' : v)));
-    const lists = [...wanted].map((v) => this.postingsOf(field).get(v)).filter((l): l is Int32Array => l !== undefined);
-    const size = lists.reduce((sum, l) => sum + l.length, 0);
-    const rows = this.rows;
+    const { codes, byValue } = this.valueCodes(field);
+    const hits = [...wanted].map((v) => byValue.get(v)).filter((h) => h !== undefined);
+    const allowed = new Uint8Array(byValue.size);
+    for (const h of hits) allowed[h.code] = 1;
+    const size = hits.reduce((sum, h) => sum + h.positions.length, 0);
     return {
       size,
+      exact: true,
       candidates: () => {
-        if (lists.length === 1) return lists[0];
+        if (hits.length === 1) return hits[0].positions;
         const all = new Int32Array(size);
         let at = 0;
-        for (const l of lists) {
-          all.set(l, at);
-          at += l.length;
+        for (const h of hits) {
+          all.set(h.positions, at);
+          at += h.positions.length;
         }
         return all;
       },
-      test: (i) => wanted.has(rows[i][field]),
+      test: (i) => allowed[codes[i]] === 1,
     };
   }
 
@@ -203,7 +217,7 @@ export class RecordSnapshot<T> {
     if (kind === 'instant' || kind === 'number') {
       const limit = kind === 'instant' ? instantBound(String(raw), bound) : Number(raw);
       const typeOk = kind === 'instant' ? 'string' : 'number';
-      if (Number.isNaN(limit)) return { size: 0, candidates: () => new Int32Array(0), test: () => false };
+      if (Number.isNaN(limit)) return { size: 0, exact: true, candidates: () => new Int32Array(0), test: () => false };
       // Keys hold Date.parse / the number itself: the same value the predicate compares.
       const firstAtLeast = this.lowerBound(index, (key) => key >= limit);
       const firstAbove = this.lowerBound(index, (key) => key > limit);
@@ -225,7 +239,15 @@ export class RecordSnapshot<T> {
         : (i) => typeof rows[i][field] === 'string' && index.key[i] < rankAbove;
     }
     const size = Math.max(0, hi - lo);
-    return { size, candidates: () => index.ascending.subarray(lo, Math.max(lo, hi)), test };
+    const typeOk = kind === 'instant' || kind === 'day' || kind === 'string' ? 'string' : kind;
+    // Every keyed value has the type the predicate asks for: the key alone decides.
+    const exact = index.types.size === 1 && index.types.has(typeOk);
+    if (exact) {
+      const key = index.key;
+      const [min, max] = [lo < index.nonNull ? key[index.ascending[lo]] : Infinity, hi > 0 ? key[index.ascending[hi - 1]] : -Infinity];
+      test = (i) => key[i] >= min && key[i] <= max;
+    }
+    return { size, exact, candidates: () => index.ascending.subarray(lo, Math.max(lo, hi)), test };
   }
 
   /** First position p in the non-null ascending order with pred(key) true (pred monotone). */
@@ -246,10 +268,10 @@ export class RecordSnapshot<T> {
       fields.some((f) => typeof rows[i][f] === 'string' && (rows[i][f] as string).toLowerCase().includes(needle));
     if (needle.length < 3) {
       const n = rows.length;
-      return { size: n, candidates: () => allPositions(n), test };
+      return { size: n, exact: false, candidates: () => allPositions(n), test };
     }
     const found = this.trigramCandidates(fields, needle);
-    return { size: found.length, candidates: () => found, test };
+    return { size: found.length, exact: false, candidates: () => found, test };
   }
 
   private trigramCandidates(fields: string[], needle: string): Int32Array {
@@ -266,19 +288,26 @@ export class RecordSnapshot<T> {
     return current;
   }
 
-  private postingsOf(field: string): Map<unknown, Int32Array> {
-    let map = this.postings.get(field);
-    if (!map) {
+  private valueCodes(field: string): ValueCodes {
+    let index = this.values.get(field);
+    if (!index) {
       const grouped = new Map<unknown, number[]>();
       this.rows.forEach((row, i) => {
         const list = grouped.get(row[field]);
         if (list) list.push(i);
         else grouped.set(row[field], [i]);
       });
-      map = new Map([...grouped].map(([value, list]) => [value, Int32Array.from(list)]));
-      this.postings.set(field, map);
+      const codes = new Int32Array(this.rows.length);
+      const byValue = new Map<unknown, { code: number; positions: Int32Array }>();
+      for (const [value, list] of grouped) {
+        const code = byValue.size;
+        for (const i of list) codes[i] = code;
+        byValue.set(value, { code, positions: Int32Array.from(list) });
+      }
+      index = { codes, byValue };
+      this.values.set(field, index);
     }
-    return map;
+    return index;
   }
 
   /** Record positions in the order the engine returns them for `field` ascending or descending. */
@@ -379,7 +408,9 @@ function buildSortIndex(rows: readonly Row[], field: string, kind: FieldKind, id
   });
   let nonNull = 0;
   while (nonNull < n && !Number.isNaN(key[ascending[nonNull]])) nonNull++;
-  return { ascending, nonNull, key, strings };
+  const types = new Set<string>();
+  for (let p = 0; p < nonNull; p++) types.add(typeof rows[ascending[p]][field]);
+  return { ascending, nonNull, key, strings, types };
 }
 
 /** Descending order: groups of equal keys in reverse, each group still by id; nulls stay last. */
