@@ -85,6 +85,11 @@ export class EnvironmentVariables {
   @IsBoolean({ message: 'must be "true" or "false"' })
   MOCK_WATCH: boolean = true;
 
+  /** A mock-data file larger than this (MB) is refused with a clear problem instead of being parsed. */
+  @IsOptional()
+  @IntegerIn(1, 4096)
+  MOCK_MAX_FILE_MB: number = 256;
+
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be "true" or "false"' })

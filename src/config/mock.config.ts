@@ -8,5 +8,6 @@ export const mockConfig = registerAs('mock', () => {
     enabled: env.MOCK_MODE,
     dataPath: env.MOCK_DATA_PATH ? resolve(env.MOCK_DATA_PATH) : '',
     watch: env.MOCK_WATCH,
+    maxFileMb: env.MOCK_MAX_FILE_MB,
   };
 });

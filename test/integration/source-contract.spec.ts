@@ -95,7 +95,7 @@ async function startMock(domain: MockDomain, data: ContractDataSet): Promise<Sta
     [`csat/${TENANT}.json`]: data.csat,
     [`security_alerts/${TENANT}.json`]: data.securityAlerts,
   });
-  const config: ConfigType<typeof mockConfig> = { enabled: true, dataPath, watch: false };
+  const config: ConfigType<typeof mockConfig> = { enabled: true, dataPath, watch: false, maxFileMb: 256 };
   const store = new MockFileStore(config);
   await store.onModuleInit();
   return {
