@@ -160,5 +160,8 @@ describe('indexed record snapshots', () => {
     expect(RecordSnapshot.preserialisedBody({ ...page })).toBeUndefined();
     expect(RecordSnapshot.preserialisedBody(Object.assign(page, { links: {} }))).toBeUndefined();
     expect(RecordSnapshot.preserialisedBody({ data: [], meta: {} })).toBeUndefined();
+    const edited = new RecordSnapshot([{ cw_ticket_id: 'T-1' }], TICKET_QUERY as unknown as Def).query({});
+    edited.data[0] = { cw_ticket_id: 'T-1', summary: 'changed after the query' };
+    expect(RecordSnapshot.preserialisedBody(edited)).toBeUndefined();
   });
 });

@@ -39,7 +39,8 @@ export const PRESERIALISED = Symbol('preserialised');
 
 interface Preserialised {
   data: readonly unknown[];
-  json: readonly string[];
+  positions: ArrayLike<number>;
+  snapshot: RecordSnapshot<unknown>;
 }
 
 const TRIGRAM_BUCKETS = 1 << 20;
@@ -119,15 +120,16 @@ export class RecordSnapshot<T> {
     }
 
     const data: T[] = new Array<T>(positions.length);
-    const json: string[] = new Array<string>(positions.length);
-    for (let k = 0; k < positions.length; k++) {
-      const i = positions[k];
-      data[k] = this.records[i];
-      json[k] = this.json[i] ??= JSON.stringify(this.rows[i]);
-    }
+    for (let k = 0; k < positions.length; k++) data[k] = this.records[positions[k]];
     const result: Page<T> = { data, meta: { total, page, page_size: pageSize } };
-    Object.defineProperty(result, PRESERIALISED, { value: { data, json } satisfies Preserialised });
+    const pre: Preserialised = { data, positions, snapshot: this as unknown as RecordSnapshot<unknown> };
+    Object.defineProperty(result, PRESERIALISED, { value: pre });
     return result;
+  }
+
+  /** Record i's JSON, serialised the first time a reply needs it and kept with the snapshot. */
+  private jsonAt(i: number): string {
+    return (this.json[i] ??= JSON.stringify(this.rows[i]));
   }
 
   private match(constraints: Constraint[]): Int32Array {
@@ -372,10 +374,15 @@ export class RecordSnapshot<T> {
     if (typeof payload !== 'object' || payload === null) return undefined;
     const pre = (payload as { [PRESERIALISED]?: Preserialised })[PRESERIALISED];
     const page = payload as Page<unknown>;
-    if (!pre || page.data !== pre.data || pre.json.length !== page.data.length) return undefined;
+    if (!pre || page.data !== pre.data || pre.positions.length !== page.data.length) return undefined;
     const keys = Object.keys(payload);
     if (keys.length !== 2 || keys[0] !== 'data' || keys[1] !== 'meta') return undefined;
-    return `{"data":[${pre.json.join(',')}],"meta":${JSON.stringify(page.meta)}}`;
+    const json = new Array<string>(pre.positions.length);
+    for (let k = 0; k < json.length; k++) {
+      if (page.data[k] !== pre.snapshot.records[pre.positions[k]]) return undefined;
+      json[k] = pre.snapshot.jsonAt(pre.positions[k]);
+    }
+    return `{"data":[${json.join(',')}],"meta":${JSON.stringify(page.meta)}}`;
   }
 }
 
