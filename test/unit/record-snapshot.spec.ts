@@ -137,6 +137,34 @@ describe('indexed record snapshots', () => {
     });
   });
 
+  it('answers q through the trigram index (large snapshots) exactly as the scan does', () => {
+    const def = TICKET_QUERY as unknown as Def;
+    // q alone (or with a sort and a page), so the trigram candidates drive every answer.
+    const paging = fc.record({
+      sort: fc.option(fc.constantFrom(...sortValues(def.fields as Record<string, FieldKind>)), { nil: undefined }),
+      page: fc.integer({ min: 1, max: 3 }),
+      page_size: fc.constantFrom(5, 1000),
+    });
+    const withQ = paging.chain((query) =>
+      fc.constantFrom(...TEXTS.filter(Boolean)).chain((text) =>
+        fc.tuple(fc.nat({ max: text.length - 1 }), fc.integer({ min: 1, max: 8 })).map(([at, length]): Row => ({ ...query, q: text.slice(at, at + length).toUpperCase() })),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(recordOf(def), { minLength: 4100, maxLength: 4300 }), fc.array(withQ, { minLength: 10, maxLength: 20 }), (records, queries) => {
+        const snapshot = new RecordSnapshot(records, def);
+        const position = new Map(records.map((r, i) => [r as object, i]));
+        for (const query of queries) {
+          const expected = runQuery(records, query, def);
+          const actual = snapshot.query(query);
+          expect(actual.meta).toEqual(expected.meta);
+          expect(actual.data.map((r) => position.get(r as object))).toEqual(expected.data.map((r) => position.get(r as object)));
+        }
+      }),
+      { numRuns: 4, endOnFailure: true },
+    );
+  });
+
   it('finds a record by its id fields, the first of duplicates as a linear find would', () => {
     const alerts = [
       { source: 'defender', alert_id: 'A-1', n: 1 },

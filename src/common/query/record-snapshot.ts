@@ -43,7 +43,10 @@ interface Preserialised {
   snapshot: RecordSnapshot<unknown>;
 }
 
-const TRIGRAM_BUCKETS = 1 << 20;
+/** Below this many records `q` scans: an index would cost more memory than the scan costs time. */
+const TRIGRAM_MIN_RECORDS = 4096;
+/** Buckets grow with the records (8 per record), up to 2^20: a small tenant gets a small table. */
+const trigramBucketsFor = (n: number) => Math.min(1 << 20, 2 ** Math.ceil(Math.log2(n * 8)));
 /** Sorting the matches' ranks beats walking the whole sort order when m·log2(m) < n. */
 const walkIsCheaper = (matches: number, n: number) => matches * Math.log2(matches + 2) >= n;
 
@@ -268,7 +271,7 @@ export class RecordSnapshot<T> {
     const rows = this.rows;
     const test = (i: number) =>
       fields.some((f) => typeof rows[i][f] === 'string' && (rows[i][f] as string).toLowerCase().includes(needle));
-    if (needle.length < 3) {
+    if (needle.length < 3 || rows.length < TRIGRAM_MIN_RECORDS) {
       const n = rows.length;
       return { size: n, exact: false, candidates: () => allPositions(n), test };
     }
@@ -283,7 +286,7 @@ export class RecordSnapshot<T> {
       index = buildTrigramIndex(this.rows, fields);
       this.trigrams.set(key, index);
     }
-    const buckets = [...new Set(trigramBuckets(needle))];
+    const buckets = [...new Set(trigramBuckets(needle, index.offsets.length - 1))];
     const lists = buckets.map((b) => index.postings.subarray(index.offsets[b], index.offsets[b + 1])).sort((a, b) => a.length - b.length);
     let current: Int32Array = lists[0];
     for (let l = 1; l < lists.length && current.length > 0; l++) current = intersectSorted(current, lists[l]);
@@ -450,11 +453,11 @@ function lowerBoundStrings(strings: readonly string[], limit: string, strict: bo
   return lo;
 }
 
-function trigramBuckets(text: string): number[] {
+function trigramBuckets(text: string, buckets: number): number[] {
   const out: number[] = [];
   for (let i = 0; i + 2 < text.length; i++) {
     const h = Math.imul(text.charCodeAt(i), 0x9e3779b1) ^ Math.imul(text.charCodeAt(i + 1), 0x85ebca6b) ^ Math.imul(text.charCodeAt(i + 2), 0xc2b2ae35);
-    out.push((h ^ (h >>> 15)) & (TRIGRAM_BUCKETS - 1));
+    out.push((h ^ (h >>> 15)) & (buckets - 1));
   }
   return out;
 }
@@ -464,14 +467,15 @@ function trigramBuckets(text: string): number[] {
  * positions ascending per bucket). Collisions only add candidates; every candidate is checked exactly.
  */
 function buildTrigramIndex(rows: readonly Row[], fields: string[]): { offsets: Int32Array; postings: Int32Array } {
-  const counts = new Int32Array(TRIGRAM_BUCKETS + 1);
-  const lastSeen = new Int32Array(TRIGRAM_BUCKETS).fill(-1);
+  const buckets = trigramBucketsFor(rows.length);
+  const counts = new Int32Array(buckets + 1);
+  const lastSeen = new Int32Array(buckets).fill(-1);
   const each = (visit: (bucket: number, i: number) => void) => {
     rows.forEach((row, i) => {
       for (const f of fields) {
         const value = row[f];
         if (typeof value !== 'string') continue;
-        for (const b of trigramBuckets(value.toLowerCase())) {
+        for (const b of trigramBuckets(value.toLowerCase(), buckets)) {
           if (lastSeen[b] === i) continue;
           lastSeen[b] = i;
           visit(b, i);
@@ -480,9 +484,9 @@ function buildTrigramIndex(rows: readonly Row[], fields: string[]): { offsets: I
     });
   };
   each((b) => counts[b + 1]++);
-  for (let b = 0; b < TRIGRAM_BUCKETS; b++) counts[b + 1] += counts[b];
-  const postings = new Int32Array(counts[TRIGRAM_BUCKETS]);
-  const fill = counts.slice(0, TRIGRAM_BUCKETS);
+  for (let b = 0; b < buckets; b++) counts[b + 1] += counts[b];
+  const postings = new Int32Array(counts[buckets]);
+  const fill = counts.slice(0, buckets);
   lastSeen.fill(-1);
   each((b, i) => (postings[fill[b]++] = i));
   return { offsets: counts, postings };
