@@ -1,88 +1,194 @@
 #!/usr/bin/env node
-// Benchmarks the built server (run `npm run build` first): boot time, and requests per second on a
-// filtered list route, with the shipped mock data and optionally with 100 000 generated tickets.
-// Usage: npm run bench -- [--duration 10] [--connections 10] [--large]
+// Benchmarks the built server (`npm run build` first) on a large generated mock-data folder:
+// 2 tenants × 100 000 tickets (+ 200 000 time entries, 20 000 CSAT surveys, 50 000 alerts each).
+// Prints boot time, RSS against the JSON on disk, and — in one interleaved run of alternating short
+// rounds, medians — req/s, p50 and p99 for a mixed ticket-list workload (200 distinct queries), the
+// single-ticket route and a constant route (one tenant by id) in the same stack, with their ratios.
+// Usage: npm run bench -- [--rounds 5] [--duration 4] [--connections 10] [--data DIR] [--tickets 100000]
 import autocannon from 'autocannon';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { values: opts } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '4' },
     connections: { type: 'string', default: '10' },
-    large: { type: 'boolean', default: false },
+    tickets: { type: 'string', default: '100000' },
+    data: { type: 'string' },
   },
 });
-const ROUTE = '/api/tenants/tenant_demo_cca/tickets?status=New';
+const TICKETS = Number(opts.tickets);
 const KEY = 'bench-admin-key-0123456789abcdef';
+const DATA = opts.data ?? join(tmpdir(), `msp-bench-${TICKETS}`);
+
+function generate() {
+  if (existsSync(join(DATA, 'tenants.json'))) return console.log(`data: reusing ${DATA}`);
+  const t0 = performance.now();
+  execFileSync(
+    process.execPath,
+    ['dist/cli/mock-cli.js', 'generate', '--out', DATA, '--tenants', '2', '--tickets', String(TICKETS),
+      '--time-entries', String(TICKETS * 2), '--csat', String(TICKETS / 5), '--alerts', String(TICKETS / 2)],
+    { stdio: 'ignore' },
+  );
+  console.log(`data: generated into ${DATA} in ${Math.round(performance.now() - t0)} ms`);
+}
+
+function jsonBytes(dir) {
+  return readdirSync(dir, { withFileTypes: true }).reduce(
+    (sum, e) => sum + (e.isDirectory() ? jsonBytes(join(dir, e.name)) : e.name.endsWith('.json') ? statSync(join(dir, e.name)).size : 0),
+    0,
+  );
+}
+
+function rssBytes(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+}
 
 async function boot(env) {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:', ADMIN_API_KEY: KEY, AUTH_DISABLED: process.env.BENCH_AUTH_DISABLED ?? 'false', RATE_LIMIT_PER_MINUTE: '0', ...env },
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', MOCK_MODE: 'true', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:', ADMIN_API_KEY: KEY, RATE_LIMIT_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const port = await new Promise((resolve, reject) => {
-    const onData = (d) => {
-      out += d;
-      const m = /Listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
+  const exited = new Promise((_, reject) => child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`))));
+  const port = await Promise.race([
+    exited,
+    new Promise((resolve) => {
+      const onData = (d) => {
+        out += d;
+        const m = /Listening on http:\/\/[^:]+:(\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+    }),
+  ]);
   const base = `http://127.0.0.1:${port}`;
   while ((await fetch(`${base}/api/health`).catch(() => ({ ok: false }))).ok !== true) await new Promise((r) => setTimeout(r, 5));
   return { child, base, bootMs: performance.now() - started };
 }
 
-async function load(base) {
-  const result = await autocannon({
-    url: `${base}${ROUTE}`,
-    headers: { authorization: `Bearer ${KEY}` },
-    connections: Number(opts.connections),
-    duration: Number(opts.duration),
-  });
-  return {
-    'req/s (mean)': Math.round(result.requests.average),
-    'latency p50 ms': result.latency.p50,
-    'latency p99 ms': result.latency.p99,
-    'non-2xx': result.non2xx,
-    errors: result.errors,
+/** A seeded PRNG, so the 200 queries are the same on every run. */
+function random(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
-async function scenario(name, env) {
-  const boots = [];
-  for (let i = 0; i < 3; i++) {
-    const { child, bootMs } = await boot(env);
-    boots.push(bootMs);
-    child.kill();
+function workload(tenant) {
+  const tickets = JSON.parse(readFileSync(join(DATA, 'tickets', `${tenant}.json`), 'utf8'));
+  const rnd = random(7);
+  const pick = (list) => list[Math.floor(rnd() * list.length)];
+  const values = (field) => [...new Set(tickets.map((t) => t[field]).filter((v) => typeof v === 'string'))];
+  const vocab = Object.fromEntries(['status', 'priority', 'board', 'company', 'owner', 'sla_status'].map((f) => [f, values(f)]));
+  const fields = Object.keys(tickets[0]).concat('closed_at_remote').filter((f, i, a) => a.indexOf(f) === i && f !== 'tenant_id');
+  const days = tickets.slice(0, 2000).map((t) => t.created_at_remote.slice(0, 10)).sort();
+  const words = ['outlook', 'printer', 'vpn', 'password', 'install', 'laptop', 'email', 'teams', 'backup', 'wifi'];
+  const paths = new Set();
+  while (paths.size < 200) {
+    const q = new URLSearchParams();
+    const filters = Math.floor(rnd() * 3);
+    for (let f = 0; f < filters; f++) {
+      const field = pick(Object.keys(vocab));
+      q.set(field, rnd() < 0.3 ? [pick(vocab[field]), pick(vocab[field])].map((v) => v.replace(/\\/g, '\\\\').replace(/,/g, '\\,')).join(',') : pick(vocab[field]));
+    }
+    if (rnd() < 0.3) {
+      const [from, to] = [pick(days), pick(days)].sort();
+      q.set(pick(['created', 'updated']) + '_from', from);
+      q.set(rnd() < 0.5 ? 'created_to' : 'updated_to', `${to}T12:00:00Z`);
+    }
+    if (rnd() < 0.1) q.set('q', pick(words));
+    if (rnd() < 0.8) q.set('sort', `${rnd() < 0.5 ? '-' : ''}${pick(fields)}`);
+    q.set('page', String(1 + Math.floor(rnd() * 20)));
+    q.set('page_size', String(pick([10, 25, 50, 100])));
+    paths.add(`/api/tenants/${tenant}/tickets?${q}`);
   }
-  boots.sort((a, b) => a - b);
-  const { child, base } = await boot(env);
-  try {
-    const figures = await load(base);
-    console.log(`\n${name}`);
-    console.log(`  boot to first healthy answer: median ${Math.round(boots[1])} ms (runs: ${boots.map(Math.round).join(', ')})`);
-    console.log(`  GET ${ROUTE} — ${opts.connections} connections, ${opts.duration} s`);
-    for (const [k, v] of Object.entries(figures)) console.log(`    ${k}: ${v}`);
-  } finally {
-    child.kill();
-  }
+  const ids = Array.from({ length: 200 }, () => pick(tickets).cw_ticket_id);
+  return { lists: [...paths], singles: ids.map((id) => `/api/tenants/${tenant}/tickets/${encodeURIComponent(id)}`) };
 }
 
-console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-await scenario('shipped mock-data/', { MOCK_DATA_PATH: './mock-data' });
-if (opts.large) {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-large-'));
-  const t0 = performance.now();
-  execFileSync(process.execPath, ['dist/cli/mock-cli.js', 'generate', '--out', dir, '--tenants', '1', '--tickets', '100000', '--time-entries', '100000'], { stdio: 'ignore' });
-  console.log(`\ngenerated 100 000 tickets + 100 000 time entries in ${Math.round(performance.now() - t0)} ms (wall, incl. node start)`);
-  await scenario('100 000 tickets for tenant_demo_cca', { MOCK_DATA_PATH: dir });
+async function round(base, paths) {
+  const result = await autocannon({
+    url: base,
+    connections: Number(opts.connections),
+    duration: Number(opts.duration),
+    headers: { authorization: `Bearer ${KEY}` },
+    requests: paths.map((path) => ({ method: 'GET', path })),
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mib = (bytes) => `${Math.round(bytes / 2 ** 20)} MiB`;
+
+console.log(`node ${process.version}, ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+generate();
+const json = jsonBytes(DATA);
+const tenant = JSON.parse(readFileSync(join(DATA, 'tenants.json'), 'utf8'))[0].id;
+const { lists, singles } = workload(tenant);
+const server = await boot({ MOCK_DATA_PATH: DATA });
+console.log(`boot to first healthy answer: ${Math.round(server.bootMs)} ms; RSS after boot ${mib(rssBytes(server.child.pid))} for ${mib(json)} of JSON`);
+try {
+  const warm = performance.now();
+  for (const path of [...lists, ...singles]) {
+    const res = await fetch(`${server.base}${path}`, { headers: { authorization: `Bearer ${KEY}` } });
+    if (!res.ok) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+  console.log(`warm-up: ${lists.length + singles.length} distinct requests, each answered once, in ${Math.round(performance.now() - warm)} ms (indexes built on first use)`);
+
+  const scenarios = {
+    'mixed ticket lists (200 queries)': lists,
+    'single ticket by id': singles,
+    'constant route (GET /api/tenants/{id})': [`/api/tenants/${tenant}`],
+  };
+  const figures = Object.fromEntries(Object.keys(scenarios).map((k) => [k, []]));
+  for (let r = 0; r < Number(opts.rounds); r++) {
+    for (const [name, paths] of Object.entries(scenarios)) figures[name].push(await round(server.base, paths));
+  }
+  const rss = rssBytes(server.child.pid);
+  const constant = median(figures['constant route (GET /api/tenants/{id})'].map((f) => f.rps));
+  console.log(`\n${opts.rounds} interleaved rounds of ${opts.duration} s each, ${opts.connections} connections; medians:`);
+  for (const [name, rounds] of Object.entries(figures)) {
+    const rps = median(rounds.map((f) => f.rps));
+    const bad = rounds.reduce((s, f) => s + f.bad, 0);
+    console.log(
+      `  ${name.padEnd(42)} ${String(Math.round(rps)).padStart(6)} req/s  p50 ${median(rounds.map((f) => f.p50))} ms  p99 ${median(rounds.map((f) => f.p99))} ms` +
+        `  ${((100 * rps) / constant).toFixed(1)} % of constant${bad ? `  (${bad} non-2xx/errors!)` : ''}`,
+    );
+  }
+  console.log(`RSS after the run: ${mib(rss)} = ${(rss / json).toFixed(2)} × the ${mib(json)} of JSON on disk`);
+} finally {
+  server.child.kill();
+}
+
+// The constant route again on a small folder, with and without authentication: how much of a
+// request is the per-request key lookup in the platform store.
+const small = { MOCK_DATA_PATH: './mock-data' };
+const withAuth = await boot(small);
+const withoutAuth = await boot({ ...small, AUTH_DISABLED: 'true' });
+try {
+  const a = [];
+  const b = [];
+  for (let r = 0; r < Number(opts.rounds); r++) {
+    a.push((await round(withAuth.base, ['/api/tenants/tenant_demo_cca'])).rps);
+    b.push((await round(withoutAuth.base, ['/api/tenants/tenant_demo_cca'])).rps);
+  }
+  const [ra, rb] = [median(a), median(b)];
+  console.log(
+    `\nauth: constant route ${Math.round(ra)} req/s with a key, ${Math.round(rb)} req/s with AUTH_DISABLED=true: ` +
+      `the key check is ${(100 * (1 - ra / rb)).toFixed(0)} % of a request's cost (${((1e6 / ra) - (1e6 / rb)).toFixed(0)} µs)`,
+  );
+} finally {
+  withAuth.child.kill();
+  withoutAuth.child.kill();
 }

@@ -15,6 +15,7 @@ import { RejectUndeclaredQueryInterceptor } from './common/validation/query-para
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 import { recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
 import { registerHttpConventions } from './common/http/http-conventions.js';
+import { RecordSnapshot } from './common/query/record-snapshot.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -100,6 +101,8 @@ export function configureApp(app: INestApplication): void {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
   applyConnectionLimits(app.getHttpServer() as Server, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));
+  // A page of records is assembled from JSON serialised once per snapshot; anything else is stringified.
+  fastify.setReplySerializer((payload) => RecordSnapshot.preserialisedBody(payload) ?? JSON.stringify(payload));
   recordRequestLogContext(fastify);
   registerHttpConventions(fastify);
   if (docsEnabled) setupDocs(app, version);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { formatProblem, loadMockData } from '../mock/mock-data.loader.js';
+import { DEFAULT_MAX_FILE_MB, formatProblem, loadMockData } from '../mock/mock-data.loader.js';
 
 /** `validate [DIR]`: every problem in the folder, one per line; exit 1 if any. Same checks as the server's startup. */
 export function registerValidateCommand(program: Command): void {
@@ -8,8 +8,15 @@ export function registerValidateCommand(program: Command): void {
     .command('validate')
     .description('Check a mock-data folder: every problem (file, record, field, reason); exit code 1 if any')
     .argument('[dir]', 'the folder holding tenants.json', './mock-data')
-    .action(async (dir: string) => {
-      const result = await loadMockData(resolve(dir));
+    .option('--max-file-mb <n>', 'refuse files larger than this many MB (the server: MOCK_MAX_FILE_MB)', String(DEFAULT_MAX_FILE_MB))
+    .action(async (dir: string, options: { maxFileMb: string }) => {
+      const maxFileMb = Number(options.maxFileMb);
+      if (!Number.isInteger(maxFileMb) || maxFileMb < 1) {
+        process.stderr.write(`--max-file-mb must be a positive integer, got '${options.maxFileMb}'\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const result = await loadMockData(resolve(dir), { maxFileMb });
       if (result.ok) {
         const { snapshot } = result;
         process.stdout.write(

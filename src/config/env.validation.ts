@@ -156,6 +156,11 @@ export class EnvironmentVariables {
   @IsListOf(MOCKABLE_DOMAINS)
   MOCK_DOMAINS: MockableDomain[] = [];
 
+  /** A mock-data file larger than this (MB) is refused with a clear problem instead of being parsed. */
+  @IsOptional()
+  @IntegerIn(1, 4096)
+  MOCK_MAX_FILE_MB: number = 256;
+
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be "true" or "false"' })

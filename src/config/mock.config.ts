@@ -12,11 +12,14 @@ export const mockConfig = registerAs('mock', () => {
     dataPath: env.MOCK_DATA_PATH ? resolve(env.MOCK_DATA_PATH) : '',
     watch: env.MOCK_WATCH,
     scenarioSeed: env.MOCK_SCENARIO_SEED,
+    maxFileMb: env.MOCK_MAX_FILE_MB,
   } as {
     enabled: boolean;
     domains: readonly MockableDomain[];
     dataPath: string;
     watch: boolean;
+    /** MOCK_MAX_FILE_MB: a larger file is refused before it is parsed. */
+    maxFileMb: number;
     /** Seeds scenarios.json randomness; unset means a different sequence each start. */
     scenarioSeed?: number;
   };

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page, runQuery } from '../common/query/query-engine.js';
+import { Page } from '../common/query/query-engine.js';
+import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { CsatSurvey } from './csat-survey.record.js';
 import { CSAT_QUERY, ListCsatQuery } from './list-csat-query.dto.js';
@@ -10,7 +11,12 @@ export class CsatService {
   constructor(@Inject(CSAT_SOURCE) private readonly source: CsatSource) {}
 
   async list(tenant: Tenant, query: ListCsatQuery): Promise<Page<CsatSurvey>> {
-    return runQuery(await this.source.list(tenant.id), query, CSAT_QUERY);
+    return (await this.snapshot(tenant)).query(query);
+  }
+
+  /** The tenant's records as an indexed snapshot (shared with every request at this data version). */
+  async snapshot(tenant: Tenant): Promise<RecordSnapshot<CsatSurvey>> {
+    return snapshotOf(await this.source.list(tenant.id), CSAT_QUERY);
   }
 
   /** Every record of the tenant, unfiltered (what insights compute from). */

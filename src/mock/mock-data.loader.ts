@@ -1,12 +1,13 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { Tenant } from '../tenants/tenant.record.js';
+import { compileRecordCheck } from './compiled-record-check.js';
 import { DomainName, MOCK_DOMAINS, MockDomain } from './mock-domains.js';
-import { loadScenarioRules, ScenarioRule } from './scenarios/scenario-rules.js';
+import { checkScenarios, SCENARIOS_FILE, ScenarioRule } from './scenarios/scenario-rules.js';
 
 /** One thing wrong in a mock-data folder, located as precisely as the problem allows. */
 export interface MockDataProblem {
@@ -57,10 +58,56 @@ export function formatProblem(p: MockDataProblem): string {
 
 type ReadResult = { status: 'missing' } | { status: 'ok'; value: unknown } | { status: 'invalid' };
 
-async function readJson(dir: string, file: string, problems: MockDataProblem[]): Promise<ReadResult> {
+/** MOCK_MAX_FILE_MB's default: a larger file is refused rather than parsed. */
+export const DEFAULT_MAX_FILE_MB = 256;
+
+export interface LoadOptions {
+  maxFileMb?: number;
+}
+
+/** Where the folder really is, and how big a file may be: what every read below checks against. */
+interface Folder {
+  dir: string;
+  root: string;
+  maxFileMb: number;
+}
+
+type Entry = { kind: 'missing' } | { kind: 'outside' } | { kind: 'file'; size: number } | { kind: 'folder' } | { kind: 'other' };
+
+/**
+ * One symlink policy for every path in the folder: a link is followed only when its target
+ * resolves inside the folder; a link leading outside is reported, never served.
+ */
+async function inspect(folder: Folder, rel: string): Promise<Entry> {
+  const path = join(folder.dir, rel);
+  const link = await lstat(path).catch(() => undefined);
+  if (!link) return { kind: 'missing' };
+  if (link.isSymbolicLink()) {
+    const target = await realpath(path).catch(() => undefined);
+    if (!target) return { kind: 'missing' };
+    if (target !== folder.root && !target.startsWith(`${folder.root}${sep}`)) return { kind: 'outside' };
+  }
+  const info = link.isSymbolicLink() ? await stat(path) : link;
+  if (info.isFile()) return { kind: 'file', size: info.size };
+  return info.isDirectory() ? { kind: 'folder' } : { kind: 'other' };
+}
+
+const OUTSIDE = 'is a symbolic link to a path outside the mock data folder (not followed: copy the data into the folder)';
+
+async function readJson(folder: Folder, file: string, problems: MockDataProblem[]): Promise<ReadResult> {
+  const entry = await inspect(folder, file);
+  if (entry.kind === 'missing') return { status: 'missing' };
+  if (entry.kind === 'outside' || entry.kind !== 'file') {
+    problems.push({ file, reason: entry.kind === 'outside' ? OUTSIDE : 'is not a regular file' });
+    return { status: 'invalid' };
+  }
+  if (entry.size > folder.maxFileMb * 2 ** 20) {
+    problems.push({ file, reason: `is ${(entry.size / 2 ** 20).toFixed(1)} MB, over the ${folder.maxFileMb} MB limit (MOCK_MAX_FILE_MB); split the tenant's data or raise the limit` });
+    return { status: 'invalid' };
+  }
   let text: string;
   try {
-    text = await readFile(join(dir, file), 'utf8');
+    text = await readFile(join(folder.dir, file), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     problems.push({ file, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
@@ -83,6 +130,19 @@ function locateJsonError(text: string): { line: number; column: number; reason: 
   const before = text.slice(0, offset).split('\n');
   const reason = first ? `malformed JSON: ${printParseErrorCode(first.error)}` : 'malformed JSON';
   return { line: before.length, column: before[before.length - 1].length + 1, reason };
+}
+
+const CHECKS = new Map<abstract new () => unknown, (record: Record<string, unknown>) => boolean>();
+
+/** Problems of one record: none when the compiled check passes it, else class-validator's own wording. */
+function recordProblems(recordClass: new () => unknown, item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
+  let check = CHECKS.get(recordClass);
+  if (!check) {
+    check = compileRecordCheck(recordClass);
+    CHECKS.set(recordClass, check);
+  }
+  if (check(item)) return [];
+  return validationProblems(validateSync(plainToInstance(recordClass, item) as object, VALIDATION), at);
 }
 
 function validationProblems(errors: ValidationError[], base: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
@@ -109,9 +169,9 @@ function idOf(record: Record<string, unknown>, idFields: readonly string[]): str
   return parts.every((p) => typeof p === 'string') ? parts.join('/') : undefined;
 }
 
-async function loadTenants(dir: string, problems: MockDataProblem[]): Promise<Tenant[] | undefined> {
+async function loadTenants(folder: Folder, problems: MockDataProblem[]): Promise<Tenant[] | undefined> {
   const file = 'tenants.json';
-  const read = await readJson(dir, file, problems);
+  const read = await readJson(folder, file, problems);
   if (read.status === 'missing') {
     problems.push({ file, reason: 'missing: the folder must hold tenants.json listing every tenant' });
     return undefined;
@@ -129,7 +189,7 @@ async function loadTenants(dir: string, problems: MockDataProblem[]): Promise<Te
       return;
     }
     const id = typeof item.id === 'string' ? item.id : undefined;
-    problems.push(...validationProblems(validateSync(plainToInstance(Tenant, item), VALIDATION), { file, record: index, id }));
+    problems.push(...recordProblems(Tenant, item, { file, record: index, id }));
     if (id !== undefined) {
       const first = seen.get(id);
       if (first !== undefined) problems.push({ file, record: index, id, field: 'id', reason: `duplicate id (first at record ${first})` });
@@ -140,16 +200,22 @@ async function loadTenants(dir: string, problems: MockDataProblem[]): Promise<Te
 }
 
 /** Files in a domain folder: `<tenant>.json`; dot-files (editors', atomic writers' temp files) are not data. */
-async function dataFilesIn(dir: string, folder: string, problems: MockDataProblem[]): Promise<string[]> {
+async function dataFilesIn(folder: Folder, name: string, problems: MockDataProblem[]): Promise<string[]> {
+  const entry = await inspect(folder, name);
+  if (entry.kind === 'missing') return [];
+  if (entry.kind !== 'folder') {
+    problems.push({ file: `${name}/`, reason: entry.kind === 'outside' ? OUTSIDE : 'is not a folder' });
+    return [];
+  }
   try {
-    const entries = await readdir(join(dir, folder), { withFileTypes: true });
+    const entries = await readdir(join(folder.dir, name), { withFileTypes: true });
     return entries
-      .filter((e) => e.isFile() && e.name.endsWith('.json') && !e.name.startsWith('.'))
+      .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.json') && !e.name.startsWith('.'))
       .map((e) => e.name.slice(0, -'.json'.length))
       .sort();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') problems.push({ file: `${folder}/`, reason: `cannot be listed (${code ?? 'error'})` });
+    if (code !== 'ENOENT') problems.push({ file: `${name}/`, reason: `cannot be listed (${code ?? 'error'})` });
     return [];
   }
 }
@@ -170,7 +236,7 @@ function checkRecords(
     }
     const id = idOf(item, domain.idFields);
     const at = { file, record: index, id };
-    problems.push(...validationProblems(validateSync(plainToInstance(domain.recordClass, item) as object, VALIDATION), at));
+    problems.push(...recordProblems(domain.recordClass, item, at));
     if (typeof item.tenant_id === 'string' && item.tenant_id !== tenantId) {
       problems.push({ ...at, field: 'tenant_id', reason: `'${item.tenant_id}' differs from the file's tenant '${tenantId}'` });
     }
@@ -204,8 +270,8 @@ export const RECORDING_MANIFEST = 'recording.json';
  * A recorded folder holds what live mode served, whose time entries and surveys may point at tickets
  * outside the recorded window (live mode serves them so too): their ticket references are not checked.
  */
-async function isRecording(dir: string, problems: MockDataProblem[]): Promise<boolean> {
-  const read = await readJson(dir, RECORDING_MANIFEST, problems);
+async function isRecording(folder: Folder, problems: MockDataProblem[]): Promise<boolean> {
+  const read = await readJson(folder, RECORDING_MANIFEST, problems);
   if (read.status !== 'ok') return false;
   if (!isPlainObject(read.value) || typeof read.value.recorded_from !== 'string') {
     problems.push({ file: RECORDING_MANIFEST, reason: 'must be the JSON object mock:record writes (with recorded_from)' });
@@ -218,14 +284,15 @@ async function isRecording(dir: string, problems: MockDataProblem[]): Promise<bo
  * Reads and checks a whole mock-data folder: every problem in every file, at once.
  * The server's startup and reloads and the `mock:validate` CLI all call this.
  */
-export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
+export async function loadMockData(dir: string, options: LoadOptions = {}): Promise<MockDataLoadResult> {
   const problems: MockDataProblem[] = [];
-  const folder = await stat(dir).catch(() => undefined);
-  if (!folder?.isDirectory()) {
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) {
     return { ok: false, problems: [{ file: '.', reason: `the mock data folder does not exist or is not a folder` }] };
   }
-  const tenants = await loadTenants(dir, problems);
-  const recorded = await isRecording(dir, problems);
+  const folder: Folder = { dir, root: await realpath(dir), maxFileMb: options.maxFileMb ?? DEFAULT_MAX_FILE_MB };
+  const tenants = await loadTenants(folder, problems);
+  const recorded = await isRecording(folder, problems);
   const known = new Set((tenants ?? []).map((t) => t.id));
   const records = {} as Record<DomainName, Map<string, readonly object[]>>;
   const missing: MockDataSnapshot['missing'] = [];
@@ -237,7 +304,7 @@ export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
   for (const domain of MOCK_DOMAINS) {
     const byTenant = new Map<string, readonly object[]>();
     records[domain.name] = byTenant;
-    for (const name of await dataFilesIn(dir, domain.folder, problems)) {
+    for (const name of await dataFilesIn(folder, domain.folder, problems)) {
       const file = `${domain.folder}/${name}.json`;
       if (!TENANT_ID_PATTERN.test(name)) {
         problems.push({ file, reason: `'${name}' is not a valid tenant id, so this file can never be served` });
@@ -247,7 +314,7 @@ export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
         problems.push({ file, reason: `tenant '${name}' is not listed in tenants.json` });
         continue;
       }
-      const read = await readJson(dir, file, problems);
+      const read = await readJson(folder, file, problems);
       if (read.status === 'ok' && !Array.isArray(read.value)) problems.push({ file, reason: 'must be a JSON array of records' });
       if (read.status !== 'ok' || !Array.isArray(read.value)) {
         if (domain.name === 'tickets') unreadableTickets.add(name);
@@ -266,7 +333,9 @@ export async function loadMockData(dir: string): Promise<MockDataLoadResult> {
     for (const tenant of tenants ?? []) if (!byTenant.has(tenant.id)) missing.push({ tenant_id: tenant.id, domain: domain.name });
   }
 
-  const scenarios = await loadScenarioRules(dir, tenants ? known : undefined, problems);
+  // Optional; read under the same symlink and size policy as every other file of the folder.
+  const scenariosFile = await readJson(folder, SCENARIOS_FILE, problems);
+  const scenarios = scenariosFile.status === 'ok' ? checkScenarios(scenariosFile.value, tenants ? known : undefined, problems) : [];
 
   if (problems.length > 0 || !tenants) return { ok: false, problems };
   return { ok: true, snapshot: { tenants, records, missing, files, recordCount, scenarios }, problems: [] };

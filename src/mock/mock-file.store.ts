@@ -52,7 +52,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(mockConfig.KEY) private readonly config: ConfigType<typeof mockConfig>) {}
 
   async onModuleInit(): Promise<void> {
-    const result = await loadMockData(this.config.dataPath);
+    const result = await loadMockData(this.config.dataPath, { maxFileMb: this.config.maxFileMb });
     if (!result.ok) throw new MockDataInvalidError(result.problems);
     this.accept(result.snapshot);
     this.logger.log(
@@ -120,7 +120,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
 
   private async reloadOnce(): Promise<void> {
     const at = new Date().toISOString();
-    const result = await loadMockData(this.config.dataPath).catch((error: Error) => ({
+    const result = await loadMockData(this.config.dataPath, { maxFileMb: this.config.maxFileMb }).catch((error: Error) => ({
       ok: false as const,
       problems: [{ file: '.', reason: `reload failed: ${error.message}` }],
     }));

@@ -1,17 +1,37 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page, runQuery } from '../common/query/query-engine.js';
+import { Page } from '../common/query/query-engine.js';
+import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListSecurityAlertsQuery, SECURITY_ALERT_QUERY } from './list-security-alerts-query.dto.js';
 import { SecurityAlert } from './security-alert.record.js';
 import { SECURITY_ALERT_SOURCES, SecurityAlertSource } from './sources/security-alert-source.js';
 
+const NO_ALERTS: SecurityAlert[] = [];
+
 @Injectable()
 export class SecurityAlertsService {
+  /** Keyed by the first vendor's list: a vendor list is replaced, never mutated, when it is fetched again. */
+  private readonly merges = new WeakMap<SecurityAlert[], { parts: SecurityAlert[][]; all: SecurityAlert[] }>();
+
   constructor(@Inject(SECURITY_ALERT_SOURCES) private readonly sources: SecurityAlertSource[]) {}
 
   async list(tenant: Tenant, query: ListSecurityAlertsQuery): Promise<Page<SecurityAlert>> {
+    return (await this.snapshot(tenant)).query(query);
+  }
+
+  /** Every vendor's alerts of the tenant as one indexed snapshot, rebuilt only when a vendor's list changes. */
+  async snapshot(tenant: Tenant): Promise<RecordSnapshot<SecurityAlert>> {
     const perSource = await Promise.all(this.sources.map((source) => source.list(tenant.id)));
-    return runQuery(perSource.flat(), query, SECURITY_ALERT_QUERY);
+    const lists = perSource.filter((list) => list.length > 0);
+    return snapshotOf(lists.length <= 1 ? (lists[0] ?? NO_ALERTS) : this.merged(lists), SECURITY_ALERT_QUERY);
+  }
+
+  private merged(lists: SecurityAlert[][]): SecurityAlert[] {
+    const last = this.merges.get(lists[0]);
+    if (last && last.parts.length === lists.length && lists.every((list, i) => list === last.parts[i])) return last.all;
+    const all = lists.flat();
+    this.merges.set(lists[0], { parts: lists, all });
+    return all;
   }
 
   /** Every alert of the tenant, from every source, unfiltered (what insights compute from). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemError, RecordNotFoundError } from '../common/problem/problem.error.js';
 import { Page, runQuery } from '../common/query/query-engine.js';
+import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListTicketsQuery, TICKET_QUERY } from './list-tickets-query.dto.js';
 import { TICKET_SOURCE, TicketSource } from './sources/ticket-source.js';
@@ -25,22 +26,27 @@ export class QueryTooBroadError extends ProblemError {
 export class TicketsService {
   constructor(@Inject(TICKET_SOURCE) private readonly source: TicketSource) {}
 
+  /** The tenant's tickets as an indexed snapshot (live mode: without descriptions, see `complete`). */
+  async snapshot(tenant: Tenant): Promise<RecordSnapshot<Ticket>> {
+    return snapshotOf(await this.source.list(tenant.id), TICKET_QUERY);
+  }
+
   async list(tenant: Tenant, query: ListTicketsQuery): Promise<Page<Ticket>> {
-    const tickets = await this.source.list(tenant.id);
-    if (!this.source.complete) return runQuery(tickets, query, TICKET_QUERY);
+    const tickets = await this.snapshot(tenant);
+    if (!this.source.complete) return tickets.query(query);
     if (query.q === undefined) {
-      const page = runQuery(tickets, query, TICKET_QUERY);
-      return { ...page, data: await this.source.complete(tenant.id, page.data) };
+      const page = tickets.query(query);
+      return { data: await this.source.complete(tenant.id, page.data), meta: page.meta };
     }
     // `q` reads descriptions: complete only the tickets every other filter lets through.
     const withoutQ: ListTicketsQuery = { ...query, q: undefined, page: 1, page_size: Number.MAX_SAFE_INTEGER };
-    const candidates = runQuery(tickets, withoutQ, TICKET_QUERY).data;
+    const candidates = tickets.query(withoutQ).data;
     if (candidates.length > Q_SCAN_LIMIT) throw new QueryTooBroadError(candidates.length);
     return runQuery(await this.source.complete(tenant.id, candidates), query, TICKET_QUERY);
   }
 
   async get(tenant: Tenant, cwTicketId: string): Promise<Ticket> {
-    const ticket = (await this.source.list(tenant.id)).find((t) => t.cw_ticket_id === cwTicketId);
+    const ticket = (await this.snapshot(tenant)).byId(cwTicketId);
     if (!ticket) throw new RecordNotFoundError('ticket', cwTicketId, tenant.id);
     return this.source.complete ? (await this.source.complete(tenant.id, [ticket]))[0] : ticket;
   }

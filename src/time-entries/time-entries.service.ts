@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page, runQuery } from '../common/query/query-engine.js';
+import { Page } from '../common/query/query-engine.js';
+import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListTimeEntriesQuery, TIME_ENTRY_QUERY } from './list-time-entries-query.dto.js';
 import { TIME_ENTRY_SOURCE, TimeEntrySource } from './sources/time-entry-source.js';
@@ -10,7 +11,12 @@ export class TimeEntriesService {
   constructor(@Inject(TIME_ENTRY_SOURCE) private readonly source: TimeEntrySource) {}
 
   async list(tenant: Tenant, query: ListTimeEntriesQuery): Promise<Page<TimeEntry>> {
-    return runQuery(await this.source.list(tenant.id), query, TIME_ENTRY_QUERY);
+    return (await this.snapshot(tenant)).query(query);
+  }
+
+  /** The tenant's records as an indexed snapshot (shared with every request at this data version). */
+  async snapshot(tenant: Tenant): Promise<RecordSnapshot<TimeEntry>> {
+    return snapshotOf(await this.source.list(tenant.id), TIME_ENTRY_QUERY);
   }
 
   /** Every record of the tenant, unfiltered (what insights compute from). */

@@ -96,7 +96,7 @@ async function startMock(domain: MockDomain, data: ContractDataSet): Promise<Sta
     [`csat/${TENANT}.json`]: data.csat,
     [`security_alerts/${TENANT}.json`]: data.securityAlerts,
   });
-  const config: ConfigType<typeof mockConfig> = { enabled: true, domains: ['tickets', 'time_entries', 'csat', 'security_alerts'], dataPath, watch: false };
+  const config: ConfigType<typeof mockConfig> = { enabled: true, domains: ['tickets', 'time_entries', 'csat', 'security_alerts'], dataPath, watch: false, maxFileMb: 256 };
   const store = new MockFileStore(config);
   await store.onModuleInit();
   return {

@@ -30,7 +30,7 @@ type Predicate = (row: Row) => boolean;
 const UTC_DAY_END = 'T23:59:59.999Z';
 
 /** Instants compare as epoch milliseconds; a day-only bound covers the whole UTC day. */
-function instantBound(value: string, bound: 'from' | 'to'): number {
+export function instantBound(value: string, bound: 'from' | 'to'): number {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return Date.parse(bound === 'from' ? `${value}T00:00:00Z` : `${value}${UTC_DAY_END}`);
   return Date.parse(value);
 }
@@ -83,7 +83,7 @@ function codePointRank(unit: number): number {
   return unit >= 0xe000 ? unit - 0x800 : unit;
 }
 
-function sortKey(kind: FieldKind, value: unknown): string | number | null {
+export function sortKey(kind: FieldKind, value: unknown): string | number | null {
   if (value === null || value === undefined) return null;
   switch (kind) {
     case 'instant':

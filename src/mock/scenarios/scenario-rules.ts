@@ -1,6 +1,3 @@
-import { ParseError, parse as parseTolerant, printParseErrorCode } from 'jsonc-parser';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { TENANT_ID_PATTERN } from '../../common/validation/formats.js';
 import type { MockDataProblem } from '../mock-data.loader.js';
 import { DomainName, MOCK_DOMAINS } from '../mock-domains.js';
@@ -23,35 +20,6 @@ export interface ScenarioRule {
 const RULE_FIELDS = new Set(['tenant', 'domain', 'latency_ms', 'fail', 'stale', 'description']);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isDelay = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_DELAY_MS;
-
-/**
- * Reads the optional `scenarios.json` of a mock-data folder. Problems are reported like any mock
- * file's (so a broken file makes the whole load fail, and a reload keeps the last good rules).
- * `tenantIds` (when tenants.json could be read) catches rules naming a tenant that does not exist.
- */
-export async function loadScenarioRules(
-  dir: string,
-  tenantIds: ReadonlySet<string> | undefined,
-  problems: MockDataProblem[],
-): Promise<ScenarioRule[]> {
-  const file = SCENARIOS_FILE;
-  let text: string;
-  try {
-    text = await readFile(join(dir, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') problems.push({ file, reason: `cannot be read (${code ?? 'error'})` });
-    return [];
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    problems.push({ file, ...locateJsonError(text) });
-    return [];
-  }
-  return checkScenarios(value, tenantIds, problems);
-}
 
 /** Every problem of a parsed scenarios.json, and its rules when there are none. */
 export function checkScenarios(value: unknown, tenantIds: ReadonlySet<string> | undefined, problems: MockDataProblem[]): ScenarioRule[] {
@@ -120,17 +88,6 @@ function checkRule(
   return { tenant: tenant as string, domain: domain as ScenarioRule['domain'], latencyMs, fail, stale: item.stale === true };
 }
 
-function locateJsonError(text: string): { line: number; column: number; reason: string } {
-  const errors: ParseError[] = [];
-  parseTolerant(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
-  const first = errors[0];
-  const before = text.slice(0, first ? first.offset : text.length).split('\n');
-  return {
-    line: before.length,
-    column: before[before.length - 1].length + 1,
-    reason: first ? `malformed JSON: ${printParseErrorCode(first.error)}` : 'malformed JSON',
-  };
-}
 
 /** The first rule matching this tenant and domain (first match wins), if any. */
 export function matchRule(
