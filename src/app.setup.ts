@@ -99,12 +99,14 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
-  applyConnectionLimits(app.getHttpServer() as Server, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));
   // A page of records is assembled from JSON serialised once per snapshot; anything else is stringified.
   fastify.setReplySerializer((payload) => RecordSnapshot.preserialisedBody(payload) ?? JSON.stringify(payload));
+  // onRequest hooks run in this order: the request id first (every answer echoes it), then 404/405 for
+  // paths and methods no route answers, then the edge's auth-before-body and JSON-only checks.
   recordRequestLogContext(fastify);
   registerHttpConventions(fastify);
+  installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
+  applyConnectionLimits(app.getHttpServer() as Server, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));
   if (docsEnabled) setupDocs(app, version);
 }
 

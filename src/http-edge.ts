@@ -35,7 +35,8 @@ export function installEdgeGuards(fastify: FastifyInstance, authenticator: ApiKe
     if (lifecycle.draining) void reply.header('connection', 'close');
   });
   fastify.addHook('onRequest', async (request, reply) => {
-    if (!WRITE_METHODS.has(request.method)) return;
+    // No route for this method and path: the 404/405 answer reads no body, so nothing to guard.
+    if (!WRITE_METHODS.has(request.method) || request.is404) return;
     try {
       (request as unknown as WithPrincipal)[PRINCIPAL] = await authenticator.authenticate(request.headers.authorization);
     } catch (error) {

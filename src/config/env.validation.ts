@@ -310,8 +310,16 @@ export class EnvironmentError extends Error {
   }
 }
 
-function show(value: unknown): string {
-  return value === undefined ? '(not set)' : JSON.stringify(value);
+/** Variables whose values are secrets (or carry one): a boot error never prints them. */
+const SECRET_VARIABLES = new Set(['ADMIN_API_KEY', 'ENCRYPTION_KEY', 'ENCRYPTION_KEYS_PREVIOUS']);
+const URL_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL']);
+
+function show(value: unknown, variable?: string): string {
+  if (value === undefined) return '(not set)';
+  if (variable && SECRET_VARIABLES.has(variable)) return `(hidden, ${String(value).length} characters)`;
+  // A connection URL may carry a password: print it without its user information.
+  if (variable && URL_VARIABLES.has(variable)) return JSON.stringify(String(value).replace(/\/\/[^/@]*@/, '//***@'));
+  return JSON.stringify(value);
 }
 
 /**
@@ -324,7 +332,7 @@ export function validateEnvironment(raw: Record<string, unknown>, { serving = fa
   for (const error of validateSync(env, { skipMissingProperties: false })) {
     const messages = Object.values(error.constraints ?? {}).map((m) => m.replace(new RegExp(`^${error.property} `), ''));
     const reasons = [...new Set(messages)].join('; ');
-    problems.push(`${error.property}=${show(raw[error.property])}: ${reasons}`);
+    problems.push(`${error.property}=${show(raw[error.property], error.property)}: ${reasons}`);
   }
   if (env.NODE_ENV === 'production' && env.MOCK_MODE === true && env.ALLOW_MOCK_IN_PRODUCTION !== true) {
     problems.push(

@@ -29,5 +29,8 @@ export function productionProblems(env: EnvironmentVariables): string[] {
   } else if (PUBLISHED_ENCRYPTION_KEYS.has(env.ENCRYPTION_KEY.trim())) {
     problems.push(`ENCRYPTION_KEY (the published development key): secrets under it are readable by anyone with this repository; ${GENERATE}`);
   }
+  if (env.AUTH_DISABLED === true) {
+    problems.push('AUTH_DISABLED="true": never with NODE_ENV=production — every route, admin ones included, would answer without a key');
+  }
   return problems;
 }

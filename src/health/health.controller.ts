@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
 import { PRINCIPAL, WithPrincipal } from '../auth/principal.js';
@@ -16,6 +17,9 @@ import { Lifecycle } from './lifecycle.js';
 const statusOnly = (checks: Record<string, HealthCheckResult>) =>
   Object.fromEntries(Object.entries(checks).map(([name, r]) => [name, { status: r.status }]));
 
+// Probes come from load balancers and orchestrators, often from one address: never rate limited,
+// or a busy anonymous client would take every copy out of rotation.
+@SkipThrottle()
 @Public()
 @ApiTags('health')
 @Controller('health')

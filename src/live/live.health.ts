@@ -19,7 +19,6 @@ export class VendorBreakersHealthCheck implements HealthCheck {
   }
 }
 
-const PROBE_KEY = 'health-probe';
 
 /** The cache backend answers. */
 export class CacheHealthCheck implements HealthCheck {
@@ -36,9 +35,11 @@ export class CacheHealthCheck implements HealthCheck {
   async check(): Promise<HealthCheckResult> {
     const store = this.cache.stores[0];
     const token = `${process.pid}:${Date.now()}:${Math.random()}`;
+    // A key of this probe's own: copies probing the shared store at once must not read each other's token.
+    const key = `health-probe:${token}`;
     try {
-      await withTimeout(store.set(PROBE_KEY, token, 10_000), CACHE_TIMEOUT_MS, 'the cache');
-      const back = await withTimeout(store.get<string>(PROBE_KEY), CACHE_TIMEOUT_MS, 'the cache');
+      await withTimeout(store.set(key, token, 10_000), CACHE_TIMEOUT_MS, 'the cache');
+      const back = await withTimeout(store.get<string>(key), CACHE_TIMEOUT_MS, 'the cache');
       if (back !== token) throw new Error('read back something else');
       return { status: 'ok', backend: this.backend };
     } catch {

@@ -25,7 +25,9 @@ import { StaleWarningInterceptor } from './request-context.js';
       useFactory: (live: ConfigType<typeof liveConfig>, mock: ConfigType<typeof mockConfig>) => {
         if (!live.redisUrl || mock.enabled) return { stores: [new Keyv({ namespace: 'msp-data' })] };
         const redis = new KeyvRedis(live.redisUrl, { throwOnErrors: true, connectionTimeout: CACHE_TIMEOUT_MS });
-        const store = new Keyv({ store: redis, namespace: 'msp-data' });
+        // Under REDIS_KEY_PREFIX like the walk locks and rate budgets, so deployments sharing a Redis never
+        // read each other's vendor data; `cache` keeps tenant ids apart from the locks' and budgets' keys.
+        const store = new Keyv({ store: redis, namespace: `${live.redisKeyPrefix}cache` });
         // Redis going away is reported by each cache call (and health), not by crashing on an 'error' event.
         const logger = new Logger('Cache');
         const report = (error: unknown) => logger.warn(`Redis: ${error instanceof Error ? error.message : String(error)}`);

@@ -28,6 +28,7 @@ describe('two app copies sharing Redis make one vendor walk per key (cross-copy 
   let fakes: Fakes;
   let a: TestApp | undefined;
   let b: TestApp | undefined;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     await pingRedis();
@@ -36,7 +37,7 @@ describe('two app copies sharing Redis make one vendor walk per key (cross-copy 
     fakes.sentinelone.threats = bulkThreats(2500, 1);
     fakes.smileback.reviews = bulkReviews(1500, 40_000_001);
     // A vendor slow enough that both copies are cold at once; generous timeouts for a busy machine.
-    const env = {
+    env = {
       ...LIVE_ENV,
       REDIS_URL,
       REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
@@ -83,5 +84,16 @@ describe('two app copies sharing Redis make one vendor walk per key (cross-copy 
       expect((await call(copy.app).get(`/api/tenants/${TENANT}/csat?page_size=1`)).status).toBe(200);
     }
     expect(fakes.sentinelone.calls() + fakes.smileback.calls()).toBe(before);
+  });
+
+  it('a deployment with another REDIS_KEY_PREFIX on the same Redis never reads these entries: it walks the vendors itself', async () => {
+    const other = await bootApp({ ...env, REDIS_KEY_PREFIX: `test-${randomUUID()}:` });
+    try {
+      const before = fakes.sentinelone.calls('/web/api/v2.1/threats');
+      expect((await call(other.app).get(`/api/tenants/${TENANT}/security-alerts?page_size=1`)).status).toBe(200);
+      expect(fakes.sentinelone.calls('/web/api/v2.1/threats') - before).toBe(pages(2500));
+    } finally {
+      await other.close();
+    }
   });
 });

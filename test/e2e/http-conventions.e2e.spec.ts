@@ -162,3 +162,32 @@ describe('GET / with DOCS_ENABLED=false', () => {
     expect((await request(server(t.app)).get('/docs')).status).toBe(404);
   });
 });
+
+// CORS registers `OPTIONS *`, which matches every URL: it must not turn unknown paths into 405s.
+describe('404 and 405 with CORS on (as .env.local runs)', () => {
+  let t: TestApp;
+  const http = () => request(server(t.app));
+  beforeAll(async () => (t = await bootApp({ ...MOCK, CORS_ORIGINS: '*' })));
+  afterAll(() => t?.close());
+
+  it.each(['get', 'delete', 'post'] as const)('%s on an unknown path is 404, with no Allow', async (method) => {
+    const res = await http()[method]('/api/nowhere');
+    expect(res.status).toBe(404);
+    expect(res.headers.allow).toBeUndefined();
+  });
+
+  it('a known path with a wrong method is still 405, its Allow naming OPTIONS too', async () => {
+    const res = await http().delete(TICKETS);
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
+  });
+
+  it('answers the method check before the key check, and every edge answer echoes its request id', async () => {
+    const wrong = await http().post(TICKETS).set('x-request-id', 'edge-405');
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers['x-request-id']).toBe('edge-405');
+    const unauthenticated = await http().post('/api/admin/api-keys').set('x-request-id', 'edge-401').send({ name: 'x', scope: 'admin' });
+    expect(unauthenticated.status).toBe(401);
+    expect(unauthenticated.headers['x-request-id']).toBe('edge-401');
+  });
+});

@@ -48,9 +48,13 @@ describe('rate limits in one copy (RATE_LIMIT_PER_MINUTE=3, in memory)', () => {
     expectRateLimited(await as(t, tenantKey, `${TENANTS}/tenant_demo_cca/tickets`), 3);
   });
 
-  it('budgets routes without a key by client address', async () => {
-    for (let i = 0; i < 3; i++) expect((await request(server(t.app)).get('/api/health')).status).toBe(200);
+  it('budgets routes without a key by client address, and never limits the health probes', async () => {
+    for (let i = 0; i < 3; i++) expect((await request(server(t.app)).get('/')).status).toBe(200);
     expectRateLimited(await request(server(t.app)).get('/'), 3);
+    for (const probe of ['/api/health', '/api/health/live', '/api/health/ready']) {
+      const res = await request(server(t.app)).get(probe);
+      expect({ probe, status: res.status }).toEqual({ probe, status: 200 });
+    }
   });
 });
 

@@ -28,6 +28,41 @@ describe('environment validation', () => {
     ]);
   });
 
+  it('never prints a secret in a boot error: keys hidden, URL passwords removed, other values shown', () => {
+    const problems = problemsFor({
+      MOCK_MODE: 'true',
+      MOCK_DATA_PATH: './mock-data',
+      ADMIN_API_KEY: 'short-s3cret',
+      ENCRYPTION_KEY: 'not-base64-s3cret',
+      REDIS_URL: 'http://user:pa55word@cache.internal:6379',
+    });
+    const text = problems.join('\n');
+    expect(text).toMatch(/ADMIN_API_KEY=\(hidden, 12 characters\)/);
+    expect(text).toMatch(/ENCRYPTION_KEY=\(hidden, 17 characters\)/);
+    expect(text).toMatch(/REDIS_URL="http:\/\/\*\*\*@cache\.internal:6379"/);
+    expect(text).not.toMatch(/s3cret|pa55word/);
+  });
+
+  it('refuses AUTH_DISABLED when serving with NODE_ENV=production, even with mock data allowed there', () => {
+    const env = {
+      NODE_ENV: 'production',
+      MOCK_MODE: 'true',
+      MOCK_DATA_PATH: './mock-data',
+      ALLOW_MOCK_IN_PRODUCTION: 'true',
+      AUTH_DISABLED: 'true',
+      ADMIN_API_KEY: 'an-own-admin-key-0123456789abcdef0123',
+      ENCRYPTION_KEY: 'q0P1Yp8bW3m5n7JcX2a9vL4kT6sR8uE0hG1iD3fB5zA=',
+    };
+    let problems: string[] = [];
+    try {
+      validateEnvironment(env, { serving: true });
+    } catch (error) {
+      problems = (error as EnvironmentError).problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(/^AUTH_DISABLED="true": never with NODE_ENV=production/)]);
+    expect(() => validateEnvironment({ ...env, AUTH_DISABLED: 'false' }, { serving: true })).not.toThrow();
+  });
+
   it('requires MOCK_MODE, and MOCK_DATA_PATH when it is true', () => {
     expect(problemsFor({})).toEqual([expect.stringMatching(/^MOCK_MODE=\(not set\)/)]);
     expect(problemsFor({ MOCK_MODE: 'true' })).toEqual([expect.stringMatching(/^MOCK_DATA_PATH=\(not set\): is required when MOCK_MODE=true/)]);

@@ -25,9 +25,13 @@ function isPage(payload: unknown): payload is PageBody {
   );
 }
 
-/** The methods some route answers for this concrete path. */
+/**
+ * The methods some route answers for this concrete path; none when only OPTIONS matches, because CORS
+ * registers `OPTIONS *`, which matches every URL and must not turn an unknown path into a 405.
+ */
 export function allowedMethods(fastify: FastifyInstance, path: string): HTTPMethods[] {
-  return METHODS.filter((method) => fastify.findRoute({ method, url: path }) !== null);
+  const allowed = METHODS.filter((method) => fastify.findRoute({ method, url: path }) !== null);
+  return allowed.some((method) => method !== 'OPTIONS') ? allowed : [];
 }
 
 /**
