@@ -41,7 +41,7 @@ export class HealthController {
     summary: 'Service health (no key needed; an admin key sees every detail)',
     description: 'Without an admin key each check reports only its status. `degraded` (200): data is still served, with less.',
   })
-  @ApiOkResponse({ type: HealthReport })
+  @ApiOkResponse({ type: HealthReport, description: 'Every critical check passes: `ok`, or `degraded` while data is still served with less.' })
   @ApiServiceUnavailableResponse({ type: HealthReport, description: 'A critical check (store, mock data) failed; see `checks`.' })
   async report(@Req() request: WithPrincipal, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const admin = request[PRINCIPAL]?.isAdmin === true;
@@ -57,7 +57,7 @@ export class HealthController {
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: the process answers (checks no dependency)' })
-  @ApiOkResponse({ type: LivenessReport })
+  @ApiOkResponse({ type: LivenessReport, description: 'The process answers.' })
   live(): LivenessReport {
     return { status: 'ok' };
   }
@@ -67,7 +67,7 @@ export class HealthController {
     summary: 'Readiness: whether to send this copy traffic',
     description: '503 while shutting down or when the store or mock data cannot be read; 200 `degraded` when only the cache (Redis) is down.',
   })
-  @ApiOkResponse({ type: ReadinessReport })
+  @ApiOkResponse({ type: ReadinessReport, description: 'Ready for traffic (`ok` or `degraded`).' })
   @ApiServiceUnavailableResponse({ type: ReadinessReport, description: 'Shutting down, or a critical check failed.' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
     if (this.lifecycle.draining) {

@@ -39,11 +39,13 @@ export class HealthReport {
    * `mock_data.not_configured`: the (tenant, domain) pairs without a file, which serve empty lists.
    * @example {"mock_data":{"status":"ok","loaded_at":"2026-11-27T05:00:00.000Z","tenants":2,"files":9,"records":512,"not_configured":[],"watching":true}}
    */
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'object', additionalProperties: true } })
   checks: Record<string, Record<string, unknown>>;
 }
 
 export class LivenessReport {
   /** @example "ok" */
+  @ApiProperty({ enum: ['ok'] })
   status: 'ok';
 }
 
@@ -52,10 +54,15 @@ export class ReadinessReport {
    * `ok` or `degraded` (200): send traffic; `error` or `draining` (503): do not.
    * @example "ok"
    */
+  @ApiProperty({ enum: ['ok', 'degraded', 'error', 'draining'] })
   status: 'ok' | 'degraded' | 'error' | 'draining';
   /**
    * Each check's status only.
    * @example {"store":{"status":"ok"},"mock_data":{"status":"ok"}}
    */
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['ok', 'degraded', 'error'] } } },
+  })
   checks: Record<string, { status: string }>;
 }

@@ -37,8 +37,7 @@ export class SummaryQuery {
 /** A window and the calendar buckets to split it into (at most 400). */
 export class SeriesQuery extends SummaryQuery {
   /**
-   * `day` (UTC days), `week` (ISO weeks from Monday 00:00 UTC) or `month` (UTC calendar months).
-   * @example "week"
+   * `day` (UTC days), `week` (ISO weeks from Monday 00:00 UTC) or `month` (UTC calendar months). Example: `week`.
    */
   @IsIn(INTERVALS)
   interval: Interval;

@@ -186,7 +186,9 @@ describe('the built server: boot checks, files, shutdown', () => {
     const lines = `${stdout}\n${stderr}`
       .split('\n')
       .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { level: string; context?: string; message: string });
+      .map((l) => JSON.parse(l) as { level: string; context?: string; msg?: string; err?: { message?: string } })
+      // pino's shape: the text in `msg`, or in `err.message` when an Error was logged.
+      .map((l) => ({ level: l.level, context: l.context, message: l.msg ?? l.err?.message ?? '' }));
     expect(lines).toContainEqual(expect.objectContaining({ level: 'error', context: 'Process', message: expect.stringMatching(/unhandled promise rejection: a rejection nobody handled/) }));
     expect(lines).toContainEqual(expect.objectContaining({ level: 'fatal', context: 'Process', message: expect.stringMatching(/uncaught exception, exiting: an exception nobody caught/) }));
   });
