@@ -16,6 +16,14 @@ export function markStale(vendor: string): void {
 }
 
 /**
+ * Runs `work` outside the current request's context: a stale copy it is served is not this response's
+ * (the tickets' reference lookups read other domains, whose own routes report their staleness).
+ */
+export function outsideRequest<T>(work: () => T): T {
+  return storage.exit(work);
+}
+
+/**
  * Gives each request a place to note that a vendor's data was served stale, and turns that into
  * `Warning: 110 - "stale"` (RFC 7234) on the response.
  */

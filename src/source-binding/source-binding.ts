@@ -11,13 +11,21 @@ import { kindOf, Served, SourceBindingError, sourceModes } from './source-modes.
 
 export interface SourceChoices<T> {
   mock: (store: MockFileStore) => T;
-  live: (deps: LiveDeps) => T;
+  /** `bound` builds another domain's source as the configuration binds it (a live source's references). */
+  live: (deps: LiveDeps, bound: BoundSources) => T;
+}
+
+/** What a live source may read of other domains: their sources as bound, mock or live, never both. */
+export interface BoundSources {
+  sourceOf<U>(served: Served, choices: SourceChoices<U>): U;
 }
 
 /**
  * Binds a token once, at bootstrap, from where `served` comes from (MOCK_MODE, MOCK_DOMAINS): only the
  * chosen implementation is constructed. This is the one place a domain branches on the mode, and it
  * never falls back: a mocked domain without a mock store is an error, not a quiet switch to the vendor.
+ * A live source that reads another domain (the tickets' references) gets that domain's source through
+ * the same decision, so a mocked domain is read from the folder there too and never calls its vendor.
  */
 export function bindSource<T>(token: symbol, served: Served, choices: SourceChoices<T>): FactoryProvider<T> {
   return {
@@ -31,16 +39,23 @@ export function bindSource<T>(token: symbol, served: Served, choices: SourceChoi
       clients: LiveClients,
       cache: LiveCache,
     ) => {
-      const kind = kindOf(sourceModes(config), served);
-      switch (kind) {
-        case 'mock':
-          if (!store) throw new SourceBindingError(`${served} is to be read from the mock folder, but no mock store was built`);
-          return choices.mock(store);
-        case 'live':
-          return choices.live({ platform, clients, cache, windowDays: live.windowDays });
-        default:
-          throw new SourceBindingError(`${served}: unknown source kind '${String(kind)}'`);
-      }
+      const modes = sourceModes(config);
+      const deps: LiveDeps = { platform, clients, cache, windowDays: live.windowDays };
+      const bound: BoundSources = {
+        sourceOf<U>(domain: Served, its: SourceChoices<U>): U {
+          const kind = kindOf(modes, domain);
+          switch (kind) {
+            case 'mock':
+              if (!store) throw new SourceBindingError(`${domain} is to be read from the mock folder, but no mock store was built`);
+              return its.mock(store);
+            case 'live':
+              return its.live(deps, bound);
+            default:
+              throw new SourceBindingError(`${domain}: unknown source kind '${String(kind)}'`);
+          }
+        },
+      };
+      return bound.sourceOf(served, choices);
     },
   };
 }

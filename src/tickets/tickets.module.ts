@@ -1,7 +1,7 @@
 import { ConnectWiseTicketSource } from './sources/connectwise-ticket-source.js';
 import { Module } from '@nestjs/common';
-import { SmileBackCsatSource } from '../csat/sources/smileback-csat-source.js';
-import { ConnectWiseTimeEntrySource } from '../time-entries/sources/connectwise-time-entry-source.js';
+import { CSAT_SOURCES } from '../csat/csat.module.js';
+import { TIME_ENTRY_SOURCES } from '../time-entries/time-entries.module.js';
 import { bindSource } from '../source-binding/source-binding.js';
 import { TICKETS } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
@@ -16,10 +16,11 @@ import { TicketsService } from './tickets.service.js';
   providers: [
     bindSource<TicketSource>(TICKET_SOURCE, 'tickets', {
       mock: (store) => MockFileProvider.of(store, TICKETS),
-      live: (deps) => {
-        // Same cache keys as the bound sources: the records are fetched once either way.
-        const timeEntries = new ConnectWiseTimeEntrySource(deps);
-        const surveys = new SmileBackCsatSource(deps);
+      live: (deps, bound) => {
+        // The references come from the sources those domains are bound to: a mocked domain's records
+        // (its folder, never its vendor); a live one's shares the bound source's cache keys (one fetch).
+        const timeEntries = bound.sourceOf('time_entries', TIME_ENTRY_SOURCES);
+        const surveys = bound.sourceOf('csat', CSAT_SOURCES);
         return new ConnectWiseTicketSource(deps, [
           async (tenantId) => (await timeEntries.list(tenantId)).map((entry) => entry.cw_ticket_id),
           async (tenantId) => (await surveys.list(tenantId)).map((survey) => survey.ticket_id),

@@ -1,6 +1,6 @@
 import { ConnectWiseTimeEntrySource } from './sources/connectwise-time-entry-source.js';
 import { Module } from '@nestjs/common';
-import { bindSource } from '../source-binding/source-binding.js';
+import { bindSource, type SourceChoices } from '../source-binding/source-binding.js';
 import { TIME_ENTRIES } from '../mock/mock-domains.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -8,14 +8,17 @@ import { TIME_ENTRY_SOURCE, TimeEntrySource } from './sources/time-entry-source.
 import { TimeEntriesController } from './time-entries.controller.js';
 import { TimeEntriesService } from './time-entries.service.js';
 
+/** Where this domain's records come from; the tickets' live source reads them through the same choices. */
+export const TIME_ENTRY_SOURCES: SourceChoices<TimeEntrySource> = {
+  mock: (store) => MockFileProvider.of(store, TIME_ENTRIES),
+  live: (deps) => new ConnectWiseTimeEntrySource(deps),
+};
+
 @Module({
   imports: [TenantsModule],
   controllers: [TimeEntriesController],
   providers: [
-    bindSource<TimeEntrySource>(TIME_ENTRY_SOURCE, 'time_entries', {
-      mock: (store) => MockFileProvider.of(store, TIME_ENTRIES),
-      live: (deps) => new ConnectWiseTimeEntrySource(deps),
-    }),
+    bindSource<TimeEntrySource>(TIME_ENTRY_SOURCE, 'time_entries', TIME_ENTRY_SOURCES),
     TimeEntriesService,
   ],
   exports: [TimeEntriesService],

@@ -363,6 +363,43 @@ describe('live mode serving a stale copy when the vendor fails (CACHE_TTL_SECOND
     expect(back.body.data[0].title).toBe('Trojan: locky-v2.exe');
   });
 
+  it('keeps the tickets fresh (no Warning) when a reference lookup is served stale: only the CSAT route says so', async () => {
+    const { connectwise, smileback } = await h.fakes('connectwise', 'smileback');
+    const bulk = bulkTickets(3, 300_001);
+    // Closed 150 days ago, outside the live window: held only because a survey names it.
+    const old = bulkTickets(1, 300_000).tickets[0];
+    connectwise.members = [...MEMBERS];
+    connectwise.tickets = [
+      ...bulk.tickets,
+      { ...old, status: { id: 9, name: 'Closed' }, closedFlag: true, closedDate: at(150), _info: { dateEntered: at(151), lastUpdated: at(150) } },
+    ];
+    connectwise.notes = bulk.notes;
+    smileback.reviews = bulkReviews(1, 1); // names ticket 300000
+    const id = await h.tenant({ connectwise, smileback });
+
+    const fresh = await get(`/api/tenants/${id}/tickets`);
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.warning).toBeUndefined();
+    expect(fresh.body.data.map((tk: { cw_ticket_id: string }) => tk.cw_ticket_id)).toContain('300000');
+
+    await sleep(1200); // past CACHE_TTL_SECONDS: the ticket walk and its survey lookup both go to the vendors
+    smileback.failNext(1000, { status: 500 });
+    const sbBefore = smileback.calls();
+
+    const tickets = await get(`/api/tenants/${id}/tickets`);
+    expect(tickets.status).toBe(200);
+    expect(smileback.calls()).toBeGreaterThan(sbBefore); // the survey lookup did fail, and its copy was used
+    expect(tickets.headers.warning).toBeUndefined();
+    expect(tickets.headers['x-stale-vendors']).toBeUndefined();
+    expect(tickets.body).toEqual(fresh.body);
+
+    // The surveys' own route still says they are a stale copy.
+    const csat = await get(`/api/tenants/${id}/csat`);
+    expect(csat.status).toBe(200);
+    expect(csat.headers.warning).toBe('110 - "stale"');
+    expect(csat.headers['x-stale-vendors']).toBe('smileback');
+  });
+
   it('still answers 502 naming ConnectWise, with no credential in the body, when there is no copy at all', async () => {
     const { connectwise } = await h.fakes('connectwise');
     connectwise.members = [...MEMBERS];

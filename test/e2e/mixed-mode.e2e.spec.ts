@@ -1,12 +1,14 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SEED_CSAT_SURVEY, SEED_TICKET } from '../../src/mock/seed-examples.js';
+import type { CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
 import type { CsatSurvey } from '../../src/csat/csat-survey.record.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
 import { bootApp, TestApp } from '../support/app.js';
 import {
   LIVE_ENV,
   MEMBERS,
+  at,
   bulkGraphAlerts,
   bulkReviews,
   bulkThreats,
@@ -128,6 +130,62 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
     expect(ids).toEqual(['MOCK-1', 'MOCK-2', 'MOCK-3']);
     expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
   }, 30_000);
+});
+
+describe('mixed mode with only CSAT mocked (MOCK_DOMAINS=csat): the live tickets resolve the mock surveys', () => {
+  const CSAT_TENANT = 'tenant_csat_mocked';
+  // Closed 150 days ago: outside the live window, so held only because a survey names it — a mock one.
+  const OLD_TICKET_ID = 9100;
+  const oldTicket: CwTicket = {
+    id: OLD_TICKET_ID,
+    summary: 'Printer jam on the third floor',
+    recordType: 'ServiceTicket',
+    board: { id: 1, name: 'Service' },
+    status: { id: 9, name: 'Closed' },
+    priority: { id: 8, name: 'Priority 3 - Normal Response' },
+    company: { id: 250, identifier: 'AcmeCorp', name: 'Acme Corporation' },
+    owner: { id: 176, identifier: 'jdoe' },
+    closedFlag: true,
+    closedDate: at(150, '10:00:00'),
+    _info: { dateEntered: at(151, '09:00:00'), lastUpdated: at(150, '10:00:00') },
+  };
+  const survey: CsatSurvey = { ...SEED_CSAT_SURVEY, tenant_id: CSAT_TENANT, survey_id: 'MOCK-S9100', ticket_id: String(OLD_TICKET_ID) };
+  let fakes: Fakes;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    fakes = await startFakes();
+    const { tickets, notes } = bulkTickets(5, 9000);
+    fakes.connectwise.tickets = [...tickets, oldTicket];
+    fakes.connectwise.notes = notes;
+    fakes.connectwise.members = MEMBERS;
+    fakes.connectwise.timeEntries = bulkTimeEntries(4, 8000, tickets.map((x) => x.id as number));
+    // SmileBack answers, with reviews naming other tickets: a call to it would be seen, and would not name 9100.
+    fakes.smileback.reviews = bulkReviews(3, 100);
+    const folder = await writeFolder({
+      // A recorded folder: its surveys may name tickets outside the recorded window (not checked at load).
+      'recording.json': { recorded_from: CSAT_TENANT },
+      'tenants.json': [{ id: CSAT_TENANT, name: 'CSAT mocked', is_active: true, llm_enabled: false }],
+      [`csat/${CSAT_TENANT}.json`]: [survey],
+    });
+    t = await bootApp({ ...LIVE_ENV, MOCK_DOMAINS: 'csat', MOCK_DATA_PATH: folder, MOCK_WATCH: 'false' });
+    await registerTenant(t.app, CSAT_TENANT, { connectwise: fakes.connectwise, smileback: fakes.smileback });
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await closeFakes(fakes);
+  });
+
+  it('holds the old ticket a mock survey names, and never calls SmileBack for the ticket walk', async () => {
+    const tickets = await listAll<Ticket>(t.app, `/api/tenants/${CSAT_TENANT}/tickets`);
+    expect(tickets.map((x) => x.cw_ticket_id)).toContain(String(OLD_TICKET_ID));
+    // Fetched by id, not by the window: the walk asked ConnectWise for exactly the referenced ticket.
+    expect(fakes.connectwise.lastRequest('/service/tickets')?.query.get('conditions')).toBe(`id in (${OLD_TICKET_ID})`);
+    expect(fakes.smileback.calls()).toBe(0);
+    expect(await listAll(t.app, `/api/tenants/${CSAT_TENANT}/csat`)).toEqual([survey]);
+    expect(fakes.smileback.calls()).toBe(0);
+  });
 });
 
 describe('mode reported by health', () => {

@@ -3,6 +3,7 @@ import type { LiveDeps } from '../../live/live-deps.js';
 import type { ConnectWiseClient } from '../../integrations/connectwise/connectwise.client.js';
 import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
 import { VendorHttpError } from '../../integrations/http/vendor-errors.js';
+import { outsideRequest } from '../../live/request-context.js';
 import { windowStart } from '../../live/live-window.js';
 import type { Ticket } from '../ticket.record.js';
 import type { TicketSource } from './ticket-source.js';
@@ -62,13 +63,17 @@ export class ConnectWiseTicketSource implements TicketSource {
     });
   }
 
-  /** ConnectWise ids other records point at; a reference source that fails leaves its references out (its own route reports the failure). */
+  /**
+   * ConnectWise ids other records point at; a reference source that fails, or answers with a stale
+   * copy, leaves the tickets' response untouched (its own route reports that).
+   */
   private async referencedIds(tenantId: string): Promise<Set<number>> {
     const ids = new Set<number>();
     // One after the other, after the ticket walk: ConnectWise asks for few requests in flight.
     for (const references of this.references) {
       try {
-        for (const id of await references(tenantId)) if (id !== null && /^[1-9]\d{0,15}$/.test(id)) ids.add(Number(id));
+        // A stale copy of the referencing records must not mark the tickets, which are fresh, stale.
+        for (const id of await outsideRequest(() => references(tenantId))) if (id !== null && /^[1-9]\d{0,15}$/.test(id)) ids.add(Number(id));
       } catch (error) {
         logger.warn(`ticket references of tenant ${tenantId} left out: ${error instanceof Error ? error.message : String(error)}`);
       }
