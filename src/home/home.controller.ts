@@ -38,7 +38,7 @@ export class HomeController {
   @Get()
   @Public()
   @ApiOperation({ summary: 'An index of links: docs, health, tenants (no key needed)' })
-  @ApiOkResponse({ type: Home })
+  @ApiOkResponse({ type: Home, description: 'Links to the docs, the OpenAPI document, health and the tenants.' })
   index(): Home {
     const docs = this.config.docsEnabled ? { docs: '/docs', openapi: '/docs-json' } : {};
     return { name: 'msp-data-backend', version: this.config.version, links: { ...docs, health: '/api/health', tenants: '/api/tenants' } };

@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional, ValidationOptions, registerDecorator } from 'class-validator';
 import { INTERVALS, Interval, parseWindowInstant } from './window.js';
 
@@ -39,6 +40,7 @@ export class SeriesQuery extends SummaryQuery {
   /**
    * `day` (UTC days), `week` (ISO weeks from Monday 00:00 UTC) or `month` (UTC calendar months). Example: `week`.
    */
+  @ApiProperty({ enum: INTERVALS })
   @IsIn(INTERVALS)
   interval: Interval;
 }
