@@ -1,3 +1,4 @@
+import { withTimeout } from '../common/async/with-timeout.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
@@ -10,13 +11,6 @@ export const WALK_LOCK_MS = 30_000;
 /** How often a waiting copy looks for the walker's result in the shared cache. */
 const POLL_MS = 100;
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Deletes the lock only if it is still ours (it may have expired and been taken by another copy). */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;

@@ -1,3 +1,4 @@
+import { withTimeout } from '../common/async/with-timeout.js';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -18,13 +19,6 @@ const LOCAL_ENTRIES = 50_000;
 /** A shared store (Redis) slower than this counts as failed: requests go on to the vendor, never hang. */
 export const CACHE_TIMEOUT_MS = 1_000;
 
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Vendor data per key (tenant and domain): fresh for CACHE_TTL_SECONDS; concurrent misses share one

@@ -2,7 +2,8 @@ import type { Cache } from 'cache-manager';
 import type { HealthCheck, HealthCheckResult } from '../health/health-check.js';
 import type { PlatformStore } from '../platform/platform.store.js';
 import type { LiveClients } from './live-clients.js';
-import { CACHE_TIMEOUT_MS, withTimeout } from './live-cache.js';
+import { withTimeout } from '../common/async/with-timeout.js';
+import { CACHE_TIMEOUT_MS } from './live-cache.js';
 
 /** Per vendor and tenant, the circuit breaker's state (`open` means calls are being refused). */
 export class VendorBreakersHealthCheck implements HealthCheck {

@@ -1,3 +1,4 @@
+import { withTimeout } from '../common/async/with-timeout.js';
 import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { RedisClientType } from '@redis/client';
@@ -31,6 +32,8 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     try {
       const [hits, ttlMs] = (await withTimeout(
         this.redis.eval(INCREMENT, { keys: [`${this.prefix}${name}:${key}`], arguments: [String(ttl)] }),
+        REDIS_COMMAND_TIMEOUT_MS,
+        'Redis',
       )) as [number, number];
       const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
       return { totalHits: hits, timeToExpire: seconds, isBlocked: hits > limit, timeToBlockExpire: hits > limit ? seconds : 0 };
@@ -44,10 +47,3 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_COMMAND_TIMEOUT_MS} ms`)), REDIS_COMMAND_TIMEOUT_MS);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
