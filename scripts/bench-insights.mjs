@@ -47,10 +47,16 @@ async function boot(dataDir) {
   });
   let out = '';
   const port = await new Promise((resolve, reject) => {
+    // Only the boot output is kept and searched (the server logs a line per request afterwards).
     const onData = (d) => {
-      out += d;
+      out = (out + d).slice(-64 * 1024);
       const m = /Listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      if (!m) return;
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.stdout.resume();
+      child.stderr.resume();
+      resolve(Number(m[1]));
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
