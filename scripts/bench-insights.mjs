@@ -3,7 +3,8 @@
 // tenant with 100 000 tickets: latency p50/p99 of the summary and of each series interval over N
 // sequential requests, after a warm-up. A benchmark, not a test: it prints figures and asserts nothing.
 // Usage: npm run bench:insights -- [--requests 50] [--tickets 100000] [--time-entries 100000] [--csat 20000] [--alerts 20000]
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { bootServer } from './boot-server.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,42 +31,6 @@ function generate() {
   return dir;
 }
 
-async function boot(dataDir) {
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'log',
-      MOCK_MODE: 'true',
-      MOCK_WATCH: 'false',
-      MOCK_DATA_PATH: dataDir,
-      DATABASE_URL: 'sqlite::memory:',
-      ADMIN_API_KEY: KEY,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const port = await new Promise((resolve, reject) => {
-    // Only the boot output is kept and searched (the server logs a line per request afterwards).
-    const onData = (d) => {
-      out = (out + d).slice(-64 * 1024);
-      const m = /Listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (!m) return;
-      child.stdout.off('data', onData);
-      child.stderr.off('data', onData);
-      child.stdout.resume();
-      child.stderr.resume();
-      resolve(Number(m[1]));
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out.slice(-2000)}`)));
-  });
-  const base = `http://127.0.0.1:${port}`;
-  while ((await fetch(`${base}/api/health`).catch(() => ({ ok: false }))).ok !== true) await new Promise((r) => setTimeout(r, 20));
-  return { child, base };
-}
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
@@ -90,7 +55,7 @@ async function measure(base, path) {
 
 console.log(`node ${process.version}, ${cpus().length} cores (shared machine: figures are indicative)`);
 const dir = generate();
-const { child, base } = await boot(dir);
+const { child, base } = await bootServer(KEY, { MOCK_DATA_PATH: dir });
 try {
   const tenant = 'tenant_demo_cca';
   const first = await measure(base, `/api/tenants/${tenant}/summary`);

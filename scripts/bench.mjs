@@ -6,7 +6,8 @@
 // single-ticket route and a constant route (one tenant by id) in the same stack, with their ratios.
 // Usage: npm run bench -- [--rounds 5] [--duration 4] [--connections 10] [--data DIR] [--tickets 100000]
 import autocannon from 'autocannon';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { bootServer } from './boot-server.mjs';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,37 +50,6 @@ function rssBytes(pid) {
   return m ? Number(m[1]) * 1024 : NaN;
 }
 
-async function boot(env) {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'log', MOCK_MODE: 'true', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:', ADMIN_API_KEY: KEY, RATE_LIMIT_PER_MINUTE: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise((_, reject) => child.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`))));
-  const port = await Promise.race([
-    exited,
-    new Promise((resolve) => {
-      // Only the boot output is kept and searched: the server logs a line per request afterwards, and
-      // searching an ever-growing string on every chunk made the bench itself the bottleneck.
-      const onData = (d) => {
-        out = (out + d).slice(-64 * 1024);
-        const m = /Listening on http:\/\/[^:]+:(\d+)/.exec(out);
-        if (!m) return;
-        child.stdout.off('data', onData);
-        child.stderr.off('data', onData);
-        child.stdout.resume();
-        child.stderr.resume();
-        resolve(Number(m[1]));
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-    }),
-  ]);
-  const base = `http://127.0.0.1:${port}`;
-  while ((await fetch(`${base}/api/health`).catch(() => ({ ok: false }))).ok !== true) await new Promise((r) => setTimeout(r, 5));
-  return { child, base, bootMs: performance.now() - started };
-}
 
 /** A seeded PRNG, so the 200 queries are the same on every run. */
 function random(seed) {
@@ -142,7 +112,7 @@ generate();
 const json = jsonBytes(DATA);
 const tenant = JSON.parse(readFileSync(join(DATA, 'tenants.json'), 'utf8'))[0].id;
 const { lists, singles } = workload(tenant);
-const server = await boot({ MOCK_DATA_PATH: DATA });
+const server = await bootServer(KEY, { MOCK_DATA_PATH: DATA });
 console.log(`boot to first healthy answer: ${Math.round(server.bootMs)} ms; RSS after boot ${mib(rssBytes(server.child.pid))} for ${mib(json)} of JSON`);
 try {
   const warm = performance.now();
@@ -181,8 +151,8 @@ try {
 // The constant route again on a small folder, with and without authentication: how much of a
 // request is the per-request key lookup in the platform store.
 const small = { MOCK_DATA_PATH: './mock-data' };
-const withAuth = await boot(small);
-const withoutAuth = await boot({ ...small, AUTH_DISABLED: 'true' });
+const withAuth = await bootServer(KEY, small);
+const withoutAuth = await bootServer(KEY, { ...small, AUTH_DISABLED: 'true' });
 try {
   const a = [];
   const b = [];

@@ -1,0 +1,43 @@
+// Shared by the benchmarks: boots the built server (dist/main.js) in mock mode on a free loopback port.
+import { spawn } from 'node:child_process';
+
+/** Boots the server with `env` over the bench defaults; resolves once /api/health answers 200. */
+export async function bootServer(key, env) {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'log',
+      MOCK_MODE: 'true',
+      MOCK_WATCH: 'false',
+      DATABASE_URL: 'sqlite::memory:',
+      ADMIN_API_KEY: key,
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const port = await new Promise((resolve, reject) => {
+    // Only the boot output is kept and searched: the server logs a line per request afterwards, and
+    // searching an ever-growing string on every chunk made the bench itself the bottleneck.
+    const onData = (d) => {
+      out = (out + d).slice(-64 * 1024);
+      const m = /Listening on http:\/\/[^:]+:(\d+)/.exec(out);
+      if (!m) return;
+      child.stdout.off('data', onData);
+      child.stderr.off('data', onData);
+      child.stdout.resume();
+      child.stderr.resume();
+      resolve(Number(m[1]));
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out.slice(-2000)}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  while ((await fetch(`${base}/api/health`).catch(() => ({ ok: false }))).ok !== true) await new Promise((r) => setTimeout(r, 5));
+  return { child, base, bootMs: performance.now() - started };
+}
