@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { productionProblems } from './production-guards.js';
+import { DOMAIN_NAMES, type DomainName } from '../domains.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false };
 
@@ -60,9 +61,9 @@ function IsAes256Key(list = false): PropertyDecorator {
     });
 }
 
-/** The domains `MOCK_DOMAINS` may name: the mock-data folder's per-tenant folders. */
-export const MOCKABLE_DOMAINS = ['tickets', 'time_entries', 'csat', 'security_alerts'] as const;
-export type MockableDomain = (typeof MOCKABLE_DOMAINS)[number];
+/** The domains `MOCK_DOMAINS` may name: every domain (src/domains.ts). */
+export const MOCKABLE_DOMAINS: readonly DomainName[] = DOMAIN_NAMES;
+export type MockableDomain = DomainName;
 
 /** Each entry one of `allowed`, none twice; one message naming the offenders. */
 function IsListOf(allowed: readonly string[]): PropertyDecorator {

@@ -10,6 +10,7 @@ import { Tenant } from '../tenants/tenant.record.js';
 import { CsatSurvey } from './csat-survey.record.js';
 import { CsatService } from './csat.service.js';
 import { ListCsatQuery } from './list-csat-query.dto.js';
+import { CSAT } from './csat.domain.js';
 
 @ApiBearerAuth()
 @ApiTags('csat')
@@ -18,7 +19,7 @@ export class CsatController {
   constructor(private readonly csat: CsatService) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's CSAT surveys", description: 'Default sort `-submitted_at`.' })
+  @ApiOperation({ summary: "List the tenant's CSAT surveys", description: `Default sort \`${CSAT.defaultSort}\`.` })
   @ApiTenantParam()
   @ApiOkResponse({ type: PageOf(CsatSurvey), description: 'One page of the tenant\'s CSAT surveys with the total matching the filters.', headers: DATA_RESPONSE_HEADERS })
   @VendorData('csat')

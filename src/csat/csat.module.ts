@@ -1,7 +1,7 @@
 import { SmileBackCsatSource } from './sources/smileback-csat-source.js';
 import { Module } from '@nestjs/common';
 import { bindSource, type SourceChoices } from '../source-binding/source-binding.js';
-import { CSAT } from '../mock/mock-domains.js';
+import { CSAT } from './csat.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { CsatController } from './csat.controller.js';

@@ -5,6 +5,8 @@ import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter, ToInteger } from '../common/query/filters.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
+import { queryDefinition } from '../common/domain/domain-descriptor.js';
+import { CSAT } from './csat.domain.js';
 import { CsatSurvey, SENTIMENTS } from './csat-survey.record.js';
 
 export const CSAT_FIELDS: RecordFields<CsatSurvey> = {
@@ -25,7 +27,7 @@ export class ListCsatQuery extends PageQuery {
    */
   @IsOptional()
   @IsIn(sortValues(CSAT_FIELDS))
-  sort?: string = '-submitted_at';
+  sort?: string = CSAT.defaultSort;
 
   /**
    * `ticket_id` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
@@ -91,9 +93,5 @@ export class ListCsatQuery extends PageQuery {
   submitted_to?: string;
 }
 
-export const CSAT_QUERY: RecordQueryDefinition<CsatSurvey> = {
-  fields: CSAT_FIELDS,
-  idFields: ['survey_id'],
-  defaultSort: '-submitted_at',
-  queryClass: ListCsatQuery,
-};
+/** The query engine's definition of the list: id fields and default sort from the domain descriptor. */
+export const CSAT_QUERY: RecordQueryDefinition<CsatSurvey> = queryDefinition(CSAT, CSAT_FIELDS, ListCsatQuery);

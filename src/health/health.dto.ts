@@ -1,16 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DOMAINS, type DomainName } from '../domains.js';
 
 /** Per domain: `mock` (the mock-data folder) or `live` (the tenant's vendor). */
-export class HealthSources {
-  @ApiProperty({ enum: ['mock', 'live'] })
-  tickets: 'mock' | 'live';
-  @ApiProperty({ enum: ['mock', 'live'] })
-  time_entries: 'mock' | 'live';
-  @ApiProperty({ enum: ['mock', 'live'] })
-  csat: 'mock' | 'live';
-  @ApiProperty({ enum: ['mock', 'live'] })
-  security_alerts: 'mock' | 'live';
-}
+export class HealthSources {}
+// One property per domain of the list (src/domains.ts), so the document follows it.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface HealthSources extends Record<DomainName, 'mock' | 'live'> {}
+for (const { name } of DOMAINS) ApiProperty({ enum: ['mock', 'live'] })(HealthSources.prototype, name);
 
 /** Service health; 503 with the failing check when the store or mock data cannot be read. */
 export class HealthReport {

@@ -4,6 +4,8 @@ import type { PlatformStore } from '../platform/platform.store.js';
 import type { LiveClients } from './live-clients.js';
 import { withTimeout } from '../common/async/with-timeout.js';
 import { CACHE_TIMEOUT_MS } from './live-cache.js';
+import { DOMAIN_NAMES, domainsOfVendor, type DomainName } from '../domains.js';
+import { VENDORS } from '../platform/integration-bodies.dto.js';
 
 /** Per vendor and tenant, the circuit breaker's state (`open` means calls are being refused). */
 export class VendorBreakersHealthCheck implements HealthCheck {
@@ -49,12 +51,8 @@ export class CacheHealthCheck implements HealthCheck {
   }
 }
 
-export const DOMAINS_BY_VENDOR: Record<string, string[]> = {
-  connectwise: ['tickets', 'time_entries'],
-  smileback: ['csat'],
-  sentinelone: ['security_alerts'],
-  defender: ['security_alerts'],
-};
+/** The domains each vendor's integration serves (from the domain descriptors' vendor calls). */
+export const DOMAINS_BY_VENDOR: Record<string, DomainName[]> = Object.fromEntries(VENDORS.map((vendor) => [vendor, domainsOfVendor(vendor)]));
 
 /** Which (tenant, domain) pairs have no integration behind them, and so serve empty lists. */
 export class LiveIntegrationsHealthCheck implements HealthCheck {
@@ -66,7 +64,7 @@ export class LiveIntegrationsHealthCheck implements HealthCheck {
   constructor(
     private readonly store: PlatformStore,
     /** The domains served live (mixed mode mocks the others). */
-    private readonly domains: readonly string[] = ['tickets', 'time_entries', 'csat', 'security_alerts'],
+    private readonly domains: readonly string[] = DOMAIN_NAMES,
   ) {}
 
   async check(): Promise<HealthCheckResult> {

@@ -4,6 +4,8 @@ import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
+import { queryDefinition } from '../common/domain/domain-descriptor.js';
+import { SECURITY_ALERTS } from './security-alerts.domain.js';
 import { ALERT_SEVERITIES, ALERT_SOURCES, ALERT_STATUSES, SecurityAlert } from './security-alert.record.js';
 
 export const SECURITY_ALERT_FIELDS: RecordFields<SecurityAlert> = {
@@ -21,12 +23,12 @@ export const SECURITY_ALERT_FIELDS: RecordFields<SecurityAlert> = {
 /** Filters are exact and case-sensitive; a comma separates alternatives. */
 export class ListSecurityAlertsQuery extends PageQuery {
   /**
-   * An alert field, `-` prefix for descending; nulls last; ties break on `alert_id`, then `source`.
+   * An alert field, `-` prefix for descending; nulls last; ties break on `source`, then `alert_id`.
    * @example "-detected_at"
    */
   @IsOptional()
   @IsIn(sortValues(SECURITY_ALERT_FIELDS))
-  sort?: string = '-detected_at';
+  sort?: string = SECURITY_ALERTS.defaultSort;
 
   /**
    * `sentinelone` or `defender`; a comma separates alternatives.
@@ -86,9 +88,5 @@ export class ListSecurityAlertsQuery extends PageQuery {
   detected_to?: string;
 }
 
-export const SECURITY_ALERT_QUERY: RecordQueryDefinition<SecurityAlert> = {
-  fields: SECURITY_ALERT_FIELDS,
-  idFields: ['alert_id', 'source'],
-  defaultSort: '-detected_at',
-  queryClass: ListSecurityAlertsQuery,
-};
+/** The query engine's definition of the list: id fields and default sort from the domain descriptor. */
+export const SECURITY_ALERT_QUERY: RecordQueryDefinition<SecurityAlert> = queryDefinition(SECURITY_ALERTS, SECURITY_ALERT_FIELDS, ListSecurityAlertsQuery);

@@ -10,6 +10,7 @@ import { Tenant } from '../tenants/tenant.record.js';
 import { ListSecurityAlertsQuery } from './list-security-alerts-query.dto.js';
 import { SecurityAlert } from './security-alert.record.js';
 import { SecurityAlertsService } from './security-alerts.service.js';
+import { SECURITY_ALERTS } from './security-alerts.domain.js';
 
 @ApiBearerAuth()
 @ApiTags('security-alerts')
@@ -20,7 +21,7 @@ export class SecurityAlertsController {
   @Get()
   @ApiOperation({
     summary: "List the tenant's endpoint security alerts",
-    description: 'SentinelOne and Microsoft Defender alerts, merged. Default sort `-detected_at`.',
+    description: `SentinelOne and Microsoft Defender alerts, merged. Default sort \`${SECURITY_ALERTS.defaultSort}\`.`,
   })
   @ApiTenantParam()
   @ApiOkResponse({ type: PageOf(SecurityAlert), description: 'One page of the tenant\'s security alerts (every vendor) with the total matching the filters.', headers: DATA_RESPONSE_HEADERS })

@@ -2,7 +2,7 @@ import { DefenderAlertSource } from './sources/defender-alert-source.js';
 import { SentinelOneAlertSource } from './sources/sentinelone-alert-source.js';
 import { Module } from '@nestjs/common';
 import { bindSource } from '../source-binding/source-binding.js';
-import { SECURITY_ALERTS } from '../mock/mock-domains.js';
+import { SECURITY_ALERTS } from './security-alerts.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { SecurityAlertsController } from './security-alerts.controller.js';

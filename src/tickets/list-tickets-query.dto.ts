@@ -3,6 +3,8 @@ import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsInstantParam, IsList, MatchFilter, RangeFilter, TextFilter } from '../common/query/filters.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
+import { queryDefinition } from '../common/domain/domain-descriptor.js';
+import { TICKETS } from './tickets.domain.js';
 import type { Ticket } from './ticket.record.js';
 
 export const TICKET_FIELDS: RecordFields<Ticket> = {
@@ -30,7 +32,7 @@ export class ListTicketsQuery extends PageQuery {
    */
   @IsOptional()
   @IsIn(sortValues(TICKET_FIELDS))
-  sort?: string = '-updated_at_remote';
+  sort?: string = TICKETS.defaultSort;
 
   /**
    * `status` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
@@ -133,9 +135,5 @@ export class ListTicketsQuery extends PageQuery {
   q?: string;
 }
 
-export const TICKET_QUERY: RecordQueryDefinition<Ticket> = {
-  fields: TICKET_FIELDS,
-  idFields: ['cw_ticket_id'],
-  defaultSort: '-updated_at_remote',
-  queryClass: ListTicketsQuery,
-};
+/** The query engine's definition of the list: id fields and default sort from the domain descriptor. */
+export const TICKET_QUERY: RecordQueryDefinition<Ticket> = queryDefinition(TICKETS, TICKET_FIELDS, ListTicketsQuery);

@@ -11,6 +11,7 @@ import { Tenant } from '../tenants/tenant.record.js';
 import { ListTicketsQuery } from './list-tickets-query.dto.js';
 import { Ticket } from './ticket.record.js';
 import { TicketsService } from './tickets.service.js';
+import { TICKETS } from './tickets.domain.js';
 
 @ApiBearerAuth()
 @ApiTags('tickets')
@@ -19,7 +20,7 @@ export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's tickets", description: 'Default sort `-updated_at_remote`.' })
+  @ApiOperation({ summary: "List the tenant's tickets", description: `Default sort \`${TICKETS.defaultSort}\`.` })
   @ApiTenantParam()
   @ApiOkResponse({ type: PageOf(Ticket), description: 'One page of the tenant\'s tickets with the total matching the filters.', headers: DATA_RESPONSE_HEADERS })
   @VendorData('tickets')

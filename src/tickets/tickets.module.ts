@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { CSAT_SOURCES } from '../csat/csat.module.js';
 import { TIME_ENTRY_SOURCES } from '../time-entries/time-entries.module.js';
 import { bindSource } from '../source-binding/source-binding.js';
-import { TICKETS } from '../mock/mock-domains.js';
+import { TICKETS } from './tickets.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { TICKET_SOURCE, TicketSource } from './sources/ticket-source.js';

@@ -5,6 +5,8 @@ import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
+import { queryDefinition } from '../common/domain/domain-descriptor.js';
+import { TIME_ENTRIES } from './time-entries.domain.js';
 import type { TimeEntry } from './time-entry.record.js';
 
 export const TIME_ENTRY_FIELDS: RecordFields<TimeEntry> = {
@@ -27,7 +29,7 @@ export class ListTimeEntriesQuery extends PageQuery {
    */
   @IsOptional()
   @IsIn(sortValues(TIME_ENTRY_FIELDS))
-  sort?: string = '-date_worked';
+  sort?: string = TIME_ENTRIES.defaultSort;
 
   /**
    * `cw_ticket_id` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
@@ -85,9 +87,5 @@ export class ListTimeEntriesQuery extends PageQuery {
   date_to?: string;
 }
 
-export const TIME_ENTRY_QUERY: RecordQueryDefinition<TimeEntry> = {
-  fields: TIME_ENTRY_FIELDS,
-  idFields: ['cw_time_entry_id'],
-  defaultSort: '-date_worked',
-  queryClass: ListTimeEntriesQuery,
-};
+/** The query engine's definition of the list: id fields and default sort from the domain descriptor. */
+export const TIME_ENTRY_QUERY: RecordQueryDefinition<TimeEntry> = queryDefinition(TIME_ENTRIES, TIME_ENTRY_FIELDS, ListTimeEntriesQuery);

@@ -10,6 +10,7 @@ import { Tenant } from '../tenants/tenant.record.js';
 import { ListTimeEntriesQuery } from './list-time-entries-query.dto.js';
 import { TimeEntriesService } from './time-entries.service.js';
 import { TimeEntry } from './time-entry.record.js';
+import { TIME_ENTRIES } from './time-entries.domain.js';
 
 @ApiBearerAuth()
 @ApiTags('time-entries')
@@ -18,7 +19,7 @@ export class TimeEntriesController {
   constructor(private readonly timeEntries: TimeEntriesService) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's time entries", description: 'Default sort `-date_worked`.' })
+  @ApiOperation({ summary: "List the tenant's time entries", description: `Default sort \`${TIME_ENTRIES.defaultSort}\`.` })
   @ApiTenantParam()
   @ApiOkResponse({ type: PageOf(TimeEntry), description: 'One page of the tenant\'s time entries with the total matching the filters.', headers: DATA_RESPONSE_HEADERS })
   @VendorData('time_entries')

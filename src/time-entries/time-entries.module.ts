@@ -1,7 +1,7 @@
 import { ConnectWiseTimeEntrySource } from './sources/connectwise-time-entry-source.js';
 import { Module } from '@nestjs/common';
 import { bindSource, type SourceChoices } from '../source-binding/source-binding.js';
-import { TIME_ENTRIES } from '../mock/mock-domains.js';
+import { TIME_ENTRIES } from './time-entries.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { TIME_ENTRY_SOURCE, TimeEntrySource } from './sources/time-entry-source.js';

@@ -109,14 +109,15 @@ describe('query engine', () => {
     expect(page.data.map((s) => s.score)).toEqual([3, 5]);
   });
 
-  it('breaks alert ties on alert_id, then source', () => {
+  it('breaks alert ties on source, then alert_id (the id is unique per tenant and source)', () => {
     const alerts = [
       anAlert({ alert_id: 'A-1', source: 'sentinelone' }),
       anAlert({ alert_id: 'A-1', source: 'defender' }),
       anAlert({ alert_id: 'A-0', source: 'sentinelone' }),
+      anAlert({ alert_id: 'A-2', source: 'defender' }),
     ];
     const page = runQuery(alerts, {}, SECURITY_ALERT_QUERY);
-    expect(page.data.map((a) => `${a.alert_id}/${a.source}`)).toEqual(['A-0/sentinelone', 'A-1/defender', 'A-1/sentinelone']);
+    expect(page.data.map((a) => `${a.source}/${a.alert_id}`)).toEqual(['defender/A-1', 'defender/A-2', 'sentinelone/A-0', 'sentinelone/A-1']);
   });
 
   it('pages after filtering and sorting, and counts every match', () => {

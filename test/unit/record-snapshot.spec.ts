@@ -172,9 +172,9 @@ describe('indexed record snapshots', () => {
       { source: 'defender', alert_id: 'A-1', n: 3 },
     ];
     const snapshot = new RecordSnapshot(alerts, SECURITY_ALERT_QUERY as unknown as Def);
-    expect(snapshot.byId('A-1', 'sentinelone')).toBe(alerts[1]);
-    expect(snapshot.byId('A-1', 'defender')).toBe(alerts[0]);
-    expect(snapshot.byId('A-2', 'defender')).toBeUndefined();
+    expect(snapshot.byId('sentinelone', 'A-1')).toBe(alerts[1]);
+    expect(snapshot.byId('defender', 'A-1')).toBe(alerts[0]);
+    expect(snapshot.byId('defender', 'A-2')).toBeUndefined();
   });
 
   it('is built once per record array and definition', () => {

@@ -1,8 +1,7 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { DOMAINS } from '../../domains.js';
 import type { GeneratedDataset } from './mock-data.generator.js';
-
-export const DOMAIN_FOLDERS = ['tickets', 'time_entries', 'csat', 'security_alerts'] as const;
 
 export interface WrittenDataset {
   /** Paths relative to the output folder, `/`-separated, in the order written. */
@@ -25,9 +24,9 @@ export async function writeDataset(dir: string, ds: GeneratedDataset): Promise<W
 
   await mkdir(dir, { recursive: true });
   await write('tenants.json', ds.tenants);
-  for (const domain of DOMAIN_FOLDERS) {
-    await mkdir(join(dir, domain), { recursive: true });
-    for (const tenant of ds.tenants) await write(`${domain}/${tenant.id}.json`, ds[domain][tenant.id] ?? []);
+  for (const { name, folder } of DOMAINS) {
+    await mkdir(join(dir, folder), { recursive: true });
+    for (const tenant of ds.tenants) await write(`${folder}/${tenant.id}.json`, ds[name][tenant.id] ?? []);
   }
   return { files, stale: await findStaleFiles(dir, new Set(files)) };
 }
@@ -46,9 +45,9 @@ async function writeFileAtomically(path: string, content: string): Promise<void>
 
 async function findStaleFiles(dir: string, written: Set<string>): Promise<string[]> {
   const stale: string[] = [];
-  for (const domain of DOMAIN_FOLDERS) {
-    for (const name of await readdir(join(dir, domain))) {
-      const relative = `${domain}/${name}`;
+  for (const { folder } of DOMAINS) {
+    for (const name of await readdir(join(dir, folder))) {
+      const relative = `${folder}/${name}`;
       if (name.endsWith('.json') && !written.has(relative)) stale.push(relative);
     }
   }

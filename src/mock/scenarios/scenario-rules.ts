@@ -1,10 +1,10 @@
 import { TENANT_ID_PATTERN } from '../../common/validation/formats.js';
 import type { MockDataProblem } from '../mock-data.loader.js';
-import { DomainName, MOCK_DOMAINS } from '../mock-domains.js';
+import { DOMAIN_NAMES, type DomainName } from '../../domains.js';
 import { MAX_DELAY_MS, SCENARIO_CODES, ScenarioCode } from './prefer-header.js';
 
 export const SCENARIOS_FILE = 'scenarios.json';
-const DOMAINS: readonly (DomainName | '*')[] = [...MOCK_DOMAINS.map((d) => d.name), '*'];
+const DOMAINS: readonly (DomainName | '*')[] = [...DOMAIN_NAMES, '*'];
 
 /** One rule of scenarios.json, checked and with its defaults filled in. */
 export interface ScenarioRule {

@@ -1,0 +1,11 @@
+import { defineDomain } from '../common/domain/domain-descriptor.js';
+import { Ticket } from './ticket.record.js';
+
+export const TICKETS = defineDomain({
+  name: 'tickets',
+  folder: 'tickets',
+  recordClass: Ticket,
+  idFields: ['cw_ticket_id'],
+  defaultSort: '-updated_at_remote',
+  vendorCalls: [{ vendor: 'connectwise', target: 'GET /service/tickets' }],
+});
