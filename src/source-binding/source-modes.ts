@@ -1,17 +1,17 @@
 import type { ConfigType } from '@nestjs/config';
-import { MOCKABLE_DOMAINS, type MockableDomain } from '../config/env.validation.js';
+import { DOMAIN_NAMES, type DomainName } from '../domains.js';
 import type { mockConfig } from '../config/mock.config.js';
 
 export type SourceKind = 'mock' | 'live';
 
 /** What serves what: `tenants` is the tenant list (tenants.json or the platform store). */
-export type Served = MockableDomain | 'tenants';
+export type Served = DomainName | 'tenants';
 
 export interface SourceModes {
   /** `mock`: everything from the folder; `live`: everything from the store and vendors; `mixed`: MOCK_DOMAINS from the folder. */
   mode: 'mock' | 'live' | 'mixed';
   tenants: SourceKind;
-  domains: Record<MockableDomain, SourceKind>;
+  domains: Record<DomainName, SourceKind>;
 }
 
 /** A configuration no binding can honour: a bug or a bypassed validation, never something to paper over. */
@@ -24,14 +24,17 @@ export class SourceBindingError extends Error {
 
 /** Derived once from the validated config; the one answer to "where does this domain's data come from". */
 export function sourceModes(config: ConfigType<typeof mockConfig>): SourceModes {
-  const unknown = config.domains.filter((d) => !(MOCKABLE_DOMAINS as readonly string[]).includes(d));
+  const unknown = config.domains.filter((d) => !(DOMAIN_NAMES as readonly string[]).includes(d));
   if (unknown.length > 0) throw new SourceBindingError(`unknown mocked domain(s) ${unknown.join(', ')}`);
-  if (config.enabled && config.domains.length !== MOCKABLE_DOMAINS.length) {
-    throw new SourceBindingError(`MOCK_MODE=true must mock every domain, but only ${config.domains.join(', ') || 'none'} are`);
+  const repeated = config.domains.filter((d, i) => config.domains.indexOf(d) !== i);
+  if (repeated.length > 0) throw new SourceBindingError(`mocked domain(s) listed twice: ${[...new Set(repeated)].join(', ')}`);
+  const unmocked = DOMAIN_NAMES.filter((d) => !config.domains.includes(d));
+  if (config.enabled && unmocked.length > 0) {
+    throw new SourceBindingError(`MOCK_MODE=true must mock every domain, but ${unmocked.join(', ')} would be live`);
   }
   const domains = Object.fromEntries(
-    MOCKABLE_DOMAINS.map((d) => [d, config.domains.includes(d) ? 'mock' : 'live']),
-  ) as Record<MockableDomain, SourceKind>;
+    DOMAIN_NAMES.map((d) => [d, config.domains.includes(d) ? 'mock' : 'live']),
+  ) as Record<DomainName, SourceKind>;
   const mode = config.enabled ? 'mock' : config.domains.length > 0 ? 'mixed' : 'live';
   return { mode, tenants: config.enabled ? 'mock' : 'live', domains };
 }

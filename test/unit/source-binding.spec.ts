@@ -1,5 +1,7 @@
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
-import { SourceBindingError } from '../../src/source-binding/source-modes.js';
+import type { ConfigType } from '@nestjs/config';
+import type { mockConfig } from '../../src/config/mock.config.js';
+import { kindOf, SourceBindingError, sourceModes } from '../../src/source-binding/source-modes.js';
 import { AppModule } from '../../src/app.module.js';
 import { MockFileProvider } from '../../src/mock/mock-file.provider.js';
 import { TENANT_SOURCE } from '../../src/tenants/sources/tenant-source.js';
@@ -78,5 +80,40 @@ describe('source binding', () => {
     );
     await expect(boot).rejects.toThrow(SourceBindingError);
     await expect(boot).rejects.toThrow(/csat is to be read from the mock folder, but no mock store was built/);
+  });
+});
+
+/** The mock config as validation would never produce it: what the binding must refuse rather than read as live. */
+const config = (enabled: boolean, domains: string[]) => ({ enabled, domains }) as unknown as ConfigType<typeof mockConfig>;
+
+describe('source modes: an impossible configuration stops the boot, naming what is wrong', () => {
+  it('answers each domain\'s source for the three modes', () => {
+    expect(sourceModes(config(true, ['tickets', 'time_entries', 'csat', 'security_alerts']))).toEqual({
+      mode: 'mock',
+      tenants: 'mock',
+      domains: { tickets: 'mock', time_entries: 'mock', csat: 'mock', security_alerts: 'mock' },
+    });
+    expect(sourceModes(config(false, ['csat']))).toEqual({
+      mode: 'mixed',
+      tenants: 'live',
+      domains: { tickets: 'live', time_entries: 'live', csat: 'mock', security_alerts: 'live' },
+    });
+    expect(sourceModes(config(false, [])).mode).toBe('live');
+  });
+
+  it('refuses an unknown mocked domain instead of serving it live', () => {
+    expect(() => sourceModes(config(false, ['tickets', 'alerts']))).toThrow(SourceBindingError);
+    expect(() => sourceModes(config(false, ['tickets', 'alerts']))).toThrow('Cannot bind the data sources: unknown mocked domain(s) alerts');
+  });
+
+  it('refuses mock mode that leaves a domain to its vendor, even when the list has four entries', () => {
+    expect(() => sourceModes(config(true, ['tickets', 'csat']))).toThrow(/MOCK_MODE=true must mock every domain, but time_entries, security_alerts would be live/);
+    expect(() => sourceModes(config(true, ['tickets', 'tickets', 'csat', 'csat']))).toThrow(/listed twice: tickets, csat/);
+  });
+
+  it('refuses to say where a name that is not a domain comes from', () => {
+    const modes = sourceModes(config(false, []));
+    expect(kindOf(modes, 'tenants')).toBe('live');
+    expect(() => kindOf(modes, 'alerts' as never)).toThrow(/'alerts' is not a domain/);
   });
 });
