@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DOMAINS, type DomainName } from '../domains.js';
+import { DOMAINS } from '../domains.js';
 
-/** Per domain: `mock` (the mock-data folder) or `live` (the tenant's vendor). */
+/**
+ * Per domain: `mock` (the mock-data folder) or `live` (the tenant's vendor). One property per domain of
+ * the list (src/domains.ts), declared here for the OpenAPI document: `Record<DomainName, 'mock' | 'live'>`.
+ */
 export class HealthSources {}
-// One property per domain of the list (src/domains.ts), so the document follows it.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface HealthSources extends Record<DomainName, 'mock' | 'live'> {}
 for (const { name } of DOMAINS) ApiProperty({ enum: ['mock', 'live'] })(HealthSources.prototype, name);
 
 /** Service health; 503 with the failing check when the store or mock data cannot be read. */
