@@ -210,3 +210,69 @@ describe('mode reported by health', () => {
     }
   }, 120_000);
 });
+
+describe('mixed mode scenarios (MOCK_DOMAINS=tickets): Prefer and scenarios.json act on the mocked routes only', () => {
+  const SC_TENANT = 'tenant_mixed_scenarios';
+  let fakes: Fakes;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    fakes = await startFakes();
+    const { tickets, notes } = bulkTickets(3, 9500);
+    fakes.connectwise.tickets = tickets;
+    fakes.connectwise.notes = notes;
+    fakes.connectwise.members = MEMBERS;
+    fakes.connectwise.timeEntries = bulkTimeEntries(2, 9600, tickets.map((x) => x.id as number));
+    fakes.smileback.reviews = bulkReviews(2, 100);
+    const folder = await writeFolder({
+      'tenants.json': [{ id: SC_TENANT, name: 'Scenarios', is_active: true, llm_enabled: false }],
+      [`tickets/${SC_TENANT}.json`]: [{ ...SEED_TICKET, tenant_id: SC_TENANT, cw_ticket_id: 'MOCK-1' }],
+      // Every domain, every tenant: only the mocked domain's routes may follow it.
+      'scenarios.json': { rules: [{ tenant: '*', domain: '*', stale: true }] },
+    });
+    t = await bootApp({ ...LIVE_ENV, MOCK_DOMAINS: 'tickets', MOCK_DATA_PATH: folder, MOCK_WATCH: 'false' });
+    await registerTenant(t.app, SC_TENANT, fakes);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await closeFakes(fakes);
+  });
+
+  it('applies the scenarios.json rules to the mocked domain, naming its live-mode vendor', async () => {
+    const res = await t.get(`/api/tenants/${SC_TENANT}/tickets`).expect(200);
+    expect(res.body.data.map((x: Ticket) => x.cw_ticket_id)).toEqual(['MOCK-1']);
+    expect(res.headers.warning).toBe('110 - "stale"');
+    expect(res.headers['x-stale-vendors']).toBe('connectwise');
+  });
+
+  it('answers Prefer on the mocked domain as mock mode does, a bad value included', async () => {
+    const failed = await t.get(`/api/tenants/${SC_TENANT}/tickets`).set('prefer', 'code=503').expect(503);
+    expect(failed.body).toMatchObject({ type: '/problems/vendor-unavailable', status: 503 });
+    expect(failed.headers['retry-after']).toMatch(/^\d+$/);
+    expect(failed.headers['preference-applied']).toBe('code=503');
+    const bad = await t.get(`/api/tenants/${SC_TENANT}/tickets`).set('prefer', 'code=500').expect(400);
+    expect(bad.body).toMatchObject({ type: '/problems/validation', detail: expect.stringMatching(/^Prefer: code=500 is not one of/) });
+    expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
+  });
+
+  it('leaves the live domains\' routes alone: no rule, no Prefer, as in live mode', async () => {
+    for (const path of ['time-entries', 'csat']) {
+      const plain = await t.get(`/api/tenants/${SC_TENANT}/${path}`).expect(200);
+      expect(plain.headers.warning).toBeUndefined();
+      expect(plain.headers['x-stale-vendors']).toBeUndefined();
+      const preferred = await t.get(`/api/tenants/${SC_TENANT}/${path}`).set('prefer', 'code=503').expect(200);
+      expect(preferred.headers['preference-applied']).toBeUndefined();
+      // A value mock mode would refuse is ignored, as live mode ignores every preference.
+      await t.get(`/api/tenants/${SC_TENANT}/${path}`).set('prefer', 'code=500').expect(200);
+    }
+    expect(fakes.connectwise.calls('/time/entries')).toBeGreaterThan(0);
+    expect(fakes.smileback.calls()).toBeGreaterThan(0);
+  });
+
+  it('leaves the insights alone while they read a live domain', async () => {
+    const res = await t.get(`/api/tenants/${SC_TENANT}/summary`).set('prefer', 'code=504').expect(200);
+    expect(res.headers.warning).toBeUndefined();
+    expect(res.headers['preference-applied']).toBeUndefined();
+  });
+});

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { VendorError, VendorHttpError, VendorTimeoutError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
 import type { MockFileStore } from '../mock-file.store.js';
-import type { DomainName } from '../mock-domains.js';
+import { DOMAIN_NAMES, type DomainName } from '../../domains.js';
 import { parsePrefer, preferenceApplied, ScenarioCode, ScenarioPreferences } from './prefer-header.js';
 import { ScenarioRandom } from './scenario-random.js';
 import { matchRule, ScenarioRule } from './scenario-rules.js';
@@ -30,10 +30,12 @@ export interface SimulatedFailureSettings {
 }
 
 /**
- * Mock mode only: on routes marked `@VendorData`, answers as live mode would when its vendor is slow,
- * failing or served from a stale copy — asked per request through `Prefer`, or by the first matching
- * rule of scenarios.json. A request with a scenario preference is not subject to the rules.
+ * On routes marked `@VendorData` whose every domain is mocked, answers as live mode would when its vendor
+ * is slow, failing or served from a stale copy — asked per request through `Prefer`, or by the first
+ * matching rule of scenarios.json. A request with a scenario preference is not subject to the rules.
  * The route runs first, so a bad query or unknown tenant is answered as it would be live.
+ * In mixed mode a route that reads a live domain (the insights, unless all four are mocked) calls real
+ * vendors: it answers as live mode does, and `Prefer` has no effect there, as in live mode.
  */
 export class MockScenarioInterceptor implements NestInterceptor {
   private rulesSeen?: readonly ScenarioRule[];
@@ -43,11 +45,13 @@ export class MockScenarioInterceptor implements NestInterceptor {
     private readonly store: MockFileStore,
     private readonly random: ScenarioRandom,
     private readonly settings: SimulatedFailureSettings,
+    /** The domains served from the mock folder: every domain in mock mode, MOCK_DOMAINS in mixed mode. */
+    private readonly mocked: readonly DomainName[] = DOMAIN_NAMES,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const domains = this.reflector.get<readonly DomainName[] | undefined>(VENDOR_DATA_DOMAIN, context.getHandler());
-    if (!domains) return next.handle();
+    if (!domains || !domains.every((domain) => this.mocked.includes(domain))) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     const tenantId = (request.params as Record<string, string | undefined>).tenantId ?? '';

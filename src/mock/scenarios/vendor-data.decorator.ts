@@ -41,8 +41,8 @@ const VENDOR_FAILURES = [
 ];
 
 /**
- * A route serving vendor data of these domains (insights read all four): in mock mode its answers follow
- * `Prefer` and scenarios.json; its documentation lists the vendor failures live mode answers and `Prefer`.
+ * A route serving vendor data of these domains (insights read all four): while all of them are mocked its
+ * answers follow `Prefer` and scenarios.json; its documentation lists the vendor failures live mode answers and `Prefer`.
  */
 export function VendorData(...domains: [DomainName, ...DomainName[]]): MethodDecorator {
   return applyDecorators(
@@ -52,7 +52,7 @@ export function VendorData(...domains: [DomainName, ...DomainName[]]): MethodDec
       name: 'Prefer',
       required: false,
       description:
-        'Mock mode only (RFC 7240), ignored in live mode: `code=502`, `code=503` or `code=504` answers that vendor failure as ' +
+        'Mock mode only (RFC 7240; in mixed mode, on routes whose domains are all mocked), ignored in live mode: `code=502`, `code=503` or `code=504` answers that vendor failure as ' +
         'live mode would; `delay=MS` (0–30000) holds the answer; `stale` answers with `Warning: 110` and `X-Stale-Vendors`. ' +
         'Combine with commas, e.g. `delay=800, stale`.',
       schema: { type: 'string' },
