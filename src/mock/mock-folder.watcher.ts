@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ChokidarOptions, FSWatcher, watch } from 'chokidar';
+import type { BigIntStats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 
@@ -19,7 +20,7 @@ export interface MockWatchStatus {
 /** Creates a chokidar watcher; a parameter so that a test can reach the real watcher's events. */
 export type CreateWatcher = (path: string, options: ChokidarOptions) => FSWatcher;
 
-/** The folder as the watcher was armed on it: where MOCK_DATA_PATH leads, its inode, its subfolders' inodes. */
+/** The folder as the watcher was armed on it: where MOCK_DATA_PATH leads, its identity, its subfolders' identities. */
 interface FolderIdentity {
   real: string;
   id: string;
@@ -39,8 +40,8 @@ const READY_TIMEOUT_MS = 60_000;
  * chokidar watches the folder through its parent, so that replacing the folder (regenerating it, `mv`,
  * re-pointing a symlink named by MOCK_DATA_PATH) produces events. What events cannot show — a symlink
  * or folder higher up the path replaced, a subfolder whose watch went stale, a watcher error — is found
- * by comparing, every second and on every health check, the folder's identity (real path, inode, its
- * subfolders' inodes) with the one the watcher was armed on; on a difference the watcher is re-created
+ * by comparing, every second and on every health check, the folder's identity (real path, inode and
+ * birth time, the same for each subfolder) with the one the watcher was armed on; on a difference the watcher is re-created
  * and the folder reloaded.
  */
 export class MockFolderWatcher {
@@ -251,7 +252,7 @@ function ready(watcher: FSWatcher): Promise<void> {
   });
 }
 
-/** The folder's real path and inode and each subfolder's inode; undefined when it is missing or not a folder. */
+/** The folder's real path and identity and each subfolder's identity; undefined when it is missing or not a folder. */
 async function inspect(root: string): Promise<FolderIdentity | undefined> {
   try {
     const real = await realpath(root);
@@ -261,12 +262,17 @@ async function inspect(root: string): Promise<FolderIdentity | undefined> {
     for (const entry of await readdir(real, { withFileTypes: true })) {
       if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
       const sub = await stat(join(real, entry.name), { bigint: true }).catch(() => undefined);
-      if (sub?.isDirectory()) subfolders.set(entry.name, `${sub.dev}:${sub.ino}`);
+      if (sub?.isDirectory()) subfolders.set(entry.name, identityOf(sub));
     }
-    return { real, id: `${info.dev}:${info.ino}`, subfolders };
+    return { real, id: identityOf(info), subfolders };
   } catch {
     return undefined;
   }
+}
+
+/** Device, inode and birth time: ext4 gives a folder deleted and recreated the same inode, not the same birth time (0 where unknown). */
+function identityOf(info: BigIntStats): string {
+  return `${info.dev}:${info.ino}:${info.birthtimeNs}`;
 }
 
 /** An error's code and message without absolute paths (health details must not show where the folder is). */
