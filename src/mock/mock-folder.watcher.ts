@@ -41,8 +41,8 @@ const READY_TIMEOUT_MS = 60_000;
  * re-pointing a symlink named by MOCK_DATA_PATH) produces events. What events cannot show — a symlink
  * or folder higher up the path replaced, a subfolder whose watch went stale, a watcher error — is found
  * by comparing, every second and on every health check, the folder's identity (real path, inode and
- * birth time, the same for each subfolder) with the one the watcher was armed on; on a difference the watcher is re-created
- * and the folder reloaded.
+ * birth time, the same for each subfolder, and the subfolders chokidar reports as watched) with the one
+ * the watcher was armed on; on a difference the watcher is re-created and the folder reloaded.
  */
 export class MockFolderWatcher {
   private readonly logger = new Logger('MockFileStore');
@@ -270,7 +270,7 @@ async function inspect(root: string): Promise<FolderIdentity | undefined> {
   }
 }
 
-/** Device, inode and birth time: ext4 gives a folder deleted and recreated the same inode, not the same birth time (0 where unknown). */
+/** Device, inode and birth time (0 where unknown): ext4 gives a folder deleted and recreated the same inode, not the same birth time. */
 function identityOf(info: BigIntStats): string {
   return `${info.dev}:${info.ino}:${info.birthtimeNs}`;
 }
@@ -278,5 +278,5 @@ function identityOf(info: BigIntStats): string {
 /** An error's code and message without absolute paths (health details must not show where the folder is). */
 function describe(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/(['"]?)\/[^\s'",]*\1/g, '<path>');
+  return text.replace(/(?<=^|[\s'"(=])\/[^\s'",)]*/g, '<path>');
 }
