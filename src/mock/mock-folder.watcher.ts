@@ -128,7 +128,8 @@ export class MockFolderWatcher {
       this.armed = current;
       return;
     }
-    if (this.problem !== reason) this.logger.warn(`Mock data watcher: ${reason}`);
+    // A replacement is routine (logged once re-armed); errors are logged where they arise.
+    if (reason === MISSING && this.problem !== MISSING) this.logger.warn(`Mock data watcher: ${reason}`);
     this.problem = reason;
     if (current && !this.arming && Date.now() >= this.nextArmAt) {
       this.arming = this.arm(current, reason).finally(() => (this.arming = undefined));
