@@ -32,8 +32,11 @@ export class HealthReport {
   version: string;
   /**
    * One entry per dependency, each with its own `status`. Only an admin key sees the details, such as
-   * `mock_data.not_configured`: the (tenant, domain) pairs without a file, which serve empty lists.
-   * @example {"mock_data":{"status":"ok","loaded_at":"2026-11-27T05:00:00.000Z","tenants":2,"files":9,"records":512,"not_configured":[],"watching":true}}
+   * `mock_data.not_configured`: the (tenant, domain) pairs without a file, which serve empty lists, and
+   * `mock_data.watching`: true only while a watcher is armed on the folder in service (with
+   * MOCK_WATCH=true, `watch` says since when, how often and why it re-armed, what it watches, and any
+   * `problem`, which makes the check `degraded`).
+   * @example {"mock_data":{"status":"ok","loaded_at":"2026-11-27T05:00:00.000Z","tenants":2,"files":9,"records":512,"not_configured":[],"watching":true,"watch":{"armed_at":"2026-11-27T05:10:00.000Z","rearms":1,"last_rearm":{"at":"2026-11-27T05:10:00.000Z","reason":"the folder was replaced"},"watched":[".","csat","security_alerts","tickets","time_entries"]}}}
    */
   @ApiProperty({ type: 'object', additionalProperties: { type: 'object', additionalProperties: true } })
   checks: Record<string, Record<string, unknown>>;

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { FSWatcher, watch } from 'chokidar';
 import { access } from 'node:fs/promises';
-import { dirname, sep } from 'node:path';
 import { mockConfig } from '../config/mock.config.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { MockDataProblem, MockDataSnapshot, formatProblem, loadMockData } from './mock-data.loader.js';
 import { DomainName } from './mock-domains.js';
+import { CreateWatcher, MockFolderWatcher, MockWatchStatus } from './mock-folder.watcher.js';
 import type { ScenarioRule } from './scenarios/scenario-rules.js';
 
 export class MockDataInvalidError extends Error {
@@ -25,13 +24,14 @@ export interface MockDataStatus {
   files: number;
   records: number;
   not_configured: MockDataSnapshot['missing'];
+  /** True only while the watcher is armed, without error, on the folder MOCK_DATA_PATH leads to now; false with MOCK_WATCH=false. */
   watching: boolean;
+  /** The watcher (absent with MOCK_WATCH=false). */
+  watch?: MockWatchStatus;
   last_reload?: { at: string; ok: boolean; problems: number };
   /** While a rejected change leaves an older version in service: when, which files, how many problems. */
   rejected_reload?: { at: string; files: string[]; problems: number; serving_version_loaded_at: string };
 }
-
-const RELOAD_DEBOUNCE_MS = 150;
 
 /**
  * The mock-data folder, parsed and validated once and kept in memory. When a file changes the
@@ -44,12 +44,14 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   private loadedAt: Date;
   private lastReload?: MockDataStatus['last_reload'];
   private rejected?: MockDataStatus['rejected_reload'];
-  private watcher?: FSWatcher;
-  private timer?: NodeJS.Timeout;
+  private watcher?: MockFolderWatcher;
   private reloading?: Promise<void>;
   private reloadAgain = false;
 
-  constructor(@Inject(mockConfig.KEY) private readonly config: ConfigType<typeof mockConfig>) {}
+  constructor(
+    @Inject(mockConfig.KEY) private readonly config: ConfigType<typeof mockConfig>,
+    private readonly createWatcher?: CreateWatcher,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const result = await loadMockData(this.config.dataPath, { maxFileMb: this.config.maxFileMb });
@@ -62,7 +64,6 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
     await this.watcher?.close();
     await this.reloading;
   }
@@ -87,10 +88,16 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
       files: this.snapshot.files,
       records: this.snapshot.recordCount,
       not_configured: this.snapshot.missing,
-      watching: this.watcher !== undefined,
+      watching: this.watcher?.watching ?? false,
+      ...(this.watcher ? { watch: this.watcher.status() } : {}),
       ...(this.lastReload ? { last_reload: this.lastReload } : {}),
       ...(this.rejected ? { rejected_reload: this.rejected } : {}),
     };
+  }
+
+  /** Checks now that the watcher covers the folder in service, so status() tells the truth (health). */
+  async verifyWatching(): Promise<void> {
+    await this.watcher?.verify();
   }
 
   /** Whether the folder can still be read (health). */
@@ -149,24 +156,9 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
     this.rejected = undefined;
   }
 
-  /**
-   * Watches the folder through its parent, so that replacing the whole folder (regenerating it,
-   * `mv`) is seen too; nothing outside the folder is looked at.
-   */
+  /** Reloads on every change; re-arms when the folder (or a symlink or folder on its path) is replaced. */
   private async startWatching(): Promise<void> {
-    const root = this.config.dataPath;
-    const parent = dirname(root);
-    const watcher = watch(parent, {
-      ignoreInitial: true,
-      ignored: (path: string) => path !== parent && path !== root && !path.startsWith(`${root}${sep}`),
-      awaitWriteFinish: { stabilityThreshold: 80, pollInterval: 20 },
-    });
-    watcher.on('all', () => {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.reload(), RELOAD_DEBOUNCE_MS);
-    });
-    watcher.on('error', (error) => this.logger.warn(`Watching the mock data folder failed: ${String(error)}`));
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    this.watcher = watcher;
+    this.watcher = new MockFolderWatcher(this.config.dataPath, () => this.reload(), this.createWatcher);
+    await this.watcher.start();
   }
 }
