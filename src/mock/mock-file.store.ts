@@ -37,9 +37,10 @@ const RELOAD_DEBOUNCE_MS = 150;
 
 /** How a load went, for the log line (the benchmark reads these figures). */
 function timing(result: OffThreadLoadResult & { eventLoopMaxMs: number }): string {
-  const { totalMs, longestStepMs, offThread } = result.stats;
+  const { totalMs, longestStepMs, longestStepCpuMs, offThread } = result.stats;
   return (
-    `in ${Math.round(totalMs)} ms (${offThread ? 'worker thread' : 'main thread'}; longest main-thread step ${longestStepMs.toFixed(1)} ms, ` +
+    `in ${Math.round(totalMs)} ms (${offThread ? 'worker thread' : 'main thread'}; ` +
+    `longest main-thread step ${longestStepMs.toFixed(1)} ms, ${longestStepCpuMs.toFixed(1)} ms of CPU; ` +
     `event loop delay max ${result.eventLoopMaxMs.toFixed(1)} ms)`
   );
 }
