@@ -3,12 +3,14 @@
 // 2 tenants × 100 000 tickets (+ 200 000 time entries, 20 000 CSAT surveys, 50 000 alerts each).
 // Prints boot time, RSS against the JSON on disk, and — in one interleaved run of alternating short
 // rounds, medians — req/s, p50 and p99 for a mixed ticket-list workload (200 distinct queries), the
-// single-ticket route and a constant route (one tenant by id) in the same stack, with their ratios.
+// single-ticket route and a constant route (one tenant by id) in the same stack, with their ratios;
+// and how long the event loop was held while the folder loaded at boot and while it reloaded (the
+// server's own figures from its log line, and the worst latency of back-to-back requests during the reload).
 // Usage: npm run bench -- [--rounds 5] [--duration 4] [--connections 10] [--data DIR] [--tickets 100000]
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { bootServer } from './boot-server.mjs';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -112,8 +114,53 @@ generate();
 const json = jsonBytes(DATA);
 const tenant = JSON.parse(readFileSync(join(DATA, 'tenants.json'), 'utf8'))[0].id;
 const { lists, singles } = workload(tenant);
-const server = await bootServer(KEY, { MOCK_DATA_PATH: DATA });
+/** The figures of the server's "Loaded …" / "Reloaded …" log line. */
+function loadFigures(text, verb) {
+  const m = new RegExp(
+    `${verb}[^\\n]*? in (\\d+) ms \\((worker thread|main thread); longest main-thread step ([\\d.]+) ms, ([\\d.]+) ms of CPU; event loop delay max ([\\d.]+) ms\\)`,
+  ).exec(text);
+  return m ? { ms: Number(m[1]), where: m[2], step: Number(m[3]), cpu: Number(m[4]), delay: Number(m[5]) } : undefined;
+}
+const describeLoad = (f) =>
+  f
+    ? `${f.ms} ms in the ${f.where}; longest main-thread step of the load ${f.step} ms (${f.cpu} ms of CPU); event loop delay max ${f.delay} ms`
+    : 'no figures in the log';
+
+/**
+ * Rewrites tenants.json unchanged (the watcher reloads the whole folder) and sends back-to-back
+ * requests to the constant route until the server logs the reload: the worst latency is how long a
+ * request waited on the event loop meanwhile.
+ */
+async function measureReload(server, tenantId) {
+  let log = '';
+  const onData = (d) => (log = (log + d).slice(-256 * 1024));
+  server.child.stdout.on('data', onData);
+  server.child.stderr.on('data', onData);
+  const file = join(DATA, 'tenants.json');
+  writeFileSync(file, readFileSync(file));
+  const started = performance.now();
+  let worst = 0;
+  let requests = 0;
+  try {
+    while (!/Reloaded mock data|Mock data change rejected/.test(log)) {
+      if (performance.now() - started > 600_000) throw new Error('no reload logged within 10 minutes');
+      const t0 = performance.now();
+      const res = await fetch(`${server.base}/api/tenants/${tenantId}`, { headers: { authorization: `Bearer ${KEY}` } });
+      await res.arrayBuffer();
+      if (!res.ok) throw new Error(`the constant route answered ${res.status} during the reload`);
+      worst = Math.max(worst, performance.now() - t0);
+      requests += 1;
+    }
+  } finally {
+    server.child.stdout.off('data', onData);
+    server.child.stderr.off('data', onData);
+  }
+  return { figures: loadFigures(log, 'Reloaded mock data'), worst, requests };
+}
+
+const server = await bootServer(KEY, { MOCK_DATA_PATH: DATA, MOCK_WATCH: 'true' });
 console.log(`boot to first healthy answer: ${Math.round(server.bootMs)} ms; RSS after boot ${mib(rssBytes(server.child.pid))} for ${mib(json)} of JSON`);
+console.log(`load at boot: ${describeLoad(loadFigures(server.output, 'Loaded \\d+ records'))} (at boot this includes the application's own start)`);
 try {
   const warm = performance.now();
   for (const path of [...lists, ...singles]) {
@@ -144,6 +191,12 @@ try {
     );
   }
   console.log(`RSS after the run: ${mib(rss)} = ${(rss / json).toFixed(2)} × the ${mib(json)} of JSON on disk`);
+
+  const reload = await measureReload(server, tenant);
+  console.log(
+    `reload of the whole folder: ${describeLoad(reload.figures)}; ` +
+      `${reload.requests} back-to-back requests meanwhile, the slowest ${Math.round(reload.worst)} ms; RSS after ${mib(rssBytes(server.child.pid))}`,
+  );
 } finally {
   server.child.kill();
 }

@@ -1,7 +1,7 @@
 // Shared by the benchmarks: boots the built server (dist/main.js) in mock mode on a free loopback port.
 import { spawn } from 'node:child_process';
 
-/** Boots the server with `env` over the bench defaults; resolves once /api/health answers 200. */
+/** Boots the server with `env` over the bench defaults; resolves once /api/health answers 200 (with the boot output). */
 export async function bootServer(key, env) {
   const started = performance.now();
   const child = spawn(process.execPath, ['dist/main.js'], {
@@ -39,5 +39,5 @@ export async function bootServer(key, env) {
   });
   const base = `http://127.0.0.1:${port}`;
   while ((await fetch(`${base}/api/health`).catch(() => ({ ok: false }))).ok !== true) await new Promise((r) => setTimeout(r, 5));
-  return { child, base, bootMs: performance.now() - started };
+  return { child, base, bootMs: performance.now() - started, output: out };
 }

@@ -4,16 +4,107 @@ type Row = Record<string, unknown>;
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 type Check = (value: unknown, object: Row) => boolean;
 
-/** Costly rules whose verdict depends on the value alone: their answers for repeated strings (owners) are remembered. */
-const MEMOISED_RULES = new Set(['isEmail']);
+/** Costly rules whose verdict depends on the value alone: their answers for repeated strings (owners, days) are remembered. */
+const MEMOISED_RULES = new Set(['isEmail', 'isDay']);
 const MEMO_LIMIT = 50_000;
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The two-digit number at `i`, or -1. */
+function twoDigits(v: string, i: number): number {
+  const a = v.charCodeAt(i) - 48;
+  const b = v.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * Whether `v` is `2026-01-20T09:00:00Z` exactly (20 characters, no fraction: the form generated and
+ * recorded data use) on a real calendar day. Sound: never laxer than `isInstant`.
+ */
+function isPlainInstant(v: string): boolean {
+  if (v.length !== 20 || v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':' || v[19] !== 'Z') return false;
+  const century = twoDigits(v, 0);
+  const yy = twoDigits(v, 2);
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  const hour = twoDigits(v, 11);
+  const minute = twoDigits(v, 14);
+  const second = twoDigits(v, 17);
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return false;
+  }
+  const year = century * 100 + yy;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && !leap ? 28 : DAYS_IN_MONTH[month - 1]);
+}
+
+/**
+ * Specialised versions of the rules the record classes use, built from the rule's own constraints.
+ * Each is sound: when it answers `true`, class-validator's validator answers `true` too. Where it is
+ * unsure it answers `undefined` and the rule's own validator decides (the `slow` argument).
+ */
+const FAST_RULES: Record<string, (m: ValidationMetadata, slow: Check) => Check | undefined> = {
+  isString: () => (v) => typeof v === 'string',
+  isNotEmpty: () => (v) => v !== '' && v !== null && v !== undefined,
+  isBoolean: () => (v) => v === true || v === false,
+  isInt: () => (v) => typeof v === 'number' && Number.isInteger(v),
+  min: (m) => {
+    const min = m.constraints?.[0] as unknown;
+    return typeof min === 'number' ? (v) => typeof v === 'number' && v >= min : undefined;
+  },
+  max: (m) => {
+    const max = m.constraints?.[0] as unknown;
+    return typeof max === 'number' ? (v) => typeof v === 'number' && v <= max : undefined;
+  },
+  isNumber: (m) => {
+    const options = (m.constraints?.[0] ?? {}) as Record<string, unknown>;
+    const plain = Object.keys(options).every((k) => (k === 'allowNaN' || k === 'allowInfinity') && options[k] === false);
+    return plain ? (v) => typeof v === 'number' && Number.isFinite(v) : undefined;
+  },
+  isIn: (m) => {
+    const allowed = m.constraints?.[0] as unknown;
+    if (!Array.isArray(allowed) || !allowed.every((a) => typeof a === 'string')) return undefined;
+    const set = new Set<unknown>(allowed);
+    return (v) => typeof v === 'string' && set.has(v);
+  },
+  matches: (m) => {
+    const [pattern, modifiers] = (m.constraints ?? []) as unknown[];
+    if (!(pattern instanceof RegExp) || pattern.global || pattern.sticky || modifiers !== undefined) return undefined;
+    return (v) => typeof v === 'string' && pattern.test(v);
+  },
+  isInstant: (_m, slow) => (v, o) => (typeof v === 'string' && isPlainInstant(v)) || slow(v, o),
+  // Two plain instants compare as strings exactly as they compare in time; anything else: the rule itself.
+  isNotBefore: (m, slow) => {
+    const other = m.constraints?.[0] as unknown;
+    if (typeof other !== 'string') return undefined;
+    return (v, o) => {
+      const base = o[other];
+      if (typeof v === 'string' && typeof base === 'string' && v >= base && isPlainInstant(v) && isPlainInstant(base)) return true;
+      return slow(v, o);
+    };
+  },
+};
+
+function memoised(check: Check): Check {
+  const memo = new Map<string, boolean>();
+  return (value, object) => {
+    if (typeof value !== 'string') return check(value, object);
+    let verdict = memo.get(value);
+    if (verdict === undefined) {
+      verdict = check(value, object);
+      if (memo.size < MEMO_LIMIT) memo.set(value, verdict);
+    }
+    return verdict;
+  };
+}
 
 /**
  * A yes/no version of `validateSync(plainToInstance(recordClass, record))`, compiled once from the
  * class's own decorators (the same metadata class-validator walks, so there is one source of truth):
- * it calls each rule's validator directly, without building an instance or error objects. A record it
- * rejects is re-checked by class-validator itself, which words the problems; a record it accepts
- * has none. It answers `false` for anything it is unsure of (unknown keys, promises, nested rules).
+ * each rule becomes a specialised check built from its constraints (`FAST_RULES`), or a direct call
+ * of the rule's validator, without building an instance or error objects. A record it rejects is
+ * re-checked by class-validator itself, which words the problems; a record it accepts has none. It
+ * answers `false` for anything it is unsure of (unknown keys, promises, nested rules).
  */
 export function compileRecordCheck(recordClass: abstract new () => unknown): (record: Row) => boolean {
   const storage = getMetadataStorage();
@@ -31,45 +122,48 @@ export function compileRecordCheck(recordClass: abstract new () => unknown): (re
   if (unsupported) return () => false;
 
   const targetName = recordClass.name;
-  const properties = [...byProperty].map(([property, list]) => {
-    const rule = (m: ValidationMetadata): Check => {
-      const constraints = storage.getTargetValidatorConstraints(m.constraintCls);
-      const check: Check = (value, object) => {
-        if (m.validateIf && !m.validateIf(object, value)) return true;
-        const args: ValidationArguments = { targetName, property, object, value, constraints: m.constraints };
-        for (const c of constraints) {
-          if (m.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)) return false;
-          if (c.instance.validate(value, args) !== true) return false;
-        }
-        return true;
-      };
-      if (!MEMOISED_RULES.has(m.name ?? '') || m.validateIf) return check;
-      const memo = new Map<string, boolean>();
-      return (value, object) => {
-        if (typeof value !== 'string') return check(value, object);
-        let verdict = memo.get(value);
-        if (verdict === undefined) {
-          verdict = check(value, object);
-          if (memo.size < MEMO_LIMIT) memo.set(value, verdict);
-        }
-        return verdict;
-      };
+  const rule = (property: string, m: ValidationMetadata): Check => {
+    const constraints = storage.getTargetValidatorConstraints(m.constraintCls);
+    const slow: Check = (value, object) => {
+      if (m.validateIf && !m.validateIf(object, value)) return true;
+      const args: ValidationArguments = { targetName, property, object, value, constraints: m.constraints };
+      for (const c of constraints) {
+        if (m.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)) return false;
+        if (c.instance.validate(value, args) !== true) return false;
+      }
+      return true;
     };
-    const conditions = list.filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION);
-    const defined = list.filter((m) => m.type === ValidationTypes.IS_DEFINED).map(rule);
-    const rules = list.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION).map(rule);
-    return { property, conditions, defined, rules };
-  });
+    const plain = !m.validateIf && !m.each && !(m.groups?.length) && m.always !== true;
+    const fast = plain && m.name !== undefined ? FAST_RULES[m.name]?.(m, slow) : undefined;
+    if (fast) return fast;
+    return plain && MEMOISED_RULES.has(m.name ?? '') ? memoised(slow) : slow;
+  };
+
+  type Property = { property: string; conditions: ((o: Row, v: unknown) => boolean)[]; checks: Check[] };
+  const properties: Property[] = [...byProperty].map(([property, list]) => ({
+    property,
+    conditions: list
+      .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
+      .map((m) => m.constraints[0] as (o: Row, v: unknown) => boolean),
+    // class-validator runs IsDefined before the other rules; a yes/no answer needs only all of them.
+    checks: [
+      ...list.filter((m) => m.type === ValidationTypes.IS_DEFINED),
+      ...list.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION),
+    ].map((m) => rule(property, m)),
+  }));
   const known = new Set(byProperty.keys());
 
   return (record) => {
-    for (const key of Object.keys(record)) if (!known.has(key)) return false;
-    for (const { property, conditions, defined, rules } of properties) {
+    const keys = Object.keys(record);
+    for (let k = 0; k < keys.length; k++) if (!known.has(keys[k])) return false;
+    for (let p = 0; p < properties.length; p++) {
+      const { property, conditions, checks } = properties[p];
       const value = record[property];
       if (value instanceof Promise) return false;
-      if (!conditions.every((m) => (m.constraints[0] as (o: Row, v: unknown) => boolean)(record, value))) continue;
-      for (const check of defined) if (!check(value, record)) return false;
-      for (const check of rules) if (!check(value, record)) return false;
+      let skip = false;
+      for (let c = 0; c < conditions.length && !skip; c++) skip = !conditions[c](record, value);
+      if (skip) continue;
+      for (let c = 0; c < checks.length; c++) if (!checks[c](value, record)) return false;
     }
     return true;
   };

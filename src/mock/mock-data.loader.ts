@@ -63,6 +63,12 @@ export const DEFAULT_MAX_FILE_MB = 256;
 
 export interface LoadOptions {
   maxFileMb?: number;
+  /**
+   * Called with each data file's records once the file is checked, while the folder has no problem so
+   * far (the load worker streams them to the main thread). With it, the snapshot's maps stay empty
+   * (the records are not kept twice); its counts and the problems are as without it.
+   */
+  onRecords?: (domain: DomainName, tenantId: string, records: object[]) => void | Promise<void>;
 }
 
 /** Where the folder really is, and how big a file may be: what every read below checks against. */
@@ -281,8 +287,9 @@ async function isRecording(folder: Folder, problems: MockDataProblem[]): Promise
 }
 
 /**
- * Reads and checks a whole mock-data folder: every problem in every file, at once.
- * The server's startup and reloads and the `mock:validate` CLI all call this.
+ * Reads and checks a whole mock-data folder: every problem in every file, at once, on the calling
+ * thread. The `mock:validate` CLI calls it directly; the server's startup and reloads call it in a
+ * worker thread (`loadMockDataOffThread`), so the same code gives the same report.
  */
 export async function loadMockData(dir: string, options: LoadOptions = {}): Promise<MockDataLoadResult> {
   const problems: MockDataProblem[] = [];
@@ -303,6 +310,7 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
 
   for (const domain of MOCK_DOMAINS) {
     const byTenant = new Map<string, readonly object[]>();
+    const served = new Set<string>();
     records[domain.name] = byTenant;
     for (const name of await dataFilesIn(folder, domain.folder, problems)) {
       const file = `${domain.folder}/${name}.json`;
@@ -326,11 +334,13 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
       if (domain.name === 'tickets') {
         ticketIds.set(name, new Set(read.value.map((t: { cw_ticket_id?: unknown }) => String(t?.cw_ticket_id))));
       }
-      byTenant.set(name, read.value as object[]);
+      if (!options.onRecords) byTenant.set(name, read.value as object[]);
+      else if (problems.length === 0) await options.onRecords(domain.name, name, read.value as object[]);
+      served.add(name);
       files += 1;
       recordCount += read.value.length;
     }
-    for (const tenant of tenants ?? []) if (!byTenant.has(tenant.id)) missing.push({ tenant_id: tenant.id, domain: domain.name });
+    for (const tenant of tenants ?? []) if (!served.has(tenant.id)) missing.push({ tenant_id: tenant.id, domain: domain.name });
   }
 
   // Optional; read under the same symlink and size policy as every other file of the folder.

@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { access } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mockConfig } from '../config/mock.config.js';
 import { Tenant } from '../tenants/tenant.record.js';
-import { MockDataProblem, MockDataSnapshot, formatProblem, loadMockData } from './mock-data.loader.js';
+import { OffThreadLoadResult, loadMockDataOffThread } from './load-worker-host.js';
+import { MockDataProblem, MockDataSnapshot, formatProblem } from './mock-data.loader.js';
 import { DomainName } from './mock-domains.js';
 import { CreateWatcher, MockFolderWatcher, MockWatchStatus } from './mock-folder.watcher.js';
 import type { ScenarioRule } from './scenarios/scenario-rules.js';
@@ -33,6 +35,16 @@ export interface MockDataStatus {
   rejected_reload?: { at: string; files: string[]; problems: number; serving_version_loaded_at: string };
 }
 
+/** How a load went, for the log line (the benchmark reads these figures). */
+function timing(result: OffThreadLoadResult & { eventLoopMaxMs: number }): string {
+  const { totalMs, longestStepMs, longestStepCpuMs, offThread } = result.stats;
+  return (
+    `in ${Math.round(totalMs)} ms (${offThread ? 'worker thread' : 'main thread'}; ` +
+    `longest main-thread step ${longestStepMs.toFixed(1)} ms, ${longestStepCpuMs.toFixed(1)} ms of CPU; ` +
+    `event loop delay max ${result.eventLoopMaxMs.toFixed(1)} ms)`
+  );
+}
+
 /**
  * The mock-data folder, parsed and validated once and kept in memory. When a file changes the
  * whole folder is re-checked; a change that breaks it is logged and the last good snapshot stays.
@@ -48,19 +60,40 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   private reloading?: Promise<void>;
   private reloadAgain = false;
 
+  /** The first load, started as the store is created so that it overlaps the rest of the application's start. */
+  private readonly initialLoad: Promise<OffThreadLoadResult & { eventLoopMaxMs: number }>;
+
   constructor(
     @Inject(mockConfig.KEY) private readonly config: ConfigType<typeof mockConfig>,
     private readonly createWatcher?: CreateWatcher,
-  ) {}
+  ) {
+    this.initialLoad = this.load();
+    this.initialLoad.catch(() => undefined); // awaited (and its error thrown) in onModuleInit
+  }
 
   async onModuleInit(): Promise<void> {
-    const result = await loadMockData(this.config.dataPath, { maxFileMb: this.config.maxFileMb });
+    const result = await this.initialLoad;
     if (!result.ok) throw new MockDataInvalidError(result.problems);
     this.accept(result.snapshot);
     this.logger.log(
-      `Loaded ${result.snapshot.recordCount} records from ${result.snapshot.files} files for ${result.snapshot.tenants.length} tenants`,
+      `Loaded ${result.snapshot.recordCount} records from ${result.snapshot.files} files for ${result.snapshot.tenants.length} tenants ${timing(result)}`,
     );
     if (this.config.watch) await this.startWatching();
+  }
+
+  /**
+   * Parses and checks the folder in a worker thread (the main thread keeps serving), measuring how
+   * long the event loop was held meanwhile (by anything: at boot, the application's own start too).
+   */
+  private async load(): Promise<OffThreadLoadResult & { eventLoopMaxMs: number }> {
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    try {
+      const result = await loadMockDataOffThread(this.config.dataPath, { maxFileMb: this.config.maxFileMb });
+      return { ...result, eventLoopMaxMs: delay.max / 1e6 };
+    } finally {
+      delay.disable();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -127,14 +160,14 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
 
   private async reloadOnce(): Promise<void> {
     const at = new Date().toISOString();
-    const result = await loadMockData(this.config.dataPath, { maxFileMb: this.config.maxFileMb }).catch((error: Error) => ({
+    const result = await this.load().catch((error: Error) => ({
       ok: false as const,
       problems: [{ file: '.', reason: `reload failed: ${error.message}` }],
     }));
     if (result.ok) {
       this.accept(result.snapshot);
       this.lastReload = { at, ok: true, problems: 0 };
-      this.logger.log(`Reloaded mock data: ${result.snapshot.recordCount} records from ${result.snapshot.files} files`);
+      this.logger.log(`Reloaded mock data: ${result.snapshot.recordCount} records from ${result.snapshot.files} files ${timing(result)}`);
       return;
     }
     this.lastReload = { at, ok: false, problems: result.problems.length };

@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { deserialize } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import type { LoadWorkerData, LoadWorkerMessage } from './load-worker.protocol.js';
+import { LoadOptions, MockDataLoadResult, loadMockData } from './mock-data.loader.js';
+import type { DomainName } from './mock-domains.js';
+
+/** Records per message: ~1 MB serialised for tickets, deserialised in a few milliseconds. */
+const CHUNK_RECORDS = 2_000;
+/** The main thread deserialises chunks for at most this long before it lets other work (requests, timers) run. */
+const SLICE_MS = 8;
+/**
+ * Below this much JSON the folder is loaded in-thread: parsing and checking it holds the event loop
+ * for a few milliseconds, less than starting a worker (which loads the record classes again) costs.
+ */
+export const IN_THREAD_MAX_BYTES = 2 * 2 ** 20;
+/** Serialised records the worker may have sent and the main thread not yet taken. */
+const MAX_IN_FLIGHT_BYTES = 32 * 2 ** 20;
+
+export interface OffThreadLoadStats {
+  /** From the call to the snapshot being ready. */
+  totalMs: number;
+  /** The longest the main thread spent on the load without yielding (one slice of deserialising, or the final assembly). */
+  longestStepMs: number;
+  /**
+   * The same step's CPU time on the main thread: what the step costs whatever else the machine is doing
+   * (on a busy machine a step's wall time includes time the thread waited for a core).
+   */
+  longestStepCpuMs: number;
+  /** False when no built worker was found (running from the TypeScript sources) and the folder was loaded in-thread. */
+  offThread: boolean;
+}
+
+export type OffThreadLoadResult = MockDataLoadResult & { stats: OffThreadLoadStats };
+
+/**
+ * The built worker script beside this module; when this module runs from the TypeScript sources
+ * (ts-jest), the built copy in dist/ (`npm test` builds first).
+ */
+function workerScript(): URL | undefined {
+  const here = fileURLToPath(import.meta.url);
+  const sibling = join(dirname(here), 'load-worker.js');
+  if (here.endsWith('.js')) return existsSync(sibling) ? pathToFileURL(sibling) : undefined;
+  const built = sibling.replace(`${sep}src${sep}mock${sep}`, `${sep}dist${sep}mock${sep}`);
+  return built !== sibling && existsSync(built) ? pathToFileURL(built) : undefined;
+}
+
+/** About how much JSON the folder holds (its files and its subfolders' files; links counted by their own size). */
+async function jsonBytes(dir: string): Promise<number> {
+  let total = 0;
+  const walk = async (path: string, depth: number): Promise<void> => {
+    const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (entry.isDirectory() && depth === 0) await walk(join(path, entry.name), 1);
+      else if (entry.name.endsWith('.json')) total += (await lstat(join(path, entry.name)).catch(() => undefined))?.size ?? 0;
+    }
+  };
+  await walk(dir, 0);
+  return total;
+}
+
+/**
+ * `loadMockData` in a worker thread, with the same result: JSON.parse and the per-record checks
+ * of a large folder never hold the main thread. The worker streams each checked file's records in
+ * small chunks; the main thread deserialises them in short slices between its other work while the
+ * worker goes on with the next file. The snapshot is assembled off to the side and only returned
+ * whole, so a reload swaps it in atomically.
+ */
+export async function loadMockDataOffThread(
+  dir: string,
+  options: Pick<LoadOptions, 'maxFileMb'> & { inThreadMaxBytes?: number } = {},
+): Promise<OffThreadLoadResult> {
+  const started = performance.now();
+  const script = workerScript();
+  if (!script || (await jsonBytes(dir)) <= (options.inThreadMaxBytes ?? IN_THREAD_MAX_BYTES)) {
+    const result = await loadMockData(dir, options);
+    const ms = performance.now() - started;
+    return { ...result, stats: { totalMs: ms, longestStepMs: ms, longestStepCpuMs: ms, offThread: false } };
+  }
+
+  const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, chunkRecords: CHUNK_RECORDS, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
+  const worker = new Worker(script, { workerData: data });
+  const files = new Map<DomainName, Map<string, object[]>>();
+  const queue: Extract<LoadWorkerMessage, { kind: 'records' }>[] = [];
+  /** One copy of each repeated value (deserialising makes a new string per record). */
+  const strings = new Map<string, string>();
+  let longestStepMs = 0;
+  let longestStepCpuMs = 0;
+  const cpuMs = (): number => {
+    const { user, system } = process.threadCpuUsage();
+    return (user + system) / 1000;
+  };
+  let draining = false;
+  let verdict: MockDataLoadResult | undefined;
+
+  return new Promise<OffThreadLoadResult>((resolve, reject) => {
+    let settled = false;
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(error);
+    };
+    const finish = (): void => {
+      if (settled || !verdict || queue.length > 0 || draining) return;
+      settled = true;
+      const step = performance.now();
+      const stepCpu = cpuMs();
+      if (verdict.ok) {
+        for (const [domain, byTenant] of Object.entries(verdict.snapshot.records) as [DomainName, Map<string, readonly object[]>][]) {
+          for (const [tenantId, records] of files.get(domain) ?? []) byTenant.set(tenantId, records);
+        }
+      }
+      const now = performance.now();
+      longestStepMs = Math.max(longestStepMs, now - step);
+      longestStepCpuMs = Math.max(longestStepCpuMs, cpuMs() - stepCpu);
+      resolve({ ...verdict, stats: { totalMs: now - started, longestStepMs, longestStepCpuMs, offThread: true } });
+    };
+    const drain = (): void => {
+      const start = performance.now();
+      const startCpu = cpuMs();
+      // Once the folder is known to be bad its records are not needed.
+      const wanted = !verdict || verdict.ok;
+      while (queue.length > 0 && performance.now() - start < SLICE_MS) {
+        const chunk = queue.shift()!;
+        worker.postMessage(chunk.data.byteLength);
+        if (!wanted) continue;
+        let byTenant = files.get(chunk.domain);
+        if (!byTenant) files.set(chunk.domain, (byTenant = new Map()));
+        let records = byTenant.get(chunk.tenantId);
+        if (!records) byTenant.set(chunk.tenantId, (records = []));
+        const parsed = deserialize(chunk.data) as Record<string, unknown>[];
+        for (let i = 0; i < parsed.length; i++) {
+          const record = parsed[i];
+          for (let f = 0; f < chunk.shared.length; f++) {
+            const field = chunk.shared[f];
+            const value = record[field];
+            if (typeof value !== 'string') continue;
+            const kept = strings.get(value);
+            if (kept === undefined) strings.set(value, value);
+            else record[field] = kept;
+          }
+          records.push(record);
+        }
+      }
+      longestStepMs = Math.max(longestStepMs, performance.now() - start);
+      longestStepCpuMs = Math.max(longestStepCpuMs, cpuMs() - startCpu);
+      if (queue.length > 0) setImmediate(drain);
+      else {
+        draining = false;
+        finish();
+      }
+    };
+
+    worker.on('message', (message: LoadWorkerMessage) => {
+      if (message.kind === 'records') {
+        queue.push(message);
+        if (!draining) {
+          draining = true;
+          setImmediate(drain);
+        }
+      } else if (message.kind === 'done') {
+        verdict = message.result;
+        void worker.terminate();
+        if (!verdict.ok) queue.length = 0;
+        finish();
+      } else fail(new Error(message.message));
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code: number) => {
+      if (!verdict) fail(new Error(`the mock data load worker stopped (exit code ${code}) before it finished`));
+    });
+  });
+}

@@ -1,0 +1,86 @@
+import { loadMockDataOffThread } from '../../src/mock/load-worker-host.js';
+import { MockDataLoadResult, loadMockData } from '../../src/mock/mock-data.loader.js';
+import { SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { FolderContents, seedContents, writeFolder } from '../support/seed-folder.js';
+
+/** The worker's result without its timing: what callers get either way. */
+async function bothWays(dir: string): Promise<[MockDataLoadResult, MockDataLoadResult]> {
+  // Every folder here is small: the worker is used whatever the size.
+  const { stats, ...offThread } = await loadMockDataOffThread(dir, { inThreadMaxBytes: -1 });
+  expect(stats.offThread).toBe(true);
+  return [offThread, await loadMockData(dir)];
+}
+
+/** TKT-001, TKT-002, …: the seed's survey points at TKT-001. */
+const ticketId = (i: number): string => `TKT-${String(i + 1).padStart(3, '0')}`;
+
+/** Enough records for several chunks per file (2 000 records a chunk), with repeated and distinct strings. */
+function largeContents(tickets: number): FolderContents {
+  const contents = seedContents();
+  contents['tickets/tenant_demo_cca.json'] = Array.from({ length: tickets }, (_, i) => ({
+    ...SEED_TICKET,
+    cw_ticket_id: ticketId(i),
+    summary: `${SEED_TICKET.summary} #${i % 7}`,
+    owner: i % 5 === 0 ? null : `tech${i % 3}@msp.com`,
+    ...(i % 2 === 0 ? { closed_at_remote: undefined } : {}),
+  }));
+  contents['time_entries/tenant_demo_cca.json'] = Array.from({ length: 4_500 }, (_, i) => ({
+    ...SEED_TIME_ENTRY,
+    cw_time_entry_id: `TE-${i}`,
+    cw_ticket_id: ticketId(i % tickets),
+    notes: `note ${i}`,
+  }));
+  contents['tickets/tenant_demo_client2.json'] = [];
+  return contents;
+}
+
+describe('loading the mock folder in a worker thread', () => {
+  it('gives the same snapshot as loading in-thread, records in file order, across chunk boundaries', async () => {
+    const [offThread, inThread] = await bothWays(await writeFolder(largeContents(5_001)));
+    expect(inThread.ok).toBe(true);
+    expect(offThread).toEqual(inThread);
+    if (!offThread.ok) return;
+    const tickets = offThread.snapshot.records.tickets.get('tenant_demo_cca')!;
+    expect(tickets).toHaveLength(5_001);
+    expect(tickets.map((t) => (t as { cw_ticket_id: string }).cw_ticket_id).slice(1_998, 2_002)).toEqual(['TKT-1999', 'TKT-2000', 'TKT-2001', 'TKT-2002']);
+    // An empty file is served (an empty list), not reported as missing.
+    expect(offThread.snapshot.records.tickets.get('tenant_demo_client2')).toEqual([]);
+    expect(offThread.snapshot.missing).toContainEqual({ tenant_id: 'tenant_demo_client2', domain: 'csat' });
+    expect(offThread.snapshot.missing).not.toContainEqual({ tenant_id: 'tenant_demo_client2', domain: 'tickets' });
+    // Absent optional fields stay absent (not null, not undefined-valued keys).
+    expect(Object.keys(tickets[0])).not.toContain('closed_at_remote');
+    expect(Object.keys(tickets[1])).toContain('closed_at_remote');
+    // Repeated values (kept once each on the main thread) and nulls come through unchanged.
+    expect(tickets.filter((t) => (t as { owner: unknown }).owner === null)).toHaveLength(1_001);
+    expect(new Set(tickets.map((t) => (t as { owner: unknown }).owner))).toEqual(new Set([null, 'tech1@msp.com', 'tech2@msp.com', 'tech0@msp.com']));
+  });
+
+  it('reports the same problems, word for word, for a bad folder', async () => {
+    const contents = largeContents(2_500);
+    const tickets = contents['tickets/tenant_demo_cca.json'] as Record<string, unknown>[];
+    tickets[2_100].created_at_remote = '2026-02-30T09:00:00Z';
+    tickets[7].unexpected = true;
+    tickets[8].cw_ticket_id = 'TKT-001';
+    (contents['time_entries/tenant_demo_cca.json'] as Record<string, unknown>[])[3].cw_ticket_id = 'TKT-nope';
+    contents['csat/tenant_demo_cca.json'] = '[{"survey_id": ';
+    contents['csat/Not A Tenant.json'] = [];
+    const [offThread, inThread] = await bothWays(await writeFolder(contents));
+    expect(inThread.ok).toBe(false);
+    expect(inThread.problems.length).toBeGreaterThanOrEqual(6);
+    expect(offThread).toEqual(inThread);
+  });
+
+  it('reports a missing folder as the in-thread load does', async () => {
+    const [offThread, inThread] = await bothWays('/nonexistent/mock-data-folder');
+    expect(offThread).toEqual(inThread);
+    expect(offThread.problems).toEqual([{ file: '.', reason: 'the mock data folder does not exist or is not a folder' }]);
+  });
+
+  it('loads a small folder in-thread (starting a worker would cost more), with the same result', async () => {
+    const dir = await writeFolder(seedContents());
+    const { stats, ...result } = await loadMockDataOffThread(dir);
+    expect(stats.offThread).toBe(false);
+    expect(result).toEqual(await loadMockData(dir));
+  });
+
+});
