@@ -8,7 +8,7 @@ import { TICKET_QUERY } from '../tickets/list-tickets-query.dto.js';
 import type { Ticket } from '../tickets/ticket.record.js';
 import { TIME_ENTRY_QUERY } from '../time-entries/list-time-entries-query.dto.js';
 import type { TimeEntry } from '../time-entries/time-entry.record.js';
-import { alertTimes, inRecordOrder, ticketTimes, ticketsClosedBetween } from './record-times.js';
+import { alertTimes, alertsResolvedBetween, inRecordOrder, ticketTimes, ticketsClosedBetween } from './record-times.js';
 import { DAY_MS, HOUR_MS, Interval, Window, buckets, iso } from './window.js';
 
 /** A tenant's records, as the domain services serve them. */
@@ -65,8 +65,37 @@ function sortedCounts(counts: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...counts.keys()].sort(compareCodePoints).map((key) => [key, counts.get(key) as number]));
 }
 
-function bump(counts: Map<string, number>, key: string, by = 1): void {
-  counts.set(key, (counts.get(key) ?? 0) + by);
+/**
+ * Counts or sums per value of a record field, kept by the snapshot's value codes (no string
+ * hashing per record); each value's additions happen in the order `add` is called.
+ */
+class Tally<T> {
+  private readonly codes: Int32Array;
+  private readonly values: readonly unknown[];
+  private readonly sums: Float64Array;
+  private readonly seen: Uint8Array;
+
+  constructor(snapshot: RecordSnapshot<T>, field: keyof T & string) {
+    ({ codes: this.codes, values: this.values } = snapshot.codesOf(field));
+    this.sums = new Float64Array(this.values.length);
+    this.seen = new Uint8Array(this.values.length);
+  }
+
+  add(i: number, by = 1): void {
+    const code = this.codes[i];
+    this.sums[code] += by;
+    this.seen[code] = 1;
+  }
+
+  sum(value: unknown): number {
+    return this.sums[this.values.indexOf(value)];
+  }
+
+  toMap(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let c = 0; c < this.values.length; c++) if (this.seen[c] === 1) out.set(this.values[c] as string, this.sums[c]);
+    return out;
+  }
 }
 
 /** The newest instant among the records (a day worked counts to its last ms), or null with none: the last of each sorted order. */
@@ -164,33 +193,31 @@ const TOP = 5;
 /** Every summary KPI over `[from, to)`: range lookups on each domain's sorted instants. */
 export function summarize(records: Records, w: Window): Kpis {
   const snapshots = snapshotsOf(records);
-  const { tickets, closedIds } = ticketKpis(snapshots.tickets, w);
+  const { tickets, closed } = ticketKpis(snapshots.tickets, w);
   return {
     tickets,
-    time: timeKpis(snapshots.timeEntries, closedIds, w),
+    time: timeKpis(snapshots.timeEntries, snapshots.tickets, closed, w),
     csat: csatKpis(snapshots.surveys, snapshots.tickets, w),
     security: securityKpis(snapshots.alerts, w),
   };
 }
 
-function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: TicketKpis; closedIds: Set<string> } {
-  const records = snapshot.records;
-  const byStatus = new Map<string, number>();
-  const byPriority = new Map<string, number>();
-  const byBoard = new Map<string, number>();
+function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: TicketKpis; closed: Int32Array } {
+  const byStatus = new Tally(snapshot, 'status');
+  const byPriority = new Tally(snapshot, 'priority');
+  const byBoard = new Tally(snapshot, 'board');
   const aging = { under_7d: 0, '7_to_30d': 0, '30_to_90d': 0, over_90d: 0 };
-  const closedIds = new Set<string>();
   const resolutionMs: number[] = [];
   let open = 0;
   let sameDay = 0;
   const times = ticketTimes(snapshot);
   const created = snapshot.positionsBetween('created_at_remote', w.from, w.to).length;
+  // In close-time order: the sums are of whole milliseconds (exact in any order), the median sorts.
   const closed = ticketsClosedBetween(snapshot, w.from, w.to);
   for (let k = 0; k < closed.length; k++) {
     const i = closed[k];
     const createdAt = times.created[i];
     const closeTime = times.close[i];
-    closedIds.add(records[i].cw_ticket_id);
     resolutionMs.push(closeTime - createdAt);
     if (Math.floor(closeTime / DAY_MS) === Math.floor(createdAt / DAY_MS)) sameDay++;
   }
@@ -199,11 +226,10 @@ function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: Tic
   for (let k = 0; k < createdBefore.length; k++) {
     const i = createdBefore[k];
     if (times.close[i] < w.to) continue; // NaN while open: the comparison is false
-    const t = records[i];
     open++;
-    bump(byStatus, t.status);
-    bump(byPriority, t.priority);
-    bump(byBoard, t.board);
+    byStatus.add(i);
+    byPriority.add(i);
+    byBoard.add(i);
     const age = w.to - times.created[i];
     if (age < 7 * DAY_MS) aging.under_7d++;
     else if (age < 30 * DAY_MS) aging['7_to_30d']++;
@@ -212,12 +238,12 @@ function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: Tic
   }
   const closedCount = resolutionMs.length;
   return {
-    closedIds,
+    closed,
     tickets: {
       open,
-      open_by_status: sortedCounts(byStatus),
-      open_by_priority: sortedCounts(byPriority),
-      open_by_board: sortedCounts(byBoard),
+      open_by_status: sortedCounts(byStatus.toMap()),
+      open_by_priority: sortedCounts(byPriority.toMap()),
+      open_by_board: sortedCounts(byBoard.toMap()),
       aging,
       created,
       closed: closedCount,
@@ -237,23 +263,42 @@ function median(values: number[]): number | null {
   return ms / HOUR_MS;
 }
 
-function timeKpis(snapshot: RecordSnapshot<TimeEntry>, closedIds: Set<string>, w: Window): TimeKpis {
+/** Per ticket position: the code of its id among the entries' `cw_ticket_id` values (-1: no entry), once per pair of snapshots. */
+const entryCodesOfTickets = new WeakMap<RecordSnapshot<Ticket>, { entries: RecordSnapshot<TimeEntry>; codes: Int32Array }>();
+
+function entryCodesOf(tickets: RecordSnapshot<Ticket>, entries: RecordSnapshot<TimeEntry>): Int32Array {
+  const held = entryCodesOfTickets.get(tickets);
+  if (held?.entries === entries) return held.codes;
+  const { codeOf } = entries.codesOf('cw_ticket_id');
+  const codes = new Int32Array(tickets.size);
+  for (let i = 0; i < codes.length; i++) codes[i] = codeOf(tickets.records[i].cw_ticket_id);
+  entryCodesOfTickets.set(tickets, { entries, codes });
+  return codes;
+}
+
+function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<Ticket>, closed: Int32Array, w: Window): TimeKpis {
   const entries = snapshot.records;
   let totalMinutes = 0;
   let billableMinutes = 0;
-  const byMember = new Map<string, { minutes: number; billable: number }>();
-  const byWorkType = new Map<string, number>();
-  // Per closed ticket, through the entries' cw_ticket_id posting lists: its entries, their minutes,
-  // its first member and whether another one appears; in the order of each ticket's first entry.
+  const memberMinutes = new Tally(snapshot, 'member');
+  const memberBillable = new Tally(snapshot, 'member');
+  const byWorkType = new Tally(snapshot, 'work_type');
+  // Per closed ticket (once per id), through the entries' cw_ticket_id posting lists: its entries,
+  // their minutes, its first member and whether another one appears; in the order of each ticket's first entry.
   const effort: Array<{ first: number; entries: number; minutes: number; several: boolean }> = [];
-  for (const id of closedIds) {
-    const positions = snapshot.positionsWhere('cw_ticket_id', id);
-    if (positions.length === 0) continue;
+  const ticketCodes = entryCodesOf(tickets, snapshot);
+  const { positions: postings } = snapshot.codesOf('cw_ticket_id');
+  const counted = new Uint8Array(postings.length);
+  for (let k = 0; k < closed.length; k++) {
+    const code = ticketCodes[closed[k]];
+    if (code < 0 || counted[code] === 1) continue;
+    counted[code] = 1;
+    const positions = postings[code];
     const member = entries[positions[0]].member;
     let minutes = 0;
     let several = false;
-    for (let k = 0; k < positions.length; k++) {
-      const e = entries[positions[k]];
+    for (let p = 0; p < positions.length; p++) {
+      const e = entries[positions[p]];
       minutes += e.minutes;
       if (e.member !== member) several = true;
     }
@@ -262,16 +307,17 @@ function timeKpis(snapshot: RecordSnapshot<TimeEntry>, closedIds: Set<string>, w
   effort.sort((a, b) => a.first - b.first);
   const worked = inRecordOrder(snapshot, 'date_worked', w.from, w.to);
   for (let k = 0; k < worked.length; k++) {
-    const e = entries[worked[k]];
+    const i = worked[k];
+    const e = entries[i];
     const billable = e.billable ? e.minutes : 0;
     totalMinutes += e.minutes;
     billableMinutes += billable;
-    let member = byMember.get(e.member);
-    if (!member) byMember.set(e.member, (member = { minutes: 0, billable: 0 }));
-    member.minutes += e.minutes;
-    member.billable += billable;
-    bump(byWorkType, e.work_type, e.minutes);
+    memberMinutes.add(i, e.minutes);
+    memberBillable.add(i, billable);
+    byWorkType.add(i, e.minutes);
   }
+  const byMember = new Map([...memberMinutes.toMap()].map(([member, minutes]) => [member, { minutes, billable: memberBillable.sum(member) }]));
+  const workTypes = byWorkType.toMap();
   let effortMinutes = 0;
   let firstTouch = 0;
   let singleTech = 0;
@@ -289,7 +335,7 @@ function timeKpis(snapshot: RecordSnapshot<TimeEntry>, closedIds: Set<string>, w
       .sort(([ma, a], [mb, b]) => b.minutes - a.minutes || compareCodePoints(ma, mb))
       .map(([member, m]) => ({ member, hours: hours(m.minutes), billable_hours: hours(m.billable) })),
     by_work_type: Object.fromEntries(
-      [...byWorkType.keys()].sort(compareCodePoints).map((type) => [type, hours(byWorkType.get(type) as number)]),
+      [...workTypes.keys()].sort(compareCodePoints).map((type) => [type, hours(workTypes.get(type) as number)]),
     ),
     hours_per_closed_ticket: round(mean(effortMinutes / 60, effort.length), 2),
     first_touch_resolution_rate: round(ratio(firstTouch, effort.length), 4),
@@ -346,20 +392,20 @@ function csatKpis(snapshot: RecordSnapshot<CsatSurvey>, tickets: RecordSnapshot<
 
 function securityKpis(snapshot: RecordSnapshot<SecurityAlert>, w: Window): SecurityKpis {
   const alerts = snapshot.records;
-  const bySeverity = new Map<string, number>();
-  const bySource = new Map<string, number>();
-  const byDevice = new Map<string, number>();
+  const bySeverity = new Tally(snapshot, 'severity');
+  const bySource = new Tally(snapshot, 'source');
+  const byDevice = new Tally(snapshot, 'device');
   let open = 0;
   let resolved = 0;
   let resolveMs = 0;
   const times = alertTimes(snapshot);
   const detectedIn = snapshot.positionsBetween('detected_at', w.from, w.to);
   const detected = detectedIn.length;
-  for (let k = 0; k < detectedIn.length; k++) bump(byDevice, alerts[detectedIn[k]].device);
-  const resolvedIn = snapshot.positionsBetween('resolved_at', w.from, w.to);
+  for (let k = 0; k < detectedIn.length; k++) byDevice.add(detectedIn[k]);
+  // Sums of whole milliseconds: exact in any order.
+  const resolvedIn = alertsResolvedBetween(snapshot, w.from, w.to);
   for (let k = 0; k < resolvedIn.length; k++) {
     const i = resolvedIn[k];
-    if (alerts[i].status !== 'resolved') continue;
     resolved++;
     resolveMs += times.resolve[i] - times.detected[i];
   }
@@ -371,17 +417,17 @@ function securityKpis(snapshot: RecordSnapshot<SecurityAlert>, w: Window): Secur
     const closedBeforeTo = a.status === 'resolved' && (Number.isNaN(resolvedAt) || resolvedAt < w.to);
     if (closedBeforeTo) continue;
     open++;
-    bump(bySeverity, a.severity);
-    bump(bySource, a.source);
+    bySeverity.add(i);
+    bySource.add(i);
   }
   return {
     open,
-    open_by_severity: sortedCounts(bySeverity),
-    open_by_source: sortedCounts(bySource),
+    open_by_severity: sortedCounts(bySeverity.toMap()),
+    open_by_source: sortedCounts(bySource.toMap()),
     detected,
     resolved,
     mean_time_to_resolve_hours: round(mean(resolveMs / HOUR_MS, resolved), 2),
-    top_devices: [...byDevice.entries()]
+    top_devices: [...byDevice.toMap().entries()]
       .sort(([da, a], [db, b]) => b - a || compareCodePoints(da, db))
       .slice(0, TOP)
       .map(([device, count]) => ({ device, alerts: count })),
@@ -448,10 +494,8 @@ export function series(records: Records, w: Window, interval: Interval): SeriesB
   const alertTimesOf = alertTimes(alerts);
   const detected = alerts.positionsBetween('detected_at', w.from, w.to);
   for (let k = 0; k < detected.length; k++) slot(alertTimesOf.detected[detected[k]]).detected++;
-  const resolvedIn = alerts.positionsBetween('resolved_at', w.from, w.to);
-  for (let k = 0; k < resolvedIn.length; k++) {
-    if (alerts.records[resolvedIn[k]].status === 'resolved') slot(alertTimesOf.resolve[resolvedIn[k]]).resolved++;
-  }
+  const resolvedIn = alertsResolvedBetween(alerts, w.from, w.to);
+  for (let k = 0; k < resolvedIn.length; k++) slot(alertTimesOf.resolve[resolvedIn[k]]).resolved++;
   return spans.map((span, i) => {
     const b = acc[i];
     return {

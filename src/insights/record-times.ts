@@ -14,12 +14,19 @@ export { instantMs } from '../common/query/instants.js';
 
 export const isTicketClosed = (t: Ticket): boolean => !!t.closed_at_remote || t.status === 'Closed';
 
+/** A derived column's positions ascending by value; those without one (NaN) left out. */
+export interface TimeIndex {
+  column: Float64Array;
+  order: Int32Array;
+}
+
 export interface TicketTimes {
   created: Float64Array;
   updated: Float64Array;
   closedAt: Float64Array;
   /** `closed_at_remote`, else `updated_at_remote`, for a closed ticket; NaN while open. */
   close: Float64Array;
+  closeIndex: TimeIndex;
 }
 
 export interface AlertTimes {
@@ -27,6 +34,30 @@ export interface AlertTimes {
   resolvedAt: Float64Array;
   /** `resolved_at` of an alert whose status is `resolved`; NaN otherwise. */
   resolve: Float64Array;
+  resolveIndex: TimeIndex;
+}
+
+function timeIndex(column: Float64Array): TimeIndex {
+  let m = 0;
+  const order = new Int32Array(column.length);
+  for (let i = 0; i < column.length; i++) if (!Number.isNaN(column[i])) order[m++] = i;
+  return { column, order: order.subarray(0, m).sort((a, b) => column[a] - column[b] || a - b) };
+}
+
+/** Positions whose value lies in `[from, to)`, ascending by value: a binary search over the index. */
+export function between({ column, order }: TimeIndex, from: number, to: number): Int32Array {
+  const first = (limit: number) => {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (column[order[mid]] >= limit) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const lo = first(from);
+  return order.subarray(lo, Math.max(lo, first(to)));
 }
 
 const ticketCache = new WeakMap<RecordSnapshot<Ticket>, TicketTimes>();
@@ -48,7 +79,7 @@ export function ticketTimes(tickets: readonly Ticket[] | RecordSnapshot<Ticket>)
       const t = rows[i];
       close[i] = isTicketClosed(t) ? (t.closed_at_remote ? closedAt[i] : updated[i]) : Number.NaN;
     }
-    ticketCache.set(snapshot, (times = { created, updated, closedAt, close }));
+    ticketCache.set(snapshot, (times = { created, updated, closedAt, close, closeIndex: timeIndex(close) }));
   }
   return times;
 }
@@ -62,28 +93,19 @@ export function alertTimes(alerts: readonly SecurityAlert[] | RecordSnapshot<Sec
     const resolvedAt = snapshot.epochColumn('resolved_at');
     const resolve = new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) resolve[i] = rows[i].status === 'resolved' ? resolvedAt[i] : Number.NaN;
-    alertCache.set(snapshot, (times = { detected, resolvedAt, resolve }));
+    alertCache.set(snapshot, (times = { detected, resolvedAt, resolve, resolveIndex: timeIndex(resolve) }));
   }
   return times;
 }
 
-/**
- * Positions of the tickets whose close time lies in `[from, to)`, ascending (record order): those
- * closed at `closed_at_remote` in the window, and those closed by status alone whose
- * `updated_at_remote` is — two range lookups, no pass over every ticket.
- */
+/** Positions of the tickets whose close time lies in `[from, to)` (in close-time order): a range lookup. */
 export function ticketsClosedBetween(tickets: RecordSnapshot<Ticket>, from: number, to: number): Int32Array {
-  const rows = tickets.records;
-  const byDate = tickets.positionsBetween('closed_at_remote', from, to);
-  const byStatus = tickets.positionsBetween('updated_at_remote', from, to);
-  const out = new Int32Array(byDate.length + byStatus.length);
-  out.set(byDate);
-  let m = byDate.length;
-  for (let k = 0; k < byStatus.length; k++) {
-    const t = rows[byStatus[k]];
-    if (!t.closed_at_remote && t.status === 'Closed') out[m++] = byStatus[k];
-  }
-  return out.subarray(0, m).sort();
+  return between(ticketTimes(tickets).closeIndex, from, to);
+}
+
+/** Positions of the resolved alerts whose `resolved_at` lies in `[from, to)` (in that order): a range lookup. */
+export function alertsResolvedBetween(alerts: RecordSnapshot<SecurityAlert>, from: number, to: number): Int32Array {
+  return between(alertTimes(alerts).resolveIndex, from, to);
 }
 
 /**

@@ -33,6 +33,9 @@ interface SortIndex {
 interface ValueCodes {
   codes: Int32Array;
   byValue: Map<unknown, { code: number; positions: Int32Array }>;
+  /** The values and their posting lists by code, listed on first use. */
+  values?: unknown[];
+  positions?: Int32Array[];
 }
 
 /** Where the serialised records of a page are kept, so the reply is assembled without stringifying them again. */
@@ -114,6 +117,14 @@ export class RecordSnapshot<T> {
       this.lastOfDuplicate = last;
     }
     return { first: this.idMap, last: this.lastOfDuplicate };
+  }
+
+  /** Each record's `field` value as a small integer (`values[code]` is the value): the equality filters' codes. */
+  codesOf(field: keyof T & string): { codes: Int32Array; values: readonly unknown[]; positions: readonly Int32Array[]; codeOf(value: unknown): number } {
+    const index = this.valueCodes(field);
+    index.values ??= [...index.byValue.keys()];
+    index.positions ??= [...index.byValue.values()].map((v) => v.positions);
+    return { codes: index.codes, values: index.values, positions: index.positions, codeOf: (value) => index.byValue.get(value)?.code ?? -1 };
   }
 
   /** Positions (ascending) of the records whose `field` is exactly `value` — the equality filters' posting list. */
