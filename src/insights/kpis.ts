@@ -1,9 +1,14 @@
 import { compareCodePoints } from '../common/query/query-engine.js';
+import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
 import type { CsatSurvey } from '../csat/csat-survey.record.js';
+import { CSAT_QUERY } from '../csat/list-csat-query.dto.js';
+import { SECURITY_ALERT_QUERY } from '../security-alerts/list-security-alerts-query.dto.js';
 import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
+import { TICKET_QUERY } from '../tickets/list-tickets-query.dto.js';
 import type { Ticket } from '../tickets/ticket.record.js';
+import { TIME_ENTRY_QUERY } from '../time-entries/list-time-entries-query.dto.js';
 import type { TimeEntry } from '../time-entries/time-entry.record.js';
-import { alertTimes, dayWorkedTimes, submittedTimes, ticketTimes } from './record-times.js';
+import { alertTimes, alertsResolvedBetween, inRecordOrder, ticketTimes, ticketsClosedBetween } from './record-times.js';
 import { DAY_MS, HOUR_MS, Interval, Window, buckets, iso } from './window.js';
 
 /** A tenant's records, as the domain services serve them. */
@@ -13,6 +18,30 @@ export interface TenantRecords {
   surveys: CsatSurvey[];
   alerts: SecurityAlert[];
 }
+
+/** The same records as the snapshots the list routes query: their parsed instants and indexes are shared. */
+export interface TenantSnapshots {
+  tickets: RecordSnapshot<Ticket>;
+  timeEntries: RecordSnapshot<TimeEntry>;
+  surveys: RecordSnapshot<CsatSurvey>;
+  alerts: RecordSnapshot<SecurityAlert>;
+}
+
+type Records = TenantRecords | TenantSnapshots;
+
+function snapshotsOf(records: Records): TenantSnapshots {
+  const of = <T>(held: readonly T[] | RecordSnapshot<T>, def: Parameters<typeof snapshotOf<T>>[1]) =>
+    held instanceof RecordSnapshot ? held : snapshotOf(held, def);
+  return {
+    tickets: of(records.tickets, TICKET_QUERY),
+    timeEntries: of(records.timeEntries, TIME_ENTRY_QUERY),
+    surveys: of(records.surveys, CSAT_QUERY),
+    alerts: of(records.alerts, SECURITY_ALERT_QUERY),
+  };
+}
+
+/** Everything up to (not including) `to`. */
+const BEFORE = -Infinity;
 
 // ---------------------------------------------------------------------------------------------
 // Rounding, ordering, the record facts every KPI shares
@@ -36,27 +65,53 @@ function sortedCounts(counts: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...counts.keys()].sort(compareCodePoints).map((key) => [key, counts.get(key) as number]));
 }
 
-function bump(counts: Map<string, number>, key: string, by = 1): void {
-  counts.set(key, (counts.get(key) ?? 0) + by);
+/**
+ * Counts or sums per value of a record field, kept by the snapshot's value codes (no string
+ * hashing per record); each value's additions happen in the order `add` is called.
+ */
+class Tally<T> {
+  private readonly codes: Int32Array;
+  private readonly values: readonly unknown[];
+  private readonly sums: Float64Array;
+  private readonly seen: Uint8Array;
+
+  constructor(snapshot: RecordSnapshot<T>, field: keyof T & string) {
+    ({ codes: this.codes, values: this.values } = snapshot.codesOf(field));
+    this.sums = new Float64Array(this.values.length);
+    this.seen = new Uint8Array(this.values.length);
+  }
+
+  add(i: number, by = 1): void {
+    const code = this.codes[i];
+    this.sums[code] += by;
+    this.seen[code] = 1;
+  }
+
+  sum(value: unknown): number {
+    return this.sums[this.values.indexOf(value)];
+  }
+
+  toMap(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (let c = 0; c < this.values.length; c++) if (this.seen[c] === 1) out.set(this.values[c] as string, this.sums[c]);
+    return out;
+  }
 }
 
-const inWindow = (ms: number, w: Window): boolean => w.from <= ms && ms < w.to;
-
-/** The newest instant among the records (a day worked counts to its last ms), or null with none. */
-export function newestInstant(records: TenantRecords): number | null {
+/** The newest instant among the records (a day worked counts to its last ms), or null with none: the last of each sorted order. */
+export function newestInstant(records: Records): number | null {
+  const { tickets, timeEntries, surveys, alerts } = snapshotsOf(records);
+  const candidates = [
+    tickets.maxEpoch('created_at_remote'),
+    tickets.maxEpoch('updated_at_remote'),
+    tickets.maxEpoch('closed_at_remote'),
+    timeEntries.maxEpoch('date_worked') + DAY_MS - 1,
+    surveys.maxEpoch('submitted_at'),
+    alerts.maxEpoch('detected_at'),
+    alerts.maxEpoch('resolved_at'),
+  ];
   let newest = -Infinity;
-  const see = (column: Float64Array, plus = 0) => {
-    for (let i = 0; i < column.length; i++) if (column[i] + plus > newest) newest = column[i] + plus;
-  };
-  const tickets = ticketTimes(records.tickets);
-  see(tickets.created);
-  see(tickets.updated);
-  see(tickets.closedAt);
-  see(dayWorkedTimes(records.timeEntries), DAY_MS - 1);
-  see(submittedTimes(records.surveys));
-  const alerts = alertTimes(records.alerts);
-  see(alerts.detected);
-  see(alerts.resolvedAt);
+  for (const ms of candidates) if (ms > newest) newest = ms;
   return newest === -Infinity ? null : newest;
 }
 
@@ -135,64 +190,66 @@ export interface Kpis {
 
 const TOP = 5;
 
-/** Every summary KPI over `[from, to)`: one pass over each domain's records. */
-export function summarize(records: TenantRecords, w: Window): Kpis {
-  const { tickets, closedIds } = ticketKpis(records.tickets, w);
+/** Every summary KPI over `[from, to)`: range lookups on each domain's sorted instants. */
+export function summarize(records: Records, w: Window): Kpis {
+  const snapshots = snapshotsOf(records);
+  const { tickets, closed } = ticketKpis(snapshots.tickets, w);
   return {
     tickets,
-    time: timeKpis(records.timeEntries, closedIds, w),
-    csat: csatKpis(records.surveys, records.tickets, w),
-    security: securityKpis(records.alerts, w),
+    time: timeKpis(snapshots.timeEntries, snapshots.tickets, closed, w),
+    csat: csatKpis(snapshots.surveys, snapshots.tickets, w),
+    security: securityKpis(snapshots.alerts, w),
   };
 }
 
-function ticketKpis(records: Ticket[], w: Window): { tickets: TicketKpis; closedIds: Set<string> } {
-  const byStatus = new Map<string, number>();
-  const byPriority = new Map<string, number>();
-  const byBoard = new Map<string, number>();
+function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: TicketKpis; closed: Int32Array } {
+  const byStatus = new Tally(snapshot, 'status');
+  const byPriority = new Tally(snapshot, 'priority');
+  const byBoard = new Tally(snapshot, 'board');
   const aging = { under_7d: 0, '7_to_30d': 0, '30_to_90d': 0, over_90d: 0 };
-  const closedIds = new Set<string>();
   const resolutionMs: number[] = [];
   let open = 0;
-  let created = 0;
   let sameDay = 0;
-  const times = ticketTimes(records);
-  for (let i = 0; i < records.length; i++) {
-    const t = records[i];
+  const times = ticketTimes(snapshot);
+  const created = snapshot.positionsBetween('created_at_remote', w.from, w.to).length;
+  // In close-time order: the sums are of whole milliseconds (exact in any order), the median sorts.
+  const closed = ticketsClosedBetween(snapshot, w.from, w.to);
+  for (let k = 0; k < closed.length; k++) {
+    const i = closed[k];
     const createdAt = times.created[i];
-    const closeTime = times.close[i]; // NaN while open: every comparison with it is false
-    if (inWindow(createdAt, w)) created++;
-    if (inWindow(closeTime, w)) {
-      closedIds.add(t.cw_ticket_id);
-      resolutionMs.push(closeTime - createdAt);
-      if (Math.floor(closeTime / DAY_MS) === Math.floor(createdAt / DAY_MS)) sameDay++;
-    }
-    if (createdAt < w.to && !(closeTime < w.to)) {
-      open++;
-      bump(byStatus, t.status);
-      bump(byPriority, t.priority);
-      bump(byBoard, t.board);
-      const age = w.to - createdAt;
-      if (age < 7 * DAY_MS) aging.under_7d++;
-      else if (age < 30 * DAY_MS) aging['7_to_30d']++;
-      else if (age < 90 * DAY_MS) aging['30_to_90d']++;
-      else aging.over_90d++;
-    }
+    const closeTime = times.close[i];
+    resolutionMs.push(closeTime - createdAt);
+    if (Math.floor(closeTime / DAY_MS) === Math.floor(createdAt / DAY_MS)) sameDay++;
   }
-  const closed = resolutionMs.length;
+  // Open as of `to`: among those created before `to`, the ones not closed before it.
+  const createdBefore = snapshot.positionsBetween('created_at_remote', BEFORE, w.to);
+  for (let k = 0; k < createdBefore.length; k++) {
+    const i = createdBefore[k];
+    if (times.close[i] < w.to) continue; // NaN while open: the comparison is false
+    open++;
+    byStatus.add(i);
+    byPriority.add(i);
+    byBoard.add(i);
+    const age = w.to - times.created[i];
+    if (age < 7 * DAY_MS) aging.under_7d++;
+    else if (age < 30 * DAY_MS) aging['7_to_30d']++;
+    else if (age < 90 * DAY_MS) aging['30_to_90d']++;
+    else aging.over_90d++;
+  }
+  const closedCount = resolutionMs.length;
   return {
-    closedIds,
+    closed,
     tickets: {
       open,
-      open_by_status: sortedCounts(byStatus),
-      open_by_priority: sortedCounts(byPriority),
-      open_by_board: sortedCounts(byBoard),
+      open_by_status: sortedCounts(byStatus.toMap()),
+      open_by_priority: sortedCounts(byPriority.toMap()),
+      open_by_board: sortedCounts(byBoard.toMap()),
       aging,
       created,
-      closed,
-      kill_rate: round(ratio(closed, created), 4),
-      same_day_close_rate: round(ratio(sameDay, closed), 4),
-      avg_resolution_hours: round(mean(resolutionMs.reduce((a, b) => a + b, 0) / HOUR_MS, closed), 2),
+      closed: closedCount,
+      kill_rate: round(ratio(closedCount, created), 4),
+      same_day_close_rate: round(ratio(sameDay, closedCount), 4),
+      avg_resolution_hours: round(mean(resolutionMs.reduce((a, b) => a + b, 0) / HOUR_MS, closedCount), 2),
       median_resolution_hours: round(median(resolutionMs), 2),
     },
   };
@@ -206,37 +263,65 @@ function median(values: number[]): number | null {
   return ms / HOUR_MS;
 }
 
-function timeKpis(entries: TimeEntry[], closedIds: Set<string>, w: Window): TimeKpis {
+/** Per ticket position: the code of its id among the entries' `cw_ticket_id` values (-1: no entry), once per pair of snapshots. */
+const entryCodesOfTickets = new WeakMap<RecordSnapshot<Ticket>, { entries: RecordSnapshot<TimeEntry>; codes: Int32Array }>();
+
+function entryCodesOf(tickets: RecordSnapshot<Ticket>, entries: RecordSnapshot<TimeEntry>): Int32Array {
+  const held = entryCodesOfTickets.get(tickets);
+  if (held?.entries === entries) return held.codes;
+  const { codeOf } = entries.codesOf('cw_ticket_id');
+  const codes = new Int32Array(tickets.size);
+  for (let i = 0; i < codes.length; i++) codes[i] = codeOf(tickets.records[i].cw_ticket_id);
+  entryCodesOfTickets.set(tickets, { entries, codes });
+  return codes;
+}
+
+function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<Ticket>, closed: Int32Array, w: Window): TimeKpis {
+  const entries = snapshot.records;
   let totalMinutes = 0;
   let billableMinutes = 0;
-  const byMember = new Map<string, { minutes: number; billable: number }>();
-  const byWorkType = new Map<string, number>();
-  // Per closed ticket: its entries, their minutes, its first member and whether another one appears.
-  const effort = new Map<string, { entries: number; minutes: number; member: string; several: boolean }>();
-  const days = dayWorkedTimes(entries);
-  for (let i = 0; i < entries.length; i++) {
-    const e = entries[i];
-    if (e.cw_ticket_id !== null && closedIds.has(e.cw_ticket_id)) {
-      let onTicket = effort.get(e.cw_ticket_id);
-      if (!onTicket) effort.set(e.cw_ticket_id, (onTicket = { entries: 0, minutes: 0, member: e.member, several: false }));
-      onTicket.entries++;
-      onTicket.minutes += e.minutes;
-      if (onTicket.member !== e.member) onTicket.several = true;
+  const memberMinutes = new Tally(snapshot, 'member');
+  const memberBillable = new Tally(snapshot, 'member');
+  const byWorkType = new Tally(snapshot, 'work_type');
+  // Per closed ticket (once per id), through the entries' cw_ticket_id posting lists: its entries,
+  // their minutes, its first member and whether another one appears; in the order of each ticket's first entry.
+  const effort: Array<{ first: number; entries: number; minutes: number; several: boolean }> = [];
+  const ticketCodes = entryCodesOf(tickets, snapshot);
+  const { positions: postings } = snapshot.codesOf('cw_ticket_id');
+  const counted = new Uint8Array(postings.length);
+  for (let k = 0; k < closed.length; k++) {
+    const code = ticketCodes[closed[k]];
+    if (code < 0 || counted[code] === 1) continue;
+    counted[code] = 1;
+    const positions = postings[code];
+    const member = entries[positions[0]].member;
+    let minutes = 0;
+    let several = false;
+    for (let p = 0; p < positions.length; p++) {
+      const e = entries[positions[p]];
+      minutes += e.minutes;
+      if (e.member !== member) several = true;
     }
-    if (!inWindow(days[i], w)) continue;
+    effort.push({ first: positions[0], entries: positions.length, minutes, several });
+  }
+  effort.sort((a, b) => a.first - b.first);
+  const worked = inRecordOrder(snapshot, 'date_worked', w.from, w.to);
+  for (let k = 0; k < worked.length; k++) {
+    const i = worked[k];
+    const e = entries[i];
     const billable = e.billable ? e.minutes : 0;
     totalMinutes += e.minutes;
     billableMinutes += billable;
-    let member = byMember.get(e.member);
-    if (!member) byMember.set(e.member, (member = { minutes: 0, billable: 0 }));
-    member.minutes += e.minutes;
-    member.billable += billable;
-    bump(byWorkType, e.work_type, e.minutes);
+    memberMinutes.add(i, e.minutes);
+    memberBillable.add(i, billable);
+    byWorkType.add(i, e.minutes);
   }
+  const byMember = new Map([...memberMinutes.toMap()].map(([member, minutes]) => [member, { minutes, billable: memberBillable.sum(member) }]));
+  const workTypes = byWorkType.toMap();
   let effortMinutes = 0;
   let firstTouch = 0;
   let singleTech = 0;
-  for (const onTicket of effort.values()) {
+  for (const onTicket of effort) {
     effortMinutes += onTicket.minutes;
     if (onTicket.entries === 1) firstTouch++;
     if (!onTicket.several) singleTech++;
@@ -250,33 +335,37 @@ function timeKpis(entries: TimeEntry[], closedIds: Set<string>, w: Window): Time
       .sort(([ma, a], [mb, b]) => b.minutes - a.minutes || compareCodePoints(ma, mb))
       .map(([member, m]) => ({ member, hours: hours(m.minutes), billable_hours: hours(m.billable) })),
     by_work_type: Object.fromEntries(
-      [...byWorkType.keys()].sort(compareCodePoints).map((type) => [type, hours(byWorkType.get(type) as number)]),
+      [...workTypes.keys()].sort(compareCodePoints).map((type) => [type, hours(workTypes.get(type) as number)]),
     ),
-    hours_per_closed_ticket: round(mean(effortMinutes / 60, effort.size), 2),
-    first_touch_resolution_rate: round(ratio(firstTouch, effort.size), 4),
-    single_tech_rate: round(ratio(singleTech, effort.size), 4),
+    hours_per_closed_ticket: round(mean(effortMinutes / 60, effort.length), 2),
+    first_touch_resolution_rate: round(ratio(firstTouch, effort.length), 4),
+    single_tech_rate: round(ratio(singleTech, effort.length), 4),
   };
 }
 
 const netCsat = (positive: number, negative: number, responses: number): number | null =>
   responses === 0 ? null : (100 * (positive - negative)) / responses;
 
-function csatKpis(surveys: CsatSurvey[], tickets: Ticket[], w: Window): CsatKpis {
+function csatKpis(snapshot: RecordSnapshot<CsatSurvey>, tickets: RecordSnapshot<Ticket>, w: Window): CsatKpis {
+  const surveys = snapshot.records;
   const counts = { positive: 0, neutral: 0, negative: 0 };
   let scoreSum = 0;
   const inRange: CsatSurvey[] = [];
-  const submitted = submittedTimes(surveys);
-  for (let i = 0; i < surveys.length; i++) {
-    const s = surveys[i];
-    if (!inWindow(submitted[i], w)) continue;
+  const submitted = inRecordOrder(snapshot, 'submitted_at', w.from, w.to);
+  for (let k = 0; k < submitted.length; k++) {
+    const s = surveys[submitted[k]];
     inRange.push(s);
     counts[s.sentiment]++;
     scoreSum += s.score;
   }
   const responses = inRange.length;
+  // The company of the survey's ticket: the last ticket with that id, through the id map.
   const companyOf = new Map<string, string | undefined>();
-  for (const s of inRange) if (s.ticket_id !== null) companyOf.set(s.ticket_id, undefined);
-  if (companyOf.size > 0) for (const t of tickets) if (companyOf.has(t.cw_ticket_id)) companyOf.set(t.cw_ticket_id, t.company);
+  for (const s of inRange) {
+    if (s.ticket_id === null || companyOf.has(s.ticket_id)) continue;
+    const i = tickets.lastIndexById(s.ticket_id);
+    companyOf.set(s.ticket_id, i < 0 ? undefined : tickets.records[i].company);
+  }
   const byCompany = new Map<string, { responses: number; positive: number; negative: number }>();
   for (const s of inRange) {
     const company = s.ticket_id === null ? undefined : companyOf.get(s.ticket_id);
@@ -301,42 +390,44 @@ function csatKpis(surveys: CsatSurvey[], tickets: Ticket[], w: Window): CsatKpis
   };
 }
 
-function securityKpis(alerts: SecurityAlert[], w: Window): SecurityKpis {
-  const bySeverity = new Map<string, number>();
-  const bySource = new Map<string, number>();
-  const byDevice = new Map<string, number>();
+function securityKpis(snapshot: RecordSnapshot<SecurityAlert>, w: Window): SecurityKpis {
+  const alerts = snapshot.records;
+  const bySeverity = new Tally(snapshot, 'severity');
+  const bySource = new Tally(snapshot, 'source');
+  const byDevice = new Tally(snapshot, 'device');
   let open = 0;
-  let detected = 0;
   let resolved = 0;
   let resolveMs = 0;
-  const times = alertTimes(alerts);
-  for (let i = 0; i < alerts.length; i++) {
+  const times = alertTimes(snapshot);
+  const detectedIn = snapshot.positionsBetween('detected_at', w.from, w.to);
+  const detected = detectedIn.length;
+  for (let k = 0; k < detectedIn.length; k++) byDevice.add(detectedIn[k]);
+  // Sums of whole milliseconds: exact in any order.
+  const resolvedIn = alertsResolvedBetween(snapshot, w.from, w.to);
+  for (let k = 0; k < resolvedIn.length; k++) {
+    const i = resolvedIn[k];
+    resolved++;
+    resolveMs += times.resolve[i] - times.detected[i];
+  }
+  const detectedBefore = snapshot.positionsBetween('detected_at', BEFORE, w.to);
+  for (let k = 0; k < detectedBefore.length; k++) {
+    const i = detectedBefore[k];
     const a = alerts[i];
-    const detectedAt = times.detected[i];
     const resolvedAt = times.resolve[i]; // NaN unless resolved with a resolved_at
-    if (inWindow(detectedAt, w)) {
-      detected++;
-      bump(byDevice, a.device);
-    }
-    if (inWindow(resolvedAt, w)) {
-      resolved++;
-      resolveMs += resolvedAt - detectedAt;
-    }
     const closedBeforeTo = a.status === 'resolved' && (Number.isNaN(resolvedAt) || resolvedAt < w.to);
-    if (detectedAt < w.to && !closedBeforeTo) {
-      open++;
-      bump(bySeverity, a.severity);
-      bump(bySource, a.source);
-    }
+    if (closedBeforeTo) continue;
+    open++;
+    bySeverity.add(i);
+    bySource.add(i);
   }
   return {
     open,
-    open_by_severity: sortedCounts(bySeverity),
-    open_by_source: sortedCounts(bySource),
+    open_by_severity: sortedCounts(bySeverity.toMap()),
+    open_by_source: sortedCounts(bySource.toMap()),
     detected,
     resolved,
     mean_time_to_resolve_hours: round(mean(resolveMs / HOUR_MS, resolved), 2),
-    top_devices: [...byDevice.entries()]
+    top_devices: [...byDevice.toMap().entries()]
       .sort(([da, a], [db, b]) => b - a || compareCodePoints(da, db))
       .slice(0, TOP)
       .map(([device, count]) => ({ device, alerts: count })),
@@ -359,8 +450,8 @@ export interface SeriesBucket {
   alerts_resolved: number;
 }
 
-/** The summary's counts per calendar bucket; each record is placed with a binary search over the buckets. */
-export function series(records: TenantRecords, w: Window, interval: Interval): SeriesBucket[] {
+/** The summary's counts per calendar bucket: the window's records by range lookup, each placed by a binary search over the buckets. */
+export function series(records: Records, w: Window, interval: Interval): SeriesBucket[] {
   const spans = buckets(w, interval);
   const acc = spans.map(() => ({
     created: 0,
@@ -374,38 +465,37 @@ export function series(records: TenantRecords, w: Window, interval: Interval): S
     resolved: 0,
   }));
   const starts = spans.map((s) => s.from);
-  const slot = (ms: number) => (inWindow(ms, w) ? acc[lastAtOrBefore(starts, ms)] : undefined);
-  const tickets = ticketTimes(records.tickets);
-  for (let i = 0; i < records.tickets.length; i++) {
-    const created = slot(tickets.created[i]);
-    if (created) created.created++;
-    const closed = slot(tickets.close[i]);
-    if (closed) closed.closed++;
-  }
-  const days = dayWorkedTimes(records.timeEntries);
-  for (let i = 0; i < records.timeEntries.length; i++) {
+  const slot = (ms: number) => acc[lastAtOrBefore(starts, ms)];
+  const { tickets, timeEntries, surveys, alerts } = snapshotsOf(records);
+  const ticketTimesOf = ticketTimes(tickets);
+  const created = tickets.positionsBetween('created_at_remote', w.from, w.to);
+  for (let k = 0; k < created.length; k++) slot(ticketTimesOf.created[created[k]]).created++;
+  const closed = ticketsClosedBetween(tickets, w.from, w.to);
+  for (let k = 0; k < closed.length; k++) slot(ticketTimesOf.close[closed[k]]).closed++;
+  const days = timeEntries.epochColumn('date_worked');
+  const worked = inRecordOrder(timeEntries, 'date_worked', w.from, w.to);
+  for (let k = 0; k < worked.length; k++) {
+    const i = worked[k];
     const b = slot(days[i]);
-    if (!b) continue;
-    const e = records.timeEntries[i];
+    const e = timeEntries.records[i];
     b.minutes += e.minutes;
     if (e.billable) b.billable += e.minutes;
   }
-  const submitted = submittedTimes(records.surveys);
-  for (let i = 0; i < records.surveys.length; i++) {
-    const b = slot(submitted[i]);
-    if (!b) continue;
-    const s = records.surveys[i];
+  const submittedAt = surveys.epochColumn('submitted_at');
+  const submitted = surveys.positionsBetween('submitted_at', w.from, w.to);
+  for (let k = 0; k < submitted.length; k++) {
+    const i = submitted[k];
+    const b = slot(submittedAt[i]);
+    const s = surveys.records[i];
     b.responses++;
     if (s.sentiment === 'positive') b.positive++;
     if (s.sentiment === 'negative') b.negative++;
   }
-  const alerts = alertTimes(records.alerts);
-  for (let i = 0; i < records.alerts.length; i++) {
-    const detected = slot(alerts.detected[i]);
-    if (detected) detected.detected++;
-    const resolved = slot(alerts.resolve[i]);
-    if (resolved) resolved.resolved++;
-  }
+  const alertTimesOf = alertTimes(alerts);
+  const detected = alerts.positionsBetween('detected_at', w.from, w.to);
+  for (let k = 0; k < detected.length; k++) slot(alertTimesOf.detected[detected[k]]).detected++;
+  const resolvedIn = alertsResolvedBetween(alerts, w.from, w.to);
+  for (let k = 0; k < resolvedIn.length; k++) slot(alertTimesOf.resolve[resolvedIn[k]]).resolved++;
   return spans.map((span, i) => {
     const b = acc[i];
     return {

@@ -1,52 +1,24 @@
-import type { CsatSurvey } from '../csat/csat-survey.record.js';
+import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
 import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
+import { SECURITY_ALERT_QUERY } from '../security-alerts/list-security-alerts-query.dto.js';
+import { TICKET_QUERY } from '../tickets/list-tickets-query.dto.js';
 import type { Ticket } from '../tickets/ticket.record.js';
-import type { TimeEntry } from '../time-entries/time-entry.record.js';
 
 /*
- * Each record's instants as epoch ms (NaN for none), parsed once per record array: the sources serve
- * the same immutable array until their data changes (a mock reload, a live refill), so repeated KPI
- * requests over one data version skip the parsing that dominates their cost.
+ * The instants the KPIs read, as epoch ms per record (NaN for none): the snapshot's own columns —
+ * parsed once per snapshot and shared with the list routes' sort and range indexes — plus the two
+ * the KPIs derive from them (a ticket's close time, an alert's resolve time), kept with the snapshot.
  */
 
-const DAY_MS = 86_400_000;
-const ZERO = 48;
-
-/** Epoch ms of an ISO 8601 instant; the records' `YYYY-MM-DDTHH:mm:ss[.sss]Z` form without Date.parse. */
-export function instantMs(value: string | null | undefined): number {
-  if (!value) return Number.NaN;
-  const n = value.length;
-  if (
-    (n === 20 || (n === 24 && value.charCodeAt(19) === 46)) /* . */ &&
-    value.charCodeAt(n - 1) === 90 /* Z */ &&
-    value.charCodeAt(10) === 84 /* T */ &&
-    value.charCodeAt(4) === 45 /* - */ &&
-    value.charCodeAt(7) === 45 &&
-    value.charCodeAt(13) === 58 /* : */ &&
-    value.charCodeAt(16) === 58
-  ) {
-    const d = (i: number) => value.charCodeAt(i) - ZERO;
-    const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-    const month = d(5) * 10 + d(6);
-    const day = d(8) * 10 + d(9);
-    const ms = n === 24 ? d(20) * 100 + d(21) * 10 + d(22) : 0;
-    const time = ((d(11) * 10 + d(12)) * 60 + d(14) * 10 + d(15)) * 60 + d(17) * 10 + d(18);
-    if (month >= 1 && month <= 12 && day >= 1 && day <= 31) return daysFromCivil(year, month, day) * DAY_MS + time * 1000 + ms;
-  }
-  return Date.parse(value);
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
-}
+export { instantMs } from '../common/query/instants.js';
 
 export const isTicketClosed = (t: Ticket): boolean => !!t.closed_at_remote || t.status === 'Closed';
+
+/** A derived column's positions ascending by value; those without one (NaN) left out. */
+export interface TimeIndex {
+  column: Float64Array;
+  order: Int32Array;
+}
 
 export interface TicketTimes {
   created: Float64Array;
@@ -54,6 +26,7 @@ export interface TicketTimes {
   closedAt: Float64Array;
   /** `closed_at_remote`, else `updated_at_remote`, for a closed ticket; NaN while open. */
   close: Float64Array;
+  closeIndex: TimeIndex;
 }
 
 export interface AlertTimes {
@@ -61,62 +34,92 @@ export interface AlertTimes {
   resolvedAt: Float64Array;
   /** `resolved_at` of an alert whose status is `resolved`; NaN otherwise. */
   resolve: Float64Array;
+  resolveIndex: TimeIndex;
 }
 
-function cached<R extends object, T>(cache: WeakMap<readonly R[], T>, records: readonly R[], build: () => T): T {
-  let times = cache.get(records);
-  if (!times) cache.set(records, (times = build()));
+function timeIndex(column: Float64Array): TimeIndex {
+  let m = 0;
+  const order = new Int32Array(column.length);
+  for (let i = 0; i < column.length; i++) if (!Number.isNaN(column[i])) order[m++] = i;
+  return { column, order: order.subarray(0, m).sort((a, b) => column[a] - column[b] || a - b) };
+}
+
+/** Positions whose value lies in `[from, to)`, ascending by value: a binary search over the index. */
+export function between({ column, order }: TimeIndex, from: number, to: number): Int32Array {
+  const first = (limit: number) => {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (column[order[mid]] >= limit) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const lo = first(from);
+  return order.subarray(lo, Math.max(lo, first(to)));
+}
+
+const ticketCache = new WeakMap<RecordSnapshot<Ticket>, TicketTimes>();
+const alertCache = new WeakMap<RecordSnapshot<SecurityAlert>, AlertTimes>();
+
+const ticketSnapshot = (tickets: readonly Ticket[] | RecordSnapshot<Ticket>) =>
+  tickets instanceof RecordSnapshot ? tickets : snapshotOf(tickets, TICKET_QUERY);
+
+export function ticketTimes(tickets: readonly Ticket[] | RecordSnapshot<Ticket>): TicketTimes {
+  const snapshot = ticketSnapshot(tickets);
+  let times = ticketCache.get(snapshot);
+  if (!times) {
+    const rows = snapshot.records;
+    const created = snapshot.epochColumn('created_at_remote');
+    const updated = snapshot.epochColumn('updated_at_remote');
+    const closedAt = snapshot.epochColumn('closed_at_remote');
+    const close = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const t = rows[i];
+      close[i] = isTicketClosed(t) ? (t.closed_at_remote ? closedAt[i] : updated[i]) : Number.NaN;
+    }
+    ticketCache.set(snapshot, (times = { created, updated, closedAt, close, closeIndex: timeIndex(close) }));
+  }
   return times;
 }
 
-const ticketCache = new WeakMap<readonly Ticket[], TicketTimes>();
-const entryCache = new WeakMap<readonly TimeEntry[], Float64Array>();
-const surveyCache = new WeakMap<readonly CsatSurvey[], Float64Array>();
-const alertCache = new WeakMap<readonly SecurityAlert[], AlertTimes>();
-
-export function ticketTimes(tickets: readonly Ticket[]): TicketTimes {
-  return cached(ticketCache, tickets, () => {
-    const n = tickets.length;
-    const times = { created: new Float64Array(n), updated: new Float64Array(n), closedAt: new Float64Array(n), close: new Float64Array(n) };
-    for (let i = 0; i < n; i++) {
-      const t = tickets[i];
-      times.created[i] = instantMs(t.created_at_remote);
-      times.updated[i] = instantMs(t.updated_at_remote);
-      times.closedAt[i] = instantMs(t.closed_at_remote);
-      times.close[i] = isTicketClosed(t) ? (t.closed_at_remote ? times.closedAt[i] : times.updated[i]) : Number.NaN;
-    }
-    return times;
-  });
+export function alertTimes(alerts: readonly SecurityAlert[] | RecordSnapshot<SecurityAlert>): AlertTimes {
+  const snapshot = alerts instanceof RecordSnapshot ? alerts : snapshotOf(alerts, SECURITY_ALERT_QUERY);
+  let times = alertCache.get(snapshot);
+  if (!times) {
+    const rows = snapshot.records;
+    const detected = snapshot.epochColumn('detected_at');
+    const resolvedAt = snapshot.epochColumn('resolved_at');
+    const resolve = new Float64Array(rows.length);
+    for (let i = 0; i < rows.length; i++) resolve[i] = rows[i].status === 'resolved' ? resolvedAt[i] : Number.NaN;
+    alertCache.set(snapshot, (times = { detected, resolvedAt, resolve, resolveIndex: timeIndex(resolve) }));
+  }
+  return times;
 }
 
-/** The UTC midnight of each entry's `date_worked`. */
-export function dayWorkedTimes(entries: readonly TimeEntry[]): Float64Array {
-  return cached(entryCache, entries, () => {
-    const days = new Map<string, number>();
-    const times = new Float64Array(entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      const date = entries[i].date_worked;
-      let ms = days.get(date);
-      if (ms === undefined) days.set(date, (ms = instantMs(`${date}T00:00:00Z`)));
-      times[i] = ms;
-    }
-    return times;
-  });
+/** Positions of the tickets whose close time lies in `[from, to)` (in close-time order): a range lookup. */
+export function ticketsClosedBetween(tickets: RecordSnapshot<Ticket>, from: number, to: number): Int32Array {
+  return between(ticketTimes(tickets).closeIndex, from, to);
 }
 
-export function submittedTimes(surveys: readonly CsatSurvey[]): Float64Array {
-  return cached(surveyCache, surveys, () => Float64Array.from(surveys, (s) => instantMs(s.submitted_at)));
+/** Positions of the resolved alerts whose `resolved_at` lies in `[from, to)` (in that order): a range lookup. */
+export function alertsResolvedBetween(alerts: RecordSnapshot<SecurityAlert>, from: number, to: number): Int32Array {
+  return between(alertTimes(alerts).resolveIndex, from, to);
 }
 
-export function alertTimes(alerts: readonly SecurityAlert[]): AlertTimes {
-  return cached(alertCache, alerts, () => {
-    const n = alerts.length;
-    const times = { detected: new Float64Array(n), resolvedAt: new Float64Array(n), resolve: new Float64Array(n) };
-    for (let i = 0; i < n; i++) {
-      times.detected[i] = instantMs(alerts[i].detected_at);
-      times.resolvedAt[i] = instantMs(alerts[i].resolved_at);
-      times.resolve[i] = alerts[i].status === 'resolved' ? times.resolvedAt[i] : Number.NaN;
-    }
-    return times;
-  });
+/**
+ * Positions of the records whose `field` lies in `[from, to)`, ascending (record order, so that sums
+ * add up in the order they always did): the range lookup sorted, or — when most records are in the
+ * window and sorting would cost more — one pass over the parsed column.
+ */
+export function inRecordOrder<T>(snapshot: RecordSnapshot<T>, field: keyof T & string, from: number, to: number): Int32Array {
+  const hits = snapshot.positionsBetween(field, from, to);
+  const n = snapshot.size;
+  if (hits.length * Math.log2(hits.length + 2) < n) return Int32Array.from(hits).sort();
+  const column = snapshot.epochColumn(field);
+  const out = new Int32Array(hits.length);
+  let m = 0;
+  for (let i = 0; i < n; i++) if (column[i] >= from && column[i] < to) out[m++] = i;
+  return out;
 }

@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { rm } from 'node:fs/promises';
+import { RecordSnapshot } from '../../src/common/query/record-snapshot.js';
 import type { CwTicket, CwTimeEntry } from '../../src/integrations/connectwise/connectwise.client.js';
 import type { SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
@@ -178,6 +180,27 @@ describe('insights in live mode', () => {
     // bulkThreats(6): detected 10–15 days ago, every third resolved
     expect(s.security).toMatchObject({ detected: 6, open: 4 });
     expect(s.caveats).toEqual([]);
+  });
+
+  it('computes from the very snapshot objects the list routes answer from, for the same cache fill', async () => {
+    // Pass-through spies: they only record which snapshot each call ran on.
+    const query = jest.spyOn(RecordSnapshot.prototype, 'query');
+    const between = jest.spyOn(RecordSnapshot.prototype, 'positionsBetween');
+    try {
+      for (const route of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
+        expect((await call(live.app).get(`/api/tenants/${TENANT}/${route}`)).status).toBe(200);
+      }
+      const listed = new Set(query.mock.contexts);
+      expect(listed.size).toBe(4);
+      expect(between.mock.calls).toHaveLength(0);
+      await summary(live, `from=${FROM}&to=${TO}`);
+      const used = new Set(between.mock.contexts);
+      expect(used.size).toBe(4); // one per domain
+      for (const snapshot of used) expect(listed.has(snapshot)).toBe(true);
+    } finally {
+      query.mockRestore();
+      between.mockRestore();
+    }
   });
 
   it('says so in caveats when the window reaches past the live window', async () => {

@@ -1,5 +1,6 @@
 import type { FieldKind } from './field-kinds.js';
 import { FilterSpec, filtersOf, splitAlternatives } from './filters.js';
+import { dayMs, instantMs } from './instants.js';
 import { ListQueryValues, Page, RecordQueryDefinition, compareCodePoints, instantBound, sortKey } from './query-engine.js';
 
 type Row = Record<string, unknown>;
@@ -32,6 +33,9 @@ interface SortIndex {
 interface ValueCodes {
   codes: Int32Array;
   byValue: Map<unknown, { code: number; positions: Int32Array }>;
+  /** The values and their posting lists by code, listed on first use. */
+  values?: unknown[];
+  positions?: Int32Array[];
 }
 
 /** Where the serialised records of a page are kept, so the reply is assembled without stringifying them again. */
@@ -67,6 +71,10 @@ export class RecordSnapshot<T> {
   private readonly values = new Map<string, ValueCodes>();
   private readonly trigrams = new Map<string, { offsets: Int32Array; postings: Int32Array }>();
   private idMap?: Map<string, number>;
+  /** Ids held by more than one record: the last one's position (`idMap` keeps the first). */
+  private lastOfDuplicate?: Map<string, number>;
+  private readonly epochs = new Map<string, Float64Array>();
+  private readonly timeOrders = new Map<string, TimeOrder>();
   private readonly json: (string | undefined)[];
 
   constructor(
@@ -84,13 +92,116 @@ export class RecordSnapshot<T> {
 
   /** The record whose id fields equal `ids` (in the definition's id field order). */
   byId(...ids: string[]): T | undefined {
-    if (!this.idMap) {
-      const map = new Map<string, number>();
-      for (let i = this.rows.length - 1; i >= 0; i--) map.set(this.idKey(this.rows[i]), i);
-      this.idMap = map;
-    }
-    const index = this.idMap.get(ids.join('\u0000'));
+    const index = this.ids().first.get(ids.join('\u0000'));
     return index === undefined ? undefined : this.records[index];
+  }
+
+  /** Position of the last record whose id fields equal `ids`, or -1. */
+  lastIndexById(...ids: string[]): number {
+    const key = ids.join('\u0000');
+    const { first, last } = this.ids();
+    return last.get(key) ?? first.get(key) ?? -1;
+  }
+
+  private ids(): { first: Map<string, number>; last: Map<string, number> } {
+    if (!this.idMap || !this.lastOfDuplicate) {
+      const first = new Map<string, number>();
+      const last = new Map<string, number>();
+      for (let i = this.rows.length - 1; i >= 0; i--) {
+        const key = this.idKey(this.rows[i]);
+        const later = first.get(key);
+        if (later !== undefined && !last.has(key)) last.set(key, later);
+        first.set(key, i);
+      }
+      this.idMap = first;
+      this.lastOfDuplicate = last;
+    }
+    return { first: this.idMap, last: this.lastOfDuplicate };
+  }
+
+  /** Each record's `field` value as a small integer (`values[code]` is the value): the equality filters' codes. */
+  codesOf(field: keyof T & string): { codes: Int32Array; values: readonly unknown[]; positions: readonly Int32Array[]; codeOf(value: unknown): number } {
+    const index = this.valueCodes(field);
+    index.values ??= [...index.byValue.keys()];
+    index.positions ??= [...index.byValue.values()].map((v) => v.positions);
+    return { codes: index.codes, values: index.values, positions: index.positions, codeOf: (value) => index.byValue.get(value)?.code ?? -1 };
+  }
+
+  /** Positions (ascending) of the records whose `field` is exactly `value` — the equality filters' posting list. */
+  positionsWhere(field: keyof T & string, value: unknown): Int32Array {
+    return this.valueCodes(field).byValue.get(value)?.positions ?? EMPTY;
+  }
+
+  /**
+   * Epoch ms of an instant field (as Date.parse reads it) or of a day field's UTC midnight, per
+   * record, NaN when null or unreadable; parsed once per snapshot. An instant field's column is
+   * also its sort and range index's key.
+   */
+  epochColumn(field: keyof T & string): Float64Array {
+    let column = this.epochs.get(field);
+    if (!column) {
+      const kind = (this.def.fields as Record<string, FieldKind>)[field];
+      if (kind !== 'instant' && kind !== 'day') throw new Error(`${field} is not an instant or a day field`);
+      column = kind === 'instant' ? instantColumn(this.rows, field) : dayColumn(this.rows, field);
+      this.epochs.set(field, column);
+    }
+    return column;
+  }
+
+  /**
+   * Positions of the records whose `field` (instant or day) lies in `[from, to)` in epoch ms, in
+   * ascending time order (not record order): a binary search over the field's sorted order.
+   */
+  positionsBetween(field: keyof T & string, from: number, to: number): Int32Array {
+    const { order, nonNull, column } = this.timeOrder(field);
+    const first = (limit: number) => {
+      let lo = 0;
+      let hi = nonNull;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (column[order[mid]] >= limit) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    };
+    const lo = first(from);
+    return order.subarray(lo, Math.max(lo, first(to)));
+  }
+
+  /** The greatest epoch ms of `field` over the records, or NaN when none has one. */
+  maxEpoch(field: keyof T & string): number {
+    const { order, nonNull, column } = this.timeOrder(field);
+    return nonNull === 0 ? Number.NaN : column[order[nonNull - 1]];
+  }
+
+  /** Record positions ascending by the field's epoch ms, those with none (NaN) after `nonNull`. */
+  private timeOrder(field: string): TimeOrder {
+    let time = this.timeOrders.get(field);
+    if (!time) {
+      const column = this.epochColumn(field as keyof T & string);
+      // An instant field's sort index is keyed by this very column; a day field's orders the day
+      // text, which is chronological for well-formed days: shared when that holds, else its own.
+      const index = this.sortIndex(field);
+      let shared = true;
+      for (let p = 0; p < index.nonNull && shared; p++) {
+        const ms = column[index.ascending[p]];
+        shared = !Number.isNaN(ms) && (p === 0 || column[index.ascending[p - 1]] <= ms);
+      }
+      for (let p = index.nonNull; p < index.ascending.length && shared; p++) shared = Number.isNaN(column[index.ascending[p]]);
+      if (shared) time = { order: index.ascending, nonNull: index.nonNull, column };
+      else {
+        const order = allPositions(column.length).sort((a, b) => {
+          const [x, y] = [column[a], column[b]];
+          if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? a - b : 1) : -1;
+          return x - y || a - b;
+        });
+        let nonNull = 0;
+        while (nonNull < order.length && !Number.isNaN(column[order[nonNull]])) nonNull++;
+        time = { order, nonNull, column };
+      }
+      this.timeOrders.set(field, time);
+    }
+    return time;
   }
 
   /** Filter, sort and page, as `runQuery` does; the page carries its records' JSON for the reply serializer. */
@@ -343,7 +454,8 @@ export class RecordSnapshot<T> {
     let index = this.sorts.get(field);
     if (!index) {
       const kind = (this.def.fields as Record<string, FieldKind>)[field];
-      index = buildSortIndex(this.rows, field, kind, this.idRank());
+      const epochs = kind === 'instant' ? this.epochColumn(field as keyof T & string) : undefined;
+      index = buildSortIndex(this.rows, field, kind, this.idRank(), epochs);
       this.sorts.set(field, index);
     }
     return index;
@@ -389,18 +501,52 @@ export class RecordSnapshot<T> {
   }
 }
 
+const EMPTY = new Int32Array(0);
+
+interface TimeOrder {
+  order: Int32Array;
+  nonNull: number;
+  column: Float64Array;
+}
+
 function allPositions(n: number): Int32Array {
   const all = new Int32Array(n);
   for (let i = 0; i < n; i++) all[i] = i;
   return all;
 }
 
-function buildSortIndex(rows: readonly Row[], field: string, kind: FieldKind, idRank: Int32Array): SortIndex {
+/** Date.parse of each value (sortKey's instant key), NaN for null/undefined. */
+function instantColumn(rows: readonly Row[], field: string): Float64Array {
+  const column = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const value = rows[i][field];
+    column[i] = value === null || value === undefined ? Number.NaN : typeof value === 'string' ? instantMs(value) : Date.parse(value as string);
+  }
+  return column;
+}
+
+/** The UTC midnight of each day, parsed once per distinct day. */
+function dayColumn(rows: readonly Row[], field: string): Float64Array {
+  const column = new Float64Array(rows.length);
+  const seen = new Map<unknown, number>();
+  for (let i = 0; i < rows.length; i++) {
+    const value = rows[i][field];
+    let ms = seen.get(value);
+    if (ms === undefined) seen.set(value, (ms = typeof value === 'string' ? dayMs(value) : Number.NaN));
+    column[i] = ms;
+  }
+  return column;
+}
+
+function buildSortIndex(rows: readonly Row[], field: string, kind: FieldKind, idRank: Int32Array, epochs?: Float64Array): SortIndex {
   const n = rows.length;
-  const key = new Float64Array(n);
+  // An instant's key is its epoch ms (NaN for null), as sortKey computes it: the shared column itself.
+  const key = epochs ?? new Float64Array(n);
   let strings: string[] | undefined;
-  const raw = rows.map((row) => sortKey(kind, row[field]));
-  if (raw.some((k) => typeof k === 'string')) {
+  const raw = epochs ? [] : rows.map((row) => sortKey(kind, row[field]));
+  if (epochs) {
+    // keyed already
+  } else if (raw.some((k) => typeof k === 'string')) {
     strings = [...new Set(raw.filter((k): k is string => typeof k === 'string'))].sort(compareCodePoints);
     const rankOf = new Map(strings.map((s, r) => [s, r]));
     for (let i = 0; i < n; i++) key[i] = raw[i] === null ? NaN : rankOf.get(raw[i] as string)!;

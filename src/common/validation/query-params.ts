@@ -32,11 +32,21 @@ export function rejectUnknown(keys: string[]): void {
 /** A route that declares no query DTO takes no query parameters at all: any is a 400. */
 @Injectable()
 export class RejectUndeclaredQueryInterceptor implements NestInterceptor {
+  /** Per controller class and handler: whether it declares a query parameter (fixed once the app is built). */
+  private readonly takesQuery = new WeakMap<object, Map<string, boolean>>();
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() === 'http') {
-      const args: Record<string, unknown> =
-        Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), context.getHandler().name) ?? {};
-      const takesQuery = Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
+      const controller = context.getClass();
+      const name = context.getHandler().name;
+      let handlers = this.takesQuery.get(controller);
+      if (!handlers) this.takesQuery.set(controller, (handlers = new Map()));
+      let takesQuery = handlers.get(name);
+      if (takesQuery === undefined) {
+        const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {};
+        takesQuery = Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
+        handlers.set(name, takesQuery);
+      }
       const query = context.switchToHttp().getRequest<{ query?: object }>().query ?? {};
       if (!takesQuery) rejectUnknown(Object.keys(query));
     }

@@ -1,4 +1,5 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { compiledQuery } from './compiled-query.js';
 import { rejectUnknown, unknownParameters } from './query-params.js';
 import { FieldProblem, ValidationProblemError } from '../problem/problem.error.js';
 
@@ -22,25 +23,42 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
 /**
  * Queries and bodies: converted to their DTO, unknown properties rejected, every problem reported
  * at once (the first broken rule of each field). Query keys are also checked by name against the
- * DTO, since a key such as `toString` slips past class-transformer.
+ * DTO, since a key such as `toString` slips past class-transformer. A valid query of a DTO the
+ * compiler models is converted by its compiled plan (compiled-query.ts); everything else, and every
+ * invalid query, goes through Nest's ValidationPipe, which writes the problems.
  */
-class StrictValidationPipe extends ValidationPipe {
+export class StrictValidationPipe extends ValidationPipe {
+  constructor(
+    options: ValidationPipeOptions,
+    private readonly compiled = true,
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'query' && metadata.metatype && typeof value === 'object' && value !== null) {
       rejectUnknown(unknownParameters(value, metadata.metatype as new () => unknown));
+      if (this.compiled && metadata.data === undefined) {
+        const entity = compiledQuery(metadata.metatype)?.build(value);
+        if (entity !== undefined) return entity;
+      }
     }
     return super.transform(value, metadata);
   }
 }
 
-export function createValidationPipe(): ValidationPipe {
-  return new StrictValidationPipe({
-    stopAtFirstError: true,
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    validationError: { target: false, value: true },
-    exceptionFactory: (errors) => new ValidationProblemError(fieldProblems(errors)),
-  });
+/** The options of the app's pipe; `compiled: false` forces the generic path (the differential test's reference). */
+export function createValidationPipe({ compiled = true }: { compiled?: boolean } = {}): StrictValidationPipe {
+  return new StrictValidationPipe(
+    {
+      stopAtFirstError: true,
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: true },
+      exceptionFactory: (errors) => new ValidationProblemError(fieldProblems(errors)),
+    },
+    compiled,
+  );
 }
