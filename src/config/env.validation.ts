@@ -237,6 +237,11 @@ export class EnvironmentVariables {
   @IntegerIn(0, 2_592_000)
   CACHE_STALE_SECONDS: number = 86_400;
 
+  /** Budget of the live cache in this process (vendor records with their indexes), least recently used evicted first. */
+  @IsOptional()
+  @IntegerIn(1, 1_048_576)
+  SNAPSHOT_CACHE_MAX_MB: number = 512;
+
   @IsOptional()
   @IntegerIn(1, 3650)
   LIVE_WINDOW_DAYS: number = 90;

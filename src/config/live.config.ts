@@ -11,6 +11,8 @@ export const liveConfig = registerAs('live', () => {
     cacheTtlMs: env.CACHE_TTL_SECONDS * 1000,
     /** How long a copy is kept to be served (with a warning) when the vendor fails. */
     staleForMs: env.CACHE_STALE_SECONDS * 1000,
+    /** Bytes the cache in this process may hold (records, their indexes and JSON); least recently used go first. */
+    localMaxBytes: env.SNAPSHOT_CACHE_MAX_MB * 1024 * 1024,
     windowDays: env.LIVE_WINDOW_DAYS,
     http: {
       timeoutMs: env.VENDOR_TIMEOUT_MS,

@@ -4,9 +4,11 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@ne
 import type { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { LRUCache } from 'lru-cache';
+import { snapshotBytes } from '../common/query/record-snapshot.js';
 import { liveConfig } from '../config/live.config.js';
 import { VendorError } from '../integrations/http/vendor-errors.js';
 import { CrossCopyFlight } from './cross-copy-flight.js';
+import { estimateBytes } from './entry-bytes.js';
 import { markStale } from './request-context.js';
 
 interface Entry<T> {
@@ -14,23 +16,35 @@ interface Entry<T> {
   value: T;
 }
 
-/** Parsed entries kept in this process, so a cache hit costs no deserialisation (5 000 tickets ≈ 20 ms). */
-const LOCAL_ENTRIES = 50_000;
 /** A shared store (Redis) slower than this counts as failed: requests go on to the vendor, never hang. */
 export const CACHE_TIMEOUT_MS = 1_000;
 
 
+/** What an entry costs besides its value: the key, the entry object and the LRU's bookkeeping. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
 /**
  * Vendor data per key (tenant and domain): fresh for CACHE_TTL_SECONDS; concurrent misses share one
  * fetch (single flight, per process); when a fetch fails, a copy up to CACHE_STALE_SECONDS old is
- * served instead and the response says so. Two levels: parsed entries in this process (LRU), and the
- * shared store — in memory, or Redis (REDIS_URL) so app copies share what any of them fetched.
+ * served instead and the response says so. Parsed entries are kept in this process (LRU), within
+ * SNAPSHOT_CACHE_MAX_MB: an entry counts its records and the indexes and JSON its snapshot has built
+ * (re-measured after each use, as they grow lazily); the least recently used go first, and are
+ * fetched again when next asked for. With REDIS_URL, a shared store behind it lets app copies share
+ * what any of them fetched (and still holds, as JSON, what this process evicted). Without Redis
+ * there is no second level: an in-memory store in the same process could only hold what the LRU
+ * let go, a second (JSON) copy of exactly the memory the budget bounds.
  */
 @Injectable()
 export class LiveCache implements OnApplicationShutdown {
   private readonly logger = new Logger(LiveCache.name);
   private readonly inFlight = new Map<string, Promise<Entry<unknown>>>();
   private readonly local: LRUCache<string, Entry<unknown>>;
+  /** Bytes of each entry's value (an object: record lists, pairs), estimated once when it arrives. */
+  private readonly valueBytes = new WeakMap<object, number>();
+  /** Keys returned since the last re-measure: their snapshots may have grown since. */
+  private readonly touched = new Set<string>();
+  private remeasureScheduled = false;
+  private readonly hasSharedStore: boolean;
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -38,7 +52,57 @@ export class LiveCache implements OnApplicationShutdown {
     /** Absent where a LiveCache is built by hand (one process, no Redis): a walk is then per process. */
     @Optional() private readonly crossCopy?: CrossCopyFlight,
   ) {
-    this.local = new LRUCache({ max: LOCAL_ENTRIES, ttl: config.cacheTtlMs + config.staleForMs });
+    this.hasSharedStore = Boolean(config.redisUrl);
+    this.local = new LRUCache({
+      maxSize: config.localMaxBytes,
+      ttl: config.cacheTtlMs + config.staleForMs,
+      sizeCalculation: (entry, key) => this.bytesOf(key, entry),
+      dispose: (entry, key, reason) => {
+        if (reason === 'evict') this.logger.debug(`evicted ${key} (least recently used) to stay within SNAPSHOT_CACHE_MAX_MB`);
+      },
+    });
+  }
+
+  /** What the cache in this process holds, as estimated, against its budget. */
+  usage(): { entries: number; bytes: number; maxBytes: number } {
+    return { entries: this.local.size, bytes: this.local.calculatedSize, maxBytes: this.config.localMaxBytes };
+  }
+
+  /** An entry's estimated bytes: its value (estimated once) and the snapshot built over it so far. */
+  private bytesOf(key: string, entry: Entry<unknown>): number {
+    const held = entry.value;
+    let value = typeof held === 'object' && held !== null ? this.valueBytes.get(held) : undefined;
+    if (value === undefined) {
+      value = estimateBytes(held);
+      if (typeof held === 'object' && held !== null) this.valueBytes.set(held, value);
+    }
+    const snapshot = Array.isArray(entry.value) ? snapshotBytes(entry.value) : 0;
+    return Math.ceil(ENTRY_OVERHEAD_BYTES + 2 * key.length + value + snapshot);
+  }
+
+  /**
+   * Marks `key` as just used: once the current requests have run their queries (the next turn of the
+   * event loop), its size is measured again, so indexes built since count against the budget.
+   */
+  private touch(key: string): void {
+    this.touched.add(key);
+    if (this.remeasureScheduled) return;
+    this.remeasureScheduled = true;
+    setImmediate(() => this.remeasure());
+  }
+
+  private remeasure(): void {
+    this.remeasureScheduled = false;
+    for (const key of this.touched) {
+      const entry = this.local.peek(key);
+      const before = this.local.info(key)?.size;
+      if (!entry || before === undefined) continue;
+      const size = this.bytesOf(key, entry);
+      // A copy of the entry, as the LRU keeps the size of a value set again unchanged; it evicts
+      // others if this one grew, and keeps its TTL.
+      if (size !== before) this.local.set(key, { ...entry }, { size, noUpdateTTL: true });
+    }
+    this.touched.clear();
   }
 
   /** Closes the shared store's connection (Redis), so shutdown does not wait on its reconnect loop. */
@@ -55,13 +119,19 @@ export class LiveCache implements OnApplicationShutdown {
 
   async get<T>(key: string, vendor: string, fetch: () => Promise<T>): Promise<T> {
     const cached = await this.read<T>(key);
-    if (cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs) return cached.value;
+    if (cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs) {
+      this.touch(key);
+      return cached.value;
+    }
     try {
-      return (await this.fetchOnce(key, fetch)).value as T;
+      const fetched = (await this.fetchOnce(key, fetch)).value as T;
+      this.touch(key);
+      return fetched;
     } catch (error) {
       if (!cached || !(error instanceof VendorError)) throw error;
       this.logger.warn(`${vendor} failed (${error.message}); serving ${key} as fetched at ${new Date(cached.fetchedAt).toISOString()}`);
       markStale(vendor);
+      this.touch(key);
       return cached.value;
     }
   }
@@ -78,6 +148,7 @@ export class LiveCache implements OnApplicationShutdown {
       flight = (this.crossCopy ? this.crossCopy.run<Entry<unknown>>(key, () => this.freshShared(key), walk) : walk())
         .then((entry) => {
           this.local.set(key, entry);
+          if (!this.local.has(key)) this.logger.warn(`${key} alone is larger than SNAPSHOT_CACHE_MAX_MB: served, not kept (each request fetches it)`);
           return entry;
         })
         .finally(() => this.inFlight.delete(key));
@@ -98,12 +169,14 @@ export class LiveCache implements OnApplicationShutdown {
 
   private async read<T>(key: string): Promise<Entry<T> | undefined> {
     const local = this.local.get(key) as Entry<T> | undefined;
-    if (local && Date.now() - local.fetchedAt < this.config.cacheTtlMs) return local;
+    if (!this.hasSharedStore || (local && Date.now() - local.fetchedAt < this.config.cacheTtlMs)) return local;
     try {
       const shared = (await withTimeout(this.cache.get<Entry<T>>(key), CACHE_TIMEOUT_MS, 'the cache')) ?? undefined;
-      const newest = shared && (!local || shared.fetchedAt > local.fetchedAt) ? shared : local;
-      if (newest) this.local.set(key, newest);
-      return newest;
+      if (shared && (!local || shared.fetchedAt > local.fetchedAt)) {
+        this.local.set(key, shared);
+        return shared;
+      }
+      return local;
     } catch (error) {
       this.logger.warn(`cache read failed for ${key}: ${(error as Error).message}`);
       return local;
@@ -111,7 +184,7 @@ export class LiveCache implements OnApplicationShutdown {
   }
 
   private async write(key: string, entry: Entry<unknown>): Promise<void> {
-    this.local.set(key, entry);
+    if (!this.hasSharedStore) return;
     try {
       await withTimeout(this.cache.set(key, entry, this.config.cacheTtlMs + this.config.staleForMs), CACHE_TIMEOUT_MS, 'the cache');
     } catch (error) {

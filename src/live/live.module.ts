@@ -14,7 +14,8 @@ import { StaleWarningInterceptor } from './request-context.js';
 
 /**
  * The vendor clients and the cache behind live sources. Redis (REDIS_URL) is connected only in live
- * mode, where something is cached; otherwise the cache is in memory.
+ * mode, where something is cached; otherwise the store is in memory and only the health probe uses
+ * it (LiveCache keeps its entries in its own bounded LRU, see live-cache.ts).
  */
 @Global()
 @Module({

@@ -132,6 +132,14 @@ describe('environment validation', () => {
     expect(problemsFor({ MOCK_MODE: 'false', MOCK_SCENARIO_SEED: '-1' })).toEqual([expect.stringMatching(/^MOCK_SCENARIO_SEED="-1"/)]);
   });
 
+  it('accepts SNAPSHOT_CACHE_MAX_MB as a whole number of MiB from 1, defaulting to 512', () => {
+    expect(validateEnvironment({ MOCK_MODE: 'false' }).SNAPSHOT_CACHE_MAX_MB).toBe(512);
+    expect(validateEnvironment({ MOCK_MODE: 'false', SNAPSHOT_CACHE_MAX_MB: '64' }).SNAPSHOT_CACHE_MAX_MB).toBe(64);
+    for (const bad of ['0', '1.5', '64MB', '-1']) {
+      expect(problemsFor({ MOCK_MODE: 'false', SNAPSHOT_CACHE_MAX_MB: bad })).toEqual([expect.stringMatching(new RegExp(`^SNAPSHOT_CACHE_MAX_MB="${bad}": `))]);
+    }
+  });
+
   it('reads .env.local by default, .env.production and .env.test by NODE_ENV', () => {
     expect(envFilesFor(undefined)).toEqual(['.env.local']);
     expect(envFilesFor('development')).toEqual(['.env.local']);

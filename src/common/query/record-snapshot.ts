@@ -47,6 +47,11 @@ interface Preserialised {
   snapshot: RecordSnapshot<unknown>;
 }
 
+/** V8 costs used by `bytes`: a string's header, a Map entry with its key string, a typed array's objects. */
+const STRING_BYTES = 24;
+const MAP_ENTRY_BYTES = 64;
+const TYPED_ARRAY_BYTES = 160;
+
 /** Below this many records `q` scans: an index would cost more memory than the scan costs time. */
 const TRIGRAM_MIN_RECORDS = 4096;
 /** Buckets grow with the records (8 per record), up to 2^20: a small tenant gets a small table. */
@@ -76,6 +81,7 @@ export class RecordSnapshot<T> {
   private readonly epochs = new Map<string, Float64Array>();
   private readonly timeOrders = new Map<string, TimeOrder>();
   private readonly json: (string | undefined)[];
+  private jsonBytes = 0;
 
   constructor(
     readonly records: readonly T[],
@@ -243,7 +249,27 @@ export class RecordSnapshot<T> {
 
   /** Record i's JSON, serialised the first time a reply needs it and kept with the snapshot. */
   private jsonAt(i: number): string {
-    return (this.json[i] ??= JSON.stringify(this.rows[i]));
+    let json = this.json[i];
+    if (json === undefined) {
+      json = this.json[i] = JSON.stringify(this.rows[i]);
+      this.jsonBytes += STRING_BYTES + json.length;
+    }
+    return json;
+  }
+
+  /**
+   * An estimate of the bytes this snapshot holds besides its records: the indexes and JSON built so
+   * far (they grow as queries use them). Typed arrays count exactly; maps and strings at V8's usual cost.
+   */
+  get bytes(): number {
+    const n = this.rows.length;
+    let bytes = 8 * n + this.jsonBytes + (this.idRankCache?.byteLength ?? 0) + (this.idMap ? this.idMap.size * MAP_ENTRY_BYTES : 0);
+    for (const s of this.sorts.values()) bytes += s.ascending.byteLength + s.key.byteLength + 8 * (s.strings?.length ?? 0);
+    for (const order of this.descending.values()) bytes += order.byteLength;
+    for (const rank of this.ranks.values()) bytes += rank.byteLength;
+    for (const v of this.values.values()) bytes += v.codes.byteLength + 4 * n + v.byValue.size * (MAP_ENTRY_BYTES + TYPED_ARRAY_BYTES);
+    for (const t of this.trigrams.values()) bytes += t.offsets.byteLength + t.postings.byteLength;
+    return bytes;
   }
 
   private match(constraints: Constraint[]): Int32Array {
@@ -672,4 +698,11 @@ export function snapshotOf<T>(records: readonly T[], def: RecordQueryDefinition<
     byArray.set(records, snapshot as unknown as RecordSnapshot<unknown>);
   }
   return snapshot;
+}
+
+/** What the snapshots of these records hold besides the records (`bytes`), 0 when none was built. */
+export function snapshotBytes(records: readonly unknown[]): number {
+  let bytes = 0;
+  for (const byArray of SNAPSHOTS.values()) bytes += byArray.get(records)?.bytes ?? 0;
+  return bytes;
 }
