@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { liveConfig } from '../config/live.config.js';
 import { VendorError } from '../integrations/http/vendor-errors.js';
 import { CrossCopyFlight } from './cross-copy-flight.js';
-import { markStale } from './request-context.js';
+import { markStale, noteFill } from './request-context.js';
 
 interface Entry<T> {
   fetchedAt: number;
@@ -55,15 +55,22 @@ export class LiveCache implements OnApplicationShutdown {
 
   async get<T>(key: string, vendor: string, fetch: () => Promise<T>): Promise<T> {
     const cached = await this.read<T>(key);
-    if (cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs) return cached.value;
+    if (cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs) return noteFill(key, cached.fetchedAt, cached.value);
     try {
-      return (await this.fetchOnce(key, fetch)).value as T;
+      const entry = await this.fetchOnce(key, fetch);
+      return noteFill(key, entry.fetchedAt, entry.value as T);
     } catch (error) {
       if (!cached || !(error instanceof VendorError)) throw error;
       this.logger.warn(`${vendor} failed (${error.message}); serving ${key} as fetched at ${new Date(cached.fetchedAt).toISOString()}`);
       markStale(vendor);
-      return cached.value;
+      return noteFill(key, cached.fetchedAt, cached.value);
     }
+  }
+
+  /** When the entry for `key` was fetched, if it is fresh (no fetch, no stale copy): what ETags are derived from. */
+  async freshFetchedAt(key: string): Promise<number | undefined> {
+    const cached = await this.read(key);
+    return cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs ? cached.fetchedAt : undefined;
   }
 
   private fetchOnce<T>(key: string, fetch: () => Promise<T>): Promise<Entry<unknown>> {
