@@ -13,7 +13,8 @@ import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
-import { recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
+import { logRequestsOutsideNest, recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
+import { PinoLogger } from 'nestjs-pino';
 import { registerHttpConventions } from './common/http/http-conventions.js';
 import { RecordSnapshot } from './common/query/record-snapshot.js';
 
@@ -104,6 +105,7 @@ export function configureApp(app: INestApplication): void {
   // onRequest hooks run in this order: the request id first (every answer echoes it), then 404/405 for
   // paths and methods no route answers, then the edge's auth-before-body and JSON-only checks.
   recordRequestLogContext(fastify);
+  logRequestsOutsideNest(fastify, () => PinoLogger.root);
   registerHttpConventions(fastify);
   installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
   applyConnectionLimits(app.getHttpServer() as Server, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
+import { hash } from 'node:crypto';
 import { principalOf } from '../auth/auth.decorators.js';
 import type { DataVersion, VersionProbe } from '../common/http/entity-tag.interceptor.js';
 import type { MockableDomain } from '../config/env.validation.js';
@@ -11,6 +12,7 @@ import { servedFills } from '../live/request-context.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
 import { kindOf, SourceModes, sourceModes } from '../source-binding/source-modes.js';
+import type { Tenant } from '../tenants/tenant.record.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 
 /**
@@ -48,16 +50,18 @@ export class SourceDataVersion implements DataVersion {
   }
 
   async probe(request: FastifyRequest, tenantId: string, domains: readonly string[]): Promise<VersionProbe | undefined> {
+    let tenant: Tenant;
     try {
-      await this.tenants.getActive(tenantId, principalOf(request));
+      tenant = await this.tenants.getActive(tenantId, principalOf(request));
     } catch {
       return undefined;
     }
-    const mocked: string[] = [];
+    // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
+    const known: string[] = [`tenant=${hash('sha1', JSON.stringify(tenant), 'base64url')}`];
     const entries: Array<{ vendor: Vendor; key?: string }> = [];
     for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
       if (kindOf(this.modes, domain) === 'mock') {
-        mocked.push(`${domain}=mock#${this.store?.dataVersion() ?? 0}`);
+        known.push(`${domain}=mock#${this.store?.dataVersion() ?? 0}`);
         continue;
       }
       for (const [vendor, spell] of LIVE_ENTRIES[domain]) {
@@ -66,7 +70,7 @@ export class SourceDataVersion implements DataVersion {
       }
     }
     const describe = (fetchedAt: (key: string) => number | undefined, stale: readonly string[]): string | undefined => {
-      const parts = [...mocked];
+      const parts = [...known];
       for (const { vendor, key } of entries) {
         if (key === undefined) parts.push(`${vendor}=none`);
         else {
