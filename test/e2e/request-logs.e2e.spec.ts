@@ -54,7 +54,8 @@ describe('request logs (pino, JSON)', () => {
     const res = await request(server(t.app))
       .get('/api/tenants/tenant_logs/tickets?page_size=1')
       .set('authorization', `Bearer ${tenantKey}`)
-      .set('x-request-id', 'dash-42.a');
+      .set('x-request-id', 'dash-42.a')
+      .set('x-forwarded-for', '203.0.113.9');
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toBe('dash-42.a');
 
@@ -72,6 +73,8 @@ describe('request logs (pino, JSON)', () => {
       key_id: keyId,
     });
     expect(typeof line.duration_ms).toBe('number');
+    // The peer: without TRUST_PROXY, X-Forwarded-For is not believed.
+    expect(line.client_ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
     expect(new Date(line.time as string).toISOString()).toBe(line.time);
     expect(out.lines.filter((l) => l.request_id === 'dash-42.a' && l.msg === 'request completed')).toHaveLength(1);
   });

@@ -49,6 +49,7 @@ interface RequestLogContext {
   route: string | null;
   tenant: string | null;
   key_id: string | null;
+  client_ip: string | null;
 }
 type RawRequest = IncomingMessage & { id?: unknown; [LOG_CONTEXT]?: RequestLogContext };
 
@@ -70,6 +71,7 @@ function requestLine(req: RawRequest, res: ServerResponse, duration: unknown) {
     duration_ms: duration,
     tenant: req[LOG_CONTEXT]?.tenant ?? null,
     key_id: req[LOG_CONTEXT]?.key_id ?? null,
+    client_ip: req[LOG_CONTEXT]?.client_ip ?? null,
   };
 }
 
@@ -83,7 +85,7 @@ export function prettyOutput(format: LogFormat, stdoutIsTty: boolean): boolean {
 /**
  * The pino-http options of the service: ISO timestamps, redaction, a request id taken from
  * `X-Request-Id` (or generated) and echoed back, and one line per request carrying method, URL,
- * route, status, duration, tenant and key id (never the key). Pretty output colours only on a TTY.
+ * route, status, duration, tenant, key id (never the key) and client address. Pretty output colours only on a TTY.
  */
 export function pinoHttpOptions(
   level: string,
@@ -126,7 +128,8 @@ export function pinoHttpOptions(
 /**
  * Echoes the request id (Fastify's `request.id`, from requestIdOf) on every response, and records,
  * just before each response is sent (routes, 404s and errors alike), what the request line
- * reports beyond the raw request: the matched route pattern, the tenant in the path and the key's id.
+ * reports beyond the raw request: the matched route pattern, the tenant in the path, the key's id and the
+ * client address (request.ip, which follows TRUST_PROXY).
  */
 export function recordRequestLogContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request, reply) => {
@@ -140,6 +143,8 @@ export function recordRequestLogContext(fastify: FastifyInstance): void {
       route: request.routeOptions?.url ?? null,
       tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
       key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
+      // The peer, or with TRUST_PROXY the client X-Forwarded-For names.
+      client_ip: request.ip ?? null,
     };
     return payload;
   });
