@@ -17,7 +17,7 @@ export interface WalkLockTiming {
   pollMs: number;
   /** How long a copy waits on another's walk at most before walking itself. */
   maxWaitMs: number;
-  /** How long a walker's failure stays readable for the copies that waited on it. */
+  /** How long a walker's failure stays readable for the copies that waited on it (they poll every pollMs). */
   failureMs: number;
 }
 
@@ -31,6 +31,11 @@ export const DEFAULT_WALK_LOCK_TIMING: WalkLockTiming = {
   failureMs: 5_000,
 };
 
+/** Takes the lock when it is free; answers whoever holds it afterwards (our token when we took it). */
+const ACQUIRE = `local holder = redis.call('GET', KEYS[1])
+if holder then return holder end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]`;
 /** Deletes the lock only if it is still ours (it may have expired and been taken by another copy). */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 /** Extends the lock only if it is still ours. */
@@ -38,7 +43,8 @@ const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('
 
 /** What a failed walk leaves for the copies waiting on it: enough to answer as the walker did, nothing secret. */
 interface WalkFailure {
-  at: number;
+  /** The lock token of the walk that failed: only the copies that saw it hold the lock take its failure. */
+  walk: string;
   vendor: string;
   httpStatus: number;
   problemType: VendorProblemType;
@@ -99,20 +105,22 @@ export class CrossCopyFlight {
     const failed = `${this.config.redisKeyPrefix}walk-failed:${key}`;
     const token = randomUUID();
     const waitingSince = Date.now();
-    const command = <R>(promise: Promise<R>) => withTimeout(promise, REDIS_COMMAND_TIMEOUT_MS, 'Redis');
+    // The walks this copy has waited on (lock holders seen): a failure of one of them is this request's answer.
+    const waitedOn = new Set<string>();
     while (Date.now() - waitingSince < this.timing.maxWaitMs) {
-      let acquired: boolean;
+      let holder: string;
       try {
-        acquired = (await command(redis.set(lock, token, { condition: 'NX', expiration: { type: 'PX', value: this.timing.lockMs } }))) === 'OK';
+        holder = String(await withTimeout(redis.eval(ACQUIRE, { keys: [lock], arguments: [token, String(this.timing.lockMs)] }), REDIS_COMMAND_TIMEOUT_MS, 'Redis'));
       } catch (error) {
         this.logger.warn(`walk lock unavailable for ${key} (${(error as Error).message}): walking without it`);
         return walk();
       }
-      if (acquired) return this.walkHoldingLock(key, lock, failed, token, shared, walk);
+      if (holder === token) return this.walkHoldingLock(key, lock, failed, token, shared, walk);
+      waitedOn.add(holder);
       await sleep(this.timing.pollMs);
       const found = await shared();
       if (found !== undefined) return found;
-      const failure = await this.failureSince(failed, waitingSince);
+      const failure = await this.failureOf(failed, waitedOn);
       if (failure) throw rebuilt(failure);
     }
     return walk();
@@ -133,7 +141,7 @@ export class CrossCopyFlight {
       // Another copy may have finished between our cache read and the lock.
       return (await shared()) ?? (await walk());
     } catch (error) {
-      if (error instanceof VendorError) await command(redis.set(failed, JSON.stringify(failureOf(error)), { expiration: { type: 'PX', value: this.timing.failureMs } })).catch(() => undefined);
+      if (error instanceof VendorError) await command(redis.set(failed, JSON.stringify(failureOf(error, token)), { expiration: { type: 'PX', value: this.timing.failureMs } })).catch(() => undefined);
       throw error;
     } finally {
       clearInterval(renewal);
@@ -141,21 +149,21 @@ export class CrossCopyFlight {
     }
   }
 
-  /** The failure of a walk that ended after `since` (one this copy waited on), if any. */
-  private async failureSince(failed: string, since: number): Promise<WalkFailure | undefined> {
+  /** The failure of one of the walks this copy waited on, if one failed. */
+  private async failureOf(failed: string, waitedOn: ReadonlySet<string>): Promise<WalkFailure | undefined> {
     try {
       const text = await withTimeout((this.redis as NonNullable<SharedRedis>).get(failed), REDIS_COMMAND_TIMEOUT_MS, 'Redis');
       const failure = text ? (JSON.parse(text) as WalkFailure) : undefined;
-      return failure && failure.at >= since ? failure : undefined;
+      return failure && waitedOn.has(failure.walk) ? failure : undefined;
     } catch {
       return undefined;
     }
   }
 }
 
-function failureOf(error: VendorError): WalkFailure {
+function failureOf(error: VendorError, walk: string): WalkFailure {
   return {
-    at: Date.now(),
+    walk,
     vendor: error.vendor,
     httpStatus: error.httpStatus,
     problemType: error.problemType,
