@@ -5,6 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { appConfig, httpConfig, trustProxySetting } from './config/app.config.js';
@@ -14,7 +15,6 @@ import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/pro
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 import { logRequestsOutsideNest, recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
-import { PinoLogger } from 'nestjs-pino';
 import { registerHttpConventions } from './common/http/http-conventions.js';
 import { RecordSnapshot } from './common/query/record-snapshot.js';
 import { AuthFailureThrottle, throttleFailedAuthentication } from './rate-limit/auth-failure.throttle.js';
