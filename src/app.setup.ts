@@ -5,17 +5,19 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
-import { appConfig, httpConfig } from './config/app.config.js';
+import { appConfig, httpConfig, trustProxySetting } from './config/app.config.js';
 import { applyConnectionLimits, installEdgeGuards } from './http-edge.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
-import { recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
+import { logRequestsOutsideNest, recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
 import { registerHttpConventions } from './common/http/http-conventions.js';
 import { RecordSnapshot } from './common/query/record-snapshot.js';
+import { AuthFailureThrottle, throttleFailedAuthentication } from './rate-limit/auth-failure.throttle.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -102,9 +104,12 @@ export function configureApp(app: INestApplication): void {
   // A page of records is assembled from JSON serialised once per snapshot; anything else is stringified.
   fastify.setReplySerializer((payload) => RecordSnapshot.preserialisedBody(payload) ?? JSON.stringify(payload));
   // onRequest hooks run in this order: the request id first (every answer echoes it), then 404/405 for
-  // paths and methods no route answers, then the edge's auth-before-body and JSON-only checks.
+  // paths and methods no route answers, then addresses over their budget of failed authentication (429),
+  // then the edge's auth-before-body and JSON-only checks.
   recordRequestLogContext(fastify);
+  logRequestsOutsideNest(fastify, () => PinoLogger.root);
   registerHttpConventions(fastify);
+  throttleFailedAuthentication(fastify, app.get(AuthFailureThrottle));
   installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
   applyConnectionLimits(app.getHttpServer() as Server, app.get<ConfigType<typeof httpConfig>>(httpConfig.KEY));
   if (docsEnabled) setupDocs(app, version);
@@ -138,8 +143,11 @@ const CLIENT_ERRORS: Record<string, { status: number; type: string; detail: stri
  * Fastify answers a few malformed requests (bad percent-encoding) before Nest sees them; they get
  * problem+json too. Path parameters may be as long as a URL can be, so our own checks name what is wrong.
  */
-export function createFastifyAdapter(): FastifyAdapter {
+export function createFastifyAdapter(trustProxy: boolean | number | string[] = trustProxySetting()): FastifyAdapter {
   return new FastifyAdapter({
+    // TRUST_PROXY: the client address (request.ip: rate limits, logs) comes from X-Forwarded-For, as far as
+    // trusted. A number of hops is what Fastify itself turns a number into (its types leave numbers out).
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     routerOptions: { maxParamLength: 16_384, ignoreTrailingSlash: true },
     genReqId: requestIdOf,
     clientErrorHandler: (error: FastifyError & { code?: string }, socket: Socket) => {

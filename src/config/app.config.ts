@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { parseCorsOrigins, validateEnvironment } from './env.validation.js';
+import { parseCorsOrigins, parseTrustProxy, validateEnvironment } from './env.validation.js';
 import { readFileSync } from 'node:fs';
 import type { LogFormat } from '../common/logging/request-logging.js';
 
@@ -33,3 +33,11 @@ export const httpConfig = registerAs('http', () => {
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
   };
 });
+
+/**
+ * Fastify's `trustProxy` from TRUST_PROXY: read when the HTTP adapter is created, before the Nest
+ * container (and its config namespaces) exists.
+ */
+export function trustProxySetting(): boolean | number | string[] {
+  return parseTrustProxy(validateEnvironment(process.env).TRUST_PROXY) ?? false;
+}

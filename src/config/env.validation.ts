@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import {
   IsBoolean,
@@ -122,6 +123,45 @@ export function parseCorsOrigins(value: string): '*' | string[] | undefined {
   return entries.every(isOrigin) ? entries.map((e) => e.toLowerCase()) : undefined;
 }
 
+/** Named ranges Fastify's trustProxy (proxy-addr) knows besides addresses and CIDRs. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: `false` (unset), `true` (trust every hop: the client
+ * is the left-most X-Forwarded-For entry), a number of hops to trust, or the proxies' addresses, CIDRs
+ * and named ranges (loopback, linklocal, uniquelocal); undefined when it is none of these.
+ */
+export function parseTrustProxy(value: string): boolean | number | string[] | undefined {
+  const text = value.trim().toLowerCase();
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const entries = text.split(',').map((e) => e.trim());
+  const isProxy = (entry: string) => {
+    if (PROXY_RANGES.has(entry)) return true;
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  };
+  return entries.every(isProxy) ? entries : undefined;
+}
+
+function IsTrustProxy(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isTrustProxy',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message:
+          'must be false, true (trust every proxy), a number of proxy hops (e.g. 1), or a comma-separated list of proxy ' +
+          'addresses, CIDRs or loopback/linklocal/uniquelocal (e.g. 10.0.0.0/8,loopback)',
+      },
+      validator: { validate: (value: unknown) => typeof value === 'string' && parseTrustProxy(value) !== undefined },
+    });
+}
+
 /** Every environment variable the service reads, validated once at boot. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -228,6 +268,11 @@ export class EnvironmentVariables {
   @IsOptional()
   @IntegerIn(0, 1_000_000)
   RATE_LIMIT_PER_MINUTE: number = 1200;
+
+  /** Which proxies' X-Forwarded-For to believe for the client address (rate limits, logs); off by default. */
+  @IsOptional()
+  @IsTrustProxy()
+  TRUST_PROXY: string = 'false';
 
   @IsOptional()
   @IntegerIn(1, 86_400)

@@ -9,7 +9,7 @@ import { liveConfig } from '../config/live.config.js';
 import { VendorError } from '../integrations/http/vendor-errors.js';
 import { CrossCopyFlight } from './cross-copy-flight.js';
 import { estimateBytes } from './entry-bytes.js';
-import { markStale } from './request-context.js';
+import { markStale, noteFill } from './request-context.js';
 
 interface Entry<T> {
   fetchedAt: number;
@@ -121,19 +121,25 @@ export class LiveCache implements OnApplicationShutdown {
     const cached = await this.read<T>(key);
     if (cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs) {
       this.touch(key);
-      return cached.value;
+      return noteFill(key, cached.fetchedAt, cached.value);
     }
     try {
-      const fetched = (await this.fetchOnce(key, fetch)).value as T;
+      const entry = await this.fetchOnce(key, fetch);
       this.touch(key);
-      return fetched;
+      return noteFill(key, entry.fetchedAt, entry.value as T);
     } catch (error) {
       if (!cached || !(error instanceof VendorError)) throw error;
       this.logger.warn(`${vendor} failed (${error.message}); serving ${key} as fetched at ${new Date(cached.fetchedAt).toISOString()}`);
       markStale(vendor);
       this.touch(key);
-      return cached.value;
+      return noteFill(key, cached.fetchedAt, cached.value);
     }
+  }
+
+  /** When the entry for `key` was fetched, if it is fresh (no fetch, no stale copy): what ETags are derived from. */
+  async freshFetchedAt(key: string): Promise<number | undefined> {
+    const cached = await this.read(key);
+    return cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs ? cached.fetchedAt : undefined;
   }
 
   private fetchOnce<T>(key: string, fetch: () => Promise<T>): Promise<Entry<unknown>> {

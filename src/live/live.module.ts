@@ -8,7 +8,7 @@ import { liveConfig } from '../config/live.config.js';
 import { mockConfig } from '../config/mock.config.js';
 import { CACHE_TIMEOUT_MS, LiveCache } from './live-cache.js';
 import { LiveClients } from './live-clients.js';
-import { CrossCopyFlight } from './cross-copy-flight.js';
+import { CrossCopyFlight, DEFAULT_WALK_LOCK_TIMING, WALK_LOCK_TIMING } from './cross-copy-flight.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { StaleWarningInterceptor } from './request-context.js';
 
@@ -42,6 +42,7 @@ import { StaleWarningInterceptor } from './request-context.js';
     LiveClients,
     LiveCache,
     CrossCopyFlight,
+    { provide: WALK_LOCK_TIMING, useValue: DEFAULT_WALK_LOCK_TIMING },
     // Only live data can be stale; in mock mode the per-request bookkeeping would be pure cost (~15% req/s).
     {
       provide: APP_INTERCEPTOR,

@@ -6,6 +6,8 @@ import { Observable, tap } from 'rxjs';
 interface RequestState {
   /** Vendors whose data in this response is a cached copy served because the vendor failed. */
   staleVendors: Set<string>;
+  /** Cache key → when the entry this response read was fetched (the fill served: what its ETag names). */
+  fills?: Map<string, number>;
 }
 
 const storage = new AsyncLocalStorage<RequestState>();
@@ -13,6 +15,19 @@ const storage = new AsyncLocalStorage<RequestState>();
 /** Called by the live cache when it answers with a stale copy. */
 export function markStale(vendor: string): void {
   storage.getStore()?.staleVendors.add(vendor);
+}
+
+/** Called by the live cache for every entry it answers with; returns `value`. */
+export function noteFill<T>(key: string, fetchedAt: number, value: T): T {
+  const state = storage.getStore();
+  if (state) (state.fills ??= new Map()).set(key, fetchedAt);
+  return value;
+}
+
+/** The fills this request has read so far and the vendors served stale; undefined outside a live request. */
+export function servedFills(): { fills: ReadonlyMap<string, number>; staleVendors: ReadonlySet<string> } | undefined {
+  const state = storage.getStore();
+  return state ? { fills: state.fills ?? new Map(), staleVendors: state.staleVendors } : undefined;
 }
 
 /**

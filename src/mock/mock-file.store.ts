@@ -54,6 +54,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(MockFileStore.name);
   private snapshot: MockDataSnapshot;
   private loadedAt: Date;
+  private loads = 0;
   private lastReload?: MockDataStatus['last_reload'];
   private rejected?: MockDataStatus['rejected_reload'];
   private watcher?: MockFolderWatcher;
@@ -107,6 +108,11 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
 
   records(domain: DomainName, tenantId: string): readonly object[] {
     return this.snapshot.records[domain].get(tenantId) ?? [];
+  }
+
+  /** Which accepted load is in service: 1 after boot, +1 per accepted reload (ETags derive from it). */
+  dataVersion(): number {
+    return this.loads;
   }
 
   /** The scenarios.json rules in service (a new array after each accepted load). */
@@ -186,6 +192,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   private accept(snapshot: MockDataSnapshot): void {
     this.snapshot = snapshot;
     this.loadedAt = new Date();
+    this.loads += 1;
     this.rejected = undefined;
   }
 

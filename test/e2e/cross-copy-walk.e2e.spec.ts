@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestingModuleBuilder } from '@nestjs/testing';
+import { WALK_LOCK_TIMING, WalkLockTiming } from '../../src/live/cross-copy-flight.js';
 import { bootApp, TestApp } from '../support/app.js';
 import {
   bulkReviews,
@@ -95,5 +97,82 @@ describe('two app copies sharing Redis make one vendor walk per key (cross-copy 
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('the cross-copy walk lock: renewed during a long walk, and a failed walk answers the copies that waited on it', () => {
+  const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const LONG = `tenant_long_${run}`;
+  const FAILING = `tenant_fail_${run}`;
+  // A lock that would expire three times over during the walk below, were it not renewed.
+  const timing: WalkLockTiming = { lockMs: 600, renewMs: 150, pollMs: 50, maxWaitMs: 30_000, failureMs: 5_000 };
+  let dir: string;
+  let fakes: Fakes;
+  let a: TestApp | undefined;
+  let b: TestApp | undefined;
+
+  /** Until the fake has received `count` requests on `path` (the walker has started). */
+  async function untilCalled(count: () => number, atLeast: number): Promise<void> {
+    for (let i = 0; i < 500 && count() < atLeast; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(count()).toBeGreaterThanOrEqual(atLeast);
+  }
+
+  beforeAll(async () => {
+    await pingRedis();
+    dir = await mkdtemp(join(tmpdir(), 'cross-copy-lock-'));
+    fakes = await startFakes();
+    fakes.smileback.reviews = bulkReviews(20, 1);
+    fakes.sentinelone.threats = bulkThreats(20, 1);
+    const env = {
+      ...LIVE_ENV,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
+      VENDOR_TIMEOUT_MS: '10000',
+      VENDOR_BREAKER_THRESHOLD: '100',
+      DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
+    };
+    const fast = (builder: TestingModuleBuilder) => builder.overrideProvider(WALK_LOCK_TIMING).useValue(timing);
+    a = await bootApp(env, fast);
+    await registerTenant(a.app, LONG, { smileback: fakes.smileback });
+    await registerTenant(a.app, FAILING, { sentinelone: fakes.sentinelone });
+    b = await bootApp(env, fast);
+  });
+
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await closeFakes(fakes);
+    await deleteRedisKeys(REDIS_URL, [LONG, FAILING]).catch(() => 0);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a walk lasting several lock lifetimes stays the only one: the other copy waits for its result', async () => {
+    const reviews = () => fakes.smileback.calls('/api/v3/reviews/');
+    fakes.smileback.hang(2_000, 1, '/api/v3/reviews/');
+    const first = call(a!.app).get(`/api/tenants/${LONG}/csat`).then((r) => r);
+    await untilCalled(reviews, 1);
+    const second = await call(b!.app).get(`/api/tenants/${LONG}/csat`);
+    expect(second.status).toBe(200);
+    expect(second.text).toBe((await first).text);
+    expect(reviews()).toBe(1);
+  });
+
+  it("the walker's vendor failure is the waiting copy's answer at once: it does not walk into it again", async () => {
+    const threats = () => fakes.sentinelone.calls('/web/api/v2.1/threats');
+    // The first call hangs (so the other copy is waiting), then it and both retries fail: VENDOR_MAX_RETRIES=2.
+    fakes.sentinelone.hang(1_000, 1, '/web/api/v2.1/threats');
+    fakes.sentinelone.failNext(3, { status: 500, path: '/web/api/v2.1/threats' });
+    const first = call(a!.app).get(`/api/tenants/${FAILING}/security-alerts`).then((r) => r);
+    await untilCalled(threats, 1);
+    const second = await call(b!.app).get(`/api/tenants/${FAILING}/security-alerts`);
+    expect((await first).status).toBe(502);
+    expect(second.status).toBe(502);
+    expect(second.body).toMatchObject({ type: '/problems/vendor-error', status: 502 });
+    expect(second.body.detail).toMatch(/^sentinelone answered 500 to GET \/web\/api\/v2\.1\/threats/);
+    expect(threats()).toBe(3);
+    // A request after the failure is not answered with it: it walks (and the vendor is back).
+    const later = await call(b!.app).get(`/api/tenants/${FAILING}/security-alerts`);
+    expect(later.status).toBe(200);
+    expect(threats()).toBe(4);
   });
 });

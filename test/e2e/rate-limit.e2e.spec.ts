@@ -108,3 +108,56 @@ describe('rate limits with Redis unreachable', () => {
     for (let i = 0; i < 4; i++) expect((await as(t, TEST_ADMIN_KEY)).status).toBe(200);
   });
 });
+
+describe('failed authentication spends the client address budget (RATE_LIMIT_PER_MINUTE=3)', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await bootApp({ ...MOCK, RATE_LIMIT_PER_MINUTE: '3' })));
+  afterAll(() => t?.close());
+
+  it('after the budget of 401s, keys from that address are not even looked at: 429, the right key too', async () => {
+    for (let i = 0; i < 4; i++) expect((await as(t, `mspk_guess_${i}`)).status).toBe(401);
+    const guess = await as(t, 'mspk_guess_5');
+    expectRateLimited(guess, 3);
+    expectRateLimited(await as(t, TEST_ADMIN_KEY), 3);
+    // A write request is refused before its body is read, as the edge refuses an unauthenticated one.
+    const write = await request(server(t.app)).post('/api/admin/tenants').set('authorization', `Bearer ${TEST_ADMIN_KEY}`).send({});
+    expect(write.status).toBe(429);
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  describe('off (the default): X-Forwarded-For is ignored', () => {
+    let t: TestApp;
+    beforeAll(async () => (t = await bootApp({ ...MOCK, RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: undefined })));
+    afterAll(() => t?.close());
+
+    it('every request from the proxy spends the proxy address budget, whatever client it names', async () => {
+      for (const client of ['203.0.113.1', '203.0.113.2']) expect((await request(server(t.app)).get('/').set('x-forwarded-for', client)).status).toBe(200);
+      expectRateLimited(await request(server(t.app)).get('/').set('x-forwarded-for', '203.0.113.3'), 2);
+    });
+  });
+
+  describe('TRUST_PROXY=loopback: the client is the address the proxy on loopback names', () => {
+    let t: TestApp;
+    beforeAll(async () => (t = await bootApp({ ...MOCK, RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: 'loopback' })));
+    afterAll(() => t?.close());
+
+    it('gives each forwarded client its own budget, for routes without a key and for failed keys', async () => {
+      const from = (client: string) => request(server(t.app)).get('/').set('x-forwarded-for', client);
+      for (let i = 0; i < 2; i++) expect((await from('203.0.113.1')).status).toBe(200);
+      expectRateLimited(await from('203.0.113.1'), 2);
+      expect((await from('203.0.113.2')).status).toBe(200);
+
+      const guess = (client: string, key: string) => as(t, key).set('x-forwarded-for', client);
+      for (let i = 0; i < 3; i++) expect((await guess('198.51.100.7', `mspk_guess_${i}`)).status).toBe(401);
+      expectRateLimited(await guess('198.51.100.7', TEST_ADMIN_KEY), 2);
+      expect((await guess('198.51.100.8', TEST_ADMIN_KEY)).status).toBe(200);
+    });
+
+    it('takes the right-most untrusted address, so a client cannot pick its own by sending X-Forwarded-For', async () => {
+      // The client sent "X-Forwarded-For: 203.0.113.99"; the proxy appended the address it saw.
+      for (let i = 0; i < 2; i++) expect((await request(server(t.app)).get('/').set('x-forwarded-for', `203.0.113.${50 + i}, 192.0.2.10`)).status).toBe(200);
+      expectRateLimited(await request(server(t.app)).get('/').set('x-forwarded-for', '203.0.113.99, 192.0.2.10'), 2);
+    });
+  });
+});

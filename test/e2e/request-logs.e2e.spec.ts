@@ -38,7 +38,7 @@ describe('request logs (pino, JSON)', () => {
 
   beforeAll(async () => {
     fakes = await startFakes();
-    t = await bootApp({ ...LIVE_ENV, LOG_FORMAT: 'json', LOG_LEVEL: 'log', VENDOR_BREAKER_THRESHOLD: '100' }, (b) =>
+    t = await bootApp({ ...LIVE_ENV, LOG_FORMAT: 'json', LOG_LEVEL: 'log', VENDOR_BREAKER_THRESHOLD: '100', CORS_ORIGINS: '*', DOCS_ENABLED: 'true' }, (b) =>
       b.overrideProvider(LOG_DESTINATION).useValue(out),
     );
     t.app.useLogger(t.app.get(Logger));
@@ -54,7 +54,8 @@ describe('request logs (pino, JSON)', () => {
     const res = await request(server(t.app))
       .get('/api/tenants/tenant_logs/tickets?page_size=1')
       .set('authorization', `Bearer ${tenantKey}`)
-      .set('x-request-id', 'dash-42.a');
+      .set('x-request-id', 'dash-42.a')
+      .set('x-forwarded-for', '203.0.113.9');
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toBe('dash-42.a');
 
@@ -72,6 +73,8 @@ describe('request logs (pino, JSON)', () => {
       key_id: keyId,
     });
     expect(typeof line.duration_ms).toBe('number');
+    // The peer: without TRUST_PROXY, X-Forwarded-For is not believed.
+    expect(line.client_ip).toMatch(/^(::ffff:)?127\.0\.0\.1$/);
     expect(new Date(line.time as string).toISOString()).toBe(line.time);
     expect(out.lines.filter((l) => l.request_id === 'dash-42.a' && l.msg === 'request completed')).toHaveLength(1);
   });
@@ -108,5 +111,27 @@ describe('request logs (pino, JSON)', () => {
     const all = out.text.join('\n');
     for (const secret of [tenantKey, TEST_ADMIN_KEY, 'not-a-real-key-but-secret-anyway', ...fakeSecrets(fakes)]) expect(all).not.toContain(secret);
     expect(all).not.toMatch(/authorization/i);
+  });
+
+  // nestjs-pino keeps one root logger per process, so these share the app above (and its captured stream).
+  it.each([
+    ['GET', '/', 200, '/'],
+    ['GET', '/docs', 200, '/docs'],
+    ['GET', '/docs-json', 200, '/docs-json'],
+    ['GET', '/nowhere', 404, null],
+    ['GET', '/api/nowhere', 404, null],
+    ['DELETE', '/api/tenants/tenant_logs/tickets', 405, null],
+    ['OPTIONS', '/api/tenants/tenant_logs/tickets', 204, '*'],
+    ['GET', '/api/health', 200, '/api/health'],
+  ])('%s %s → %s outside Nest\'s middleware or before it: exactly one request line, with the request id it echoes', async (method, path, status, route) => {
+    let req = request(server(t.app))[method.toLowerCase() as 'get'](path);
+    if (method === 'OPTIONS') req = req.set('origin', 'https://dash.example').set('access-control-request-method', 'GET');
+    const res = await req;
+    expect(res.status).toBe(status);
+    const id = res.headers['x-request-id'] as string;
+    expect(id).toBeTruthy();
+    expect(await lineFor(out, id)).toMatchObject({ level: 'info', method, url: path, status, route });
+    await new Promise((r) => setTimeout(r, 50)); // a second line, if any, would be written by now
+    expect(out.lines.filter((l) => l.request_id === id && (l.msg === 'request completed' || l.msg === 'request failed'))).toHaveLength(1);
   });
 });

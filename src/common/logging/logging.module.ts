@@ -20,7 +20,8 @@ export const LoggingModule = LoggerModule.forRootAsync({
     // Nest's own context ("Bootstrap", "Auth", …) becomes a `context` field.
     renameContext: 'context',
     // Every request under /api, once. (nestjs-pino's default adds the prefix-excluded GET / as a second
-    // route, which Nest mounts over all of /api: two lines per request. GET / and the docs go unlogged.)
+    // route, which Nest mounts over all of /api: two lines per request.) Everything else — GET /, the docs,
+    // unknown paths, CORS preflights — is logged by logRequestsOutsideNest (request-logging.ts).
     forRoutes: [{ path: '*', method: RequestMethod.ALL }],
   }),
 });

@@ -49,6 +49,7 @@ interface RequestLogContext {
   route: string | null;
   tenant: string | null;
   key_id: string | null;
+  client_ip: string | null;
 }
 type RawRequest = IncomingMessage & { id?: unknown; [LOG_CONTEXT]?: RequestLogContext };
 
@@ -60,6 +61,22 @@ export function requestIdOf(req: IncomingMessage): string {
 
 export type LogFormat = 'json' | 'text' | 'auto';
 
+/** What the line closing a request says beyond its id. */
+function requestLine(req: RawRequest, res: ServerResponse, duration: unknown) {
+  return {
+    method: req.method,
+    url: req.url,
+    route: req[LOG_CONTEXT]?.route ?? null,
+    status: res.statusCode,
+    duration_ms: duration,
+    tenant: req[LOG_CONTEXT]?.tenant ?? null,
+    key_id: req[LOG_CONTEXT]?.key_id ?? null,
+    client_ip: req[LOG_CONTEXT]?.client_ip ?? null,
+  };
+}
+
+const isFailure = (status: number, error?: unknown) => error !== undefined || status >= 500;
+
 /** `auto`: human-readable on a terminal, JSON lines anywhere else (files, pipes, log collectors). */
 export function prettyOutput(format: LogFormat, stdoutIsTty: boolean): boolean {
   return format === 'text' || (format === 'auto' && stdoutIsTty);
@@ -68,7 +85,7 @@ export function prettyOutput(format: LogFormat, stdoutIsTty: boolean): boolean {
 /**
  * The pino-http options of the service: ISO timestamps, redaction, a request id taken from
  * `X-Request-Id` (or generated) and echoed back, and one line per request carrying method, URL,
- * route, status, duration, tenant and key id (never the key). Pretty output colours only on a TTY.
+ * route, status, duration, tenant, key id (never the key) and client address. Pretty output colours only on a TTY.
  */
 export function pinoHttpOptions(
   level: string,
@@ -86,15 +103,6 @@ export function pinoHttpOptions(
         singleLine: true,
       })
     : destination;
-  const requestLine = (req: RawRequest, res: ServerResponse, duration: unknown) => ({
-    method: req.method,
-    url: req.url,
-    route: req[LOG_CONTEXT]?.route ?? null,
-    status: res.statusCode,
-    duration_ms: duration,
-    tenant: req[LOG_CONTEXT]?.tenant ?? null,
-    key_id: req[LOG_CONTEXT]?.key_id ?? null,
-  });
   return [
     {
       level: PINO_LEVEL[level] ?? 'info',
@@ -107,7 +115,7 @@ export function pinoHttpOptions(
       // In-request lines carry only the request id; the request line carries the fields below.
       quietReqLogger: true,
       quietResLogger: true,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      customLogLevel: (_req, res, error) => (isFailure(res.statusCode, error ?? undefined) ? 'error' : 'info'),
       customSuccessMessage: () => 'request completed',
       customErrorMessage: () => 'request failed',
       customSuccessObject: (req, res, value) => requestLine(req, res, (value as Record<string, unknown>).duration_ms),
@@ -120,19 +128,44 @@ export function pinoHttpOptions(
 /**
  * Echoes the request id (Fastify's `request.id`, from requestIdOf) on every response, and records,
  * just before each response is sent (routes, 404s and errors alike), what the request line
- * reports beyond the raw request: the matched route pattern, the tenant in the path and the key's id.
+ * reports beyond the raw request: the matched route pattern, the tenant in the path, the key's id and the
+ * client address (request.ip, which follows TRUST_PROXY).
  */
 export function recordRequestLogContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
-  fastify.addHook('onSend', async (request, _reply, payload) => {
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    // Answers sent before this file's onRequest hook ran (CORS preflights) echo it too.
+    if (!reply.hasHeader('x-request-id')) void reply.header('X-Request-Id', request.id);
     const raw = request.raw as RawRequest;
     raw[LOG_CONTEXT] = {
       route: request.routeOptions?.url ?? null,
       tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
       key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
+      // The peer, or with TRUST_PROXY the client X-Forwarded-For names.
+      client_ip: request.ip ?? null,
     };
     return payload;
+  });
+}
+
+/**
+ * The request line for every request nestjs-pino's middleware never sees: Nest middleware runs only
+ * under /api, and after the adapter's own hooks, so `GET /`, the docs, unknown paths outside /api and
+ * CORS preflights (answered before any middleware) would go unlogged. The same line, from the same
+ * logger, written when the response is sent; a request pino-http took (`req.allLogs` set) is left to it,
+ * so no request is logged twice.
+ */
+export function logRequestsOutsideNest(fastify: FastifyInstance, root: () => pino.Logger): void {
+  fastify.addHook('onResponse', async (request, reply) => {
+    // pino-http's own mark (middie sets `req.log` on every request it sees, so that one is no sign).
+    const raw = request.raw as RawRequest & { allLogs?: unknown };
+    if (raw.allLogs !== undefined) return;
+    const failed = isFailure(reply.statusCode);
+    const line = requestLine(raw, reply.raw, Math.round(reply.elapsedTime));
+    root()
+      .child({ request_id: request.id })
+      [failed ? 'error' : 'info'](line, failed ? 'request failed' : 'request completed');
   });
 }

@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { FastifyRequest } from 'fastify';
+import { hash } from 'node:crypto';
+import { principalOf } from '../auth/auth.decorators.js';
+import type { DataVersion, VersionProbe } from '../common/http/entity-tag.interceptor.js';
+import type { MockableDomain } from '../config/env.validation.js';
+import { mockConfig } from '../config/mock.config.js';
+import { LiveCache } from '../live/live-cache.js';
+import { LiveClients } from '../live/live-clients.js';
+import { servedFills } from '../live/request-context.js';
+import { MockFileStore } from '../mock/mock-file.store.js';
+import type { Vendor } from '../platform/integration-bodies.dto.js';
+import { kindOf, SourceModes, sourceModes } from '../source-binding/source-modes.js';
+import type { Tenant } from '../tenants/tenant.record.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+
+/**
+ * The live cache entries a domain's answer is built from, spelled as its live sources spell them
+ * (`<domain>/sources/*`); the ETag tests in live mode fail if the two drift apart. Ticket descriptions
+ * are cached per ticket and `updated_at_remote`, so they follow the tickets' fill.
+ */
+const LIVE_ENTRIES: Record<MockableDomain, Array<[Vendor, (tenantId: string, version: string) => string]>> = {
+  tickets: [['connectwise', (t, v) => `${t}:tickets:${v}`]],
+  time_entries: [['connectwise', (t, v) => `${t}:time_entries:${v}`]],
+  csat: [['smileback', (t, v) => `${t}:csat:${v}`]],
+  security_alerts: [
+    ['sentinelone', (t, v) => `${t}:security_alerts:sentinelone:${v}`],
+    ['defender', (t, v) => `${t}:security_alerts:defender:${v}`],
+  ],
+};
+
+/**
+ * Data versions: a mocked domain's is the mock folder's accepted load (any accepted change of the folder
+ * changes it); a live domain's is the identity of each cache fill it reads (cache key, which carries the
+ * integration's version, and when the fill was fetched; Redis shares fills, so copies agree).
+ */
+@Injectable()
+export class SourceDataVersion implements DataVersion {
+  private readonly modes: SourceModes;
+
+  constructor(
+    @Inject(mockConfig.KEY) config: ConfigType<typeof mockConfig>,
+    @Inject(MockFileStore) private readonly store: MockFileStore | null,
+    private readonly cache: LiveCache,
+    private readonly clients: LiveClients,
+    private readonly tenants: TenantsService,
+  ) {
+    this.modes = sourceModes(config);
+  }
+
+  async probe(request: FastifyRequest, tenantId: string, domains: readonly string[]): Promise<VersionProbe | undefined> {
+    let tenant: Tenant;
+    try {
+      tenant = await this.tenants.getActive(tenantId, principalOf(request));
+    } catch {
+      return undefined;
+    }
+    // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
+    const known: string[] = [`tenant=${hash('sha1', JSON.stringify(tenant), 'base64url')}`];
+    const entries: Array<{ vendor: Vendor; key?: string }> = [];
+    for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
+      if (kindOf(this.modes, domain) === 'mock') {
+        known.push(`${domain}=mock#${this.store?.dataVersion() ?? 0}`);
+        continue;
+      }
+      for (const [vendor, spell] of LIVE_ENTRIES[domain]) {
+        const live = await this.clients.for(tenantId, vendor);
+        entries.push({ vendor, key: live ? spell(tenantId, live.version) : undefined });
+      }
+    }
+    const describe = (fetchedAt: (key: string) => number | undefined, stale: readonly string[]): string | undefined => {
+      const parts = [...known];
+      for (const { vendor, key } of entries) {
+        if (key === undefined) parts.push(`${vendor}=none`);
+        else {
+          const at = fetchedAt(key);
+          if (at === undefined) return undefined;
+          parts.push(`${key}@${at}`);
+        }
+      }
+      if (stale.length > 0) parts.push(`stale=${stale.join(',')}`);
+      return parts.join('|');
+    };
+    const fresh = new Map<string, number | undefined>();
+    for (const { key } of entries) if (key !== undefined) fresh.set(key, await this.cache.freshFetchedAt(key));
+    return {
+      version: describe((key) => fresh.get(key), []),
+      served: () => {
+        const state = servedFills();
+        if (!state) return entries.length === 0 ? describe(() => undefined, []) : undefined;
+        return describe((key) => state.fills.get(key), [...state.staleVendors].sort());
+      },
+    };
+  }
+}

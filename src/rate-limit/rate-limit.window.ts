@@ -1,0 +1,2 @@
+/** The one rate-limit window: budgets are per minute (RATE_LIMIT_PER_MINUTE). */
+export const RATE_LIMIT_WINDOW_MS = 60_000;
