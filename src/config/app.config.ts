@@ -1,6 +1,8 @@
 import { registerAs } from '@nestjs/config';
 import { parseCorsOrigins, parseTrustProxy, validateEnvironment } from './env.validation.js';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { envFilesFor } from './env-files.js';
 import type { LogFormat } from '../common/logging/request-logging.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -36,8 +38,18 @@ export const httpConfig = registerAs('http', () => {
 
 /**
  * Fastify's `trustProxy` from TRUST_PROXY: read when the HTTP adapter is created, before the Nest
- * container (and its config namespaces) exists.
+ * container (and with it the env file) is loaded, so the env file is read here too. A bad value is
+ * taken as off here; the environment validation stops the boot a moment later, naming it.
  */
 export function trustProxySetting(): boolean | number | string[] {
-  return parseTrustProxy(validateEnvironment(process.env).TRUST_PROXY) ?? false;
+  const fromFile = () => {
+    for (const file of envFilesFor(process.env.NODE_ENV)) {
+      if (existsSync(file)) {
+        const value = parseEnv(readFileSync(file, 'utf8')).TRUST_PROXY;
+        if (value !== undefined) return value;
+      }
+    }
+    return undefined;
+  };
+  return parseTrustProxy(process.env.TRUST_PROXY ?? fromFile() ?? 'false') ?? false;
 }
