@@ -8,27 +8,14 @@ import type { MockableDomain } from '../config/env.validation.js';
 import { mockConfig } from '../config/mock.config.js';
 import { LiveCache } from '../live/live-cache.js';
 import { LiveClients } from '../live/live-clients.js';
+import { fillKey } from '../live/fill-key.js';
+import { domainNamed } from '../domains.js';
 import { servedFills } from '../live/request-context.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
 import { kindOf, SourceModes, sourceModes } from '../source-binding/source-modes.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-
-/**
- * The live cache entries a domain's answer is built from, spelled as its live sources spell them
- * (`<domain>/sources/*`); the ETag tests in live mode fail if the two drift apart. Ticket descriptions
- * are cached per ticket and `updated_at_remote`, so they follow the tickets' fill.
- */
-const LIVE_ENTRIES: Record<MockableDomain, Array<[Vendor, (tenantId: string, version: string) => string]>> = {
-  tickets: [['connectwise', (t, v) => `${t}:tickets:${v}`]],
-  time_entries: [['connectwise', (t, v) => `${t}:time_entries:${v}`]],
-  csat: [['smileback', (t, v) => `${t}:csat:${v}`]],
-  security_alerts: [
-    ['sentinelone', (t, v) => `${t}:security_alerts:sentinelone:${v}`],
-    ['defender', (t, v) => `${t}:security_alerts:defender:${v}`],
-  ],
-};
 
 /**
  * Data versions: a mocked domain's is the mock folder's accepted load (any accepted change of the folder
@@ -64,9 +51,11 @@ export class SourceDataVersion implements DataVersion {
         known.push(`${domain}=mock#${this.store?.dataVersion() ?? 0}`);
         continue;
       }
-      for (const [vendor, spell] of LIVE_ENTRIES[domain]) {
+      // The fills the domain's live sources read (ticket descriptions are cached per ticket and
+      // `updated_at_remote`, so they follow the tickets' fill).
+      for (const vendor of new Set(domainNamed(domain).vendorCalls.map((c) => c.vendor))) {
         const live = await this.clients.for(tenantId, vendor);
-        entries.push({ vendor, key: live ? spell(tenantId, live.version) : undefined });
+        entries.push({ vendor, key: live ? fillKey(tenantId, domain, vendor, live.version) : undefined });
       }
     }
     const describe = (fetchedAt: (key: string) => number | undefined, stale: readonly string[]): string | undefined => {

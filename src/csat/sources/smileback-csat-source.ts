@@ -1,3 +1,4 @@
+import { fillKey } from '../../live/fill-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
 import { mapSmileBackReview } from '../../integrations/smileback/smileback.mappers.js';
 import { windowStart } from '../../live/live-window.js';
@@ -16,7 +17,7 @@ export class SmileBackCsatSource implements CsatSource {
     const live = await this.deps.clients.for(tenantId, 'smileback');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(`${tenantId}:csat:${version}`, 'smileback', async () =>
+    return this.deps.cache.get(fillKey(tenantId, 'csat', 'smileback', version), 'smileback', async () =>
       (await client.listReviews(windowStart(this.deps.windowDays)))
         .map((review) => mapSmileBackReview(review, tenantId))
         .filter((survey): survey is CsatSurvey => survey !== null),

@@ -1,3 +1,4 @@
+import { fillKey } from '../../live/fill-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
 import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../integrations/defender/defender.mappers.js';
 import { windowStart } from '../../live/live-window.js';
@@ -16,7 +17,7 @@ export class DefenderAlertSource implements SecurityAlertSource {
     const live = await this.deps.clients.for(tenantId, 'defender');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(`${tenantId}:security_alerts:defender:${version}`, 'defender', async () => {
+    return this.deps.cache.get(fillKey(tenantId, 'security_alerts', 'defender', version), 'defender', async () => {
       const batch = await client.listAlerts(windowStart(this.deps.windowDays));
       return batch.api === 'graph'
         ? batch.items.map((alert) => mapDefenderGraphAlert(alert, tenantId))

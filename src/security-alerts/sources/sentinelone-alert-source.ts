@@ -1,3 +1,4 @@
+import { fillKey } from '../../live/fill-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
 import { mapSentinelOneThreat } from '../../integrations/sentinelone/sentinelone.mappers.js';
 import { windowStart } from '../../live/live-window.js';
@@ -16,7 +17,7 @@ export class SentinelOneAlertSource implements SecurityAlertSource {
     const live = await this.deps.clients.for(tenantId, 'sentinelone');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(`${tenantId}:security_alerts:sentinelone:${version}`, 'sentinelone', async () =>
+    return this.deps.cache.get(fillKey(tenantId, 'security_alerts', 'sentinelone', version), 'sentinelone', async () =>
       (await client.listThreats(windowStart(this.deps.windowDays))).map((threat) => mapSentinelOneThreat(threat, tenantId)),
     );
   }

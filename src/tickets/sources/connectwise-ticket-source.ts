@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { fillKey } from '../../live/fill-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
 import type { ConnectWiseClient } from '../../integrations/connectwise/connectwise.client.js';
 import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
@@ -50,7 +51,7 @@ export class ConnectWiseTicketSource implements TicketSource {
     const live = await this.deps.clients.for(tenantId, 'connectwise');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(`${tenantId}:tickets:${version}`, VENDOR, async () => {
+    return this.deps.cache.get(fillKey(tenantId, 'tickets', VENDOR, version), VENDOR, async () => {
       const [listed, memberEmails] = await Promise.all([
         client.listTickets(windowStart(this.deps.windowDays)),
         connectWiseMemberEmails(this.deps, tenantId, client, version),

@@ -1,3 +1,4 @@
+import { fillKey } from '../../live/fill-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
 import { mapConnectWiseTimeEntry } from '../../integrations/connectwise/connectwise.mappers.js';
 import { windowStart } from '../../live/live-window.js';
@@ -17,7 +18,7 @@ export class ConnectWiseTimeEntrySource implements TimeEntrySource {
     const live = await this.deps.clients.for(tenantId, 'connectwise');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(`${tenantId}:time_entries:${version}`, 'connectwise', async () => {
+    return this.deps.cache.get(fillKey(tenantId, 'time_entries', 'connectwise', version), 'connectwise', async () => {
       const [raw, memberEmails] = await Promise.all([
         client.listTimeEntries(windowStart(this.deps.windowDays)),
         connectWiseMemberEmails(this.deps, tenantId, client, version),
