@@ -1,4 +1,4 @@
-import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
+import { positionsInRange, RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
 import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
 import { SECURITY_ALERT_QUERY } from '../security-alerts/list-security-alerts-query.dto.js';
 import { TICKET_QUERY } from '../tickets/list-tickets-query.dto.js';
@@ -46,18 +46,7 @@ function timeIndex(column: Float64Array): TimeIndex {
 
 /** Positions whose value lies in `[from, to)`, ascending by value: a binary search over the index. */
 export function between({ column, order }: TimeIndex, from: number, to: number): Int32Array {
-  const first = (limit: number) => {
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (column[order[mid]] >= limit) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
-  const lo = first(from);
-  return order.subarray(lo, Math.max(lo, first(to)));
+  return positionsInRange(order, column, from, to);
 }
 
 const ticketCache = new WeakMap<RecordSnapshot<Ticket>, TicketTimes>();

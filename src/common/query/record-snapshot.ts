@@ -160,18 +160,7 @@ export class RecordSnapshot<T> {
    */
   positionsBetween(field: keyof T & string, from: number, to: number): Int32Array {
     const { order, nonNull, column } = this.timeOrder(field);
-    const first = (limit: number) => {
-      let lo = 0;
-      let hi = nonNull;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (column[order[mid]] >= limit) hi = mid;
-        else lo = mid + 1;
-      }
-      return lo;
-    };
-    const lo = first(from);
-    return order.subarray(lo, Math.max(lo, first(to)));
+    return positionsInRange(order.subarray(0, nonNull), column, from, to);
   }
 
   /** The greatest epoch ms of `field` over the records, or NaN when none has one. */
@@ -533,6 +522,25 @@ interface TimeOrder {
   order: Int32Array;
   nonNull: number;
   column: Float64Array;
+}
+
+/**
+ * The part of `order` (positions ascending by `column`, none NaN) whose values lie in `[from, to)`:
+ * two binary searches.
+ */
+export function positionsInRange(order: Int32Array, column: Float64Array, from: number, to: number): Int32Array {
+  const first = (limit: number) => {
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (column[order[mid]] >= limit) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const lo = first(from);
+  return order.subarray(lo, Math.max(lo, first(to)));
 }
 
 function allPositions(n: number): Int32Array {
