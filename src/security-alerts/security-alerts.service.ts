@@ -34,13 +34,6 @@ export class SecurityAlertsService {
     return all;
   }
 
-  /** Every alert of the tenant, from every source, unfiltered (what insights compute from). */
-  async all(tenant: Tenant): Promise<SecurityAlert[]> {
-    const perSource = await Promise.all(this.sources.map((source) => source.list(tenant.id)));
-    // One source (mock mode) keeps its array: the same array over one data version lets insights reuse what they parsed.
-    return perSource.length === 1 ? perSource[0] : perSource.flat();
-  }
-
   /** Where a source holds only recent alerts (live mode), the latest instant they start from. */
   heldSince(): Date | undefined {
     const starts = this.sources.flatMap((source) => source.heldSince?.() ?? []);

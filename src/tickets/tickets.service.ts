@@ -51,11 +51,6 @@ export class TicketsService {
     return this.source.complete ? (await this.source.complete(tenant.id, [ticket]))[0] : ticket;
   }
 
-  /** Every record of the tenant, unfiltered (what insights compute from). */
-  all(tenant: Tenant): Promise<Ticket[]> {
-    return this.source.list(tenant.id);
-  }
-
   /** Where the source holds only recent records (live mode), the instant they start from. */
   heldSince(): Date | undefined {
     return this.source.heldSince?.();

@@ -19,11 +19,6 @@ export class TimeEntriesService {
     return snapshotOf(await this.source.list(tenant.id), TIME_ENTRY_QUERY);
   }
 
-  /** Every record of the tenant, unfiltered (what insights compute from). */
-  all(tenant: Tenant): Promise<TimeEntry[]> {
-    return this.source.list(tenant.id);
-  }
-
   /** Where the source holds only recent records (live mode), the instant they start from. */
   heldSince(): Date | undefined {
     return this.source.heldSince?.();
