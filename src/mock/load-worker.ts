@@ -1,19 +1,21 @@
 // The worker thread of `loadMockDataOffThread`: reads, parses and checks the folder with the same
-// `loadMockData` the CLI uses, and streams each checked file's records to the main thread in small
-// serialised chunks (the main thread deserialises them a few at a time, between its other work).
+// `loadMockData` the CLI uses, and hands each file's text, cut into pieces of whole records, to the
+// main thread as soon as it parses (the main thread parses the pieces a few at a time, between its
+// other work, while this thread checks the records).
 import 'reflect-metadata';
-import { serialize, setFlagsFromString } from 'node:v8';
+import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadMockData } from './mock-data.loader.js';
 import type { LoadWorkerData, LoadWorkerMessage } from './load-worker.protocol.js';
 
-const { dir, maxFileMb, chunkRecords, maxInFlightBytes } = workerData as LoadWorkerData;
+const { dir, maxFileMb, pieceBytes, maxInFlightBytes } = workerData as LoadWorkerData;
 const port = parentPort!;
 const send = (message: LoadWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
-// Flow control: the main thread acknowledges each chunk it has taken (with its size). The worker runs
-// at most `maxInFlightBytes` ahead, so chunks never pile up in memory when the main thread is busy.
+// Flow control: the main thread acknowledges each piece it has parsed (with its size). Before it reads
+// the next file the worker waits until at most `maxInFlightBytes` are left, so files never pile up in
+// memory when the main thread is busy (a file is sent whole, at once: the worker checks it meanwhile).
 let inFlight = 0;
 let wake: (() => void) | undefined;
 port.on('message', (taken: number) => {
@@ -53,17 +55,16 @@ function repeatedFields(records: object[]): string[] {
 try {
   const result = await loadMockData(dir, {
     maxFileMb,
-    onRecords: async (domain, tenantId, records) => {
-      const shared = repeatedFields(records);
-      for (let at = 0; at < records.length || at === 0; at += chunkRecords) {
-        await room();
-        const bytes = serialize(records.slice(at, at + chunkRecords));
-        // A buffer of its own (not a pool slice) moves to the main thread without a copy.
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-        const data = own ? bytes : Uint8Array.prototype.slice.call(bytes);
-        inFlight += data.byteLength;
-        send({ kind: 'records', domain, tenantId, data, shared, last: at + chunkRecords >= records.length }, [data.buffer as ArrayBuffer]);
-      }
+    pieceBytes,
+    onJson: (domain, tenantId, records, { bytes, ranges }) => {
+      // The file's own buffer moves to the main thread without a copy (a small file's may be a pool slice).
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      const data = own ? bytes : Uint8Array.prototype.slice.call(bytes);
+      for (let i = 1; i < ranges.length; i += 2) inFlight += ranges[i] - ranges[i - 1];
+      send({ kind: 'file', domain, tenantId, data, ranges, shared: repeatedFields(records) }, [data.buffer as ArrayBuffer]);
+    },
+    fileDone: async () => {
+      await room();
       // After the loader has let go of this file's records (it reads the next file meanwhile).
       setImmediate(collect);
     },

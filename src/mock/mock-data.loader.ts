@@ -56,7 +56,26 @@ export function formatProblem(p: MockDataProblem): string {
   return `${where.join(' ')}: ${p.reason}`;
 }
 
-type ReadResult = { status: 'missing' } | { status: 'ok'; value: unknown } | { status: 'invalid' };
+type ReadResult = { status: 'missing' } | { status: 'ok'; value: unknown; json?: JsonPieces } | { status: 'invalid' };
+
+/**
+ * A data file's bytes and where its records lie in them: `ranges` holds (start, end) byte offsets in
+ * pairs, each the text of one or more whole records between the array's brackets, so that
+ * `JSON.parse('[' + piece + ']')` of each piece, in order, gives the file's records.
+ */
+export interface JsonPieces {
+  bytes: Uint8Array;
+  ranges: number[];
+}
+
+/** About how much JSON text a piece of `LoadOptions.onJson` holds. */
+export const DEFAULT_PIECE_BYTES = 2 ** 19;
+
+/** Records parsed whole (their pieces did not parse: not reached for a valid array), as one piece. */
+function wholeJson(records: unknown[]): JsonPieces {
+  const bytes = Buffer.from(JSON.stringify(records));
+  return { bytes, ranges: records.length > 0 ? [1, bytes.length - 1] : [] };
+}
 
 /** MOCK_MAX_FILE_MB's default: a larger file is refused rather than parsed. */
 export const DEFAULT_MAX_FILE_MB = 256;
@@ -69,6 +88,15 @@ export interface LoadOptions {
    * (the records are not kept twice); its counts and the problems are as without it.
    */
   onRecords?: (domain: DomainName, tenantId: string, records: object[]) => void | Promise<void>;
+  /**
+   * Like `onRecords`, but called as soon as the file parses (before its records are checked) with its
+   * text cut into pieces of about `pieceBytes` (the load worker hands those to the main thread, whose
+   * JSON.parse of them builds the records faster than any other copy between threads). Then
+   * `fileDone` is awaited once the file is checked. With it, the snapshot's maps stay empty.
+   */
+  onJson?: (domain: DomainName, tenantId: string, records: object[], json: JsonPieces) => void;
+  fileDone?: () => Promise<void>;
+  pieceBytes?: number;
 }
 
 /** Where the folder really is, and how big a file may be: what every read below checks against. */
@@ -100,7 +128,7 @@ async function inspect(folder: Folder, rel: string): Promise<Entry> {
 
 const OUTSIDE = 'is a symbolic link to a path outside the mock data folder (not followed: copy the data into the folder)';
 
-async function readJson(folder: Folder, file: string, problems: MockDataProblem[]): Promise<ReadResult> {
+async function readJson(folder: Folder, file: string, problems: MockDataProblem[], pieceBytes?: number): Promise<ReadResult> {
   const entry = await inspect(folder, file);
   if (entry.kind === 'missing') return { status: 'missing' };
   if (entry.kind === 'outside' || entry.kind !== 'file') {
@@ -111,20 +139,103 @@ async function readJson(folder: Folder, file: string, problems: MockDataProblem[
     problems.push({ file, reason: `is ${(entry.size / 2 ** 20).toFixed(1)} MB, over the ${folder.maxFileMb} MB limit (MOCK_MAX_FILE_MB); split the tenant's data or raise the limit` });
     return { status: 'invalid' };
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(join(folder.dir, file), 'utf8');
+    bytes = await readFile(join(folder.dir, file));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     problems.push({ file, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
     return { status: 'invalid' };
   }
+  if (pieceBytes !== undefined) {
+    const pieces = parsePieces(bytes, pieceBytes, nearRecordEnd) ?? parsePieces(bytes, pieceBytes, recordEnd);
+    if (pieces) return { status: 'ok', value: pieces.records, json: { bytes, ranges: pieces.ranges } };
+  }
+  // As readFile(…, 'utf8') decodes.
+  const text = bytes.toString('utf8');
   try {
     return { status: 'ok', value: JSON.parse(text) };
   } catch {
     problems.push({ file, ...locateJsonError(text) });
     return { status: 'invalid' };
   }
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * The index of a comma after `from` that ends a top-level record, or -1. A guess (the first `}` , `{`
+ * after `from`, whitespace allowed between): `parsePieces` proves or disproves it by parsing.
+ */
+function nearRecordEnd(bytes: Uint8Array, from: number, end: number): number {
+  for (let i = bytes.indexOf(0x7d, from); i >= 0 && i < end; i = bytes.indexOf(0x7d, i + 1)) {
+    let j = i + 1;
+    while (j < end && isSpace(bytes[j])) j++;
+    if (bytes[j] !== 0x2c) continue;
+    let k = j + 1;
+    while (k < end && isSpace(bytes[k])) k++;
+    if (bytes[k] === 0x7b) return j;
+  }
+  return -1;
+}
+
+/**
+ * The same, exactly: walks the text from `after` (the array's `[` or the comma ending the previous
+ * piece), minding strings and nesting (several times slower).
+ */
+function recordEnd(bytes: Uint8Array, from: number, end: number, after: number): number {
+  let depth = 1;
+  for (let i = after + 1; i < end; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {
+      for (i++; i < end && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x2c && depth === 1 && i >= from) return i;
+  }
+  return -1;
+}
+
+/**
+ * A JSON array's records, parsed in pieces of about `pieceBytes` cut at commas between records.
+ * Sound whatever `cut` answers: when every piece parses as a non-empty array, each piece began
+ * where a record begins, so the pieces' records are exactly the whole text's. Undefined when the
+ * text is not such an array or a piece does not parse (then the whole text is parsed, and its error located).
+ */
+function parsePieces(
+  bytes: Uint8Array,
+  pieceBytes: number,
+  cut: (bytes: Uint8Array, from: number, end: number, start: number) => number,
+): { records: unknown[]; ranges: number[] } | undefined {
+  let start = 0;
+  while (start < bytes.length && isSpace(bytes[start])) start++;
+  let end = bytes.length - 1;
+  while (end > start && isSpace(bytes[end])) end--;
+  if (bytes[start] !== 0x5b || bytes[end] !== 0x5d || end === start) return undefined;
+  let inner = start + 1;
+  while (inner < end && isSpace(bytes[inner])) inner++;
+  if (inner === end) return { records: [], ranges: [] };
+  const ranges: number[] = [];
+  const records: unknown[] = [];
+  const decoder = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let from = start + 1;
+  let rest = start;
+  while (from < end) {
+    let to = end - from > pieceBytes * 1.5 ? cut(bytes, from + pieceBytes, end, rest) : -1;
+    if (to < 0) to = end;
+    let piece: unknown;
+    try {
+      piece = JSON.parse(`[${decoder.toString('utf8', from, to)}]`);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(piece) || piece.length === 0) return undefined;
+    for (let i = 0; i < piece.length; i++) records.push(piece[i]);
+    ranges.push(from, to);
+    rest = to;
+    from = to + 1;
+  }
+  return { records, ranges };
 }
 
 /** JSON.parse says little about where; a tolerant parser finds the first error's offset. */
@@ -140,14 +251,18 @@ function locateJsonError(text: string): { line: number; column: number; reason: 
 
 const CHECKS = new Map<abstract new () => unknown, (record: Record<string, unknown>) => boolean>();
 
-/** Problems of one record: none when the compiled check passes it, else class-validator's own wording. */
-function recordProblems(recordClass: new () => unknown, item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
+function recordCheck(recordClass: new () => unknown): (record: Record<string, unknown>) => boolean {
   let check = CHECKS.get(recordClass);
   if (!check) {
     check = compileRecordCheck(recordClass);
     CHECKS.set(recordClass, check);
   }
-  if (check(item)) return [];
+  return check;
+}
+
+/** Problems of one record: none when the compiled check passes it, else class-validator's own wording. */
+function recordProblems(recordClass: new () => unknown, item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
+  if (recordCheck(recordClass)(item)) return [];
   return validationProblems(validateSync(plainToInstance(recordClass, item) as object, VALIDATION), at);
 }
 
@@ -234,30 +349,44 @@ function checkRecords(
   ticketIds: Set<string> | undefined,
   problems: MockDataProblem[],
 ): void {
+  const check = recordCheck(domain.recordClass);
   const seen = new Map<string, number>();
-  records.forEach((item, index) => {
+  const idField = domain.idFields.length === 1 ? domain.idFields[0] : undefined;
+  const ticketRef = ticketIds ? domain.ticketRef : undefined;
+  const csat = domain.name === 'csat';
+  for (let index = 0; index < records.length; index++) {
+    const item = records[index];
     if (!isPlainObject(item)) {
       problems.push({ file, record: index, reason: 'must be a JSON object' });
-      return;
+      continue;
     }
-    const id = idOf(item, domain.idFields);
-    const at = { file, record: index, id };
-    problems.push(...recordProblems(domain.recordClass, item, at));
-    if (typeof item.tenant_id === 'string' && item.tenant_id !== tenantId) {
-      problems.push({ ...at, field: 'tenant_id', reason: `'${item.tenant_id}' differs from the file's tenant '${tenantId}'` });
+    let id: string | undefined;
+    if (idField === undefined) id = idOf(item, domain.idFields);
+    else {
+      const value = item[idField];
+      id = typeof value === 'string' ? value : undefined;
+    }
+    // The record's location, built only for a problem.
+    const at = (): Omit<MockDataProblem, 'reason'> => ({ file, record: index, id });
+    if (!check(item)) problems.push(...validationProblems(validateSync(plainToInstance(domain.recordClass, item) as object, VALIDATION), at()));
+    const tenant = item.tenant_id;
+    if (typeof tenant === 'string' && tenant !== tenantId) {
+      problems.push({ ...at(), field: 'tenant_id', reason: `'${tenant}' differs from the file's tenant '${tenantId}'` });
     }
     if (id !== undefined) {
       const first = seen.get(id);
       if (first !== undefined) {
-        problems.push({ ...at, field: domain.idFields.join('+'), reason: `duplicate id (first at record ${first})` });
+        problems.push({ ...at(), field: domain.idFields.join('+'), reason: `duplicate id (first at record ${first})` });
       } else seen.set(id, index);
     }
-    const ref = domain.ticketRef ? item[domain.ticketRef] : undefined;
-    if (domain.ticketRef && typeof ref === 'string' && ticketIds && !ticketIds.has(ref)) {
-      problems.push({ ...at, field: domain.ticketRef, reason: `points at ticket '${ref}', which does not exist in tickets/${tenantId}.json` });
+    if (ticketRef !== undefined) {
+      const ref = item[ticketRef];
+      if (typeof ref === 'string' && !ticketIds!.has(ref)) {
+        problems.push({ ...at(), field: ticketRef, reason: `points at ticket '${ref}', which does not exist in tickets/${tenantId}.json` });
+      }
     }
-    if (domain.name === 'csat') checkSentiment(item, at, problems);
-  });
+    if (csat) checkSentiment(item, at(), problems);
+  }
 }
 
 function checkSentiment(item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason'>, problems: MockDataProblem[]): void {
@@ -322,19 +451,23 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
         problems.push({ file, reason: `tenant '${name}' is not listed in tenants.json` });
         continue;
       }
-      const read = await readJson(folder, file, problems);
+      const read = await readJson(folder, file, problems, options.onJson ? (options.pieceBytes ?? DEFAULT_PIECE_BYTES) : undefined);
       if (read.status === 'ok' && !Array.isArray(read.value)) problems.push({ file, reason: 'must be a JSON array of records' });
       if (read.status !== 'ok' || !Array.isArray(read.value)) {
         if (domain.name === 'tickets') unreadableTickets.add(name);
         continue;
       }
       // References into a tickets file that could not be read are not checked: that file's problem is reported.
+      if (options.onJson && problems.length === 0) options.onJson(domain.name, name, read.value as object[], read.json ?? wholeJson(read.value));
       const refs = domain.ticketRef && !recorded && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
       checkRecords(domain, file, name, read.value, refs, problems);
       if (domain.name === 'tickets') {
-        ticketIds.set(name, new Set(read.value.map((t: { cw_ticket_id?: unknown }) => String(t?.cw_ticket_id))));
+        const ids = new Set<string>();
+        for (const t of read.value as { cw_ticket_id?: unknown }[]) ids.add(String(t?.cw_ticket_id));
+        ticketIds.set(name, ids);
       }
-      if (!options.onRecords) byTenant.set(name, read.value as object[]);
+      if (options.onJson) await options.fileDone?.();
+      else if (!options.onRecords) byTenant.set(name, read.value as object[]);
       else if (problems.length === 0) await options.onRecords(domain.name, name, read.value as object[]);
       served.add(name);
       files += 1;
