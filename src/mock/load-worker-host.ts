@@ -84,8 +84,9 @@ export async function loadMockDataOffThread(
   const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, pieceBytes: PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
   const worker = new Worker(script, { workerData: data });
   const files = new Map<DomainName, Map<string, object[]>>();
-  /** Files being parsed, oldest first, each with its next piece (an index into its ranges). */
-  const queue: { file: Extract<LoadWorkerMessage, { kind: 'file' }>; text: Buffer; next: number; records: object[] }[] = [];
+  /** Pieces not yet parsed, oldest first, each with the records of its file. */
+  const queue: { piece: Extract<LoadWorkerMessage, { kind: 'piece' }>; records: object[] }[] = [];
+  let current: object[] = [];
   /** One copy of each repeated value (deserialising makes a new string per record). */
   const strings = new Map<string, string>();
   let longestStepMs = 0;
@@ -126,20 +127,12 @@ export async function loadMockDataOffThread(
       // Once the folder is known to be bad its records are not needed.
       const wanted = !verdict || verdict.ok;
       while (queue.length > 0 && performance.now() - start < SLICE_MS) {
-        const entry = queue[0];
-        const { file, text } = entry;
-        if (entry.next >= file.ranges.length) {
-          queue.shift();
-          continue;
-        }
-        const from = file.ranges[entry.next];
-        const to = file.ranges[entry.next + 1];
-        entry.next += 2;
-        worker.postMessage(to - from);
+        const { piece, records } = queue.shift()!;
+        worker.postMessage(piece.data.byteLength);
         if (!wanted) continue;
-        const parsed = JSON.parse(`[${text.toString('utf8', from, to)}]`) as Record<string, unknown>[];
-        const { shared } = file;
-        const records = entry.records;
+        const text = Buffer.from(piece.data.buffer, piece.data.byteOffset, piece.data.byteLength).toString('utf8');
+        const parsed = JSON.parse(`[${text}]`) as Record<string, unknown>[];
+        const { shared } = piece;
         for (let i = 0; i < parsed.length; i++) {
           const record = parsed[i];
           for (let f = 0; f < shared.length; f++) {
@@ -164,11 +157,11 @@ export async function loadMockDataOffThread(
 
     worker.on('message', (message: LoadWorkerMessage) => {
       if (message.kind === 'file') {
-        const records: object[] = [];
         let byTenant = files.get(message.domain);
         if (!byTenant) files.set(message.domain, (byTenant = new Map()));
-        byTenant.set(message.tenantId, records);
-        queue.push({ file: message, text: Buffer.from(message.data.buffer, message.data.byteOffset, message.data.byteLength), next: 0, records });
+        byTenant.set(message.tenantId, (current = []));
+      } else if (message.kind === 'piece') {
+        queue.push({ piece: message, records: current });
         if (!draining) {
           draining = true;
           setImmediate(drain);

@@ -7,18 +7,19 @@ export interface LoadWorkerData {
   maxFileMb?: number;
   /** About how much JSON text a piece holds: the main thread parses a piece in one go, so a few milliseconds' worth. */
   pieceBytes: number;
-  /** How far (JSON bytes not yet parsed by the main thread) the worker may run ahead before it reads the next file. */
+  /** How far (JSON text not yet parsed by the main thread) the worker may run ahead. */
   maxInFlightBytes: number;
 }
 
 /** Worker → main thread. (Main thread → worker: the byte size of each piece parsed, as a number.) */
 export type LoadWorkerMessage =
+  /** A (domain, tenant) file begins: the pieces that follow are its records, in file order. */
+  | { kind: 'file'; domain: DomainName; tenantId: string }
   /**
-   * One (domain, tenant) file's bytes, which parsed as an array (not yet checked): `ranges` holds its
-   * pieces' (start, end) offsets in pairs, each piece whole records (`JsonPieces`); `shared`: fields
-   * whose string values repeat, to be kept once each.
+   * The text of whole records of the current file, comma-separated (`[` + text + `]` is a JSON array of
+   * them); `shared`: fields whose string values repeat, to be kept once each.
    */
-  | { kind: 'file'; domain: DomainName; tenantId: string; data: Uint8Array; ranges: number[]; shared: string[] }
+  | { kind: 'piece'; data: Uint8Array; shared: string[] }
   /** The folder's verdict; on success the snapshot's record maps are empty (the records came as chunks). */
   | { kind: 'done'; result: MockDataLoadResult }
   | { kind: 'failed'; message: string };

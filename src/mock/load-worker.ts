@@ -1,10 +1,8 @@
 // The worker thread of `loadMockDataOffThread`: reads, parses and checks the folder with the same
-// `loadMockData` the CLI uses, and hands each file's text, cut into pieces of whole records, to the
-// main thread as soon as it parses (the main thread parses the pieces a few at a time, between its
-// other work, while this thread checks the records).
+// `loadMockData` the CLI uses, a piece of whole records at a time, and hands each checked piece's text
+// to the main thread (which parses the pieces a few at a time, between its other work, while this
+// thread goes on with the next pieces).
 import 'reflect-metadata';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadMockData } from './mock-data.loader.js';
 import type { LoadWorkerData, LoadWorkerMessage } from './load-worker.protocol.js';
@@ -13,9 +11,8 @@ const { dir, maxFileMb, pieceBytes, maxInFlightBytes } = workerData as LoadWorke
 const port = parentPort!;
 const send = (message: LoadWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
-// Flow control: the main thread acknowledges each piece it has parsed (with its size). Before it reads
-// the next file the worker waits until at most `maxInFlightBytes` are left, so files never pile up in
-// memory when the main thread is busy (a file is sent whole, at once: the worker checks it meanwhile).
+// Flow control: the main thread acknowledges each piece it has parsed (with its size). The worker runs
+// at most `maxInFlightBytes` ahead, so pieces never pile up in memory when the main thread is busy.
 let inFlight = 0;
 let wake: (() => void) | undefined;
 port.on('message', (taken: number) => {
@@ -26,11 +23,6 @@ async function room(): Promise<void> {
   while (inFlight > maxInFlightBytes) await new Promise<void>((resolve) => (wake = resolve));
   wake = undefined;
 }
-
-// A full collection after each file keeps this thread's heap to about one file: V8 keeps the pages of
-// a finished worker for the process to reuse, so the worker's peak heap stays in the process's RSS.
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
 
 const SAMPLE = 2_000;
 /**
@@ -52,21 +44,22 @@ function repeatedFields(records: object[]): string[] {
   return [...values].filter(([, seen]) => seen.size <= sample.length / 4).map(([key]) => key);
 }
 
+let shared: string[] | undefined;
 try {
   const result = await loadMockData(dir, {
     maxFileMb,
     pieceBytes,
-    onJson: (domain, tenantId, records, { bytes, ranges }) => {
-      // The file's own buffer moves to the main thread without a copy (a small file's may be a pool slice).
-      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      const data = own ? bytes : Uint8Array.prototype.slice.call(bytes);
-      for (let i = 1; i < ranges.length; i += 2) inFlight += ranges[i] - ranges[i - 1];
-      send({ kind: 'file', domain, tenantId, data, ranges, shared: repeatedFields(records) }, [data.buffer as ArrayBuffer]);
+    onFile: (domain, tenantId) => {
+      shared = undefined;
+      send({ kind: 'file', domain, tenantId });
     },
-    fileDone: async () => {
+    onPiece: async (records, bytes, from, to) => {
+      shared ??= repeatedFields(records);
+      // A copy of the piece's text (the file's buffer stays here, being parsed), moved without another.
+      const data = Uint8Array.prototype.slice.call(bytes, from, to);
+      inFlight += data.byteLength;
+      send({ kind: 'piece', data, shared }, [data.buffer as ArrayBuffer]);
       await room();
-      // After the loader has let go of this file's records (it reads the next file meanwhile).
-      setImmediate(collect);
     },
   });
   send({ kind: 'done', result });

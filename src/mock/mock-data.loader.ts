@@ -56,26 +56,15 @@ export function formatProblem(p: MockDataProblem): string {
   return `${where.join(' ')}: ${p.reason}`;
 }
 
-type ReadResult = { status: 'missing' } | { status: 'ok'; value: unknown; json?: JsonPieces } | { status: 'invalid' };
+type ReadResult =
+  | { status: 'missing' }
+  | { status: 'ok'; value: unknown }
+  | { status: 'invalid' }
+  /** With `pieceBytes`: a file that looks like a JSON array (`[` … `]`), not parsed yet. */
+  | { status: 'array'; bytes: Buffer; start: number; end: number };
 
-/**
- * A data file's bytes and where its records lie in them: `ranges` holds (start, end) byte offsets in
- * pairs, each the text of one or more whole records between the array's brackets, so that
- * `JSON.parse('[' + piece + ']')` of each piece, in order, gives the file's records.
- */
-export interface JsonPieces {
-  bytes: Uint8Array;
-  ranges: number[];
-}
-
-/** About how much JSON text a piece of `LoadOptions.onJson` holds. */
-export const DEFAULT_PIECE_BYTES = 2 ** 19;
-
-/** Records parsed whole (their pieces did not parse: not reached for a valid array), as one piece. */
-function wholeJson(records: unknown[]): JsonPieces {
-  const bytes = Buffer.from(JSON.stringify(records));
-  return { bytes, ranges: records.length > 0 ? [1, bytes.length - 1] : [] };
-}
+/** About how much JSON text a piece of `LoadOptions.onPiece` holds. */
+export const DEFAULT_PIECE_BYTES = 2 ** 18;
 
 /** MOCK_MAX_FILE_MB's default: a larger file is refused rather than parsed. */
 export const DEFAULT_MAX_FILE_MB = 256;
@@ -89,13 +78,15 @@ export interface LoadOptions {
    */
   onRecords?: (domain: DomainName, tenantId: string, records: object[]) => void | Promise<void>;
   /**
-   * Like `onRecords`, but called as soon as the file parses (before its records are checked) with its
-   * text cut into pieces of about `pieceBytes` (the load worker hands those to the main thread, whose
-   * JSON.parse of them builds the records faster than any other copy between threads). Then
-   * `fileDone` is awaited once the file is checked. With it, the snapshot's maps stay empty.
+   * Instead of `onRecords`: each data file is parsed and checked in pieces of about `pieceBytes` of
+   * text cut between records (the worker's heap then holds a piece, not a file), `onFile` announces
+   * each file and `onPiece` gets each piece, with its text (`bytes` from `from` to `to`: whole
+   * records, comma-separated), as soon as it is checked, while the folder has no problem so far
+   * (the load worker sends the text to the main thread, whose JSON.parse of it builds the records
+   * faster than any copy between threads). With them, the snapshot's maps stay empty.
    */
-  onJson?: (domain: DomainName, tenantId: string, records: object[], json: JsonPieces) => void;
-  fileDone?: () => Promise<void>;
+  onFile?: (domain: DomainName, tenantId: string) => void;
+  onPiece?: (records: object[], bytes: Buffer, from: number, to: number) => void | Promise<void>;
   pieceBytes?: number;
 }
 
@@ -148,8 +139,11 @@ async function readJson(folder: Folder, file: string, problems: MockDataProblem[
     return { status: 'invalid' };
   }
   if (pieceBytes !== undefined) {
-    const pieces = parsePieces(bytes, pieceBytes, nearRecordEnd) ?? parsePieces(bytes, pieceBytes, recordEnd);
-    if (pieces) return { status: 'ok', value: pieces.records, json: { bytes, ranges: pieces.ranges } };
+    let start = 0;
+    while (start < bytes.length && isSpace(bytes[start])) start++;
+    let end = bytes.length - 1;
+    while (end > start && isSpace(bytes[end])) end--;
+    if (bytes[start] === 0x5b && bytes[end] === 0x5d && end > start) return { status: 'array', bytes, start, end };
   }
   // As readFile(…, 'utf8') decodes.
   const text = bytes.toString('utf8');
@@ -165,7 +159,7 @@ const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d |
 
 /**
  * The index of a comma after `from` that ends a top-level record, or -1. A guess (the first `}` , `{`
- * after `from`, whitespace allowed between): `parsePieces` proves or disproves it by parsing.
+ * after `from`, whitespace allowed between): `eachPiece` proves or disproves it by parsing.
  */
 function nearRecordEnd(bytes: Uint8Array, from: number, end: number): number {
   for (let i = bytes.indexOf(0x7d, from); i >= 0 && i < end; i = bytes.indexOf(0x7d, i + 1)) {
@@ -196,46 +190,87 @@ function recordEnd(bytes: Uint8Array, from: number, end: number, after: number):
   return -1;
 }
 
+function parsePiece(text: Buffer, from: number, to: number): unknown[] | undefined {
+  try {
+    const piece: unknown = JSON.parse(`[${text.toString('utf8', from, to)}]`);
+    return Array.isArray(piece) && piece.length > 0 ? piece : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A JSON array's records, parsed in pieces of about `pieceBytes` cut at commas between records.
- * Sound whatever `cut` answers: when every piece parses as a non-empty array, each piece began
- * where a record begins, so the pieces' records are exactly the whole text's. Undefined when the
- * text is not such an array or a piece does not parse (then the whole text is parsed, and its error located).
+ * Parses the records of the array between `start` (its `[`) and `end` (its `]`) in pieces of about
+ * `pieceBytes`, cut at commas between records, handing each to `each`; false when the text is
+ * malformed. Sound whatever the cuts: when every piece parses as a non-empty array, each began
+ * where a record begins, so the pieces' records are exactly the whole text's. A cut is first guessed
+ * (`nearRecordEnd`); when its piece does not parse, the piece is cut again exactly (`recordEnd`).
  */
-function parsePieces(
-  bytes: Uint8Array,
+async function eachPiece(
+  bytes: Buffer,
+  start: number,
+  end: number,
   pieceBytes: number,
-  cut: (bytes: Uint8Array, from: number, end: number, start: number) => number,
-): { records: unknown[]; ranges: number[] } | undefined {
-  let start = 0;
-  while (start < bytes.length && isSpace(bytes[start])) start++;
-  let end = bytes.length - 1;
-  while (end > start && isSpace(bytes[end])) end--;
-  if (bytes[start] !== 0x5b || bytes[end] !== 0x5d || end === start) return undefined;
-  let inner = start + 1;
-  while (inner < end && isSpace(bytes[inner])) inner++;
-  if (inner === end) return { records: [], ranges: [] };
-  const ranges: number[] = [];
-  const records: unknown[] = [];
-  const decoder = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  each: (records: unknown[], from: number, to: number) => void | Promise<void>,
+): Promise<boolean> {
   let from = start + 1;
-  let rest = start;
+  while (from < end && isSpace(bytes[from])) from++;
+  if (from === end) return true;
+  from = start + 1;
+  let after = start;
   while (from < end) {
-    let to = end - from > pieceBytes * 1.5 ? cut(bytes, from + pieceBytes, end, rest) : -1;
-    if (to < 0) to = end;
-    let piece: unknown;
-    try {
-      piece = JSON.parse(`[${decoder.toString('utf8', from, to)}]`);
-    } catch {
-      return undefined;
+    const long = end - from > pieceBytes * 1.5;
+    let piece: unknown[] | undefined;
+    let to = end;
+    for (const cut of long ? [nearRecordEnd, recordEnd] : [undefined]) {
+      const at = cut ? cut(bytes, from + pieceBytes, end, after) : -1;
+      to = at < 0 ? end : at;
+      piece = parsePiece(bytes, from, to);
+      if (piece) break;
     }
-    if (!Array.isArray(piece) || piece.length === 0) return undefined;
-    for (let i = 0; i < piece.length; i++) records.push(piece[i]);
-    ranges.push(from, to);
-    rest = to;
+    if (!piece) return false;
+    await each(piece, from, to);
+    after = to;
     from = to + 1;
   }
-  return { records, ranges };
+  return true;
+}
+
+/**
+ * A data file's records, checked piece by piece (`LoadOptions.onPiece`), with the same problems as
+ * `checkRecords` of the whole file; undefined when the file is malformed (its problem reported).
+ */
+async function loadPieces(
+  domain: MockDomain,
+  file: string,
+  tenantId: string,
+  text: { bytes: Buffer; start: number; end: number },
+  ticketIds: Set<string> | undefined,
+  problems: MockDataProblem[],
+  options: LoadOptions,
+): Promise<{ count: number; ids?: Set<string> } | undefined> {
+  const before = problems.length;
+  const seen = new Map<string, number>();
+  const ids = domain.name === 'tickets' ? new Set<string>() : undefined;
+  let count = 0;
+  if (problems.length === 0) options.onFile?.(domain.name, tenantId);
+  const ok = await eachPiece(text.bytes, text.start, text.end, options.pieceBytes ?? DEFAULT_PIECE_BYTES, async (records, from, to) => {
+    checkRecords(domain, file, tenantId, records, ticketIds, problems, count, seen);
+    if (ids) for (const t of records as { cw_ticket_id?: unknown }[]) ids.add(String(t?.cw_ticket_id));
+    count += records.length;
+    if (problems.length === 0) await options.onPiece?.(records as object[], text.bytes, from, to);
+  });
+  if (ok) return { count, ids };
+  // Only the file's one problem, as when it is parsed whole.
+  problems.length = before;
+  const whole = text.bytes.toString('utf8');
+  try {
+    JSON.parse(whole);
+    problems.push({ file, reason: 'could not be cut into records (an internal error of the loader: please report it)' });
+  } catch {
+    problems.push({ file, ...locateJsonError(whole) });
+  }
+  return undefined;
 }
 
 /** JSON.parse says little about where; a tolerant parser finds the first error's offset. */
@@ -348,14 +383,17 @@ function checkRecords(
   records: unknown[],
   ticketIds: Set<string> | undefined,
   problems: MockDataProblem[],
+  /** Where `records` start in the file, and the ids seen before them (when checked piece by piece). */
+  offset = 0,
+  seen = new Map<string, number>(),
 ): void {
   const check = recordCheck(domain.recordClass);
-  const seen = new Map<string, number>();
   const idField = domain.idFields.length === 1 ? domain.idFields[0] : undefined;
   const ticketRef = ticketIds ? domain.ticketRef : undefined;
   const csat = domain.name === 'csat';
-  for (let index = 0; index < records.length; index++) {
-    const item = records[index];
+  for (let i = 0; i < records.length; i++) {
+    const item = records[i];
+    const index = offset + i;
     if (!isPlainObject(item)) {
       problems.push({ file, record: index, reason: 'must be a JSON object' });
       continue;
@@ -451,23 +489,40 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
         problems.push({ file, reason: `tenant '${name}' is not listed in tenants.json` });
         continue;
       }
-      const read = await readJson(folder, file, problems, options.onJson ? (options.pieceBytes ?? DEFAULT_PIECE_BYTES) : undefined);
+      // References into a tickets file that could not be read are not checked: that file's problem is reported.
+      const refs = domain.ticketRef && !recorded && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
+      const read = await readJson(folder, file, problems, options.onPiece ? (options.pieceBytes ?? DEFAULT_PIECE_BYTES) : undefined);
+      if (read.status === 'array') {
+        const loaded = await loadPieces(domain, file, name, read, refs, problems, options);
+        if (!loaded) {
+          if (domain.name === 'tickets') unreadableTickets.add(name);
+          continue;
+        }
+        if (loaded.ids) ticketIds.set(name, loaded.ids);
+        served.add(name);
+        files += 1;
+        recordCount += loaded.count;
+        continue;
+      }
       if (read.status === 'ok' && !Array.isArray(read.value)) problems.push({ file, reason: 'must be a JSON array of records' });
       if (read.status !== 'ok' || !Array.isArray(read.value)) {
         if (domain.name === 'tickets') unreadableTickets.add(name);
         continue;
       }
-      // References into a tickets file that could not be read are not checked: that file's problem is reported.
-      if (options.onJson && problems.length === 0) options.onJson(domain.name, name, read.value as object[], read.json ?? wholeJson(read.value));
-      const refs = domain.ticketRef && !recorded && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
+      if (options.onFile && problems.length === 0) options.onFile(domain.name, name);
       checkRecords(domain, file, name, read.value, refs, problems);
       if (domain.name === 'tickets') {
         const ids = new Set<string>();
         for (const t of read.value as { cw_ticket_id?: unknown }[]) ids.add(String(t?.cw_ticket_id));
         ticketIds.set(name, ids);
       }
-      if (options.onJson) await options.fileDone?.();
-      else if (!options.onRecords) byTenant.set(name, read.value as object[]);
+      // Not reached for an array (it is read in pieces above); sent whole, as one piece, should it be.
+      if (options.onPiece) {
+        if (problems.length === 0 && read.value.length > 0) {
+          const text = Buffer.from(JSON.stringify(read.value));
+          await options.onPiece(read.value as object[], text, 1, text.length - 1);
+        }
+      } else if (!options.onRecords) byTenant.set(name, read.value as object[]);
       else if (problems.length === 0) await options.onRecords(domain.name, name, read.value as object[]);
       served.add(name);
       files += 1;
