@@ -5,19 +5,21 @@ import type { DomainName } from './mock-domains.js';
 export interface LoadWorkerData {
   dir: string;
   maxFileMb?: number;
-  /** Records per message: each is deserialised on the main thread in one go, so a few milliseconds' worth. */
-  chunkRecords: number;
-  /** How far (serialised bytes not yet acknowledged by the main thread) the worker may run ahead. */
+  /** About how much JSON text a piece holds: the main thread parses a piece in one go, so a few milliseconds' worth. */
+  pieceBytes: number;
+  /** How far (JSON text not yet parsed by the main thread) the worker may run ahead. */
   maxInFlightBytes: number;
 }
 
-/** Worker → main thread. (Main thread → worker: the byte size of each chunk taken, as a number.) */
+/** Worker → main thread. (Main thread → worker: the byte size of each piece parsed, as a number.) */
 export type LoadWorkerMessage =
+  /** A (domain, tenant) file begins: the pieces that follow are its records, in file order. */
+  | { kind: 'file'; domain: DomainName; tenantId: string }
   /**
-   * `v8.serialize` of an array of records of one (domain, tenant) file, in file order; `last` closes the
-   * file; `shared`: fields whose string values repeat, to be kept once each.
+   * The text of whole records of the current file, comma-separated (`[` + text + `]` is a JSON array of
+   * them); `shared`: fields whose string values repeat, to be kept once each.
    */
-  | { kind: 'records'; domain: DomainName; tenantId: string; data: Uint8Array; last: boolean; shared: string[] }
+  | { kind: 'piece'; data: Uint8Array; shared: string[] }
   /** The folder's verdict; on success the snapshot's record maps are empty (the records came as chunks). */
   | { kind: 'done'; result: MockDataLoadResult }
   | { kind: 'failed'; message: string };

@@ -1,19 +1,18 @@
 // The worker thread of `loadMockDataOffThread`: reads, parses and checks the folder with the same
-// `loadMockData` the CLI uses, and streams each checked file's records to the main thread in small
-// serialised chunks (the main thread deserialises them a few at a time, between its other work).
+// `loadMockData` the CLI uses, a piece of whole records at a time, and hands each checked piece's text
+// to the main thread (which parses the pieces a few at a time, between its other work, while this
+// thread goes on with the next pieces).
 import 'reflect-metadata';
-import { serialize, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadMockData } from './mock-data.loader.js';
 import type { LoadWorkerData, LoadWorkerMessage } from './load-worker.protocol.js';
 
-const { dir, maxFileMb, chunkRecords, maxInFlightBytes } = workerData as LoadWorkerData;
+const { dir, maxFileMb, pieceBytes, maxInFlightBytes } = workerData as LoadWorkerData;
 const port = parentPort!;
 const send = (message: LoadWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
-// Flow control: the main thread acknowledges each chunk it has taken (with its size). The worker runs
-// at most `maxInFlightBytes` ahead, so chunks never pile up in memory when the main thread is busy.
+// Flow control: the main thread acknowledges each piece it has parsed (with its size). The worker runs
+// at most `maxInFlightBytes` ahead, so pieces never pile up in memory when the main thread is busy.
 let inFlight = 0;
 let wake: (() => void) | undefined;
 port.on('message', (taken: number) => {
@@ -24,11 +23,6 @@ async function room(): Promise<void> {
   while (inFlight > maxInFlightBytes) await new Promise<void>((resolve) => (wake = resolve));
   wake = undefined;
 }
-
-// A full collection after each file keeps this thread's heap to about one file: V8 keeps the pages of
-// a finished worker for the process to reuse, so the worker's peak heap stays in the process's RSS.
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
 
 const SAMPLE = 2_000;
 /**
@@ -50,22 +44,22 @@ function repeatedFields(records: object[]): string[] {
   return [...values].filter(([, seen]) => seen.size <= sample.length / 4).map(([key]) => key);
 }
 
+let shared: string[] | undefined;
 try {
   const result = await loadMockData(dir, {
     maxFileMb,
-    onRecords: async (domain, tenantId, records) => {
-      const shared = repeatedFields(records);
-      for (let at = 0; at < records.length || at === 0; at += chunkRecords) {
-        await room();
-        const bytes = serialize(records.slice(at, at + chunkRecords));
-        // A buffer of its own (not a pool slice) moves to the main thread without a copy.
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-        const data = own ? bytes : Uint8Array.prototype.slice.call(bytes);
-        inFlight += data.byteLength;
-        send({ kind: 'records', domain, tenantId, data, shared, last: at + chunkRecords >= records.length }, [data.buffer as ArrayBuffer]);
-      }
-      // After the loader has let go of this file's records (it reads the next file meanwhile).
-      setImmediate(collect);
+    pieceBytes,
+    onFile: (domain, tenantId) => {
+      shared = undefined;
+      send({ kind: 'file', domain, tenantId });
+    },
+    onPiece: async (records, bytes, from, to) => {
+      shared ??= repeatedFields(records);
+      // A copy of the piece's text (the file's buffer stays here, being parsed), moved without another.
+      const data = Uint8Array.prototype.slice.call(bytes, from, to);
+      inFlight += data.byteLength;
+      send({ kind: 'piece', data, shared }, [data.buffer as ArrayBuffer]);
+      await room();
     },
   });
   send({ kind: 'done', result });

@@ -56,7 +56,15 @@ export function formatProblem(p: MockDataProblem): string {
   return `${where.join(' ')}: ${p.reason}`;
 }
 
-type ReadResult = { status: 'missing' } | { status: 'ok'; value: unknown } | { status: 'invalid' };
+type ReadResult =
+  | { status: 'missing' }
+  | { status: 'ok'; value: unknown }
+  | { status: 'invalid' }
+  /** With `pieceBytes`: a file that looks like a JSON array (`[` … `]`), not parsed yet. */
+  | { status: 'array'; bytes: Buffer; start: number; end: number };
+
+/** About how much JSON text a piece of `LoadOptions.onPiece` holds. */
+export const DEFAULT_PIECE_BYTES = 2 ** 18;
 
 /** MOCK_MAX_FILE_MB's default: a larger file is refused rather than parsed. */
 export const DEFAULT_MAX_FILE_MB = 256;
@@ -69,6 +77,17 @@ export interface LoadOptions {
    * (the records are not kept twice); its counts and the problems are as without it.
    */
   onRecords?: (domain: DomainName, tenantId: string, records: object[]) => void | Promise<void>;
+  /**
+   * Instead of `onRecords`: each data file is parsed and checked in pieces of about `pieceBytes` of
+   * text cut between records (the worker's heap then holds a piece, not a file), `onFile` announces
+   * each file and `onPiece` gets each piece, with its text (`bytes` from `from` to `to`: whole
+   * records, comma-separated), as soon as it is checked, while the folder has no problem so far
+   * (the load worker sends the text to the main thread, whose JSON.parse of it builds the records
+   * faster than any copy between threads). With them, the snapshot's maps stay empty.
+   */
+  onFile?: (domain: DomainName, tenantId: string) => void;
+  onPiece?: (records: object[], bytes: Buffer, from: number, to: number) => void | Promise<void>;
+  pieceBytes?: number;
 }
 
 /** Where the folder really is, and how big a file may be: what every read below checks against. */
@@ -100,7 +119,7 @@ async function inspect(folder: Folder, rel: string): Promise<Entry> {
 
 const OUTSIDE = 'is a symbolic link to a path outside the mock data folder (not followed: copy the data into the folder)';
 
-async function readJson(folder: Folder, file: string, problems: MockDataProblem[]): Promise<ReadResult> {
+async function readJson(folder: Folder, file: string, problems: MockDataProblem[], pieceBytes?: number): Promise<ReadResult> {
   const entry = await inspect(folder, file);
   if (entry.kind === 'missing') return { status: 'missing' };
   if (entry.kind === 'outside' || entry.kind !== 'file') {
@@ -111,20 +130,147 @@ async function readJson(folder: Folder, file: string, problems: MockDataProblem[
     problems.push({ file, reason: `is ${(entry.size / 2 ** 20).toFixed(1)} MB, over the ${folder.maxFileMb} MB limit (MOCK_MAX_FILE_MB); split the tenant's data or raise the limit` });
     return { status: 'invalid' };
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(join(folder.dir, file), 'utf8');
+    bytes = await readFile(join(folder.dir, file));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing' };
     problems.push({ file, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` });
     return { status: 'invalid' };
   }
+  if (pieceBytes !== undefined) {
+    let start = 0;
+    while (start < bytes.length && isSpace(bytes[start])) start++;
+    let end = bytes.length - 1;
+    while (end > start && isSpace(bytes[end])) end--;
+    if (bytes[start] === 0x5b && bytes[end] === 0x5d && end > start) return { status: 'array', bytes, start, end };
+  }
+  // As readFile(…, 'utf8') decodes.
+  const text = bytes.toString('utf8');
   try {
     return { status: 'ok', value: JSON.parse(text) };
   } catch {
     problems.push({ file, ...locateJsonError(text) });
     return { status: 'invalid' };
   }
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * The index of a comma after `from` that ends a top-level record, or -1. A guess (the first `}` , `{`
+ * after `from`, whitespace allowed between): `eachPiece` proves or disproves it by parsing.
+ */
+function nearRecordEnd(bytes: Uint8Array, from: number, end: number): number {
+  for (let i = bytes.indexOf(0x7d, from); i >= 0 && i < end; i = bytes.indexOf(0x7d, i + 1)) {
+    let j = i + 1;
+    while (j < end && isSpace(bytes[j])) j++;
+    if (bytes[j] !== 0x2c) continue;
+    let k = j + 1;
+    while (k < end && isSpace(bytes[k])) k++;
+    if (bytes[k] === 0x7b) return j;
+  }
+  return -1;
+}
+
+/**
+ * The same, exactly: walks the text from `after` (the array's `[` or the comma ending the previous
+ * piece), minding strings and nesting (several times slower).
+ */
+function recordEnd(bytes: Uint8Array, from: number, end: number, after: number): number {
+  let depth = 1;
+  for (let i = after + 1; i < end; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {
+      for (i++; i < end && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) depth++;
+    else if (c === 0x5d || c === 0x7d) depth--;
+    else if (c === 0x2c && depth === 1 && i >= from) return i;
+  }
+  return -1;
+}
+
+function parsePiece(text: Buffer, from: number, to: number): unknown[] | undefined {
+  try {
+    const piece: unknown = JSON.parse(`[${text.toString('utf8', from, to)}]`);
+    return Array.isArray(piece) && piece.length > 0 ? piece : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses the records of the array between `start` (its `[`) and `end` (its `]`) in pieces of about
+ * `pieceBytes`, cut at commas between records, handing each to `each`; false when the text is
+ * malformed. Sound whatever the cuts: when every piece parses as a non-empty array, each began
+ * where a record begins, so the pieces' records are exactly the whole text's. A cut is first guessed
+ * (`nearRecordEnd`); when its piece does not parse, the piece is cut again exactly (`recordEnd`).
+ */
+async function eachPiece(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  pieceBytes: number,
+  each: (records: unknown[], from: number, to: number) => void | Promise<void>,
+): Promise<boolean> {
+  let from = start + 1;
+  while (from < end && isSpace(bytes[from])) from++;
+  if (from === end) return true;
+  from = start + 1;
+  let after = start;
+  while (from < end) {
+    const long = end - from > pieceBytes * 1.5;
+    let piece: unknown[] | undefined;
+    let to = end;
+    for (const cut of long ? [nearRecordEnd, recordEnd] : [undefined]) {
+      const at = cut ? cut(bytes, from + pieceBytes, end, after) : -1;
+      to = at < 0 ? end : at;
+      piece = parsePiece(bytes, from, to);
+      if (piece) break;
+    }
+    if (!piece) return false;
+    await each(piece, from, to);
+    after = to;
+    from = to + 1;
+  }
+  return true;
+}
+
+/**
+ * A data file's records, checked piece by piece (`LoadOptions.onPiece`), with the same problems as
+ * `checkRecords` of the whole file; undefined when the file is malformed (its problem reported).
+ */
+async function loadPieces(
+  domain: MockDomain,
+  file: string,
+  tenantId: string,
+  text: { bytes: Buffer; start: number; end: number },
+  ticketIds: Set<string> | undefined,
+  problems: MockDataProblem[],
+  options: LoadOptions,
+): Promise<{ count: number; ids?: Set<string> } | undefined> {
+  const before = problems.length;
+  const seen = new Map<string, number>();
+  const ids = domain.name === 'tickets' ? new Set<string>() : undefined;
+  let count = 0;
+  if (problems.length === 0) options.onFile?.(domain.name, tenantId);
+  const ok = await eachPiece(text.bytes, text.start, text.end, options.pieceBytes ?? DEFAULT_PIECE_BYTES, async (records, from, to) => {
+    checkRecords(domain, file, tenantId, records, ticketIds, problems, count, seen);
+    if (ids) for (const t of records as { cw_ticket_id?: unknown }[]) ids.add(String(t?.cw_ticket_id));
+    count += records.length;
+    if (problems.length === 0) await options.onPiece?.(records as object[], text.bytes, from, to);
+  });
+  if (ok) return { count, ids };
+  // Only the file's one problem, as when it is parsed whole.
+  problems.length = before;
+  const whole = text.bytes.toString('utf8');
+  try {
+    JSON.parse(whole);
+    problems.push({ file, reason: 'could not be cut into records (an internal error of the loader: please report it)' });
+  } catch {
+    problems.push({ file, ...locateJsonError(whole) });
+  }
+  return undefined;
 }
 
 /** JSON.parse says little about where; a tolerant parser finds the first error's offset. */
@@ -140,14 +286,18 @@ function locateJsonError(text: string): { line: number; column: number; reason: 
 
 const CHECKS = new Map<abstract new () => unknown, (record: Record<string, unknown>) => boolean>();
 
-/** Problems of one record: none when the compiled check passes it, else class-validator's own wording. */
-function recordProblems(recordClass: new () => unknown, item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
+function recordCheck(recordClass: new () => unknown): (record: Record<string, unknown>) => boolean {
   let check = CHECKS.get(recordClass);
   if (!check) {
     check = compileRecordCheck(recordClass);
     CHECKS.set(recordClass, check);
   }
-  if (check(item)) return [];
+  return check;
+}
+
+/** Problems of one record: none when the compiled check passes it, else class-validator's own wording. */
+function recordProblems(recordClass: new () => unknown, item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason' | 'field'>): MockDataProblem[] {
+  if (recordCheck(recordClass)(item)) return [];
   return validationProblems(validateSync(plainToInstance(recordClass, item) as object, VALIDATION), at);
 }
 
@@ -233,31 +383,48 @@ function checkRecords(
   records: unknown[],
   ticketIds: Set<string> | undefined,
   problems: MockDataProblem[],
+  /** Where `records` start in the file, and the ids seen before them (when checked piece by piece). */
+  offset = 0,
+  seen = new Map<string, number>(),
 ): void {
-  const seen = new Map<string, number>();
-  records.forEach((item, index) => {
+  const check = recordCheck(domain.recordClass);
+  const idField = domain.idFields.length === 1 ? domain.idFields[0] : undefined;
+  const ticketRef = ticketIds ? domain.ticketRef : undefined;
+  const csat = domain.name === 'csat';
+  for (let i = 0; i < records.length; i++) {
+    const item = records[i];
+    const index = offset + i;
     if (!isPlainObject(item)) {
       problems.push({ file, record: index, reason: 'must be a JSON object' });
-      return;
+      continue;
     }
-    const id = idOf(item, domain.idFields);
-    const at = { file, record: index, id };
-    problems.push(...recordProblems(domain.recordClass, item, at));
-    if (typeof item.tenant_id === 'string' && item.tenant_id !== tenantId) {
-      problems.push({ ...at, field: 'tenant_id', reason: `'${item.tenant_id}' differs from the file's tenant '${tenantId}'` });
+    let id: string | undefined;
+    if (idField === undefined) id = idOf(item, domain.idFields);
+    else {
+      const value = item[idField];
+      id = typeof value === 'string' ? value : undefined;
+    }
+    // The record's location, built only for a problem.
+    const at = (): Omit<MockDataProblem, 'reason'> => ({ file, record: index, id });
+    if (!check(item)) problems.push(...validationProblems(validateSync(plainToInstance(domain.recordClass, item) as object, VALIDATION), at()));
+    const tenant = item.tenant_id;
+    if (typeof tenant === 'string' && tenant !== tenantId) {
+      problems.push({ ...at(), field: 'tenant_id', reason: `'${tenant}' differs from the file's tenant '${tenantId}'` });
     }
     if (id !== undefined) {
       const first = seen.get(id);
       if (first !== undefined) {
-        problems.push({ ...at, field: domain.idFields.join('+'), reason: `duplicate id (first at record ${first})` });
+        problems.push({ ...at(), field: domain.idFields.join('+'), reason: `duplicate id (first at record ${first})` });
       } else seen.set(id, index);
     }
-    const ref = domain.ticketRef ? item[domain.ticketRef] : undefined;
-    if (domain.ticketRef && typeof ref === 'string' && ticketIds && !ticketIds.has(ref)) {
-      problems.push({ ...at, field: domain.ticketRef, reason: `points at ticket '${ref}', which does not exist in tickets/${tenantId}.json` });
+    if (ticketRef !== undefined) {
+      const ref = item[ticketRef];
+      if (typeof ref === 'string' && !ticketIds!.has(ref)) {
+        problems.push({ ...at(), field: ticketRef, reason: `points at ticket '${ref}', which does not exist in tickets/${tenantId}.json` });
+      }
     }
-    if (domain.name === 'csat') checkSentiment(item, at, problems);
-  });
+    if (csat) checkSentiment(item, at(), problems);
+  }
 }
 
 function checkSentiment(item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason'>, problems: MockDataProblem[]): void {
@@ -322,19 +489,40 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
         problems.push({ file, reason: `tenant '${name}' is not listed in tenants.json` });
         continue;
       }
-      const read = await readJson(folder, file, problems);
+      // References into a tickets file that could not be read are not checked: that file's problem is reported.
+      const refs = domain.ticketRef && !recorded && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
+      const read = await readJson(folder, file, problems, options.onPiece ? (options.pieceBytes ?? DEFAULT_PIECE_BYTES) : undefined);
+      if (read.status === 'array') {
+        const loaded = await loadPieces(domain, file, name, read, refs, problems, options);
+        if (!loaded) {
+          if (domain.name === 'tickets') unreadableTickets.add(name);
+          continue;
+        }
+        if (loaded.ids) ticketIds.set(name, loaded.ids);
+        served.add(name);
+        files += 1;
+        recordCount += loaded.count;
+        continue;
+      }
       if (read.status === 'ok' && !Array.isArray(read.value)) problems.push({ file, reason: 'must be a JSON array of records' });
       if (read.status !== 'ok' || !Array.isArray(read.value)) {
         if (domain.name === 'tickets') unreadableTickets.add(name);
         continue;
       }
-      // References into a tickets file that could not be read are not checked: that file's problem is reported.
-      const refs = domain.ticketRef && !recorded && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
+      if (options.onFile && problems.length === 0) options.onFile(domain.name, name);
       checkRecords(domain, file, name, read.value, refs, problems);
       if (domain.name === 'tickets') {
-        ticketIds.set(name, new Set(read.value.map((t: { cw_ticket_id?: unknown }) => String(t?.cw_ticket_id))));
+        const ids = new Set<string>();
+        for (const t of read.value as { cw_ticket_id?: unknown }[]) ids.add(String(t?.cw_ticket_id));
+        ticketIds.set(name, ids);
       }
-      if (!options.onRecords) byTenant.set(name, read.value as object[]);
+      // Not reached for an array (it is read in pieces above); sent whole, as one piece, should it be.
+      if (options.onPiece) {
+        if (problems.length === 0 && read.value.length > 0) {
+          const text = Buffer.from(JSON.stringify(read.value));
+          await options.onPiece(read.value as object[], text, 1, text.length - 1);
+        }
+      } else if (!options.onRecords) byTenant.set(name, read.value as object[]);
       else if (problems.length === 0) await options.onRecords(domain.name, name, read.value as object[]);
       served.add(name);
       files += 1;

@@ -70,6 +70,32 @@ describe('loading the mock folder in a worker thread', () => {
     expect(offThread).toEqual(inThread);
   });
 
+  it('cuts files into pieces only between records, whatever the records hold', async () => {
+    const contents = largeContents(5_001);
+    // Text that looks like the boundary between two records, inside strings, near every cut.
+    (contents['tickets/tenant_demo_cca.json'] as Record<string, unknown>[]).forEach((ticket, i) => {
+      ticket.description = `${'x'.repeat(i % 97)} pasted config: [{"a": 1},{"b": 2}] and }, { too`;
+      ticket.summary = `},{ ${'y'.repeat(i % 13)}`;
+    });
+    const [offThread, inThread] = await bothWays(await writeFolder(contents));
+    expect(inThread.ok).toBe(true);
+    expect(offThread).toEqual(inThread);
+    if (offThread.ok) expect(offThread.snapshot.records.tickets.get('tenant_demo_cca')).toHaveLength(5_001);
+  });
+
+  it('reports only the JSON error of a file malformed far into it, as when it is parsed whole', async () => {
+    const contents = largeContents(5_001);
+    const tickets = contents['tickets/tenant_demo_cca.json'] as Record<string, unknown>[];
+    tickets[10].unexpected = true; // a record problem in a piece before the break
+    tickets[4_000].summary = 'BREAK-HERE';
+    contents['tickets/tenant_demo_cca.json'] = JSON.stringify(tickets, null, 2).replace('"BREAK-HERE"', '"BREAK-HERE",');
+    const [offThread, inThread] = await bothWays(await writeFolder(contents));
+    expect(inThread.problems.filter((p) => p.file === 'tickets/tenant_demo_cca.json')).toEqual([
+      expect.objectContaining({ reason: expect.stringMatching(/^malformed JSON/), line: expect.any(Number) }),
+    ]);
+    expect(offThread).toEqual(inThread);
+  });
+
   it('reports a missing folder as the in-thread load does', async () => {
     const [offThread, inThread] = await bothWays('/nonexistent/mock-data-folder');
     expect(offThread).toEqual(inThread);
