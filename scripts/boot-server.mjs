@@ -1,10 +1,16 @@
 // Shared by the benchmarks: boots the built server (dist/main.js) in mock mode on a free loopback port.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** The node flags `npm start` runs the server with (package.json), so the benches measure the same process. */
+const START_FLAGS = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+  .scripts.start.split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 
 /** Boots the server with `env` over the bench defaults; resolves once /api/health answers 200 (with the boot output). */
 export async function bootServer(key, env) {
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...START_FLAGS, 'dist/main.js'], {
     env: {
       PATH: process.env.PATH,
       PORT: '0',
