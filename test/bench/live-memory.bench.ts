@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { ChildProcess } from 'node:child_process';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
+import { seedConnectWiseTickets } from './connectwise-tickets.js';
 // @ts-expect-error — a plain ES module shared with the other benchmarks (scripts/*.mjs), without types.
 import { bootServer } from '../../scripts/boot-server.mjs';
 
@@ -27,24 +28,10 @@ const DEFAULT_BUDGET_MB = 512;
 const KEY = 'bench-admin-key-0123456789abcdef';
 const PAGE = 1000;
 
-const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const mib = (kib: number) => (kib / 1024).toFixed(0).padStart(5);
 
 function seed(cw: FakeConnectWise): void {
-  cw.members = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, identifier: `tech${i}`, officeEmail: `tech${i}@msp.example` }));
-  cw.tickets = Array.from({ length: TICKETS }, (_, i) => ({
-    id: 10_000 + i,
-    summary: i % 10 === 0 ? `VPN drops every ${i % 60} minutes (${i})` : `Printer offline on floor ${i % 7} (${i})`,
-    board: { id: 1, name: 'Service Board' },
-    status: { id: 1, name: i % 4 === 0 ? 'Closed (resolved)' : 'New' },
-    priority: { id: 1, name: 'Priority 3 - Normal Response' },
-    company: { id: 1, name: `Client ${i % 40}` },
-    owner: { id: (i % 20) + 1 },
-    closedFlag: i % 4 === 0,
-    closedDate: i % 4 === 0 ? iso(3_600_000) : null,
-    _info: { dateEntered: iso(86_400_000 * 5 + i * 1000), lastUpdated: iso(3_600_000 + i * 1000) },
-  }));
-  cw.notes = cw.tickets.map((t, i) => ({ id: i + 1, ticketId: t.id, text: `Initial description for ticket ${t.id}`, detailDescriptionFlag: true }));
+  seedConnectWiseTickets(cw, TICKETS, { distinctSummaries: true });
 }
 
 /** VmRSS and VmHWM (peak) of a process, in KiB. */

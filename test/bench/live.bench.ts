@@ -7,6 +7,7 @@
 import request from 'supertest';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
+import { isoAgo, seedConnectWiseTickets } from './connectwise-tickets.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
 import { FakeDefender } from '../fakes/fake-defender.js';
@@ -15,25 +16,8 @@ const TICKETS = Number(process.env.BENCH_TICKETS ?? 5000);
 const CACHED_REQUESTS = 300;
 const TENANT = 'tenant_bench';
 
-function iso(msAgo: number): string {
-  return new Date(Date.now() - msAgo).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function seedConnectWise(cw: FakeConnectWise): void {
-  cw.members = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, identifier: `tech${i}`, officeEmail: `tech${i}@msp.example` }));
-  cw.tickets = Array.from({ length: TICKETS }, (_, i) => ({
-    id: 10_000 + i,
-    summary: i % 10 === 0 ? `VPN drops every ${i % 60} minutes` : `Printer offline on floor ${i % 7}`,
-    board: { id: 1, name: 'Service Board' },
-    status: { id: 1, name: i % 4 === 0 ? 'Closed (resolved)' : 'New' },
-    priority: { id: 1, name: 'Priority 3 - Normal Response' },
-    company: { id: 1, name: `Client ${i % 40}` },
-    owner: { id: (i % 20) + 1 },
-    closedFlag: i % 4 === 0,
-    closedDate: i % 4 === 0 ? iso(3_600_000) : null,
-    _info: { dateEntered: iso(86_400_000 * 5 + i * 1000), lastUpdated: iso(3_600_000 + i * 1000) },
-  }));
-  cw.notes = cw.tickets.map((t, i) => ({ id: i + 1, ticketId: t.id, text: `Initial description for ticket ${t.id}`, detailDescriptionFlag: true }));
+  seedConnectWiseTickets(cw, TICKETS);
   cw.timeEntries = Array.from({ length: TICKETS }, (_, i) => ({
     id: 50_000 + i,
     chargeToId: 10_000 + i,
@@ -43,8 +27,8 @@ function seedConnectWise(cw: FakeConnectWise): void {
     billableOption: 'Billable',
     actualHours: 0.5,
     notes: 'Worked on it',
-    timeStart: iso(3_600_000 * 2 + i * 1000),
-    _info: { lastUpdated: iso(3_600_000 + i * 1000) },
+    timeStart: isoAgo(3_600_000 * 2 + i * 1000),
+    _info: { lastUpdated: isoAgo(3_600_000 + i * 1000) },
   }));
 }
 
