@@ -4,11 +4,9 @@ import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LoadWorkerData, LoadWorkerMessage } from './load-worker.protocol.js';
-import { LoadOptions, MockDataLoadResult, loadMockData } from './mock-data.loader.js';
+import { DEFAULT_PIECE_BYTES, LoadOptions, MockDataLoadResult, loadMockData } from './mock-data.loader.js';
 import type { DomainName } from './mock-domains.js';
 
-/** JSON text per piece: 256 KiB (~450 tickets) parse in 1–2 ms. */
-const PIECE_BYTES = 2 ** 18;
 /** The main thread parses pieces for at most this long before it lets other work (requests, timers) run. */
 const SLICE_MS = 8;
 /**
@@ -81,7 +79,7 @@ export async function loadMockDataOffThread(
     return { ...result, stats: { totalMs: ms, longestStepMs: ms, longestStepCpuMs: ms, offThread: false } };
   }
 
-  const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, pieceBytes: PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
+  const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, pieceBytes: DEFAULT_PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
   const worker = new Worker(script, { workerData: data });
   const files = new Map<DomainName, Map<string, object[]>>();
   /** Pieces not yet parsed, oldest first, each with the records of its file. */
@@ -130,8 +128,8 @@ export async function loadMockDataOffThread(
         const { piece, records } = queue.shift()!;
         worker.postMessage(piece.data.byteLength);
         if (!wanted) continue;
-        const text = Buffer.from(piece.data.buffer, piece.data.byteOffset, piece.data.byteLength).toString('utf8');
-        const parsed = JSON.parse(`[${text}]`) as Record<string, unknown>[];
+        // The worker sent the records with the array's brackets: one string, parsed as it is.
+        const parsed = JSON.parse(Buffer.from(piece.data.buffer, piece.data.byteOffset, piece.data.byteLength).toString('utf8')) as Record<string, unknown>[];
         const { shared } = piece;
         for (let i = 0; i < parsed.length; i++) {
           const record = parsed[i];

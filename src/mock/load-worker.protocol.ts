@@ -16,8 +16,8 @@ export type LoadWorkerMessage =
   /** A (domain, tenant) file begins: the pieces that follow are its records, in file order. */
   | { kind: 'file'; domain: DomainName; tenantId: string }
   /**
-   * The text of whole records of the current file, comma-separated (`[` + text + `]` is a JSON array of
-   * them); `shared`: fields whose string values repeat, to be kept once each.
+   * The text of whole records of the current file as a JSON array (`[`, the records comma-separated,
+   * `]`); `shared`: fields whose string values repeat, to be kept once each.
    */
   | { kind: 'piece'; data: Uint8Array; shared: string[] }
   /** The folder's verdict; on success the snapshot's record maps are empty (the records came as chunks). */

@@ -55,8 +55,12 @@ try {
     },
     onPiece: async (records, bytes, from, to) => {
       shared ??= repeatedFields(records);
-      // A copy of the piece's text (the file's buffer stays here, being parsed), moved without another.
-      const data = Uint8Array.prototype.slice.call(bytes, from, to);
+      // A copy of the piece's text in brackets (the file's buffer stays here, being parsed), moved
+      // without another: the main thread parses it as one string, with no concatenation to flatten.
+      const data = new Uint8Array(to - from + 2);
+      data[0] = 0x5b;
+      data.set(bytes.subarray(from, to), 1);
+      data[data.length - 1] = 0x5d;
       inFlight += data.byteLength;
       send({ kind: 'piece', data, shared }, [data.buffer as ArrayBuffer]);
       await room();
