@@ -18,6 +18,7 @@ import {
 import { Transform } from 'class-transformer';
 import { productionProblems } from './production-guards.js';
 import { DOMAIN_NAMES, type DomainName } from '../domains.js';
+import { DEFAULT_MAX_FILE_MB } from '../mock/load-worker.protocol.js';
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false };
 
@@ -200,7 +201,7 @@ export class EnvironmentVariables {
   /** A mock-data file larger than this (MB) is refused with a clear problem instead of being parsed. */
   @IsOptional()
   @IntegerIn(1, 4096)
-  MOCK_MAX_FILE_MB: number = 256;
+  MOCK_MAX_FILE_MB: number = DEFAULT_MAX_FILE_MB;
 
   @IsOptional()
   @Transform(toBoolean)

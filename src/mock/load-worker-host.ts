@@ -3,8 +3,10 @@ import { lstat, readdir } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LoadWorkerData, LoadWorkerMessage } from './load-worker.protocol.js';
-import { DEFAULT_PIECE_BYTES, LoadOptions, MockDataLoadResult, loadMockData } from './mock-data.loader.js';
+// Only node's own modules and types at load time: main.ts starts a load through this module before
+// the application (and the loader's record classes and validators) is imported.
+import { DEFAULT_PIECE_BYTES, type LoadWorkerData, type LoadWorkerMessage } from './load-worker.protocol.js';
+import type { LoadOptions, MockDataLoadResult } from './mock-data.loader.js';
 import type { DomainName } from './mock-domains.js';
 
 /** The main thread parses pieces for at most this long before it lets other work (requests, timers) run. */
@@ -29,6 +31,8 @@ export interface OffThreadLoadStats {
   longestStepCpuMs: number;
   /** False when no built worker was found (running from the TypeScript sources) and the folder was loaded in-thread. */
   offThread: boolean;
+  /** True when the load was started before the application was built (`preloadMockData`) and taken. */
+  early?: boolean;
 }
 
 export type OffThreadLoadResult = MockDataLoadResult & { stats: OffThreadLoadStats };
@@ -67,18 +71,59 @@ async function jsonBytes(dir: string): Promise<number> {
  * more than parsing the text again) while the worker checks the file and goes on with the next. The snapshot is assembled off to the side and only returned
  * whole, so a reload swaps it in atomically.
  */
-export async function loadMockDataOffThread(
-  dir: string,
-  options: Pick<LoadOptions, 'maxFileMb'> & { inThreadMaxBytes?: number } = {},
-): Promise<OffThreadLoadResult> {
+export type OffThreadLoadOptions = Pick<LoadOptions, 'maxFileMb'> & { inThreadMaxBytes?: number };
+
+export function loadMockDataOffThread(dir: string, options: OffThreadLoadOptions = {}): Promise<OffThreadLoadResult> {
+  const early = takePreload(dir, options);
+  return early ?? load(dir, options);
+}
+
+/** A load started before the application was built (`preloadMockData`), not yet taken or discarded. */
+let preload: { dir: string; maxFileMb?: number; result: Promise<OffThreadLoadResult>; abort: AbortController } | undefined;
+
+/**
+ * Starts loading `dir` now (main.ts calls it before it imports the application, about a second of
+ * the start): the first `loadMockDataOffThread` with the same folder and options takes this load
+ * instead of starting its own. Anything else discards it (`discardPreload`).
+ */
+export function preloadMockData(dir: string, options: Pick<OffThreadLoadOptions, 'maxFileMb'> = {}): Promise<OffThreadLoadResult> {
+  discardPreload();
+  const abort = new AbortController();
+  const result = load(dir, { ...options, signal: abort.signal });
+  result.catch(() => undefined); // reported to whoever takes it; a discarded one is nobody's
+  preload = { dir, maxFileMb: options.maxFileMb, result, abort };
+  return result;
+}
+
+function takePreload(dir: string, options: OffThreadLoadOptions): Promise<OffThreadLoadResult> | undefined {
+  const taken = preload;
+  if (!taken) return undefined;
+  preload = undefined;
+  if (taken.dir === dir && taken.maxFileMb === options.maxFileMb && options.inThreadMaxBytes === undefined) {
+    return taken.result.then((result) => ({ ...result, stats: { ...result.stats, early: true } }));
+  }
+  taken.abort.abort(new Error('the mock data load was discarded'));
+  return undefined;
+}
+
+/** Stops a preload nobody took (the configuration turned out not to read that folder); its worker ends. */
+export function discardPreload(): void {
+  preload?.abort.abort(new Error('the mock data load was discarded'));
+  preload = undefined;
+}
+
+async function load(dir: string, options: OffThreadLoadOptions & { signal?: AbortSignal }): Promise<OffThreadLoadResult> {
   const started = performance.now();
   const script = workerScript();
   if (!script || (await jsonBytes(dir)) <= (options.inThreadMaxBytes ?? IN_THREAD_MAX_BYTES)) {
-    const result = await loadMockData(dir, options);
+    options.signal?.throwIfAborted();
+    const { loadMockData } = await import('./mock-data.loader.js');
+    const result = await loadMockData(dir, { maxFileMb: options.maxFileMb });
     const ms = performance.now() - started;
     return { ...result, stats: { totalMs: ms, longestStepMs: ms, longestStepCpuMs: ms, offThread: false } };
   }
 
+  options.signal?.throwIfAborted();
   const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, pieceBytes: DEFAULT_PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
   const worker = new Worker(script, { workerData: data });
   const files = new Map<DomainName, Map<string, object[]>>();
@@ -172,6 +217,7 @@ export async function loadMockDataOffThread(
       } else fail(new Error(message.message));
     });
     worker.on('error', fail);
+    options.signal?.addEventListener('abort', () => fail(options.signal!.reason as Error), { once: true });
     worker.on('exit', (code: number) => {
       if (!verdict) fail(new Error(`the mock data load worker stopped (exit code ${code}) before it finished`));
     });

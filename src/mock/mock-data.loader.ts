@@ -6,6 +6,7 @@ import { join, sep } from 'node:path';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { compileRecordCheck } from './compiled-record-check.js';
+import { DEFAULT_MAX_FILE_MB, DEFAULT_PIECE_BYTES } from './load-worker.protocol.js';
 import { DomainName, MOCK_DOMAINS, MockDomain } from './mock-domains.js';
 import { checkScenarios, SCENARIOS_FILE, ScenarioRule } from './scenarios/scenario-rules.js';
 
@@ -63,17 +64,8 @@ type ReadResult =
   /** With `pieceBytes`: a file that looks like a JSON array (`[` … `]`), not parsed yet. */
   | { status: 'array'; bytes: Buffer; start: number; end: number };
 
-/**
- * About how much JSON text a piece of `LoadOptions.onPiece` holds: 96 KiB (~170 tickets). Kept below
- * V8's largest regular heap object (128 KiB), so a piece's string is made in the young generation: a
- * 256 KiB string goes to the large-object space, a mapping of its own, and made parsing a large
- * folder 2–3 times slower on both threads (measured: 740 000 records parsed on the main thread in
- * 3.3 s with 256 KiB pieces, 0.9 s with 96 KiB).
- */
-export const DEFAULT_PIECE_BYTES = 96 * 2 ** 10;
+export { DEFAULT_MAX_FILE_MB, DEFAULT_PIECE_BYTES } from './load-worker.protocol.js';
 
-/** MOCK_MAX_FILE_MB's default: a larger file is refused rather than parsed. */
-export const DEFAULT_MAX_FILE_MB = 256;
 
 export interface LoadOptions {
   maxFileMb?: number;

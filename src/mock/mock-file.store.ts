@@ -37,9 +37,9 @@ export interface MockDataStatus {
 
 /** How a load went, for the log line (the benchmark reads these figures). */
 function timing(result: OffThreadLoadResult & { eventLoopMaxMs: number }): string {
-  const { totalMs, longestStepMs, longestStepCpuMs, offThread } = result.stats;
+  const { totalMs, longestStepMs, longestStepCpuMs, offThread, early } = result.stats;
   return (
-    `in ${Math.round(totalMs)} ms (${offThread ? 'worker thread' : 'main thread'}; ` +
+    `in ${Math.round(totalMs)} ms (${offThread ? 'worker thread' : 'main thread'}${early ? ', started before the application' : ''}; ` +
     `longest main-thread step ${longestStepMs.toFixed(1)} ms, ${longestStepCpuMs.toFixed(1)} ms of CPU; ` +
     `event loop delay max ${result.eventLoopMaxMs.toFixed(1)} ms)`
   );

@@ -1,17 +1,20 @@
 import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runNode } from './run.js';
 
 const MAIN = 'dist/main.js';
 
 /** Waits for the server's "Listening on" line and returns its base URL. */
-function listeningUrl(child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn>): Promise<string> {
+function listeningUrl(child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn>, output?: (text: string) => void): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no listen line in time:\n${out}`)), 20_000);
     const onData = (d: Buffer) => {
       out += d.toString();
+      output?.(out);
       const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
       if (port) {
         clearTimeout(timer);
@@ -106,5 +109,32 @@ describe('starting the built server (npm start)', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/the mock data folder does not exist/);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads a large mock folder while the application loads, and serves all of it', async () => {
+    // Over the 2 MiB below which a folder is read in-thread: the early load runs in a worker.
+    const dir = mkdtempSync(join(tmpdir(), 'msp-early-load-'));
+    try {
+      const made = await runNode(['dist/cli/mock-cli.js', 'generate', '--out', dir, '--tenants', '1', '--tickets', '6000']);
+      expect(made.code).toBe(0);
+      const key = 'early-load-admin-key-0123456789';
+      const child = spawn(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', MOCK_DATA_PATH: dir, MOCK_WATCH: 'false', ADMIN_API_KEY: key },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        let out = '';
+        const url = await listeningUrl(child, (text) => (out = text));
+        expect(out).toMatch(/Loaded \d+ records from \d+ files for 1 tenants in \d+ ms \(worker thread, started before the application;/);
+        const tickets = (await (await fetch(`${url}/api/tenants/tenant_demo_cca/tickets?page_size=1`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+          meta: { total: number };
+        };
+        expect(tickets.meta.total).toBe(6000);
+      } finally {
+        child.kill('SIGTERM');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { loadMockDataOffThread } from '../../src/mock/load-worker-host.js';
+import { discardPreload, loadMockDataOffThread, preloadMockData } from '../../src/mock/load-worker-host.js';
 import { MockDataLoadResult, loadMockData } from '../../src/mock/mock-data.loader.js';
 import { SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
 import { FolderContents, seedContents, writeFolder } from '../support/seed-folder.js';
@@ -109,4 +109,48 @@ describe('loading the mock folder in a worker thread', () => {
     expect(result).toEqual(await loadMockData(dir));
   });
 
+
+  describe('a load started before the application (main.ts)', () => {
+    /** Over the in-thread limit (2 MiB), so the early load runs in a worker, as for a large folder at boot. */
+    let big: string;
+    beforeAll(async () => {
+      big = await writeFolder(largeContents(9_000));
+    });
+    afterEach(() => discardPreload());
+
+    it('is taken by the first load of the same folder and limit, and only by it, with the same result', async () => {
+      const early = preloadMockData(big, { maxFileMb: 256 });
+      const { stats, ...taken } = await loadMockDataOffThread(big, { maxFileMb: 256 });
+      expect(stats).toMatchObject({ early: true, offThread: true });
+      const { stats: again, ...fresh } = await loadMockDataOffThread(big, { maxFileMb: 256 });
+      expect(again.early).toBeUndefined();
+      expect(taken).toEqual(fresh);
+      expect(taken).toEqual(await loadMockData(big));
+      expect(taken.ok && taken.snapshot.records.tickets.get('tenant_demo_cca')?.length).toBe(9_000);
+      await expect(early).resolves.toMatchObject({ ok: true });
+    });
+
+    it('is discarded (its worker stopped) when the load asks for another folder or another limit, which is read as asked', async () => {
+      const small = await writeFolder(seedContents());
+      const otherFolder = preloadMockData(big, { maxFileMb: 256 });
+      const { stats, ...result } = await loadMockDataOffThread(small, { maxFileMb: 256 });
+      expect(stats.early).toBeUndefined();
+      expect(result).toEqual(await loadMockData(small));
+      await expect(otherFolder).rejects.toThrow('the mock data load was discarded');
+
+      const otherLimit = preloadMockData(big, { maxFileMb: 256 });
+      const limited = await loadMockDataOffThread(big, { maxFileMb: 1 });
+      await expect(otherLimit).rejects.toThrow('discarded');
+      expect(limited.ok).toBe(false);
+      expect(limited.problems[0]).toMatchObject({ file: 'tickets/tenant_demo_cca.json', reason: expect.stringContaining('over the 1 MB limit') });
+    });
+
+    it('is discarded by discardPreload when nothing took it', async () => {
+      const early = preloadMockData(big, { maxFileMb: 256 });
+      discardPreload();
+      await expect(early).rejects.toThrow('discarded');
+      const { stats } = await loadMockDataOffThread(big, { maxFileMb: 256 });
+      expect(stats.early).toBeUndefined();
+    });
+  });
 });
