@@ -3,9 +3,18 @@
 // to the main thread (which parses the pieces a few at a time, between its other work, while this
 // thread goes on with the next pieces).
 import 'reflect-metadata';
+import { registerHooks } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadMockData } from './mock-data.loader.js';
 import type { LoadWorkerData, LoadWorkerMessage } from './load-worker.protocol.js';
+
+// The record classes' Swagger decorators document the API; this thread only checks records, so it
+// loads a stand-in (worker-swagger-stub.ts) instead of @nestjs/swagger and all it imports. The hook
+// acts on this thread only.
+const SWAGGER_STUB = new URL('./worker-swagger-stub.js', import.meta.url).href;
+registerHooks({
+  resolve: (specifier, context, next) => (specifier === '@nestjs/swagger' ? { url: SWAGGER_STUB, shortCircuit: true } : next(specifier, context)),
+});
+const { loadMockData } = await import('./mock-data.loader.js');
 
 const { dir, maxFileMb, pieceBytes, maxInFlightBytes } = workerData as LoadWorkerData;
 const port = parentPort!;
