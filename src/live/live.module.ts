@@ -1,4 +1,3 @@
-import KeyvRedis from '@keyv/redis';
 import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Logger, Module, NestInterceptor } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
@@ -23,8 +22,10 @@ import { StaleWarningInterceptor } from './request-context.js';
     RedisModule,
     CacheModule.registerAsync({
       inject: [liveConfig.KEY, mockConfig.KEY],
-      useFactory: (live: ConfigType<typeof liveConfig>, mock: ConfigType<typeof mockConfig>) => {
+      useFactory: async (live: ConfigType<typeof liveConfig>, mock: ConfigType<typeof mockConfig>) => {
         if (!live.redisUrl || mock.enabled) return { stores: [new Keyv({ namespace: 'msp-data' })] };
+        // Imported only when the cache lives in Redis.
+        const { default: KeyvRedis } = await import('@keyv/redis');
         const redis = new KeyvRedis(live.redisUrl, { throwOnErrors: true, connectionTimeout: CACHE_TIMEOUT_MS });
         // Under REDIS_KEY_PREFIX like the walk locks and rate budgets, so deployments sharing a Redis never
         // read each other's vendor data; `cache` keeps tenant ids apart from the locks' and budgets' keys.
