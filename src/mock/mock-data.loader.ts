@@ -433,27 +433,30 @@ function checkRecords(
       const value = item[idField];
       id = typeof value === 'string' ? value : undefined;
     }
-    // The record's location, built only for a problem.
-    const at = (): Omit<MockDataProblem, 'reason'> => ({ file, record: index, id });
-    if (!check(item)) problems.push(...validationProblems(validateSync(plainToInstance(domain.recordClass, item) as object, VALIDATION), at()));
+    if (!check(item)) problems.push(...validationProblems(validateSync(plainToInstance(domain.recordClass, item) as object, VALIDATION), located(file, index, id)));
     const tenant = item.tenant_id;
     if (typeof tenant === 'string' && tenant !== tenantId) {
-      problems.push({ ...at(), field: 'tenant_id', reason: `'${tenant}' differs from the file's tenant '${tenantId}'` });
+      problems.push({ ...located(file, index, id), field: 'tenant_id', reason: `'${tenant}' differs from the file's tenant '${tenantId}'` });
     }
     if (id !== undefined) {
       const first = seen.get(id);
       if (first !== undefined) {
-        problems.push({ ...at(), field: domain.idFields.join('+'), reason: `duplicate id (first at record ${first})` });
+        problems.push({ ...located(file, index, id), field: domain.idFields.join('+'), reason: `duplicate id (first at record ${first})` });
       } else seen.set(id, index);
     }
     if (ticketRef !== undefined) {
       const ref = item[ticketRef];
       if (typeof ref === 'string' && !ticketIds!.has(ref)) {
-        problems.push({ ...at(), field: ticketRef, reason: `points at ticket '${ref}', which does not exist in tickets/${tenantId}.json` });
+        problems.push({ ...located(file, index, id), field: ticketRef, reason: `points at ticket '${ref}', which does not exist in tickets/${tenantId}.json` });
       }
     }
-    if (csat) checkSentiment(item, at(), problems);
+    if (csat) checkSentiment(item, located(file, index, id), problems);
   }
+}
+
+/** A record's location, built only for a problem (a closure per record cost the load a few percent). */
+function located(file: string, record: number, id: string | undefined): Omit<MockDataProblem, 'reason'> {
+  return { file, record, id };
 }
 
 function checkSentiment(item: Record<string, unknown>, at: Omit<MockDataProblem, 'reason'>, problems: MockDataProblem[]): void {
