@@ -460,6 +460,8 @@ describe('insights KPIs', () => {
       expect(parseWindowInstant('2026-01-20T10:00:00 01:00')).toBe(ms('2026-01-20T09:00:00Z')); // an unencoded + in a URL
       expect(parseWindowInstant('2026-01-20T04:30-0500')).toBe(ms('2026-01-20T09:30:00Z'));
       expect(parseWindowInstant('2026-01-20T09:00:00.1234Z')).toBe(ms('2026-01-20T09:00:00.123Z'));
+      expect(parseWindowInstant('0099-12-31T23:59:59Z')).toBe(ms('0099-12-31T23:59:59Z')); // not 1999
+      expect(parseWindowInstant('0000-01-01')).toBe(ms('0000-01-01T00:00:00Z'));
       for (const bad of ['2026-02-30', '2026-01-20T09:00:00', '2026-01-20T24:00:00Z', '20260120', 'yesterday', '2026-1-2', '']) {
         expect({ bad, parsed: parseWindowInstant(bad) }).toEqual({ bad, parsed: undefined });
       }
