@@ -196,8 +196,9 @@ export class TenantSummary {
   /** Endpoint security: open alerts as of `to`, alerts detected and resolved in the window. */
   security: SecuritySummary;
   /**
-   * What the figures cannot show, in short sentences: e.g. in live mode, a window reaching before
-   * the records held (`LIVE_WINDOW_DAYS`). Empty when there is nothing to say.
+   * What the figures cannot show, in short sentences: in live mode, a window reaching before the
+   * records held (`LIVE_WINDOW_DAYS`), and — with alerts served live — open alerts untouched since then
+   * missing from `security.open`. Empty when there is nothing to say (always, in mock mode).
    * @example []
    */
   caveats: string[];
@@ -245,6 +246,6 @@ export class TenantSeries {
   /** The calendar buckets intersecting the window, in order, each clipped to it. */
   @ApiProperty({type: [SeriesBucketSummary] })
   buckets: SeriesBucketSummary[];
-  /** As the summary's `caveats`. @example [] */
+  /** As the summary's `caveats`, but for the one on open alerts (the series counts no open records). @example [] */
   caveats: string[];
 }
