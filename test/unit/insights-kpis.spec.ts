@@ -65,6 +65,32 @@ describe('insights KPIs', () => {
     });
   });
 
+  describe('rounding of the means', () => {
+    // Six durations of 15, 15, 15, 15, 15 and 24 minutes: a mean of exactly 16.5 min = 0.275 h → 0.28
+    // (half away from zero). Dividing by the hour first and then by the count gives 0.27499999999999997 → 0.27.
+    const minutes = [15, 15, 15, 15, 15, 24];
+    const M = 60_000;
+
+    it('rounds the mean resolution hours once, on the exact mean', () => {
+      const r = records({ tickets: minutes.map((m) => closedAt(FROM, FROM + m * M)) });
+      expect(summarize(r, W).tickets.avg_resolution_hours).toBe(0.28);
+      expect(summarize(r, W).tickets.median_resolution_hours).toBe(0.25);
+    });
+
+    it('rounds the mean time to resolve once, on the exact mean', () => {
+      const r = records({ alerts: minutes.map((m) => anAlert(FROM, { status: 'resolved', resolved_at: at(FROM + m * M) })) });
+      expect(summarize(r, W).security.mean_time_to_resolve_hours).toBe(0.28);
+    });
+
+    it('rounds the hours per closed ticket once, on the exact mean', () => {
+      const r = records({
+        tickets: minutes.map((_, i) => closedAt(FROM, FROM + H, { cw_ticket_id: `R-${i}` })),
+        timeEntries: minutes.map((m, i) => anEntry({ cw_ticket_id: `R-${i}`, minutes: m, date_worked: '2026-03-01' })),
+      });
+      expect(summarize(r, W).time.hours_per_closed_ticket).toBe(0.28);
+    });
+  });
+
   describe('tickets', () => {
     it('counts created tickets in [from, to): at from yes, at to no, just before from no', () => {
       const r = records({ tickets: [aTicket(FROM), aTicket(TO - 1), aTicket(TO), aTicket(FROM - 1)] });
