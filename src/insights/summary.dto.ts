@@ -196,9 +196,10 @@ export class TenantSummary {
   /** Endpoint security: open alerts as of `to`, alerts detected and resolved in the window. */
   security: SecuritySummary;
   /**
-   * What the figures cannot show, in short sentences: in live mode, a window reaching before the
-   * records held (`LIVE_WINDOW_DAYS`), and — with alerts served live — open alerts untouched since then
-   * missing from `security.open`. Empty when there is nothing to say (always, in mock mode).
+   * What the figures cannot show, in short sentences (live mode only; empty in mock mode): a window
+   * reaching before the records held (`LIVE_WINDOW_DAYS`); tickets closed in the window but opened before
+   * then, whose older time entries the effort KPIs may miss; open alerts untouched since then, missing
+   * from `security.open`.
    * @example []
    */
   caveats: string[];
@@ -246,6 +247,6 @@ export class TenantSeries {
   /** The calendar buckets intersecting the window, in order, each clipped to it. */
   @ApiProperty({type: [SeriesBucketSummary] })
   buckets: SeriesBucketSummary[];
-  /** As the summary's `caveats`, but for the one on open alerts (the series counts no open records). @example [] */
+  /** The summary's caveat on a window reaching before the records held; the series has no open counts or effort KPIs for the others. @example [] */
   caveats: string[];
 }

@@ -268,6 +268,46 @@ describe('insights in live mode', () => {
       }
     }
   });
+
+  it('says so in caveats when a ticket closed in the window was opened before the time entries held', async () => {
+    const other = 'tenant_kpi_old_work';
+    const [tickets, entries] = [fakes.connectwise.tickets, fakes.connectwise.timeEntries];
+    // Opened 120 days ago, closed 2 days ago: its first entry (110 days ago, untouched since) is not held.
+    fakes.connectwise.tickets = [
+      ...TICKETS,
+      ticket(1006, {
+        status: { id: 9, name: 'Closed' },
+        closedFlag: true,
+        closedDate: at(2, '10:00:00'),
+        _info: { dateEntered: at(120, '09:00:00'), lastUpdated: at(2, '10:00:00') },
+      }),
+    ];
+    fakes.connectwise.timeEntries = [
+      ...TIME_ENTRIES,
+      entry(5006, { chargeToId: 1006, member: { id: 177, identifier: 'asmith' }, actualHours: 2, timeStart: at(110, '09:00:00'), _info: { lastUpdated: at(110, '11:00:00') } }),
+      entry(5007, { chargeToId: 1006, actualHours: 1, timeStart: at(2, '09:00:00'), _info: { lastUpdated: at(2, '10:00:00') } }),
+    ];
+    try {
+      await registerTenant(live.app, other, { connectwise: fakes.connectwise });
+      const s = (await call(live.app).get(`/api/tenants/${other}/summary?from=${FROM}&to=${TO}`).expect(200)).body;
+      expect(s.tickets.closed).toBe(2); // 1002 and 1006
+      // What the held entries give: 1006 looks single-touch, single-tech, 1 h (really 2 entries, 2 members, 3 h).
+      expect(s.time).toMatchObject({ hours_per_closed_ticket: 1, first_touch_resolution_rate: 1, single_tech_rate: 1 });
+      expect(s.caveats).toEqual([
+        expect.stringMatching(
+          /^Live mode holds only the time entries updated since \d{4}-\d{2}-\d{2} \(LIVE_WINDOW_DAYS\): 1 of the tickets closed in this window was opened before then, so hours_per_closed_ticket, first_touch_resolution_rate and single_tech_rate may miss their older entries\.$/,
+        ),
+        expect.stringMatching(OPEN_ALERTS_CAVEAT), // alerts are a live domain here, if an unconfigured one
+      ]);
+      // A window whose closed tickets were all opened inside the live window: nothing to say.
+      const earlier = (await call(live.app).get(`/api/tenants/${other}/summary?from=${FROM}&to=${day(3)}`).expect(200)).body;
+      expect(earlier.tickets.closed).toBe(1); // 1002 only
+      expect(earlier.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
+    } finally {
+      fakes.connectwise.tickets = tickets;
+      fakes.connectwise.timeEntries = entries;
+    }
+  });
 });
 
 function round4(x: number): number {
