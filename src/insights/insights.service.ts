@@ -5,6 +5,7 @@ import type { Tenant } from '../tenants/tenant.record.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import { TimeEntriesService } from '../time-entries/time-entries.service.js';
 import { TenantSnapshots, newestInstant, series, summarize } from './kpis.js';
+import { ticketTimes, ticketsClosedBetween } from './record-times.js';
 import type { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
 import type { TenantSeries, TenantSummary } from './summary.dto.js';
 import { DAY_MS, Window, buckets, iso, resolveWindow } from './window.js';
@@ -25,7 +26,12 @@ export class InsightsService {
 
   async summary(tenant: Tenant, query: SummaryQuery): Promise<TenantSummary> {
     const { records, window } = await this.load(tenant, query);
-    return { tenant_id: tenant.id, window: shown(window), ...summarize(records, window), caveats: this.caveats(window) };
+    return {
+      tenant_id: tenant.id,
+      window: shown(window),
+      ...summarize(records, window),
+      caveats: [...this.caveats(window), ...this.effortCaveat(records, window), ...this.openAlertsCaveat()],
+    };
   }
 
   async series(tenant: Tenant, query: SeriesQuery): Promise<TenantSeries> {
@@ -56,6 +62,40 @@ export class InsightsService {
       return newest === null ? now : Math.min(newest + 1, now);
     });
     return { records, window };
+  }
+
+  /**
+   * The effort KPIs read ALL time entries of the tickets closed in the window, of any date, but live
+   * sources hold only the entries updated in the live window: a closed ticket created before it may
+   * have older entries that are not held (one created since cannot: its entries came after it).
+   */
+  private effortCaveat(records: TenantSnapshots, window: Window): string[] {
+    const since = this.timeEntries.heldSince();
+    if (since === undefined) return [];
+    const closed = ticketsClosedBetween(records.tickets, window.from, window.to);
+    const { created } = ticketTimes(records.tickets);
+    let older = 0;
+    for (let k = 0; k < closed.length; k++) if (created[closed[k]] < since.getTime()) older++;
+    if (older === 0) return [];
+    return [
+      `Live mode holds only the time entries updated since ${iso(since.getTime()).slice(0, 10)} (LIVE_WINDOW_DAYS): ` +
+        `${older} of the tickets closed in this window ${older === 1 ? 'was' : 'were'} opened before then, so hours_per_closed_ticket, ` +
+        'first_touch_resolution_rate and single_tech_rate may miss their older entries.',
+    ];
+  }
+
+  /**
+   * `security.open` counts every alert detected before `to`, however old, but live alert sources hold
+   * only the alerts updated in the live window (unlike ConnectWise tickets, whose open ones are all
+   * fetched): an alert left open and untouched since then is missing, whatever the window.
+   */
+  private openAlertsCaveat(): string[] {
+    const since = this.alerts.heldSince();
+    if (since === undefined) return [];
+    return [
+      `Live mode holds only the security alerts updated since ${iso(since.getTime()).slice(0, 10)} (LIVE_WINDOW_DAYS): ` +
+        'an alert still open but untouched since then is missing from security.open and its breakdowns.',
+    ];
   }
 
   private caveats(window: Window): string[] {

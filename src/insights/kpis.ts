@@ -60,6 +60,11 @@ export function round(value: number | null, decimals: number): number | null {
 
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 const mean = (sum: number, count: number): number | null => (count === 0 ? null : sum / count);
+/**
+ * `sum / count` in `unit`s as ONE division (`sum / (count · unit)`, both exact integers): correctly rounded,
+ * so an exact half such as 0.275 h stays 0.275 for `round` — `(sum / unit) / count` gives 0.27499999999999997.
+ */
+const meanIn = (sum: number, count: number, unit: number): number | null => (count === 0 ? null : sum / (count * unit));
 
 function sortedCounts(counts: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...counts.keys()].sort(compareCodePoints).map((key) => [key, counts.get(key) as number]));
@@ -74,9 +79,10 @@ class Tally<T> {
   private readonly values: readonly unknown[];
   private readonly sums: Float64Array;
   private readonly seen: Uint8Array;
+  private readonly codeOf: (value: unknown) => number;
 
   constructor(snapshot: RecordSnapshot<T>, field: keyof T & string) {
-    ({ codes: this.codes, values: this.values } = snapshot.codesOf(field));
+    ({ codes: this.codes, values: this.values, codeOf: this.codeOf } = snapshot.codesOf(field));
     this.sums = new Float64Array(this.values.length);
     this.seen = new Uint8Array(this.values.length);
   }
@@ -87,8 +93,9 @@ class Tally<T> {
     this.seen[code] = 1;
   }
 
+  /** The sum for one value, through the snapshot's value → code map (indexOf made a per-member join quadratic in the members). */
   sum(value: unknown): number {
-    return this.sums[this.values.indexOf(value)];
+    return this.sums[this.codeOf(value)];
   }
 
   toMap(): Map<string, number> {
@@ -249,7 +256,7 @@ function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: Tic
       closed: closedCount,
       kill_rate: round(ratio(closedCount, created), 4),
       same_day_close_rate: round(ratio(sameDay, closedCount), 4),
-      avg_resolution_hours: round(mean(resolutionMs.reduce((a, b) => a + b, 0) / HOUR_MS, closedCount), 2),
+      avg_resolution_hours: round(meanIn(resolutionMs.reduce((a, b) => a + b, 0), closedCount, HOUR_MS), 2),
       median_resolution_hours: round(median(resolutionMs), 2),
     },
   };
@@ -337,7 +344,7 @@ function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<T
     by_work_type: Object.fromEntries(
       [...workTypes.keys()].sort(compareCodePoints).map((type) => [type, hours(workTypes.get(type) as number)]),
     ),
-    hours_per_closed_ticket: round(mean(effortMinutes / 60, effort.length), 2),
+    hours_per_closed_ticket: round(meanIn(effortMinutes, effort.length, 60), 2),
     first_touch_resolution_rate: round(ratio(firstTouch, effort.length), 4),
     single_tech_rate: round(ratio(singleTech, effort.length), 4),
   };
@@ -426,7 +433,7 @@ function securityKpis(snapshot: RecordSnapshot<SecurityAlert>, w: Window): Secur
     open_by_source: sortedCounts(bySource.toMap()),
     detected,
     resolved,
-    mean_time_to_resolve_hours: round(mean(resolveMs / HOUR_MS, resolved), 2),
+    mean_time_to_resolve_hours: round(meanIn(resolveMs, resolved, HOUR_MS), 2),
     top_devices: [...byDevice.toMap().entries()]
       .sort(([da, a], [db, b]) => b - a || compareCodePoints(da, db))
       .slice(0, TOP)

@@ -185,14 +185,21 @@ export class SecuritySummary implements SecurityKpis {
 export class TenantSummary {
   /** The tenant asked for. @example "tenant_demo_cca" */
   tenant_id: string;
+  /** The window `[from, to)` actually used (defaults applied), both bounds as `YYYY-MM-DDTHH:mm:ss.sssZ`. */
   window: SummaryWindow;
+  /** Service-desk KPIs: the open backlog as of `to`, tickets created and closed in the window, resolution times. */
   tickets: TicketSummary;
+  /** Technician time: hours of entries worked in the window, and effort on the tickets closed in it. */
   time: TimeSummary;
+  /** Customer satisfaction over the surveys submitted in the window. */
   csat: CsatSummary;
+  /** Endpoint security: open alerts as of `to`, alerts detected and resolved in the window. */
   security: SecuritySummary;
   /**
-   * What the figures cannot show, in short sentences: e.g. in live mode, a window reaching before
-   * the records held (`LIVE_WINDOW_DAYS`). Empty when there is nothing to say.
+   * What the figures cannot show, in short sentences (live mode only; empty in mock mode): a window
+   * reaching before the records held (`LIVE_WINDOW_DAYS`); tickets closed in the window but opened before
+   * then, whose older time entries the effort KPIs may miss; open alerts untouched since then, missing
+   * from `security.open`.
    * @example []
    */
   caveats: string[];
@@ -235,10 +242,11 @@ export class TenantSeries {
   /** The bucket size asked for. @example "week" */
   @ApiProperty({enum: ['day', 'week', 'month'] })
   interval: 'day' | 'week' | 'month';
+  /** The window `[from, to)` actually used (defaults applied), both bounds as `YYYY-MM-DDTHH:mm:ss.sssZ`. */
   window: SummaryWindow;
   /** The calendar buckets intersecting the window, in order, each clipped to it. */
   @ApiProperty({type: [SeriesBucketSummary] })
   buckets: SeriesBucketSummary[];
-  /** As the summary's `caveats`. @example [] */
+  /** The summary's caveat on a window reaching before the records held; the series has no open counts or effort KPIs for the others. @example [] */
   caveats: string[];
 }

@@ -28,8 +28,10 @@ export function parseWindowInstant(value: string): number | undefined {
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   if (m[4] !== undefined && m[8] === undefined) return undefined; // a time needs its zone
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  const midnight = Date.UTC(year, month - 1, day);
-  const date = new Date(midnight);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  const midnight = date.getTime();
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
   const millis = m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0;
   let offset = 0;

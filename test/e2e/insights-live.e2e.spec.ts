@@ -93,6 +93,13 @@ const review = (id: number, rating: number, ticketId: string | null, daysAgo: nu
 
 const REVIEWS: SmileBackReview[] = [review(1, -1, '1003', 2), review(2, 1, '1002', 4), review(3, 0, null, 1)];
 
+// Open for 200 days and untouched since: outside the live window, so not fetched (alerts have no open-however-old fetch).
+const [OLD_OPEN_THREAT] = bulkThreats(1, 900).map((threat) => ({
+  ...threat,
+  threatInfo: { ...threat.threatInfo, incidentStatus: 'unresolved', identifiedAt: at(200, '08:00:00.000000'), createdAt: at(200, '08:00:01.000000'), updatedAt: at(200, '08:00:02.000000') },
+}));
+const OPEN_ALERTS_CAVEAT = /^Live mode holds only the security alerts updated since \d{4}-\d{2}-\d{2} \(LIVE_WINDOW_DAYS\): an alert still open but untouched since then is missing from security\.open/;
+
 // The window: the 30 days before tomorrow's midnight (UTC).
 const FROM = `${day(29)}T00:00:00.000Z`;
 const TO = `${day(-1)}T00:00:00.000Z`;
@@ -109,7 +116,7 @@ describe('insights in live mode', () => {
     fakes.connectwise.tickets = [...TICKETS];
     fakes.connectwise.timeEntries = [...TIME_ENTRIES];
     fakes.smileback.reviews = [...REVIEWS];
-    fakes.sentinelone.threats = bulkThreats(6, 1);
+    fakes.sentinelone.threats = [...bulkThreats(6, 1), OLD_OPEN_THREAT];
     live = await bootApp({ ...LIVE_ENV });
     await registerTenant(live.app, TENANT, { connectwise: fakes.connectwise, smileback: fakes.smileback, sentinelone: fakes.sentinelone });
   });
@@ -177,9 +184,10 @@ describe('insights in live mode', () => {
         { company: 'Acme Corporation', responses: 1, net_csat: 100 },
       ],
     });
-    // bulkThreats(6): detected 10–15 days ago, every third resolved
+    // bulkThreats(6): detected 10–15 days ago, every third resolved; the alert open for 200 days is not held
     expect(s.security).toMatchObject({ detected: 6, open: 4 });
-    expect(s.caveats).toEqual([]);
+    // The window lies inside the live window, but security.open reaches back to any open alert: said so.
+    expect(s.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
   });
 
   it('computes from the very snapshot objects the list routes answer from, for the same cache fill', async () => {
@@ -205,11 +213,16 @@ describe('insights in live mode', () => {
 
   it('says so in caveats when the window reaches past the live window', async () => {
     const s = await summary(live, `from=${day(120)}&to=${TO}`);
-    expect(s.caveats).toHaveLength(1);
+    expect(s.caveats).toHaveLength(2);
     expect(s.caveats[0]).toMatch(/last 90 days \(LIVE_WINDOW_DAYS, since \d{4}-\d{2}-\d{2}\)/);
     expect(s.caveats[0]).toMatch(/tickets closed, time entries, surveys and security alerts/);
+    expect(s.caveats[1]).toMatch(OPEN_ALERTS_CAVEAT);
+    // A window starting inside the live window does not reach past it.
+    const inside = await summary(live, `from=${day(89)}&to=${TO}`);
+    expect(inside.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
+    // The series has no open counts: only the window's caveat.
     const series = (await call(live.app).get(`/api/tenants/${TENANT}/summary/series?interval=month&from=${day(120)}&to=${TO}`).expect(200)).body;
-    expect(series.caveats).toEqual(s.caveats);
+    expect(series.caveats).toEqual([s.caveats[0]]);
     const sum = series.buckets.reduce((acc: number, b: { tickets_created: number }) => acc + b.tickets_created, 0);
     expect(sum).toBe(s.tickets.created);
   });
@@ -245,11 +258,54 @@ describe('insights in live mode', () => {
     for (const query of [`from=${FROM}&to=${TO}`, `from=${day(60)}&to=${day(2)}T12:00:00Z`]) {
       const fromLive = await summary(live, query);
       const fromMock = await summary(mock, query);
-      expect(fromMock).toEqual(fromLive);
+      // Only the caveats differ: live mode says what it does not hold, a mock folder holds everything.
+      expect(fromMock.caveats).toEqual([]);
+      expect(fromLive.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
+      expect({ ...fromMock, caveats: [] }).toEqual({ ...fromLive, caveats: [] });
       for (const interval of ['day', 'week', 'month']) {
         const path = `${base}/summary/series?interval=${interval}&${query}`;
         expect((await call(mock.app).get(path).expect(200)).body).toEqual((await call(live.app).get(path).expect(200)).body);
       }
+    }
+  });
+
+  it('says so in caveats when a ticket closed in the window was opened before the time entries held', async () => {
+    const other = 'tenant_kpi_old_work';
+    const [tickets, entries] = [fakes.connectwise.tickets, fakes.connectwise.timeEntries];
+    // Opened 120 days ago, closed 2 days ago: its first entry (110 days ago, untouched since) is not held.
+    fakes.connectwise.tickets = [
+      ...TICKETS,
+      ticket(1006, {
+        status: { id: 9, name: 'Closed' },
+        closedFlag: true,
+        closedDate: at(2, '10:00:00'),
+        _info: { dateEntered: at(120, '09:00:00'), lastUpdated: at(2, '10:00:00') },
+      }),
+    ];
+    fakes.connectwise.timeEntries = [
+      ...TIME_ENTRIES,
+      entry(5006, { chargeToId: 1006, member: { id: 177, identifier: 'asmith' }, actualHours: 2, timeStart: at(110, '09:00:00'), _info: { lastUpdated: at(110, '11:00:00') } }),
+      entry(5007, { chargeToId: 1006, actualHours: 1, timeStart: at(2, '09:00:00'), _info: { lastUpdated: at(2, '10:00:00') } }),
+    ];
+    try {
+      await registerTenant(live.app, other, { connectwise: fakes.connectwise });
+      const s = (await call(live.app).get(`/api/tenants/${other}/summary?from=${FROM}&to=${TO}`).expect(200)).body;
+      expect(s.tickets.closed).toBe(2); // 1002 and 1006
+      // What the held entries give: 1006 looks single-touch, single-tech, 1 h (really 2 entries, 2 members, 3 h).
+      expect(s.time).toMatchObject({ hours_per_closed_ticket: 1, first_touch_resolution_rate: 1, single_tech_rate: 1 });
+      expect(s.caveats).toEqual([
+        expect.stringMatching(
+          /^Live mode holds only the time entries updated since \d{4}-\d{2}-\d{2} \(LIVE_WINDOW_DAYS\): 1 of the tickets closed in this window was opened before then, so hours_per_closed_ticket, first_touch_resolution_rate and single_tech_rate may miss their older entries\.$/,
+        ),
+        expect.stringMatching(OPEN_ALERTS_CAVEAT), // alerts are a live domain here, if an unconfigured one
+      ]);
+      // A window whose closed tickets were all opened inside the live window: nothing to say.
+      const earlier = (await call(live.app).get(`/api/tenants/${other}/summary?from=${FROM}&to=${day(3)}`).expect(200)).body;
+      expect(earlier.tickets.closed).toBe(1); // 1002 only
+      expect(earlier.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
+    } finally {
+      fakes.connectwise.tickets = tickets;
+      fakes.connectwise.timeEntries = entries;
     }
   });
 });

@@ -169,8 +169,9 @@ describe('insights over the shipped mock data', () => {
       seen.add(name);
       for (const [field, property] of Object.entries(schemas[name].properties ?? {})) {
         const ref = property.$ref ?? (property as { items?: { $ref?: string } }).items?.$ref ?? ((property.allOf as Array<{ $ref?: string }> | undefined)?.[0]?.$ref);
+        // A nested object's field is described too (OpenAPI 3.0 ignores siblings of a bare $ref: allOf carries it).
+        if (!property.description) undocumented.push(`${name}.${field}`);
         if (ref) visit(ref.split('/').pop() as string, seen);
-        else if (!property.description) undocumented.push(`${name}.${field}`);
         else if ((property as { type?: string }).type !== 'array' && (property as { example?: unknown }).example === undefined) undocumented.push(`${name}.${field} (example)`);
       }
     };

@@ -152,6 +152,11 @@ export function round(value: number | null, decimals: number): number | null {
 
 const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
 const mean = (sum: number, count: number): number | null => (count === 0 ? null : sum / count);
+/**
+ * `sum / count` in `unit`s as ONE division (`sum / (count · unit)`, both exact integers): correctly rounded,
+ * so an exact half such as 0.275 h stays 0.275 for `round` — `(sum / unit) / count` gives 0.27499999999999997.
+ */
+const meanIn = (sum: number, count: number, unit: number): number | null => (count === 0 ? null : sum / (count * unit));
 
 function sortedCounts(counts: Map<string, number>): Record<string, number> {
   return Object.fromEntries([...counts.keys()].sort(compareCodePoints).map((key) => [key, counts.get(key) as number]));
@@ -313,7 +318,7 @@ function ticketKpis(records: Ticket[], w: Window): { tickets: TicketKpis; closed
       closed,
       kill_rate: round(ratio(closed, created), 4),
       same_day_close_rate: round(ratio(sameDay, closed), 4),
-      avg_resolution_hours: round(mean(resolutionMs.reduce((a, b) => a + b, 0) / HOUR_MS, closed), 2),
+      avg_resolution_hours: round(meanIn(resolutionMs.reduce((a, b) => a + b, 0), closed, HOUR_MS), 2),
       median_resolution_hours: round(median(resolutionMs), 2),
     },
   };
@@ -373,7 +378,7 @@ function timeKpis(entries: TimeEntry[], closedIds: Set<string>, w: Window): Time
     by_work_type: Object.fromEntries(
       [...byWorkType.keys()].sort(compareCodePoints).map((type) => [type, hours(byWorkType.get(type) as number)]),
     ),
-    hours_per_closed_ticket: round(mean(effortMinutes / 60, effort.size), 2),
+    hours_per_closed_ticket: round(meanIn(effortMinutes, effort.size, 60), 2),
     first_touch_resolution_rate: round(ratio(firstTouch, effort.size), 4),
     single_tech_rate: round(ratio(singleTech, effort.size), 4),
   };
@@ -456,7 +461,7 @@ function securityKpis(alerts: SecurityAlert[], w: Window): SecurityKpis {
     open_by_source: sortedCounts(bySource),
     detected,
     resolved,
-    mean_time_to_resolve_hours: round(mean(resolveMs / HOUR_MS, resolved), 2),
+    mean_time_to_resolve_hours: round(meanIn(resolveMs, resolved, HOUR_MS), 2),
     top_devices: [...byDevice.entries()]
       .sort(([da, a], [db, b]) => b - a || compareCodePoints(da, db))
       .slice(0, TOP)

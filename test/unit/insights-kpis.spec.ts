@@ -65,6 +65,32 @@ describe('insights KPIs', () => {
     });
   });
 
+  describe('rounding of the means', () => {
+    // Six durations of 15, 15, 15, 15, 15 and 24 minutes: a mean of exactly 16.5 min = 0.275 h → 0.28
+    // (half away from zero). Dividing by the hour first and then by the count gives 0.27499999999999997 → 0.27.
+    const minutes = [15, 15, 15, 15, 15, 24];
+    const M = 60_000;
+
+    it('rounds the mean resolution hours once, on the exact mean', () => {
+      const r = records({ tickets: minutes.map((m) => closedAt(FROM, FROM + m * M)) });
+      expect(summarize(r, W).tickets.avg_resolution_hours).toBe(0.28);
+      expect(summarize(r, W).tickets.median_resolution_hours).toBe(0.25);
+    });
+
+    it('rounds the mean time to resolve once, on the exact mean', () => {
+      const r = records({ alerts: minutes.map((m) => anAlert(FROM, { status: 'resolved', resolved_at: at(FROM + m * M) })) });
+      expect(summarize(r, W).security.mean_time_to_resolve_hours).toBe(0.28);
+    });
+
+    it('rounds the hours per closed ticket once, on the exact mean', () => {
+      const r = records({
+        tickets: minutes.map((_, i) => closedAt(FROM, FROM + H, { cw_ticket_id: `R-${i}` })),
+        timeEntries: minutes.map((m, i) => anEntry({ cw_ticket_id: `R-${i}`, minutes: m, date_worked: '2026-03-01' })),
+      });
+      expect(summarize(r, W).time.hours_per_closed_ticket).toBe(0.28);
+    });
+  });
+
   describe('tickets', () => {
     it('counts created tickets in [from, to): at from yes, at to no, just before from no', () => {
       const r = records({ tickets: [aTicket(FROM), aTicket(TO - 1), aTicket(TO), aTicket(FROM - 1)] });
@@ -141,6 +167,24 @@ describe('insights KPIs', () => {
       expect(t.median_resolution_hours).toBe(round((3 + (D - 1) / H) / 2, 2));
     });
 
+    it('takes the same-day close rate over the closes in [from, to) only, each with its own creation day', () => {
+      const r = records({
+        tickets: [
+          closedAt(FROM, FROM), // in, same day
+          closedAt(TO - 1 - H, TO - 1), // in, same day
+          closedAt(FROM - 2 * D, FROM + H), // in, not same day
+          closedAt(TO - H, TO), // same day but closes at to: out
+          closedAt(FROM - 1 - H, FROM - 1), // same day but closes 1 ms before from: out
+        ],
+      });
+      const t = summarize(r, W).tickets;
+      expect(t.closed).toBe(3);
+      expect(t.same_day_close_rate).toBe(0.6667);
+      // resolution times of the three in the window only: 0, 1 h and 2 d + 1 h
+      expect(t.avg_resolution_hours).toBe(round((0 + 1 + 49) / 3, 2));
+      expect(t.median_resolution_hours).toBe(1);
+    });
+
     it('takes the middle value as the median of an odd count', () => {
       const r = records({ tickets: [closedAt(FROM, FROM + H), closedAt(FROM, FROM + 5 * H), closedAt(FROM, FROM + 50 * H)] });
       expect(summarize(r, W).tickets.median_resolution_hours).toBe(5);
@@ -184,9 +228,15 @@ describe('insights KPIs', () => {
       expect(t.billable_hours).toBe(1);
       expect(t.by_member.map((m) => m.member)).toEqual(['a@msp.com', 'b@msp.com']);
       expect(t.by_work_type).toEqual({ Onsite: 1, 'Remote Support': 0.5 });
+      expect(t.billable_ratio).toBe(round(60 / 90, 4));
       // a window starting one ms after midnight leaves that day out; one ending after midnight takes it in
       expect(summarize(r, { from: FROM + 1, to: TO }).time.total_hours).toBe(0.5);
+      expect(summarize(r, { from: FROM + 1, to: TO }).time.billable_ratio).toBe(0);
       expect(summarize(r, { from: FROM, to: TO + 1 }).time.total_hours).toBe(11.5);
+      expect(summarize(r, { from: FROM, to: TO + 1 }).time.billable_ratio).toBe(round(660 / 690, 4));
+      // 1 ms before from is still after the previous day's midnight: that day stays out
+      expect(summarize(r, { from: FROM - 1, to: TO }).time.by_member.map((m) => m.member)).toEqual(['a@msp.com', 'b@msp.com']);
+      expect(summarize(r, { from: FROM - D, to: TO }).time.by_member.map((m) => m.member)).toEqual(['d@msp.com', 'a@msp.com', 'b@msp.com']);
     });
 
     it('splits hours by billable, member (most first, ties by member) and work type', () => {
@@ -217,13 +267,15 @@ describe('insights KPIs', () => {
       const B = closedAt(FROM, TO - 1, { cw_ticket_id: 'B' }); // closed at to − 1 ms: counted
       const C = closedAt(FROM, FROM + H, { cw_ticket_id: 'C' }); // closed, no entries: left out
       const E = closedAt(FROM, TO, { cw_ticket_id: 'E' }); // closed at to: not closed in the window
+      const P = closedAt(FROM - 10 * D, FROM - 1, { cw_ticket_id: 'P' }); // closed 1 ms before from: not in the window
       const O = aTicket(FROM, { cw_ticket_id: 'O' }); // open
       const r = records({
-        tickets: [A, B, C, E, O],
+        tickets: [A, B, C, E, P, O],
         timeEntries: [
           anEntry({ cw_ticket_id: 'A', member: 'x@msp.com', minutes: 60, date_worked: '2026-01-10' }), // long before the window
           anEntry({ cw_ticket_id: 'A', member: 'y@msp.com', minutes: 30, date_worked: '2026-03-01' }),
-          anEntry({ cw_ticket_id: 'B', member: 'x@msp.com', minutes: 90, date_worked: '2026-03-02' }),
+          anEntry({ cw_ticket_id: 'B', member: 'x@msp.com', minutes: 120, date_worked: '2026-03-02' }),
+          anEntry({ cw_ticket_id: 'P', member: 'x@msp.com', minutes: 600, date_worked: '2026-02-20' }),
           anEntry({ cw_ticket_id: 'E', member: 'x@msp.com', minutes: 600, date_worked: '2026-03-02' }),
           anEntry({ cw_ticket_id: 'O', member: 'x@msp.com', minutes: 600, date_worked: '2026-03-02' }),
           anEntry({ cw_ticket_id: null, member: 'x@msp.com', minutes: 600, date_worked: '2026-03-02' }),
@@ -231,10 +283,10 @@ describe('insights KPIs', () => {
         ],
       });
       const t = summarize(r, W).time;
-      expect(t.hours_per_closed_ticket).toBe(1.5); // (1.5 h + 1.5 h) / 2 tickets
+      expect(t.hours_per_closed_ticket).toBe(1.75); // (1.5 h + 2 h) / 2 tickets
       expect(t.first_touch_resolution_rate).toBe(0.5); // B only
       expect(t.single_tech_rate).toBe(0.5); // B only (A had x and y)
-      expect(t.total_hours).toBe(round((30 + 90 + 600 * 4) / 60, 2));
+      expect(t.total_hours).toBe(round((30 + 120 + 600 * 4) / 60, 2));
     });
 
     it('counts a single member across several entries as single-tech but not first-touch', () => {
@@ -310,6 +362,7 @@ describe('insights KPIs', () => {
           s('Ash', 'positive'),
           s('Ash', 'negative'), // Ash 33.33
           s('Elm', 'positive', TO), // at to: out
+          s('Bay', 'negative', FROM - 1), // 1 ms before from: out (in, Bay would tie at 0 and lead that tie)
           aSurvey(FROM, { ticket_id: null, sentiment: 'negative' }), // no ticket
           aSurvey(FROM, { ticket_id: 'T-UNKNOWN', sentiment: 'negative' }), // unknown ticket
         ],
@@ -379,7 +432,7 @@ describe('insights KPIs', () => {
     it('lists the 5 devices with most alerts detected in the window, ties by device', () => {
       const on = (device: string, n: number, when = FROM) => Array.from({ length: n }, () => anAlert(when, { device }));
       const r = records({
-        alerts: [...on('PC-F', 1), ...on('PC-E', 1), ...on('PC-D', 2), ...on('PC-C', 1), ...on('PC-B', 3), ...on('PC-A', 1), ...on('PC-Z', 9, TO)],
+        alerts: [...on('PC-F', 1), ...on('PC-E', 1), ...on('PC-D', 2), ...on('PC-C', 1), ...on('PC-B', 3), ...on('PC-A', 1), ...on('PC-Z', 9, TO), ...on('PC-Y', 9, FROM - 1)],
       });
       expect(summarize(r, W).security.top_devices).toEqual([
         { device: 'PC-B', alerts: 3 },
@@ -433,6 +486,8 @@ describe('insights KPIs', () => {
       expect(parseWindowInstant('2026-01-20T10:00:00 01:00')).toBe(ms('2026-01-20T09:00:00Z')); // an unencoded + in a URL
       expect(parseWindowInstant('2026-01-20T04:30-0500')).toBe(ms('2026-01-20T09:30:00Z'));
       expect(parseWindowInstant('2026-01-20T09:00:00.1234Z')).toBe(ms('2026-01-20T09:00:00.123Z'));
+      expect(parseWindowInstant('0099-12-31T23:59:59Z')).toBe(ms('0099-12-31T23:59:59Z')); // not 1999
+      expect(parseWindowInstant('0000-01-01')).toBe(ms('0000-01-01T00:00:00Z'));
       for (const bad of ['2026-02-30', '2026-01-20T09:00:00', '2026-01-20T24:00:00Z', '20260120', 'yesterday', '2026-1-2', '']) {
         expect({ bad, parsed: parseWindowInstant(bad) }).toEqual({ bad, parsed: undefined });
       }
@@ -493,6 +548,56 @@ describe('insights KPIs', () => {
         ['2026-03-01T00:00:00.000Z', '2026-03-01T00:00:01.000Z'],
       ]);
       expect(buckets(w, 'day')).toHaveLength(1 + 28 + 1); // Jan 31 (half), 28 February days, Mar 1 (1 s)
+    });
+
+    it('counts every series figure at the window edges: at from in the first bucket, 1 ms before to in the last, at to and 1 ms before from in none', () => {
+      const w = { from: ms('2026-03-04T00:00:00Z'), to: ms('2026-03-18T00:00:00Z') }; // weeks: 4–9, 9–16, 16–18 March
+      const long = w.from - 10 * D;
+      const r = records({
+        tickets: [
+          aTicket(w.from),
+          aTicket(w.to - 1),
+          aTicket(w.to),
+          aTicket(w.from - 1),
+          closedAt(long, w.from),
+          closedAt(long, w.to - 1),
+          closedAt(long, w.to),
+          closedAt(long, w.from - 1),
+        ],
+        timeEntries: [
+          anEntry({ date_worked: '2026-03-04', minutes: 60, billable: true }),
+          anEntry({ date_worked: '2026-03-17', minutes: 30, billable: false }),
+          anEntry({ date_worked: '2026-03-18', minutes: 600 }),
+          anEntry({ date_worked: '2026-03-03', minutes: 600 }),
+        ],
+        surveys: [
+          aSurvey(w.from, { sentiment: 'positive' }),
+          aSurvey(w.to - 1, { sentiment: 'negative' }),
+          aSurvey(w.to, { sentiment: 'negative' }),
+          aSurvey(w.from - 1, { sentiment: 'negative' }),
+        ],
+        alerts: [
+          anAlert(w.from),
+          anAlert(w.to - 1),
+          anAlert(w.to),
+          anAlert(w.from - 1),
+          anAlert(long, { status: 'resolved', resolved_at: at(w.from) }),
+          anAlert(long, { status: 'resolved', resolved_at: at(w.to - 1) }),
+          anAlert(long, { status: 'resolved', resolved_at: at(w.to) }),
+          anAlert(long, { status: 'resolved', resolved_at: at(w.from - 1) }),
+        ],
+      });
+      const b = series(r, w, 'week');
+      expect(b.map((x) => x.tickets_created)).toEqual([1, 0, 1]);
+      expect(b.map((x) => x.tickets_closed)).toEqual([1, 0, 1]);
+      expect(b.map((x) => x.hours)).toEqual([1, 0, 0.5]);
+      expect(b.map((x) => x.billable_hours)).toEqual([1, 0, 0]);
+      expect(b.map((x) => x.csat_responses)).toEqual([1, 0, 1]);
+      expect(b.map((x) => x.net_csat)).toEqual([100, null, -100]);
+      expect(b.map((x) => x.alerts_detected)).toEqual([1, 0, 1]);
+      expect(b.map((x) => x.alerts_resolved)).toEqual([1, 0, 1]);
+      const s = summarize(r, w);
+      expect([s.tickets.created, s.tickets.closed, s.time.total_hours, s.csat.responses, s.security.detected, s.security.resolved]).toEqual([2, 2, 1.5, 2, 2, 2]);
     });
 
     it('puts an event at a bucket boundary in the later bucket, and sums to the summary counts', () => {
