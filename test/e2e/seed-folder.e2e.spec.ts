@@ -53,4 +53,20 @@ describe('a folder holding exactly the seed examples', () => {
       ['tickets', 'time_entries', 'csat', 'security_alerts'].map((domain) => ({ tenant_id: 'tenant_demo_client2', domain })),
     );
   });
+
+  it('sends text beyond ASCII as UTF-8 bytes, the Content-Length counting bytes', async () => {
+    const contents = seedContents();
+    const summary = 'Café printer — 東京 office 😀 needs toner';
+    contents['tickets/tenant_demo_cca.json'] = [{ ...SEED_TICKET, summary }];
+    const other = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: await writeFolder(contents), MOCK_WATCH: 'false' });
+    try {
+      const res = await other.get('/api/tenants/tenant_demo_cca/tickets').buffer(true).expect(200);
+      expect(res.headers['content-type']).toMatch(/^application\/json; charset=utf-8/);
+      const text = JSON.stringify({ data: [{ ...SEED_TICKET, summary }], meta: { total: 1, page: 1, page_size: 50 } });
+      expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(text));
+      expect(res.text).toBe(text);
+    } finally {
+      await other.close();
+    }
+  });
 });
