@@ -25,6 +25,14 @@ describe('redaction of free text', () => {
     ['call +44 20 7946 0958 now', 'call [phone] now'],
     ['call (555) 013-4567 now', 'call [phone] now'],
     ['call 555-013-4567 or +4915112345678', 'call [phone] or [phone]'],
+    // Groups longer than 4 digits, a country code before an (area), a (0) trunk prefix.
+    ['mobile 07700 900123.', 'mobile [phone].'],
+    ['call +1 (555) 222-3333 now', 'call [phone] now'],
+    ['call +49 151 12345678 or +44 2079460958', 'call [phone] or [phone]'],
+    ['call +44 (0)20 7946 0958 now', 'call [phone] now'],
+    // A URL without a scheme: a host name and a path.
+    ['log in at portal.globex.example/login?x=1 now', 'log in at [url] now'],
+    ['see contoso.sharepoint.com/sites/IT.', 'see [url].'],
   ])('masks %j', (text, expected) => {
     expect(redactText(text)).toBe(expected);
   });
@@ -34,6 +42,9 @@ describe('redaction of free text', () => {
     'ticket 184231 and 184232',
     'build 10.0.19045 installed',
     'error 0x80070005 in KB5034441',
+    'since 2026-01-20 10:00, or 20.01.2026 09:30',
+    'Windows 10 build 10.0.19045.3803 and 19045.3803',
+    'read v1.2/docs and/or N/A',
   ])('keeps %j', (text) => {
     expect(redactText(text)).toBe(text);
   });

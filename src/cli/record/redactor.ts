@@ -32,11 +32,17 @@ const ROLE_WORDS = new Set([
 const SCAN = new RegExp(
   [
     String.raw`(?<url>\b(?:(?:https?|ftp|file|smb):\/\/|www\.)[^\s<>"'\])]*[^\s<>"'\]).,;:!?])`,
+    // A host name followed by a path, without a scheme: portal.example.com/login.
+    String.raw`(?<hostpath>(?<![\p{L}\p{N}._%+-])(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?::\d{1,5})?\/(?:[^\s<>"'\])]*[^\s<>"'\]).,;:!?])?)`,
     String.raw`(?<unc>\\\\[^\s\\]+(?:\\[^\s]*)?)`,
     String.raw`(?<email>[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})`,
     String.raw`(?<ipv4>(?<![\p{L}\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{L}\p{N}]|\.\d))`,
     String.raw`(?<ipv6>(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%[\p{L}\p{N}]+)?(?![\p{L}\p{N}:]))`,
-    String.raw`(?<phone>(?<![\p{L}\p{N}+])(?:\+\d{7,15}|\+?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,4}){1,5})(?![\p{L}\p{N}]))`,
+    // A date is kept as it is: without this, "2026-01-20 10:00" would read as the phone number "2026-01-20 10".
+    String.raw`(?<date>(?<![\p{L}\p{N}])(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})(?!\p{N}|[-./]\d))`,
+    // +CC, an optional (area) and groups of any length ("+44 (0)20 7946 0958", "+4915112345678"), or
+    // without + at least two groups or an (area): "07700 900123", "(555) 013-4567". isPhone decides.
+    String.raw`(?<phone>(?<![\p{L}\p{N}+])(?:\+\d+(?:[ .-]?\(\d{1,4}\)[ .-]?\d+)?(?:[ .-]\d+){0,5}|(?:\(\d{1,4}\)[ .-]?)?\d+(?:[ .-]\d+){1,5}|\(\d{1,4}\)[ .-]?\d+)(?![\p{L}\p{N}]))`,
     String.raw`(?<word>[\p{L}\p{N}](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}])?)`,
   ].join('|'),
   'gu',
@@ -47,8 +53,11 @@ const DATE_LIKE = /^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}
 function isPhone(candidate: string): boolean {
   const digits = candidate.replace(/\D/g, '').length;
   if (digits < 7 || digits > 15 || DATE_LIKE.test(candidate)) return false;
-  // A bare run of digits is an id or a number, not a phone number, unless it starts with +.
-  return candidate.startsWith('+') || /[ .()-]/.test(candidate);
+  if (candidate.startsWith('+')) return true;
+  // A bare run of digits is an id or a number, not a phone number, unless it starts with +;
+  // dots between groups of which one is longer than 4 digits are a version (10.0.19045.3803).
+  if (!/[ .()-]/.test(candidate)) return false;
+  return !(/^[\d.]+$/.test(candidate) && candidate.split('.').some((group) => group.length > 4));
 }
 
 const normalize = (text: string) => text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim().replace(/\.$/, '');
@@ -122,7 +131,8 @@ export class Redactor {
       const groups = m.groups ?? {};
       let end = start + m[0].length;
       let replacement: string | undefined;
-      if (groups.url !== undefined || groups.unc !== undefined) replacement = '[url]';
+      if (groups.date !== undefined) continue;
+      if (groups.url !== undefined || groups.hostpath !== undefined || groups.unc !== undefined) replacement = '[url]';
       else if (groups.email !== undefined) replacement = this.inText.get(normalize(m[0]))?.pseudonym ?? '[email]';
       else if (groups.ipv4 !== undefined) replacement = isIP(m[0]) === 4 ? '[ip]' : undefined;
       else if (groups.ipv6 !== undefined) replacement = isIP(m[0].replace(/%.*$/, '')) === 6 ? '[ip]' : undefined;
