@@ -17,7 +17,7 @@ import {
   listAll,
   startFakes,
 } from '../support/live-fixtures.js';
-import { runNode } from './run.js';
+import { runNode, startNode } from './run.js';
 
 /*
  * `npm run mock:record` as a person runs it (a child process), against the fake vendors on loopback,
@@ -161,6 +161,7 @@ describe('npm run mock:record', () => {
 
   describe('without redaction', () => {
     let out: string;
+    let run: { stdout: string; stderr: string };
     let live: TestApp | undefined;
     let mock: TestApp | undefined;
 
@@ -168,6 +169,7 @@ describe('npm run mock:record', () => {
       out = join(work, 'plain');
       const result = await record('--tenant', TENANT, '--out', out, '--no-redact');
       if (result.code !== 0) throw new Error(`record failed (${result.code}): ${result.stderr}`);
+      run = result;
     }, 120_000);
 
     afterAll(async () => {
@@ -202,6 +204,36 @@ describe('npm run mock:record', () => {
       expect(records.tickets.find((t) => t.cw_ticket_id === '4999')?.description).toBe(PLANTED_NOTE.text);
       expect(records.security_alerts.filter((a) => a.source === 'sentinelone')).toHaveLength(25);
       expect(records.security_alerts.filter((a) => a.source === 'defender')).toHaveLength(25);
+    });
+
+    it('reports progress in plain lines when stderr is not a terminal, and the summary on stdout', async () => {
+      const records = await folderRecords(out);
+      const n = (domain: string) => records[domain].length;
+      // Domains are fetched at once: their lines interleave, each domain's in order.
+      const lines = run.stderr.split('\n').filter((line) => line !== '');
+      expect(run.stderr).not.toMatch(/\x1b/);
+      expect([...lines].sort()).toEqual(
+        [
+          'tickets: fetching',
+          `tickets: descriptions (${n('tickets')})`,
+          `tickets: ${n('tickets')} record(s)`,
+          'time_entries: fetching',
+          `time_entries: ${n('time_entries')} record(s)`,
+          'csat: fetching',
+          `csat: ${n('csat')} record(s)`,
+          'security_alerts: fetching',
+          `security_alerts: ${n('security_alerts')} record(s)`,
+        ].sort(),
+      );
+      expect(lines.filter((line) => line.startsWith('tickets:'))).toEqual([
+        'tickets: fetching',
+        `tickets: descriptions (${n('tickets')})`,
+        `tickets: ${n('tickets')} record(s)`,
+      ]);
+      expect(run.stdout).toBe(
+        `Recorded ${TENANT} to ${out}: ${n('tickets')} tickets, ${n('time_entries')} time_entries, ${n('csat')} csat, ` +
+          `${n('security_alerts')} security_alerts; not redacted\n`,
+      );
     });
 
     it('serves in mock mode exactly the records live mode serves, field for field', async () => {
@@ -376,6 +408,49 @@ describe('npm run mock:record', () => {
       await expect(readdir(out)).rejects.toThrow(/ENOENT/);
       expect(await siblings(work)).toEqual([]);
     }, 60_000);
+
+    it('keeps the folder --force would replace when a vendor fails', async () => {
+      const out = join(work, 'kept');
+      await mkdir(out);
+      await writeFile(join(out, 'keep.txt'), 'mine');
+      const result = await record('--tenant', BAD_KEY_TENANT, '--out', out, '--force');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/error: a vendor failed, nothing written/);
+      expect(await readdir(out)).toEqual(['keep.txt']);
+      expect(await siblings(work)).toEqual([]);
+    }, 60_000);
+
+    it('refuses an --out under a file before asking any vendor', async () => {
+      const file = join(work, 'a-file');
+      await writeFile(file, 'not a folder');
+      const before = fakes.connectwise.requests.length;
+      const result = await record('--tenant', TENANT, '--out', join(file, 'out'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error: --out .*a-file\/out cannot be read \(ENOTDIR\)$/m);
+      expect(fakes.connectwise.requests.length).toBe(before);
+      expect(await siblings(work)).toEqual([]);
+    }, 60_000);
+
+    it.each(['SIGTERM', 'SIGINT'] as const)('leaves nothing behind when stopped by %s mid-run', async (signal) => {
+      const parent = join(work, `stopped-${signal}`);
+      const out = join(parent, 'out');
+      // The ticket list hangs, so the run is still fetching when it is stopped.
+      const before = fakes.connectwise.calls('/service/tickets');
+      fakes.connectwise.hang(120_000, 1, '/service/tickets');
+      const { child, result } = startNode([MOCK_CLI, 'record', '--tenant', TENANT, '--out', out], env, 90_000);
+      // The temporary folder exists (beside --out, in the parent the run created) and a vendor is being asked.
+      for (;;) {
+        const temp = await siblings(parent).catch(() => []);
+        if (temp.length > 0 && fakes.connectwise.calls('/service/tickets') > before) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      child.kill(signal);
+      const stopped = await result;
+      expect(stopped.stderr).toMatch(new RegExp(`error: interrupted by ${signal}, nothing written`));
+      expect(stopped.code).toBe(signal === 'SIGINT' ? 130 : 143);
+      // Neither --out, nor the temporary folder, nor the parent folder the run created.
+      await expect(readdir(parent)).rejects.toThrow(/ENOENT/);
+    }, 90_000);
 
     it('refuses a bad tenant id and a missing --out as usage errors', async () => {
       expect((await record('--tenant', 'Bad/Id', '--out', join(work, 'x'))).code).toBe(2);
