@@ -63,6 +63,19 @@ describe('redaction of free text', () => {
     expect(entry?.notes).toMatch(new RegExp(`^Told Person \\w+ and Person \\w+ \\(${entry?.member}\\) that ${acme} and ${device} are fixed; they will call$`));
   });
 
+  it('takes a host name built on a known name for a device, and gives it one pseudonym', () => {
+    const data = aDataSet({
+      summary: 'LT-WILL-01 and ACME-FS01 offline',
+      notes: 'Reimaged LT-WILL-01; ACME-FS01 next. TKT-001 and Anti-Malware stay, as does build 22H2-x64',
+    });
+    const out = new Redactor('seed').redact(data);
+    const summary = out.tickets?.[0].summary ?? '';
+    expect(summary).toMatch(/^HOST-[0-9A-F]{8} and HOST-[0-9A-F]{8} offline$/);
+    const [willsLaptop, acmeServer] = summary.match(/HOST-[0-9A-F]{8}/g) ?? [];
+    expect(willsLaptop).not.toBe(acmeServer);
+    expect(out.time_entries?.[0].notes).toBe(`Reimaged ${willsLaptop}; ${acmeServer} next. TKT-001 and Anti-Malware stay, as does build 22H2-x64`);
+  });
+
   it('keeps pseudonyms per seed: the same seed gives the same ones, another seed others', () => {
     const a = new Redactor('one').redact(aDataSet());
     const b = new Redactor('one').redact(aDataSet());

@@ -150,11 +150,23 @@ export class Redactor {
           }
         }
       }
+      // A host name built on a known name ("LT-JANE-01", "INITRODE-FS01"): the whole name is a device.
+      if (replacement === undefined && groups.word !== undefined && this.namesSomeone(m[0])) replacement = this.device(m[0]);
       if (replacement === undefined) continue;
       out += value.slice(last, start) + replacement;
       last = end;
     }
     return out + value.slice(last);
+  }
+
+  /** Whether a part of a word joined by `-`, `_` or `.` is a known single-word name (matched as in free text). */
+  private namesSomeone(word: string): boolean {
+    const parts = word.split(/[-_.]+/);
+    if (parts.length < 2) return false;
+    return parts.some((part) => {
+      const known = this.inText.get(normalize(part));
+      return known !== undefined && (!known.capitalOnly || /^\p{Lu}/u.test(part));
+    });
   }
 
   email(original: string): string {
