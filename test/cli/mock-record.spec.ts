@@ -28,6 +28,7 @@ const MOCK_CLI = 'dist/cli/mock-cli.js';
 const PLATFORM_CLI = 'dist/cli/platform-cli.js';
 const TENANT = 'tenant_rec';
 const BAD_KEY_TENANT = 'tenant_badkey';
+const CSAT_ONLY_TENANT = 'tenant_csat_only';
 const TENANT_NAME = 'Initrode Managed Services';
 
 const MARIA: CwMember = { id: 179, identifier: 'mgarcia', officeEmail: 'maria.garcia@msp.example', primaryEmail: null, inactiveFlag: false };
@@ -142,6 +143,13 @@ describe('npm run mock:record', () => {
           },
         },
         {
+          id: CSAT_ONLY_TENANT,
+          name: 'Only SmileBack',
+          is_active: true,
+          llm_enabled: false,
+          integrations: { smileback: fakes.smileback.integration() },
+        },
+        {
           id: BAD_KEY_TENANT,
           name: 'Bad key',
           is_active: true,
@@ -254,6 +262,30 @@ describe('npm run mock:record', () => {
     }, 180_000);
   });
 
+  describe('a tenant with only some domains configured', () => {
+    it('records only those domains, and mock mode then serves what live mode serves, empty lists included', async () => {
+      const out = join(work, 'csat-only');
+      const result = await record('--tenant', CSAT_ONLY_TENANT, '--out', out, '--no-redact');
+      expect(result.stderr).not.toMatch(/error/);
+      expect(result.code).toBe(0);
+      expect([...(await filesOf(out)).keys()].sort()).toEqual([`csat/${CSAT_ONLY_TENANT}.json`, 'recording.json', 'tenants.json']);
+      expect(JSON.parse(await readFile(join(out, 'recording.json'), 'utf8'))).toMatchObject({ domains: ['csat'] });
+      const live = await bootApp({ ...LIVE_ENV, DATABASE_URL: env.DATABASE_URL });
+      const mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: out, MOCK_WATCH: 'false' });
+      try {
+        for (const route of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
+          const path = `/api/tenants/${CSAT_ONLY_TENANT}/${route}`;
+          const served = await listAll<Row>(mock.app, path);
+          expect({ route, served }).toEqual({ route, served: await listAll<Row>(live.app, path) });
+          expect(served.length > 0).toBe(route === 'csat');
+        }
+      } finally {
+        await live.close();
+        await mock.close();
+      }
+    }, 120_000);
+  });
+
   describe('with redaction (the default)', () => {
     let plain: Record<string, Row[]>;
     let redactedDir: string;
@@ -364,6 +396,7 @@ describe('npm run mock:record', () => {
     it('refuses an unknown tenant', async () => {
       const out = join(work, 'unknown');
       const result = await record('--tenant', 'tenant_ghost', '--out', out);
+      expect(result.stdout).toBe('');
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/tenant 'tenant_ghost' does not exist in the platform store/);
       await expect(readdir(out)).rejects.toThrow(/ENOENT/);
