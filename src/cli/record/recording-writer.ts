@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { formatProblem, loadMockData, RECORDING_MANIFEST } from '../../mock/mock-data.loader.js';
 import type { RecordedData } from './redactor.js';
 import { RECORDED_DOMAINS } from './tenant-recorder.js';
@@ -9,8 +9,15 @@ import { RECORDED_DOMAINS } from './tenant-recorder.js';
 /** A refusal to report in one line (exit 1): nothing was written. */
 export class RecordRefusedError extends Error {}
 
-/** Refuses, before anything is fetched, an --out that is a file or a non-empty folder (unless --force). */
-export async function checkOutDir(out: string, force: boolean): Promise<void> {
+/**
+ * Refuses, before anything is fetched, an --out that is a file or a non-empty folder (unless --force),
+ * and an --out holding the working folder (`--out . --force` would replace the folder one stands in).
+ */
+export async function checkOutDir(out: string, force: boolean, cwd = process.cwd()): Promise<void> {
+  const here = relative(out, cwd);
+  if (here === '' || (here !== '..' && !here.startsWith(`..${sep}`) && !isAbsolute(here))) {
+    throw new RecordRefusedError(`--out ${out} holds the current folder (${cwd}); choose a folder of its own for the recording`);
+  }
   const info = await stat(out).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw new RecordRefusedError(`--out ${out} cannot be read (${error.code ?? error.message})`);
