@@ -32,6 +32,8 @@ const CSAT_ONLY_TENANT = 'tenant_csat_only';
 const TENANT_NAME = 'Initrode Managed Services';
 
 const MARIA: CwMember = { id: 179, identifier: 'mgarcia', officeEmail: 'maria.garcia@msp.example', primaryEmail: null, inactiveFlag: false };
+// A member whose name and login appear in free text, while the records only hold an address that does not spell them.
+const MILTON: CwMember = { id: 180, identifier: 'mwaddams', firstName: 'Milton', lastName: 'Waddams', officeEmail: 'mw7@msp.example', primaryEmail: 'milton.w@home.example', inactiveFlag: false };
 
 // Personal data planted in free text: a known person, company and device, and addresses of every kind.
 const PLANTED_TICKET: CwTicket = {
@@ -65,9 +67,10 @@ function seedFakes(fakes: Fakes): void {
   tickets[7].summary = 'Wayne Enterprises: jdoe to replace the toner';
   fakes.connectwise.tickets = [PLANTED_TICKET, ...tickets];
   fakes.connectwise.notes = [PLANTED_NOTE, ...notes];
-  fakes.connectwise.members = [...MEMBERS, MARIA];
+  fakes.connectwise.members = [...MEMBERS, MARIA, MILTON];
   const entries = bulkTimeEntries(60, 9000, tickets.map((t) => t.id as number));
   entries[0].notes = 'Called Maria Garcia on 555-013-4567 about WS-007';
+  entries[2] = { ...entries[2], member: { id: 180, identifier: 'mwaddams' }, notes: 'Milton Waddams (mwaddams) moved the printer; ask Milton' };
   // Work on a ticket last updated before the window: live mode serves the entry, not the ticket.
   entries[1] = { ...entries[1], chargeToId: 4000, chargeToType: 'ServiceTicket' };
   fakes.connectwise.timeEntries = entries;
@@ -304,7 +307,7 @@ describe('npm run mock:record', () => {
     }, 180_000);
 
     it('leaves no original email, person, company or device, nor any planted address, in any file', async () => {
-      const originals = new Set<string>([TENANT_NAME, 'Initrode', 'Maria Garcia', 'Garcia', 'maria.garcia', 'jdoe', 'asmith', 'bking', 'msp.example', 'corp.example', 'Peter', 'Gibbons']);
+      const originals = new Set<string>([TENANT_NAME, 'Initrode', 'Maria Garcia', 'Garcia', 'maria.garcia', 'jdoe', 'asmith', 'bking', 'msp.example', 'corp.example', 'Peter', 'Gibbons', 'Milton', 'Waddams', 'mwaddams', 'milton.w', 'mw7@']);
       for (const t of plain.tickets) {
         originals.add(t.company as string);
         if (t.owner) originals.add(t.owner as string);
@@ -361,7 +364,7 @@ describe('npm run mock:record', () => {
         ...plain.tickets.map((t, i): [unknown, unknown] => [t.owner, redacted.tickets[i].owner]),
         ...plain.time_entries.map((e, i): [unknown, unknown] => [e.member, redacted.time_entries[i].member]),
       ]);
-      expect(emails.size).toBe(4);
+      expect(emails.size).toBe(5);
       for (const pseudonym of emails.values()) expect(pseudonym).toMatch(/^[a-z0-9.-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.example$/);
       expect(pairs('company', plain.tickets.map((t, i) => [t.company, redacted.tickets[i].company])).size).toBe(5);
       expect(pairs('device', plain.security_alerts.map((a, i) => [a.device, redacted.security_alerts[i].device])).size).toBeGreaterThan(40);
@@ -373,6 +376,8 @@ describe('npm run mock:record', () => {
       expect(redacted.security_alerts.map((a) => a.device)).toContain(ws007);
       expect(planted.summary).toBe(`${maria}: ${ws007} at ${planted.company} cannot reach the file server`);
       expect(redacted.tenants[0].name).not.toBe(TENANT_NAME);
+      // A member named only by the vendor's member list: one pseudonym for the full name, one for the login.
+      expect(redacted.time_entries[2].notes).toMatch(/^Person (\w+) \(Person (\w+)\) moved the printer; ask Person (\w+)$/);
     });
 
     it('is byte-identical for the same seed and different for another', async () => {

@@ -76,6 +76,17 @@ describe('redaction of free text', () => {
     expect(out.time_entries?.[0].notes).toBe(`Reimaged ${willsLaptop}; ${acmeServer} next. TKT-001 and Anti-Malware stay, as does build 22H2-x64`);
   });
 
+  it('replaces the names and logins of the people the vendor names, which no record field holds', () => {
+    const data = aDataSet({ notes: 'Milton Waddams (mwaddams, mw7@home.example) gave it to Milton; milton stays a word, as do MW and Jo' });
+    const people = [{ names: ['Milton', 'Waddams'], identifier: 'mwaddams', emails: ['mw7@home.example'] }, { names: ['Jo', 'Li'], emails: [] }];
+    const redactor = new Redactor('seed');
+    const notes = redactor.redact(data, people).time_entries?.[0].notes ?? '';
+    expect(notes).toMatch(/^Person (\w+) \(Person (\w+), user-\w+@org-\w+\.example\) gave it to Person (\w+); milton stays a word, as do MW and Jo$/);
+    const [, full, login, first] = /^Person (\w+) \(Person (\w+), .*to Person (\w+);/.exec(notes) ?? [];
+    expect(new Set([full, login, first]).size).toBe(3);
+    expect(notes).not.toMatch(/Waddams|mwaddams|mw7@/i);
+  });
+
   it('keeps pseudonyms per seed: the same seed gives the same ones, another seed others', () => {
     const a = new Redactor('one').redact(aDataSet());
     const b = new Redactor('one').redact(aDataSet());

@@ -87,7 +87,7 @@ async function runRecord(opts: RecordOptions): Promise<void> {
         progress.stop();
       }
       const seed = opts.seed ?? randomBytes(32).toString('base64');
-      const written = opts.redact ? new Redactor(seed).redact(data) : data;
+      const written = opts.redact ? new Redactor(seed).redact(data, await recorder.people(tenant.id, domains)) : data;
       const manifest = { recorded_from: tenant.id, redacted: opts.redact, live_window_days: recorder.windowDays, domains: [...domains] };
       await folder.commit(recordingFiles(written, manifest));
       const counts = domains.map((d) => `${data[d]?.length ?? 0} ${d}`).join(', ') || 'no configured domain';

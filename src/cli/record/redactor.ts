@@ -14,6 +14,13 @@ export interface RecordedData {
   security_alerts?: SecurityAlert[];
 }
 
+/** Someone the vendor names (a ConnectWise member): first and last name, login, addresses. */
+export interface KnownPerson {
+  names: string[];
+  identifier?: string;
+  emails: string[];
+}
+
 type Kind = 'email' | 'domain' | 'person' | 'company' | 'device';
 
 /** What the mapper writes when Defender names no device: a placeholder, not a host. */
@@ -77,8 +84,9 @@ export class Redactor {
   constructor(private readonly seed: string) {}
 
   /** Learns every name in the data first, so that free text in any file can be scrubbed of all of them. */
-  redact(data: RecordedData): RecordedData {
+  redact(data: RecordedData, people: readonly KnownPerson[] = []): RecordedData {
     this.company(data.tenant.name);
+    for (const person of people) this.knownPerson(person);
     for (const t of data.tickets ?? []) {
       this.company(t.company);
       if (t.owner) this.email(t.owner);
@@ -207,6 +215,15 @@ export class Redactor {
 
   private domain(original: string): string {
     return this.remember('domain', original, () => `org-${this.hash('domain', original)}.example`);
+  }
+
+  /** "John Doe", "John" and "Doe" (capitalised), the login `jdoe` and every address of the person. */
+  private knownPerson({ names, identifier, emails }: KnownPerson): void {
+    for (const email of emails) this.email(email);
+    const words = names.flatMap((n) => n.trim().split(/\s+/)).filter((w) => /^\p{L}[\p{L}'-]*$/u.test(w));
+    if (words.length >= 2) this.person(words.join(' '));
+    for (const word of words) if (word.length >= 3) this.person(word, true);
+    if (identifier && identifier.length >= 3 && !ROLE_WORDS.has(identifier.toLowerCase())) this.person(identifier);
   }
 
   /** `john.doe` in an address also stands for "John Doe", "John" and "Doe" in free text; role mailboxes stand for no one. */
