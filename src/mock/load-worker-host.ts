@@ -71,7 +71,7 @@ async function jsonBytes(dir: string): Promise<number> {
  * more than parsing the text again) while the worker checks the file and goes on with the next. The snapshot is assembled off to the side and only returned
  * whole, so a reload swaps it in atomically.
  */
-export type OffThreadLoadOptions = Pick<LoadOptions, 'maxFileMb'> & { inThreadMaxBytes?: number };
+export type OffThreadLoadOptions = Pick<LoadOptions, 'maxFileMb' | 'checkTicketRefs'> & { inThreadMaxBytes?: number };
 
 export function loadMockDataOffThread(dir: string, options: OffThreadLoadOptions = {}): Promise<OffThreadLoadResult> {
   const early = takePreload(dir, options);
@@ -79,19 +79,19 @@ export function loadMockDataOffThread(dir: string, options: OffThreadLoadOptions
 }
 
 /** A load started before the application was built (`preloadMockData`), not yet taken or discarded. */
-let preload: { dir: string; maxFileMb?: number; result: Promise<OffThreadLoadResult>; abort: AbortController } | undefined;
+let preload: { dir: string; maxFileMb?: number; checkTicketRefs?: boolean; result: Promise<OffThreadLoadResult>; abort: AbortController } | undefined;
 
 /**
  * Starts loading `dir` now (main.ts calls it before it imports the application, about a second of
  * the start): the first `loadMockDataOffThread` with the same folder and options takes this load
  * instead of starting its own. Anything else discards it (`discardPreload`).
  */
-export function preloadMockData(dir: string, options: Pick<OffThreadLoadOptions, 'maxFileMb'> = {}): Promise<OffThreadLoadResult> {
+export function preloadMockData(dir: string, options: Pick<OffThreadLoadOptions, 'maxFileMb' | 'checkTicketRefs'> = {}): Promise<OffThreadLoadResult> {
   discardPreload();
   const abort = new AbortController();
   const result = load(dir, { ...options, signal: abort.signal });
   result.catch(() => undefined); // reported to whoever takes it; a discarded one is nobody's
-  preload = { dir, maxFileMb: options.maxFileMb, result, abort };
+  preload = { dir, maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs, result, abort };
   return result;
 }
 
@@ -99,7 +99,12 @@ function takePreload(dir: string, options: OffThreadLoadOptions): Promise<OffThr
   const taken = preload;
   if (!taken) return undefined;
   preload = undefined;
-  if (taken.dir === dir && taken.maxFileMb === options.maxFileMb && options.inThreadMaxBytes === undefined) {
+  if (
+    taken.dir === dir &&
+    taken.maxFileMb === options.maxFileMb &&
+    (taken.checkTicketRefs ?? true) === (options.checkTicketRefs ?? true) &&
+    options.inThreadMaxBytes === undefined
+  ) {
     return taken.result.then((result) => ({ ...result, stats: { ...result.stats, early: true } }));
   }
   taken.abort.abort(new Error('the mock data load was discarded'));
@@ -118,13 +123,13 @@ async function load(dir: string, options: OffThreadLoadOptions & { signal?: Abor
   if (!script || (await jsonBytes(dir)) <= (options.inThreadMaxBytes ?? IN_THREAD_MAX_BYTES)) {
     options.signal?.throwIfAborted();
     const { loadMockData } = await import('./mock-data.loader.js');
-    const result = await loadMockData(dir, { maxFileMb: options.maxFileMb });
+    const result = await loadMockData(dir, { maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs });
     const ms = performance.now() - started;
     return { ...result, stats: { totalMs: ms, longestStepMs: ms, longestStepCpuMs: ms, offThread: false } };
   }
 
   options.signal?.throwIfAborted();
-  const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, pieceBytes: DEFAULT_PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
+  const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs, pieceBytes: DEFAULT_PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
   const worker = new Worker(script, { workerData: data });
   const files = new Map<DomainName, Map<string, object[]>>();
   /** Pieces not yet parsed, oldest first, each with the records of its file. */

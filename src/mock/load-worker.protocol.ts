@@ -17,6 +17,7 @@ export const DEFAULT_MAX_FILE_MB = 256;
 export interface LoadWorkerData {
   dir: string;
   maxFileMb?: number;
+  checkTicketRefs?: boolean;
   /** About how much JSON text a piece holds: the main thread parses a piece in one go, so a few milliseconds' worth. */
   pieceBytes: number;
   /** How far (JSON text not yet parsed by the main thread) the worker may run ahead. */

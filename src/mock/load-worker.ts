@@ -16,7 +16,7 @@ registerHooks({
 });
 const { loadMockData } = await import('./mock-data.loader.js');
 
-const { dir, maxFileMb, pieceBytes, maxInFlightBytes } = workerData as LoadWorkerData;
+const { dir, maxFileMb, checkTicketRefs, pieceBytes, maxInFlightBytes } = workerData as LoadWorkerData;
 const port = parentPort!;
 const send = (message: LoadWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
@@ -57,6 +57,7 @@ let shared: string[] | undefined;
 try {
   const result = await loadMockData(dir, {
     maxFileMb,
+    checkTicketRefs,
     pieceBytes,
     onFile: (domain, tenantId) => {
       shared = undefined;

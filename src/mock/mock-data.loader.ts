@@ -70,6 +70,12 @@ export { DEFAULT_MAX_FILE_MB, DEFAULT_PIECE_BYTES } from './load-worker.protocol
 export interface LoadOptions {
   maxFileMb?: number;
   /**
+   * `false`: references to tickets are not checked. Mixed mode with tickets live: the folder's time
+   * entries and surveys name the vendor's tickets, which the folder does not hold (and its own tickets
+   * file, if any, is not served).
+   */
+  checkTicketRefs?: boolean;
+  /**
    * Called with each data file's records once the file is checked, while the folder has no problem so
    * far (the load worker streams them to the main thread). With it, the snapshot's maps stay empty
    * (the records are not kept twice); its counts and the problems are as without it.
@@ -522,7 +528,7 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
         continue;
       }
       // References into a tickets file that could not be read are not checked: that file's problem is reported.
-      const refs = domain.ticketRef && !recorded && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
+      const refs = domain.ticketRef && !recorded && options.checkTicketRefs !== false && !unreadableTickets.has(name) ? ticketIds.get(name) ?? new Set<string>() : undefined;
       const read = await readJson(folder, file, problems, options.onPiece ? (options.pieceBytes ?? DEFAULT_PIECE_BYTES) : undefined);
       if (read.status === 'array') {
         const loaded = await loadPieces(domain, file, name, read, refs, problems, options);

@@ -90,7 +90,11 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
     try {
-      const result = await loadMockDataOffThread(this.config.dataPath, { maxFileMb: this.config.maxFileMb });
+      const result = await loadMockDataOffThread(this.config.dataPath, {
+        maxFileMb: this.config.maxFileMb,
+        // Mixed mode with tickets live: the folder's entries and surveys name the vendor's tickets.
+        checkTicketRefs: this.config.domains.includes('tickets'),
+      });
       return { ...result, eventLoopMaxMs: delay.max / 1e6 };
     } finally {
       delay.disable();

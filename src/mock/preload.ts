@@ -29,7 +29,9 @@ export function preloadMockDataFromEnvironment(): void {
     const max = get('MOCK_MAX_FILE_MB');
     const maxFileMb = max ? Number(max) : DEFAULT_MAX_FILE_MB;
     if (!Number.isFinite(maxFileMb)) return;
-    preloadMockData(resolve(path), { maxFileMb });
+    // Mixed mode with tickets live leaves ticket references unchecked (MockFileStore), and so must the guess.
+    const mocked = mode === 'true' ? ['tickets'] : (get('MOCK_DOMAINS') ?? '').split(',').map((d) => d.trim());
+    preloadMockData(resolve(path), { maxFileMb, checkTicketRefs: mocked.includes('tickets') });
   } catch {
     // Only an optimisation: the store loads the folder itself.
   }

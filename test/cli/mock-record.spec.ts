@@ -17,7 +17,7 @@ import {
   listAll,
   startFakes,
 } from '../support/live-fixtures.js';
-import { runNode } from './run.js';
+import { runNode, startNode } from './run.js';
 
 /*
  * `npm run mock:record` as a person runs it (a child process), against the fake vendors on loopback,
@@ -28,9 +28,12 @@ const MOCK_CLI = 'dist/cli/mock-cli.js';
 const PLATFORM_CLI = 'dist/cli/platform-cli.js';
 const TENANT = 'tenant_rec';
 const BAD_KEY_TENANT = 'tenant_badkey';
+const CSAT_ONLY_TENANT = 'tenant_csat_only';
 const TENANT_NAME = 'Initrode Managed Services';
 
 const MARIA: CwMember = { id: 179, identifier: 'mgarcia', officeEmail: 'maria.garcia@msp.example', primaryEmail: null, inactiveFlag: false };
+// A member whose name and login appear in free text, while the records only hold an address that does not spell them.
+const MILTON: CwMember = { id: 180, identifier: 'mwaddams', firstName: 'Milton', lastName: 'Waddams', officeEmail: 'mw7@msp.example', primaryEmail: 'milton.w@home.example', inactiveFlag: false };
 
 // Personal data planted in free text: a known person, company and device, and addresses of every kind.
 const PLANTED_TICKET: CwTicket = {
@@ -64,9 +67,10 @@ function seedFakes(fakes: Fakes): void {
   tickets[7].summary = 'Wayne Enterprises: jdoe to replace the toner';
   fakes.connectwise.tickets = [PLANTED_TICKET, ...tickets];
   fakes.connectwise.notes = [PLANTED_NOTE, ...notes];
-  fakes.connectwise.members = [...MEMBERS, MARIA];
+  fakes.connectwise.members = [...MEMBERS, MARIA, MILTON];
   const entries = bulkTimeEntries(60, 9000, tickets.map((t) => t.id as number));
   entries[0].notes = 'Called Maria Garcia on 555-013-4567 about WS-007';
+  entries[2] = { ...entries[2], member: { id: 180, identifier: 'mwaddams' }, notes: 'Milton Waddams (mwaddams) moved the printer; ask Milton' };
   // Work on a ticket last updated before the window: live mode serves the entry, not the ticket.
   entries[1] = { ...entries[1], chargeToId: 4000, chargeToType: 'ServiceTicket' };
   fakes.connectwise.timeEntries = entries;
@@ -142,6 +146,13 @@ describe('npm run mock:record', () => {
           },
         },
         {
+          id: CSAT_ONLY_TENANT,
+          name: 'Only SmileBack',
+          is_active: true,
+          llm_enabled: false,
+          integrations: { smileback: fakes.smileback.integration() },
+        },
+        {
           id: BAD_KEY_TENANT,
           name: 'Bad key',
           is_active: true,
@@ -161,6 +172,7 @@ describe('npm run mock:record', () => {
 
   describe('without redaction', () => {
     let out: string;
+    let run: { stdout: string; stderr: string };
     let live: TestApp | undefined;
     let mock: TestApp | undefined;
 
@@ -168,6 +180,7 @@ describe('npm run mock:record', () => {
       out = join(work, 'plain');
       const result = await record('--tenant', TENANT, '--out', out, '--no-redact');
       if (result.code !== 0) throw new Error(`record failed (${result.code}): ${result.stderr}`);
+      run = result;
     }, 120_000);
 
     afterAll(async () => {
@@ -204,6 +217,36 @@ describe('npm run mock:record', () => {
       expect(records.security_alerts.filter((a) => a.source === 'defender')).toHaveLength(25);
     });
 
+    it('reports progress in plain lines when stderr is not a terminal, and the summary on stdout', async () => {
+      const records = await folderRecords(out);
+      const n = (domain: string) => records[domain].length;
+      // Domains are fetched at once: their lines interleave, each domain's in order.
+      const lines = run.stderr.split('\n').filter((line) => line !== '');
+      expect(run.stderr).not.toMatch(/\x1b/);
+      expect([...lines].sort()).toEqual(
+        [
+          'tickets: fetching',
+          `tickets: descriptions (${n('tickets')})`,
+          `tickets: ${n('tickets')} record(s)`,
+          'time_entries: fetching',
+          `time_entries: ${n('time_entries')} record(s)`,
+          'csat: fetching',
+          `csat: ${n('csat')} record(s)`,
+          'security_alerts: fetching',
+          `security_alerts: ${n('security_alerts')} record(s)`,
+        ].sort(),
+      );
+      expect(lines.filter((line) => line.startsWith('tickets:'))).toEqual([
+        'tickets: fetching',
+        `tickets: descriptions (${n('tickets')})`,
+        `tickets: ${n('tickets')} record(s)`,
+      ]);
+      expect(run.stdout).toBe(
+        `Recorded ${TENANT} to ${out}: ${n('tickets')} tickets, ${n('time_entries')} time_entries, ${n('csat')} csat, ` +
+          `${n('security_alerts')} security_alerts; not redacted\n`,
+      );
+    });
+
     it('serves in mock mode exactly the records live mode serves, field for field', async () => {
       live = await bootApp({ ...LIVE_ENV, DATABASE_URL: env.DATABASE_URL });
       mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: out, MOCK_WATCH: 'false' });
@@ -220,6 +263,30 @@ describe('npm run mock:record', () => {
       const one = await mock.get(`/api/tenants/${TENANT}/tickets/4999`);
       expect(one.body).toEqual((await live.get(`/api/tenants/${TENANT}/tickets/4999`)).body);
     }, 180_000);
+  });
+
+  describe('a tenant with only some domains configured', () => {
+    it('records only those domains, and mock mode then serves what live mode serves, empty lists included', async () => {
+      const out = join(work, 'csat-only');
+      const result = await record('--tenant', CSAT_ONLY_TENANT, '--out', out, '--no-redact');
+      expect(result.stderr).not.toMatch(/error/);
+      expect(result.code).toBe(0);
+      expect([...(await filesOf(out)).keys()].sort()).toEqual([`csat/${CSAT_ONLY_TENANT}.json`, 'recording.json', 'tenants.json']);
+      expect(JSON.parse(await readFile(join(out, 'recording.json'), 'utf8'))).toMatchObject({ domains: ['csat'] });
+      const live = await bootApp({ ...LIVE_ENV, DATABASE_URL: env.DATABASE_URL });
+      const mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: out, MOCK_WATCH: 'false' });
+      try {
+        for (const route of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
+          const path = `/api/tenants/${CSAT_ONLY_TENANT}/${route}`;
+          const served = await listAll<Row>(mock.app, path);
+          expect({ route, served }).toEqual({ route, served: await listAll<Row>(live.app, path) });
+          expect(served.length > 0).toBe(route === 'csat');
+        }
+      } finally {
+        await live.close();
+        await mock.close();
+      }
+    }, 120_000);
   });
 
   describe('with redaction (the default)', () => {
@@ -240,7 +307,7 @@ describe('npm run mock:record', () => {
     }, 180_000);
 
     it('leaves no original email, person, company or device, nor any planted address, in any file', async () => {
-      const originals = new Set<string>([TENANT_NAME, 'Initrode', 'Maria Garcia', 'Garcia', 'maria.garcia', 'jdoe', 'asmith', 'bking', 'msp.example', 'corp.example', 'Peter', 'Gibbons']);
+      const originals = new Set<string>([TENANT_NAME, 'Initrode', 'Maria Garcia', 'Garcia', 'maria.garcia', 'jdoe', 'asmith', 'bking', 'msp.example', 'corp.example', 'Peter', 'Gibbons', 'Milton', 'Waddams', 'mwaddams', 'milton.w', 'mw7@']);
       for (const t of plain.tickets) {
         originals.add(t.company as string);
         if (t.owner) originals.add(t.owner as string);
@@ -297,7 +364,7 @@ describe('npm run mock:record', () => {
         ...plain.tickets.map((t, i): [unknown, unknown] => [t.owner, redacted.tickets[i].owner]),
         ...plain.time_entries.map((e, i): [unknown, unknown] => [e.member, redacted.time_entries[i].member]),
       ]);
-      expect(emails.size).toBe(4);
+      expect(emails.size).toBe(5);
       for (const pseudonym of emails.values()) expect(pseudonym).toMatch(/^[a-z0-9.-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.example$/);
       expect(pairs('company', plain.tickets.map((t, i) => [t.company, redacted.tickets[i].company])).size).toBe(5);
       expect(pairs('device', plain.security_alerts.map((a, i) => [a.device, redacted.security_alerts[i].device])).size).toBeGreaterThan(40);
@@ -309,6 +376,8 @@ describe('npm run mock:record', () => {
       expect(redacted.security_alerts.map((a) => a.device)).toContain(ws007);
       expect(planted.summary).toBe(`${maria}: ${ws007} at ${planted.company} cannot reach the file server`);
       expect(redacted.tenants[0].name).not.toBe(TENANT_NAME);
+      // A member named only by the vendor's member list: one pseudonym for the full name, one for the login.
+      expect(redacted.time_entries[2].notes).toMatch(/^Person (\w+) \(Person (\w+)\) moved the printer; ask Person (\w+)$/);
     });
 
     it('is byte-identical for the same seed and different for another', async () => {
@@ -332,6 +401,7 @@ describe('npm run mock:record', () => {
     it('refuses an unknown tenant', async () => {
       const out = join(work, 'unknown');
       const result = await record('--tenant', 'tenant_ghost', '--out', out);
+      expect(result.stdout).toBe('');
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/tenant 'tenant_ghost' does not exist in the platform store/);
       await expect(readdir(out)).rejects.toThrow(/ENOENT/);
@@ -376,6 +446,49 @@ describe('npm run mock:record', () => {
       await expect(readdir(out)).rejects.toThrow(/ENOENT/);
       expect(await siblings(work)).toEqual([]);
     }, 60_000);
+
+    it('keeps the folder --force would replace when a vendor fails', async () => {
+      const out = join(work, 'kept');
+      await mkdir(out);
+      await writeFile(join(out, 'keep.txt'), 'mine');
+      const result = await record('--tenant', BAD_KEY_TENANT, '--out', out, '--force');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/error: a vendor failed, nothing written/);
+      expect(await readdir(out)).toEqual(['keep.txt']);
+      expect(await siblings(work)).toEqual([]);
+    }, 60_000);
+
+    it('refuses an --out under a file before asking any vendor', async () => {
+      const file = join(work, 'a-file');
+      await writeFile(file, 'not a folder');
+      const before = fakes.connectwise.requests.length;
+      const result = await record('--tenant', TENANT, '--out', join(file, 'out'));
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error: --out .*a-file\/out cannot be read \(ENOTDIR\)$/m);
+      expect(fakes.connectwise.requests.length).toBe(before);
+      expect(await siblings(work)).toEqual([]);
+    }, 60_000);
+
+    it.each(['SIGTERM', 'SIGINT'] as const)('leaves nothing behind when stopped by %s mid-run', async (signal) => {
+      const parent = join(work, `stopped-${signal}`);
+      const out = join(parent, 'out');
+      // The ticket list hangs, so the run is still fetching when it is stopped.
+      const before = fakes.connectwise.calls('/service/tickets');
+      fakes.connectwise.hang(120_000, 1, '/service/tickets');
+      const { child, result } = startNode([MOCK_CLI, 'record', '--tenant', TENANT, '--out', out], env, 90_000);
+      // The temporary folder exists (beside --out, in the parent the run created) and a vendor is being asked.
+      for (;;) {
+        const temp = await siblings(parent).catch(() => []);
+        if (temp.length > 0 && fakes.connectwise.calls('/service/tickets') > before) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      child.kill(signal);
+      const stopped = await result;
+      expect(stopped.stderr).toMatch(new RegExp(`error: interrupted by ${signal}, nothing written`));
+      expect(stopped.code).toBe(signal === 'SIGINT' ? 130 : 143);
+      // Neither --out, nor the temporary folder, nor the parent folder the run created.
+      await expect(readdir(parent)).rejects.toThrow(/ENOENT/);
+    }, 90_000);
 
     it('refuses a bad tenant id and a missing --out as usage errors', async () => {
       expect((await record('--tenant', 'Bad/Id', '--out', join(work, 'x'))).code).toBe(2);

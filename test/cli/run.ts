@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 
 export interface RunResult {
   code: number | null;
@@ -8,16 +8,21 @@ export interface RunResult {
 
 /** Runs a built entry point (`dist/...`) as a person would, with a clean, explicit environment. */
 export function runNode(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: process.cwd(),
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  return startNode(args, env, timeoutMs).result;
+}
+
+/** As runNode, with the child at hand (to signal it while it runs). */
+export function startNode(args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): { child: ChildProcess; result: Promise<RunResult> } {
+  const child = spawn(process.execPath, args, {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const result = new Promise<RunResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${args.join(' ')} did not finish in ${timeoutMs} ms:\n${stdout}\n${stderr}`));
@@ -27,4 +32,5 @@ export function runNode(args: string[], env: Record<string, string> = {}, timeou
       resolve({ code, stdout, stderr });
     });
   });
+  return { child, result };
 }

@@ -96,6 +96,20 @@ describe('loading the mock folder in a worker thread', () => {
     expect(offThread).toEqual(inThread);
   });
 
+  it('leaves references to tickets unchecked when told (mixed mode with tickets live), in the worker too', async () => {
+    const contents = seedContents();
+    // Time entries and surveys naming the vendor's tickets, which the folder does not hold.
+    contents['time_entries/tenant_demo_cca.json'] = [{ ...SEED_TIME_ENTRY, cw_ticket_id: '184231' }];
+    const dir = await writeFolder(contents);
+    const checked = await loadMockData(dir);
+    expect(checked.ok).toBe(false);
+    expect(checked.problems.map((p) => p.reason)).toEqual([expect.stringMatching(/points at ticket '184231', which does not exist/)]);
+    const { stats, ...offThread } = await loadMockDataOffThread(dir, { inThreadMaxBytes: -1, checkTicketRefs: false });
+    expect(stats.offThread).toBe(true);
+    expect(offThread.problems).toEqual([]);
+    expect(offThread).toEqual(await loadMockData(dir, { checkTicketRefs: false }));
+  });
+
   it('reports a missing folder as the in-thread load does', async () => {
     const [offThread, inThread] = await bothWays('/nonexistent/mock-data-folder');
     expect(offThread).toEqual(inThread);
@@ -143,6 +157,18 @@ describe('loading the mock folder in a worker thread', () => {
       await expect(otherLimit).rejects.toThrow('discarded');
       expect(limited.ok).toBe(false);
       expect(limited.problems[0]).toMatchObject({ file: 'tickets/tenant_demo_cca.json', reason: expect.stringContaining('over the 1 MB limit') });
+    });
+
+    it('is discarded when the load checks ticket references differently (mixed mode with tickets live)', async () => {
+      const checking = preloadMockData(big, { maxFileMb: 256 });
+      const { stats } = await loadMockDataOffThread(big, { maxFileMb: 256, checkTicketRefs: false });
+      expect(stats.early).toBeUndefined();
+      await expect(checking).rejects.toThrow('discarded');
+
+      const unchecked = preloadMockData(big, { maxFileMb: 256, checkTicketRefs: false });
+      const taken = await loadMockDataOffThread(big, { maxFileMb: 256, checkTicketRefs: false });
+      expect(taken.stats.early).toBe(true);
+      await expect(unchecked).resolves.toMatchObject({ ok: true });
     });
 
     it('is discarded by discardPreload when nothing took it', async () => {

@@ -25,6 +25,14 @@ describe('redaction of free text', () => {
     ['call +44 20 7946 0958 now', 'call [phone] now'],
     ['call (555) 013-4567 now', 'call [phone] now'],
     ['call 555-013-4567 or +4915112345678', 'call [phone] or [phone]'],
+    // Groups longer than 4 digits, a country code before an (area), a (0) trunk prefix.
+    ['mobile 07700 900123.', 'mobile [phone].'],
+    ['call +1 (555) 222-3333 now', 'call [phone] now'],
+    ['call +49 151 12345678 or +44 2079460958', 'call [phone] or [phone]'],
+    ['call +44 (0)20 7946 0958 now', 'call [phone] now'],
+    // A URL without a scheme: a host name and a path.
+    ['log in at portal.globex.example/login?x=1 now', 'log in at [url] now'],
+    ['see contoso.sharepoint.com/sites/IT.', 'see [url].'],
   ])('masks %j', (text, expected) => {
     expect(redactText(text)).toBe(expected);
   });
@@ -34,6 +42,9 @@ describe('redaction of free text', () => {
     'ticket 184231 and 184232',
     'build 10.0.19045 installed',
     'error 0x80070005 in KB5034441',
+    'since 2026-01-20 10:00, or 20.01.2026 09:30',
+    'Windows 10 build 10.0.19045.3803 and 19045.3803',
+    'read v1.2/docs and/or N/A',
   ])('keeps %j', (text) => {
     expect(redactText(text)).toBe(text);
   });
@@ -50,6 +61,30 @@ describe('redaction of free text', () => {
     expect(ticket?.summary).toMatch(new RegExp(`^${ticket?.company}: ${device} of Person \\w+$`));
     const acme = String(ticket?.company).replace(/ Corporation$/, '');
     expect(entry?.notes).toMatch(new RegExp(`^Told Person \\w+ and Person \\w+ \\(${entry?.member}\\) that ${acme} and ${device} are fixed; they will call$`));
+  });
+
+  it('takes a host name built on a known name for a device, and gives it one pseudonym', () => {
+    const data = aDataSet({
+      summary: 'LT-WILL-01 and ACME-FS01 offline',
+      notes: 'Reimaged LT-WILL-01; ACME-FS01 next. TKT-001 and Anti-Malware stay, as does build 22H2-x64',
+    });
+    const out = new Redactor('seed').redact(data);
+    const summary = out.tickets?.[0].summary ?? '';
+    expect(summary).toMatch(/^HOST-[0-9A-F]{8} and HOST-[0-9A-F]{8} offline$/);
+    const [willsLaptop, acmeServer] = summary.match(/HOST-[0-9A-F]{8}/g) ?? [];
+    expect(willsLaptop).not.toBe(acmeServer);
+    expect(out.time_entries?.[0].notes).toBe(`Reimaged ${willsLaptop}; ${acmeServer} next. TKT-001 and Anti-Malware stay, as does build 22H2-x64`);
+  });
+
+  it('replaces the names and logins of the people the vendor names, which no record field holds', () => {
+    const data = aDataSet({ notes: 'Milton Waddams (mwaddams, mw7@home.example) gave it to Milton; milton stays a word, as do MW and Jo' });
+    const people = [{ names: ['Milton', 'Waddams'], identifier: 'mwaddams', emails: ['mw7@home.example'] }, { names: ['Jo', 'Li'], emails: [] }];
+    const redactor = new Redactor('seed');
+    const notes = redactor.redact(data, people).time_entries?.[0].notes ?? '';
+    expect(notes).toMatch(/^Person (\w+) \(Person (\w+), user-\w+@org-\w+\.example\) gave it to Person (\w+); milton stays a word, as do MW and Jo$/);
+    const [, full, login, first] = /^Person (\w+) \(Person (\w+), .*to Person (\w+);/.exec(notes) ?? [];
+    expect(new Set([full, login, first]).size).toBe(3);
+    expect(notes).not.toMatch(/Waddams|mwaddams|mw7@/i);
   });
 
   it('keeps pseudonyms per seed: the same seed gives the same ones, another seed others', () => {

@@ -1,17 +1,17 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import { AppLogger } from '../../common/app-logger.js';
 import { TENANT_ID_PATTERN } from '../../common/validation/formats.js';
 import { VendorError } from '../../integrations/http/vendor-errors.js';
-import type { MockableDomain as DomainName } from '../../config/env.validation.js';
 import { Redactor } from './redactor.js';
 import { RecordModule } from './record.module.js';
-import { checkOutDir, RecordRefusedError, recordingFiles, writeRecording } from './recording-writer.js';
-import { TenantRecorder, type RecordProgress } from './tenant-recorder.js';
+import { progressReporter, type ProgressReporter } from './progress.js';
+import { checkOutDir, RecordingFolder, RecordRefusedError, recordingFiles } from './recording-writer.js';
+import { TenantRecorder } from './tenant-recorder.js';
 
 interface RecordOptions {
   tenant: string;
@@ -53,76 +53,60 @@ export function registerRecordCommand(program: Command): void {
     });
 }
 
+const INTERRUPTS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 async function runRecord(opts: RecordOptions): Promise<void> {
   const out = resolve(opts.out);
   await checkOutDir(out, opts.force === true);
-  const app = await NestFactory.createApplicationContext(RecordModule.forRoot(), {
-    logger: new AppLogger({ logLevels: ['error'] }),
-    abortOnError: false,
-  });
+  const folder = await RecordingFolder.create(out);
+  let progress: ProgressReporter | undefined;
+  // Ctrl-C or a kill: remove the temporary folder (and restore the terminal's cursor) before exiting.
+  const interrupted = (signal: NodeJS.Signals) => {
+    progress?.stop();
+    folder.discardSync();
+    process.stderr.write(`error: interrupted by ${signal}, nothing written\n`);
+    process.exit(128 + (constants.signals[signal] ?? 0));
+  };
+  for (const signal of INTERRUPTS) process.on(signal, interrupted);
   let summary: string;
   try {
-    const recorder = new TenantRecorder(app);
-    const tenant = await recorder.tenant(opts.tenant);
-    if (!tenant) throw new RecordRefusedError(`tenant '${opts.tenant}' does not exist in the platform store`);
-    const domains = await recorder.configuredDomains(tenant.id);
-    const progress = progressReporter(domains);
-    let data;
+    const app = await NestFactory.createApplicationContext(RecordModule.forRoot(), {
+      logger: new AppLogger({ logLevels: ['error'] }),
+      abortOnError: false,
+    });
     try {
-      data = await recorder.record(tenant, domains, progress);
+      const recorder = new TenantRecorder(app);
+      const tenant = await recorder.tenant(opts.tenant);
+      if (!tenant) throw new RecordRefusedError(`tenant '${opts.tenant}' does not exist in the platform store`);
+      const domains = await recorder.configuredDomains(tenant.id);
+      progress = progressReporter(domains);
+      let data;
+      try {
+        data = await recorder.record(tenant, domains, progress);
+      } finally {
+        progress.stop();
+      }
+      const seed = opts.seed ?? randomBytes(32).toString('base64');
+      const written = opts.redact ? new Redactor(seed).redact(data, await recorder.people(tenant.id, domains)) : data;
+      const manifest = { recorded_from: tenant.id, redacted: opts.redact, live_window_days: recorder.windowDays, domains: [...domains] };
+      await folder.commit(recordingFiles(written, manifest));
+      const counts = domains.map((d) => `${data[d]?.length ?? 0} ${d}`).join(', ') || 'no configured domain';
+      const how = !opts.redact ? 'not redacted' : opts.seed !== undefined ? 'redacted with the given seed' : 'redacted with a random seed (pass --seed to reproduce it)';
+      summary = `Recorded ${tenant.id} to ${out}: ${counts}; ${how}\n`;
     } finally {
-      progress.stop();
+      await closeQuietly(app);
     }
-    const seed = opts.seed ?? randomBytes(32).toString('base64');
-    const written = opts.redact ? new Redactor(seed).redact(data) : data;
-    const manifest = { recorded_from: tenant.id, redacted: opts.redact, live_window_days: recorder.windowDays, domains: [...domains] };
-    await writeRecording(out, recordingFiles(written, manifest));
-    const counts = domains.map((d) => `${data[d]?.length ?? 0} ${d}`).join(', ') || 'no configured domain';
-    const how = !opts.redact ? 'not redacted' : opts.seed !== undefined ? 'redacted with the given seed' : 'redacted with a random seed (pass --seed to reproduce it)';
-    summary = `Recorded ${tenant.id} to ${out}: ${counts}; ${how}\n`;
+  } catch (error) {
+    await folder.discard();
+    throw error;
   } finally {
-    await closeQuietly(app);
+    for (const signal of INTERRUPTS) process.off(signal, interrupted);
   }
   process.stdout.write(summary);
 }
 
 async function closeQuietly(app: INestApplicationContext): Promise<void> {
   await app.close().catch(() => undefined);
-}
-
-/** A bar per domain on a terminal; otherwise a plain line as each domain starts and finishes. */
-function progressReporter(domains: readonly DomainName[]): RecordProgress & { stop(): void } {
-  if (!process.stderr.isTTY) {
-    const said = new Set<string>();
-    return {
-      update: (domain, done, total, task) => {
-        const key = `${domain}:${task}`;
-        if (said.has(key)) return;
-        said.add(key);
-        process.stderr.write(`${domain}: ${task}${total === undefined ? '' : ` (${total})`}\n`);
-      },
-      finish: (domain, records) => process.stderr.write(`${domain}: ${records} record(s)\n`),
-      stop: () => undefined,
-    };
-  }
-  const multi = new MultiBar(
-    { stream: process.stderr, format: '{domain} {bar} {value}/{total} {task}', hideCursor: true, clearOnComplete: false },
-    Presets.shades_classic,
-  );
-  const bars = new Map<DomainName, SingleBar>(domains.map((d) => [d, multi.create(1, 0, { domain: d.padEnd(15), task: 'waiting' })]));
-  return {
-    update: (domain, done, total, task) => {
-      const bar = bars.get(domain);
-      if (total !== undefined) bar?.setTotal(Math.max(total, 1));
-      bar?.update(done, { task });
-    },
-    finish: (domain, records) => {
-      const bar = bars.get(domain);
-      bar?.setTotal(Math.max(records, 1));
-      bar?.update(Math.max(records, 1), { task: `${records} record(s)` });
-    },
-    stop: () => multi.stop(),
-  };
 }
 
 function parseTenantId(value: string): string {

@@ -14,6 +14,13 @@ export interface RecordedData {
   security_alerts?: SecurityAlert[];
 }
 
+/** Someone the vendor names (a ConnectWise member): first and last name, login, addresses. */
+export interface KnownPerson {
+  names: string[];
+  identifier?: string;
+  emails: string[];
+}
+
 type Kind = 'email' | 'domain' | 'person' | 'company' | 'device';
 
 /** What the mapper writes when Defender names no device: a placeholder, not a host. */
@@ -32,11 +39,17 @@ const ROLE_WORDS = new Set([
 const SCAN = new RegExp(
   [
     String.raw`(?<url>\b(?:(?:https?|ftp|file|smb):\/\/|www\.)[^\s<>"'\])]*[^\s<>"'\]).,;:!?])`,
+    // A host name followed by a path, without a scheme: portal.example.com/login.
+    String.raw`(?<hostpath>(?<![\p{L}\p{N}._%+-])(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?::\d{1,5})?\/(?:[^\s<>"'\])]*[^\s<>"'\]).,;:!?])?)`,
     String.raw`(?<unc>\\\\[^\s\\]+(?:\\[^\s]*)?)`,
     String.raw`(?<email>[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,})`,
     String.raw`(?<ipv4>(?<![\p{L}\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{L}\p{N}]|\.\d))`,
     String.raw`(?<ipv6>(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%[\p{L}\p{N}]+)?(?![\p{L}\p{N}:]))`,
-    String.raw`(?<phone>(?<![\p{L}\p{N}+])(?:\+\d{7,15}|\+?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,4}){1,5})(?![\p{L}\p{N}]))`,
+    // A date is kept as it is: without this, "2026-01-20 10:00" would read as the phone number "2026-01-20 10".
+    String.raw`(?<date>(?<![\p{L}\p{N}])(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4})(?!\p{N}|[-./]\d))`,
+    // +CC, an optional (area) and groups of any length ("+44 (0)20 7946 0958", "+4915112345678"), or
+    // without + at least two groups or an (area): "07700 900123", "(555) 013-4567". isPhone decides.
+    String.raw`(?<phone>(?<![\p{L}\p{N}+])(?:\+\d+(?:[ .-]?\(\d{1,4}\)[ .-]?\d+)?(?:[ .-]\d+){0,5}|(?:\(\d{1,4}\)[ .-]?)?\d+(?:[ .-]\d+){1,5}|\(\d{1,4}\)[ .-]?\d+)(?![\p{L}\p{N}]))`,
     String.raw`(?<word>[\p{L}\p{N}](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}])?)`,
   ].join('|'),
   'gu',
@@ -47,8 +60,11 @@ const DATE_LIKE = /^(\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{4}
 function isPhone(candidate: string): boolean {
   const digits = candidate.replace(/\D/g, '').length;
   if (digits < 7 || digits > 15 || DATE_LIKE.test(candidate)) return false;
-  // A bare run of digits is an id or a number, not a phone number, unless it starts with +.
-  return candidate.startsWith('+') || /[ .()-]/.test(candidate);
+  if (candidate.startsWith('+')) return true;
+  // A bare run of digits is an id or a number, not a phone number, unless it starts with +;
+  // dots between groups of which one is longer than 4 digits are a version (10.0.19045.3803).
+  if (!/[ .()-]/.test(candidate)) return false;
+  return !(/^[\d.]+$/.test(candidate) && candidate.split('.').some((group) => group.length > 4));
 }
 
 const normalize = (text: string) => text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim().replace(/\.$/, '');
@@ -68,8 +84,9 @@ export class Redactor {
   constructor(private readonly seed: string) {}
 
   /** Learns every name in the data first, so that free text in any file can be scrubbed of all of them. */
-  redact(data: RecordedData): RecordedData {
+  redact(data: RecordedData, people: readonly KnownPerson[] = []): RecordedData {
     this.company(data.tenant.name);
+    for (const person of people) this.knownPerson(person);
     for (const t of data.tickets ?? []) {
       this.company(t.company);
       if (t.owner) this.email(t.owner);
@@ -122,7 +139,8 @@ export class Redactor {
       const groups = m.groups ?? {};
       let end = start + m[0].length;
       let replacement: string | undefined;
-      if (groups.url !== undefined || groups.unc !== undefined) replacement = '[url]';
+      if (groups.date !== undefined) continue;
+      if (groups.url !== undefined || groups.hostpath !== undefined || groups.unc !== undefined) replacement = '[url]';
       else if (groups.email !== undefined) replacement = this.inText.get(normalize(m[0]))?.pseudonym ?? '[email]';
       else if (groups.ipv4 !== undefined) replacement = isIP(m[0]) === 4 ? '[ip]' : undefined;
       else if (groups.ipv6 !== undefined) replacement = isIP(m[0].replace(/%.*$/, '')) === 6 ? '[ip]' : undefined;
@@ -140,11 +158,23 @@ export class Redactor {
           }
         }
       }
+      // A host name built on a known name ("LT-JANE-01", "INITRODE-FS01"): the whole name is a device.
+      if (replacement === undefined && groups.word !== undefined && this.namesSomeone(m[0])) replacement = this.device(m[0]);
       if (replacement === undefined) continue;
       out += value.slice(last, start) + replacement;
       last = end;
     }
     return out + value.slice(last);
+  }
+
+  /** Whether a part of a word joined by `-`, `_` or `.` is a known single-word name (matched as in free text). */
+  private namesSomeone(word: string): boolean {
+    const parts = word.split(/[-_.]+/);
+    if (parts.length < 2) return false;
+    return parts.some((part) => {
+      const known = this.inText.get(normalize(part));
+      return known !== undefined && (!known.capitalOnly || /^\p{Lu}/u.test(part));
+    });
   }
 
   email(original: string): string {
@@ -185,6 +215,15 @@ export class Redactor {
 
   private domain(original: string): string {
     return this.remember('domain', original, () => `org-${this.hash('domain', original)}.example`);
+  }
+
+  /** "John Doe", "John" and "Doe" (capitalised), the login `jdoe` and every address of the person. */
+  private knownPerson({ names, identifier, emails }: KnownPerson): void {
+    for (const email of emails) this.email(email);
+    const words = names.flatMap((n) => n.trim().split(/\s+/)).filter((w) => /^\p{L}[\p{L}'-]*$/u.test(w));
+    if (words.length >= 2) this.person(words.join(' '));
+    for (const word of words) if (word.length >= 3) this.person(word, true);
+    if (identifier && identifier.length >= 3 && !ROLE_WORDS.has(identifier.toLowerCase())) this.person(identifier);
   }
 
   /** `john.doe` in an address also stands for "John Doe", "John" and "Doe" in free text; role mailboxes stand for no one. */

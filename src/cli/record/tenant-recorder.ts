@@ -9,7 +9,8 @@ import { SECURITY_ALERT_SOURCES, type SecurityAlertSource } from '../../security
 import type { Tenant } from '../../tenants/tenant.record.js';
 import { TICKET_SOURCE, type TicketSource } from '../../tickets/sources/ticket-source.js';
 import { TIME_ENTRY_SOURCE, type TimeEntrySource } from '../../time-entries/sources/time-entry-source.js';
-import type { RecordedData } from './redactor.js';
+import { LiveClients } from '../../live/live-clients.js';
+import type { KnownPerson, RecordedData } from './redactor.js';
 
 /** Every domain of the mock-data folder, in its order. */
 export const RECORDED_DOMAINS: readonly DomainName[] = MOCKABLE_DOMAINS;
@@ -44,6 +45,21 @@ export class TenantRecorder {
     const integrations = await this.app.get(PlatformStore).listIntegrations(tenantId);
     const served = new Set(integrations.filter((i) => i.configured).flatMap((i) => DOMAINS_BY_VENDOR[i.vendor] ?? []));
     return RECORDED_DOMAINS.filter((d) => served.has(d));
+  }
+
+  /**
+   * The tenant's ConnectWise members with their names and addresses, for redaction: the records hold
+   * only one email per member, while free text calls them "John", "John Doe" or "jdoe".
+   */
+  async people(tenantId: string, domains: readonly DomainName[]): Promise<KnownPerson[]> {
+    if (!domains.some((d) => DOMAINS_BY_VENDOR.connectwise?.includes(d))) return [];
+    const cw = await this.app.get(LiveClients).for(tenantId, 'connectwise');
+    if (!cw) return [];
+    return (await cw.client.listMemberNames()).map((m) => ({
+      names: [m.firstName, m.lastName].filter((n): n is string => typeof n === 'string' && n.trim() !== ''),
+      identifier: typeof m.identifier === 'string' ? m.identifier : undefined,
+      emails: [m.officeEmail, m.primaryEmail].filter((e): e is string => typeof e === 'string' && e.includes('@')),
+    }));
   }
 
   async record(tenant: Tenant, domains: readonly DomainName[], progress: RecordProgress): Promise<RecordedData> {

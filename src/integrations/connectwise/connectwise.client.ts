@@ -63,6 +63,8 @@ export interface CwTimeEntry {
 export interface CwMember {
   id?: number;
   identifier?: string;
+  firstName?: string | null;
+  lastName?: string | null;
   officeEmail?: string | null;
   primaryEmail?: string | null;
   inactiveFlag?: boolean;
@@ -119,6 +121,14 @@ export class ConnectWiseClient {
   listMembers(): Promise<CwMember[]> {
     return this.listAll<CwMember>('/system/members', {
       fields: 'id,identifier,officeEmail,primaryEmail,inactiveFlag',
+      orderBy: 'id asc',
+    });
+  }
+
+  /** The members with their names: what `mock:record` needs to find them in free text (the server never asks). */
+  listMemberNames(): Promise<CwMember[]> {
+    return this.listAll<CwMember>('/system/members', {
+      fields: 'id,identifier,firstName,lastName,officeEmail,primaryEmail',
       orderBy: 'id asc',
     });
   }
