@@ -202,4 +202,24 @@ describe('the built server: boot checks, files, shutdown', () => {
     expect(statuses).toEqual(Array(50).fill(200));
     expect(await running.exited).toBe(0);
   });
+
+  it('keeps answering while nobody reads its stdout, and the lines arrive once somebody does', async () => {
+    const running = await start({ MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:', RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      // A pipe holds 64 KiB; 1 500 request lines are several times that. Written synchronously, the
+      // server blocked on the full pipe and these requests never finished (the test timed out).
+      running.child.stdout!.pause();
+      const before = running.output().split('request completed').length;
+      const total = 1_500;
+      for (let i = 0; i < total; i += 50) {
+        const batch = Array.from({ length: 50 }, () => fetch(`${running.url}/api/health/live`).then((res) => res.status));
+        expect(await Promise.all(batch)).toEqual(Array(50).fill(200));
+      }
+      running.child.stdout!.resume();
+      while (running.output().split('request completed').length - before < total) await new Promise((resolve) => setTimeout(resolve, 20));
+    } finally {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  }, 60_000);
 });
