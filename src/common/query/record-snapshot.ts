@@ -47,7 +47,8 @@ interface Preserialised {
   snapshot: RecordSnapshot<unknown>;
 }
 
-/** V8 costs used by `bytes`: a Map entry with its key string, a typed array's objects. */
+/** V8 costs used by `bytes`: a string's header, a Map entry with its key string, a typed array's objects. */
+const STRING_HEADER_BYTES = 24;
 /** A Buffer's own cost besides its bytes (the view object; small ones share pooled memory). */
 const BUFFER_BYTES = 96;
 const MAP_ENTRY_BYTES = 64;
@@ -75,7 +76,7 @@ export class RecordSnapshot<T> {
   private readonly descending = new Map<string, Int32Array>();
   private readonly ranks = new Map<string, Int32Array>();
   private readonly values = new Map<string, ValueCodes>();
-  private readonly trigrams = new Map<string, { offsets: Int32Array; postings: Int32Array }>();
+  private readonly trigrams = new Map<string, TrigramIndex>();
   private idMap?: Map<string, number>;
   /** Ids held by more than one record: the last one's position (`idMap` keeps the first). */
   private lastOfDuplicate?: Map<string, number>;
@@ -259,7 +260,7 @@ export class RecordSnapshot<T> {
     for (const order of this.descending.values()) bytes += order.byteLength;
     for (const rank of this.ranks.values()) bytes += rank.byteLength;
     for (const v of this.values.values()) bytes += v.codes.byteLength + 4 * n + v.byValue.size * (MAP_ENTRY_BYTES + TYPED_ARRAY_BYTES);
-    for (const t of this.trigrams.values()) bytes += t.offsets.byteLength + t.postings.byteLength;
+    for (const t of this.trigrams.values()) bytes += t.offsets.byteLength + t.postings.byteLength + t.lowerBytes;
     return bytes;
   }
 
@@ -397,23 +398,27 @@ export class RecordSnapshot<T> {
 
   private textConstraint(fields: string[], needle: string): Constraint {
     const rows = this.rows;
-    const test = (i: number) =>
-      fields.some((f) => typeof rows[i][f] === 'string' && (rows[i][f] as string).toLowerCase().includes(needle));
-    if (needle.length < 3 || rows.length < TRIGRAM_MIN_RECORDS) {
-      const n = rows.length;
-      return { size: n, exact: false, candidates: () => allPositions(n), test };
-    }
-    const found = this.trigramCandidates(fields, needle);
-    return { size: found.length, exact: false, candidates: () => found, test };
-  }
-
-  private trigramCandidates(fields: string[], needle: string): Int32Array {
     const key = fields.join(',');
     let index = this.trigrams.get(key);
+    // Once the index exists, the exact check reads the lower-cased texts it kept: no lower-casing per
+    // candidate and request.
+    const lowered = (lower: (string | undefined)[][]) => (i: number) => lower.some((texts) => texts[i] !== undefined && texts[i].includes(needle));
+    if (needle.length < 3 || rows.length < TRIGRAM_MIN_RECORDS) {
+      const n = rows.length;
+      const test = index
+        ? lowered(index.lower)
+        : (i: number) => fields.some((f) => typeof rows[i][f] === 'string' && (rows[i][f] as string).toLowerCase().includes(needle));
+      return { size: n, exact: false, candidates: () => allPositions(n), test };
+    }
     if (!index) {
       index = buildTrigramIndex(this.rows, fields);
       this.trigrams.set(key, index);
     }
+    const found = this.trigramCandidates(index, needle);
+    return { size: found.length, exact: false, candidates: () => found, test: lowered(index.lower) };
+  }
+
+  private trigramCandidates(index: TrigramIndex, needle: string): Int32Array {
     const buckets = [...new Set(trigramBuckets(needle, index.offsets.length - 1))];
     const lists = buckets.map((b) => index.postings.subarray(index.offsets[b], index.offsets[b + 1])).sort((a, b) => a.length - b.length);
     let current: Int32Array = lists[0];
@@ -658,26 +663,45 @@ function trigramBuckets(text: string, buckets: number): number[] {
   return out;
 }
 
+interface TrigramIndex {
+  offsets: Int32Array;
+  postings: Int32Array;
+  /** Per field, each record's text lower-cased (undefined where it is not a string): `q`'s exact check. */
+  lower: (string | undefined)[][];
+  lowerBytes: number;
+}
+
 /**
  * Hashed trigrams of the lower-cased text fields, as one compressed posting table (record
- * positions ascending per bucket). Collisions only add candidates; every candidate is checked exactly.
+ * positions ascending per bucket). Collisions only add candidates; every candidate is checked exactly,
+ * against the lower-cased texts kept with the table.
  */
-function buildTrigramIndex(rows: readonly Row[], fields: string[]): { offsets: Int32Array; postings: Int32Array } {
+function buildTrigramIndex(rows: readonly Row[], fields: string[]): TrigramIndex {
   const buckets = trigramBucketsFor(rows.length);
   const counts = new Int32Array(buckets + 1);
   const lastSeen = new Int32Array(buckets).fill(-1);
+  let lowerBytes = 0;
+  const lower = fields.map((f) =>
+    rows.map((row) => {
+      const value = row[f];
+      if (typeof value !== 'string') return undefined;
+      const text = value.toLowerCase();
+      lowerBytes += STRING_HEADER_BYTES + text.length;
+      return text;
+    }),
+  );
   const each = (visit: (bucket: number, i: number) => void) => {
-    rows.forEach((row, i) => {
-      for (const f of fields) {
-        const value = row[f];
-        if (typeof value !== 'string') continue;
-        for (const b of trigramBuckets(value.toLowerCase(), buckets)) {
+    for (let i = 0; i < rows.length; i++) {
+      for (const texts of lower) {
+        const text = texts[i];
+        if (text === undefined) continue;
+        for (const b of trigramBuckets(text, buckets)) {
           if (lastSeen[b] === i) continue;
           lastSeen[b] = i;
           visit(b, i);
         }
       }
-    });
+    }
   };
   each((b) => counts[b + 1]++);
   for (let b = 0; b < buckets; b++) counts[b + 1] += counts[b];
@@ -685,7 +709,7 @@ function buildTrigramIndex(rows: readonly Row[], fields: string[]): { offsets: I
   const fill = counts.slice(0, buckets);
   lastSeen.fill(-1);
   each((b, i) => (postings[fill[b]++] = i));
-  return { offsets: counts, postings };
+  return { offsets: counts, postings, lower, lowerBytes };
 }
 
 function intersectSorted(a: Int32Array, b: Int32Array): Int32Array {
