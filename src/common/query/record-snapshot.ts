@@ -77,6 +77,10 @@ export class RecordSnapshot<T> {
   private readonly ranks = new Map<string, Int32Array>();
   private readonly values = new Map<string, ValueCodes>();
   private readonly trigrams = new Map<string, TrigramIndex>();
+  /** Working memory of `match` and `pageOf`, made on first use and reused by every query (see there). */
+  private matchScratch?: Int32Array;
+  private memberScratch?: Uint8Array;
+  private rankScratch?: Int32Array;
   private idMap?: Map<string, number>;
   /** Ids held by more than one record: the last one's position (`idMap` keeps the first). */
   private lastOfDuplicate?: Map<string, number>;
@@ -261,6 +265,7 @@ export class RecordSnapshot<T> {
     for (const rank of this.ranks.values()) bytes += rank.byteLength;
     for (const v of this.values.values()) bytes += v.codes.byteLength + 4 * n + v.byValue.size * (MAP_ENTRY_BYTES + TYPED_ARRAY_BYTES);
     for (const t of this.trigrams.values()) bytes += t.offsets.byteLength + t.postings.byteLength + t.lowerBytes;
+    bytes += (this.matchScratch?.byteLength ?? 0) + (this.memberScratch?.byteLength ?? 0) + (this.rankScratch?.byteLength ?? 0);
     return bytes;
   }
 
@@ -270,7 +275,9 @@ export class RecordSnapshot<T> {
     const others = constraints.filter((c) => c !== driver);
     const candidates = driver.candidates();
     if (driver.exact && others.length === 0) return candidates instanceof Int32Array ? candidates : Int32Array.from(candidates);
-    const out = new Int32Array(candidates.length);
+    // Candidates never outnumber the records; the matches live only until the page is taken (a query
+    // runs start to end without yielding), so one array per snapshot serves every query.
+    const out = (this.matchScratch ??= new Int32Array(this.rows.length));
     let m = 0;
     outer: for (let k = 0; k < candidates.length; k++) {
       const i = candidates[k];
@@ -286,7 +293,9 @@ export class RecordSnapshot<T> {
     const order = this.order(field, desc);
     const end = Math.min(matches.length, start + pageSize);
     if (walkIsCheaper(matches.length, n)) {
-      const member = new Uint8Array(n);
+      // Marks kept with the snapshot and cleared after the walk: a fresh n-byte array per request was
+      // most of what a list request allocated.
+      const member = (this.memberScratch ??= new Uint8Array(n));
       for (let k = 0; k < matches.length; k++) member[matches[k]] = 1;
       const out: number[] = [];
       let seen = 0;
@@ -296,10 +305,11 @@ export class RecordSnapshot<T> {
         if (seen >= start) out.push(i);
         seen++;
       }
+      for (let k = 0; k < matches.length; k++) member[matches[k]] = 0;
       return out;
     }
     const rank = this.rankOf(field, desc);
-    const ranks = new Int32Array(matches.length);
+    const ranks = (this.rankScratch ??= new Int32Array(n)).subarray(0, matches.length);
     for (let k = 0; k < matches.length; k++) ranks[k] = rank[matches[k]];
     ranks.sort();
     const out = new Array<number>(end - start);
