@@ -221,6 +221,11 @@ export class VendorHttp {
     }
   }
 
+  /** Loads undici and makes the pool now (in the background), so the first vendor call does not. */
+  warm(): void {
+    this.transport().catch(() => undefined);
+  }
+
   private transport(): Promise<{ fetch: typeof undiciFetch; dispatcher: Agent }> {
     return (this.connections ??= loadUndici().then(({ Agent, fetch }) => ({
       fetch,
