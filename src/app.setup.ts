@@ -101,8 +101,8 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  // A page of records is assembled from JSON serialised once per snapshot (bytes); anything else is stringified.
-  fastify.setReplySerializer(((payload: unknown) => RecordSnapshot.preserialisedBody(payload) ?? JSON.stringify(payload)) as (payload: unknown) => string);
+  // A page of records is assembled from JSON serialised once per snapshot; anything else is stringified.
+  fastify.setReplySerializer((payload) => RecordSnapshot.preserialisedBody(payload) ?? JSON.stringify(payload));
   // onRequest hooks run in this order: the request id first (every answer echoes it), then 404/405 for
   // paths and methods no route answers, then addresses over their budget of failed authentication (429),
   // then the edge's auth-before-body and JSON-only checks.

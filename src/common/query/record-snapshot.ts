@@ -49,8 +49,6 @@ interface Preserialised {
 
 /** V8 costs used by `bytes`: a string's header, a Map entry with its key string, a typed array's objects. */
 const STRING_HEADER_BYTES = 24;
-/** A Buffer's own cost besides its bytes (the view object; small ones share pooled memory). */
-const BUFFER_BYTES = 96;
 const MAP_ENTRY_BYTES = 64;
 const TYPED_ARRAY_BYTES = 160;
 
@@ -86,8 +84,11 @@ export class RecordSnapshot<T> {
   private lastOfDuplicate?: Map<string, number>;
   private readonly epochs = new Map<string, Float64Array>();
   private readonly timeOrders = new Map<string, TimeOrder>();
-  /** Each record's JSON as UTF-8 bytes: a reply is written as bytes, and a string body was transcoded on every write. */
-  private readonly json: (Buffer | undefined)[];
+  /**
+   * Each record's JSON. Kept as strings: pages assembled as Buffers (tried) saved the UTF-8 write but
+   * held their memory until a full collection, and RSS grew by ~100 MiB per 5 s of list traffic.
+   */
+  private readonly json: (string | undefined)[];
   private jsonBytes = 0;
 
   constructor(
@@ -96,7 +97,7 @@ export class RecordSnapshot<T> {
   ) {
     this.rows = records as readonly Row[];
     this.specs = filtersOf(def.queryClass);
-    this.json = new Array<Buffer | undefined>(records.length);
+    this.json = new Array<string | undefined>(records.length);
   }
 
   get size(): number {
@@ -244,11 +245,11 @@ export class RecordSnapshot<T> {
   }
 
   /** Record i's JSON, serialised the first time a reply needs it and kept with the snapshot. */
-  private jsonAt(i: number): Buffer {
+  private jsonAt(i: number): string {
     let json = this.json[i];
     if (json === undefined) {
-      json = this.json[i] = Buffer.from(JSON.stringify(this.rows[i]));
-      this.jsonBytes += BUFFER_BYTES + json.length;
+      json = this.json[i] = JSON.stringify(this.rows[i]);
+      this.jsonBytes += STRING_HEADER_BYTES + json.length;
     }
     return json;
   }
@@ -516,38 +517,24 @@ export class RecordSnapshot<T> {
     return this.def.idFields.map((f) => String(row[f])).join('\u0000');
   }
 
-  /**
-   * The JSON (UTF-8) of a page built by `query`, assembled from its records' bytes, or undefined for
-   * any other value. Bytes, not a string: writing a string body to the socket transcodes it on every
-   * reply (node's UTF-8 write of a 50 KB page took about as long as the query behind it).
-   */
-  static preserialisedBody(payload: unknown): Buffer | undefined {
+  /** The JSON of the records of a page built by `query`, or undefined for any other value. */
+  static preserialisedBody(payload: unknown): string | undefined {
     if (typeof payload !== 'object' || payload === null) return undefined;
     const pre = (payload as { [PRESERIALISED]?: Preserialised })[PRESERIALISED];
     const page = payload as Page<unknown>;
     if (!pre || page.data !== pre.data || pre.positions.length !== page.data.length) return undefined;
     const keys = Object.keys(payload);
     if (keys.length !== 2 || keys[0] !== 'data' || keys[1] !== 'meta') return undefined;
-    const count = pre.positions.length;
-    // `{"data":[`, the records with a comma between each two, then `],"meta":{…}}`.
-    const parts: Buffer[] = [DATA_OPEN];
-    let length = DATA_OPEN.length;
-    for (let k = 0; k < count; k++) {
+    const json = new Array<string>(pre.positions.length);
+    for (let k = 0; k < json.length; k++) {
       if (page.data[k] !== pre.snapshot.records[pre.positions[k]]) return undefined;
-      const json = pre.snapshot.jsonAt(pre.positions[k]);
-      if (k > 0) parts.push(COMMA);
-      parts.push(json);
-      length += json.length;
+      json[k] = pre.snapshot.jsonAt(pre.positions[k]);
     }
-    const tail = Buffer.from(`],"meta":${JSON.stringify(page.meta)}}`);
-    parts.push(tail);
-    return Buffer.concat(parts, length + Math.max(0, count - 1) + tail.length);
+    return `{"data":[${json.join(',')}],"meta":${JSON.stringify(page.meta)}}`;
   }
 }
 
 const EMPTY = new Int32Array(0);
-const DATA_OPEN = Buffer.from('{"data":[');
-const COMMA = Buffer.from(',');
 
 interface TimeOrder {
   order: Int32Array;
