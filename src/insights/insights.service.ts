@@ -5,7 +5,6 @@ import type { Tenant } from '../tenants/tenant.record.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import { TimeEntriesService } from '../time-entries/time-entries.service.js';
 import { TenantSnapshots, newestInstant, series, summarize } from './kpis.js';
-import { ticketTimes, ticketsClosedBetween } from './record-times.js';
 import type { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
 import type { TenantSeries, TenantSummary } from './summary.dto.js';
 import { DAY_MS, Window, buckets, iso, resolveWindow } from './window.js';
@@ -30,7 +29,7 @@ export class InsightsService {
       tenant_id: tenant.id,
       window: shown(window),
       ...summarize(records, window),
-      caveats: [...this.caveats(window), ...this.effortCaveat(records, window), ...this.openAlertsCaveat()],
+      caveats: this.caveats(window),
     };
   }
 
@@ -65,39 +64,10 @@ export class InsightsService {
   }
 
   /**
-   * The effort KPIs read ALL time entries of the tickets closed in the window, of any date, but live
-   * sources hold only the entries updated in the live window: a closed ticket created before it may
-   * have older entries that are not held (one created since cannot: its entries came after it).
+   * A window reaching before the live window: the records closed, worked, submitted or detected before
+   * it are not held. Open tickets and open alerts are held however old, and every time entry of a ticket
+   * closed inside the live window, so a window inside it has nothing to say.
    */
-  private effortCaveat(records: TenantSnapshots, window: Window): string[] {
-    const since = this.timeEntries.heldSince();
-    if (since === undefined) return [];
-    const closed = ticketsClosedBetween(records.tickets, window.from, window.to);
-    const { created } = ticketTimes(records.tickets);
-    let older = 0;
-    for (let k = 0; k < closed.length; k++) if (created[closed[k]] < since.getTime()) older++;
-    if (older === 0) return [];
-    return [
-      `Live mode holds only the time entries updated since ${iso(since.getTime()).slice(0, 10)} (LIVE_WINDOW_DAYS): ` +
-        `${older} of the tickets closed in this window ${older === 1 ? 'was' : 'were'} opened before then, so hours_per_closed_ticket, ` +
-        'first_touch_resolution_rate and single_tech_rate may miss their older entries.',
-    ];
-  }
-
-  /**
-   * `security.open` counts every alert detected before `to`, however old, but live alert sources hold
-   * only the alerts updated in the live window (unlike ConnectWise tickets, whose open ones are all
-   * fetched): an alert left open and untouched since then is missing, whatever the window.
-   */
-  private openAlertsCaveat(): string[] {
-    const since = this.alerts.heldSince();
-    if (since === undefined) return [];
-    return [
-      `Live mode holds only the security alerts updated since ${iso(since.getTime()).slice(0, 10)} (LIVE_WINDOW_DAYS): ` +
-        'an alert still open but untouched since then is missing from security.open and its breakdowns.',
-    ];
-  }
-
   private caveats(window: Window): string[] {
     const held: Array<[string, Date | undefined]> = [
       ['tickets closed', this.tickets.heldSince()],
@@ -112,7 +82,7 @@ export class InsightsService {
     const what = short.map(([name]) => name);
     const listed = what.length === 1 ? what[0] : `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}`;
     return [
-      `Live mode holds only the records updated in the last ${days} days (LIVE_WINDOW_DAYS, since ${iso(since).slice(0, 10)}) and every open ticket: ` +
+      `Live mode holds only the records updated in the last ${days} days (LIVE_WINDOW_DAYS, since ${iso(since).slice(0, 10)}) plus every open ticket and alert: ` +
         `${listed} from before then are missing from this window, so its counts may be low.`,
     ];
   }

@@ -197,9 +197,8 @@ export class TenantSummary {
   security: SecuritySummary;
   /**
    * What the figures cannot show, in short sentences (live mode only; empty in mock mode): a window
-   * reaching before the records held (`LIVE_WINDOW_DAYS`); tickets closed in the window but opened before
-   * then, whose older time entries the effort KPIs may miss; open alerts untouched since then, missing
-   * from `security.open`.
+   * reaching before the records held (`LIVE_WINDOW_DAYS`), whose counts may be low. Open tickets and
+   * alerts are held however old, and every time entry of a ticket closed inside the live window.
    * @example []
    */
   caveats: string[];
@@ -247,6 +246,6 @@ export class TenantSeries {
   /** The calendar buckets intersecting the window, in order, each clipped to it. */
   @ApiProperty({type: [SeriesBucketSummary] })
   buckets: SeriesBucketSummary[];
-  /** The summary's caveat on a window reaching before the records held; the series has no open counts or effort KPIs for the others. @example [] */
+  /** As the summary's `caveats`. @example [] */
   caveats: string[];
 }

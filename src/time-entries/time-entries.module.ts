@@ -1,4 +1,5 @@
-import { ConnectWiseTimeEntrySource } from './sources/connectwise-time-entry-source.js';
+import { ClosedTicketIds, ConnectWiseTimeEntrySource, closedTicketIdsOpenedBefore } from './sources/connectwise-time-entry-source.js';
+import { TICKETS } from '../tickets/tickets.domain.js';
 import { Module } from '@nestjs/common';
 import { bindSource, type SourceChoices } from '../source-binding/source-binding.js';
 import { TIME_ENTRIES } from './time-entries.domain.js';
@@ -11,7 +12,19 @@ import { TimeEntriesService } from './time-entries.service.js';
 /** Where this domain's records come from; the tickets' live source reads them through the same choices. */
 export const TIME_ENTRY_SOURCES: SourceChoices<TimeEntrySource> = {
   mock: (store) => MockFileProvider.of(store, TIME_ENTRIES),
-  live: (deps) => new ConnectWiseTimeEntrySource(deps),
+  // The closed tickets whose every entry is fetched come from where the tickets are served: a mocked
+  // tickets domain's folder (its vendor endpoint is never called), else a ConnectWise query.
+  live: (deps, bound) =>
+    new ConnectWiseTimeEntrySource(
+      deps,
+      bound.sourceOf<ClosedTicketIds | undefined>('tickets', {
+        mock: (store) => {
+          const tickets = MockFileProvider.of(store, TICKETS);
+          return async (tenantId, since) => closedTicketIdsOpenedBefore(await tickets.list(tenantId), since);
+        },
+        live: () => undefined,
+      }),
+    ),
 };
 
 @Module({

@@ -93,12 +93,17 @@ const review = (id: number, rating: number, ticketId: string | null, daysAgo: nu
 
 const REVIEWS: SmileBackReview[] = [review(1, -1, '1003', 2), review(2, 1, '1002', 4), review(3, 0, null, 1)];
 
-// Open for 200 days and untouched since: outside the live window, so not fetched (alerts have no open-however-old fetch).
-const [OLD_OPEN_THREAT] = bulkThreats(1, 900).map((threat) => ({
+// Open for 200 days and untouched since: outside the live window, held because it is not yet resolved.
+const [OLD_OPEN_THREAT, OLD_RESOLVED_THREAT] = bulkThreats(2, 900).map((threat, i) => ({
   ...threat,
-  threatInfo: { ...threat.threatInfo, incidentStatus: 'unresolved', identifiedAt: at(200, '08:00:00.000000'), createdAt: at(200, '08:00:01.000000'), updatedAt: at(200, '08:00:02.000000') },
+  threatInfo: {
+    ...threat.threatInfo,
+    incidentStatus: i === 0 ? 'unresolved' : 'resolved',
+    identifiedAt: at(200, '08:00:00.000000'),
+    createdAt: at(200, '08:00:01.000000'),
+    updatedAt: at(200 - i, '08:00:02.000000'),
+  },
 }));
-const OPEN_ALERTS_CAVEAT = /^Live mode holds only the security alerts updated since \d{4}-\d{2}-\d{2} \(LIVE_WINDOW_DAYS\): an alert still open but untouched since then is missing from security\.open/;
 
 // The window: the 30 days before tomorrow's midnight (UTC).
 const FROM = `${day(29)}T00:00:00.000Z`;
@@ -116,7 +121,8 @@ describe('insights in live mode', () => {
     fakes.connectwise.tickets = [...TICKETS];
     fakes.connectwise.timeEntries = [...TIME_ENTRIES];
     fakes.smileback.reviews = [...REVIEWS];
-    fakes.sentinelone.threats = [...bulkThreats(6, 1), OLD_OPEN_THREAT];
+    // The second is resolved and untouched for 199 days: neither walk holds it.
+    fakes.sentinelone.threats = [...bulkThreats(6, 1), OLD_OPEN_THREAT, OLD_RESOLVED_THREAT];
     live = await bootApp({ ...LIVE_ENV });
     await registerTenant(live.app, TENANT, { connectwise: fakes.connectwise, smileback: fakes.smileback, sentinelone: fakes.sentinelone });
   });
@@ -184,10 +190,11 @@ describe('insights in live mode', () => {
         { company: 'Acme Corporation', responses: 1, net_csat: 100 },
       ],
     });
-    // bulkThreats(6): detected 10–15 days ago, every third resolved; the alert open for 200 days is not held
-    expect(s.security).toMatchObject({ detected: 6, open: 4 });
-    // The window lies inside the live window, but security.open reaches back to any open alert: said so.
-    expect(s.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
+    // bulkThreats(6): detected 10–15 days ago, every third resolved (4 open, each in both walks, counted
+    // once), and the threat open for 200 days
+    expect(s.security).toMatchObject({ detected: 6, open: 5 });
+    // The window lies inside the live window, and every open alert is held: nothing to say.
+    expect(s.caveats).toEqual([]);
   });
 
   it('computes from the very snapshot objects the list routes answer from, for the same cache fill', async () => {
@@ -213,16 +220,14 @@ describe('insights in live mode', () => {
 
   it('says so in caveats when the window reaches past the live window', async () => {
     const s = await summary(live, `from=${day(120)}&to=${TO}`);
-    expect(s.caveats).toHaveLength(2);
+    expect(s.caveats).toHaveLength(1);
     expect(s.caveats[0]).toMatch(/last 90 days \(LIVE_WINDOW_DAYS, since \d{4}-\d{2}-\d{2}\)/);
     expect(s.caveats[0]).toMatch(/tickets closed, time entries, surveys and security alerts/);
-    expect(s.caveats[1]).toMatch(OPEN_ALERTS_CAVEAT);
     // A window starting inside the live window does not reach past it.
     const inside = await summary(live, `from=${day(89)}&to=${TO}`);
-    expect(inside.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
-    // The series has no open counts: only the window's caveat.
+    expect(inside.caveats).toEqual([]);
     const series = (await call(live.app).get(`/api/tenants/${TENANT}/summary/series?interval=month&from=${day(120)}&to=${TO}`).expect(200)).body;
-    expect(series.caveats).toEqual([s.caveats[0]]);
+    expect(series.caveats).toEqual(s.caveats);
     const sum = series.buckets.reduce((acc: number, b: { tickets_created: number }) => acc + b.tickets_created, 0);
     expect(sum).toBe(s.tickets.created);
   });
@@ -258,10 +263,8 @@ describe('insights in live mode', () => {
     for (const query of [`from=${FROM}&to=${TO}`, `from=${day(60)}&to=${day(2)}T12:00:00Z`]) {
       const fromLive = await summary(live, query);
       const fromMock = await summary(mock, query);
-      // Only the caveats differ: live mode says what it does not hold, a mock folder holds everything.
-      expect(fromMock.caveats).toEqual([]);
-      expect(fromLive.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
-      expect({ ...fromMock, caveats: [] }).toEqual({ ...fromLive, caveats: [] });
+      expect(fromLive.caveats).toEqual([]);
+      expect(fromMock).toEqual(fromLive);
       for (const interval of ['day', 'week', 'month']) {
         const path = `${base}/summary/series?interval=${interval}&${query}`;
         expect((await call(mock.app).get(path).expect(200)).body).toEqual((await call(live.app).get(path).expect(200)).body);
@@ -269,10 +272,10 @@ describe('insights in live mode', () => {
     }
   });
 
-  it('says so in caveats when a ticket closed in the window was opened before the time entries held', async () => {
+  it('holds every time entry of a ticket closed in the window but opened before the live window, however old', async () => {
     const other = 'tenant_kpi_old_work';
     const [tickets, entries] = [fakes.connectwise.tickets, fakes.connectwise.timeEntries];
-    // Opened 120 days ago, closed 2 days ago: its first entry (110 days ago, untouched since) is not held.
+    // Opened 120 days ago, closed 2 days ago: its first entry (110 days ago, untouched since) is older than the live window.
     fakes.connectwise.tickets = [
       ...TICKETS,
       ticket(1006, {
@@ -286,26 +289,63 @@ describe('insights in live mode', () => {
       ...TIME_ENTRIES,
       entry(5006, { chargeToId: 1006, member: { id: 177, identifier: 'asmith' }, actualHours: 2, timeStart: at(110, '09:00:00'), _info: { lastUpdated: at(110, '11:00:00') } }),
       entry(5007, { chargeToId: 1006, actualHours: 1, timeStart: at(2, '09:00:00'), _info: { lastUpdated: at(2, '10:00:00') } }),
+      // Old work on the long-closed 1003 (held only as a reference): not fetched, it was closed before the window.
+      entry(5008, { chargeToId: 1003, actualHours: 4, timeStart: at(151, '10:00:00'), _info: { lastUpdated: at(151, '11:00:00') } }),
     ];
+    const from = fakes.connectwise.requests.length;
     try {
       await registerTenant(live.app, other, { connectwise: fakes.connectwise });
       const s = (await call(live.app).get(`/api/tenants/${other}/summary?from=${FROM}&to=${TO}`).expect(200)).body;
       expect(s.tickets.closed).toBe(2); // 1002 and 1006
-      // What the held entries give: 1006 looks single-touch, single-tech, 1 h (really 2 entries, 2 members, 3 h).
-      expect(s.time).toMatchObject({ hours_per_closed_ticket: 1, first_touch_resolution_rate: 1, single_tech_rate: 1 });
-      expect(s.caveats).toEqual([
-        expect.stringMatching(
-          /^Live mode holds only the time entries updated since \d{4}-\d{2}-\d{2} \(LIVE_WINDOW_DAYS\): 1 of the tickets closed in this window was opened before then, so hours_per_closed_ticket, first_touch_resolution_rate and single_tech_rate may miss their older entries\.$/,
-        ),
-        expect.stringMatching(OPEN_ALERTS_CAVEAT), // alerts are a live domain here, if an unconfigured one
-      ]);
-      // A window whose closed tickets were all opened inside the live window: nothing to say.
+      // 1002: one entry of 1 h by one member; 1006: two entries (2 h, 1 h) by two members.
+      expect(s.time).toMatchObject({ hours_per_closed_ticket: 2, first_touch_resolution_rate: 0.5, single_tech_rate: 0.5 });
+      // Hours worked in the window are still those of the window's entries only.
+      expect(s.time.total_hours).toBe(2.75);
+      expect(s.caveats).toEqual([]);
+      const held = await listAll<{ cw_time_entry_id: string }>(live.app, `/api/tenants/${other}/time-entries`);
+      expect(held.map((e) => e.cw_time_entry_id).sort()).toEqual(['5001', '5002', '5003', '5006', '5007']);
+      // The closed tickets opened before the window, then their entries by id (the in-window 5007 comes twice, held once).
+      const sent = fakes.connectwise.requests.slice(from).map((r) => `${r.path.replace(/^.*\/apis\/3\.0/, '')} ${r.query.get('conditions') ?? ''}`);
+      expect(sent).toContainEqual(
+        expect.stringMatching(/^\/service\/tickets \(closedFlag=true or status\/name="Closed"\) and lastUpdated>=\[(.+)\] and _info\/dateEntered<\[\1\]$/),
+      );
+      expect(sent).toContain('/time/entries (chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId in (1006)');
+      // A window whose closed tickets were all opened inside the live window gives what it gave before.
       const earlier = (await call(live.app).get(`/api/tenants/${other}/summary?from=${FROM}&to=${day(3)}`).expect(200)).body;
       expect(earlier.tickets.closed).toBe(1); // 1002 only
-      expect(earlier.caveats).toEqual([expect.stringMatching(OPEN_ALERTS_CAVEAT)]);
+      expect(earlier.time).toMatchObject({ hours_per_closed_ticket: 1, first_touch_resolution_rate: 1, single_tech_rate: 1 });
+      expect(earlier.caveats).toEqual([]);
     } finally {
       fakes.connectwise.tickets = tickets;
       fakes.connectwise.timeEntries = entries;
+    }
+  });
+
+  it('holds an alert still open however old, from the Defender API too', async () => {
+    const other = 'tenant_kpi_defender';
+    const defender = fakes.defender;
+    const alert = (id: string, status: string, updatedDaysAgo: number) => ({
+      id,
+      title: `Alert ${id}`,
+      severity: 'high',
+      status,
+      serviceSource: 'microsoftDefenderForEndpoint',
+      createdDateTime: at(300, '08:00:00'),
+      lastUpdateDateTime: at(updatedDaysAgo, '08:00:00'),
+      resolvedDateTime: status === 'resolved' ? at(updatedDaysAgo, '08:00:00') : null,
+      evidence: [],
+    });
+    const saved = defender.graphAlerts;
+    defender.graphAlerts = [alert('old-new', 'new', 250), alert('old-progress', 'inProgress', 200), alert('old-resolved', 'resolved', 200), alert('recent', 'inProgress', 3)];
+    try {
+      await registerTenant(live.app, other, { defender });
+      const s = (await call(live.app).get(`/api/tenants/${other}/summary?from=${FROM}&to=${TO}`).expect(200)).body;
+      expect(s.security.open).toBe(3);
+      expect(s.caveats).toEqual([]);
+      const held = await listAll<{ alert_id: string }>(live.app, `/api/tenants/${other}/security-alerts`);
+      expect(held.map((a) => a.alert_id).sort()).toEqual(['old-new', 'old-progress', 'recent']);
+    } finally {
+      defender.graphAlerts = saved;
     }
   });
 });

@@ -133,10 +133,11 @@ describe('live mode under vendor faults', () => {
     const offsets = smileback.requests.filter((r) => r.path === '/api/v3/reviews/').map((r) => r.query.get('offset'));
     expect(offsets).toEqual(['0', '0', '0', '1000']);
     expect(smileback.calls('/api/token/')).toBe(1);
-    const walk = connectwise.requests.filter((r) => r.path.endsWith('/service/tickets') && !r.query.get('conditions')?.startsWith('id in'));
+    const walk = connectwise.requests.filter((r) => r.path.endsWith('/service/tickets') && r.query.get('conditions')?.startsWith('closedFlag=false or'));
     expect(walk.map((r) => r.query.get('page'))).toEqual(['1', '1', '1', '2']);
-    // Then the 300 tickets the surveys name that the walk lacks (300000, 301201–301499), 100 ids a lookup.
-    expect(connectwise.calls('/service/tickets') - walk.length).toBe(3);
+    // Then the time entries' query for the closed tickets opened before the window (their references), and
+    // the 300 tickets the surveys name that the walk lacks (300000, 301201–301499), 100 ids a lookup.
+    expect(connectwise.calls('/service/tickets') - walk.length).toBe(1 + 3);
   });
 
   it('answers 502 /problems/vendor-error naming the vendor when it stays down and nothing is cached', async () => {
@@ -158,6 +159,35 @@ describe('live mode under vendor faults', () => {
     expectVendorProblem(csat, 502, '/problems/vendor-error', secrets);
     expect(csat.body.detail).toMatch(/^smileback answered 503 to GET \/api\/v3\/reviews\//);
     expect(smileback.calls('/api/v3/reviews/')).toBe(ATTEMPTS);
+  });
+
+  it('fails the request like any vendor call when an extra walk fails: open alerts, older time entries', async () => {
+    const { sentinelone, defender, connectwise } = await h.fakes('sentinelone', 'defender', 'connectwise');
+    sentinelone.threats = [threat('1790000000000000001', 'locky.exe')];
+    defender.graphAlerts = bulkGraphAlerts(3, 800_001);
+    connectwise.members = [...MEMBERS];
+    // Only the second walk of each fill fails; the updated-since walks answer.
+    sentinelone.failNext(100, { status: 500, query: { name: 'incidentStatuses' } });
+    defender.failNext(100, { status: 400, path: '/v1.0/security/alerts_v2', query: { name: '$filter', startsWith: '(status eq' } });
+    connectwise.failNext(100, { status: 503, path: '/service/tickets', query: { name: 'conditions', startsWith: '(closedFlag=true' } });
+    const id = await h.tenant({ sentinelone, connectwise });
+    const other = await h.tenant({ defender });
+    const secrets = fakeSecrets({ sentinelone, defender, connectwise });
+
+    const alerts = await get(`/api/tenants/${id}/security-alerts`);
+    expectVendorProblem(alerts, 502, '/problems/vendor-error', secrets);
+    expect(alerts.body.detail).toMatch(/^sentinelone answered 500 to GET \/web\/api\/v2\.1\/threats/);
+    // The updated-since walk once, then the open walk tried 1 + VENDOR_MAX_RETRIES times, as any call.
+    expect(sentinelone.requests.map((r) => r.query.has('incidentStatuses'))).toEqual([false, ...Array(ATTEMPTS).fill(true)]);
+
+    const graph = await get(`/api/tenants/${other}/security-alerts`);
+    expectVendorProblem(graph, 502, '/problems/vendor-error', secrets);
+    expect(graph.body.detail).toMatch(/^defender answered 400 to GET \/v1\.0\/security\/alerts_v2/);
+
+    const entries = await get(`/api/tenants/${id}/time-entries`);
+    expectVendorProblem(entries, 502, '/problems/vendor-error', secrets);
+    expect(entries.body.detail).toMatch(/^connectwise answered 503 to GET \S*\/service\/tickets/);
+    expect(connectwise.calls('/service/tickets')).toBe(ATTEMPTS);
   });
 
   it('answers 504 /problems/vendor-timeout when the vendor hangs beyond VENDOR_TIMEOUT_MS', async () => {
@@ -207,17 +237,18 @@ describe('live mode under vendor faults', () => {
     }
     expect(sentinelone.calls()).toBe(THRESHOLD);
 
-    // The breaker is per tenant: another tenant on the same (now healthy) console is served.
+    // The breaker is per tenant: another tenant on the same (now healthy) console is served (the
+    // updated-since walk, then the open one).
     const other = await h.tenant({ sentinelone });
     expect((await get(`/api/tenants/${other}/security-alerts`)).status).toBe(200);
-    expect(sentinelone.calls()).toBe(THRESHOLD + 1);
+    expect(sentinelone.calls()).toBe(THRESHOLD + 2);
 
-    // After the cooldown one trial call goes through; it succeeds and the circuit closes.
+    // After the cooldown one trial call goes through; it succeeds, the circuit closes, and the open walk follows.
     await sleep(1100);
     const recovered = await get(`/api/tenants/${id}/security-alerts`);
     expect(recovered.status).toBe(200);
     expect(recovered.body.meta.total).toBe(1);
-    expect(sentinelone.calls()).toBe(THRESHOLD + 2);
+    expect(sentinelone.calls()).toBe(THRESHOLD + 4);
     expect((await call(t.app).get('/api/health')).body.checks.vendors.breakers[`sentinelone:${id}`]).toBe('closed');
   });
 
@@ -239,7 +270,9 @@ describe('live mode under vendor faults', () => {
     expect(smileback.calls('/api/token/')).toBe(2);
     expect(smileback.calls('/api/v3/reviews/')).toBe(pages(2500) + 1);
     expect(defender.tokensIssued).toBe(2);
-    expect(defender.calls('/v1.0/security/alerts_v2')).toBe(pages(2500) + 1);
+    // The updated-since walk (one page refused), then the walk over the alerts not yet resolved.
+    const open = defender.graphAlerts.filter((a) => a.status !== 'resolved').length;
+    expect(defender.calls('/v1.0/security/alerts_v2')).toBe(pages(2500) + 1 + pages(open));
   });
 
   it('turns 100 concurrent requests on a cold cache into ONE paged walk per vendor', async () => {
@@ -256,15 +289,20 @@ describe('live mode under vendor faults', () => {
     expect(alerts.map((r) => r.status)).toEqual(Array(100).fill(200));
     expect(new Set(alerts.map((r) => r.text)).size).toBe(1);
     expect(alerts[0].body.meta.total).toBe(3000);
-    expect(sentinelone.calls('/web/api/v2.1/threats')).toBe(pages(1500));
-    expect(defender.calls('/v1.0/security/alerts_v2')).toBe(pages(1500));
+    // Per vendor, the updated-since walk and the walk over the alerts not yet resolved, once for all 100.
+    const openThreats = sentinelone.threats.filter((x) => x.threatInfo?.incidentStatus !== 'resolved').length;
+    const openAlerts = defender.graphAlerts.filter((a) => a.status !== 'resolved').length;
+    expect(sentinelone.calls('/web/api/v2.1/threats')).toBe(pages(1500) + pages(openThreats));
+    expect(defender.calls('/v1.0/security/alerts_v2')).toBe(pages(1500) + pages(openAlerts));
     expect(defender.calls('/oauth2/v2.0/token')).toBe(1);
 
     const tickets = await Promise.all(Array.from({ length: 100 }, () => get(`/api/tenants/${id}/tickets`)));
     expect(tickets.map((r) => r.status)).toEqual(Array(100).fill(200));
     expect(new Set(tickets.map((r) => r.text)).size).toBe(1);
     expect(tickets[0].body.meta.total).toBe(1500);
-    expect(connectwise.calls('/service/tickets')).toBe(pages(1500));
+    // The walk, and once the time entries' query for closed tickets opened before the window (none here).
+    expect(connectwise.calls('/service/tickets')).toBe(pages(1500) + 1);
+    expect(connectwise.calls('/time/entries')).toBe(1);
     expect(connectwise.calls('/system/members')).toBe(1);
     // Descriptions: one call per ticket of the (shared) page of 50, not one per request.
     expect(connectwise.calls('/notes')).toBe(50);
@@ -354,7 +392,8 @@ describe('live mode serving a stale copy when the vendor fails (CACHE_TTL_SECOND
     expect(staleAlerts.headers.warning).toBe('110 - "stale"');
     expect(staleAlerts.headers['x-stale-vendors']).toBe('sentinelone');
     expect(staleAlerts.body).toEqual(freshAlerts.body);
-    expect(sentinelone.calls()).toBe(1 + ATTEMPTS);
+    // The fresh fill's two walks, then the failing first walk of the refresh (the open walk never starts).
+    expect(sentinelone.calls()).toBe(2 + ATTEMPTS);
 
     // The vendor is back: fresh data, no warning.
     const back = await get(`/api/tenants/${id}/security-alerts`);

@@ -5,6 +5,7 @@ import type { CwServiceNote, CwTicket, CwTimeEntry } from '../../src/integration
 import type { DefenderGraphAlert } from '../../src/integrations/defender/defender.client.js';
 import type { SentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.client.js';
 import type { SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
+import type { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
 import { bootApp, TestApp } from '../support/app.js';
 import {
@@ -471,6 +472,11 @@ function loadAlphaData(f: Fakes): void {
 }
 
 const pages = (n: number) => Math.ceil(n / VENDOR_PAGE_SIZE);
+/** The calls of one walk over n rows: a walk asks at least once, even for none. */
+const walk = (n: number) => Math.max(1, pages(n));
+const openThreats = (threats: SentinelOneThreat[]) => threats.filter((x) => x.threatInfo?.incidentStatus !== 'resolved').length;
+/** The closed tickets opened before the live window whose entries time entries fetch by id: one query for their ids. */
+const closedIdsQueries = (fake: FakeConnectWise) => fake.requests.filter((r) => r.query.get('conditions')?.startsWith('(closedFlag=true or status/name="Closed") and')).length;
 const ids = (rows: Array<Record<string, unknown>>, field: string) => rows.map((r) => String(r[field])).sort();
 const totalRequests = (f: Fakes) => Object.values(f).reduce((sum, fake) => sum + fake.requests.length, 0);
 const noteTicketIds = (f: Fakes, from = 0) =>
@@ -534,15 +540,17 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       }
 
       const cw = fakes.connectwise;
-      // The walk, then one lookup by id: a bulk survey names ticket 300000, which the walk did not hold.
-      expect(cw.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW) + 1);
+      // The walk, the time entries' query for the ids of closed tickets opened before the window (their
+      // references are read), then one lookup by id: a bulk survey names ticket 300000, which the walk did not hold.
+      expect(closedIdsQueries(cw)).toBe(1);
+      expect(cw.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW) + 1 + 1);
       expect(cw.lastRequest('/service/tickets')!.query.get('conditions')).toBe('id in (300000)');
       expect(cw.calls('/system/members')).toBe(1);
       expect(cw.calls('/notes')).toBe(50);
       // The notes fetched are exactly the returned page's, each once.
       expect(noteTicketIds(fakes).sort()).toEqual(ids(res.body.data, 'cw_ticket_id'));
       // Every page re-sends the window condition; the first-page request asks for detail notes only.
-      for (const req of cw.requests.filter((r) => r.path.endsWith('/service/tickets')).slice(0, -1)) {
+      for (const req of cw.requests.filter((r) => r.path.endsWith('/service/tickets')).slice(0, pages(TICKETS_IN_WINDOW))) {
         expect(req.query.get('conditions')).toMatch(/^closedFlag=false or lastUpdated>=\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\]$/);
         expect(req.query.get('pageSize')).toBe(String(VENDOR_PAGE_SIZE));
       }
@@ -620,8 +628,8 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       expect(all).toHaveLength(TICKETS_IN_WINDOW);
       expect(ids(all, 'cw_ticket_id')).toEqual(expectedIds.sort());
       expect(all.every((tk) => tk.tenant_id === ALPHA && typeof tk.description === 'string')).toBe(true);
-      // Still one walk of the ticket list (and the one lookup by id); each ticket's notes fetched exactly once over all requests.
-      expect(fakes.connectwise.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW) + 1);
+      // Still one walk of the ticket list (the closed-ids query and the one lookup by id); each ticket's notes fetched exactly once over all requests.
+      expect(fakes.connectwise.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW) + 1 + 1);
       const noted = noteTicketIds(fakes);
       expect(noted).toHaveLength(TICKETS_IN_WINDOW);
       expect(new Set(noted).size).toBe(TICKETS_IN_WINDOW);
@@ -699,8 +707,13 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       expect(res.status).toBe(200);
       const total = HAND_THREATS.length + BULK_THREATS.length + 2 + BULK_GRAPH_ALERTS.length;
       expect(res.body).toEqual({ data: EXPECTED_ALERTS, meta: { total, page: 1, page_size: 4 } });
-      expect(fakes.sentinelone.calls('/web/api/v2.1/threats')).toBe(pages(HAND_THREATS.length + BULK_THREATS.length));
-      expect(fakes.defender.calls('/v1.0/security/alerts_v2')).toBe(pages(2 + BULK_GRAPH_ALERTS.length));
+      // The updated-since walk, then the walk over every alert not yet resolved (in the window here, so no more alerts).
+      expect(fakes.sentinelone.calls('/web/api/v2.1/threats')).toBe(
+        pages(HAND_THREATS.length + BULK_THREATS.length) + walk(openThreats([...HAND_THREATS, ...BULK_THREATS])),
+      );
+      const openGraph = [...HAND_GRAPH_ALERTS.slice(0, 2), ...BULK_GRAPH_ALERTS].filter((a) => a.status !== 'resolved').length;
+      expect(fakes.defender.calls('/v1.0/security/alerts_v2')).toBe(pages(2 + BULK_GRAPH_ALERTS.length) + walk(openGraph));
+      expect(fakes.sentinelone.lastRequest('/web/api/v2.1/threats')!.query.get('incidentStatuses')).toBe('unresolved,in_progress');
       expect(fakes.defender.calls('/oauth2/v2.0/token')).toBe(1);
       expect(fakes.defender.lastRequest('/v1.0/security/alerts_v2')!.query.get('$filter')).toContain(
         "serviceSource eq 'microsoftDefenderForEndpoint'",
@@ -795,7 +808,7 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       ],
       meta: { total: 1, page: 1, page_size: 50 },
     });
-    expect(betaS1.calls('/web/api/v2.1/threats')).toBe(1);
+    expect(betaS1.calls('/web/api/v2.1/threats')).toBe(2); // updated in the window, then open however old
     expect((await asBeta.get('/api/tenants')).body.data.map((tn: { id: string }) => tn.id)).toEqual([BETA]);
     expect((await asBeta.get(`/api/admin/tenants/${BETA}/integrations`)).status).toBe(403);
   });
@@ -899,7 +912,8 @@ describe('live mode with Redis: app copies share the cache', () => {
     const named = new Set(fakes.smileback.reviews.map((r) => (r.ticket as { id?: unknown } | null)?.id).filter((id) => id !== undefined).map(String));
     const lookups = Math.ceil([...named].filter((id) => !held.has(id)).length / 100);
     expect(lookups).toBe(3);
-    expect(fakes.connectwise.calls('/service/tickets')).toBe(2 + lookups);
+    expect(closedIdsQueries(fakes.connectwise)).toBe(1);
+    expect(fakes.connectwise.calls('/service/tickets')).toBe(2 + 1 + lookups);
     expect(fakes.connectwise.calls('/notes')).toBe(50);
     expect(fakes.smileback.calls('/api/v3/reviews/')).toBe(2);
     figures.first_copy_vendor_calls = fetched;

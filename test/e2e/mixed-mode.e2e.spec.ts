@@ -33,7 +33,25 @@ const STORE_ONLY = 'tenant_store_only';
 const CW_ONLY = 'tenant_cw_only';
 
 const mockTicket = (id: string, over: Partial<Ticket> = {}): Ticket => ({ ...SEED_TICKET, tenant_id: TENANT, cw_ticket_id: id, ...over });
-const MOCK_TICKETS = [mockTicket('MOCK-1'), mockTicket('MOCK-2', { status: 'New', closed_at_remote: null })];
+// 7777: a ConnectWise ticket, opened 120 days ago, closed 2 days ago: its every time entry is fetched by id.
+const MOCK_TICKETS = [
+  mockTicket('MOCK-1'),
+  mockTicket('MOCK-2', { status: 'New', closed_at_remote: null }),
+  mockTicket('7777', { created_at_remote: at(120), updated_at_remote: at(2), closed_at_remote: at(2) }),
+];
+// Worked 110 days ago on 7777, untouched since: outside the live window.
+const OLD_ENTRY = {
+  id: 9001,
+  chargeToId: 7777,
+  chargeToType: 'ServiceTicket',
+  member: { id: MEMBERS[0].id as number, identifier: MEMBERS[0].identifier },
+  workType: { id: 1, name: 'Remote Support' },
+  billableOption: 'Billable',
+  actualHours: 2,
+  notes: 'Old work',
+  timeStart: at(110),
+  _info: { lastUpdated: at(110) },
+};
 const MOCK_SURVEYS: CsatSurvey[] = [{ ...SEED_CSAT_SURVEY, tenant_id: TENANT, survey_id: 'MOCK-S1', ticket_id: 'MOCK-1' }];
 
 describe('mixed mode (MOCK_DOMAINS)', () => {
@@ -47,7 +65,7 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
     fakes.connectwise.tickets = tickets;
     fakes.connectwise.notes = notes;
     fakes.connectwise.members = MEMBERS;
-    fakes.connectwise.timeEntries = bulkTimeEntries(12, 8000, tickets.map((x) => x.id as number));
+    fakes.connectwise.timeEntries = [...bulkTimeEntries(12, 8000, tickets.map((x) => x.id as number)), OLD_ENTRY];
     fakes.smileback.reviews = bulkReviews(9, 100);
     fakes.sentinelone.threats = bulkThreats(4, 10);
     fakes.defender.graphAlerts = bulkGraphAlerts(3, 20);
@@ -73,7 +91,7 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
 
   it('serves the mocked domains from the folder without ever calling their vendors', async () => {
     const tickets = await listAll<Ticket>(t.app, `/api/tenants/${TENANT}/tickets`);
-    expect(tickets.map((x) => x.cw_ticket_id).sort()).toEqual(['MOCK-1', 'MOCK-2']);
+    expect(tickets.map((x) => x.cw_ticket_id).sort()).toEqual(['7777', 'MOCK-1', 'MOCK-2']);
     expect(tickets.find((x) => x.cw_ticket_id === 'MOCK-1')).toEqual(MOCK_TICKETS[0]);
     expect((await t.get(`/api/tenants/${TENANT}/tickets/MOCK-2`)).body).toEqual(MOCK_TICKETS[1]);
     expect(await listAll(t.app, `/api/tenants/${TENANT}/csat`)).toEqual(MOCK_SURVEYS);
@@ -93,6 +111,13 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
     expect(fakes.connectwise.calls('/time/entries')).toBeGreaterThan(0);
     expect(fakes.sentinelone.calls('/threats')).toBeGreaterThan(0);
     expect(fakes.smileback.calls()).toBe(0);
+    // The old entry of the folder's closed ticket 7777 is held: the closed tickets came from the folder,
+    // not from ConnectWise's tickets endpoint (the mocked domain's vendor call).
+    expect(entries.map((e) => e.cw_time_entry_id)).toContain('9001');
+    expect(fakes.connectwise.lastRequest('/time/entries')!.query.get('conditions')).toBe(
+      '(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId in (7777)',
+    );
+    expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
   });
 
   it('keeps the platform store as the tenant list, not the folder\'s tenants.json', async () => {
@@ -123,11 +148,11 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
     await writeFile(`${file}.tmp`, JSON.stringify(next));
     await rename(`${file}.tmp`, file);
     let ids: string[] = [];
-    for (let attempt = 0; attempt < 100 && ids.length !== 3; attempt++) {
+    for (let attempt = 0; attempt < 100 && ids.length !== 4; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       ids = (await listAll<Ticket>(t.app, `/api/tenants/${TENANT}/tickets`)).map((x) => x.cw_ticket_id).sort();
     }
-    expect(ids).toEqual(['MOCK-1', 'MOCK-2', 'MOCK-3']);
+    expect(ids).toEqual(['7777', 'MOCK-1', 'MOCK-2', 'MOCK-3']);
     expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
   }, 30_000);
 });

@@ -91,7 +91,9 @@ export class FakeConnectWise extends FakeVendorServer {
     const links = [`${link(1)}; rel="first"`];
     if (page > 1) links.push(`${link(page - 1)}; rel="prev"`);
     if (page < lastPage) links.push(`${link(page + 1)}; rel="next"`, `${link(lastPage)}; rel="last"`);
-    return this.json(200, rows.slice((page - 1) * pageSize, page * pageSize), { Link: links.join(', ') });
+    const fields = req.query.get('fields')?.split(',');
+    const pageRows = rows.slice((page - 1) * pageSize, page * pageSize);
+    return this.json(200, fields ? pageRows.map((row) => project(row, fields)) : pageRows, { Link: links.join(', ') });
   }
 }
 
@@ -181,6 +183,21 @@ export function matchesConditions(conditions: string | null): (row: Row) => bool
   const test = disjunction();
   if (pos !== list.length) throw new Error('InvalidObject');
   return test;
+}
+
+/** `fields=a,b/c`: only those fields of each row, sub-objects reached with `/`, as upstream. */
+function project(row: Row, fields: string[]): Row {
+  const out: Row = {};
+  for (const path of fields) {
+    const keys = path.split('/');
+    let from: unknown = row;
+    for (const key of keys) from = (from as Row | undefined)?.[key];
+    if (from === undefined) continue;
+    let into = out;
+    for (const key of keys.slice(0, -1)) into = (into[key] ??= {}) as Row;
+    into[keys[keys.length - 1]] = from;
+  }
+  return out;
 }
 
 function compare(value: number, op: string, bound: number): boolean {

@@ -3,7 +3,8 @@ import type {
   DefenderGraphAlert,
   DefenderIntegration,
 } from '../../src/integrations/defender/defender.client.js';
-import { FakeReply, FakeVendorServer, RecordedRequest, instantMs } from './fake-server.js';
+import { FakeReply, FakeVendorServer, RecordedRequest } from './fake-server.js';
+import { ODataField, odataFilter } from './odata-filter.js';
 
 const GRAPH_PATH = '/v1.0/security/alerts_v2';
 const ENDPOINT_PATH = '/api/alerts';
@@ -11,6 +12,25 @@ const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const ENDPOINT_SCOPE = 'https://api.securitycenter.microsoft.com/.default';
 const GRAPH_MAX_TOP = 1000;
 const ENDPOINT_MAX_TOP = 10_000;
+const GRAPH_SERVICE_SOURCES = [
+  'microsoftDefenderForEndpoint', 'microsoftDefenderForIdentity', 'microsoftDefenderForCloudApps', 'microsoftDefenderForOffice365',
+  'microsoft365Defender', 'azureAdIdentityProtection', 'microsoftAppGovernance', 'dataLossPrevention', 'microsoftDefenderForCloud',
+];
+/** What alerts_v2 `$filter` takes (reference §2.7), with its enums; any other property is a 400. */
+const GRAPH_FILTERABLE: Record<string, ODataField> = {
+  lastUpdateDateTime: 'datetime',
+  createdDateTime: 'datetime',
+  status: ['unknown', 'new', 'inProgress', 'resolved', 'unknownFutureValue'],
+  severity: ['unknown', 'informational', 'low', 'medium', 'high', 'unknownFutureValue'],
+  serviceSource: GRAPH_SERVICE_SOURCES,
+};
+/** What the endpoint API's `$filter` takes on alerts (reference §2.3, §2.4) as far as this fake implements it. */
+const ENDPOINT_FILTERABLE: Record<string, ODataField> = {
+  lastUpdateTime: 'datetime',
+  alertCreationTime: 'datetime',
+  status: ['Unknown', 'New', 'InProgress', 'Resolved'],
+  severity: ['UnSpecified', 'Informational', 'Low', 'Medium', 'High'],
+};
 
 export class FakeDefender extends FakeVendorServer {
   graphAlerts: DefenderGraphAlert[] = [];
@@ -82,16 +102,15 @@ export class FakeDefender extends FakeVendorServer {
 
   private graph(req: RecordedRequest): FakeReply {
     if (this.bearerGrant(req) !== GRAPH_SCOPE) return this.json(401, this.errorBody(401, ''));
-    const filter = req.query.get('$filter') ?? '';
-    const since = /lastUpdateDateTime ge (\S+)/.exec(filter)?.[1];
-    if (since !== undefined && (since.startsWith("'") || !/(Z|[+-]\d{2}:\d{2})$/.test(since))) {
-      return this.json(400, this.errorBody(400, "Invalid filter clause: incompatible types 'Edm.DateTimeOffset' and 'Edm.String'."));
+    const filter = req.query.get('$filter');
+    let rows = this.graphAlerts;
+    if (filter !== null) {
+      try {
+        rows = rows.filter(odataFilter(filter, GRAPH_FILTERABLE));
+      } catch (error) {
+        return this.json(400, this.errorBody(400, (error as Error).message));
+      }
     }
-    const sinceMs = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
-    const sources = [...filter.matchAll(/serviceSource eq '([^']*)'/g)].map((m) => m[1]);
-    const rows = this.graphAlerts.filter(
-      (a) => instantMs(a.lastUpdateDateTime) >= sinceMs && (sources.length === 0 || sources.includes(String(a.serviceSource))),
-    );
     const top = Math.min(Number(req.query.get('$top') ?? GRAPH_MAX_TOP), GRAPH_MAX_TOP);
     const offset = Number(req.query.get('$skiptoken') ? Buffer.from(req.query.get('$skiptoken') as string, 'base64').toString() : 0);
     const end = offset + top;
@@ -111,16 +130,20 @@ export class FakeDefender extends FakeVendorServer {
     if (this.bearerGrant(req) !== ENDPOINT_SCOPE) {
       return this.json(401, { error: { code: 'Unauthorized', message: 'Invalid or expired authorization header', target: '7c1f2e3d-0000-4000-8000-000000000002' } });
     }
-    const filter = req.query.get('$filter') ?? '';
-    const since = /lastUpdateTime ge (\S+)/.exec(filter)?.[1];
-    const sinceMs = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since);
-    if (Number.isNaN(sinceMs)) return this.json(400, { error: { code: 'ODataError', message: 'Invalid filter', target: '0' } });
+    const filter = req.query.get('$filter');
+    let rows = this.endpointAlerts;
+    if (filter !== null) {
+      try {
+        rows = rows.filter(odataFilter(filter, ENDPOINT_FILTERABLE));
+      } catch (error) {
+        return this.json(400, { error: { code: 'ODataError', message: (error as Error).message, target: '0' } });
+      }
+    }
     const top = Number(req.query.get('$top') ?? ENDPOINT_MAX_TOP);
     if (!Number.isInteger(top) || top < 1 || top > ENDPOINT_MAX_TOP) {
       return this.json(400, { error: { code: 'InvalidInput', message: '$top must be between 1 and 10000', target: '0' } });
     }
     const skip = Number(req.query.get('$skip') ?? 0);
-    const rows = this.endpointAlerts.filter((a) => instantMs(a.lastUpdateTime) >= sinceMs);
     const body: Record<string, unknown> = {
       '@odata.context': `${this.baseUrl}/api/$metadata#Alerts`,
       value: rows.slice(skip, skip + top),

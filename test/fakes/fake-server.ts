@@ -9,6 +9,8 @@ export interface Fault {
   headers?: Record<string, string>;
   // Token endpoints are exempt unless named here, so a fault lands on the API call the test means.
   path?: string;
+  // Only requests with a query parameter of this name, starting with `startsWith` if given (e.g. one of two walks on a path).
+  query?: { name: string; startsWith?: string };
 }
 
 export interface RecordedRequest {
@@ -28,6 +30,7 @@ export interface FakeReply {
 interface Pending {
   remaining: number;
   path?: string;
+  query?: { name: string; startsWith?: string };
 }
 
 export abstract class FakeVendorServer {
@@ -107,8 +110,13 @@ export abstract class FakeVendorServer {
     return { status, body, headers };
   }
 
-  private take<T extends Pending>(queue: T[], path: string): T | undefined {
-    const index = queue.findIndex((p) => (p.path === undefined ? !this.isTokenPath(path) : path.endsWith(p.path)));
+  private take<T extends Pending>(queue: T[], path: string, query?: URLSearchParams): T | undefined {
+    const onQuery = (p: T) => {
+      if (p.query === undefined) return true;
+      const value = query?.get(p.query.name);
+      return value != null && value.startsWith(p.query.startsWith ?? '');
+    };
+    const index = queue.findIndex((p) => (p.path === undefined ? !this.isTokenPath(path) : path.endsWith(p.path)) && onQuery(p));
     if (index < 0) return undefined;
     const item = queue[index];
     if (--item.remaining <= 0) queue.splice(index, 1);
@@ -149,7 +157,7 @@ export abstract class FakeVendorServer {
       if (res.destroyed) return;
     }
 
-    const fault = this.take(this.faults, recorded.path);
+    const fault = this.take(this.faults, recorded.path, recorded.query);
     let reply: FakeReply;
     let raw: string | undefined;
     if (fault) {

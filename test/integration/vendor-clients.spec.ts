@@ -138,6 +138,81 @@ describe('ConnectWise client against a fake ConnectWise', () => {
     expect(fake.requests.map((r) => r.query.get('page'))).toEqual(['1', '2', '3']);
   });
 
+  it('lists the ids of the closed tickets updated in the window but opened before it, ids only', async () => {
+    const closed = (id: number, enteredDay: number, updatedDay: number, extra: Partial<CwTicket> = {}): CwTicket => ({
+      ...cwTicket(id, updatedDay),
+      closedFlag: true,
+      closedDate: at(updatedDay),
+      _info: { dateEntered: at(enteredDay), lastUpdated: at(updatedDay) },
+      ...extra,
+    });
+    fake.tickets = [
+      closed(1, 2, 12), // opened before the window, closed in it: wanted
+      closed(2, 11, 12), // opened in the window: its entries are all updated since
+      closed(3, 2, 5), // closed before the window
+      { ...cwTicket(4, 12), _info: { dateEntered: at(2), lastUpdated: at(12) } }, // still open
+      // Named Closed without the flag (counted closed by the KPIs): wanted
+      { ...cwTicket(5, 12), status: { id: 9, name: 'Closed' }, _info: { dateEntered: at(3), lastUpdated: at(12) } },
+      closed(6, 9, 10), // dateEntered just before the window: wanted
+      // Entered exactly at the window start (2026-01-10T00:00:00Z): not before it
+      { ...closed(7, 10, 10), _info: { dateEntered: '2026-01-10T00:00:00Z', lastUpdated: at(10) } },
+    ];
+    expect(await clientOf(fastHttp(), 2).listClosedTicketIdsOpenedBefore(SINCE)).toEqual([1, 5, 6]);
+    expect(fake.calls('/service/tickets')).toBe(2);
+    for (const req of fake.requests) {
+      expect(req.query.get('conditions')).toBe(
+        '(closedFlag=true or status/name="Closed") and lastUpdated>=[2026-01-10T00:00:00Z] and _info/dateEntered<[2026-01-10T00:00:00Z]',
+      );
+      expect(req.query.get('fields')).toBe('id');
+      expect(req.query.get('orderBy')).toBe('id asc');
+      expect(req.query.get('pageSize')).toBe('2');
+    }
+  });
+
+  it('fetches every time entry of the given tickets, any date, service and project, in batches of 100', async () => {
+    const entryOf = (id: number, chargeToId: number, chargeToType = 'ServiceTicket', day = 2) => ({
+      id,
+      chargeToId,
+      chargeToType,
+      member: { id: 176 },
+      workType: { name: 'Remote' },
+      actualHours: 1,
+      timeStart: at(day),
+      _info: { lastUpdated: at(day) },
+    });
+    const ticketIds = Array.from({ length: 230 }, (_, i) => 1_000_000 + i);
+    fake.timeEntries = [
+      entryOf(1, 1_000_000), // old, of a wanted ticket
+      entryOf(2, 1_000_150, 'ProjectTicket', 20),
+      entryOf(3, 1_000_229, 'ServiceTicket', 12),
+      entryOf(4, 1_000_000, 'ChargeCode'), // same number, not a ticket charge
+      entryOf(5, 1_000_230), // a ticket not asked for
+      entryOf(6, 1_000_001),
+    ];
+    const entries = await clientOf(fastHttp(), 1000).listTimeEntriesForTickets(ticketIds);
+    expect(entries.map((e) => e.id)).toEqual([1, 6, 2, 3]);
+    const conditions = fake.requests.map((r) => r.query.get('conditions') ?? '');
+    expect(conditions).toEqual([0, 100, 200].map(
+      (start) => `(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId in (${ticketIds.slice(start, start + 100).join(',')})`,
+    ));
+    for (const req of fake.requests) {
+      expect(req.path).toBe('/v4_6_release/apis/3.0/time/entries');
+      expect(req.query.get('orderBy')).toBe('id asc');
+      // Seven-digit ids, 100 a batch: still well under ConnectWise's ~2000 characters.
+      expect(`${fake.baseUrl}${req.path}?${req.query.toString()}`.length).toBeLessThan(2000);
+    }
+  });
+
+  it('pages a batch of time entries to the end, re-sending its conditions on every page', async () => {
+    fake.timeEntries = Array.from({ length: 7 }, (_, i) => ({ id: i + 1, chargeToId: 42, chargeToType: 'ServiceTicket', _info: { lastUpdated: at(1) } }));
+    expect((await clientOf(fastHttp()).listTimeEntriesForTickets([42])).map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(fake.requests.map((r) => [r.query.get('page'), r.query.get('conditions')])).toEqual(
+      ['1', '2', '3'].map((page) => [page, '(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId in (42)']),
+    );
+    expect(await clientOf(fastHttp()).listTimeEntriesForTickets([])).toEqual([]);
+    expect(fake.calls()).toBe(3);
+  });
+
   it('fetches tickets by id in batches of 100, skipping ids that do not exist', async () => {
     fake.tickets = Array.from({ length: 250 }, (_, i) => ({ ...cwTicket(1000 + i, 2), closedFlag: true }));
     const wanted = [...Array.from({ length: 230 }, (_, i) => 1000 + i), 99_999];
@@ -452,6 +527,39 @@ describe('SentinelOne client against a fake SentinelOne', () => {
     expectNoSecrets(error, [fake.apiToken]);
   });
 
+  it('walks every threat not yet resolved, however old, with the same filters on every page', async () => {
+    const withStatus = (t: SentinelOneThreat, incidentStatus: string): SentinelOneThreat => ({ ...t, threatInfo: { ...t.threatInfo, incidentStatus } });
+    fake.threats = [
+      threat(4, 1), // unresolved, untouched since long before the window
+      withStatus(threat(2, 3), 'in_progress'),
+      withStatus(threat(3, 2), 'resolved'),
+      withStatus(threat(5, 12), 'resolved'), // updated in the window, but resolved: the other walk's
+      threat(1, 14),
+      threat(6, 13, 'acc-other'),
+      threat(7, 2),
+    ];
+    const threats = await clientOf(fastHttp(), { account_ids: ['acc-1'] }).listOpenThreats();
+    expect(threats.map((t) => t.agentRealtimeInfo?.agentComputerName)).toEqual(['PC-1', 'PC-2', 'PC-4', 'PC-7']);
+    expect(fake.calls('/web/api/v2.1/threats')).toBe(2);
+    for (const req of fake.requests) {
+      expect(Object.fromEntries([...req.query].filter(([key]) => key !== 'cursor'))).toEqual({
+        incidentStatuses: 'unresolved,in_progress',
+        sortBy: 'id',
+        sortOrder: 'asc',
+        limit: '2',
+        accountIds: 'acc-1',
+      });
+    }
+    expect(fake.requests.map((r) => r.query.has('cursor'))).toEqual([false, true]);
+  });
+
+  it('the fake refuses a parameter it does not implement and an unknown status, as a wrong query must not pass', async () => {
+    const ask = (query: string) => fetch(`${fake.baseUrl}/web/api/v2.1/threats?${query}`, { headers: { Authorization: `ApiToken ${fake.apiToken}` } });
+    expect((await ask('incidentStatus=unresolved')).status).toBe(400);
+    expect((await ask('incidentStatuses=UNRESOLVED')).status).toBe(400);
+    expect((await ask('incidentStatuses=unresolved,in_progress')).status).toBe(200);
+  });
+
   it('retries 502s then reports VendorHttpError', async () => {
     fake.failNext(5, { status: 502 });
     const error = await failure(clientOf(fastHttp({ maxAttempts: 1 })).listThreats(SINCE));
@@ -557,6 +665,52 @@ describe('Defender client against a fake Microsoft identity platform and Defende
     const batch = await graphClient(fastHttp(), { api: 'endpoint' }).listAlerts(SINCE);
     expect(batch.items).toHaveLength(3);
     expect(fake.calls('/api/alerts')).toBe(2);
+  });
+
+  it('lists every Graph alert not yet resolved, however old, following @odata.nextLink', async () => {
+    const withStatus = (a: DefenderGraphAlert, status: string): DefenderGraphAlert => ({ ...a, status });
+    fake.graphAlerts = [
+      graphAlert(1, 1),
+      withStatus(graphAlert(2, 2), 'inProgress'),
+      withStatus(graphAlert(3, 3), 'resolved'),
+      withStatus(graphAlert(4, 14), 'resolved'),
+      withStatus(graphAlert(5, 4), 'unknown'),
+      graphAlert(6, 5, 'microsoftDefenderForOffice365'),
+      graphAlert(7, 15),
+    ];
+    const batch = await graphClient(fastHttp()).listOpenAlerts();
+    expect(batch.api).toBe('graph');
+    expect(batch.items.map((a) => a.id)).toEqual(['da1', 'da2', 'da5', 'da7']);
+    expect(fake.calls('/v1.0/security/alerts_v2')).toBe(2);
+    const first = fake.requests.find((r) => r.path === '/v1.0/security/alerts_v2')!;
+    expect(first.query.get('$filter')).toBe(
+      "(status eq 'new' or status eq 'inProgress' or status eq 'unknown') and (serviceSource eq 'microsoftDefenderForEndpoint')",
+    );
+    expect(first.query.get('$top')).toBe('2');
+  });
+
+  it('lists every endpoint-API alert not yet resolved, however old', async () => {
+    fake.endpointAlerts = (['New', 'InProgress', 'Resolved', 'Unknown', 'New'] as const).map((status, i) => ({ id: `mde${i}`, status, lastUpdateTime: at(1 + i) }));
+    const batch = await graphClient(fastHttp(), { api: 'endpoint' }).listOpenAlerts();
+    expect(batch.items.map((a) => a.id)).toEqual(['mde0', 'mde1', 'mde3', 'mde4']);
+    expect(fake.requests.filter((r) => r.path === '/api/alerts').map((r) => [r.query.get('$filter'), r.query.get('$skip')])).toEqual([
+      ["(status eq 'New' or status eq 'InProgress' or status eq 'Unknown')", null],
+      ["(status eq 'New' or status eq 'InProgress' or status eq 'Unknown')", '2'],
+      ["(status eq 'New' or status eq 'InProgress' or status eq 'Unknown')", '4'],
+    ]);
+  });
+
+  it('the fake refuses a $filter on a property or enum value the API does not take', async () => {
+    const ask = async (filter: string) => {
+      fake.graphAlerts = [graphAlert(1, 11)];
+      const body = new URLSearchParams({ client_id: fake.credentials.client_id, client_secret: fake.credentials.client_secret, grant_type: 'client_credentials', scope: 'https://graph.microsoft.com/.default' });
+      const issued = (await (await fetch(`${fake.baseUrl}/${fake.credentials.azure_tenant_id}/oauth2/v2.0/token`, { method: 'POST', body })).json()) as { access_token: string };
+      return (await fetch(`${fake.baseUrl}/v1.0/security/alerts_v2?$filter=${encodeURIComponent(filter)}`, { headers: { Authorization: `Bearer ${issued.access_token}` } })).status;
+    };
+    expect(await ask("status eq 'in_progress'")).toBe(400);
+    expect(await ask("investigationState eq 'running'")).toBe(400);
+    expect(await ask("lastUpdateDateTime ge '2026-01-10T00:00:00Z'")).toBe(400);
+    expect(await ask("status eq 'inProgress' or status eq 'new'")).toBe(200);
   });
 
   it('reports a wrong client secret as VendorAuthError without leaking it', async () => {

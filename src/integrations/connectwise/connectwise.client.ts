@@ -105,17 +105,45 @@ export class ConnectWiseClient {
   }
 
   /** The tickets with these ids (those that exist), a batch of ids per request to keep URLs short. */
-  async listTicketsById(ids: number[]): Promise<CwTicket[]> {
-    const tickets: CwTicket[] = [];
-    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
-      const batch = ids.slice(i, i + IDS_PER_REQUEST);
-      tickets.push(...(await this.listAll<CwTicket>('/service/tickets', { conditions: `id in (${batch.join(',')})`, orderBy: 'id asc' })));
-    }
-    return tickets;
+  listTicketsById(ids: number[]): Promise<CwTicket[]> {
+    return this.inBatches<CwTicket>('/service/tickets', ids, (batch) => `id in (${batch})`);
+  }
+
+  /**
+   * The ids of the closed tickets updated since `since` but opened before it: those whose older time
+   * entries (updated before `since`) the updated-since walk of `/time/entries` does not return. A
+   * ticket opened since cannot have such entries (an entry is charged to a ticket that exists).
+   */
+  async listClosedTicketIdsOpenedBefore(since: Date): Promise<number[]> {
+    const at = cwDateTime(since);
+    const rows = await this.listAll<CwTicket>('/service/tickets', {
+      conditions: `(closedFlag=true or status/name="Closed") and lastUpdated>=[${at}] and _info/dateEntered<[${at}]`,
+      fields: 'id',
+      orderBy: 'id asc',
+    });
+    return rows.map((row) => row.id).filter((id): id is number => typeof id === 'number');
   }
 
   listTimeEntries(since: Date): Promise<CwTimeEntry[]> {
     return this.listAll<CwTimeEntry>('/time/entries', { conditions: `lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' });
+  }
+
+  /** Every time entry charged to these tickets (service or project), any date, a batch of ids per request. */
+  listTimeEntriesForTickets(ticketIds: number[]): Promise<CwTimeEntry[]> {
+    return this.inBatches<CwTimeEntry>(
+      '/time/entries',
+      ticketIds,
+      (batch) => `(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId in (${batch})`,
+    );
+  }
+
+  private async inBatches<T>(path: string, ids: number[], conditions: (batch: string) => string): Promise<T[]> {
+    const items: T[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+      const batch = ids.slice(i, i + IDS_PER_REQUEST).join(',');
+      items.push(...(await this.listAll<T>(path, { conditions: conditions(batch), orderBy: 'id asc' })));
+    }
+    return items;
   }
 
   listMembers(): Promise<CwMember[]> {

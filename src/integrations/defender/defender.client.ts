@@ -15,6 +15,9 @@ export const DEFENDER_SCOPES = {
 const GRAPH_MAX_PAGE_SIZE = 1000;
 const ENDPOINT_MAX_PAGE_SIZE = 10_000;
 const MAX_PAGES = 10_000;
+/** `status` values of an alert not yet resolved: Graph `alerts_v2` (reference §2.7), the endpoint API (§2.4). */
+export const GRAPH_OPEN_STATUSES = ['new', 'inProgress', 'unknown'] as const;
+export const ENDPOINT_OPEN_STATUSES = ['New', 'InProgress', 'Unknown'] as const;
 
 export type DefenderApi = 'graph' | 'endpoint';
 
@@ -94,10 +97,23 @@ export class DefenderClient {
     this.tokenKey = [this.loginUrl, config.azure_tenant_id, config.client_id, DEFENDER_SCOPES[this.api]].join('|');
   }
 
+  /** Every alert updated since `since` (any status). */
   async listAlerts(since: Date): Promise<DefenderAlertBatch> {
+    // Graph and the endpoint API want the date unquoted and zoned; a quoted one is a 400.
     return this.api === 'graph'
-      ? { api: 'graph', items: await this.listGraphAlerts(since) }
-      : { api: 'endpoint', items: await this.listEndpointAlerts(since) };
+      ? { api: 'graph', items: await this.listGraphAlerts(`lastUpdateDateTime ge ${since.toISOString()}`) }
+      : { api: 'endpoint', items: await this.listEndpointAlerts(`lastUpdateTime ge ${since.toISOString()}`) };
+  }
+
+  /**
+   * Every alert not yet resolved, however long untouched: an open alert counts as open whatever its
+   * age, and the updated-since walk misses the quiet ones. `unknown` is listed too: it maps to `new`.
+   */
+  async listOpenAlerts(): Promise<DefenderAlertBatch> {
+    const anyOf = (statuses: readonly string[]) => `(${statuses.map((s) => `status eq '${s}'`).join(' or ')})`;
+    return this.api === 'graph'
+      ? { api: 'graph', items: await this.listGraphAlerts(anyOf(GRAPH_OPEN_STATUSES)) }
+      : { api: 'endpoint', items: await this.listEndpointAlerts(anyOf(ENDPOINT_OPEN_STATUSES)) };
   }
 
   async ping(): Promise<void> {
@@ -108,11 +124,10 @@ export class DefenderClient {
     await this.authorizedGet(url);
   }
 
-  private async listGraphAlerts(since: Date): Promise<DefenderGraphAlert[]> {
+  private async listGraphAlerts(condition: string): Promise<DefenderGraphAlert[]> {
     const sources = this.config.service_sources?.length ? this.config.service_sources : DEFENDER_DEFAULTS.serviceSources;
     const sourceFilter = sources.map((s) => `serviceSource eq '${s.replace(/'/g, "''")}'`).join(' or ');
-    // Graph wants the date unquoted and zoned; a quoted one is a 400.
-    const filter = `lastUpdateDateTime ge ${since.toISOString()} and (${sourceFilter})`;
+    const filter = `${condition} and (${sourceFilter})`;
     const alerts: DefenderGraphAlert[] = [];
     let url: string | undefined = vendorUrl(this.baseUrl, '/v1.0/security/alerts_v2', { $filter: filter, $top: this.pageSize });
     for (let page = 0; url && page < MAX_PAGES; page++) {
@@ -124,8 +139,7 @@ export class DefenderClient {
     return alerts;
   }
 
-  private async listEndpointAlerts(since: Date): Promise<DefenderEndpointAlert[]> {
-    const filter = `lastUpdateTime ge ${since.toISOString()}`;
+  private async listEndpointAlerts(filter: string): Promise<DefenderEndpointAlert[]> {
     const alerts: DefenderEndpointAlert[] = [];
     let skip = 0;
     let url: string | undefined = vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize });

@@ -5,6 +5,8 @@ export const SENTINELONE_VENDOR = 'sentinelone';
 const THREATS_PATH = '/web/api/v2.1/threats';
 const MAX_PAGE_SIZE = 1000;
 const MAX_PAGES = 10_000;
+/** `/threats` `incidentStatuses` values (lower case) of a threat not yet resolved. */
+export const OPEN_INCIDENT_STATUSES = ['unresolved', 'in_progress'] as const;
 
 export interface SentinelOneIntegration {
   base_url: string;
@@ -57,20 +59,26 @@ export class SentinelOneClient {
     this.pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   }
 
-  async listThreats(since: Date): Promise<SentinelOneThreat[]> {
+  /** Every threat updated since `since` (any status), oldest update first. */
+  listThreats(since: Date): Promise<SentinelOneThreat[]> {
+    return this.walk({ updatedAt__gte: since.toISOString(), sortBy: 'updatedAt', sortOrder: 'asc' });
+  }
+
+  /**
+   * Every threat not yet resolved (`unresolved` or `in_progress`), however long untouched: an open
+   * threat counts as open whatever its age, and the updated-since walk misses the quiet ones.
+   */
+  listOpenThreats(): Promise<SentinelOneThreat[]> {
+    return this.walk({ incidentStatuses: OPEN_INCIDENT_STATUSES.join(','), sortBy: 'id', sortOrder: 'asc' });
+  }
+
+  private async walk(filters: Record<string, string>): Promise<SentinelOneThreat[]> {
     const threats: SentinelOneThreat[] = [];
     const seen = new Set<string>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       // The cursor walk must repeat the same filters on every page.
-      const body = await this.get({
-        updatedAt__gte: since.toISOString(),
-        sortBy: 'updatedAt',
-        sortOrder: 'asc',
-        limit: this.pageSize,
-        ...this.scope(),
-        cursor,
-      });
+      const body = await this.get({ ...filters, limit: this.pageSize, ...this.scope(), cursor });
       if (!body || !Array.isArray(body.data)) throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'data', 'is not a JSON array');
       threats.push(...(body.data as SentinelOneThreat[]));
       const next = body.pagination?.nextCursor;

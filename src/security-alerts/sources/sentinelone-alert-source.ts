@@ -2,10 +2,11 @@ import { fillKey } from '../../live/fill-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
 import { mapSentinelOneThreat } from '../../integrations/sentinelone/sentinelone.mappers.js';
 import { windowStart } from '../../live/live-window.js';
+import { mergeById } from '../../live/merge-by-id.js';
 import type { SecurityAlert } from '../security-alert.record.js';
 import type { SecurityAlertSource } from './security-alert-source.js';
 
-/** Live alerts from SentinelOne `/threats`. */
+/** Live alerts from SentinelOne `/threats`: those updated in the live window and every one not yet resolved. */
 export class SentinelOneAlertSource implements SecurityAlertSource {
   constructor(private readonly deps: LiveDeps) {}
 
@@ -17,8 +18,11 @@ export class SentinelOneAlertSource implements SecurityAlertSource {
     const live = await this.deps.clients.for(tenantId, 'sentinelone');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(fillKey(tenantId, 'security_alerts', 'sentinelone', version), 'sentinelone', async () =>
-      (await client.listThreats(windowStart(this.deps.windowDays))).map((threat) => mapSentinelOneThreat(threat, tenantId)),
-    );
+    return this.deps.cache.get(fillKey(tenantId, 'security_alerts', 'sentinelone', version), 'sentinelone', async () => {
+      // Updated in the live window, and every threat still open however old (security.open counts those).
+      const updated = await client.listThreats(windowStart(this.deps.windowDays));
+      const open = await client.listOpenThreats();
+      return mergeById(updated, open, (t) => t.id, (t) => t.threatInfo?.updatedAt).map((threat) => mapSentinelOneThreat(threat, tenantId));
+    });
   }
 }
