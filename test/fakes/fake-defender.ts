@@ -102,15 +102,8 @@ export class FakeDefender extends FakeVendorServer {
 
   private graph(req: RecordedRequest): FakeReply {
     if (this.bearerGrant(req) !== GRAPH_SCOPE) return this.json(401, this.errorBody(401, ''));
-    const filter = req.query.get('$filter');
-    let rows = this.graphAlerts;
-    if (filter !== null) {
-      try {
-        rows = rows.filter(odataFilter(filter, GRAPH_FILTERABLE));
-      } catch (error) {
-        return this.json(400, this.errorBody(400, (error as Error).message));
-      }
-    }
+    const rows = filtered(this.graphAlerts, req, GRAPH_FILTERABLE);
+    if (rows instanceof Error) return this.json(400, this.errorBody(400, rows.message));
     const top = Math.min(Number(req.query.get('$top') ?? GRAPH_MAX_TOP), GRAPH_MAX_TOP);
     const offset = Number(req.query.get('$skiptoken') ? Buffer.from(req.query.get('$skiptoken') as string, 'base64').toString() : 0);
     const end = offset + top;
@@ -130,15 +123,8 @@ export class FakeDefender extends FakeVendorServer {
     if (this.bearerGrant(req) !== ENDPOINT_SCOPE) {
       return this.json(401, { error: { code: 'Unauthorized', message: 'Invalid or expired authorization header', target: '7c1f2e3d-0000-4000-8000-000000000002' } });
     }
-    const filter = req.query.get('$filter');
-    let rows = this.endpointAlerts;
-    if (filter !== null) {
-      try {
-        rows = rows.filter(odataFilter(filter, ENDPOINT_FILTERABLE));
-      } catch (error) {
-        return this.json(400, { error: { code: 'ODataError', message: (error as Error).message, target: '0' } });
-      }
-    }
+    const rows = filtered(this.endpointAlerts, req, ENDPOINT_FILTERABLE);
+    if (rows instanceof Error) return this.json(400, { error: { code: 'ODataError', message: rows.message, target: '0' } });
     const top = Number(req.query.get('$top') ?? ENDPOINT_MAX_TOP);
     if (!Number.isInteger(top) || top < 1 || top > ENDPOINT_MAX_TOP) {
       return this.json(400, { error: { code: 'InvalidInput', message: '$top must be between 1 and 10000', target: '0' } });
@@ -154,5 +140,16 @@ export class FakeDefender extends FakeVendorServer {
       body['@odata.nextLink'] = `${this.baseUrl}${ENDPOINT_PATH}?${query.toString()}`;
     }
     return this.json(200, body);
+  }
+}
+
+/** The rows the request's `$filter` (if any) lets through, or the error the vendor would answer 400 with. */
+function filtered<T>(rows: T[], req: RecordedRequest, fields: Parameters<typeof odataFilter>[1]): T[] | Error {
+  const filter = req.query.get('$filter');
+  if (filter === null) return rows;
+  try {
+    return rows.filter(odataFilter(filter, fields) as (row: T) => boolean);
+  } catch (error) {
+    return error as Error;
   }
 }
