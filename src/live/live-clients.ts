@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
-import { mockConfig } from '../config/mock.config.js';
 import { ConnectWiseClient, ConnectWiseIntegration } from '../integrations/connectwise/connectwise.client.js';
 import { DefenderClient, DefenderIntegration } from '../integrations/defender/defender.client.js';
 import { OAuthTokenCache, VendorHttp } from '../integrations/http/vendor-http.js';
@@ -30,11 +29,8 @@ export class LiveClients {
   constructor(
     private readonly store: PlatformStore,
     @Inject(liveConfig.KEY) config: ConfigType<typeof liveConfig>,
-    @Inject(mockConfig.KEY) mock: ConfigType<typeof mockConfig>,
   ) {
     this.http = new VendorHttp(config.http);
-    // Some domain calls its vendor (live or mixed mode): undici is loaded during the start, not in the first call.
-    if (!mock.enabled) this.http.warm();
   }
 
   /**

@@ -127,7 +127,7 @@ async function liveDeps(): Promise<{ deps: LiveDeps; close(): Promise<void> }> {
   await platform.createTenant(CONTRACT_EMPTY_TENANT);
   const deps: LiveDeps = {
     platform,
-    clients: new LiveClients(platform, LIVE_CONFIG, { enabled: false, domains: [], dataPath: '', watch: false, maxFileMb: 256 }),
+    clients: new LiveClients(platform, LIVE_CONFIG),
     cache: new LiveCache(createCache(), LIVE_CONFIG),
     windowDays: LIVE_CONFIG.windowDays,
   };

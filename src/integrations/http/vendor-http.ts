@@ -16,7 +16,7 @@ import {
   handleWhen,
   retry,
 } from 'cockatiel';
-import type { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { PrivateAddressError, isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
 import {
   VendorAddressRefusedError,
@@ -27,10 +27,6 @@ import {
   VendorTimeoutError,
   VendorUnavailableError,
 } from './vendor-errors.js';
-
-/** undici, imported by the first vendor call: a mock-mode server never makes one (its import is about a third of a second of the start). */
-let undici: Promise<typeof import('undici')> | undefined;
-const loadUndici = (): Promise<typeof import('undici')> => (undici ??= import('undici'));
 
 export interface VendorHttpOptions {
   timeoutMs: number;
@@ -146,13 +142,13 @@ export class VendorHttp {
   private readonly breakers = new Map<string, CircuitBreakerPolicy>();
   private readonly bulkheads = new Map<string, BulkheadPolicy>();
   private readonly shutdown = new AbortController();
-  /** undici and this client's connection pool, made on the first call (`transport`). */
-  private connections?: Promise<{ fetch: typeof undiciFetch; dispatcher: Agent }>;
+  private readonly dispatcher: Agent;
   /** The integration's own secrets, scrubbed from vendor text (see withSecrets). */
   protected readonly secrets: readonly string[] = [];
 
   constructor(options: Partial<VendorHttpOptions> = {}) {
     this.options = { ...DEFAULT_VENDOR_HTTP_OPTIONS, ...options };
+    this.dispatcher = new Agent(this.options.allowPrivateNetworks ? {} : { connect: { lookup: publicOnlyLookup } });
     this.retryPolicy = retry(
       handleWhen((error) => error instanceof TransientFailure),
       {
@@ -221,21 +217,7 @@ export class VendorHttp {
     }
   }
 
-  /** Loads undici and makes the pool now (in the background), so the first vendor call does not. */
-  warm(): void {
-    this.transport().catch(() => undefined);
-  }
-
-  private transport(): Promise<{ fetch: typeof undiciFetch; dispatcher: Agent }> {
-    return (this.connections ??= loadUndici().then(({ Agent, fetch }) => ({
-      fetch,
-      dispatcher: new Agent(this.options.allowPrivateNetworks ? {} : { connect: { lookup: publicOnlyLookup } }),
-    })));
-  }
-
   private async attempt(req: VendorRequest, method: string, target: string): Promise<RawResponse> {
-    // Before the call's clock starts: the first call imports undici.
-    const { fetch, dispatcher } = await this.transport();
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -244,14 +226,14 @@ export class VendorHttp {
       controller.abort();
     }, timeoutMs);
     try {
-      const response = await fetch(req.url, {
+      const response = await undiciFetch(req.url, {
         method,
         headers: req.headers,
         body: req.body,
         signal: AbortSignal.any([controller.signal, this.shutdown.signal]),
         // Never replay credentials to wherever a redirect points.
         redirect: 'manual',
-        dispatcher,
+        dispatcher: this.dispatcher,
       });
       const raw = { status: response.status, headers: response.headers, text: await response.text() };
       if (raw.status >= 500 && raw.status !== 501) throw new TransientFailure(raw, retryAfterMs(raw.headers));
