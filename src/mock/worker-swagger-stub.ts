@@ -6,5 +6,3 @@
 const noDecoration = (): PropertyDecorator => () => undefined;
 
 export const ApiProperty = noDecoration;
-export const ApiPropertyOptional = noDecoration;
-export const ApiHideProperty = noDecoration;

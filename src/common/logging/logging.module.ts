@@ -1,4 +1,4 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Logger, Module, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import pino, { DestinationStream } from 'pino';
@@ -21,7 +21,7 @@ function stdoutDestination(): DestinationStream {
   stream.on('drop', () => {
     dropped += 1;
     reporting ??= setTimeout(() => {
-      stream.write(`${JSON.stringify({ level: 'warn', time: new Date().toISOString(), context: 'Logging', msg: `${dropped} log line(s) dropped: stdout is not being read fast enough` })}\n`);
+      new Logger('Logging').warn(`${dropped} log line(s) dropped: stdout is not being read fast enough`);
       dropped = 0;
       reporting = undefined;
     }, 1_000).unref();
