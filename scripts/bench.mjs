@@ -196,7 +196,11 @@ try {
   }
   console.log(`warm-up: ${lists.length + singles.length} distinct requests, each answered once, in ${Math.round(performance.now() - warm)} ms (indexes built on first use)`);
   await slowestLists(server.base, lists, Number(opts.slowest));
-  if (opts['stop-after-slowest']) process.exit(0);
+  if (opts['stop-after-slowest']) {
+    // process.exit skips the finally below: the server would be left running.
+    server.child.kill();
+    process.exit(0);
+  }
 
   const scenarios = {
     'mixed ticket lists (200 queries)': lists,
