@@ -71,7 +71,11 @@ async function jsonBytes(dir: string): Promise<number> {
  * more than parsing the text again) while the worker checks the file and goes on with the next. The snapshot is assembled off to the side and only returned
  * whole, so a reload swaps it in atomically.
  */
-export type OffThreadLoadOptions = Pick<LoadOptions, 'maxFileMb' | 'checkTicketRefs'> & { inThreadMaxBytes?: number };
+export type OffThreadLoadOptions = Pick<LoadOptions, 'maxFileMb' | 'checkTicketRefs'> & {
+  inThreadMaxBytes?: number;
+  /** A reload while serving: the worker runs below the main thread's priority (`LoadWorkerData.background`). */
+  background?: boolean;
+};
 
 export function loadMockDataOffThread(dir: string, options: OffThreadLoadOptions = {}): Promise<OffThreadLoadResult> {
   const early = takePreload(dir, options);
@@ -129,7 +133,7 @@ async function load(dir: string, options: OffThreadLoadOptions & { signal?: Abor
   }
 
   options.signal?.throwIfAborted();
-  const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs, pieceBytes: DEFAULT_PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES };
+  const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs, pieceBytes: DEFAULT_PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES, background: options.background };
   const worker = new Worker(script, { workerData: data });
   const files = new Map<DomainName, Map<string, object[]>>();
   /** Pieces not yet parsed, oldest first, each with the records of its file. */

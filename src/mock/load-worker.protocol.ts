@@ -22,6 +22,11 @@ export interface LoadWorkerData {
   pieceBytes: number;
   /** How far (JSON text not yet parsed by the main thread) the worker may run ahead. */
   maxInFlightBytes: number;
+  /**
+   * A reload while the server is serving: the worker runs below the main thread's priority, so on a
+   * busy machine the requests get the cores first and the load takes what is left.
+   */
+  background?: boolean;
 }
 
 /** Worker → main thread. (Main thread → worker: the byte size of each piece parsed, as a number.) */

@@ -3,7 +3,9 @@
 // to the main thread (which parses the pieces a few at a time, between its other work, while this
 // thread goes on with the next pieces).
 import 'reflect-metadata';
+import { readlinkSync } from 'node:fs';
 import { registerHooks } from 'node:module';
+import { constants, getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { LoadWorkerData, LoadWorkerMessage } from './load-worker.protocol.js';
 
@@ -16,7 +18,8 @@ registerHooks({
 });
 const { loadMockData } = await import('./mock-data.loader.js');
 
-const { dir, maxFileMb, checkTicketRefs, pieceBytes, maxInFlightBytes } = workerData as LoadWorkerData;
+const { dir, maxFileMb, checkTicketRefs, pieceBytes, maxInFlightBytes, background } = workerData as LoadWorkerData;
+if (background) belowNormalPriority();
 const port = parentPort!;
 const send = (message: LoadWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
@@ -81,4 +84,18 @@ try {
 } catch (error) {
   send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) });
   port.close();
+}
+
+/**
+ * Lowers this thread's scheduling priority (Linux: a priority is per thread, and /proc/thread-self
+ * names this one). Elsewhere, or if refused, the load runs at the usual priority.
+ */
+function belowNormalPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    // Never raised: a server already started below normal priority keeps its own.
+    if (Number.isInteger(tid) && tid > 0 && getPriority(tid) < constants.priority.PRIORITY_BELOW_NORMAL) setPriority(tid, constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // Not Linux, or not allowed: only an optimisation.
+  }
 }

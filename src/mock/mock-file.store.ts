@@ -86,12 +86,14 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
    * Parses and checks the folder in a worker thread (the main thread keeps serving), measuring how
    * long the event loop was held meanwhile (by anything: at boot, the application's own start too).
    */
-  private async load(): Promise<OffThreadLoadResult & { eventLoopMaxMs: number }> {
+  private async load(reload = false): Promise<OffThreadLoadResult & { eventLoopMaxMs: number }> {
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
     try {
       const result = await loadMockDataOffThread(this.config.dataPath, {
         maxFileMb: this.config.maxFileMb,
+        // A reload yields the cores to the requests being served; the first load has nothing to yield to.
+        background: reload,
         // Mixed mode with tickets live: the folder's entries and surveys name the vendor's tickets.
         checkTicketRefs: this.config.domains.includes('tickets'),
       });
@@ -170,7 +172,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
 
   private async reloadOnce(): Promise<void> {
     const at = new Date().toISOString();
-    const result = await this.load().catch((error: Error) => ({
+    const result = await this.load(true).catch((error: Error) => ({
       ok: false as const,
       problems: [{ file: '.', reason: `reload failed: ${error.message}` }],
     }));

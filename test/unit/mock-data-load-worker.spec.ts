@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { constants } from 'node:os';
 import { discardPreload, loadMockDataOffThread, preloadMockData } from '../../src/mock/load-worker-host.js';
 import { MockDataLoadResult, loadMockData } from '../../src/mock/mock-data.loader.js';
 import { SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
@@ -123,6 +125,41 @@ describe('loading the mock folder in a worker thread', () => {
     expect(result).toEqual(await loadMockData(dir));
   });
 
+
+  describe('the worker thread of a reload', () => {
+    /** The nice values of this process's threads now (Linux: /proc/self/task/<tid>/stat, field 19). */
+    const niceValues = (): number[] =>
+      readdirSync('/proc/self/task').flatMap((tid) => {
+        try {
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+        } catch {
+          return []; // the thread ended meanwhile
+        }
+      });
+    /** The highest nice value any thread had while `load` ran (sampled between the main thread's steps). */
+    async function highestNiceDuring(load: Promise<unknown>): Promise<number> {
+      let done = false;
+      void load.finally(() => (done = true));
+      let highest = -20;
+      while (!done) {
+        highest = Math.max(highest, ...niceValues());
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await load;
+      return highest;
+    }
+    const linux = process.platform === 'linux' && existsSync('/proc/thread-self');
+
+    (linux ? it : it.skip)('runs below the main thread\'s priority (requests get the cores first); the first load does not', async () => {
+      const dir = await writeFolder(largeContents(3_000));
+      const base = Math.max(...niceValues());
+      expect(await highestNiceDuring(loadMockDataOffThread(dir, { inThreadMaxBytes: -1, background: true }))).toBe(Math.max(base, constants.priority.PRIORITY_BELOW_NORMAL));
+      // Only the worker's own thread was lowered: once it has ended (terminated after its verdict), every thread is back at the base.
+      while (Math.max(...niceValues()) !== base) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await highestNiceDuring(loadMockDataOffThread(dir, { inThreadMaxBytes: -1 }))).toBe(base);
+    });
+  });
 
   describe('a load started before the application (main.ts)', () => {
     /** Over the in-thread limit (2 MiB), so the early load runs in a worker, as for a large folder at boot. */
