@@ -108,6 +108,28 @@ interface Folder {
   scratch: Buffer;
 }
 
+/**
+ * The size (plus a margin) of the largest data file the folder holds within the size limit: the read
+ * buffer is made that big once. Grown file by file instead, 2 × 100 000 tickets' folder made four
+ * buffers (58, 60, 71, 74 MB) and touched 262 MB of new memory for 74 MB of use: about 0.9 s of page
+ * faults in the thread reading, on a machine where new memory costs ~6 ms per MiB. Only the bytes a
+ * file fills are ever touched, so a margin costs nothing; `readInto` still grows it for a file that grew.
+ */
+async function largestDataFile(folder: Folder): Promise<number> {
+  const limit = folder.maxFileMb * 2 ** 20;
+  const sizes = await Promise.all(
+    MOCK_DOMAINS.map(async (domain) => {
+      const entries = await readdir(join(folder.dir, domain.folder), { withFileTypes: true }).catch(() => []);
+      const each = entries
+        .filter((e) => e.name.endsWith('.json'))
+        .map((e) => stat(join(folder.dir, domain.folder, e.name)).then((s) => (s.isFile() && s.size <= limit ? s.size : 0), () => 0));
+      return Math.max(0, ...(await Promise.all(each)));
+    }),
+  );
+  const largest = Math.max(0, ...sizes);
+  return largest === 0 ? 0 : largest + 2 ** 16;
+}
+
 /** Reads the whole file into `folder.scratch` (grown as needed); the bytes are valid until the next read. */
 async function readInto(folder: Folder, path: string): Promise<Buffer> {
   const handle = await open(path, 'r');
@@ -503,6 +525,7 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
     return { ok: false, problems: [{ file: '.', reason: `the mock data folder does not exist or is not a folder` }] };
   }
   const folder: Folder = { dir, root: await realpath(dir), maxFileMb: options.maxFileMb ?? DEFAULT_MAX_FILE_MB, scratch: Buffer.alloc(0) };
+  folder.scratch = Buffer.allocUnsafeSlow(await largestDataFile(folder));
   const tenants = await loadTenants(folder, problems);
   const recorded = await isRecording(folder, problems);
   const known = new Set((tenants ?? []).map((t) => t.id));
