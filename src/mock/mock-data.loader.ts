@@ -525,7 +525,12 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
     return { ok: false, problems: [{ file: '.', reason: `the mock data folder does not exist or is not a folder` }] };
   }
   const folder: Folder = { dir, root: await realpath(dir), maxFileMb: options.maxFileMb ?? DEFAULT_MAX_FILE_MB, scratch: Buffer.alloc(0) };
-  folder.scratch = Buffer.allocUnsafeSlow(await largestDataFile(folder));
+  try {
+    folder.scratch = Buffer.allocUnsafeSlow(await largestDataFile(folder));
+  } catch {
+    // Memory refused (a file of gigabytes under a raised MOCK_MAX_FILE_MB): each read then asks for its
+    // own, and the file that cannot get it is reported as unreadable, as before this sizing.
+  }
   const tenants = await loadTenants(folder, problems);
   const recorded = await isRecording(folder, problems);
   const known = new Set((tenants ?? []).map((t) => t.id));

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { discardPreload, loadMockDataOffThread, preloadMockData } from '../../src/mock/load-worker-host.js';
@@ -125,6 +126,24 @@ describe('loading the mock folder in a worker thread', () => {
     expect(result).toEqual(await loadMockData(dir));
   });
 
+
+  it('reads the folder even when the read buffer cannot be made up front (each file then gets its own)', async () => {
+    const dir = await writeFolder(seedContents());
+    const expected = await loadMockData(dir);
+    const real = Buffer.allocUnsafeSlow.bind(Buffer);
+    let refused = 0;
+    // The first request, the size of the largest data file, is refused as an exhausted allocator would.
+    const spy = jest.spyOn(Buffer, 'allocUnsafeSlow').mockImplementation((size: number) => {
+      if (refused++ === 0) throw new RangeError('Array buffer allocation failed');
+      return real(size);
+    });
+    try {
+      expect(await loadMockData(dir)).toEqual(expected);
+      expect(refused).toBeGreaterThan(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   describe('the worker thread of a reload', () => {
     /** The nice values of this process's threads now (Linux: /proc/self/task/<tid>/stat, field 19). */
