@@ -203,6 +203,42 @@ describe('the built server: boot checks, files, shutdown', () => {
     expect(await running.exited).toBe(0);
   });
 
+  it('exits on SIGTERM when the reader of its stdout is gone (a stopped log collector, an exited parent)', async () => {
+    // A parent that starts the server with piped output, signals it and exits at once: the server's
+    // next writes fail with EPIPE. The flush at exit used to retry such a write every 100 ms for ever,
+    // and the server never exited (its parent closing our ends of the pipes did not show it: the
+    // first failed write is then seen before the exit, and pino stops writing).
+    const parent = `
+      const child = require('node:child_process').spawn(process.execPath, [${JSON.stringify(MAIN)}], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      const onData = (d) => {
+        out += d;
+        if (!/Listening on/.test(out)) return;
+        process.stdout.write(child.pid + '\\n', () => { child.kill('SIGTERM'); process.exit(0); });
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);`;
+    const env = { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:' };
+    const { code, stdout } = await runNode(['-e', parent], env);
+    expect(code).toBe(0);
+    const pid = Number(stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    const alive = (): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // A liveness bound, not a speed check: the drain takes well under a second.
+    const giveUpAt = Date.now() + 15_000;
+    while (alive() && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 50));
+    const stuck = alive();
+    if (stuck) process.kill(pid, 'SIGKILL');
+    expect(stuck).toBe(false);
+  }, 30_000);
+
   it('keeps answering while nobody reads its stdout, and the lines arrive once somebody does', async () => {
     const running = await start({ MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data', MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:', RATE_LIMIT_PER_MINUTE: '0' });
     try {
