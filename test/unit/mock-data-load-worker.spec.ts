@@ -174,8 +174,11 @@ describe('loading the mock folder in a worker thread', () => {
       const dir = await writeFolder(largeContents(3_000));
       const base = Math.max(...niceValues());
       expect(await highestNiceDuring(loadMockDataOffThread(dir, { inThreadMaxBytes: -1, background: true }))).toBe(Math.max(base, constants.priority.PRIORITY_BELOW_NORMAL));
-      // Only the worker's own thread was lowered: once it has ended (terminated after its verdict), every thread is back at the base.
-      while (Math.max(...niceValues()) !== base) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Only the worker's own thread was lowered: once it has ended (terminated after its verdict), every
+      // thread is back at the base. Bounded, so that a worker that never ends fails here instead of hanging Jest.
+      const giveUpAt = Date.now() + 5_000;
+      while (Math.max(...niceValues()) !== base && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(Math.max(...niceValues())).toBe(base);
       expect(await highestNiceDuring(loadMockDataOffThread(dir, { inThreadMaxBytes: -1 }))).toBe(base);
     });
   });
