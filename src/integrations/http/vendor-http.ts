@@ -18,6 +18,7 @@ import {
 } from 'cockatiel';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { PrivateAddressError, isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
+import { bodyExcerpt, requestSecrets } from './vendor-text.js';
 import {
   VendorAddressRefusedError,
   VendorAuthError,
@@ -64,6 +65,8 @@ export interface VendorRequest {
   timeoutMs?: number;
   /** Values to scrub from any vendor text that reaches an error (besides what headers, body and query carry). */
   secrets?: readonly string[];
+  /** The caller's stop: its walk's deadline passed or its client went away. A VendorError reason is thrown as is. */
+  signal?: AbortSignal;
 }
 
 export interface VendorResponse<T> {
@@ -115,8 +118,6 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 };
 
 const BULKHEAD_QUEUE = 10_000;
-const EXCERPT_LENGTH = 200;
-const SECRET_KEY = /secret|password|token|assertion|key|signature|auth/i;
 
 // Health reads every live client's circuits; weak so that short-lived instances (tests) do not pile up.
 const liveInstances = new Set<WeakRef<VendorHttp>>();
@@ -188,13 +189,14 @@ export class VendorHttp {
     const breaker = this.breakerFor(req.breakerKey);
     const gate = this.bulkheadFor(req.vendor);
 
+    const stop = req.signal ? AbortSignal.any([this.shutdown.signal, req.signal]) : this.shutdown.signal;
     let raw: RawResponse;
     try {
       raw = await this.retryPolicy.execute(async () => {
-        const response = await gate.execute(() => breaker.execute(() => this.attempt(req, method, target)));
+        const response = await gate.execute(() => breaker.execute(() => this.attempt(req, method, target, stop)));
         if (response.status === 429) throw new TransientFailure(response, retryAfterMs(response.headers));
         return response;
-      }, this.shutdown.signal);
+      }, stop);
     } catch (error) {
       throw this.translate(error, req, target);
     }
@@ -217,7 +219,7 @@ export class VendorHttp {
     }
   }
 
-  private async attempt(req: VendorRequest, method: string, target: string): Promise<RawResponse> {
+  private async attempt(req: VendorRequest, method: string, target: string, stop: AbortSignal): Promise<RawResponse> {
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -230,7 +232,7 @@ export class VendorHttp {
         method,
         headers: req.headers,
         body: req.body,
-        signal: AbortSignal.any([controller.signal, this.shutdown.signal]),
+        signal: AbortSignal.any([controller.signal, stop]),
         // Never replay credentials to wherever a redirect points.
         redirect: 'manual',
         dispatcher: this.dispatcher,
@@ -241,6 +243,7 @@ export class VendorHttp {
     } catch (error) {
       if (error instanceof TransientFailure) throw error;
       if (this.shutdown.signal.aborted) throw new VendorUnavailableError(req.vendor, 'the service is shutting down');
+      if (req.signal?.aborted) throw stoppedBy(req);
       if (timedOut) throw new VendorTimeoutError(req.vendor, target, timeoutMs);
       const refused = privateAddressCause(error);
       if (refused) throw new VendorAddressRefusedError(req.vendor, refused.message);
@@ -253,6 +256,7 @@ export class VendorHttp {
   private translate(error: unknown, req: VendorRequest, target: string): VendorError {
     if (error instanceof VendorError) return error;
     if (this.shutdown.signal.aborted) return new VendorUnavailableError(req.vendor, 'the service is shutting down');
+    if (req.signal?.aborted) return stoppedBy(req);
     if (error instanceof TransientFailure) {
       if (!error.response) return new VendorUnavailableError(req.vendor, `${error.message} on ${target}`);
       return new VendorHttpError(req.vendor, error.response.status, target, bodyExcerpt(error.response.text, this.secretsOf(req)));
@@ -269,7 +273,7 @@ export class VendorHttp {
   }
 
   private secretsOf(req: VendorRequest): string[] {
-    return [...this.secrets, ...requestSecrets(req)];
+    return [...this.secrets, ...requestSecrets(req.headers, req.body, req.url, req.secrets)];
   }
 
   private breakerFor(key: string): CircuitBreakerPolicy {
@@ -292,6 +296,11 @@ export class VendorHttp {
     }
     return gate;
   }
+}
+
+function stoppedBy(req: VendorRequest): VendorError {
+  const reason: unknown = req.signal?.reason;
+  return reason instanceof VendorError ? reason : new VendorUnavailableError(req.vendor, 'the call was stopped by its caller');
 }
 
 function describeTarget(method: string, url: string): string | undefined {
@@ -327,112 +336,11 @@ function parseJson<T>(text: string, vendor: string, target: string): T {
   }
 }
 
-function requestSecrets(req: VendorRequest): string[] {
-  const secrets: string[] = [...(req.secrets ?? [])];
-  for (const [name, value] of Object.entries(req.headers ?? {})) {
-    if (!SECRET_KEY.test(name)) continue;
-    const [scheme, credential = ''] = value.split(/\s+/, 2);
-    secrets.push(value, credential);
-    if (/^basic$/i.test(scheme)) {
-      const decoded = Buffer.from(credential, 'base64').toString('utf8');
-      secrets.push(decoded, ...decoded.split(':').slice(1));
-    }
-  }
-  const collect = (params: URLSearchParams) => {
-    for (const [name, value] of params) if (SECRET_KEY.test(name)) secrets.push(value);
-  };
-  if (req.body instanceof URLSearchParams) collect(req.body);
-  else if (typeof req.body === 'string' && !req.body.trimStart().startsWith('{')) collect(new URLSearchParams(req.body));
-  try {
-    collect(new URL(req.url).searchParams);
-  } catch {
-    // an unparsable URL never reaches the network, so it has no query to redact
-  }
-  return secrets.filter((s) => s.length >= 4);
-}
-
 function privateAddressCause(error: unknown): PrivateAddressError | undefined {
   for (let cause = error; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
     if (cause instanceof PrivateAddressError) return cause;
   }
   return undefined;
-}
-
-const MIN_SECRET_LENGTH = 4;
-
-/**
- * Every spelling in which a vendor may echo a secret back: raw, JSON-escaped, URL- and
- * form-encoded (either hex case), base64 and base64url, and those encoded again; longest first.
- */
-export function secretSpellings(secrets: readonly string[]): string[] {
-  const spellings = new Set<string>();
-  const add = (value: string) => {
-    if (value.length < MIN_SECRET_LENGTH) return;
-    spellings.add(value);
-    spellings.add(value.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
-  };
-  const encodings = (value: string) => [
-    value,
-    JSON.stringify(value).slice(1, -1),
-    encodeURIComponent(value),
-    new URLSearchParams({ v: value }).toString().slice(2),
-    encodeURI(value),
-  ];
-  for (const secret of secrets) {
-    if (secret.length < MIN_SECRET_LENGTH) continue;
-    const b64 = Buffer.from(secret, 'utf8').toString('base64');
-    for (const base of [secret, b64, b64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')]) {
-      for (const once of encodings(base)) {
-        add(once);
-        for (const twice of encodings(once)) add(twice);
-      }
-    }
-  }
-  return [...spellings].sort((a, b) => b.length - a.length);
-}
-
-export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let scrubbed = text;
-  for (const spelling of secretSpellings(secrets)) scrubbed = scrubbed.split(spelling).join('[redacted]');
-  return scrubbed;
-}
-
-function bodyExcerpt(text: string, secrets: string[]): string {
-  // Scrubbed before summarizing too: a secret must not survive by being split across JSON fields.
-  let summary = scrubSecrets(summarize(scrubSecrets(text, secrets)), secrets);
-  summary = summary
-    .replace(/\b(Bearer|Basic|ApiToken)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return summary.length > EXCERPT_LENGTH ? `${summary.slice(0, EXCERPT_LENGTH - 1)}…` : summary;
-}
-
-function summarize(text: string): string {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return text.replace(/<[^>]*>/g, ' ');
-  }
-  const pick = (...values: unknown[]) => values.filter((v): v is string => typeof v === 'string' && v !== '');
-  const obj = (value: unknown): Record<string, unknown> =>
-    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  const root = obj(json);
-  const error = obj(root.error);
-  const first = obj(Array.isArray(root.errors) ? root.errors[0] : undefined);
-  const parts = pick(
-    error.code,
-    error.message,
-    typeof root.error === 'string' ? root.error : undefined,
-    root.error_description,
-    root.code,
-    root.message,
-    root.detail,
-    first.title,
-    first.detail,
-    first.message,
-  );
-  return parts.length ? [...new Set(parts)].join(': ') : text;
 }
 
 // encodeURIComponent, not URLSearchParams: ConnectWise needs `+` (offsets, emails) as %2B and reads a bare `+` as a space.
