@@ -277,7 +277,8 @@ export class VendorHttp {
       if (!failed && declared > limit) throw new VendorResponseTooLargeError(req.vendor, target, limit);
       const body = await readAtMost(response.body, limit);
       if (!failed && !body.complete) throw new VendorResponseTooLargeError(req.vendor, target, limit);
-      const raw = { status: response.status, headers: response.headers, text: new TextDecoder().decode(body.bytes), truncated: !body.complete };
+      const text = new TextDecoder().decode(Buffer.concat(body.chunks));
+      const raw = { status: response.status, headers: response.headers, text, truncated: !body.complete };
       if (raw.status >= 500 && raw.status !== 501) throw new TransientFailure(raw, retryAfterMs(raw.headers));
       return raw;
     } catch (error) {
@@ -367,19 +368,19 @@ function isVendorFailure(error: unknown): boolean {
   return error instanceof TransientFailure || error instanceof VendorTimeoutError || error instanceof VendorResponseTooLargeError;
 }
 
-/** The body's bytes up to `limit`; past it, the stream is cancelled and `complete` is false. */
-async function readAtMost(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ bytes: Buffer; complete: boolean }> {
-  if (!body) return { bytes: Buffer.alloc(0), complete: true };
-  const reader = body.getReader();
+/** The body's chunks up to `limit` bytes; past it, the stream is cancelled and `complete` is false. */
+async function readAtMost(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ chunks: Uint8Array[]; complete: boolean }> {
   const chunks: Uint8Array[] = [];
+  if (!body) return { chunks, complete: true };
+  const reader = body.getReader();
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return { bytes: Buffer.concat(chunks, size), complete: true };
+    if (done) return { chunks, complete: true };
     if (size + value.byteLength > limit) {
-      chunks.push(value.subarray(0, limit - size));
       await reader.cancel().catch(() => undefined);
-      return { bytes: Buffer.concat(chunks, limit), complete: false };
+      chunks.push(value.subarray(0, limit - size));
+      return { chunks, complete: false };
     }
     chunks.push(value);
     size += value.byteLength;
