@@ -383,17 +383,19 @@ describe('VendorHttp: retries and waits end with the caller', () => {
     expect(http.breakerStates()).toEqual({ 'acme:t': 'closed' });
   });
 
-  it('ends a hung call promptly when the caller aborts, with the reason it gave', async () => {
+  it('ends a hung call promptly when the caller aborts, with the reason it gave, without counting it against the vendor', async () => {
     const server = await vendor(() => undefined);
+    const http = client({ breakerThreshold: 1 });
     const stop = new AbortController();
     const reason = new VendorTimeoutError('acme', 'the walk', 1234);
-    const pending = failure(client().request({ vendor: 'acme', breakerKey: 'acme:t', url: `${server.url}/x`, signal: stop.signal }));
+    const pending = failure(http.request({ vendor: 'acme', breakerKey: 'acme:t', url: `${server.url}/x`, signal: stop.signal }));
     await eventually(() => server.calls === 1);
     const started = Date.now();
     stop.abort(reason);
     expect(await pending).toBe(reason);
     expect(Date.now() - started).toBeLessThan(200);
     await eventually(() => server.closedResponses === 1);
+    expect(http.breakerStates()).toEqual({ 'acme:t': 'closed' });
   });
 
   it('ends a Retry-After wait promptly when the caller aborts', async () => {

@@ -104,6 +104,13 @@ interface Call {
   budgetMs?: number;
 }
 
+/** A call stopped from our side, carried through the circuit as such so that it never counts against the vendor. */
+class Stopped extends Error {
+  constructor(readonly reason: VendorError) {
+    super(reason.message);
+  }
+}
+
 class TransientFailure extends Error {
   constructor(
     readonly response: RawResponse | undefined,
@@ -284,7 +291,7 @@ export class VendorHttp {
     } catch (error) {
       if (error instanceof TransientFailure || error instanceof VendorResponseTooLargeError) throw error;
       const stopped = this.stopped(call);
-      if (stopped) throw stopped;
+      if (stopped) throw new Stopped(stopped);
       if (timedOut) throw new VendorTimeoutError(req.vendor, target, timeoutMs);
       const refused = privateAddressCause(error);
       if (refused) throw new VendorAddressRefusedError(req.vendor, refused.message);
@@ -308,6 +315,7 @@ export class VendorHttp {
   private translate(error: unknown, call: Call, lane: string): VendorError {
     const { req, target } = call;
     if (error instanceof VendorError) return error;
+    if (error instanceof Stopped) return error.reason;
     const stopped = this.stopped(call);
     if (stopped) return stopped;
     if (error instanceof TransientFailure) {
@@ -340,7 +348,7 @@ export class VendorHttp {
     if (!lane || lane.version !== version) {
       lane = {
         version,
-        // Only the vendor's own failures count: not a refused address, not our caller's stop or deadline.
+        // Only the vendor's own failures count: not a refused address, nor a stop from our side (caller, deadline, shutdown).
         breaker: circuitBreaker(handleWhen(isVendorFailure), {
           halfOpenAfter: this.options.halfOpenAfterMs,
           breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
@@ -364,7 +372,6 @@ export class VendorHttp {
 }
 
 function isVendorFailure(error: unknown): boolean {
-  if (error instanceof VendorDeadlineError) return false;
   return error instanceof TransientFailure || error instanceof VendorTimeoutError || error instanceof VendorResponseTooLargeError;
 }
 
