@@ -129,7 +129,7 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 };
 
 /** Calls waiting for a slot, per tenant and vendor host, beyond which a call is refused (503). */
-const BULKHEAD_QUEUE = 256;
+const BULKHEAD_QUEUE = 10_000;
 /** Circuits kept (one per vendor and tenant); the least recently used goes first beyond it. */
 const MAX_LANES = 10_000;
 /** An error body is read only this far: the excerpt needs its start, never the rest. */
