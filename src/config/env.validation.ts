@@ -304,9 +304,15 @@ export class EnvironmentVariables {
   @IntegerIn(1, 60_000)
   VENDOR_RETRY_BASE_MS: number = 500;
 
+  /** Calls in flight per tenant and vendor host. */
   @IsOptional()
   @IntegerIn(1, 64)
   VENDOR_CONCURRENCY: number = 4;
+
+  /** Largest vendor answer read (after decompression); a larger one is cut and answered 502. */
+  @IsOptional()
+  @IntegerIn(1, 4096)
+  VENDOR_MAX_RESPONSE_MB: number = 64;
 
   @IsOptional()
   @IntegerIn(1, 100)

@@ -19,6 +19,7 @@ export const liveConfig = registerAs('live', () => {
       maxAttempts: env.VENDOR_MAX_RETRIES,
       baseDelayMs: env.VENDOR_RETRY_BASE_MS,
       concurrencyPerVendor: env.VENDOR_CONCURRENCY,
+      maxResponseBytes: env.VENDOR_MAX_RESPONSE_MB * 1024 * 1024,
       breakerThreshold: env.VENDOR_BREAKER_THRESHOLD,
       halfOpenAfterMs: env.VENDOR_BREAKER_COOLDOWN_MS,
       allowPrivateNetworks: env.VENDOR_ALLOW_PRIVATE_NETWORKS,

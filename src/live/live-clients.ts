@@ -18,7 +18,7 @@ export interface VendorClients {
 
 /**
  * One client per (tenant, vendor), built from the tenant's stored integration and rebuilt when it
- * changes; all share one resilient VendorHttp (retries, breaker per vendor and tenant, bulkhead per vendor).
+ * changes; all share one resilient VendorHttp (retries, breaker per vendor and tenant, bulkhead per tenant and vendor host).
  */
 @Injectable()
 export class LiveClients {
@@ -47,7 +47,8 @@ export class LiveClients {
     const cached = this.clients.get(key);
     if (cached?.version === integration.updated_at) return { client: cached.client as VendorClients[V], version: cached.version };
     const config = { ...integration.settings, ...integration.secrets };
-    const breakerKey = `${vendor}:${tenantId}`;
+    // The version makes a changed integration start with a closed circuit (VendorHttp drops the old one).
+    const breakerKey = `${vendor}:${tenantId}@${integration.updated_at}`;
     // Whatever the vendor echoes back, none of this integration's secrets reaches an error or a log.
     const identities = Object.values(integration.settings).filter((v): v is string => typeof v === 'string' && !/^https?:/i.test(v));
     const http = this.http.withSecrets(Object.values(integration.secrets), identities);

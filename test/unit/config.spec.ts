@@ -132,6 +132,14 @@ describe('environment validation', () => {
     expect(problemsFor({ MOCK_MODE: 'false', MOCK_SCENARIO_SEED: '-1' })).toEqual([expect.stringMatching(/^MOCK_SCENARIO_SEED="-1"/)]);
   });
 
+  it('accepts VENDOR_MAX_RESPONSE_MB as a whole number of MiB from 1 to 4096, defaulting to 64', () => {
+    expect(validateEnvironment({ MOCK_MODE: 'false' }).VENDOR_MAX_RESPONSE_MB).toBe(64);
+    expect(validateEnvironment({ MOCK_MODE: 'false', VENDOR_MAX_RESPONSE_MB: '8' }).VENDOR_MAX_RESPONSE_MB).toBe(8);
+    for (const bad of ['0', '4097', '1.5', '64MB']) {
+      expect(problemsFor({ MOCK_MODE: 'false', VENDOR_MAX_RESPONSE_MB: bad })).toEqual([expect.stringMatching(new RegExp(`^VENDOR_MAX_RESPONSE_MB="${bad}": `))]);
+    }
+  });
+
   it('accepts SNAPSHOT_CACHE_MAX_MB as a whole number of MiB from 1, defaulting to 512', () => {
     expect(validateEnvironment({ MOCK_MODE: 'false' }).SNAPSHOT_CACHE_MAX_MB).toBe(512);
     expect(validateEnvironment({ MOCK_MODE: 'false', SNAPSHOT_CACHE_MAX_MB: '64' }).SNAPSHOT_CACHE_MAX_MB).toBe(64);

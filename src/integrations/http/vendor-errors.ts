@@ -97,6 +97,30 @@ export class VendorDataError extends VendorError {
   }
 }
 
+/** The vendor's answer, once decompressed, is larger than VENDOR_MAX_RESPONSE_MB: the connection was cut there. */
+export class VendorResponseTooLargeError extends VendorDataError {
+  constructor(
+    vendor: string,
+    target: string,
+    readonly limitBytes: number,
+  ) {
+    super(vendor, undefined, 'body', `of ${target} is over the ${formatBytes(limitBytes)} limit (VENDOR_MAX_RESPONSE_MB)`);
+  }
+}
+
+/** The caller's walk deadline (VendorRequest.deadlineAt) came before the vendor's answer. */
+export class VendorDeadlineError extends VendorTimeoutError {
+  constructor(vendor: string, target: string, budgetMs: number) {
+    super(vendor, target, budgetMs);
+    this.message = `${vendor} did not answer ${target} before the walk's deadline (VENDOR_WALK_TIMEOUT_MS)`;
+  }
+}
+
+function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MB` : `${bytes} bytes`;
+}
+
 const ZONED_DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/i;
 
 // Mappers read through this so that every bad field fails the same way: a VendorDataError, never a half-filled record.

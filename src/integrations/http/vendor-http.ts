@@ -7,15 +7,11 @@ import {
   ConsecutiveBreaker,
   ExponentialBackoff,
   IBackoff,
-  IBackoffFactory,
-  IRetryBackoffContext,
-  RetryPolicy,
   bulkhead,
   circuitBreaker,
-  handleAll,
   handleWhen,
-  retry,
 } from 'cockatiel';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { PrivateAddressError, isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
 import { bodyExcerpt, requestSecrets } from './vendor-text.js';
@@ -23,22 +19,27 @@ import {
   VendorAddressRefusedError,
   VendorAuthError,
   VendorDataError,
+  VendorDeadlineError,
   VendorError,
   VendorHttpError,
+  VendorResponseTooLargeError,
   VendorTimeoutError,
   VendorUnavailableError,
 } from './vendor-errors.js';
 
 export interface VendorHttpOptions {
   timeoutMs: number;
-  // cockatiel's meaning: retries after the first try, so 5 means up to 6 requests.
+  // Retries after the first try, so 5 means up to 6 requests.
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
   maxRetryAfterMs: number;
+  /** Calls in flight per tenant and vendor host (per breaker key and URL host). */
   concurrencyPerVendor: number;
   breakerThreshold: number;
   halfOpenAfterMs: number;
+  /** Largest answer read, counted after decompression; a larger one fails with VendorResponseTooLargeError. */
+  maxResponseBytes: number;
   /** Plain http and private, loopback or link-local addresses (local fakes, tests). Off: https to public addresses only. */
   allowPrivateNetworks: boolean;
 }
@@ -52,11 +53,16 @@ export const DEFAULT_VENDOR_HTTP_OPTIONS: Readonly<VendorHttpOptions> = {
   concurrencyPerVendor: 4,
   breakerThreshold: 5,
   halfOpenAfterMs: 30_000,
+  maxResponseBytes: 64 * 1024 * 1024,
   allowPrivateNetworks: false,
 };
 
 export interface VendorRequest {
   vendor: string;
+  /**
+   * The circuit and the bulkhead this call belongs to: `vendor:tenantId`, optionally `@version` (the
+   * integration's `updated_at`): a new version starts with a closed circuit and drops the old one.
+   */
   breakerKey: string;
   method?: string;
   url: string;
@@ -67,6 +73,8 @@ export interface VendorRequest {
   secrets?: readonly string[];
   /** The caller's stop: its walk's deadline passed or its client went away. A VendorError reason is thrown as is. */
   signal?: AbortSignal;
+  /** Epoch ms by which the caller's walk must end: no retry or Retry-After wait goes past it. */
+  deadlineAt?: number;
 }
 
 export interface VendorResponse<T> {
@@ -81,6 +89,26 @@ interface RawResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** Only the start of the body was read (error bodies). */
+  truncated: boolean;
+}
+
+interface Call {
+  req: VendorRequest;
+  method: string;
+  target: string;
+  /** Shutdown, the caller's signal and the walk's deadline, whichever comes first. */
+  stop: AbortSignal;
+  deadline?: AbortSignal;
+  /** What was left of the walk's time when the call began. */
+  budgetMs?: number;
+}
+
+/** A call stopped from our side, carried through the circuit as such so that it never counts against the vendor. */
+class Stopped extends Error {
+  constructor(readonly reason: VendorError) {
+    super(reason.message);
+  }
 }
 
 class TransientFailure extends Error {
@@ -93,23 +121,6 @@ class TransientFailure extends Error {
   }
 }
 
-class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
-  constructor(
-    private readonly exponential: IBackoffFactory<unknown>,
-    private readonly capMs: number,
-  ) {}
-
-  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
-    const step = this.exponential.next(context);
-    const failure = 'error' in context.result ? context.result.error : undefined;
-    const hinted = failure instanceof TransientFailure ? failure.retryAfterMs : undefined;
-    return {
-      duration: hinted === undefined ? step.duration : Math.min(hinted, this.capMs),
-      next: (ctx) => new RetryAfterBackoff(step, this.capMs).next(ctx),
-    };
-  }
-}
-
 const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
   [CircuitState.Open]: 'open',
@@ -117,7 +128,19 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+/** Calls waiting for a slot, per tenant and vendor host, beyond which a call is refused (503). */
 const BULKHEAD_QUEUE = 10_000;
+/** Circuits kept (one per vendor and tenant); the least recently used goes first beyond it. */
+const MAX_LANES = 10_000;
+/** An error body is read only this far: the excerpt needs its start, never the rest. */
+const ERROR_BODY_BYTES = 16 * 1024;
+
+/** One vendor and tenant at one integration version: its circuit and its bulkheads (one per host). */
+interface Lane {
+  version: string;
+  breaker: CircuitBreakerPolicy;
+  gates: Map<string, BulkheadPolicy>;
+}
 
 // Health reads every live client's circuits; weak so that short-lived instances (tests) do not pile up.
 const liveInstances = new Set<WeakRef<VendorHttp>>();
@@ -139,9 +162,8 @@ export function breakerStates(): Record<string, BreakerState> {
 
 export class VendorHttp {
   readonly options: Readonly<VendorHttpOptions>;
-  private readonly retryPolicy: RetryPolicy;
-  private readonly breakers = new Map<string, CircuitBreakerPolicy>();
-  private readonly bulkheads = new Map<string, BulkheadPolicy>();
+  private readonly backoff: ExponentialBackoff<unknown>;
+  private readonly lanes = new Map<string, Lane>();
   private readonly shutdown = new AbortController();
   private readonly dispatcher: Agent;
   /** The integration's own secrets, scrubbed from vendor text (see withSecrets). */
@@ -150,16 +172,7 @@ export class VendorHttp {
   constructor(options: Partial<VendorHttpOptions> = {}) {
     this.options = { ...DEFAULT_VENDOR_HTTP_OPTIONS, ...options };
     this.dispatcher = new Agent(this.options.allowPrivateNetworks ? {} : { connect: { lookup: publicOnlyLookup } });
-    this.retryPolicy = retry(
-      handleWhen((error) => error instanceof TransientFailure),
-      {
-        maxAttempts: this.options.maxAttempts,
-        backoff: new RetryAfterBackoff(
-          new ExponentialBackoff({ initialDelay: this.options.baseDelayMs, maxDelay: this.options.maxDelayMs }),
-          this.options.maxRetryAfterMs,
-        ),
-      },
-    );
+    this.backoff = new ExponentialBackoff({ initialDelay: this.options.baseDelayMs, maxDelay: this.options.maxDelayMs });
     liveInstances.add(new WeakRef(this));
   }
 
@@ -177,8 +190,9 @@ export class VendorHttp {
     this.shutdown.abort();
   }
 
+  /** Per vendor and tenant (the breaker key without its version), the circuit's state. */
   breakerStates(): Record<string, BreakerState> {
-    return Object.fromEntries([...this.breakers].map(([key, breaker]) => [key, STATE_NAMES[breaker.state]]));
+    return Object.fromEntries([...this.lanes].map(([name, lane]) => [name, STATE_NAMES[lane.breaker.state]]));
   }
 
   async request<T>(req: VendorRequest): Promise<VendorResponse<T>> {
@@ -186,27 +200,53 @@ export class VendorHttp {
     const target = describeTarget(method, req.url);
     if (!target) throw new VendorUnavailableError(req.vendor, 'the configured URL is not a valid http(s) URL');
     this.refuseUnsafeTarget(req);
-    const breaker = this.breakerFor(req.breakerKey);
-    const gate = this.bulkheadFor(req.vendor);
+    const { name, lane } = this.laneFor(req.breakerKey);
+    const gate = this.gateFor(lane, new URL(req.url).host);
 
-    const stop = req.signal ? AbortSignal.any([this.shutdown.signal, req.signal]) : this.shutdown.signal;
+    const budgetMs = req.deadlineAt === undefined ? undefined : req.deadlineAt - Date.now();
+    if (budgetMs !== undefined && budgetMs <= 0) throw new VendorDeadlineError(req.vendor, target, 0);
+    const deadline = budgetMs === undefined ? undefined : AbortSignal.timeout(budgetMs);
+    const signals = [this.shutdown.signal, req.signal, deadline].filter((s): s is AbortSignal => s !== undefined);
+    const call: Call = { req, method, target, stop: AbortSignal.any(signals), deadline, budgetMs };
     let raw: RawResponse;
     try {
-      raw = await this.retryPolicy.execute(async () => {
-        const response = await gate.execute(() => breaker.execute(() => this.attempt(req, method, target, stop)));
-        if (response.status === 429) throw new TransientFailure(response, retryAfterMs(response.headers));
-        return response;
-      }, stop);
+      raw = await this.withRetries(call, () => untilStopped(gate.execute(() => lane.breaker.execute(() => this.attempt(call)), call.stop), call.stop));
     } catch (error) {
-      throw this.translate(error, req, target);
+      throw this.translate(error, call, name);
     }
 
     if (raw.status >= 300) {
-      const excerpt = bodyExcerpt(raw.text, this.secretsOf(req));
+      const excerpt = bodyExcerpt(raw.text, this.secretsOf(req), raw.truncated);
       if (raw.status === 401 || raw.status === 403) throw new VendorAuthError(req.vendor, raw.status, target, excerpt);
       throw new VendorHttpError(req.vendor, raw.status, target, excerpt);
     }
     return { status: raw.status, headers: raw.headers, body: parseJson<T>(raw.text, req.vendor, target) };
+  }
+
+  /**
+   * Retries 429, 5xx and network errors with exponential backoff and jitter, or the vendor's
+   * Retry-After (capped); a wait that would end past the walk's deadline is not started.
+   */
+  private async withRetries(call: Call, once: () => Promise<RawResponse>): Promise<RawResponse> {
+    let backoff: IBackoff<unknown> | undefined;
+    for (let retries = 0; ; retries++) {
+      try {
+        const response = await once();
+        if (response.status === 429) throw new TransientFailure(response, retryAfterMs(response.headers));
+        return response;
+      } catch (error) {
+        if (!(error instanceof TransientFailure) || retries >= this.options.maxAttempts || call.stop.aborted) throw error;
+        backoff = backoff ? backoff.next(undefined) : this.backoff.next();
+        const hinted = error.retryAfterMs;
+        const waitMs = hinted === undefined ? backoff.duration : Math.min(hinted, this.options.maxRetryAfterMs);
+        if (call.req.deadlineAt !== undefined && Date.now() + waitMs > call.req.deadlineAt) {
+          if (hinted === undefined) throw error;
+          const seconds = Math.ceil(hinted / 1000);
+          throw new VendorUnavailableError(call.req.vendor, `asked to retry after ${seconds} s, past the walk's deadline`, seconds);
+        }
+        await sleep(waitMs, undefined, { signal: call.stop });
+      }
+    }
   }
 
   private refuseUnsafeTarget(req: VendorRequest): void {
@@ -219,7 +259,8 @@ export class VendorHttp {
     }
   }
 
-  private async attempt(req: VendorRequest, method: string, target: string, stop: AbortSignal): Promise<RawResponse> {
+  private async attempt(call: Call): Promise<RawResponse> {
+    const { req, target } = call;
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -229,42 +270,63 @@ export class VendorHttp {
     }, timeoutMs);
     try {
       const response = await undiciFetch(req.url, {
-        method,
+        method: call.method,
         headers: req.headers,
         body: req.body,
-        signal: AbortSignal.any([controller.signal, stop]),
+        signal: AbortSignal.any([controller.signal, call.stop]),
         // Never replay credentials to wherever a redirect points.
         redirect: 'manual',
         dispatcher: this.dispatcher,
       });
-      const raw = { status: response.status, headers: response.headers, text: await response.text() };
+      const failed = response.status >= 300;
+      const limit = failed ? ERROR_BODY_BYTES : this.options.maxResponseBytes;
+      const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+      if (!failed && declared > limit) throw new VendorResponseTooLargeError(req.vendor, target, limit);
+      const body = await readAtMost(response.body, limit);
+      if (!failed && !body.complete) throw new VendorResponseTooLargeError(req.vendor, target, limit);
+      const text = new TextDecoder().decode(Buffer.concat(body.chunks));
+      const raw = { status: response.status, headers: response.headers, text, truncated: !body.complete };
       if (raw.status >= 500 && raw.status !== 501) throw new TransientFailure(raw, retryAfterMs(raw.headers));
       return raw;
     } catch (error) {
-      if (error instanceof TransientFailure) throw error;
-      if (this.shutdown.signal.aborted) throw new VendorUnavailableError(req.vendor, 'the service is shutting down');
-      if (req.signal?.aborted) throw stoppedBy(req);
+      if (error instanceof TransientFailure || error instanceof VendorResponseTooLargeError) throw error;
+      const stopped = this.stopped(call);
+      if (stopped) throw new Stopped(stopped);
       if (timedOut) throw new VendorTimeoutError(req.vendor, target, timeoutMs);
       const refused = privateAddressCause(error);
       if (refused) throw new VendorAddressRefusedError(req.vendor, refused.message);
       throw new TransientFailure(undefined, undefined, networkCode(error));
     } finally {
       clearTimeout(timer);
+      // Whatever was left unread (a cut body, an error's tail) is not waited for: the connection goes.
+      controller.abort();
     }
   }
 
-  private translate(error: unknown, req: VendorRequest, target: string): VendorError {
-    if (error instanceof VendorError) return error;
+  /** Why the call was stopped from our side (shutdown, the caller, the walk's deadline), if it was. */
+  private stopped(call: Call): VendorError | undefined {
+    const { req, target } = call;
     if (this.shutdown.signal.aborted) return new VendorUnavailableError(req.vendor, 'the service is shutting down');
     if (req.signal?.aborted) return stoppedBy(req);
+    if (call.deadline?.aborted) return new VendorDeadlineError(req.vendor, target, call.budgetMs ?? 0);
+    return undefined;
+  }
+
+  private translate(error: unknown, call: Call, lane: string): VendorError {
+    const { req, target } = call;
+    if (error instanceof VendorError) return error;
+    if (error instanceof Stopped) return error.reason;
+    const stopped = this.stopped(call);
+    if (stopped) return stopped;
     if (error instanceof TransientFailure) {
       if (!error.response) return new VendorUnavailableError(req.vendor, `${error.message} on ${target}`);
-      return new VendorHttpError(req.vendor, error.response.status, target, bodyExcerpt(error.response.text, this.secretsOf(req)));
+      const { status, text, truncated } = error.response;
+      return new VendorHttpError(req.vendor, status, target, bodyExcerpt(text, this.secretsOf(req), truncated));
     }
     if (error instanceof BrokenCircuitError) {
       return new VendorUnavailableError(
         req.vendor,
-        `circuit ${req.breakerKey} is open after repeated failures`,
+        `circuit ${lane} is open after repeated failures`,
         Math.ceil(this.options.halfOpenAfterMs / 1000),
       );
     }
@@ -276,26 +338,73 @@ export class VendorHttp {
     return [...this.secrets, ...requestSecrets(req.headers, req.body, req.url, req.secrets)];
   }
 
-  private breakerFor(key: string): CircuitBreakerPolicy {
-    let breaker = this.breakers.get(key);
-    if (!breaker) {
-      breaker = circuitBreaker(handleAll, {
-        halfOpenAfter: this.options.halfOpenAfterMs,
-        breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
-      });
-      this.breakers.set(key, breaker);
+  /** The lane of a breaker key (`vendor:tenant@version`): a new version replaces the old lane, closed. */
+  private laneFor(breakerKey: string): { name: string; lane: Lane } {
+    const at = breakerKey.lastIndexOf('@');
+    const name = at < 0 ? breakerKey : breakerKey.slice(0, at);
+    const version = at < 0 ? '' : breakerKey.slice(at + 1);
+    let lane = this.lanes.get(name);
+    this.lanes.delete(name);
+    if (!lane || lane.version !== version) {
+      lane = {
+        version,
+        // Only the vendor's own failures count: not a refused address, nor a stop from our side (caller, deadline, shutdown).
+        breaker: circuitBreaker(handleWhen(isVendorFailure), {
+          halfOpenAfter: this.options.halfOpenAfterMs,
+          breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
+        }),
+        gates: new Map(),
+      };
     }
-    return breaker;
+    this.lanes.set(name, lane);
+    if (this.lanes.size > MAX_LANES) this.lanes.delete(this.lanes.keys().next().value!);
+    return { name, lane };
   }
 
-  private bulkheadFor(vendor: string): BulkheadPolicy {
-    let gate = this.bulkheads.get(vendor);
+  private gateFor(lane: Lane, host: string): BulkheadPolicy {
+    let gate = lane.gates.get(host);
     if (!gate) {
       gate = bulkhead(this.options.concurrencyPerVendor, BULKHEAD_QUEUE);
-      this.bulkheads.set(vendor, gate);
+      lane.gates.set(host, gate);
     }
     return gate;
   }
+}
+
+function isVendorFailure(error: unknown): boolean {
+  return error instanceof TransientFailure || error instanceof VendorTimeoutError || error instanceof VendorResponseTooLargeError;
+}
+
+/** The body's chunks up to `limit` bytes; past it, the stream is cancelled and `complete` is false. */
+async function readAtMost(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ chunks: Uint8Array[]; complete: boolean }> {
+  const chunks: Uint8Array[] = [];
+  if (!body) return { chunks, complete: true };
+  const reader = body.getReader();
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { chunks, complete: true };
+    if (size + value.byteLength > limit) {
+      await reader.cancel().catch(() => undefined);
+      chunks.push(value.subarray(0, limit - size));
+      return { chunks, complete: false };
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+}
+
+// cockatiel's bulkhead drops a queued call only when a slot frees; a stopped caller should not wait for that.
+function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
+  if (stop.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(stop.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => reject(stop.reason as Error);
+    stop.addEventListener('abort', onStop, { once: true });
+    work.then(resolve, reject).finally(() => stop.removeEventListener('abort', onStop));
+  });
 }
 
 function stoppedBy(req: VendorRequest): VendorError {

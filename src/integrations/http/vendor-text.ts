@@ -72,14 +72,46 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   return scrubbed;
 }
 
-export function bodyExcerpt(text: string, secrets: string[]): string {
+/** How much of a vendor's text an excerpt is made from: cleaning then costs the same for any body. */
+const EXCERPT_SOURCE_LENGTH = 8192;
+
+/**
+ * A short, secret-free summary of a vendor's answer: the error fields of a JSON body, or the text
+ * without tags. Only the start is read; `truncated` says the caller already cut the body.
+ */
+export function bodyExcerpt(text: string, secrets: readonly string[], truncated = false): string {
+  const cut = truncated || text.length > EXCERPT_SOURCE_LENGTH;
+  let source = scrubSecrets(text.slice(0, EXCERPT_SOURCE_LENGTH), secrets);
+  // A secret running past the cut leaves a prefix no spelling matches: drop a tail long enough to hold it.
+  if (cut) source = source.slice(0, Math.max(0, source.length - unsafeTailLength(secrets)));
   // Scrubbed before summarizing too: a secret must not survive by being split across JSON fields.
-  let summary = scrubSecrets(summarize(scrubSecrets(text, secrets)), secrets);
+  let summary = scrubSecrets(summarize(source), secrets);
   summary = summary
-    .replace(/\b(Bearer|Basic|ApiToken)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
     .replace(/\s+/g, ' ')
+    .replace(/\b(Bearer|Basic|ApiToken) [A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]')
     .trim();
   return summary.length > EXCERPT_LENGTH ? `${summary.slice(0, EXCERPT_LENGTH - 1)}…` : summary;
+}
+
+// Each "[redacted]" put in that tail may be longer than what it replaced (spellings have at least 4 characters).
+function unsafeTailLength(secrets: readonly string[]): number {
+  const longest = secretSpellings(secrets).reduce((max, spelling) => Math.max(max, spelling.length), 0);
+  return longest * 3;
+}
+
+/** Tags replaced by a space, in one pass: a tag runs from `<` to the next `>`; an unclosed `<` stays. */
+export function stripTags(text: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('<', from);
+    const close = open < 0 ? -1 : text.indexOf('>', open + 1);
+    if (close < 0) break;
+    parts.push(text.slice(from, open), ' ');
+    from = close + 1;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
 }
 
 function summarize(text: string): string {
@@ -87,7 +119,7 @@ function summarize(text: string): string {
   try {
     json = JSON.parse(text);
   } catch {
-    return text.replace(/<[^>]*>/g, ' ');
+    return stripTags(text);
   }
   const pick = (...values: unknown[]) => values.filter((v): v is string => typeof v === 'string' && v !== '');
   const obj = (value: unknown): Record<string, unknown> =>
