@@ -44,7 +44,7 @@ describe('npm start under a process manager', () => {
     const bin = dirname(process.execPath);
     // The npm beside this Node, with this Node first on PATH for the script's `node`.
     const npm = spawn(process.execPath, [join(bin, '../lib/node_modules/npm/bin/npm-cli.js'), 'start'], {
-      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', MOCK_WATCH: 'false', LOG_FORMAT: 'json' },
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, PORT: String(port), DATABASE_URL: 'sqlite::memory:', MOCK_WATCH: 'false', LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
