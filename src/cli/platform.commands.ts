@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { ConfigType } from '@nestjs/config';
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mockConfig } from '../config/mock.config.js';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { AppLogger } from '../common/app-logger.js';
 import { ApiKeyScope, PlatformStore } from '../platform/platform.store.js';
@@ -23,6 +26,12 @@ async function withApp<T>(run: (app: INestApplicationContext) => Promise<T>): Pr
   } finally {
     await app.close();
   }
+}
+
+/** In mock mode, where the tenants served come from; undefined in live or mixed mode, where the store's are served. */
+function mockTenantsFile(app: INestApplicationContext): string | undefined {
+  const mock = app.get<ConfigType<typeof mockConfig>>(mockConfig.KEY);
+  return mock.enabled ? join(mock.dataPath, 'tenants.json') : undefined;
 }
 
 function tenantId(value: string, previous: string[] = []): string[] {
@@ -50,7 +59,16 @@ keys
       if (opts.tenant) {
         const known = await app.get(TenantsService).ids();
         const unknown = opts.tenant.filter((t) => !known.has(t));
-        if (unknown.length) throw new CliError(`unknown tenant(s): ${unknown.join(', ')}`);
+        if (unknown.length) {
+          const mockFile = mockTenantsFile(app);
+          const stored = mockFile ? new Set((await app.get(PlatformStore).listTenants()).map((t) => t.id)) : new Set<string>();
+          const onlyStored = unknown.filter((t) => stored.has(t));
+          throw new CliError(
+            `unknown tenant(s): ${unknown.join(', ')}` +
+              (mockFile ? ` (MOCK_MODE=true serves the tenants of ${mockFile})` : '') +
+              (onlyStored.length ? `; ${onlyStored.join(', ')} ${onlyStored.length > 1 ? 'are' : 'is'} in the platform store, served with MOCK_MODE=false` : ''),
+          );
+        }
       }
       const scope: ApiKeyScope = opts.admin ? 'admin' : { tenants: opts.tenant as string[] };
       const { id, key } = await app.get(PlatformStore).createApiKey(opts.name, scope);
@@ -110,6 +128,12 @@ program
       process.stdout.write(
         `imported ${entries.length} tenant(s) (created: ${created.join(', ') || 'none'}; updated: ${updated.join(', ') || 'none'}) and ${integrations} integration(s)\n`,
       );
+      const mockFile = mockTenantsFile(app);
+      if (mockFile) {
+        process.stdout.write(
+          `They are stored, but MOCK_MODE=true serves the tenants of ${mockFile} instead: run the server and this CLI with MOCK_MODE=false to serve them and mint their keys.\n`,
+        );
+      }
     });
   });
 
