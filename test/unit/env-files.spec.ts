@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import { validateEnvironment } from '../../src/config/env.validation.js';
+import { parseCorsOrigins, validateEnvironment } from '../../src/config/env.validation.js';
 
 const file = (name: string) => parseEnv(readFileSync(name, 'utf8')) as Record<string, string>;
 
@@ -9,6 +9,12 @@ describe('the shipped env files', () => {
     const local = file('.env.local');
     expect(local.ADMIN_API_KEY).toBeDefined();
     expect(validateEnvironment(local).HOST).toBe('127.0.0.1');
+  });
+
+  it('.env.local lets in only front-end dev servers on this machine, not any web page the developer opens', () => {
+    const origins = parseCorsOrigins(validateEnvironment(file('.env.local')).CORS_ORIGINS ?? '');
+    expect(origins).toEqual(expect.arrayContaining(['http://localhost:5173']));
+    for (const origin of origins as string[]) expect(new URL(origin).hostname).toMatch(/^(localhost|127\.0\.0\.1)$/);
   });
 
   it('development and production keep their platform stores in different files by default', () => {
