@@ -1,16 +1,6 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
-import { Command } from 'commander';
-import { registerGenerateCommand } from './generate/generate.command.js';
-import { registerRecordCommand } from './record/record.command.js';
-import { registerValidateCommand } from './validate.command.js';
+// `npm run mock:*`: the runtime is checked before the commands (and everything they import) are loaded.
+import { exitOnUnsupportedNode } from '../runtime-check.js';
 
-const program = new Command('mock-cli').description('Generate, validate and record mock data for MOCK_MODE=true');
-registerGenerateCommand(program);
-registerValidateCommand(program);
-registerRecordCommand(program);
-
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-});
+exitOnUnsupportedNode();
+await import('./mock.commands.js');

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
+import { settingFromEnvironment } from '../config/env-files.js';
 import { DEFAULT_MAX_FILE_MB, formatProblem, loadMockData } from '../mock/mock-data.loader.js';
 
 /** `validate [DIR]`: every problem in the folder, one per line; exit 1 if any. Same checks as the server's startup. */
@@ -7,9 +8,10 @@ export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
     .description('Check a mock-data folder: every problem (file, record, field, reason); exit code 1 if any')
-    .argument('[dir]', 'the folder holding tenants.json', './mock-data')
+    .argument('[dir]', 'the folder holding tenants.json (default: MOCK_DATA_PATH as the server reads it, else ./mock-data)')
     .option('--max-file-mb <n>', 'refuse files larger than this many MB (the server: MOCK_MAX_FILE_MB)', String(DEFAULT_MAX_FILE_MB))
-    .action(async (dir: string, options: { maxFileMb: string }) => {
+    .action(async (given: string | undefined, options: { maxFileMb: string }) => {
+      const dir = given ?? settingFromEnvironment('MOCK_DATA_PATH') ?? './mock-data';
       const maxFileMb = Number(options.maxFileMb);
       if (!Number.isInteger(maxFileMb) || maxFileMb < 1) {
         process.stderr.write(`--max-file-mb must be a positive integer, got '${options.maxFileMb}'\n`);

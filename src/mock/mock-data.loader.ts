@@ -522,7 +522,7 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
   const problems: MockDataProblem[] = [];
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
-    return { ok: false, problems: [{ file: '.', reason: `the mock data folder does not exist or is not a folder` }] };
+    return { ok: false, problems: [{ file: dir, reason: info ? 'the mock data folder is not a folder' : 'the mock data folder does not exist' }] };
   }
   const folder: Folder = { dir, root: await realpath(dir), maxFileMb: options.maxFileMb ?? DEFAULT_MAX_FILE_MB, scratch: Buffer.alloc(0) };
   try {

@@ -11,9 +11,13 @@ import { CreateWatcher, MockFolderWatcher, MockWatchStatus } from './mock-folder
 import type { ScenarioRule } from './scenarios/scenario-rules.js';
 
 export class MockDataInvalidError extends Error {
-  constructor(readonly problems: MockDataProblem[]) {
+  constructor(
+    readonly problems: MockDataProblem[],
+    folder: string,
+  ) {
+    const shown = /^[\w./-]+$/.test(folder) ? folder : JSON.stringify(folder);
     super(
-      `The mock data folder (MOCK_DATA_PATH) has ${problems.length} problem(s); run \`npm run mock:validate\` for the same report:\n` +
+      `The mock data folder MOCK_DATA_PATH=${shown} has ${problems.length} problem(s); run \`npm run mock:validate -- ${shown}\` for the same report:\n` +
         problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
     );
     this.name = 'MockDataInvalidError';
@@ -74,7 +78,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const result = await this.initialLoad;
-    if (!result.ok) throw new MockDataInvalidError(result.problems);
+    if (!result.ok) throw new MockDataInvalidError(result.problems, this.config.dataPath);
     this.accept(result.snapshot);
     this.logger.log(
       `Loaded ${result.snapshot.recordCount} records from ${result.snapshot.files} files for ${result.snapshot.tenants.length} tenants ${timing(result)}`,

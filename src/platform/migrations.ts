@@ -1,6 +1,7 @@
 import { Kysely } from 'kysely';
 import { Migration, MigrationProvider, Migrator } from 'kysely/migration';
 import type { PlatformDatabase } from './platform.schema.js';
+import { StoreUnavailableError } from './platform.errors.js';
 
 /** In code, in order; a migration once shipped is never edited, only followed by a new one. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -47,6 +48,8 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  */
 export async function migrateToLatest(db: Kysely<PlatformDatabase>): Promise<string[]> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  // The database was not reached: that, not a migration, is what failed.
+  if (error instanceof StoreUnavailableError) throw error;
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

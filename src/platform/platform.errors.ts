@@ -62,13 +62,31 @@ export class StoreUnavailableError extends ProblemError {
     );
   }
 
-  /** The cause in a few words, for logs (pg's messages name neither the password nor the URL). */
+  /** The cause in a few words, for logs and the boot error (pg's messages name neither the password nor the URL). */
   get causeMessage(): string {
-    return this.reason instanceof Error ? this.reason.message : 'unknown cause';
+    return connectionFailureCause(this.reason);
   }
 
   override get logDetail(): string {
     return this.causeMessage;
+  }
+}
+
+/** What failed, naming the database, the address or the user: a person can act on it. */
+export function connectionFailureCause(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return [...new Set(error.errors.map(connectionFailureCause))].join('; ');
+  if (!(error instanceof Error)) return 'unknown cause';
+  const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `connection refused at ${address?.includes(':') ? `[${address}]` : (address ?? 'the host')}${port ? `:${port}` : ''} (nothing listens there)`;
+    case '3D000': // invalid_catalog_name
+      return `${error.message} (create it first, e.g. createdb)`;
+    case '28P01': // invalid_password
+    case '28000': // invalid_authorization_specification
+      return `${error.message} (check the user and password in DATABASE_URL)`;
+    default:
+      return error.message || code || 'unknown cause';
   }
 }
 

@@ -53,10 +53,21 @@ describe('npm run mock:validate', () => {
     ]);
   });
 
-  it('fails on a folder that does not exist', async () => {
+  it('fails on a folder that does not exist, naming it', async () => {
     const { code, stdout } = await runNode([CLI, 'validate', '/nonexistent/folder']);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/the mock data folder does not exist/);
+    expect(stdout).toBe('/nonexistent/folder: the mock data folder does not exist\n');
+  });
+
+  it('checks the folder MOCK_DATA_PATH names when none is given, as the server would read it', async () => {
+    const folder = await writeFolder(seedContents());
+    const fromVariable = await runNode([CLI, 'validate'], { MOCK_DATA_PATH: folder });
+    expect(fromVariable.code).toBe(0);
+    expect(fromVariable.stdout).toMatch(new RegExp(`^${folder}: OK — 2 tenants, `));
+    const missing = await runNode([CLI, 'validate'], { MOCK_DATA_PATH: '/nonexistent/from-variable' });
+    expect(missing).toMatchObject({ code: 1, stdout: '/nonexistent/from-variable: the mock data folder does not exist\n' });
+    // Unset: .env.local's MOCK_DATA_PATH (./mock-data), the shipped folder.
+    expect((await runNode([CLI, 'validate'])).stdout).toMatch(/^\.\/mock-data: OK — /);
   });
 });
 

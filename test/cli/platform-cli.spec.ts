@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/platform/database.js';
+import { createPostgresDatabase } from '../support/postgres.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
-import { runNode } from './run.js';
+import { runNode, startNode } from './run.js';
 
 const CLI = 'dist/cli/platform-cli.js';
 const key = () => randomBytes(32).toString('base64');
@@ -125,5 +126,84 @@ describe('npm run cli', () => {
     // Stopped when the store opens, before any command runs, naming ENCRYPTION_KEY and what fails.
     expect(lost.stderr).toMatch(/1 of 1 stored vendor secrets do not decrypt with ENCRYPTION_KEY.*cannot decrypt tenant_acme\/sentinelone\/api_token/);
     env.ENCRYPTION_KEY = newKey;
+  });
+});
+
+describe("README's walkthrough: from an empty PostgreSQL to a tenant with a key", () => {
+  it('imports into the empty database, mints a key for the tenant, and the server then serves it with that key', async () => {
+    const database = await createPostgresDatabase();
+    const work = await mkdtemp(join(tmpdir(), 'walkthrough-'));
+    const file = join(work, 'tenants.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        {
+          id: 'tenant_acme',
+          name: 'Acme MSP',
+          is_active: true,
+          llm_enabled: false,
+          integrations: { sentinelone: { base_url: 'https://usea1.sentinelone.net', api_token: '<token>' } },
+        },
+      ]),
+    );
+    // What the README exports; the rest comes from .env.local, as for a person following it.
+    const env = { DATABASE_URL: database.url, MOCK_MODE: 'false', ENCRYPTION_KEY: key() };
+    try {
+      const imported = await runNode([CLI, 'tenants', 'import', file], env);
+      expect(imported).toMatchObject({ code: 0, stderr: '' });
+      expect(imported.stdout).toBe('imported 1 tenant(s) (created: tenant_acme; updated: none) and 1 integration(s)\n');
+
+      const created = await runNode([CLI, 'keys', 'create', '--name', 'Acme dashboard', '--tenant', 'tenant_acme'], env);
+      expect(created.code).toBe(0);
+      const minted = /^key:\s+(\S+)$/m.exec(created.stdout)?.[1];
+      expect(minted).toMatch(/^mspk_/);
+
+      const server = startNode(['dist/main.js'], { ...env, PORT: '0', MOCK_WATCH: 'false', LOG_FORMAT: 'text' });
+      try {
+        let out = '';
+        const url = await new Promise<string>((resolve, reject) => {
+          const onData = (d: Buffer) => {
+            out += d.toString();
+            const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1];
+            if (port) resolve(`http://127.0.0.1:${port}`);
+          };
+          server.child.stdout?.on('data', onData);
+          server.child.stderr?.on('data', onData);
+          server.child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+        });
+        const tenants = await fetch(`${url}/api/tenants`, { headers: { authorization: `Bearer ${minted}` } });
+        expect(tenants.status).toBe(200);
+        expect(((await tenants.json()) as { data: { id: string }[] }).data.map((t) => t.id)).toEqual(['tenant_acme']);
+      } finally {
+        server.child.kill('SIGTERM');
+        await server.result;
+      }
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('in mock mode (.env.local alone), import says the tenants are stored but not served, and a key for them names why it is refused', async () => {
+    const database = await createPostgresDatabase();
+    const file = join(await mkdtemp(join(tmpdir(), 'walkthrough-mock-')), 'tenants.json');
+    await writeFile(file, JSON.stringify([{ id: 'tenant_acme', name: 'Acme MSP', is_active: true, llm_enabled: false }]));
+    const env = { DATABASE_URL: database.url, ENCRYPTION_KEY: key() };
+    try {
+      const imported = await runNode([CLI, 'tenants', 'import', file], env);
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toMatch(/^imported 1 tenant\(s\) \(created: tenant_acme; updated: none\)/);
+      expect(imported.stdout).toContain(
+        `They are stored, but MOCK_MODE=true serves the tenants of ${join(process.cwd(), 'mock-data', 'tenants.json')} instead: run the server and this CLI with MOCK_MODE=false`,
+      );
+
+      const refused = await runNode([CLI, 'keys', 'create', '--name', 'x', '--tenant', 'tenant_acme', '--tenant', 'tenant_ghost'], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(
+        `error: unknown tenant(s): tenant_acme, tenant_ghost (MOCK_MODE=true serves the tenants of ${join(process.cwd(), 'mock-data', 'tenants.json')}); ` +
+          'tenant_acme is in the platform store, served with MOCK_MODE=false\n',
+      );
+    } finally {
+      await database.drop();
+    }
   });
 });

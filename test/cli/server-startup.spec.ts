@@ -107,7 +107,10 @@ describe('starting the built server (npm start)', () => {
   it('refuses to start on invalid mock data with the full report', async () => {
     const { code, stderr } = await runNode([MAIN], { MOCK_DATA_PATH: '/nonexistent/mock-data' });
     expect(code).toBe(1);
-    expect(stderr).toMatch(/the mock data folder does not exist/);
+    expect(stderr).toContain(
+      'The mock data folder MOCK_DATA_PATH=/nonexistent/mock-data has 1 problem(s); run `npm run mock:validate -- /nonexistent/mock-data` for the same report:\n' +
+        '  - /nonexistent/mock-data: the mock data folder does not exist',
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -116,7 +116,7 @@ describe('loading the mock folder in a worker thread', () => {
   it('reports a missing folder as the in-thread load does', async () => {
     const [offThread, inThread] = await bothWays('/nonexistent/mock-data-folder');
     expect(offThread).toEqual(inThread);
-    expect(offThread.problems).toEqual([{ file: '.', reason: 'the mock data folder does not exist or is not a folder' }]);
+    expect(offThread.problems).toEqual([{ file: '/nonexistent/mock-data-folder', reason: 'the mock data folder does not exist' }]);
   });
 
   it('loads a small folder in-thread (starting a worker would cost more), with the same result', async () => {
