@@ -80,7 +80,7 @@ describe('CORS with CORS_ORIGINS naming the front-end origin', () => {
   });
 });
 
-describe('CORS_ORIGINS=* (what .env.local sets)', () => {
+describe('CORS_ORIGINS=* (any origin, for a deployment that chooses it)', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await boot('*');
