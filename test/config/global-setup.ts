@@ -102,9 +102,9 @@ export async function planServices(inputs: ServiceInputs): Promise<ServicePlan> 
   const server = await findOnPath('redis-server', inputs.path);
   const reason = `nothing answers at ${withoutPassword(inputs.redisUrl)}`;
   if (server) return { postgres, redis: { kind: 'spawn', server, reason } };
-  const line = `Redis suites skipped: no Redis at ${withoutPassword(inputs.redisUrl)} and no redis-server on PATH (apt-get install redis-server, or set TEST_REDIS_URL)`;
-  if (inputs.ci) throw new Error(`${line.replace('Redis suites skipped', 'Redis suites cannot run')}; with CI set every suite must run, none is skipped`);
-  return { postgres, redis: { kind: 'skip', line } };
+  const missing = `no Redis at ${withoutPassword(inputs.redisUrl)} and no redis-server on PATH (apt-get install redis-server, or set TEST_REDIS_URL)`;
+  if (inputs.ci) throw new Error(`Redis suites cannot run: ${missing}; with CI set every suite must run, none is skipped`);
+  return { postgres, redis: { kind: 'skip', line: `Redis suites skipped: ${missing}` } };
 }
 
 /** A TCP port nothing listens on at this instant, picked by the system. */
@@ -139,8 +139,11 @@ export async function startRedisServer(server: string): Promise<RunningService> 
   child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
   child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
   let exited = false;
-  const exit = new Promise<void>((done) => child.once('exit', () => ((exited = true), done())));
-  child.once('error', (error) => (output += `\n${error.message}`));
+  // A spawn that fails emits 'error' and maybe no 'exit'.
+  const exit = new Promise<void>((done) => {
+    child.once('exit', () => ((exited = true), done()));
+    child.once('error', (error) => ((output += `\n${error.message}`), (exited = true), done()));
+  });
   const url = `redis://127.0.0.1:${port}`;
   const stop = async () => {
     if (!exited) child.kill('SIGTERM');

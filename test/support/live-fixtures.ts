@@ -270,7 +270,7 @@ export function bulkGraphAlerts(count: number, firstId: number): DefenderGraphAl
 // Redis (the run's: see services.ts): suites needing it use describeWithRedis, and fail when it stops answering.
 
 /** Resolves when Redis answers PING; rejects naming the address otherwise. */
-export function pingRedis({ host, port } = REDIS_ADDRESS, timeoutMs = 2000): Promise<void> {
+export function pingRedis(host = REDIS_ADDRESS.host, port = REDIS_ADDRESS.port, timeoutMs = 2000): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     const fail = (why: string) => {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
-import { freePort, isCi, planServices } from '../config/global-setup.js';
+import { freePort, isCi, planServices, startRedisServer } from '../config/global-setup.js';
 import { POSTGRES_ADMIN_URL, REDIS_SKIPPED, REDIS_URL } from '../support/services.js';
 import { pingRedis } from '../support/live-fixtures.js';
 
@@ -15,7 +15,7 @@ describe("the test run's choice of PostgreSQL and Redis (global setup)", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'test-services-'));
-    await writeFile(join(dir, 'redis-server'), '#!/bin/sh\nexit 1\n');
+    await writeFile(join(dir, 'redis-server'), '#!/bin/sh\necho "fake redis-server: refusing to start" >&2\nexit 1\n');
     await chmod(join(dir, 'redis-server'), 0o755);
     fakeRedisServer = join(dir, 'redis-server');
     closedPort = await freePort();
@@ -37,7 +37,7 @@ describe("the test run's choice of PostgreSQL and Redis (global setup)", () => {
     }
   });
 
-  it('starts an embedded PostgreSQL and the redis-server found on PATH when nothing answers', async () => {
+  it('plans an embedded PostgreSQL and the redis-server found on PATH when nothing answers', async () => {
     const plan = await planServices({ ...closed(), path: ['/nonexistent', dir].join(delimiter), ci: true });
     expect(plan.postgres).toEqual({ kind: 'embedded', reason: `nothing answers at postgres://postgres@127.0.0.1:${closedPort}/postgres` });
     expect(plan.redis).toMatchObject({ kind: 'spawn', server: fakeRedisServer });
@@ -60,6 +60,12 @@ describe("the test run's choice of PostgreSQL and Redis (global setup)", () => {
   it('never names a password of the URLs it reports', async () => {
     const plan = await planServices({ postgresUrl: `postgres://postgres:s3cret@127.0.0.1:${closedPort}/postgres`, redisUrl: `redis://:s3cret@127.0.0.1:${closedPort}`, path: '', ci: false });
     expect(JSON.stringify([plan.postgres, plan.redis.kind === 'skip' && plan.redis.line])).not.toContain('s3cret');
+  });
+
+  it('reports at once, with its output, a redis-server that exits instead of answering', async () => {
+    const started = Date.now();
+    await expect(startRedisServer(fakeRedisServer)).rejects.toThrow(/did not start on 127\.0\.0\.1:\d+:\nfake redis-server: refusing to start/);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it.each([
