@@ -18,5 +18,8 @@ module.exports = {
     ],
   },
   setupFiles: ['<rootDir>/test/config/preload-nest.cjs'],
+  // PostgreSQL and Redis for the run: the machine's when they answer, otherwise started here (README, Tests).
+  globalSetup: '<rootDir>/test/config/global-setup.ts',
+  globalTeardown: '<rootDir>/test/config/global-teardown.ts',
   testTimeout: 30000,
 };

@@ -11,6 +11,7 @@ import {
   call,
   closeFakes,
   deleteRedisKeys,
+  describeWithRedis,
   Fakes,
   LIVE_ENV,
   pingRedis,
@@ -24,7 +25,7 @@ const pages = (n: number) => Math.ceil(n / VENDOR_PAGE_SIZE);
 /** The threats of bulkThreats(2500) not yet resolved (every third is resolved): the second walk of a SentinelOne fill. */
 const OPEN_THREATS = bulkThreats(2500, 1).filter((x) => x.threatInfo?.incidentStatus !== 'resolved').length;
 
-describe('two app copies sharing Redis make one vendor walk per key (cross-copy single flight)', () => {
+describeWithRedis('two app copies sharing Redis make one vendor walk per key (cross-copy single flight)', () => {
   // Tenant ids and lock prefix of this run only: the machine's Redis is shared with other runs.
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const TENANT = `tenant_walk_${run}`;
@@ -103,7 +104,7 @@ describe('two app copies sharing Redis make one vendor walk per key (cross-copy 
   });
 });
 
-describe('the cross-copy walk lock: renewed during a long walk, and a failed walk answers the copies that waited on it', () => {
+describeWithRedis('the cross-copy walk lock: renewed during a long walk, and a failed walk answers the copies that waited on it', () => {
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const LONG = `tenant_long_${run}`;
   const FAILING = `tenant_fail_${run}`;

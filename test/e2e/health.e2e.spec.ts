@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Lifecycle } from '../../src/health/lifecycle.js';
 import { bootApp, server, TestApp } from '../support/app.js';
 import { ADMIN, call, LIVE_ENV, registerTenant } from '../support/live-fixtures.js';
-import { createPostgresDatabase, TestDatabase } from '../support/postgres.js';
+import { createPostgresDatabase, POSTGRES_ADDRESS, TestDatabase } from '../support/postgres.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
@@ -59,10 +59,10 @@ describe('health in live mode', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    proxy = await new TcpProxy('127.0.0.1', 5432).listen();
+    proxy = await new TcpProxy(POSTGRES_ADDRESS.host, POSTGRES_ADDRESS.port).listen();
     t = await bootApp({
       ...LIVE_ENV,
-      DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}${new URL(database.url).pathname}`,
+      DATABASE_URL: database.urlVia(proxy.port),
       DATABASE_QUERY_TIMEOUT_MS: '10000',
       DATABASE_CONNECT_TIMEOUT_MS: '10000',
       HEALTH_CHECK_TIMEOUT_MS: '300',

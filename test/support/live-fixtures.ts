@@ -11,6 +11,9 @@ import { FakeDefender } from '../fakes/fake-defender.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
 import { server, TEST_ADMIN_KEY } from './app.js';
+import { REDIS_ADDRESS, REDIS_URL } from './services.js';
+
+export { describeWithRedis, REDIS_URL } from './services.js';
 
 /** Live mode over the fakes, with vendor delays small enough for a test run. */
 export const LIVE_ENV: Record<string, string | undefined> = {
@@ -25,7 +28,6 @@ export const LIVE_ENV: Record<string, string | undefined> = {
 };
 
 export const ADMIN = `Bearer ${TEST_ADMIN_KEY}`;
-export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** The page size every live client asks its vendor for (the clients' maximum; not configurable). */
 export const VENDOR_PAGE_SIZE = 1000;
@@ -265,10 +267,10 @@ export function bulkGraphAlerts(count: number, firstId: number): DefenderGraphAl
 }
 
 // ---------------------------------------------------------------------------------------------
-// Redis (the machine's own, 127.0.0.1:6379): unreachable is a failure, never a skip.
+// Redis (the run's: see services.ts): suites needing it use describeWithRedis, and fail when it stops answering.
 
 /** Resolves when Redis answers PING; rejects naming the address otherwise. */
-export function pingRedis(host = '127.0.0.1', port = 6379, timeoutMs = 2000): Promise<void> {
+export function pingRedis(host = REDIS_ADDRESS.host, port = REDIS_ADDRESS.port, timeoutMs = 2000): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     const fail = (why: string) => {
