@@ -56,6 +56,19 @@ export class VendorTimeoutError extends VendorError {
   }
 }
 
+/** A paged walk still running at its deadline (VENDOR_WALK_TIMEOUT_MS): whatever it had gathered is dropped. */
+export class VendorWalkTimeoutError extends VendorError {
+  readonly httpStatus = 504;
+  readonly problemType: VendorProblemType = '/problems/vendor-timeout';
+
+  constructor(
+    vendor: string,
+    readonly timeoutMs: number,
+  ) {
+    super(vendor, `${vendor} walk did not end within its deadline, VENDOR_WALK_TIMEOUT_MS (${timeoutMs} ms)`);
+  }
+}
+
 export class VendorUnavailableError extends VendorError {
   readonly httpStatus = 503;
   readonly problemType: VendorProblemType = '/problems/vendor-unavailable';

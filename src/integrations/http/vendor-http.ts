@@ -67,6 +67,8 @@ export interface VendorRequest {
   secrets?: readonly string[];
   /** The caller's stop: its walk's deadline passed or its client went away. A VendorError reason is thrown as is. */
   signal?: AbortSignal;
+  /** Epoch ms by which the caller's walk must end: no retry or Retry-After wait goes past it. */
+  deadlineAt?: number;
 }
 
 export interface VendorResponse<T> {
