@@ -600,6 +600,19 @@ describe('SentinelOne client against a fake SentinelOne', () => {
     expect(Date.now() - started).toBeLessThan(180);
     expect(fake.calls()).toBe(1);
   });
+
+  it('does not count walks its callers stopped as vendor failures: the breaker stays closed', async () => {
+    fake.threats = [threat(1, 11)];
+    fake.hang(300, 3, '/threats');
+    const http = fastHttp({ timeoutMs: 1000, breakerThreshold: 2 });
+    for (let i = 0; i < 3; i++) {
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(new VendorUnavailableError('sentinelone', 'nobody waits')), 30);
+      await failure(clientOf(http).listThreats(SINCE, stop.signal));
+    }
+    expect(await clientOf(http).listThreats(SINCE)).toHaveLength(1);
+    expect(http.breakerStates()[KEY('sentinelone')]).toBe('closed');
+  });
 });
 
 describe('Defender client against a fake Microsoft identity platform and Defender APIs', () => {

@@ -12,7 +12,6 @@ import {
   RetryPolicy,
   bulkhead,
   circuitBreaker,
-  handleAll,
   handleWhen,
   retry,
 } from 'cockatiel';
@@ -84,6 +83,9 @@ interface RawResponse {
   headers: Headers;
   text: string;
 }
+
+/** An attempt cut by its caller (walk deadline, client gone): says nothing about the vendor's health. */
+class StoppedByCaller extends Error {}
 
 class TransientFailure extends Error {
   constructor(
@@ -245,7 +247,7 @@ export class VendorHttp {
     } catch (error) {
       if (error instanceof TransientFailure) throw error;
       if (this.shutdown.signal.aborted) throw new VendorUnavailableError(req.vendor, 'the service is shutting down');
-      if (req.signal?.aborted) throw stoppedBy(req);
+      if (req.signal?.aborted) throw new StoppedByCaller();
       if (timedOut) throw new VendorTimeoutError(req.vendor, target, timeoutMs);
       const refused = privateAddressCause(error);
       if (refused) throw new VendorAddressRefusedError(req.vendor, refused.message);
@@ -281,7 +283,7 @@ export class VendorHttp {
   private breakerFor(key: string): CircuitBreakerPolicy {
     let breaker = this.breakers.get(key);
     if (!breaker) {
-      breaker = circuitBreaker(handleAll, {
+      breaker = circuitBreaker(handleWhen((error) => !(error instanceof StoppedByCaller)), {
         halfOpenAfter: this.options.halfOpenAfterMs,
         breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
       });
