@@ -1,6 +1,6 @@
 import { VendorDataError } from '../http/vendor-errors.js';
 import { VendorHttp, vendorUrl } from '../http/vendor-http.js';
-import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const CONNECTWISE_VENDOR = 'connectwise';
 export const CONNECTWISE_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.1';
@@ -211,7 +211,7 @@ export class ConnectWiseClient {
   }
 
   private target(path: string): string {
-    return `GET ${new URL(vendorUrl(this.config.base_url, path)).pathname}`;
+    return walkTarget(vendorUrl(this.config.base_url, path));
   }
 
   private get(url: string, walk?: WalkRequest) {
@@ -242,8 +242,8 @@ const NEXT_LINK = 'Link rel="next"';
 function nextLink(link: string | null): string | undefined {
   if (!link) return undefined;
   for (const part of link.split(/,\s*(?=<)/)) {
-    const match = /^\s*<([^>]*)>\s*;\s*rel="?next"?\s*$/i.exec(part);
-    if (match) return match[1];
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (match && /;\s*rel="?next"?\s*(;|$)/i.test(match[2])) return match[1];
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { VendorAuthError, VendorDataError, VendorHttpError } from '../http/vendor-errors.js';
 import { BearerToken, OAuthTokenCache, VendorHttp, bearerToken, sameOriginLink, vendorUrl } from '../http/vendor-http.js';
-import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const DEFENDER_VENDOR = 'defender';
 export const DEFENDER_DEFAULTS = {
@@ -164,7 +164,7 @@ export class DefenderClient {
   private async page<T extends object>(walk: VendorWalk<T>, url: string): Promise<ODataPage | null> {
     walk.checkStopped();
     const body = await this.authorizedGet(url, walk.request);
-    walk.add(values(body), `GET ${new URL(url).pathname}`);
+    walk.add(values(body), walkTarget(url));
     return body;
   }
 

@@ -142,6 +142,15 @@ export async function walkAll<T extends object>(
   }
 }
 
+/** How errors name a walk's request: `GET /path`, never the query (it may carry a credential). */
+export function walkTarget(url: string): string {
+  try {
+    return `GET ${new URL(url).pathname}`;
+  } catch {
+    return 'GET (not a valid URL)';
+  }
+}
+
 function usableId(id: unknown): boolean {
   if (typeof id === 'number') return Number.isSafeInteger(id) && id >= 0;
   return typeof id === 'string' && RECORD_ID_PATTERN.test(id);

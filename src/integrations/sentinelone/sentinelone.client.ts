@@ -1,6 +1,6 @@
 import { VendorDataError } from '../http/vendor-errors.js';
 import { VendorHttp, vendorUrl } from '../http/vendor-http.js';
-import { DEFAULT_WALK_LIMITS, WalkItemShape, WalkLimits, WalkRequest, walkAll } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const SENTINELONE_VENDOR = 'sentinelone';
 const THREATS_PATH = '/web/api/v2.1/threats';
@@ -79,7 +79,7 @@ export class SentinelOneClient {
   }
 
   private walk(filters: Record<string, string>, stop?: AbortSignal): Promise<SentinelOneThreat[]> {
-    const target = `GET ${new URL(vendorUrl(this.config.base_url, THREATS_PATH)).pathname}`;
+    const target = walkTarget(vendorUrl(this.config.base_url, THREATS_PATH));
     return walkAll(SENTINELONE_VENDOR, this.walkLimits, THREATS, stop, async (walk) => {
       let cursor: string | undefined;
       do {

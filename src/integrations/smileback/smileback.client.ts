@@ -1,6 +1,6 @@
 import { VendorAuthError, VendorDataError, VendorHttpError } from '../http/vendor-errors.js';
 import { BearerToken, OAuthTokenCache, VendorHttp, bearerToken, sameOriginLink, vendorUrl } from '../http/vendor-http.js';
-import { DEFAULT_WALK_LIMITS, WalkItemShape, WalkLimits, WalkRequest, walkAll } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const SMILEBACK_VENDOR = 'smileback';
 export const SMILEBACK_DEFAULT_BASE_URL = 'https://app.smileback.io';
@@ -59,7 +59,7 @@ export class SmileBackClient {
   }
 
   listReviews(since: Date, stop?: AbortSignal): Promise<SmileBackReview[]> {
-    const target = `GET ${new URL(vendorUrl(this.baseUrl, REVIEWS_PATH)).pathname}`;
+    const target = walkTarget(vendorUrl(this.baseUrl, REVIEWS_PATH));
     return walkAll(SMILEBACK_VENDOR, this.walkLimits, REVIEWS, stop, async (walk) => {
       let url: string | undefined = vendorUrl(this.baseUrl, REVIEWS_PATH, { modified_since: since.toISOString(), limit: this.pageSize, offset: 0 });
       while (url !== undefined) {
