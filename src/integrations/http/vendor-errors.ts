@@ -120,6 +120,15 @@ export class VendorPayload {
     private readonly raw: unknown,
   ) {}
 
+  /** A list item to map: a VendorDataError at once when it is not an object (null, a number, a string). */
+  static item(vendor: string, raw: unknown): VendorPayload {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new VendorDataError(vendor, undefined, 'item', `is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}, not an object`);
+    }
+    const id = (raw as { id?: unknown }).id;
+    return new VendorPayload(vendor, typeof id === 'number' || typeof id === 'string' ? String(id) : '(no id)', raw);
+  }
+
   fail(field: string, problem?: string): never {
     throw new VendorDataError(this.vendor, this.itemId, field, problem);
   }
