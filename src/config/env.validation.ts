@@ -322,6 +322,16 @@ export class EnvironmentVariables {
   @IntegerIn(100, 3_600_000)
   VENDOR_BREAKER_COOLDOWN_MS: number = 30_000;
 
+  /** Records one paged vendor walk may bring before it is refused (502): what bounds a fill's memory. */
+  @IsOptional()
+  @IntegerIn(1, 10_000_000)
+  VENDOR_WALK_MAX_RECORDS: number = 500_000;
+
+  /** How long one paged vendor walk may take, every page and retry included (then 504). */
+  @IsOptional()
+  @IntegerIn(100, 3_600_000)
+  VENDOR_WALK_TIMEOUT_MS: number = 120_000;
+
   @IsOptional()
   @Transform(toBoolean)
   @IsBoolean({ message: 'must be "true" or "false"' })

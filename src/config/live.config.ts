@@ -24,5 +24,7 @@ export const liveConfig = registerAs('live', () => {
       halfOpenAfterMs: env.VENDOR_BREAKER_COOLDOWN_MS,
       allowPrivateNetworks: env.VENDOR_ALLOW_PRIVATE_NETWORKS,
     },
+    /** Bounds of each paged vendor walk. */
+    walk: { maxRecords: env.VENDOR_WALK_MAX_RECORDS, timeoutMs: env.VENDOR_WALK_TIMEOUT_MS },
   };
 });

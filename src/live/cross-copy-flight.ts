@@ -96,9 +96,10 @@ export class CrossCopyFlight {
 
   /**
    * `walk()` in one copy at a time for `key`; elsewhere `shared()` (a fresh shared-cache entry, or
-   * undefined) until it answers, or the walker's failure is thrown.
+   * undefined) until it answers, or the walker's failure is thrown. `stop` ends the wait (its reason is
+   * thrown); a walk ended by `stop` leaves no failure for the others, who walk again.
    */
-  async run<T>(key: string, shared: () => Promise<T | undefined>, walk: () => Promise<T>): Promise<T> {
+  async run<T>(key: string, shared: () => Promise<T | undefined>, walk: () => Promise<T>, stop?: AbortSignal): Promise<T> {
     const redis = this.redis;
     if (!redis) return walk();
     const lock = `${this.config.redisKeyPrefix}walk-lock:${key}`;
@@ -108,6 +109,7 @@ export class CrossCopyFlight {
     // The walks this copy has waited on (lock holders seen): a failure of one of them is this request's answer.
     const waitedOn = new Set<string>();
     while (Date.now() - waitingSince < this.timing.maxWaitMs) {
+      stop?.throwIfAborted();
       let holder: string;
       try {
         holder = String(await withTimeout(redis.eval(ACQUIRE, { keys: [lock], arguments: [token, String(this.timing.lockMs)] }), REDIS_COMMAND_TIMEOUT_MS, 'Redis'));
@@ -115,7 +117,7 @@ export class CrossCopyFlight {
         this.logger.warn(`walk lock unavailable for ${key} (${(error as Error).message}): walking without it`);
         return walk();
       }
-      if (holder === token) return this.walkHoldingLock(key, lock, failed, token, shared, walk);
+      if (holder === token) return this.walkHoldingLock(key, lock, failed, token, shared, walk, stop);
       waitedOn.add(holder);
       await sleep(this.timing.pollMs);
       const found = await shared();
@@ -126,7 +128,15 @@ export class CrossCopyFlight {
     return walk();
   }
 
-  private async walkHoldingLock<T>(key: string, lock: string, failed: string, token: string, shared: () => Promise<T | undefined>, walk: () => Promise<T>): Promise<T> {
+  private async walkHoldingLock<T>(
+    key: string,
+    lock: string,
+    failed: string,
+    token: string,
+    shared: () => Promise<T | undefined>,
+    walk: () => Promise<T>,
+    stop: AbortSignal | undefined,
+  ): Promise<T> {
     const redis = this.redis as NonNullable<SharedRedis>;
     const command = <R>(promise: Promise<R>) => withTimeout(promise, REDIS_COMMAND_TIMEOUT_MS, 'Redis');
     const renewal = setInterval(() => {
@@ -141,7 +151,7 @@ export class CrossCopyFlight {
       // Another copy may have finished between our cache read and the lock.
       return (await shared()) ?? (await walk());
     } catch (error) {
-      if (error instanceof VendorError) await command(redis.set(failed, JSON.stringify(failureOf(error, token)), { expiration: { type: 'PX', value: this.timing.failureMs } })).catch(() => undefined);
+      if (error instanceof VendorError && !stop?.aborted) await command(redis.set(failed, JSON.stringify(failureOf(error, token)), { expiration: { type: 'PX', value: this.timing.failureMs } })).catch(() => undefined);
       throw error;
     } finally {
       clearInterval(renewal);

@@ -6,15 +6,35 @@ import type { Cache } from 'cache-manager';
 import { LRUCache } from 'lru-cache';
 import { snapshotBytes } from '../common/query/record-snapshot.js';
 import { liveConfig } from '../config/live.config.js';
-import { VendorError } from '../integrations/http/vendor-errors.js';
+import { VendorError, VendorUnavailableError } from '../integrations/http/vendor-errors.js';
 import { CrossCopyFlight } from './cross-copy-flight.js';
 import { estimateBytes } from './entry-bytes.js';
-import { markStale, noteFill } from './request-context.js';
+import { markStale, noteFill, requestGone } from './request-context.js';
 
 interface Entry<T> {
   fetchedAt: number;
   value: T;
 }
+
+/** A walk in progress and who waits on it: it is abandoned when every reader that can leave has left. */
+interface Flight {
+  entry: Promise<Entry<unknown>>;
+  stop: AbortController;
+  /** Readers waiting that may go away (a request whose client hangs up). */
+  leavable: number;
+  /** A reader that never leaves (no request behind it: a CLI, a background fill) joined. */
+  held: boolean;
+}
+
+/** Why a walk stopped: nobody is left to answer (nothing is reported, the next reader walks again). */
+export class WalkAbandonedError extends VendorUnavailableError {
+  constructor(vendor: string) {
+    super(vendor, 'the walk was abandoned: every client waiting on it went away');
+  }
+}
+
+/** What a live source's fill is given: aborted (with a VendorError reason) when the walk must stop. */
+export type Fill<T> = (stop: AbortSignal) => Promise<T>;
 
 /** A shared store (Redis) slower than this counts as failed: requests go on to the vendor, never hang. */
 export const CACHE_TIMEOUT_MS = 1_000;
@@ -37,7 +57,7 @@ const ENTRY_OVERHEAD_BYTES = 256;
 @Injectable()
 export class LiveCache implements OnApplicationShutdown {
   private readonly logger = new Logger(LiveCache.name);
-  private readonly inFlight = new Map<string, Promise<Entry<unknown>>>();
+  private readonly inFlight = new Map<string, Flight>();
   private readonly local: LRUCache<string, Entry<unknown>>;
   /** Bytes of each entry's value (an object: record lists, pairs), estimated once when it arrives. */
   private readonly valueBytes = new WeakMap<object, number>();
@@ -117,14 +137,18 @@ export class LiveCache implements OnApplicationShutdown {
     await withTimeout(this.cache.disconnect(), CACHE_TIMEOUT_MS, 'the cache').catch(() => undefined);
   }
 
-  async get<T>(key: string, vendor: string, fetch: () => Promise<T>): Promise<T> {
+  /**
+   * The entry for `key`, fetched by `fetch` when missing or old. `reader` aborts when whoever waits
+   * has gone (by default the current request's client): a walk nobody waits on any more is stopped.
+   */
+  async get<T>(key: string, vendor: string, fetch: Fill<T>, reader: AbortSignal | undefined = requestGone()): Promise<T> {
     const cached = await this.read<T>(key);
     if (cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs) {
       this.touch(key);
       return noteFill(key, cached.fetchedAt, cached.value);
     }
     try {
-      const entry = await this.fetchOnce(key, fetch);
+      const entry = await this.fetchOnce(key, vendor, fetch, reader);
       this.touch(key);
       return noteFill(key, entry.fetchedAt, entry.value as T);
     } catch (error) {
@@ -142,25 +166,50 @@ export class LiveCache implements OnApplicationShutdown {
     return cached && Date.now() - cached.fetchedAt < this.config.cacheTtlMs ? cached.fetchedAt : undefined;
   }
 
-  private fetchOnce<T>(key: string, fetch: () => Promise<T>): Promise<Entry<unknown>> {
+  private fetchOnce<T>(key: string, vendor: string, fetch: Fill<T>, reader: AbortSignal | undefined): Promise<Entry<unknown>> {
     let flight = this.inFlight.get(key);
     if (!flight) {
+      const stop = new AbortController();
       // One walk per key in this process; with Redis, one across copies (cross-copy-flight.ts).
       const walk = async () => {
-        const entry: Entry<T> = { fetchedAt: Date.now(), value: await fetch() };
+        const entry: Entry<T> = { fetchedAt: Date.now(), value: await fetch(stop.signal) };
         await this.write(key, entry);
         return entry as Entry<unknown>;
       };
-      flight = (this.crossCopy ? this.crossCopy.run<Entry<unknown>>(key, () => this.freshShared(key), walk) : walk())
+      const entry = (this.crossCopy ? this.crossCopy.run<Entry<unknown>>(key, () => this.freshShared(key), walk, stop.signal) : walk())
         .then((entry) => {
           this.local.set(key, entry);
           if (!this.local.has(key)) this.logger.warn(`${key} alone is larger than SNAPSHOT_CACHE_MAX_MB: served, not kept (each request fetches it)`);
           return entry;
         })
-        .finally(() => this.inFlight.delete(key));
+        .finally(() => {
+          if (this.inFlight.get(key) === created) this.inFlight.delete(key);
+        });
+      const created: Flight = { entry, stop, leavable: 0, held: false };
+      flight = created;
       this.inFlight.set(key, flight);
     }
-    return flight;
+    this.join(key, vendor, flight, reader);
+    return flight.entry;
+  }
+
+  /** Counts `reader` among the flight's; when the last that can leave has left (and none stays), the walk stops. */
+  private join(key: string, vendor: string, flight: Flight, reader: AbortSignal | undefined): void {
+    if (!reader) {
+      flight.held = true;
+      return;
+    }
+    const leave = () => {
+      if (--flight.leavable > 0 || flight.held || flight.stop.signal.aborted) return;
+      // Whoever asks next starts a fresh walk rather than joining the one being stopped.
+      if (this.inFlight.get(key) === flight) this.inFlight.delete(key);
+      this.logger.debug(`walk for ${key} abandoned: every client waiting on it went away`);
+      flight.stop.abort(new WalkAbandonedError(vendor));
+    };
+    flight.leavable++;
+    if (reader.aborted) return leave();
+    reader.addEventListener('abort', leave, { once: true });
+    void flight.entry.catch(() => undefined).finally(() => reader.removeEventListener('abort', leave));
   }
 
   /** A fresh entry in the shared store (another copy's walk), or undefined. */

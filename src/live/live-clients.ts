@@ -4,6 +4,7 @@ import { liveConfig } from '../config/live.config.js';
 import { ConnectWiseClient, ConnectWiseIntegration } from '../integrations/connectwise/connectwise.client.js';
 import { DefenderClient, DefenderIntegration } from '../integrations/defender/defender.client.js';
 import { OAuthTokenCache, VendorHttp } from '../integrations/http/vendor-http.js';
+import type { WalkLimits } from '../integrations/http/vendor-walk.js';
 import { SentinelOneClient, SentinelOneIntegration } from '../integrations/sentinelone/sentinelone.client.js';
 import { SmileBackClient, SmileBackIntegration } from '../integrations/smileback/smileback.client.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
@@ -25,12 +26,14 @@ export class LiveClients {
   readonly http: VendorHttp;
   private readonly tokens = new OAuthTokenCache();
   private readonly clients = new Map<string, { version: string; client: unknown }>();
+  private readonly walk: WalkLimits;
 
   constructor(
     private readonly store: PlatformStore,
     @Inject(liveConfig.KEY) config: ConfigType<typeof liveConfig>,
   ) {
     this.http = new VendorHttp(config.http);
+    this.walk = config.walk;
   }
 
   /**
@@ -53,10 +56,10 @@ export class LiveClients {
     const identities = Object.values(integration.settings).filter((v): v is string => typeof v === 'string' && !/^https?:/i.test(v));
     const http = this.http.withSecrets(Object.values(integration.secrets), identities);
     const client = {
-      connectwise: () => new ConnectWiseClient(config as unknown as ConnectWiseIntegration, http, breakerKey),
-      smileback: () => new SmileBackClient(config as unknown as SmileBackIntegration, http, breakerKey),
-      sentinelone: () => new SentinelOneClient(config as unknown as SentinelOneIntegration, http, breakerKey),
-      defender: () => new DefenderClient(config as unknown as DefenderIntegration, http, breakerKey, { tokenCache: this.tokens }),
+      connectwise: () => new ConnectWiseClient(config as unknown as ConnectWiseIntegration, http, breakerKey, { walk: this.walk }),
+      smileback: () => new SmileBackClient(config as unknown as SmileBackIntegration, http, breakerKey, { walk: this.walk }),
+      sentinelone: () => new SentinelOneClient(config as unknown as SentinelOneIntegration, http, breakerKey, { walk: this.walk }),
+      defender: () => new DefenderClient(config as unknown as DefenderIntegration, http, breakerKey, { tokenCache: this.tokens, walk: this.walk }),
     }[vendor]();
     this.clients.set(key, { version: integration.updated_at, client });
     return { client: client as VendorClients[V], version: integration.updated_at };

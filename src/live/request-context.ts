@@ -8,6 +8,8 @@ interface RequestState {
   staleVendors: Set<string>;
   /** Cache key → when the entry this response read was fetched (the fill served: what its ETag names). */
   fills?: Map<string, number>;
+  /** Aborted when the client of this request went away before its answer was sent. */
+  gone?: AbortSignal;
 }
 
 const storage = new AsyncLocalStorage<RequestState>();
@@ -30,12 +32,18 @@ export function servedFills(): { fills: ReadonlyMap<string, number>; staleVendor
   return state ? { fills: state.fills ?? new Map(), staleVendors: state.staleVendors } : undefined;
 }
 
+/** Aborted when the client of the current request has gone away; undefined outside a request. */
+export function requestGone(): AbortSignal | undefined {
+  return storage.getStore()?.gone;
+}
+
 /**
  * Runs `work` outside the current request's context: a stale copy it is served is not this response's
  * (the tickets' reference lookups read other domains, whose own routes report their staleness).
+ * `gone`, when given, stands for the request: the walks `work` waits on may stop when it aborts.
  */
-export function outsideRequest<T>(work: () => T): T {
-  return storage.exit(work);
+export function outsideRequest<T>(work: () => T, gone?: AbortSignal): T {
+  return gone ? storage.run({ staleVendors: new Set(), gone }, work) : storage.exit(work);
 }
 
 /**
@@ -45,8 +53,13 @@ export function outsideRequest<T>(work: () => T): T {
 @Injectable()
 export class StaleWarningInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const state: RequestState = { staleVendors: new Set() };
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const gone = new AbortController();
+    // 'close' before the answer is finished: the client hung up (or the request timed out).
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    });
+    const state: RequestState = { staleVendors: new Set(), gone: gone.signal };
     return new Observable((subscriber) =>
       storage.run(state, () =>
         next

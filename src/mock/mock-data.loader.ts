@@ -123,7 +123,7 @@ async function largestDataFile(folder: Folder): Promise<number> {
       const each = entries
         .filter((e) => e.name.endsWith('.json'))
         .map((e) => stat(join(folder.dir, domain.folder, e.name)).then((s) => (s.isFile() && s.size <= limit ? s.size : 0), () => 0));
-      return Math.max(0, ...(await Promise.all(each)));
+      return (await Promise.all(each)).reduce((a, b) => Math.max(a, b), 0);
     }),
   );
   const largest = Math.max(0, ...sizes);

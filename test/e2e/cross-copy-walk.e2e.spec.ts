@@ -108,6 +108,7 @@ describeWithRedis('the cross-copy walk lock: renewed during a long walk, and a f
   const run = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const LONG = `tenant_long_${run}`;
   const FAILING = `tenant_fail_${run}`;
+  const ABANDONED = `tenant_gone_${run}`;
   // A lock that would expire three times over during the walk below, were it not renewed.
   const timing: WalkLockTiming = { lockMs: 600, renewMs: 150, pollMs: 50, maxWaitMs: 30_000, failureMs: 5_000 };
   let dir: string;
@@ -139,6 +140,7 @@ describeWithRedis('the cross-copy walk lock: renewed during a long walk, and a f
     a = await bootApp(env, fast);
     await registerTenant(a.app, LONG, { smileback: fakes.smileback });
     await registerTenant(a.app, FAILING, { sentinelone: fakes.sentinelone });
+    await registerTenant(a.app, ABANDONED, { smileback: fakes.smileback });
     b = await bootApp(env, fast);
   });
 
@@ -146,7 +148,7 @@ describeWithRedis('the cross-copy walk lock: renewed during a long walk, and a f
     await b?.close();
     await a?.close();
     await closeFakes(fakes);
-    await deleteRedisKeys(REDIS_URL, [LONG, FAILING]).catch(() => 0);
+    await deleteRedisKeys(REDIS_URL, [LONG, FAILING, ABANDONED]).catch(() => 0);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -178,5 +180,19 @@ describeWithRedis('the cross-copy walk lock: renewed during a long walk, and a f
     const later = await call(b!.app).get(`/api/tenants/${FAILING}/security-alerts`);
     expect(later.status).toBe(200);
     expect(threats()).toBe(5);
+  });
+
+  it('a walk whose only client hung up leaves no failure behind: the copy that waited on it walks itself', async () => {
+    const reviews = () => fakes.smileback.calls('/api/v3/reviews/');
+    const before = reviews();
+    fakes.smileback.hang(1_500, 1, '/api/v3/reviews/');
+    const first = call(a!.app).get(`/api/tenants/${ABANDONED}/csat`).timeout(400).then(() => 'answered', (e: Error) => e.message);
+    await untilCalled(reviews, before + 1);
+    const second = call(b!.app).get(`/api/tenants/${ABANDONED}/csat`).then((r) => r);
+    expect(await first).toMatch(/timeout/i);
+    const res = await second;
+    expect({ status: res.status, total: res.body.meta?.total }).toEqual({ status: 200, total: 20 });
+    // The abandoned walk's one page, then the waiting copy's own walk (not the abandoned walk's result).
+    expect(reviews()).toBe(before + 2);
   });
 });

@@ -38,6 +38,11 @@ export abstract class FakeVendorServer {
   readonly requests: RecordedRequest[] = [];
   tokenLifetimeSeconds = 3600;
   maxInFlight = 0;
+  /**
+   * A vendor misbehaving: rewrites each answer of the API (never the token endpoint's) before it is
+   * sent, e.g. pages for ever, a next link to itself, a null item.
+   */
+  misbehave: ((reply: FakeReply, req: RecordedRequest) => FakeReply) | undefined;
   private inFlight = 0;
   private readonly server: Server = createServer((req, res) => void this.dispatch(req, res));
   private readonly faults: Array<Fault & Pending> = [];
@@ -170,6 +175,7 @@ export abstract class FakeVendorServer {
     } else {
       try {
         reply = await this.handle(recorded);
+        if (this.misbehave && !this.isTokenPath(recorded.path)) reply = this.misbehave(reply, recorded);
       } catch {
         reply = { status: 500, body: this.errorBody(500, 'fake server crashed') };
       }

@@ -566,6 +566,53 @@ describe('SentinelOne client against a fake SentinelOne', () => {
     expect(error).toMatchObject({ status: 502, vendor: 'sentinelone' });
     expect(fake.calls()).toBe(2);
   });
+
+  it('keeps an id listed on several pages once: the copy updated last, else the later page', async () => {
+    const newer = threat(1, 14);
+    const older = { ...threat(1, 12), agentRealtimeInfo: { accountId: 'acc-1', siteId: 'site-1', agentComputerName: 'PC-older' } };
+    const undated = (name: string): SentinelOneThreat => ({ ...threat(2, 12), agentRealtimeInfo: { accountId: 'acc-1', agentComputerName: name } });
+    const withoutUpdate = (t: SentinelOneThreat): SentinelOneThreat => ({ ...t, threatInfo: { ...t.threatInfo, updatedAt: undefined } });
+    // Sorted by id, stable: the pages (2 a page) come in this order.
+    fake.threats = [newer, older, withoutUpdate(undated('PC-first')), withoutUpdate(undated('PC-later'))];
+    const threats = await clientOf(fastHttp()).listOpenThreats();
+    expect(threats.map((t) => t.agentRealtimeInfo?.agentComputerName)).toEqual(['PC-1', 'PC-later']);
+    expect(fake.calls()).toBe(2);
+  });
+
+  it('refuses a walk past its record budget, naming it', async () => {
+    fake.threats = [threat(1, 11), threat(2, 12), threat(3, 13)];
+    const client = new SentinelOneClient(fake.integration(), fastHttp(), KEY('sentinelone'), { pageSize: 2, walk: { maxRecords: 3, timeoutMs: 10_000 } });
+    expect(await client.listThreats(SINCE)).toHaveLength(3);
+    fake.threats.push(threat(4, 14));
+    const error = await failure(client.listThreats(SINCE));
+    expect(error).toBeInstanceOf(VendorDataError);
+    expect(error.message).toBe('sentinelone response: the walk of GET /web/api/v2.1/threats passed VENDOR_WALK_MAX_RECORDS (3 records) at page 2');
+  });
+
+  it('stops at once when its caller stops it, with the reason it was given', async () => {
+    fake.threats = [threat(1, 11), threat(2, 12), threat(3, 13)];
+    fake.hang(200, 10, '/threats');
+    const stop = new AbortController();
+    const reason = new VendorUnavailableError('sentinelone', 'nobody waits');
+    setTimeout(() => stop.abort(reason), 50);
+    const started = Date.now();
+    expect(await failure(clientOf(fastHttp({ timeoutMs: 1000 })).listThreats(SINCE, stop.signal))).toBe(reason);
+    expect(Date.now() - started).toBeLessThan(180);
+    expect(fake.calls()).toBe(1);
+  });
+
+  it('does not count walks its callers stopped as vendor failures: the breaker stays closed', async () => {
+    fake.threats = [threat(1, 11)];
+    fake.hang(300, 3, '/threats');
+    const http = fastHttp({ timeoutMs: 1000, breakerThreshold: 2 });
+    for (let i = 0; i < 3; i++) {
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(new VendorUnavailableError('sentinelone', 'nobody waits')), 30);
+      await failure(clientOf(http).listThreats(SINCE, stop.signal));
+    }
+    expect(await clientOf(http).listThreats(SINCE)).toHaveLength(1);
+    expect(http.breakerStates()[KEY('sentinelone')]).toBe('closed');
+  });
 });
 
 describe('Defender client against a fake Microsoft identity platform and Defender APIs', () => {

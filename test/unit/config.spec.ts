@@ -148,6 +148,18 @@ describe('environment validation', () => {
     }
   });
 
+  it('bounds every vendor walk by VENDOR_WALK_MAX_RECORDS (default 500 000) and VENDOR_WALK_TIMEOUT_MS (default 120 000)', () => {
+    expect(validateEnvironment({ MOCK_MODE: 'false' })).toMatchObject({ VENDOR_WALK_MAX_RECORDS: 500_000, VENDOR_WALK_TIMEOUT_MS: 120_000 });
+    expect(validateEnvironment({ MOCK_MODE: 'false', VENDOR_WALK_MAX_RECORDS: '1000', VENDOR_WALK_TIMEOUT_MS: '500' })).toMatchObject({
+      VENDOR_WALK_MAX_RECORDS: 1000,
+      VENDOR_WALK_TIMEOUT_MS: 500,
+    });
+    expect(problemsFor({ MOCK_MODE: 'false', VENDOR_WALK_MAX_RECORDS: '0', VENDOR_WALK_TIMEOUT_MS: '2m' })).toEqual([
+      expect.stringMatching(/^VENDOR_WALK_MAX_RECORDS="0": /),
+      expect.stringMatching(/^VENDOR_WALK_TIMEOUT_MS="2m": /),
+    ]);
+  });
+
   it('reads .env.local by default, .env.production and .env.test by NODE_ENV', () => {
     expect(envFilesFor(undefined)).toEqual(['.env.local']);
     expect(envFilesFor('development')).toEqual(['.env.local']);

@@ -614,3 +614,25 @@ describe('instant normalisation', () => {
     expect(toInstant(input)).toBe(expected);
   });
 });
+
+describe('an item that is not an object', () => {
+  const mappers: Array<[string, (raw: never) => unknown]> = [
+    ['connectwise', (raw) => mapConnectWiseTicket(raw, { tenantId: TENANT, memberEmails: EMAILS, description: '' })],
+    ['connectwise', (raw) => mapConnectWiseTimeEntry(raw, { tenantId: TENANT, memberEmails: EMAILS })],
+    ['smileback', (raw) => mapSmileBackReview(raw, TENANT)],
+    ['sentinelone', (raw) => mapSentinelOneThreat(raw, TENANT)],
+    ['defender', (raw) => mapDefenderGraphAlert(raw, TENANT)],
+    ['defender', (raw) => mapDefenderEndpointAlert(raw, TENANT)],
+  ];
+
+  it.each([
+    [null, 'null'],
+    [42, 'a number'],
+    ['text', 'a string'],
+    [[], 'an array'],
+  ])('is refused by every mapper as vendor data (%p), never a TypeError', (raw, what) => {
+    for (const [vendor, map] of mappers) {
+      expect(() => map(raw as never)).toThrow(new VendorDataError(vendor, undefined, 'item', `is ${what}, not an object`));
+    }
+  });
+});

@@ -17,8 +17,8 @@ export class SmileBackCsatSource implements CsatSource {
     const live = await this.deps.clients.for(tenantId, 'smileback');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(fillKey(tenantId, 'csat', 'smileback', version), 'smileback', async () =>
-      (await client.listReviews(windowStart(this.deps.windowDays)))
+    return this.deps.cache.get(fillKey(tenantId, 'csat', 'smileback', version), 'smileback', async (stop) =>
+      (await client.listReviews(windowStart(this.deps.windowDays), stop))
         .map((review) => mapSmileBackReview(review, tenantId))
         .filter((survey): survey is CsatSurvey => survey !== null),
     );

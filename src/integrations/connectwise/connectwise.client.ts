@@ -1,10 +1,10 @@
 import { VendorDataError } from '../http/vendor-errors.js';
 import { VendorHttp, vendorUrl } from '../http/vendor-http.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const CONNECTWISE_VENDOR = 'connectwise';
 export const CONNECTWISE_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.1';
 const MAX_PAGE_SIZE = 1000;
-const MAX_PAGES = 10_000;
 // About 10 URL characters per id (digits and an encoded comma): 100 ids keep a request well under ConnectWise's ~2000.
 const IDS_PER_REQUEST = 100;
 
@@ -19,6 +19,7 @@ export interface ConnectWiseIntegration {
 
 export interface ConnectWiseClientOptions {
   pageSize?: number;
+  walk?: WalkLimits;
 }
 
 export interface CwReference {
@@ -79,8 +80,15 @@ export interface CwServiceNote {
   [field: string]: unknown;
 }
 
+// CW {id:184233, _info:{lastUpdated:"2026-01-14T17:00:00Z"}}: rows without `_info` (members, notes) keep the later page's copy.
+const CW_ROWS: WalkItemShape<{ id?: unknown; _info?: { lastUpdated?: unknown } | null }> = {
+  id: (row) => row.id,
+  updated: (row) => row._info?.lastUpdated,
+};
+
 export class ConnectWiseClient {
   private readonly pageSize: number;
+  private readonly walkLimits: WalkLimits;
 
   constructor(
     private readonly config: ConnectWiseIntegration,
@@ -89,6 +97,7 @@ export class ConnectWiseClient {
     options: ConnectWiseClientOptions = {},
   ) {
     this.pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    this.walkLimits = options.walk ?? DEFAULT_WALK_LIMITS;
   }
 
   /** The IANA zone whose calendar decides a time entry's day (`UTC` unless the integration says otherwise). */
@@ -97,16 +106,17 @@ export class ConnectWiseClient {
   }
 
   /** Every open ticket, however old, and every ticket updated since `since` (closed ones included). */
-  listTickets(since: Date): Promise<CwTicket[]> {
-    return this.listAll<CwTicket>('/service/tickets', {
-      conditions: `closedFlag=false or lastUpdated>=[${cwDateTime(since)}]`,
-      orderBy: 'id asc',
-    });
+  listTickets(since: Date, stop?: AbortSignal): Promise<CwTicket[]> {
+    return this.listAll<CwTicket>(
+      '/service/tickets',
+      { conditions: `closedFlag=false or lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' },
+      stop,
+    );
   }
 
   /** The tickets with these ids (those that exist), a batch of ids per request to keep URLs short. */
-  listTicketsById(ids: number[]): Promise<CwTicket[]> {
-    return this.inBatches<CwTicket>('/service/tickets', ids, (batch) => `id in (${batch})`);
+  listTicketsById(ids: number[], stop?: AbortSignal): Promise<CwTicket[]> {
+    return this.inBatches<CwTicket>('/service/tickets', ids, (batch) => `id in (${batch})`, stop);
   }
 
   /**
@@ -114,43 +124,46 @@ export class ConnectWiseClient {
    * entries (updated before `since`) the updated-since walk of `/time/entries` does not return. A
    * ticket opened since cannot have such entries (an entry is charged to a ticket that exists).
    */
-  async listClosedTicketIdsOpenedBefore(since: Date): Promise<number[]> {
+  async listClosedTicketIdsOpenedBefore(since: Date, stop?: AbortSignal): Promise<number[]> {
     const at = cwDateTime(since);
-    const rows = await this.listAll<CwTicket>('/service/tickets', {
-      conditions: `(closedFlag=true or status/name="Closed") and lastUpdated>=[${at}] and _info/dateEntered<[${at}]`,
-      fields: 'id',
-      orderBy: 'id asc',
-    });
+    const rows = await this.listAll<CwTicket>(
+      '/service/tickets',
+      {
+        conditions: `(closedFlag=true or status/name="Closed") and lastUpdated>=[${at}] and _info/dateEntered<[${at}]`,
+        fields: 'id',
+        orderBy: 'id asc',
+      },
+      stop,
+    );
     return rows.map((row) => row.id).filter((id): id is number => typeof id === 'number');
   }
 
-  listTimeEntries(since: Date): Promise<CwTimeEntry[]> {
-    return this.listAll<CwTimeEntry>('/time/entries', { conditions: `lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' });
+  listTimeEntries(since: Date, stop?: AbortSignal): Promise<CwTimeEntry[]> {
+    return this.listAll<CwTimeEntry>('/time/entries', { conditions: `lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' }, stop);
   }
 
   /** Every time entry charged to these tickets (service or project), any date, a batch of ids per request. */
-  listTimeEntriesForTickets(ticketIds: number[]): Promise<CwTimeEntry[]> {
+  listTimeEntriesForTickets(ticketIds: number[], stop?: AbortSignal): Promise<CwTimeEntry[]> {
     return this.inBatches<CwTimeEntry>(
       '/time/entries',
       ticketIds,
       (batch) => `(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId in (${batch})`,
+      stop,
     );
   }
 
-  private async inBatches<T>(path: string, ids: number[], conditions: (batch: string) => string): Promise<T[]> {
-    const items: T[] = [];
-    for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
-      const batch = ids.slice(i, i + IDS_PER_REQUEST).join(',');
-      items.push(...(await this.listAll<T>(path, { conditions: conditions(batch), orderBy: 'id asc' })));
-    }
-    return items;
+  /** One walk (one budget, one deadline) over every batch. */
+  private inBatches<T extends CwRow>(path: string, ids: number[], conditions: (batch: string) => string, stop?: AbortSignal): Promise<T[]> {
+    return walkAll<T>(CONNECTWISE_VENDOR, this.walkLimits, CW_ROWS, stop, async (walk) => {
+      for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
+        const batch = ids.slice(i, i + IDS_PER_REQUEST).join(',');
+        await this.pages(walk, path, { conditions: conditions(batch), orderBy: 'id asc' });
+      }
+    });
   }
 
-  listMembers(): Promise<CwMember[]> {
-    return this.listAll<CwMember>('/system/members', {
-      fields: 'id,identifier,officeEmail,primaryEmail,inactiveFlag',
-      orderBy: 'id asc',
-    });
+  listMembers(stop?: AbortSignal): Promise<CwMember[]> {
+    return this.listAll<CwMember>('/system/members', { fields: 'id,identifier,officeEmail,primaryEmail,inactiveFlag', orderBy: 'id asc' }, stop);
   }
 
   /** The members with their names: what `mock:record` needs to find them in free text (the server never asks). */
@@ -161,37 +174,52 @@ export class ConnectWiseClient {
     });
   }
 
-  async ticketNotes(ticketId: number | string): Promise<CwServiceNote[]> {
-    const url = vendorUrl(this.config.base_url, `/service/tickets/${encodeURIComponent(String(ticketId))}/notes`, {
-      conditions: 'detailDescriptionFlag=true',
-      orderBy: 'id asc',
-      pageSize: 1,
+  ticketNotes(ticketId: number | string, stop?: AbortSignal): Promise<CwServiceNote[]> {
+    const path = `/service/tickets/${encodeURIComponent(String(ticketId))}/notes`;
+    const url = vendorUrl(this.config.base_url, path, { conditions: 'detailDescriptionFlag=true', orderBy: 'id asc', pageSize: 1 });
+    return walkAll<CwServiceNote>(CONNECTWISE_VENDOR, this.walkLimits, CW_ROWS, stop, async (walk) => {
+      walk.add(asArray((await this.get(url, walk.request)).body), this.target(path));
     });
-    return asArray<CwServiceNote>((await this.get(url)).body);
   }
 
   async ping(): Promise<void> {
     await this.get(vendorUrl(this.config.base_url, '/service/tickets', { fields: 'id', pageSize: 1 }));
   }
 
-  private async listAll<T>(path: string, query: Record<string, string>): Promise<T[]> {
-    const items: T[] = [];
-    for (let page = 1; page <= MAX_PAGES; page++) {
-      // Every parameter is re-sent on every page: some clients lost `conditions` after page 1.
-      const url = vendorUrl(this.config.base_url, path, { ...query, page, pageSize: this.pageSize });
-      const response = await this.get(url);
-      const rows = asArray<T>(response.body);
-      items.push(...rows);
-      if (rows.length === 0 || !hasNextLink(response.headers.get('link'))) return items;
-    }
-    throw new VendorDataError(CONNECTWISE_VENDOR, undefined, 'Link', `still announces a next page after ${MAX_PAGES} pages`);
+  private listAll<T extends CwRow>(path: string, query: Record<string, string>, stop?: AbortSignal): Promise<T[]> {
+    return walkAll<T>(CONNECTWISE_VENDOR, this.walkLimits, CW_ROWS, stop, (walk) => this.pages(walk, path, query));
   }
 
-  private get(url: string) {
+  private async pages<T extends CwRow>(walk: VendorWalk<T>, path: string, query: Record<string, string>): Promise<void> {
+    const target = this.target(path);
+    for (let page = 1; ; page++) {
+      walk.checkStopped();
+      // Every parameter is re-sent on every page: some clients lost `conditions` after page 1.
+      const url = vendorUrl(this.config.base_url, path, { ...query, page, pageSize: this.pageSize });
+      const response = await this.get(url, walk.request);
+      const rows = asArray(response.body);
+      walk.add(rows, target);
+      const next = nextLink(response.headers.get('link'));
+      if (rows.length === 0 || next === undefined) return;
+      // We number the pages ourselves; a next link that does not move forward means the vendor's paging is broken.
+      walk.follow(NEXT_LINK, next);
+      const announced = pageOf(next, this.config.base_url);
+      if (Number.isInteger(announced) && announced <= page) {
+        throw new VendorDataError(CONNECTWISE_VENDOR, undefined, NEXT_LINK, `points back at page ${announced} from page ${page} of ${target}`);
+      }
+    }
+  }
+
+  private target(path: string): string {
+    return walkTarget(vendorUrl(this.config.base_url, path));
+  }
+
+  private get(url: string, walk?: WalkRequest) {
     return this.http.request<unknown>({
       vendor: CONNECTWISE_VENDOR,
       breakerKey: this.breakerKey,
       url,
+      ...walk,
       headers: {
         Authorization: `Basic ${Buffer.from(`${this.config.company_id}+${this.config.public_key}:${this.config.private_key}`).toString('base64')}`,
         clientId: this.config.client_id,
@@ -206,11 +234,29 @@ function cwDateTime(since: Date): string {
   return since.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function hasNextLink(link: string | null): boolean {
-  return !!link && /<[^>]*>\s*;\s*rel="?next"?/i.test(link);
+type CwRow = { id?: unknown; _info?: { lastUpdated?: unknown } | null };
+
+const NEXT_LINK = 'Link rel="next"';
+
+/** The target of the `rel="next"` entry of a Link header, if there is one. */
+function nextLink(link: string | null): string | undefined {
+  if (!link) return undefined;
+  for (const part of link.split(/,\s*(?=<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(part);
+    if (match && /;\s*rel="?next"?\s*(;|$)/i.test(match[2])) return match[1];
+  }
+  return undefined;
 }
 
-function asArray<T>(body: unknown): T[] {
+function pageOf(link: string, base: string): number {
+  try {
+    return Number(new URL(link, base).searchParams.get('page') ?? Number.NaN);
+  } catch {
+    throw new VendorDataError(CONNECTWISE_VENDOR, undefined, NEXT_LINK, 'is not a URL');
+  }
+}
+
+function asArray(body: unknown): unknown[] {
   if (!Array.isArray(body)) throw new VendorDataError(CONNECTWISE_VENDOR, undefined, 'body', 'is not a JSON array');
-  return body as T[];
+  return body;
 }

@@ -38,7 +38,7 @@ export function descriptionFromNotes(notes: CwServiceNote[]): string {
 }
 
 export function mapConnectWiseTicket(raw: CwTicket, ctx: CwTicketContext): Ticket {
-  const p = new VendorPayload(CONNECTWISE_VENDOR, itemId(raw.id), raw);
+  const p = VendorPayload.item(CONNECTWISE_VENDOR, raw);
   const created = p.instant('_info.dateEntered');
   const updated = p.instant('_info.lastUpdated');
   if (Date.parse(updated) < Date.parse(created)) p.fail('_info.lastUpdated', 'is before _info.dateEntered');
@@ -67,13 +67,13 @@ export function mapConnectWiseTicket(raw: CwTicket, ctx: CwTicketContext): Ticke
   const budget = p.optionalNumber('budgetHours');
   if (budget !== undefined) ticket.estimated_hours = budget >= 0 ? budget : p.fail('budgetHours', 'is negative');
   // CW {closedFlag:true, closedDate:"2026-01-14T17:00:00Z"} -> closed_at_remote (only when closedFlag)
-  const closed = raw.closedFlag === true ? p.optionalInstant('closedDate') : undefined;
+  const closed = p.get('closedFlag') === true ? p.optionalInstant('closedDate') : undefined;
   if (closed !== undefined) ticket.closed_at_remote = Date.parse(closed) >= Date.parse(created) ? closed : p.fail('closedDate', 'is before _info.dateEntered');
   return ticket;
 }
 
 export function mapConnectWiseTimeEntry(raw: CwTimeEntry, ctx: CwTimeEntryContext): TimeEntry {
-  const p = new VendorPayload(CONNECTWISE_VENDOR, itemId(raw.id), raw);
+  const p = VendorPayload.item(CONNECTWISE_VENDOR, raw);
   const chargeToType = p.string('chargeToType');
   const hours = p.number('actualHours');
   if (hours < 0) p.fail('actualHours', 'is negative');
@@ -98,10 +98,6 @@ export function mapConnectWiseTimeEntry(raw: CwTimeEntry, ctx: CwTimeEntryContex
 
 function memberEmail(p: VendorPayload, path: string, emails: Map<number, string>): string {
   return emails.get(p.integerId(path)) ?? p.fail(path, 'names a member without an email address');
-}
-
-function itemId(id: unknown): string {
-  return typeof id === 'number' || typeof id === 'string' ? String(id) : '(no id)';
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();

@@ -1,5 +1,6 @@
 import { VendorAuthError, VendorDataError, VendorHttpError } from '../http/vendor-errors.js';
 import { BearerToken, OAuthTokenCache, VendorHttp, bearerToken, sameOriginLink, vendorUrl } from '../http/vendor-http.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const DEFENDER_VENDOR = 'defender';
 export const DEFENDER_DEFAULTS = {
@@ -14,7 +15,6 @@ export const DEFENDER_SCOPES = {
 } as const;
 const GRAPH_MAX_PAGE_SIZE = 1000;
 const ENDPOINT_MAX_PAGE_SIZE = 10_000;
-const MAX_PAGES = 10_000;
 /** `status` values of an alert not yet resolved: Graph `alerts_v2` (reference §2.7), the endpoint API (§2.4). */
 export const GRAPH_OPEN_STATUSES = ['new', 'inProgress', 'unknown'] as const;
 export const ENDPOINT_OPEN_STATUSES = ['New', 'InProgress', 'Unknown'] as const;
@@ -37,6 +37,7 @@ export interface DefenderClientOptions {
   tokenCache?: OAuthTokenCache;
   /** Microsoft asks partners for `MdePartner-{Company}-{Product}/{Version}`. */
   userAgent?: string;
+  walk?: WalkLimits;
 }
 
 export interface DefenderGraphAlert {
@@ -70,8 +71,13 @@ export type DefenderAlertBatch =
 
 interface ODataPage {
   value?: unknown;
-  '@odata.nextLink'?: string | null;
+  '@odata.nextLink'?: unknown;
 }
+
+// Graph {id:"da637…", lastUpdateDateTime:"…"}; the endpoint API {id:"da637…", lastUpdateTime:"…"}
+const GRAPH_ALERTS: WalkItemShape<DefenderGraphAlert> = { id: (a) => a.id, updated: (a) => a.lastUpdateDateTime };
+const ENDPOINT_ALERTS: WalkItemShape<DefenderEndpointAlert> = { id: (a) => a.id, updated: (a) => a.lastUpdateTime };
+const NEXT_LINK = '@odata.nextLink';
 
 export class DefenderClient {
   private readonly api: DefenderApi;
@@ -80,6 +86,7 @@ export class DefenderClient {
   private readonly pageSize: number;
   private readonly tokens: OAuthTokenCache;
   private readonly tokenKey: string;
+  private readonly walkLimits: WalkLimits;
 
   constructor(
     private readonly config: DefenderIntegration,
@@ -94,26 +101,27 @@ export class DefenderClient {
     const maxPageSize = this.api === 'graph' ? GRAPH_MAX_PAGE_SIZE : ENDPOINT_MAX_PAGE_SIZE;
     this.pageSize = Math.min(options.pageSize ?? maxPageSize, maxPageSize);
     this.tokens = options.tokenCache ?? new OAuthTokenCache();
+    this.walkLimits = options.walk ?? DEFAULT_WALK_LIMITS;
     this.tokenKey = [this.loginUrl, config.azure_tenant_id, config.client_id, DEFENDER_SCOPES[this.api]].join('|');
   }
 
   /** Every alert updated since `since` (any status). */
-  async listAlerts(since: Date): Promise<DefenderAlertBatch> {
+  async listAlerts(since: Date, stop?: AbortSignal): Promise<DefenderAlertBatch> {
     // Graph and the endpoint API want the date unquoted and zoned; a quoted one is a 400.
     return this.api === 'graph'
-      ? { api: 'graph', items: await this.listGraphAlerts(`lastUpdateDateTime ge ${since.toISOString()}`) }
-      : { api: 'endpoint', items: await this.listEndpointAlerts(`lastUpdateTime ge ${since.toISOString()}`) };
+      ? { api: 'graph', items: await this.listGraphAlerts(`lastUpdateDateTime ge ${since.toISOString()}`, stop) }
+      : { api: 'endpoint', items: await this.listEndpointAlerts(`lastUpdateTime ge ${since.toISOString()}`, stop) };
   }
 
   /**
    * Every alert not yet resolved, however long untouched: an open alert counts as open whatever its
    * age, and the updated-since walk misses the quiet ones. `unknown` is listed too: it maps to `new`.
    */
-  async listOpenAlerts(): Promise<DefenderAlertBatch> {
+  async listOpenAlerts(stop?: AbortSignal): Promise<DefenderAlertBatch> {
     const anyOf = (statuses: readonly string[]) => `(${statuses.map((s) => `status eq '${s}'`).join(' or ')})`;
     return this.api === 'graph'
-      ? { api: 'graph', items: await this.listGraphAlerts(anyOf(GRAPH_OPEN_STATUSES)) }
-      : { api: 'endpoint', items: await this.listEndpointAlerts(anyOf(ENDPOINT_OPEN_STATUSES)) };
+      ? { api: 'graph', items: await this.listGraphAlerts(anyOf(GRAPH_OPEN_STATUSES), stop) }
+      : { api: 'endpoint', items: await this.listEndpointAlerts(anyOf(ENDPOINT_OPEN_STATUSES), stop) };
   }
 
   async ping(): Promise<void> {
@@ -124,55 +132,67 @@ export class DefenderClient {
     await this.authorizedGet(url);
   }
 
-  private async listGraphAlerts(condition: string): Promise<DefenderGraphAlert[]> {
+  private listGraphAlerts(condition: string, stop?: AbortSignal): Promise<DefenderGraphAlert[]> {
     const sources = this.config.service_sources?.length ? this.config.service_sources : DEFENDER_DEFAULTS.serviceSources;
     const sourceFilter = sources.map((s) => `serviceSource eq '${s.replace(/'/g, "''")}'`).join(' or ');
     const filter = `${condition} and (${sourceFilter})`;
-    const alerts: DefenderGraphAlert[] = [];
-    let url: string | undefined = vendorUrl(this.baseUrl, '/v1.0/security/alerts_v2', { $filter: filter, $top: this.pageSize });
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      const body = await this.authorizedGet(url);
-      alerts.push(...(values(body) as DefenderGraphAlert[]));
-      url = nextLink(body, this.baseUrl);
-    }
-    if (url) throw new VendorDataError(DEFENDER_VENDOR, undefined, '@odata.nextLink', `still set after ${MAX_PAGES} pages`);
-    return alerts;
+    const first = vendorUrl(this.baseUrl, '/v1.0/security/alerts_v2', { $filter: filter, $top: this.pageSize });
+    return walkAll(DEFENDER_VENDOR, this.walkLimits, GRAPH_ALERTS, stop, async (walk) => {
+      for (let url: string | undefined = first; url !== undefined; ) {
+        const body: ODataPage | null = await this.page(walk, url);
+        url = this.next(walk, body);
+      }
+    });
   }
 
-  private async listEndpointAlerts(filter: string): Promise<DefenderEndpointAlert[]> {
-    const alerts: DefenderEndpointAlert[] = [];
-    let skip = 0;
-    let url: string | undefined = vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize });
-    for (let page = 0; url && page < MAX_PAGES; page++) {
-      const body = await this.authorizedGet(url);
-      const rows = values(body) as DefenderEndpointAlert[];
-      alerts.push(...rows);
-      skip += rows.length;
-      // The alerts API documents no nextLink: follow one if it comes, else page with $skip until a short page.
-      url =
-        nextLink(body, this.baseUrl) ??
-        (rows.length < this.pageSize ? undefined : vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize, $skip: skip }));
-    }
-    if (url) throw new VendorDataError(DEFENDER_VENDOR, undefined, '@odata.nextLink', `still set after ${MAX_PAGES} pages`);
-    return alerts;
+  private listEndpointAlerts(filter: string, stop?: AbortSignal): Promise<DefenderEndpointAlert[]> {
+    const first = vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize });
+    return walkAll(DEFENDER_VENDOR, this.walkLimits, ENDPOINT_ALERTS, stop, async (walk) => {
+      let skip = 0;
+      for (let url: string | undefined = first; url !== undefined; ) {
+        const body: ODataPage | null = await this.page(walk, url);
+        const rows: number = values(body).length;
+        skip += rows;
+        // The alerts API documents no nextLink: follow one if it comes, else page with $skip until a short page.
+        url =
+          this.next(walk, body) ??
+          (rows < this.pageSize ? undefined : vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize, $skip: skip }));
+      }
+    });
   }
 
-  private async authorizedGet(url: string): Promise<ODataPage | null> {
+  private async page<T extends object>(walk: VendorWalk<T>, url: string): Promise<ODataPage | null> {
+    walk.checkStopped();
+    const body = await this.authorizedGet(url, walk.request);
+    walk.add(values(body), walkTarget(url));
+    return body;
+  }
+
+  private next<T extends object>(walk: VendorWalk<T>, body: ODataPage | null): string | undefined {
+    const link = body?.[NEXT_LINK];
+    if (link === undefined || link === null || link === '') return undefined;
+    if (typeof link !== 'string') throw new VendorDataError(DEFENDER_VENDOR, undefined, NEXT_LINK, 'is not a URL');
+    const url = sameOriginLink(link, this.baseUrl, DEFENDER_VENDOR, NEXT_LINK);
+    walk.follow(NEXT_LINK, url);
+    return url;
+  }
+
+  private async authorizedGet(url: string, walk?: WalkRequest): Promise<ODataPage | null> {
     const token = await this.accessToken();
     try {
-      return await this.get(url, token);
+      return await this.get(url, token, walk);
     } catch (error) {
       // Entra tokens can die before expires_in says (revocation, key rollover): refresh once, then give up.
       if (!(error instanceof VendorAuthError) || error.status !== 401) throw error;
       this.tokens.drop(this.tokenKey, token);
-      return this.get(url, await this.accessToken());
+      return this.get(url, await this.accessToken(), walk);
     }
   }
 
-  private async get(url: string, token: BearerToken): Promise<ODataPage | null> {
+  private async get(url: string, token: BearerToken, walk?: WalkRequest): Promise<ODataPage | null> {
     const headers: Record<string, string> = { Authorization: token.header, Accept: 'application/json' };
     if (this.options.userAgent) headers['User-Agent'] = this.options.userAgent;
-    const response = await this.http.request<ODataPage | null>({ vendor: DEFENDER_VENDOR, breakerKey: this.breakerKey, url, headers });
+    const response = await this.http.request<ODataPage | null>({ vendor: DEFENDER_VENDOR, breakerKey: this.breakerKey, url, headers, ...walk });
     return response.body;
   }
 
@@ -212,7 +232,3 @@ function values(body: ODataPage | null): unknown[] {
   return body.value;
 }
 
-function nextLink(body: ODataPage | null, baseUrl: string): string | undefined {
-  const link = body?.['@odata.nextLink'];
-  return link ? sameOriginLink(link, baseUrl, DEFENDER_VENDOR, '@odata.nextLink') : undefined;
-}

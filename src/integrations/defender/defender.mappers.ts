@@ -11,13 +11,13 @@ const SEVERITIES: Record<string, AlertSeverity> = { high: 'high', medium: 'mediu
 const STATUSES: Record<string, AlertStatus> = { new: 'new', inprogress: 'investigating', resolved: 'resolved' };
 
 export function mapDefenderGraphAlert(raw: DefenderGraphAlert, tenantId: string): SecurityAlert {
-  const p = new VendorPayload(DEFENDER_VENDOR, typeof raw.id === 'string' ? raw.id : '(no id)', raw);
+  const p = VendorPayload.item(DEFENDER_VENDOR, raw);
   // Graph {evidence:[{@odata.type:"#…deviceEvidence", deviceDnsName:"pc-01", roles:["compromised"]}]} -> device "pc-01"
   return alert(p, tenantId, graphDevice(p), 'createdDateTime', 'resolvedDateTime');
 }
 
 export function mapDefenderEndpointAlert(raw: DefenderEndpointAlert, tenantId: string): SecurityAlert {
-  const p = new VendorPayload(DEFENDER_VENDOR, typeof raw.id === 'string' ? raw.id : '(no id)', raw);
+  const p = VendorPayload.item(DEFENDER_VENDOR, raw);
   // MDE {computerDnsName:"cd-srv-01.contoso.local"} -> device (else machineId, else "unknown")
   const device = nonEmpty(p.optionalString('computerDnsName')) ?? nonEmpty(p.optionalString('machineId')) ?? UNKNOWN_DEVICE;
   return alert(p, tenantId, device, 'alertCreationTime', 'resolvedTime');

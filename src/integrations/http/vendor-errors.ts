@@ -56,6 +56,19 @@ export class VendorTimeoutError extends VendorError {
   }
 }
 
+/** A paged walk still running at its deadline (VENDOR_WALK_TIMEOUT_MS): whatever it had gathered is dropped. */
+export class VendorWalkTimeoutError extends VendorError {
+  readonly httpStatus = 504;
+  readonly problemType: VendorProblemType = '/problems/vendor-timeout';
+
+  constructor(
+    vendor: string,
+    readonly timeoutMs: number,
+  ) {
+    super(vendor, `${vendor} walk did not end within its deadline, VENDOR_WALK_TIMEOUT_MS (${timeoutMs} ms)`);
+  }
+}
+
 export class VendorUnavailableError extends VendorError {
   readonly httpStatus = 503;
   readonly problemType: VendorProblemType = '/problems/vendor-unavailable';
@@ -130,6 +143,15 @@ export class VendorPayload {
     readonly itemId: string | undefined,
     private readonly raw: unknown,
   ) {}
+
+  /** A list item to map: a VendorDataError at once when it is not an object (null, a number, a string). */
+  static item(vendor: string, raw: unknown): VendorPayload {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new VendorDataError(vendor, undefined, 'item', `is ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : `a ${typeof raw}`}, not an object`);
+    }
+    const id = (raw as { id?: unknown }).id;
+    return new VendorPayload(vendor, typeof id === 'number' || typeof id === 'string' ? String(id) : '(no id)', raw);
+  }
 
   fail(field: string, problem?: string): never {
     throw new VendorDataError(this.vendor, this.itemId, field, problem);

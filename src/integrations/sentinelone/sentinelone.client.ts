@@ -1,10 +1,10 @@
 import { VendorDataError } from '../http/vendor-errors.js';
 import { VendorHttp, vendorUrl } from '../http/vendor-http.js';
+import { DEFAULT_WALK_LIMITS, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const SENTINELONE_VENDOR = 'sentinelone';
 const THREATS_PATH = '/web/api/v2.1/threats';
 const MAX_PAGE_SIZE = 1000;
-const MAX_PAGES = 10_000;
 /** `/threats` `incidentStatuses` values (lower case) of a threat not yet resolved. */
 export const OPEN_INCIDENT_STATUSES = ['unresolved', 'in_progress'] as const;
 
@@ -17,6 +17,7 @@ export interface SentinelOneIntegration {
 
 export interface SentinelOneClientOptions {
   pageSize?: number;
+  walk?: WalkLimits;
 }
 
 export interface SentinelOneThreat {
@@ -44,11 +45,15 @@ export interface SentinelOneThreat {
 
 interface ThreatPage {
   data?: unknown;
-  pagination?: { nextCursor?: string | null } | null;
+  pagination?: { nextCursor?: unknown } | null;
 }
+
+// S1 {id:"1790000000000000001", threatInfo:{updatedAt:"2026-01-06T08:00:00.123456Z"}}
+const THREATS: WalkItemShape<SentinelOneThreat> = { id: (t) => t.id, updated: (t) => t.threatInfo?.updatedAt };
 
 export class SentinelOneClient {
   private readonly pageSize: number;
+  private readonly walkLimits: WalkLimits;
 
   constructor(
     private readonly config: SentinelOneIntegration,
@@ -57,37 +62,36 @@ export class SentinelOneClient {
     options: SentinelOneClientOptions = {},
   ) {
     this.pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
+    this.walkLimits = options.walk ?? DEFAULT_WALK_LIMITS;
   }
 
   /** Every threat updated since `since` (any status), oldest update first. */
-  listThreats(since: Date): Promise<SentinelOneThreat[]> {
-    return this.walk({ updatedAt__gte: since.toISOString(), sortBy: 'updatedAt', sortOrder: 'asc' });
+  listThreats(since: Date, stop?: AbortSignal): Promise<SentinelOneThreat[]> {
+    return this.walk({ updatedAt__gte: since.toISOString(), sortBy: 'updatedAt', sortOrder: 'asc' }, stop);
   }
 
   /**
    * Every threat not yet resolved (`unresolved` or `in_progress`), however long untouched: an open
    * threat counts as open whatever its age, and the updated-since walk misses the quiet ones.
    */
-  listOpenThreats(): Promise<SentinelOneThreat[]> {
-    return this.walk({ incidentStatuses: OPEN_INCIDENT_STATUSES.join(','), sortBy: 'id', sortOrder: 'asc' });
+  listOpenThreats(stop?: AbortSignal): Promise<SentinelOneThreat[]> {
+    return this.walk({ incidentStatuses: OPEN_INCIDENT_STATUSES.join(','), sortBy: 'id', sortOrder: 'asc' }, stop);
   }
 
-  private async walk(filters: Record<string, string>): Promise<SentinelOneThreat[]> {
-    const threats: SentinelOneThreat[] = [];
-    const seen = new Set<string>();
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      // The cursor walk must repeat the same filters on every page.
-      const body = await this.get({ ...filters, limit: this.pageSize, ...this.scope(), cursor });
-      if (!body || !Array.isArray(body.data)) throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'data', 'is not a JSON array');
-      threats.push(...(body.data as SentinelOneThreat[]));
-      const next = body.pagination?.nextCursor;
-      if (!next) return threats;
-      if (seen.has(next)) throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'pagination.nextCursor', 'repeats a cursor');
-      seen.add(next);
-      cursor = next;
-    }
-    throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'pagination.nextCursor', `still set after ${MAX_PAGES} pages`);
+  private walk(filters: Record<string, string>, stop?: AbortSignal): Promise<SentinelOneThreat[]> {
+    const target = walkTarget(vendorUrl(this.config.base_url, THREATS_PATH));
+    return walkAll(SENTINELONE_VENDOR, this.walkLimits, THREATS, stop, async (walk) => {
+      let cursor: string | undefined;
+      do {
+        walk.checkStopped();
+        // The cursor walk must repeat the same filters on every page.
+        const body = await this.get({ ...filters, limit: this.pageSize, ...this.scope(), cursor }, walk.request);
+        if (!body || !Array.isArray(body.data)) throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'data', 'is not a JSON array');
+        walk.add(body.data, target);
+        cursor = nextCursor(body);
+        if (cursor !== undefined) walk.follow('pagination.nextCursor', cursor);
+      } while (cursor !== undefined);
+    });
   }
 
   async ping(): Promise<void> {
@@ -99,13 +103,29 @@ export class SentinelOneClient {
     return { accountIds: join(this.config.account_ids), siteIds: join(this.config.site_ids) };
   }
 
-  private async get(query: Record<string, string | number | undefined>): Promise<ThreatPage | null> {
+  private async get(query: Record<string, string | number | undefined>, walk?: WalkRequest): Promise<ThreatPage | null> {
     const response = await this.http.request<ThreatPage | null>({
       vendor: SENTINELONE_VENDOR,
       breakerKey: this.breakerKey,
       url: vendorUrl(this.config.base_url, THREATS_PATH, query),
       headers: { Authorization: `ApiToken ${this.config.api_token}`, Accept: 'application/json' },
+      ...walk,
     });
     return response.body;
   }
+}
+
+/** The next page's cursor; null or absent ends the walk, anything but a non-empty string is the vendor's error. */
+function nextCursor(body: ThreatPage): string | undefined {
+  const pagination = body.pagination;
+  if (pagination === undefined || pagination === null) return undefined;
+  if (typeof pagination !== 'object' || Array.isArray(pagination)) {
+    throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'pagination', 'is not an object');
+  }
+  const cursor = pagination.nextCursor;
+  if (cursor === undefined || cursor === null) return undefined;
+  if (typeof cursor !== 'string' || cursor.trim() === '') {
+    throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'pagination.nextCursor', 'is not a non-empty string');
+  }
+  return cursor;
 }

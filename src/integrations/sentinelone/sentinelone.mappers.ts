@@ -35,7 +35,7 @@ export function mapSentinelOneThreat(
   tenantId: string,
   table: Readonly<SentinelOneMappingTable> = SENTINELONE_MAPPING,
 ): SecurityAlert {
-  const p = new VendorPayload(SENTINELONE_VENDOR, typeof raw.id === 'string' ? raw.id : '(no id)', raw);
+  const p = VendorPayload.item(SENTINELONE_VENDOR, raw);
   // S1 {threatInfo:{incidentStatus:"in_progress"}} -> status "investigating"
   const vendorStatus = p.string('threatInfo.incidentStatus');
   const status = table.statuses[vendorStatus.toLowerCase()] ?? p.fail('threatInfo.incidentStatus', 'has an unmapped value');

@@ -10,7 +10,7 @@ const RATINGS: Record<number, { score: number; sentiment: Sentiment }> = {
 };
 
 export function mapSmileBackReview(raw: SmileBackReview, tenantId: string): CsatSurvey | null {
-  const p = new VendorPayload(SMILEBACK_VENDOR, typeof raw.id === 'number' || typeof raw.id === 'string' ? String(raw.id) : '(no id)', raw);
+  const p = VendorPayload.item(SMILEBACK_VENDOR, raw);
   if (p.optionalString('status') === 'deleted') return null;
   const rating = p.get('rating');
   if (rating === undefined || rating === null || rating === '') return null;

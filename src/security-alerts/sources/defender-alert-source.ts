@@ -21,10 +21,10 @@ export class DefenderAlertSource implements SecurityAlertSource {
     const live = await this.deps.clients.for(tenantId, 'defender');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(fillKey(tenantId, 'security_alerts', 'defender', version), 'defender', async () => {
+    return this.deps.cache.get(fillKey(tenantId, 'security_alerts', 'defender', version), 'defender', async (stop) => {
       // Updated in the live window, and every alert still open however old (security.open counts those).
-      const updated = await client.listAlerts(windowStart(this.deps.windowDays));
-      const open = await client.listOpenAlerts();
+      const updated = await client.listAlerts(windowStart(this.deps.windowDays), stop);
+      const open = await client.listOpenAlerts(stop);
       if (updated.api === 'graph' && open.api === 'graph') {
         return mergeById(updated.items, open.items, (a) => a.id, (a) => a.lastUpdateDateTime).map((alert) => mapDefenderGraphAlert(alert, tenantId));
       }

@@ -18,10 +18,10 @@ export class SentinelOneAlertSource implements SecurityAlertSource {
     const live = await this.deps.clients.for(tenantId, 'sentinelone');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(fillKey(tenantId, 'security_alerts', 'sentinelone', version), 'sentinelone', async () => {
+    return this.deps.cache.get(fillKey(tenantId, 'security_alerts', 'sentinelone', version), 'sentinelone', async (stop) => {
       // Updated in the live window, and every threat still open however old (security.open counts those).
-      const updated = await client.listThreats(windowStart(this.deps.windowDays));
-      const open = await client.listOpenThreats();
+      const updated = await client.listThreats(windowStart(this.deps.windowDays), stop);
+      const open = await client.listOpenThreats(stop);
       return mergeById(updated, open, (t) => t.id, (t) => t.threatInfo?.updatedAt).map((threat) => mapSentinelOneThreat(threat, tenantId));
     });
   }

@@ -21,10 +21,14 @@ export async function connectWiseMemberEmails(
   tenantId: string,
   client: ConnectWiseClient,
   version: string,
+  reader: AbortSignal,
 ): Promise<Map<number, string>> {
-  const pairs = await deps.cache.get(`${tenantId}:connectwise:members:${version}`, VENDOR, async () => [
-    ...memberEmailMap(await client.listMembers()),
-  ]);
+  const pairs = await deps.cache.get(
+    `${tenantId}:connectwise:members:${version}`,
+    VENDOR,
+    async (stop) => [...memberEmailMap(await client.listMembers(stop))],
+    reader,
+  );
   return new Map(pairs);
 }
 
@@ -51,16 +55,19 @@ export class ConnectWiseTicketSource implements TicketSource {
     const live = await this.deps.clients.for(tenantId, 'connectwise');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(fillKey(tenantId, 'tickets', VENDOR, version), VENDOR, async () => {
+    return this.deps.cache.get(fillKey(tenantId, 'tickets', VENDOR, version), VENDOR, async (stop) => {
       const [listed, memberEmails] = await Promise.all([
-        client.listTickets(windowStart(this.deps.windowDays)),
-        connectWiseMemberEmails(this.deps, tenantId, client, version),
+        client.listTickets(windowStart(this.deps.windowDays), stop),
+        connectWiseMemberEmails(this.deps, tenantId, client, version, stop),
       ]);
-      const referenced = await this.referencedIds(tenantId);
+      const referenced = await this.referencedIds(tenantId, stop);
       const held = new Set(listed.map((item) => item.id));
       const missing = [...referenced].filter((id) => !held.has(id));
-      const fetched = missing.length === 0 ? [] : (await client.listTicketsById(missing)).filter((item) => !held.has(item.id));
-      return [...listed, ...fetched].map((item) => mapConnectWiseTicket(item, { tenantId, memberEmails, description: '' }));
+      const fetched = missing.length === 0 ? [] : (await client.listTicketsById(missing, stop)).filter((item) => !held.has(item.id));
+      const tickets: Ticket[] = [];
+      for (const item of listed) tickets.push(mapConnectWiseTicket(item, { tenantId, memberEmails, description: '' }));
+      for (const item of fetched) tickets.push(mapConnectWiseTicket(item, { tenantId, memberEmails, description: '' }));
+      return tickets;
     });
   }
 
@@ -68,13 +75,13 @@ export class ConnectWiseTicketSource implements TicketSource {
    * ConnectWise ids other records point at; a reference source that fails, or answers with a stale
    * copy, leaves the tickets' response untouched (its own route reports that).
    */
-  private async referencedIds(tenantId: string): Promise<Set<number>> {
+  private async referencedIds(tenantId: string, stop: AbortSignal): Promise<Set<number>> {
     const ids = new Set<number>();
     // One after the other, after the ticket walk: ConnectWise asks for few requests in flight.
     for (const references of this.references) {
       try {
         // A stale copy of the referencing records must not mark the tickets, which are fresh, stale.
-        for (const id of await outsideRequest(() => references(tenantId))) if (id !== null && /^[1-9]\d{0,15}$/.test(id)) ids.add(Number(id));
+        for (const id of await outsideRequest(() => references(tenantId), stop)) if (id !== null && /^[1-9]\d{0,15}$/.test(id)) ids.add(Number(id));
       } catch (error) {
         logger.warn(`ticket references of tenant ${tenantId} left out: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -90,9 +97,9 @@ export class ConnectWiseTicketSource implements TicketSource {
     return Promise.all(
       tickets.map(async (ticket) => {
         const key = `${tenantId}:connectwise:description:${ticket.cw_ticket_id}:${ticket.updated_at_remote}`;
-        const description = await this.deps.cache.get(key, VENDOR, async () => {
+        const description = await this.deps.cache.get(key, VENDOR, async (stop) => {
           try {
-            return descriptionFromNotes(await client.ticketNotes(ticket.cw_ticket_id));
+            return descriptionFromNotes(await client.ticketNotes(ticket.cw_ticket_id, stop));
           } catch (error) {
             // Deleted in ConnectWise since the list was fetched: it leaves the list at the next refresh.
             if (error instanceof VendorHttpError && error.status === 404) return '';

@@ -46,12 +46,15 @@ export class ConnectWiseTimeEntrySource implements TimeEntrySource {
     const live = await this.deps.clients.for(tenantId, 'connectwise');
     if (!live) return [];
     const { client, version } = live;
-    return this.deps.cache.get(fillKey(tenantId, 'time_entries', 'connectwise', version), 'connectwise', async () => {
+    return this.deps.cache.get(fillKey(tenantId, 'time_entries', 'connectwise', version), 'connectwise', async (stop) => {
       const since = windowStart(this.deps.windowDays);
-      const [updated, memberEmails] = await Promise.all([client.listTimeEntries(since), connectWiseMemberEmails(this.deps, tenantId, client, version)]);
+      const [updated, memberEmails] = await Promise.all([
+        client.listTimeEntries(since, stop),
+        connectWiseMemberEmails(this.deps, tenantId, client, version, stop),
+      ]);
       // One after the other, after the walk: ConnectWise asks for few requests in flight.
-      const older = this.closedTickets ? await this.closedTickets(tenantId, since) : await client.listClosedTicketIdsOpenedBefore(since);
-      const ofOlder = older.length === 0 ? [] : await client.listTimeEntriesForTickets(older);
+      const older = this.closedTickets ? await this.closedTickets(tenantId, since) : await client.listClosedTicketIdsOpenedBefore(since, stop);
+      const ofOlder = older.length === 0 ? [] : await client.listTimeEntriesForTickets(older, stop);
       const timeZone = client.timeZone;
       return mergeById(updated, ofOlder, (e) => e.id, (e) => e._info?.lastUpdated).map((item) =>
         mapConnectWiseTimeEntry(item, { tenantId, memberEmails, timeZone }),

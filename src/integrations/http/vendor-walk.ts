@@ -1,0 +1,162 @@
+import { RECORD_ID_PATTERN } from '../../common/validation/formats.js';
+import { VendorDataError, VendorError, VendorUnavailableError, VendorWalkTimeoutError } from './vendor-errors.js';
+
+/** The bounds of one paged walk of a vendor list (VENDOR_WALK_MAX_RECORDS, VENDOR_WALK_TIMEOUT_MS). */
+export interface WalkLimits {
+  /** Records one walk may receive, every page counted (duplicates too), before it is refused. */
+  maxRecords: number;
+  /** How long one walk may take, every page, retry and wait included. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_WALK_LIMITS: Readonly<WalkLimits> = { maxRecords: 500_000, timeoutMs: 120_000 };
+
+/** What each request of a walk carries (VendorRequest `signal` and `deadlineAt`). */
+export interface WalkRequest {
+  signal: AbortSignal;
+  deadlineAt: number;
+}
+
+/** How a vendor's list item is told apart: its id and its last update (e.g. CW `_info.lastUpdated`). */
+export interface WalkItemShape<T> {
+  id(item: T): unknown;
+  updated(item: T): unknown;
+}
+
+/**
+ * One paged walk: checks every item before anyone maps it (an object with a usable id), keeps each id
+ * once (the copy updated last, else the later page's), refuses a walk past its record budget or its
+ * deadline, a next link or cursor that repeats one already followed, and stops when its caller does.
+ */
+export class VendorWalk<T extends object> {
+  readonly deadlineAt: number;
+  readonly signal: AbortSignal;
+  private readonly deadline = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private kept: T[] = [];
+  private readonly indexById = new Map<string, number>();
+  private readonly followed = new Set<string>();
+  private received = 0;
+  private pages = 0;
+
+  constructor(
+    private readonly vendor: string,
+    private readonly limits: Readonly<WalkLimits>,
+    private readonly shape: WalkItemShape<T>,
+    stop?: AbortSignal,
+  ) {
+    this.deadlineAt = Date.now() + limits.timeoutMs;
+    this.timer = setTimeout(() => this.deadline.abort(new VendorWalkTimeoutError(vendor, limits.timeoutMs)), limits.timeoutMs);
+    this.signal = stop ? AbortSignal.any([this.deadline.signal, stop]) : this.deadline.signal;
+  }
+
+  get request(): WalkRequest {
+    return { signal: this.signal, deadlineAt: this.deadlineAt };
+  }
+
+  /** Throws the walk's stop (deadline, or its caller gone) if it came; called before each page. */
+  checkStopped(): void {
+    if (!this.signal.aborted) return;
+    const reason: unknown = this.signal.reason;
+    throw reason instanceof VendorError ? reason : new VendorUnavailableError(this.vendor, 'the walk was stopped by its caller');
+  }
+
+  /** Takes one page's items (`target` names the request, e.g. `GET /web/api/v2.1/threats`). */
+  add(rows: readonly unknown[], target: string): void {
+    const page = ++this.pages;
+    if (this.received + rows.length > this.limits.maxRecords) {
+      this.kept = [];
+      throw new VendorDataError(
+        this.vendor,
+        undefined,
+        `the walk of ${target}`,
+        `passed VENDOR_WALK_MAX_RECORDS (${this.limits.maxRecords} records) at page ${page}`,
+      );
+    }
+    this.received += rows.length;
+    for (let index = 0; index < rows.length; index++) {
+      const item = this.checked(rows[index], index, page, target);
+      const id = String(this.shape.id(item));
+      const at = this.indexById.get(id);
+      if (at === undefined) {
+        this.indexById.set(id, this.kept.length);
+        this.kept.push(item);
+      } else if (updatedMs(this.shape.updated(item)) >= updatedMs(this.shape.updated(this.kept[at]))) {
+        this.kept[at] = item;
+      }
+    }
+  }
+
+  /** Refuses a next link or cursor (`field`) that this walk has already followed or been given. */
+  follow(field: string, next: string): void {
+    if (this.followed.has(next)) {
+      this.kept = [];
+      throw new VendorDataError(this.vendor, undefined, field, `repeats one already followed (page ${this.pages})`);
+    }
+    this.followed.add(next);
+  }
+
+  /** The records, each id once; the walk's timer is released. */
+  records(): T[] {
+    return this.kept;
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+  }
+
+  private checked(item: unknown, index: number, page: number, target: string): T {
+    const where = `item ${index} on page ${page} of ${target}`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      this.kept = [];
+      const what = item === null ? 'null' : Array.isArray(item) ? 'an array' : `a ${typeof item}`;
+      throw new VendorDataError(this.vendor, undefined, where, `is ${what}, not an object`);
+    }
+    if (!usableId(this.shape.id(item as T))) {
+      this.kept = [];
+      throw new VendorDataError(this.vendor, undefined, where, 'has no usable id');
+    }
+    return item as T;
+  }
+}
+
+/** Runs `walk` over a fresh VendorWalk and answers its records; the walk's timer is released either way. */
+export async function walkAll<T extends object>(
+  vendor: string,
+  limits: Readonly<WalkLimits>,
+  shape: WalkItemShape<T>,
+  stop: AbortSignal | undefined,
+  body: (walk: VendorWalk<T>) => Promise<void>,
+): Promise<T[]> {
+  const walk = new VendorWalk<T>(vendor, limits, shape, stop);
+  try {
+    await body(walk);
+    walk.checkStopped();
+    return walk.records();
+  } catch (error) {
+    // A page cut by the deadline or the caller fails as that stop, not as whatever the cut caused.
+    if (walk.signal.aborted && !(error instanceof VendorError)) walk.checkStopped();
+    throw error;
+  } finally {
+    walk.end();
+  }
+}
+
+/** How errors name a walk's request: `GET /path`, never the query (it may carry a credential). */
+export function walkTarget(url: string): string {
+  try {
+    return `GET ${new URL(url).pathname}`;
+  } catch {
+    return 'GET (not a valid URL)';
+  }
+}
+
+function usableId(id: unknown): boolean {
+  if (typeof id === 'number') return Number.isSafeInteger(id) && id >= 0;
+  return typeof id === 'string' && RECORD_ID_PATTERN.test(id);
+}
+
+function updatedMs(value: unknown): number {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+}
