@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApiJson } from '../../src/app.setup.js';
+import { splitAlternatives } from '../../src/common/query/filters.js';
 import { runNode } from '../cli/run.js';
 import request from 'supertest';
 import type { OpenAPIV3 } from 'openapi-types';
@@ -232,7 +233,7 @@ describe('the OpenAPI document for front-ends and tools', () => {
     }
   });
 
-  it('declares the other exact-match filters as arrays of non-empty strings, repeated or comma-separated', () => {
+  it('declares the other exact-match filters as arrays, each item one or more non-empty alternatives, as the server splits them', () => {
     const cases: [string, string][] = [
       ['/api/tenants/{tenantId}/tickets', 'status'],
       ['/api/tenants/{tenantId}/tickets', 'owner'],
@@ -246,8 +247,15 @@ describe('the OpenAPI document for front-ends and tools', () => {
         name,
         style: 'form',
         explode: true,
-        schema: { type: 'array', items: { type: 'string', minLength: 1 } },
+        schema: { type: 'array', items: { type: 'string', pattern: expect.any(String) } },
       });
+      // The same alternatives splitAlternatives accepts: non-empty, `\,` a literal comma.
+      const pattern = new RegExp(((p.schema as OpenAPIV3.ArraySchemaObject).items as OpenAPIV3.SchemaObject).pattern as string);
+      const accepted = ['New', 'New,Waiting', 'Huel\\, Ward and Schoen', 'a\\', 'a\\\\,b', 'C:\\x'];
+      const refused = ['', 'New,', ',New', 'New,,Waiting'];
+      expect({ name, accepted: accepted.filter((v) => pattern.test(v)), refused: refused.filter((v) => pattern.test(v)) }).toEqual({ name, accepted, refused: [] });
+      for (const v of accepted) expect(splitAlternatives(v).every((alt) => alt.length > 0)).toBe(true);
+      for (const v of refused) expect(splitAlternatives(v).every((alt) => alt.length > 0)).toBe(false);
     }
   });
 

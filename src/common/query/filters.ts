@@ -32,7 +32,7 @@ const joinRepeated = Transform(({ value }: { value: unknown }) =>
  * item one value or a comma list. With `values`, each alternative is one of them.
  */
 export function MatchFilter(field: string, valueKind: 'string' | 'boolean' = 'string', values?: readonly string[]): PropertyDecorator {
-  const item = values ? { type: 'string', pattern: commaListOf(values) } : { type: 'string', minLength: 1 };
+  const item = { type: 'string', pattern: values ? commaListOf(values) : NON_EMPTY_ALTERNATIVES };
   // `style`/`explode` are parameter fields @nestjs/swagger passes through but does not type.
   const documented = ApiPropertyOptional({ type: 'array', items: item, style: 'form', explode: true } as ApiPropertyOptions);
   return (target, param) => {
@@ -41,6 +41,9 @@ export function MatchFilter(field: string, valueKind: 'string' | 'boolean' = 'st
     documented(target, param);
   };
 }
+
+/** One or more non-empty alternatives, split as splitAlternatives splits them (`\,` and `\\` escape; any other backslash is itself). */
+const NON_EMPTY_ALTERNATIVES = String.raw`^(?:[^,\\]|\\[\s\S]|\\$)+(?:,(?:[^,\\]|\\[\s\S]|\\$)+)*$`;
 
 /** A regular expression for one or more of `values`, comma-separated. */
 function commaListOf(values: readonly string[]): string {
