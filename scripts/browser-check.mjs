@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A real browser against the built server (dist/, mock mode, shipped data): Swagger UI's Authorize →
-// Try it out → Execute on the tickets list returns data, the key survives a reload, and a page on another
+// Try it out → Execute on the tickets list returns data, a filter given twice is sent as a repeated
+// parameter, the key survives a reload, and a page on another
 // origin reads the API with Authorization + Prefer through CORS. Needs Debian's chromium
 // (`apt-get install -y chromium`); CHROMIUM_PATH overrides /usr/bin/chromium. Prints each step; exits 1 on failure.
 import { spawn } from 'node:child_process';
@@ -78,6 +79,24 @@ try {
   const body = await operation.locator('.live-responses-table .response-col_description pre.microlight, .live-responses-table .highlight-code pre').first().innerText();
   const parsed = JSON.parse(body);
   check(status === '200' && parsed.data.length > 0, `Execute on GET /api/tenants/{tenantId}/tickets: ${status}, ${parsed.data?.length} tickets of ${parsed.meta?.total}`);
+
+  // Filters are arrays (`explode: true`): Swagger UI sends one parameter per item, an item may be a comma list.
+  const alerts = page.locator('#operations-security-alerts-SecurityAlertsController_list');
+  await alerts.locator('.opblock-summary').click();
+  await alerts.locator('button.try-out__btn').click();
+  const severity = alerts.locator('tr[data-param-name="severity"]');
+  for (const value of ['high', 'critical,low']) {
+    await severity.locator('button.json-schema-form-item-add').click();
+    await severity.locator('.json-schema-array input').last().fill(value);
+  }
+  await alerts.locator('button.execute').click();
+  const alertsStatus = alerts.locator('.live-responses-table tbody .response-col_status').first();
+  await alertsStatus.waitFor({ timeout: 20_000 });
+  const sentUrl = await alerts.locator('.request-url pre').first().innerText();
+  check(
+    (await alertsStatus.innerText()).trim() === '200' && sentUrl.includes('severity=high&severity=critical%2Clow'),
+    `Execute on GET /api/tenants/{tenantId}/security-alerts with two severity items: ${(await alertsStatus.innerText()).trim()} for ${sentUrl}`,
+  );
 
   await page.reload();
   const persisted = await page.evaluate(() => localStorage.getItem('authorized') ?? '');

@@ -16,6 +16,7 @@ import { RejectUndeclaredQueryInterceptor } from './common/validation/query-para
 import { createValidationPipe } from './common/validation/validation-pipe.js';
 import { logRequestsOutsideNest, recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
 import { registerHttpConventions } from './common/http/http-conventions.js';
+import { describeHttpContract } from './common/openapi/http-contract.js';
 import { RecordSnapshot } from './common/query/record-snapshot.js';
 import { AuthFailureThrottle, throttleFailedAuthentication } from './rate-limit/auth-failure.throttle.js';
 
@@ -26,7 +27,10 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       "Per tenant: an MSP's PSA tickets and time entries (ConnectWise), CSAT surveys (SmileBack) and endpoint " +
         'security alerts (SentinelOne, Microsoft Defender), from local mock files or the live vendor APIs. ' +
         'Errors are `application/problem+json` (RFC 9457). In mock mode the data routes also follow `Prefer` ' +
-        '(`code=502|503|504`, `delay=MS`, `stale`) to rehearse what live mode answers when a vendor fails.',
+        '(`code=502|503|504`, `delay=MS`, `stale`) to rehearse what live mode answers when a vendor fails. ' +
+        'Beyond what each route lists: a known path asked with a method it does not list answers 405 ' +
+        '`/problems/method-not-allowed` with `Allow`; an unknown path 404 `/problems/not-found`; request headers over ' +
+        'the limit 431 `/problems/request-header-too-large`. Every answer but 408 and 431 (given before a request exists) carries `X-Request-Id`.',
     )
     .setVersion(version)
     .addServer('/', 'The server this document is served from')
@@ -45,7 +49,7 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
       if (operation && !operation.security) operation.security = [];
     }
   }
-  return document;
+  return describeHttpContract(document);
 }
 
 /** Request headers a browser may send cross-origin (beyond the CORS-safelisted ones). */

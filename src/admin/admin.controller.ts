@@ -3,10 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Pu
 import {
   ApiBearerAuth,
   ApiBody,
-  ApiCreatedResponse,
   ApiExtraModels,
-  ApiNoContentResponse,
-  ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
@@ -15,7 +12,7 @@ import {
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { AdminOnly } from '../auth/auth.decorators.js';
-import { ApiProblems } from '../common/problem/api-problems.decorator.js';
+import { ApiReadRoute, ApiWriteRoute } from '../common/openapi/api-route.decorators.js';
 import { ValidationProblemError } from '../common/problem/problem.error.js';
 import { fieldProblems } from '../common/validation/validation-pipe.js';
 import {
@@ -67,27 +64,33 @@ export class AdminController {
   ) {}
 
   @Post('tenants')
-  @ApiOperation({ summary: 'Register a tenant (live mode; 403 in mock mode, where tenants.json is the registry)' })
-  @ApiCreatedResponse({ type: Tenant, description: 'The tenant, as stored.' })
-  @ApiProblems(400, 401, 403, 409)
+  @ApiOperation({
+    summary: 'Register a tenant (live mode; 403 in mock mode, where tenants.json is the registry)',
+    description: 'The body is the whole tenant: `id`, `name`, `is_active`, `llm_enabled`. 409 when the id is taken.',
+  })
+  @ApiWriteRoute({ status: 201, type: Tenant, description: 'The tenant, as stored.' }, 'Forbidden', 'Conflict')
   createTenant(@Body() body: CreateTenantBody): Promise<Tenant> {
     return this.writer.create({ id: body.id, name: body.name, is_active: body.is_active, llm_enabled: body.llm_enabled });
   }
 
   @Patch('tenants/:tenantId')
-  @ApiOperation({ summary: 'Change a tenant (live mode; 403 in mock mode)' })
+  @ApiOperation({
+    summary: 'Change a tenant (live mode; 403 in mock mode)',
+    description: 'Fields left out of the body keep their value; the id never changes.',
+  })
   @ApiTenantParam()
-  @ApiOkResponse({ type: Tenant, description: 'The tenant after the change.' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiWriteRoute({ type: Tenant, description: 'The tenant after the change.' }, 'Forbidden', 'NotFound')
   async updateTenant(@TenantParam(TenantPipe) tenant: Tenant, @Body() body: UpdateTenantBody): Promise<Tenant> {
     return this.writer.update(tenant.id, { name: body.name, is_active: body.is_active, llm_enabled: body.llm_enabled });
   }
 
   @Get('tenants/:tenantId/integrations')
-  @ApiOperation({ summary: "The tenant's integrations: one entry per vendor, secrets by name only" })
+  @ApiOperation({
+    summary: "The tenant's integrations: one entry per vendor, secrets by name only",
+    description: 'Non-secret settings in full; secrets are named in `secrets`, never returned, not even in part.',
+  })
   @ApiTenantParam()
-  @ApiOkResponse({ type: [IntegrationInfo], description: 'One entry per vendor, configured or not; secrets are never returned.' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiReadRoute({ type: [IntegrationInfo], description: 'One entry per vendor, configured or not; secrets are never returned.' }, { problems: ['Forbidden', 'NotFound'] })
   listIntegrations(@TenantParam(TenantPipe) tenant: Tenant): Promise<IntegrationInfo[]> {
     return this.store.listIntegrations(tenant.id);
   }
@@ -101,8 +104,7 @@ export class AdminController {
   @VENDOR_PARAM
   @ApiExtraModels(...BODIES)
   @ApiBody({ schema: { oneOf: BODIES.map((b) => ({ $ref: getSchemaPath(b) })) } })
-  @ApiOkResponse({ type: IntegrationInfo, description: 'The integration as stored, secrets named but not returned.' })
-  @ApiProblems(400, 401, 403, 404, 503)
+  @ApiWriteRoute({ type: IntegrationInfo, description: 'The integration as stored, secrets named but not returned.' }, 'Forbidden', 'NotFound')
   async putIntegration(
     @TenantParam(TenantPipe) tenant: Tenant,
     @Param('vendor') vendorParam: string,
@@ -126,11 +128,13 @@ export class AdminController {
 
   @Delete('tenants/:tenantId/integrations/:vendor')
   @HttpCode(204)
-  @ApiOperation({ summary: "Remove one of the tenant's integrations" })
+  @ApiOperation({
+    summary: "Remove one of the tenant's integrations",
+    description: 'Its stored secrets go with it; the domains it served answer empty lists from then on.',
+  })
   @ApiTenantParam()
   @VENDOR_PARAM
-  @ApiNoContentResponse({ description: 'Removed.' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiWriteRoute({ status: 204, description: 'Removed.' }, 'Forbidden', 'NotFound')
   async deleteIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<void> {
     const vendor = vendorOf(vendorParam);
     if (!(await this.store.deleteIntegration(tenant.id, vendor))) throw new IntegrationNotConfiguredError(tenant.id, vendor);
@@ -144,8 +148,7 @@ export class AdminController {
   })
   @ApiTenantParam()
   @VENDOR_PARAM
-  @ApiOkResponse({ type: IntegrationTestResult, description: 'Whether the vendor accepted the stored credentials.' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiWriteRoute({ type: IntegrationTestResult, description: 'Whether the vendor accepted the stored credentials.' }, 'Forbidden', 'NotFound')
   async testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<IntegrationTestResult> {
     const vendor = vendorOf(vendorParam);
     const client = (await this.clients.for(tenant.id, vendor))?.client;
@@ -161,9 +164,11 @@ export class AdminController {
   }
 
   @Post('api-keys')
-  @ApiOperation({ summary: 'Mint an API key (shown once)' })
-  @ApiCreatedResponse({ type: CreatedApiKey, description: 'The new key: `key` is shown this once.' })
-  @ApiProblems(400, 401, 403)
+  @ApiOperation({
+    summary: 'Mint an API key (shown once)',
+    description: 'Scope `"admin"` or `{ "tenants": [...] }`. Only a hash is stored: the key cannot be shown again.',
+  })
+  @ApiWriteRoute({ status: 201, type: CreatedApiKey, description: 'The new key: `key` is shown this once.' }, 'Forbidden')
   async createApiKey(@Body() body: CreateApiKeyBody): Promise<CreatedApiKey> {
     if (body.scope !== 'admin') {
       const known = await this.tenants.ids();
@@ -176,19 +181,23 @@ export class AdminController {
   }
 
   @Get('api-keys')
-  @ApiOperation({ summary: 'List API keys (never the key material)' })
-  @ApiOkResponse({ type: [ApiKeyInfo], description: 'Every key, revoked ones included; never the key itself.' })
-  @ApiProblems(401, 403)
+  @ApiOperation({
+    summary: 'List API keys (never the key material)',
+    description: 'Id, name, scope, when it was created, last used and revoked, for every key.',
+  })
+  @ApiReadRoute({ type: [ApiKeyInfo], description: 'Every key, revoked ones included; never the key itself.' }, { problems: ['Forbidden'] })
   listApiKeys(): Promise<ApiKeyInfo[]> {
     return this.store.listApiKeys();
   }
 
   @Delete('api-keys/:id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke an API key, effective at once' })
+  @ApiOperation({
+    summary: 'Revoke an API key, effective at once',
+    description: 'The next request with the key is answered 401.',
+  })
   @ApiParam({ name: 'id', description: 'The key id (not the key).', example: '3f2a9c0d1e4b5a67' })
-  @ApiNoContentResponse({ description: 'Revoked.' })
-  @ApiProblems(401, 403, 404)
+  @ApiWriteRoute({ status: 204, description: 'Revoked.' }, 'Forbidden', 'NotFound')
   revokeApiKey(@Param('id') id: string): Promise<void> {
     return this.store.revokeApiKey(id);
   }

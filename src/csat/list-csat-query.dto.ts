@@ -1,4 +1,3 @@
-import { ApiEnumList } from '../common/openapi/api-enum-list.decorator.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
@@ -43,8 +42,7 @@ export class ListCsatQuery extends PageQuery {
    * Example: `negative,neutral`.
    */
   @IsOptional()
-  @MatchFilter('sentiment')
-  @ApiEnumList(SENTIMENTS)
+  @MatchFilter('sentiment', 'string', SENTIMENTS)
   @IsListOf(SENTIMENTS)
   sentiment?: string;
 

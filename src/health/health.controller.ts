@@ -1,11 +1,12 @@
 import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators.js';
 import { PRINCIPAL, WithPrincipal } from '../auth/principal.js';
 import { appConfig } from '../config/app.config.js';
+import { ApiProbeRoute } from '../common/openapi/api-route.decorators.js';
 import { mockConfig } from '../config/mock.config.js';
 import { sourceModes } from '../source-binding/source-modes.js';
 import { HealthCheckResult } from './health-check.js';
@@ -41,8 +42,10 @@ export class HealthController {
     summary: 'Service health (no key needed; an admin key sees every detail)',
     description: 'Without an admin key each check reports only its status. `degraded` (200): data is still served, with less.',
   })
-  @ApiOkResponse({ type: HealthReport, description: 'Every critical check passes: `ok`, or `degraded` while data is still served with less.' })
-  @ApiServiceUnavailableResponse({ type: HealthReport, description: 'A critical check (store, mock data) failed; see `checks`.' })
+  @ApiProbeRoute(
+    { type: HealthReport, description: 'Every critical check passes: `ok`, or `degraded` while data is still served with less.' },
+    { type: HealthReport, description: 'A critical check (store, mock data) failed; see `checks`.' },
+  )
   async report(@Req() request: WithPrincipal, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const admin = request[PRINCIPAL]?.isAdmin === true;
     const run = await this.health.run((c) => admin || !c.adminOnly);
@@ -56,8 +59,11 @@ export class HealthController {
   }
 
   @Get('live')
-  @ApiOperation({ summary: 'Liveness: the process answers (checks no dependency)' })
-  @ApiOkResponse({ type: LivenessReport, description: 'The process answers.' })
+  @ApiOperation({
+    summary: 'Liveness: the process answers (checks no dependency)',
+    description: 'For restarts only: 200 as long as the process serves HTTP, whatever its dependencies.',
+  })
+  @ApiProbeRoute({ type: LivenessReport, description: 'The process answers.' })
   live(): LivenessReport {
     return { status: 'ok' };
   }
@@ -67,8 +73,10 @@ export class HealthController {
     summary: 'Readiness: whether to send this copy traffic',
     description: '503 while shutting down or when the store or mock data cannot be read; 200 `degraded` when only the cache (Redis) is down.',
   })
-  @ApiOkResponse({ type: ReadinessReport, description: 'Ready for traffic (`ok` or `degraded`).' })
-  @ApiServiceUnavailableResponse({ type: ReadinessReport, description: 'Shutting down, or a critical check failed.' })
+  @ApiProbeRoute(
+    { type: ReadinessReport, description: 'Ready for traffic (`ok` or `degraded`).' },
+    { type: ReadinessReport, description: 'Shutting down, or a critical check failed.' },
+  )
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {
     if (this.lifecycle.draining) {
       void reply.status(HttpStatus.SERVICE_UNAVAILABLE);

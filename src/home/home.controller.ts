@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiPublicRoute } from '../common/openapi/api-route.decorators.js';
 import { Public } from '../auth/auth.decorators.js';
 import { appConfig } from '../config/app.config.js';
 
@@ -37,8 +38,11 @@ export class HomeController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'An index of links: docs, health, tenants (no key needed)' })
-  @ApiOkResponse({ type: Home, description: 'Links to the docs, the OpenAPI document, health and the tenants.' })
+  @ApiOperation({
+    summary: 'An index of links: docs, health, tenants (no key needed)',
+    description: 'Where to go from here, for a person or a client finding the service.',
+  })
+  @ApiPublicRoute({ type: Home, description: 'Links to the docs, the OpenAPI document, health and the tenants.' })
   index(): Home {
     const docs = this.config.docsEnabled ? { docs: '/docs', openapi: '/docs-json' } : {};
     return { name: 'msp-data-backend', version: this.config.version, links: { ...docs, health: '/api/health', tenants: '/api/tenants' } };

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/problem/api-problems.decorator.js';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
 import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
@@ -23,8 +23,7 @@ export class InsightsController {
       "Default window: the 30 days ending 1 ms after the tenant's newest record, capped at now. At most 366 days.",
   })
   @ApiTenantParam()
-  @ApiOkResponse({ type: TenantSummary, description: 'The KPIs over the window actually used (echoed in `window`).' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiDataRoute({ type: TenantSummary, description: 'The KPIs over the window actually used (echoed in `window`).' })
   @VendorData('tickets', 'time_entries', 'csat', 'security_alerts')
   summary(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: SummaryQuery): Promise<TenantSummary> {
     return this.insights.summary(tenant, query);
@@ -38,8 +37,7 @@ export class InsightsController {
       "(same defaults and limits as the summary; at most 400 buckets). Summing a count over the buckets gives the summary's count.",
   })
   @ApiTenantParam()
-  @ApiOkResponse({ type: TenantSeries, description: 'One entry per calendar bucket, clipped to the window.' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiDataRoute({ type: TenantSeries, description: 'One entry per calendar bucket, clipped to the window.' })
   @VendorData('tickets', 'time_entries', 'csat', 'security_alerts')
   series(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: SeriesQuery): Promise<TenantSeries> {
     return this.insights.series(tenant, query);

@@ -1,4 +1,3 @@
-import { ApiEnumList } from '../common/openapi/api-enum-list.decorator.js';
 import { IsIn, IsOptional } from 'class-validator';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
@@ -35,8 +34,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
    * Example: `sentinelone`.
    */
   @IsOptional()
-  @MatchFilter('source')
-  @ApiEnumList(ALERT_SOURCES)
+  @MatchFilter('source', 'string', ALERT_SOURCES)
   @IsListOf(ALERT_SOURCES)
   source?: string;
 
@@ -45,8 +43,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
    * Example: `high,critical`.
    */
   @IsOptional()
-  @MatchFilter('severity')
-  @ApiEnumList(ALERT_SEVERITIES)
+  @MatchFilter('severity', 'string', ALERT_SEVERITIES)
   @IsListOf(ALERT_SEVERITIES)
   severity?: string;
 
@@ -55,8 +52,7 @@ export class ListSecurityAlertsQuery extends PageQuery {
    * Example: `new,investigating`.
    */
   @IsOptional()
-  @MatchFilter('status')
-  @ApiEnumList(ALERT_STATUSES)
+  @MatchFilter('status', 'string', ALERT_STATUSES)
   @IsListOf(ALERT_STATUSES)
   status?: string;
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/problem/api-problems.decorator.js';
-import { DATA_RESPONSE_HEADERS, VendorData } from '../mock/scenarios/vendor-data.decorator.js';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
+import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
 import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
@@ -24,9 +24,8 @@ export class SecurityAlertsController {
     description: `SentinelOne and Microsoft Defender alerts, merged. Default sort \`${SECURITY_ALERTS.defaultSort}\`.`,
   })
   @ApiTenantParam()
-  @ApiOkResponse({ type: PageOf(SecurityAlert), description: 'One page of the tenant\'s security alerts (every vendor) with the total matching the filters.', headers: DATA_RESPONSE_HEADERS })
+  @ApiDataRoute({ type: PageOf(SecurityAlert), description: 'One page of the tenant\'s security alerts (every vendor) with the total matching the filters.' }, { list: true })
   @VendorData('security_alerts')
-  @ApiProblems(400, 401, 403, 404)
   list(
     @TenantParam(ActiveTenantPipe) tenant: Tenant,
     @Query() query: ListSecurityAlertsQuery,

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
-import { ApiProblems } from '../common/problem/api-problems.decorator.js';
+import { ApiReadRoute } from '../common/openapi/api-route.decorators.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
 import { ListTenantsQuery } from './list-tenants-query.dto.js';
@@ -18,18 +18,22 @@ export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List the tenants' })
-  @ApiOkResponse({ type: PageOf(Tenant), description: 'One page of the tenants the key may read.' })
-  @ApiProblems(400, 401)
+  @ApiOperation({
+    summary: 'List the tenants',
+    description: 'An admin key sees every tenant; a tenant key only the tenants it was minted for.',
+  })
+  @ApiReadRoute({ type: PageOf(Tenant), description: 'One page of the tenants the key may read.' }, { list: true })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListTenantsQuery): Promise<Page<Tenant>> {
     return this.tenants.list(principal, query);
   }
 
   @Get(':tenantId')
-  @ApiOperation({ summary: 'One tenant (inactive tenants too)' })
+  @ApiOperation({
+    summary: 'One tenant (inactive tenants too)',
+    description: "404 for a tenant outside the key's scope, as for one that does not exist.",
+  })
   @ApiTenantParam()
-  @ApiOkResponse({ type: Tenant, description: 'The tenant.' })
-  @ApiProblems(400, 401, 404)
+  @ApiReadRoute({ type: Tenant, description: 'The tenant.' }, { problems: ['NotFound'] })
   get(@TenantParam(TenantPipe) tenant: Tenant): Tenant {
     return tenant;
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/problem/api-problems.decorator.js';
-import { DATA_RESPONSE_HEADERS, VendorData } from '../mock/scenarios/vendor-data.decorator.js';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
+import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { RecordIdPipe } from '../common/validation/record-id.pipe.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
@@ -22,20 +22,18 @@ export class TicketsController {
   @Get()
   @ApiOperation({ summary: "List the tenant's tickets", description: `Default sort \`${TICKETS.defaultSort}\`.` })
   @ApiTenantParam()
-  @ApiOkResponse({ type: PageOf(Ticket), description: 'One page of the tenant\'s tickets with the total matching the filters.', headers: DATA_RESPONSE_HEADERS })
+  @ApiDataRoute({ type: PageOf(Ticket), description: 'One page of the tenant\'s tickets with the total matching the filters.' }, { list: true })
   @VendorData('tickets')
-  @ApiProblems(400, 401, 403, 404)
   list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: ListTicketsQuery): Promise<Page<Ticket>> {
     return this.tickets.list(tenant, query);
   }
 
   @Get(':cwTicketId')
-  @ApiOperation({ summary: 'One ticket by its id' })
+  @ApiOperation({ summary: 'One ticket by its id', description: '404 `/problems/record-not-found` when the tenant has no such ticket.' })
   @ApiTenantParam()
   @ApiParam({ name: 'cwTicketId', description: 'The ticket id (`cw_ticket_id`).', example: 'TKT-001' })
-  @ApiOkResponse({ type: Ticket, description: 'The ticket.', headers: DATA_RESPONSE_HEADERS })
+  @ApiDataRoute({ type: Ticket, description: 'The ticket.' })
   @VendorData('tickets')
-  @ApiProblems(400, 401, 403, 404)
   get(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Param('cwTicketId', RecordIdPipe) cwTicketId: string): Promise<Ticket> {
     return this.tickets.get(tenant, cwTicketId);
   }

@@ -1,4 +1,3 @@
-import { ApiEnumList } from '../common/openapi/api-enum-list.decorator.js';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsDay } from '../common/validation/formats.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
@@ -63,8 +62,7 @@ export class ListTimeEntriesQuery extends PageQuery {
    * Example: `true`.
    */
   @IsOptional()
-  @MatchFilter('billable', 'boolean')
-  @ApiEnumList(['true', 'false'])
+  @MatchFilter('billable', 'boolean', ['true', 'false'])
   @IsListOf(['true', 'false'])
   billable?: string;
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../common/problem/api-problems.decorator.js';
-import { DATA_RESPONSE_HEADERS, VendorData } from '../mock/scenarios/vendor-data.decorator.js';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
+import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
 import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
@@ -21,9 +21,8 @@ export class TimeEntriesController {
   @Get()
   @ApiOperation({ summary: "List the tenant's time entries", description: `Default sort \`${TIME_ENTRIES.defaultSort}\`.` })
   @ApiTenantParam()
-  @ApiOkResponse({ type: PageOf(TimeEntry), description: 'One page of the tenant\'s time entries with the total matching the filters.', headers: DATA_RESPONSE_HEADERS })
+  @ApiDataRoute({ type: PageOf(TimeEntry), description: 'One page of the tenant\'s time entries with the total matching the filters.' }, { list: true })
   @VendorData('time_entries')
-  @ApiProblems(400, 401, 403, 404)
   list(
     @TenantParam(ActiveTenantPipe) tenant: Tenant,
     @Query() query: ListTimeEntriesQuery,

@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApiJson } from '../../src/app.setup.js';
+import { splitAlternatives } from '../../src/common/query/filters.js';
 import { runNode } from '../cli/run.js';
 import request from 'supertest';
 import type { OpenAPIV3 } from 'openapi-types';
@@ -141,8 +142,9 @@ describe('the OpenAPI document', () => {
     expect(severity.enum).toEqual(['informational', 'low', 'medium', 'high', 'critical']);
   });
 
-  it('documents problem+json error responses on data routes', () => {
-    const responses = operation('/api/tenants/{tenantId}/tickets').responses;
+  it('documents problem+json error responses on data routes', async () => {
+    const full = (await SwaggerParser.dereference(structuredClone(doc) as never)) as OpenAPIV3.Document;
+    const responses = full.paths['/api/tenants/{tenantId}/tickets']?.get?.responses ?? {};
     for (const status of ['200', '400', '403', '404', '500']) expect(responses[status]).toBeDefined();
     const notFound = responses['404'] as OpenAPIV3.ResponseObject;
     expect(notFound.content?.['application/problem+json']).toBeDefined();
@@ -209,7 +211,7 @@ describe('the OpenAPI document for front-ends and tools', () => {
     expect((param('/api/tenants/{tenantId}/tickets', 'tenantId').schema as OpenAPIV3.SchemaObject).example ?? param('/api/tenants/{tenantId}/tickets', 'tenantId').example).toBe('tenant_demo_cca');
   });
 
-  it('declares enum filters as comma-separated arrays of their values (a multi-select in Swagger UI)', () => {
+  it('declares enum filters as arrays, one item per repeated parameter, each item one or more of the values comma-separated', () => {
     const cases: [string, string, string[]][] = [
       ['/api/tenants/{tenantId}/security-alerts', 'severity', ['informational', 'low', 'medium', 'high', 'critical']],
       ['/api/tenants/{tenantId}/security-alerts', 'status', ['new', 'investigating', 'resolved']],
@@ -219,12 +221,41 @@ describe('the OpenAPI document for front-ends and tools', () => {
     ];
     for (const [path, name, values] of cases) {
       const p = param(path, name);
+      const one = `(?:${values.join('|')})`;
       expect({ name, style: p.style, explode: p.explode, schema: p.schema }).toEqual({
         name,
         style: 'form',
-        explode: false,
-        schema: { type: 'array', items: { type: 'string', enum: values } },
+        explode: true,
+        schema: { type: 'array', items: { type: 'string', pattern: `^${one}(?:,${one})*$` } },
       });
+      const pattern = new RegExp(((p.schema as OpenAPIV3.ArraySchemaObject).items as OpenAPIV3.SchemaObject).pattern as string);
+      expect([values[0], values.join(','), `${values[0]},`, `${values[0]}x`, ''].map((v) => pattern.test(v))).toEqual([true, true, false, false, false]);
+    }
+  });
+
+  it('declares the other exact-match filters as arrays, each item one or more non-empty alternatives, as the server splits them', () => {
+    const cases: [string, string][] = [
+      ['/api/tenants/{tenantId}/tickets', 'status'],
+      ['/api/tenants/{tenantId}/tickets', 'owner'],
+      ['/api/tenants/{tenantId}/time-entries', 'member'],
+      ['/api/tenants/{tenantId}/csat', 'ticket_id'],
+      ['/api/tenants/{tenantId}/security-alerts', 'device'],
+    ];
+    for (const [path, name] of cases) {
+      const p = param(path, name);
+      expect({ name, style: p.style, explode: p.explode, schema: p.schema }).toEqual({
+        name,
+        style: 'form',
+        explode: true,
+        schema: { type: 'array', items: { type: 'string', pattern: expect.any(String) } },
+      });
+      // The same alternatives splitAlternatives accepts: non-empty, `\,` a literal comma.
+      const pattern = new RegExp(((p.schema as OpenAPIV3.ArraySchemaObject).items as OpenAPIV3.SchemaObject).pattern as string);
+      const accepted = ['New', 'New,Waiting', 'Huel\\, Ward and Schoen', 'a\\', 'a\\\\,b', 'C:\\x'];
+      const refused = ['', 'New,', ',New', 'New,,Waiting'];
+      expect({ name, accepted: accepted.filter((v) => pattern.test(v)), refused: refused.filter((v) => pattern.test(v)) }).toEqual({ name, accepted, refused: [] });
+      for (const v of accepted) expect(splitAlternatives(v).every((alt) => alt.length > 0)).toBe(true);
+      for (const v of refused) expect(splitAlternatives(v).every((alt) => alt.length > 0)).toBe(false);
     }
   });
 
@@ -250,21 +281,24 @@ describe('the OpenAPI document for front-ends and tools', () => {
     }
   });
 
-  it('documents the live-mode vendor failures, their headers and Prefer on every data route', () => {
+  it('documents the live-mode vendor failures, their headers and Prefer on every data route', async () => {
+    const full = (await SwaggerParser.dereference(structuredClone(doc) as never)) as OpenAPIV3.Document;
     for (const path of DATA_ROUTES) {
-      const op = doc.paths[path]?.get as OpenAPIV3.OperationObject;
+      const op = full.paths[path]?.get as OpenAPIV3.OperationObject;
       for (const status of ['502', '503', '504']) {
         const res = op.responses[status] as OpenAPIV3.ResponseObject;
         expect({ path, status, problem: !!res?.content?.['application/problem+json'] }).toEqual({ path, status, problem: true });
       }
-      expect(Object.keys((op.responses['503'] as OpenAPIV3.ResponseObject).headers ?? {})).toEqual(['Retry-After']);
+      expect(Object.keys((op.responses['503'] as OpenAPIV3.ResponseObject).headers ?? {})).toEqual(['X-Request-Id', 'Retry-After']);
       expect(Object.keys((op.responses['200'] as OpenAPIV3.ResponseObject).headers ?? {})).toEqual(
         expect.arrayContaining(['Warning', 'X-Stale-Vendors', 'Preference-Applied']),
       );
       const prefer = (op.parameters as OpenAPIV3.ParameterObject[]).find((p) => p.in === 'header' && p.name === 'Prefer');
       expect(prefer?.required).toBe(false);
     }
-    expect(doc.paths['/api/tenants']?.get?.responses['503']).toBeUndefined();
+    // No vendor behind the tenants: only the store can be unavailable there.
+    expect(doc.paths['/api/tenants']?.get?.responses['502']).toBeUndefined();
+    expect(doc.paths['/api/tenants']?.get?.responses['503']).toEqual({ $ref: '#/components/responses/StoreUnavailable' });
   });
 
   it('says health needs no key, names a server, describes every 2xx, and calls the key opaque', () => {
@@ -293,10 +327,108 @@ describe('the OpenAPI document for front-ends and tools', () => {
     expect({ code, stderr: stderr.replace(/^.*openapi-typescript.*$|^\s*$/gm, '').trim() }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain('"/api/tenants/{tenantId}/tickets": {');
     expect(stdout).toMatch(/scope: "admin" \| \{\s+tenants: string\[\];/);
-    expect(stdout).toContain('severity?: ("informational" | "low" | "medium" | "high" | "critical")[];');
+    // One item per repeated parameter, each one or more severities comma-separated: strings, not the enum.
+    expect(stdout).toContain('severity?: string[];');
+    expect(stdout).toContain('"X-Total-Count": number;');
     expect(stdout).toContain('"Retry-After"?: number;');
     expect(stdout).toContain('Prefer?: string;');
   }, 60_000);
+
+  it('passes `spectral lint` (spectral:oas) with no warning at all, offline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'openapi-'));
+    await writeFile(join(dir, 'openapi.json'), JSON.stringify(doc));
+    const { stdout } = await runNode(
+      [join(process.cwd(), 'node_modules/@stoplight/spectral-cli/dist/index.js'), 'lint', join(dir, 'openapi.json'), '--format=json', `--ruleset=${join(process.cwd(), '.spectral.yaml')}`, '--quiet'],
+      { HOME: tmpdir() },
+      50_000,
+    );
+    const results = JSON.parse(stdout) as { code: string; message: string; path: string[] }[];
+    expect(results.map((r) => `${r.code} at ${r.path.join('.')}: ${r.message}`)).toEqual([]);
+  }, 60_000);
+
+  it('has global tags, each described, naming every operation tag', () => {
+    const tags = doc.tags ?? [];
+    for (const tag of tags) expect({ tag: tag.name, described: (tag.description ?? '').length > 10 }).toEqual({ tag: tag.name, described: true });
+    const used = new Set(operations().flatMap(({ op }) => op.tags ?? []));
+    expect([...used].sort()).toEqual(tags.map((t) => t.name).sort());
+  });
+
+  const KEYED = ['400', '401', '408', '429', '500', '503'];
+  const WRITE = [...KEYED, '403', '413', '415'];
+  const DATA = [...KEYED, '304', '403', '404', '502', '504'];
+  const STATUSES: Record<string, string[]> = {
+    'get /': ['200', '304', '400', '408', '429', '500'],
+    'get /api/health': ['200', '304', '400', '408', '429', '500', '503'],
+    'get /api/health/live': ['200', '304', '400', '408', '429', '500'],
+    'get /api/health/ready': ['200', '304', '400', '408', '429', '500', '503'],
+    'get /api/tenants': ['200', '304', ...KEYED],
+    'get /api/tenants/{tenantId}': ['200', '304', '404', ...KEYED],
+    'get /api/tenants/{tenantId}/tickets': ['200', ...DATA],
+    'get /api/tenants/{tenantId}/tickets/{cwTicketId}': ['200', ...DATA],
+    'get /api/tenants/{tenantId}/time-entries': ['200', ...DATA],
+    'get /api/tenants/{tenantId}/csat': ['200', ...DATA],
+    'get /api/tenants/{tenantId}/security-alerts': ['200', ...DATA],
+    'get /api/tenants/{tenantId}/summary': ['200', ...DATA],
+    'get /api/tenants/{tenantId}/summary/series': ['200', ...DATA],
+    'post /api/admin/tenants': ['201', '409', ...WRITE],
+    'patch /api/admin/tenants/{tenantId}': ['200', '404', ...WRITE],
+    'get /api/admin/tenants/{tenantId}/integrations': ['200', '304', '403', '404', ...KEYED],
+    'put /api/admin/tenants/{tenantId}/integrations/{vendor}': ['200', '404', ...WRITE],
+    'delete /api/admin/tenants/{tenantId}/integrations/{vendor}': ['204', '404', ...WRITE],
+    'post /api/admin/tenants/{tenantId}/integrations/{vendor}/test': ['200', '404', ...WRITE],
+    'post /api/admin/api-keys': ['201', ...WRITE],
+    'get /api/admin/api-keys': ['200', '304', '403', ...KEYED],
+    'delete /api/admin/api-keys/{id}': ['204', '404', ...WRITE],
+  };
+
+  it('declares every status each route can answer', () => {
+    const declared = Object.fromEntries(operations().map(({ path, method, op }) => [`${method} ${path}`, Object.keys(op.responses).sort()]));
+    expect(declared).toEqual(Object.fromEntries(Object.entries(STATUSES).map(([route, statuses]) => [route, [...new Set(statuses)].sort()])));
+  });
+
+  it('gives every error problem+json examples of its own status, and 304 no body', async () => {
+    const full = (await SwaggerParser.dereference(structuredClone(doc) as never)) as OpenAPIV3.Document;
+    for (const [path, item] of Object.entries(full.paths)) {
+      for (const [method, op] of Object.entries(item ?? {}) as [string, OpenAPIV3.OperationObject][]) {
+        for (const [status, res] of Object.entries(op.responses) as [string, OpenAPIV3.ResponseObject][]) {
+          const where = `${method} ${path} ${status}`;
+          if (status === '304') expect({ where, content: res.content }).toEqual({ where, content: undefined });
+          if (Number(status) < 400 || (path.startsWith('/api/health') && status === '503')) continue;
+          const examples = Object.values(res.content?.['application/problem+json']?.examples ?? {}) as OpenAPIV3.ExampleObject[];
+          expect({ where, examples: examples.length > 0 }).toEqual({ where, examples: true });
+          for (const { value } of examples) expect({ where, status: value.status, type: value.type }).toEqual({ where, status: Number(status), type: expect.stringMatching(/^\/problems\//) });
+        }
+      }
+    }
+  });
+
+  it('declares the response headers the server sends, and which are always there', async () => {
+    const full = (await SwaggerParser.dereference(structuredClone(doc) as never)) as OpenAPIV3.Document;
+    const headersOf = (path: string, method: string, status: string) =>
+      ((full.paths[path] as Record<string, OpenAPIV3.OperationObject>)[method].responses[status] as OpenAPIV3.ResponseObject).headers as Record<string, OpenAPIV3.HeaderObject>;
+    const required = (h: Record<string, OpenAPIV3.HeaderObject>) => Object.keys(h).filter((name) => h[name].required === true);
+    for (const route of Object.keys(STATUSES)) {
+      const [method, path] = route.split(' ');
+      for (const status of STATUSES[route].filter((s) => s !== '408')) {
+        expect({ route, status, requestId: headersOf(path, method, status)?.['X-Request-Id']?.required }).toEqual({ route, status, requestId: true });
+      }
+      const success = STATUSES[route][0];
+      const limited = path.startsWith('/api/health') ? [] : ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
+      expect({ route, headers: Object.keys(headersOf(path, method, success)) }).toEqual({ route, headers: expect.arrayContaining(limited) });
+      if (method === 'get') {
+        expect({ route, required: required(headersOf(path, method, success)) }).toEqual({ route, required: expect.arrayContaining(['X-Request-Id', 'ETag', 'Cache-Control']) });
+        expect({ route, required: required(headersOf(path, method, '304')) }).toEqual({ route, required: expect.arrayContaining(['ETag', 'Cache-Control']) });
+        const conditional = (full.paths[path]?.get?.parameters as OpenAPIV3.ParameterObject[]).find((p) => p.in === 'header' && p.name === 'If-None-Match');
+        expect({ route, conditional: conditional?.required }).toEqual({ route, conditional: false });
+      }
+    }
+    for (const path of ['/api/tenants', ...DATA_ROUTES.filter((p) => !p.includes('{cwTicketId}'))]) {
+      expect(required(headersOf(path, 'get', '200'))).toEqual(expect.arrayContaining(['X-Total-Count', 'Link']));
+    }
+    const limited = headersOf('/api/tenants', 'get', '429');
+    expect(Object.keys(limited)).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy']));
+    expect(required(headersOf('/api/tenants', 'get', '401'))).toContain('WWW-Authenticate');
+  });
 
   it('keeps the key entered in Swagger UI across reloads (persistAuthorization)', async () => {
     const init = await t.get('/docs/swagger-ui-init.js').expect(200);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ValidationOptions, registerDecorator } from 'class-validator';
 import type { FieldKind } from './field-kinds.js';
@@ -25,12 +26,29 @@ const joinRepeated = Transform(({ value }: { value: unknown }) =>
   Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : value,
 );
 
-/** Exact, case-sensitive match on `field`; a comma separates alternatives. */
-export function MatchFilter(field: string, valueKind: 'string' | 'boolean' = 'string'): PropertyDecorator {
+/**
+ * Exact, case-sensitive match on `field`; a comma or a repeated parameter separates alternatives, and
+ * the OpenAPI document says both: an array, one item per occurrence (`style: form, explode: true`), each
+ * item one value or a comma list. With `values`, each alternative is one of them.
+ */
+export function MatchFilter(field: string, valueKind: 'string' | 'boolean' = 'string', values?: readonly string[]): PropertyDecorator {
+  const item = { type: 'string', pattern: values ? commaListOf(values) : NON_EMPTY_ALTERNATIVES };
+  // `style`/`explode` are parameter fields @nestjs/swagger passes through but does not type.
+  const documented = ApiPropertyOptional({ type: 'array', items: item, style: 'form', explode: true } as ApiPropertyOptions);
   return (target, param) => {
     addFilter(target, { param: param as string, kind: 'match', field, valueKind });
     joinRepeated(target, param);
+    documented(target, param);
   };
+}
+
+/** One or more non-empty alternatives, split as splitAlternatives splits them (`\,` and `\\` escape; any other backslash is itself). */
+const NON_EMPTY_ALTERNATIVES = String.raw`^(?:[^,\\]|\\[\s\S]|\\$)+(?:,(?:[^,\\]|\\[\s\S]|\\$)+)*$`;
+
+/** A regular expression for one or more of `values`, comma-separated. */
+function commaListOf(values: readonly string[]): string {
+  const one = `(?:${values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+  return `^${one}(?:,${one})*$`;
 }
 
 /** Inclusive lower (`from`) or upper (`to`) bound on `field`. */
