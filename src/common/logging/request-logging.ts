@@ -14,16 +14,6 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** A caller's request id is kept when it is a plain token: printable, no spaces, at most 128 characters. */
 const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
-/** Nest's level names → pino's. */
-const PINO_LEVEL: Record<string, LevelWithSilent> = {
-  fatal: 'fatal',
-  error: 'error',
-  warn: 'warn',
-  log: 'info',
-  debug: 'debug',
-  verbose: 'trace',
-};
-
 /** Whatever object a log call is given, these never reach a line. */
 export const REDACTED_PATHS = [
   'authorization',
@@ -88,7 +78,7 @@ export function prettyOutput(format: LogFormat, stdoutIsTty: boolean): boolean {
  * route, status, duration, tenant, key id (never the key) and client address. Pretty output colours only on a TTY.
  */
 export function pinoHttpOptions(
-  level: string,
+  level: LevelWithSilent,
   format: LogFormat,
   destination: DestinationStream,
   stdoutIsTty = process.stdout.isTTY === true,
@@ -105,7 +95,7 @@ export function pinoHttpOptions(
     : destination;
   return [
     {
-      level: PINO_LEVEL[level] ?? 'info',
+      level,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
