@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import pinoPretty from 'pino-pretty';
 import { PRINCIPAL, WithPrincipal } from '../../auth/principal.js';
+import { redactUrl } from './redact-url.js';
 
 /** Where log lines go: stdout in the service; tests bind their own stream. */
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
@@ -51,11 +52,11 @@ export function requestIdOf(req: IncomingMessage): string {
 
 export type LogFormat = 'json' | 'text' | 'auto';
 
-/** What the line closing a request says beyond its id. */
+/** What the line closing a request says beyond its id; a credential sent in the query never reaches it. */
 function requestLine(req: RawRequest, res: ServerResponse, duration: unknown) {
   return {
     method: req.method,
-    url: req.url,
+    url: req.url === undefined ? undefined : redactUrl(req.url),
     route: req[LOG_CONTEXT]?.route ?? null,
     status: res.statusCode,
     duration_ms: duration,
