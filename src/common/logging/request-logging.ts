@@ -126,19 +126,27 @@ export function recordRequestLogContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
+  // Recorded before the body is read too: a request cut by REQUEST_TIMEOUT_MS while it arrives never reaches onSend.
+  fastify.addHook('preParsing', async (request, _reply, payload) => {
+    recordContext(request);
+    return payload;
+  });
   fastify.addHook('onSend', async (request, reply, payload) => {
     // Answers sent before this file's onRequest hook ran (CORS preflights) echo it too.
     if (!reply.hasHeader('x-request-id')) void reply.header('X-Request-Id', request.id);
-    const raw = request.raw as RawRequest;
-    raw[LOG_CONTEXT] = {
-      route: request.routeOptions?.url ?? null,
-      tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
-      key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
-      // The peer, or with TRUST_PROXY the client X-Forwarded-For names.
-      client_ip: request.ip ?? null,
-    };
+    recordContext(request);
     return payload;
   });
+}
+
+function recordContext(request: FastifyRequest): void {
+  (request.raw as RawRequest)[LOG_CONTEXT] = {
+    route: request.routeOptions?.url ?? null,
+    tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
+    key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
+    // The peer, or with TRUST_PROXY the client X-Forwarded-For names.
+    client_ip: request.ip ?? null,
+  };
 }
 
 /**
