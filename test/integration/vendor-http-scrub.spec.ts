@@ -79,6 +79,16 @@ describe('VendorHttp error text: a secret echoed in any spelling', () => {
     expect(message).toBe(`acme answered 400 to GET /api: ${echo}`);
   });
 
+  it('finds a secret wherever it sits in a large body, in any spelling', () => {
+    const secret = SECRETS['a SmileBack password'];
+    const spelled = [...secret].map((c) => (/[a-z0-9]/i.test(c) ? c : `&#x${c.charCodeAt(0).toString(16)};`)).join('');
+    for (const at of [0, 240_000, 245_750, 245_765, 262_130, 262_150, 500_000, 999_000]) {
+      const before = 'x'.repeat(at);
+      const after = ' y'.repeat(500);
+      expect(scrubSecrets(`${before}${spelled}${after}`, Object.values(SECRETS))).toBe(`${before}[redacted]${after}`);
+    }
+  });
+
   it('scrubs a megabyte of entity-laden text in linear time', () => {
     const secrets = Object.values(SECRETS);
     const unit = '&amp;%C3%A9\\u0041&#x2F; ';

@@ -30,55 +30,73 @@ export function canonicalText(original: string): CanonicalText {
   return fold(current);
 }
 
-/** The spans of `original` where its canonical form holds one of `needles` (canonical forms themselves), merged. */
-export function matchingSpans(canonical: CanonicalText, needles: Iterable<string>): Array<[number, number]> {
+/** Text read into canonical form at a time, so that a large body never needs its whole canonical form at once. */
+const WINDOW_LENGTH = 256 * 1024;
+/** Consecutive windows share this much text: more than any spelling of a secret spans, so none falls between two. */
+const WINDOW_OVERLAP = 16 * 1024;
+
+/**
+ * The spans of `original`, sorted and merged, where its canonical form holds one of `needles` (canonical
+ * forms themselves). Linear in the text: read in overlapping windows.
+ */
+export function matchingSpans(original: string, needles: readonly string[]): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (const needle of needles) {
-    if (needle === '') continue;
-    for (let at = canonical.text.indexOf(needle); at !== -1; at = canonical.text.indexOf(needle, at + 1)) {
-      spans.push([canonical.start[at], canonical.end[at + needle.length - 1]]);
+  for (let from = 0; from < original.length; from += WINDOW_LENGTH - WINDOW_OVERLAP) {
+    const canonical = canonicalText(original.slice(from, from + WINDOW_LENGTH));
+    for (const needle of needles) {
+      if (needle === '') continue;
+      for (let at = canonical.text.indexOf(needle); at !== -1; at = canonical.text.indexOf(needle, at + 1)) {
+        spans.push([from + canonical.start[at], from + canonical.end[at + needle.length - 1]]);
+      }
     }
+    if (from + WINDOW_LENGTH >= original.length) break;
   }
   spans.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const span of spans) {
     const last = merged.at(-1);
     if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
-    else merged.push([span[0], span[1]]);
+    else merged.push(span);
   }
   return merged;
 }
 
 /** Collects the characters of the next form, each with the span of the original it came from. */
 class CanonicalBuilder {
-  private readonly units: number[] = [];
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
+  private length = 0;
+  // Decoding never lengthens a text, and lower-casing at most doubles it (U+0130 becomes two units).
+  private readonly units: Uint16Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
 
-  constructor(private readonly from: CanonicalText) {}
+  constructor(private readonly from: CanonicalText) {
+    const capacity = 2 * from.text.length + 2;
+    this.units = new Uint16Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+  }
 
   /** `text` stands for the characters [i, j) of the form this one is built from. */
   push(text: string, i: number, j: number): void {
-    const start = this.from.start[i];
-    const end = this.from.end[j - 1];
-    for (let k = 0; k < text.length; k++) {
-      this.units.push(text.charCodeAt(k));
-      this.starts.push(start);
-      this.ends.push(end);
-    }
+    for (let k = 0; k < text.length; k++) this.add(text.charCodeAt(k), this.from.start[i], this.from.end[j - 1]);
   }
 
   pushUnit(unit: number, i: number): void {
-    this.units.push(unit);
-    this.starts.push(this.from.start[i]);
-    this.ends.push(this.from.end[i]);
+    this.add(unit, this.from.start[i], this.from.end[i]);
   }
 
   build(): CanonicalText {
     let text = '';
     // In slices: String.fromCharCode takes its arguments on the stack.
-    for (let i = 0; i < this.units.length; i += 8192) text += String.fromCharCode(...this.units.slice(i, i + 8192));
-    return { text, start: Int32Array.from(this.starts), end: Int32Array.from(this.ends) };
+    for (let i = 0; i < this.length; i += 8192) text += String.fromCharCode(...this.units.subarray(i, Math.min(i + 8192, this.length)));
+    return { text, start: this.starts.slice(0, this.length), end: this.ends.slice(0, this.length) };
+  }
+
+  private add(unit: number, start: number, end: number): void {
+    this.units[this.length] = unit;
+    this.starts[this.length] = start;
+    this.ends[this.length] = end;
+    this.length += 1;
   }
 }
 

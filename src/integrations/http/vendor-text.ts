@@ -96,11 +96,11 @@ function base64Spellings(bytes: Buffer): string[] {
   return spellings.flatMap((b64) => [b64, b64.replace(/\+/g, '-').replace(/\//g, '_')]);
 }
 
-/** `text` with every secret replaced by `[redacted]`, in whatever spelling (see CanonicalText) it appears; linear in the text. */
+/** `text` with every secret replaced by `[redacted]`, in whatever spelling (see CanonicalText) it appears. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   const spellings = secretSpellings(secrets);
   if (spellings.length === 0 || text === '') return text;
-  const spans = matchingSpans(canonicalText(text), spellings);
+  const spans = matchingSpans(text, spellings);
   if (spans.length === 0) return text;
   let scrubbed = '';
   let cursor = 0;
