@@ -9,7 +9,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { appConfig, httpConfig, trustProxySetting } from './config/app.config.js';
-import { applyConnectionLimits, installEdgeGuards } from './http-edge.js';
+import { applyConnectionLimits, installEdgeGuards, requestInFlight } from './http-edge.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
@@ -157,8 +157,22 @@ export function createFastifyAdapter(trustProxy: boolean | number | string[] = t
     clientErrorHandler: (error: FastifyError & { code?: string }, socket: Socket) => {
       // Requests Node's parser refuses (unknown method, headers too large) or that took too long: no route ever sees them.
       const { status, type, detail } = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default;
-      const body = JSON.stringify({ type, title: STATUS_CODES[status], status, detail, instance: '' });
-      const responding = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+      const inFlight = requestInFlight(socket);
+      const body = JSON.stringify({ type, title: STATUS_CODES[status], status, detail, instance: inFlight?.request.url?.split('?')[0] ?? '' });
+      if (inFlight && !inFlight.response.headersSent && socket.writable) {
+        // A request cut while its body arrives: answered through its own response, so its log line says 408 too.
+        const requestId = (inFlight.request as { id?: unknown }).id;
+        inFlight.response
+          .writeHead(status, {
+            'content-type': PROBLEM_CONTENT_TYPE,
+            'content-length': Buffer.byteLength(body),
+            connection: 'close',
+            ...(typeof requestId === 'string' ? { 'x-request-id': requestId } : {}),
+          })
+          .end(body);
+        return;
+      }
+      const responding = inFlight?.response.headersSent === true;
       if (socket.writable && !responding) {
         socket.end(
           `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ConfigType } from '@nestjs/config';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { PRINCIPAL, WithPrincipal } from './auth/principal.js';
@@ -89,10 +90,34 @@ export function exceedsDepth(value: unknown, max: number): boolean {
  * closed on accept). Set before listen: Node reads them when the server starts listening.
  */
 export function applyConnectionLimits(server: Server, config: ConfigType<typeof httpConfig>): void {
+  trackRequestsInFlight(server);
   server.requestTimeout = config.requestTimeoutMs;
   server.headersTimeout = Math.min(config.headersTimeoutMs, config.requestTimeoutMs);
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.maxConnections = config.maxConnections;
   // How often Node looks for requests over their time (default 30 s, which would let a 1 s limit last 31 s).
   (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1_000, config.requestTimeoutMs);
+}
+
+interface RequestInFlight {
+  request: IncomingMessage;
+  response: ServerResponse;
+}
+const requestsInFlight = new WeakMap<Socket, RequestInFlight>();
+
+/** Each connection's request under way (headers read, response not yet closed), for answering a client error through it. */
+function trackRequestsInFlight(server: Server): void {
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const socket = request.socket;
+    const entry = { request, response };
+    requestsInFlight.set(socket, entry);
+    response.once('close', () => {
+      if (requestsInFlight.get(socket) === entry) requestsInFlight.delete(socket);
+    });
+  });
+}
+
+/** The request under way on this connection, if any: Node reports a request cut by REQUEST_TIMEOUT_MS on its socket only. */
+export function requestInFlight(socket: Socket): RequestInFlight | undefined {
+  return requestsInFlight.get(socket);
 }

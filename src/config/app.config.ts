@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { parseCorsOrigins, parseTrustProxy, validateEnvironment } from './env.validation.js';
+import { LOG_LEVELS, parseCorsOrigins, parseTrustProxy, validateEnvironment } from './env.validation.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { envFilesFor } from './env-files.js';
@@ -13,7 +13,8 @@ export const appConfig = registerAs('app', () => {
     port: env.PORT,
     host: env.HOST,
     nodeEnv: env.NODE_ENV ?? 'development',
-    logLevel: env.LOG_LEVEL,
+    /** pino's level, whichever of pino's or Nest's names LOG_LEVEL used. */
+    logLevel: LOG_LEVELS[env.LOG_LEVEL],
     logFormat: env.LOG_FORMAT as LogFormat,
     version: version as string,
     /** Swagger UI at /docs and the OpenAPI document at /docs-json, /docs-yaml. */

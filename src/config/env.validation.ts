@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { LevelWithSilent } from 'pino';
 import { plainToInstance } from 'class-transformer';
 import {
   IsBoolean,
@@ -19,6 +20,19 @@ import { Transform } from 'class-transformer';
 import { productionProblems } from './production-guards.js';
 import { DOMAIN_NAMES, type DomainName } from '../domains.js';
 import { DEFAULT_MAX_FILE_MB } from '../mock/load-worker.protocol.js';
+
+/** LOG_LEVEL's names, pino's and Nest's, and the pino level each means (Nest's `log` is `info`, `verbose` is `trace`). */
+export const LOG_LEVELS: Readonly<Record<string, LevelWithSilent>> = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'fatal',
+  silent: 'silent',
+  verbose: 'trace',
+  log: 'info',
+};
 
 const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false };
 
@@ -163,6 +177,9 @@ function IsTrustProxy(): PropertyDecorator {
     });
 }
 
+/** How long a client may take to send a request's headers, unless HEADERS_TIMEOUT_MS or a shorter REQUEST_TIMEOUT_MS says otherwise. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+
 /** Every environment variable the service reads, validated once at boot. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -219,8 +236,11 @@ export class EnvironmentVariables {
   CORS_ORIGINS: string = '';
 
   @IsOptional()
-  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL: string = 'log';
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(Object.keys(LOG_LEVELS), {
+    message: "must be one of pino's level names (trace, debug, info, warn, error, fatal, silent) or Nest's (verbose, debug, log, warn, error, fatal)",
+  })
+  LOG_LEVEL: string = 'info';
 
   @IsOptional()
   @Matches(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
@@ -350,9 +370,10 @@ export class EnvironmentVariables {
   @IntegerIn(1_000, 600_000)
   REQUEST_TIMEOUT_MS: number = 30_000;
 
+  /** Unset: the smaller of DEFAULT_HEADERS_TIMEOUT_MS and REQUEST_TIMEOUT_MS. */
   @IsOptional()
   @IntegerIn(1_000, 600_000)
-  HEADERS_TIMEOUT_MS: number = 10_000;
+  HEADERS_TIMEOUT_MS?: number;
 
   @IsOptional()
   @IntegerIn(0, 600_000)
@@ -390,11 +411,14 @@ function show(value: unknown, variable?: string): string {
   return JSON.stringify(value);
 }
 
+/** The environment as validated: defaults filled in, including those derived from other variables. */
+export type ValidatedEnvironment = EnvironmentVariables & { HEADERS_TIMEOUT_MS: number };
+
 /**
  * Parses and checks the environment; throws one EnvironmentError naming every problem. `serving`: the
  * HTTP service is starting (not a CLI), so production's own requirements apply (production-guards.ts).
  */
-export function validateEnvironment(raw: Record<string, unknown>, { serving = false } = {}): EnvironmentVariables {
+export function validateEnvironment(raw: Record<string, unknown>, { serving = false } = {}): ValidatedEnvironment {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
   const problems: string[] = [];
   for (const error of validateSync(env, { skipMissingProperties: false })) {
@@ -428,9 +452,12 @@ export function validateEnvironment(raw: Record<string, unknown>, { serving = fa
     problems.push('AUTH_DISABLED="true" is accepted only with MOCK_MODE=true: live tenant data is never served without a key');
   }
   if (typeof env.HEADERS_TIMEOUT_MS === 'number' && typeof env.REQUEST_TIMEOUT_MS === 'number' && env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
-    problems.push(`HEADERS_TIMEOUT_MS=${env.HEADERS_TIMEOUT_MS}: must not exceed REQUEST_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS}), which bounds the whole request`);
+    problems.push(
+      `HEADERS_TIMEOUT_MS=${env.HEADERS_TIMEOUT_MS}: must not exceed REQUEST_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS}), which bounds the whole request; ` +
+        `lower it, or leave it unset to use min(${DEFAULT_HEADERS_TIMEOUT_MS}, REQUEST_TIMEOUT_MS)`,
+    );
   }
   if (serving) problems.push(...productionProblems(env));
   if (problems.length > 0) throw new EnvironmentError(problems);
-  return env;
+  return Object.assign(env, { HEADERS_TIMEOUT_MS: env.HEADERS_TIMEOUT_MS ?? Math.min(DEFAULT_HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS) });
 }

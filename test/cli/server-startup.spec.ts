@@ -48,6 +48,25 @@ describe('starting the built server (npm start)', () => {
     }
   });
 
+  it('boots in mock mode without a single warning', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: 'sqlite::memory:', LOG_FORMAT: 'json', LOG_LEVEL: 'info', MOCK_WATCH: 'false' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    try {
+      const url = await listeningUrl(child, (text) => (output = text));
+      expect((await fetch(`${url}/api/health`)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const lines = output.split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(0);
+    const levels = lines.map((line) => (JSON.parse(line) as { level: string; msg: string }).level);
+    expect(lines.filter((_line, i) => levels[i] !== 'info')).toEqual([]);
+  });
+
   it('refuses to start on a bad environment, naming every bad variable', async () => {
     const { code, stderr } = await runNode([MAIN], { PORT: 'eighty', MOCK_MODE: 'maybe', LOG_LEVEL: 'loud' });
     expect(code).toBe(1);

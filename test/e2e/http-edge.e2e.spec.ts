@@ -1,7 +1,9 @@
 import { connect, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { LOG_DESTINATION } from '../../src/common/logging/request-logging.js';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
+import { CapturedLines, lineFor } from '../support/captured-log.js';
 import { ADMIN, LIVE_ENV } from '../support/live-fixtures.js';
 import { createPostgresDatabase, TestDatabase } from '../support/postgres.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
@@ -48,29 +50,38 @@ async function listening(t: TestApp): Promise<number> {
 describe('HTTP edge: slow and hostile clients', () => {
   let t: TestApp;
   let port: number;
+  const log = new CapturedLines();
 
   beforeAll(async () => {
-    t = await bootApp({
-      MOCK_MODE: 'true',
-      MOCK_DATA_PATH: await writeFolder(seedContents()),
-      MOCK_WATCH: 'false',
-      REQUEST_TIMEOUT_MS: '1000',
-      HEADERS_TIMEOUT_MS: '1000',
-      KEEP_ALIVE_TIMEOUT_MS: '300',
-      MAX_CONNECTIONS: '5',
-    });
+    t = await bootApp(
+      {
+        MOCK_MODE: 'true',
+        MOCK_DATA_PATH: await writeFolder(seedContents()),
+        MOCK_WATCH: 'false',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'info',
+        // HEADERS_TIMEOUT_MS unset: no more than the whole request may take.
+        REQUEST_TIMEOUT_MS: '1000',
+        KEEP_ALIVE_TIMEOUT_MS: '300',
+        MAX_CONNECTIONS: '5',
+      },
+      (b) => b.overrideProvider(LOG_DESTINATION).useValue(log),
+    );
     port = await listening(t);
   });
   afterAll(() => t.close());
 
-  it('answers 408 and closes a request whose body trickles in beyond REQUEST_TIMEOUT_MS', async () => {
+  it('answers 408 and closes a request whose body trickles in beyond REQUEST_TIMEOUT_MS, and logs the 408 it answered', async () => {
     const client = new RawClient(port);
     client.write(
-      `POST /api/admin/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_ADMIN_KEY}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"na`,
+      `POST /api/admin/api-keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TEST_ADMIN_KEY}\r\nContent-Type: application/json\r\nX-Request-Id: trickle-1\r\nContent-Length: 1000\r\n\r\n{"na`,
     );
     await client.closed;
     expect(client.received).toMatch(/^HTTP\/1\.1 408 /);
     expect(client.received).toContain('/problems/request-timeout');
+    expect(client.received).toMatch(/\r\nx-request-id: trickle-1\r\n/i);
+    expect(await lineFor(log, 'trickle-1')).toMatchObject({ method: 'POST', url: '/api/admin/api-keys', route: '/api/admin/api-keys', status: 408 });
+    expect(log.lines.filter((l) => l.request_id === 'trickle-1' && /^request /.test(String(l.msg)))).toHaveLength(1);
   });
 
   it('answers 408 and closes a request whose headers never end', async () => {

@@ -1,34 +1,9 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { Logger } from 'nestjs-pino';
 import { LOG_DESTINATION } from '../../src/common/logging/request-logging.js';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
+import { CapturedLines, lineFor } from '../support/captured-log.js';
 import { closeFakes, Fakes, fakeSecrets, LIVE_ENV, mintTenantKey, registerTenant, startFakes } from '../support/live-fixtures.js';
-
-/** Every line the app writes, parsed (a line that is not JSON fails the test). */
-class CapturedLines extends Writable {
-  readonly text: string[] = [];
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text.push(...chunk.toString().split('\n').filter((l) => l.length > 0));
-    done();
-  }
-  get lines(): Array<Record<string, unknown>> {
-    return this.text.map((l) => JSON.parse(l) as Record<string, unknown>);
-  }
-  requestLine(id: string): Record<string, unknown> | undefined {
-    return this.lines.find((l) => l.request_id === id && (l.msg === 'request completed' || l.msg === 'request failed'));
-  }
-}
-
-/** Request lines are written when the response finishes, a moment after the client has read it. */
-async function lineFor(out: CapturedLines, id: string): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 100; i++) {
-    const line = out.requestLine(id);
-    if (line) return line;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no request line for ${id} in:\n${out.text.join('\n')}`);
-}
 
 describe('request logs (pino, JSON)', () => {
   const out = new CapturedLines();
@@ -38,7 +13,7 @@ describe('request logs (pino, JSON)', () => {
 
   beforeAll(async () => {
     fakes = await startFakes();
-    t = await bootApp({ ...LIVE_ENV, LOG_FORMAT: 'json', LOG_LEVEL: 'log', VENDOR_BREAKER_THRESHOLD: '100', CORS_ORIGINS: '*', DOCS_ENABLED: 'true' }, (b) =>
+    t = await bootApp({ ...LIVE_ENV, LOG_FORMAT: 'json', LOG_LEVEL: 'info', VENDOR_BREAKER_THRESHOLD: '100', CORS_ORIGINS: '*', DOCS_ENABLED: 'true' }, (b) =>
       b.overrideProvider(LOG_DESTINATION).useValue(out),
     );
     t.app.useLogger(t.app.get(Logger));
@@ -111,6 +86,25 @@ describe('request logs (pino, JSON)', () => {
     const all = out.text.join('\n');
     for (const secret of [tenantKey, TEST_ADMIN_KEY, 'not-a-real-key-but-secret-anyway', ...fakeSecrets(fakes)]) expect(all).not.toContain(secret);
     expect(all).not.toMatch(/authorization/i);
+  });
+
+  it.each([
+    ['/api/tenants/tenant_logs/tickets', 400],
+    ['/api/nowhere', 404],
+    ['/nowhere', 404],
+  ])('writes %s with the value of every credential-named query parameter redacted (%s)', async (path, status) => {
+    const query =
+      'page_size=1&api_key=k-0001&APIKEY=k-0002&access_token=k-0003&token=k-0004&key=k-0005&password=k-0006&secret=k-0007' +
+      '&signature=k-0008&client_secret=k-0009&code=k-0010&X-Amz-Signature=k-0011&refreshToken=k-0012&api%5Fkey=k-0013&Token=k-0014&status=New';
+    const res = await request(server(t.app)).get(`${path}?${query}`).set('authorization', `Bearer ${tenantKey}`);
+    expect(res.status).toBe(status);
+    const line = await lineFor(out, res.headers['x-request-id'] as string);
+    expect(line.url).toBe(
+      `${path}?page_size=1&api_key=[redacted]&APIKEY=[redacted]&access_token=[redacted]&token=[redacted]&key=[redacted]&password=[redacted]` +
+        '&secret=[redacted]&signature=[redacted]&client_secret=[redacted]&code=[redacted]&X-Amz-Signature=[redacted]&refreshToken=[redacted]' +
+        '&api%5Fkey=[redacted]&Token=[redacted]&status=New',
+    );
+    expect(out.text.join('\n')).not.toMatch(/k-00\d\d/);
   });
 
   // nestjs-pino keeps one root logger per process, so these share the app above (and its captured stream).

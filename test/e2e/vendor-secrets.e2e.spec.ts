@@ -1,7 +1,8 @@
 import type { RecordedRequest, FakeReply } from '../fakes/fake-server.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
 import { bootApp, CapturingLogger, TestApp } from '../support/app.js';
-import { call, LIVE_ENV, mintTenantKey, registerTenant } from '../support/live-fixtures.js';
+import { call, closeFakes, Fakes, LIVE_ENV, mintTenantKey, registerTenant, startFakes } from '../support/live-fixtures.js';
+import { SECRET_SPELLINGS, showsSecret } from '../support/secret-spellings.js';
 
 /** A SmileBack whose token endpoint answers 400 and echoes back everything it was sent, in several encodings. */
 class EchoingSmileBack extends FakeSmileBack {
@@ -91,5 +92,54 @@ describe('vendor error text never carries an integration secret', () => {
     expect(res.body.error).toMatch(/^400 from SmileBack/);
     expect(res.body.error).not.toMatch(/invalid_grant|raw body|redacted/);
     expect(leaks(JSON.stringify(res.body))).toEqual([]);
+  });
+});
+
+describe('a secret a vendor echoes in any spelling reaches neither the admin nor a log line', () => {
+  let t: TestApp;
+  let fakes: Fakes;
+  const logger = new CapturingLogger();
+  // Characters that encodings spell differently, a `%41` that looks like an escape, and a non-ASCII letter.
+  const token = 'S1/tok+en=&Zq?x%41-eyJr';
+  const password = 'p@ss w/rd+=&%Z?é-81f0';
+  const privateKey = 'cw/Priv+key=&é:41aa';
+
+  beforeAll(async () => {
+    t = await bootApp({ ...LIVE_ENV, VENDOR_BREAKER_THRESHOLD: '100' }, undefined, logger);
+    fakes = await startFakes();
+    fakes.sentinelone.apiToken = token;
+    fakes.smileback.credentials.password = password;
+    fakes.connectwise.credentials.private_key = privateKey;
+    await registerTenant(t.app, 'tenant_spellings', { sentinelone: fakes.sentinelone, smileback: fakes.smileback, connectwise: fakes.connectwise });
+  });
+  afterAll(async () => {
+    await closeFakes(fakes);
+    await t?.close();
+  });
+
+  const vendors = [
+    { vendor: 'sentinelone', secret: token, route: 'security-alerts', fail: (raw: string) => fakes.sentinelone.failNext(1, { status: 400, rawBody: raw }) },
+    { vendor: 'smileback', secret: password, route: 'csat', fail: (raw: string) => fakes.smileback.failNext(1, { status: 400, rawBody: raw }) },
+    {
+      vendor: 'connectwise',
+      secret: privateKey,
+      route: 'tickets',
+      fail: (raw: string) => fakes.connectwise.failNext(1, { status: 400, rawBody: raw, path: '/service/tickets' }),
+    },
+  ];
+  const cases = vendors.flatMap((v) => SECRET_SPELLINGS.map((spelling) => [v.vendor, spelling.name, v, spelling] as const));
+
+  it.each(cases)('%s echoing its secret %s', async (vendor, _name, { secret, route, fail }, spelling) => {
+    fail(`echo ${spelling.spell(secret)} end`);
+    const linesBefore = logger.lines.length;
+    const res = await call(t.app).get(`/api/tenants/tenant_spellings/${route}`);
+    expect(res.status).toBe(502);
+    expect(res.body.detail).toMatch(new RegExp(`^${vendor} answered 400 to GET \\S+: echo .*\\[redacted\\].* end$`));
+    if (spelling.exact) expect(res.body.detail).toMatch(/: echo \[redacted\] end$/);
+    expect(showsSecret(res.body.detail as string, secret)).toBe(false);
+
+    const logged = logger.lines.slice(linesBefore).join('\n');
+    expect(logged).toMatch(new RegExp(`^warn .*${vendor} answered 400 to GET \\S+: echo .*\\[redacted\\].* end$`, 'm'));
+    expect(showsSecret(logged, secret)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { EnvironmentError, MOCKABLE_DOMAINS, parseCorsOrigins, validateEnvironment } from '../../src/config/env.validation.js';
+import { EnvironmentError, LOG_LEVELS, MOCKABLE_DOMAINS, parseCorsOrigins, validateEnvironment } from '../../src/config/env.validation.js';
 import { MOCK_DOMAINS } from '../../src/mock/mock-domains.js';
 import { envFilesFor } from '../../src/config/env-files.js';
 
@@ -109,6 +109,29 @@ describe('environment validation', () => {
 
   it('rejects a port out of range', () => {
     expect(problemsFor({ MOCK_MODE: 'false', PORT: '70000' })).toEqual([expect.stringMatching(/^PORT="70000"/)]);
+  });
+
+  it("accepts LOG_LEVEL in pino's names and Nest's, in any case, each meaning one pino level", () => {
+    const levelOf = (value: string) => LOG_LEVELS[validateEnvironment({ MOCK_MODE: 'false', LOG_LEVEL: value }).LOG_LEVEL];
+    expect(LOG_LEVELS[validateEnvironment({ MOCK_MODE: 'false' }).LOG_LEVEL]).toBe('info');
+    for (const pinoName of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) expect(levelOf(pinoName)).toBe(pinoName);
+    expect(levelOf('log')).toBe('info');
+    expect(levelOf('verbose')).toBe('trace');
+    expect(levelOf(' INFO ')).toBe('info');
+    expect(problemsFor({ MOCK_MODE: 'false', LOG_LEVEL: 'loud' })).toEqual([
+      expect.stringMatching(/^LOG_LEVEL="loud": must be one of pino's level names \(trace, debug, info, warn, error, fatal, silent\) or Nest's \(verbose, debug, log/),
+    ]);
+  });
+
+  it('defaults HEADERS_TIMEOUT_MS to the smaller of 10 s and REQUEST_TIMEOUT_MS, and refuses one set above REQUEST_TIMEOUT_MS', () => {
+    const headersTimeout = (env: Record<string, string>) => validateEnvironment({ MOCK_MODE: 'false', ...env }).HEADERS_TIMEOUT_MS;
+    expect(headersTimeout({})).toBe(10_000);
+    expect(headersTimeout({ REQUEST_TIMEOUT_MS: '3000' })).toBe(3_000);
+    expect(headersTimeout({ REQUEST_TIMEOUT_MS: '60000' })).toBe(10_000);
+    expect(headersTimeout({ REQUEST_TIMEOUT_MS: '60000', HEADERS_TIMEOUT_MS: '20000' })).toBe(20_000);
+    expect(problemsFor({ MOCK_MODE: 'false', REQUEST_TIMEOUT_MS: '3000', HEADERS_TIMEOUT_MS: '5000' })).toEqual([
+      'HEADERS_TIMEOUT_MS=5000: must not exceed REQUEST_TIMEOUT_MS (3000), which bounds the whole request; lower it, or leave it unset to use min(10000, REQUEST_TIMEOUT_MS)',
+    ]);
   });
 
   it('accepts CORS_ORIGINS as * or a list of origins, and names what is wrong otherwise', () => {

@@ -95,6 +95,7 @@ export const LoggingModule = LoggerModule.forRootAsync({
     // Every request under /api, once. (nestjs-pino's default adds the prefix-excluded GET / as a second
     // route, which Nest mounts over all of /api: two lines per request.) Everything else — GET /, the docs,
     // unknown paths, CORS preflights — is logged by logRequestsOutsideNest (request-logging.ts).
-    forRoutes: [{ path: '*', method: RequestMethod.ALL }],
+    // `{*path}` is the router's wildcard (path-to-regexp 8); a bare `*` is converted with a warning at every boot.
+    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
   }),
 });

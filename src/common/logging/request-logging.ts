@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import pinoPretty from 'pino-pretty';
 import { PRINCIPAL, WithPrincipal } from '../../auth/principal.js';
+import { redactUrl } from './redact-url.js';
 
 /** Where log lines go: stdout in the service; tests bind their own stream. */
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
@@ -13,16 +14,6 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** A caller's request id is kept when it is a plain token: printable, no spaces, at most 128 characters. */
 const ACCEPTED_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
-
-/** Nest's level names → pino's. */
-const PINO_LEVEL: Record<string, LevelWithSilent> = {
-  fatal: 'fatal',
-  error: 'error',
-  warn: 'warn',
-  log: 'info',
-  debug: 'debug',
-  verbose: 'trace',
-};
 
 /** Whatever object a log call is given, these never reach a line. */
 export const REDACTED_PATHS = [
@@ -61,11 +52,11 @@ export function requestIdOf(req: IncomingMessage): string {
 
 export type LogFormat = 'json' | 'text' | 'auto';
 
-/** What the line closing a request says beyond its id. */
+/** What the line closing a request says beyond its id; a credential sent in the query never reaches it. */
 function requestLine(req: RawRequest, res: ServerResponse, duration: unknown) {
   return {
     method: req.method,
-    url: req.url,
+    url: req.url === undefined ? undefined : redactUrl(req.url),
     route: req[LOG_CONTEXT]?.route ?? null,
     status: res.statusCode,
     duration_ms: duration,
@@ -88,7 +79,7 @@ export function prettyOutput(format: LogFormat, stdoutIsTty: boolean): boolean {
  * route, status, duration, tenant, key id (never the key) and client address. Pretty output colours only on a TTY.
  */
 export function pinoHttpOptions(
-  level: string,
+  level: LevelWithSilent,
   format: LogFormat,
   destination: DestinationStream,
   stdoutIsTty = process.stdout.isTTY === true,
@@ -105,7 +96,7 @@ export function pinoHttpOptions(
     : destination;
   return [
     {
-      level: PINO_LEVEL[level] ?? 'info',
+      level,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -135,19 +126,27 @@ export function recordRequestLogContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
+  // Recorded before the body is read too: a request cut by REQUEST_TIMEOUT_MS while it arrives never reaches onSend.
+  fastify.addHook('preParsing', async (request, _reply, payload) => {
+    recordContext(request);
+    return payload;
+  });
   fastify.addHook('onSend', async (request, reply, payload) => {
     // Answers sent before this file's onRequest hook ran (CORS preflights) echo it too.
     if (!reply.hasHeader('x-request-id')) void reply.header('X-Request-Id', request.id);
-    const raw = request.raw as RawRequest;
-    raw[LOG_CONTEXT] = {
-      route: request.routeOptions?.url ?? null,
-      tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
-      key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
-      // The peer, or with TRUST_PROXY the client X-Forwarded-For names.
-      client_ip: request.ip ?? null,
-    };
+    recordContext(request);
     return payload;
   });
+}
+
+function recordContext(request: FastifyRequest): void {
+  (request.raw as RawRequest)[LOG_CONTEXT] = {
+    route: request.routeOptions?.url ?? null,
+    tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
+    key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
+    // The peer, or with TRUST_PROXY the client X-Forwarded-For names.
+    client_ip: request.ip ?? null,
+  };
 }
 
 /**

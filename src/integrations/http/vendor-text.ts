@@ -1,5 +1,7 @@
 // Vendor text that may reach a log or an error: secrets scrubbed in every spelling, bodies summarized.
 
+import { canonicalText, matchingSpans } from './canonical-text.js';
+
 const SECRET_KEY = /secret|password|token|assertion|key|signature|auth/i;
 const EXCERPT_LENGTH = 200;
 
@@ -17,59 +19,96 @@ export function requestSecrets(
     secrets.push(value, credential);
     if (/^basic$/i.test(scheme)) {
       const decoded = Buffer.from(credential, 'base64').toString('utf8');
-      secrets.push(decoded, ...decoded.split(':').slice(1));
+      // The password may hold colons itself; the user name cannot.
+      if (decoded.includes(':')) secrets.push(decoded, decoded.slice(decoded.indexOf(':') + 1));
     }
   }
   const collect = (params: URLSearchParams) => {
     for (const [name, value] of params) if (SECRET_KEY.test(name)) secrets.push(value);
   };
   if (body instanceof URLSearchParams) collect(body);
-  else if (typeof body === 'string' && !body.trimStart().startsWith('{')) collect(new URLSearchParams(body));
+  else if (typeof body === 'string' && body.trimStart().startsWith('{')) secrets.push(...jsonSecrets(body));
+  else if (typeof body === 'string') collect(new URLSearchParams(body));
   try {
     collect(new URL(url).searchParams);
   } catch {
     // an unparsable URL never reaches the network, so it has no query to redact
   }
-  return secrets.filter((s) => s.length >= 4);
+  return secrets.filter((s) => s.length >= MIN_SECRET_LENGTH);
+}
+
+/** The string values of a JSON body's fields named like credentials (`{"password": …}`, at any depth). */
+function jsonSecrets(body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const stack: unknown[] = [parsed];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    for (const [name, value] of Object.entries(node)) {
+      if (typeof value === 'string' && SECRET_KEY.test(name)) found.push(value);
+      else if (typeof value === 'object') stack.push(value);
+    }
+  }
+  return found;
 }
 
 const MIN_SECRET_LENGTH = 4;
+const REDACTED = '[redacted]';
 
 /**
- * Every spelling in which a vendor may echo a secret back: raw, JSON-escaped, URL- and
- * form-encoded (either hex case), base64 and base64url, and those encoded again; longest first.
+ * What to look for, in canonical form (canonical-text.ts), to find a secret in any spelling: the secret
+ * itself, and its base64 and base64url, also as they read inside a longer base64 (Basic credentials, a
+ * whole body encoded) at each of the three byte alignments. Escapes, case and line breaks need no
+ * spelling of their own: the text is searched in the same canonical form.
  */
 export function secretSpellings(secrets: readonly string[]): string[] {
   const spellings = new Set<string>();
   const add = (value: string) => {
-    if (value.length < MIN_SECRET_LENGTH) return;
-    spellings.add(value);
-    spellings.add(value.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+    const canonical = canonicalText(value).text;
+    if (canonical.length >= MIN_SECRET_LENGTH) spellings.add(canonical);
   };
-  const encodings = (value: string) => [
-    value,
-    JSON.stringify(value).slice(1, -1),
-    encodeURIComponent(value),
-    new URLSearchParams({ v: value }).toString().slice(2),
-    encodeURI(value),
-  ];
-  for (const secret of secrets) {
+  for (const secret of new Set(secrets)) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
-    const b64 = Buffer.from(secret, 'utf8').toString('base64');
-    for (const base of [secret, b64, b64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')]) {
-      for (const once of encodings(base)) {
-        add(once);
-        for (const twice of encodings(once)) add(twice);
-      }
-    }
+    add(secret);
+    const forms = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ v: secret }).toString().slice(2)]);
+    for (const form of forms) for (const b64 of base64Spellings(Buffer.from(form, 'utf8'))) add(b64);
   }
   return [...spellings].sort((a, b) => b.length - a.length);
 }
 
+/** base64 (padded or not) and base64url of `bytes`, and the characters that spell only them when they sit inside a longer base64. */
+function base64Spellings(bytes: Buffer): string[] {
+  const standard = bytes.toString('base64');
+  const spellings = [standard, standard.replace(/=+$/, '')];
+  for (let shift = 0; shift < 3; shift++) {
+    const shifted = Buffer.concat([Buffer.alloc(shift), bytes]).toString('base64');
+    // The characters whose six bits all come from `bytes`.
+    const first = [0, 2, 3][shift];
+    const last = Math.floor(((shift + bytes.length) * 8) / 6);
+    spellings.push(shifted.slice(first, last));
+  }
+  return spellings.flatMap((b64) => [b64, b64.replace(/\+/g, '-').replace(/\//g, '_')]);
+}
+
+/** `text` with every secret replaced by `[redacted]`, in whatever spelling (see CanonicalText) it appears. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let scrubbed = text;
-  for (const spelling of secretSpellings(secrets)) scrubbed = scrubbed.split(spelling).join('[redacted]');
-  return scrubbed;
+  const spellings = secretSpellings(secrets);
+  if (spellings.length === 0 || text === '') return text;
+  const spans = matchingSpans(text, spellings);
+  if (spans.length === 0) return text;
+  let scrubbed = '';
+  let cursor = 0;
+  for (const [start, end] of spans) {
+    scrubbed += text.slice(cursor, start) + REDACTED;
+    cursor = end;
+  }
+  return scrubbed + text.slice(cursor);
 }
 
 /** How much of a vendor's text an excerpt is made from: cleaning then costs the same for any body. */
