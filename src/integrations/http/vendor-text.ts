@@ -132,10 +132,10 @@ export function bodyExcerpt(text: string, secrets: readonly string[], truncated 
   return summary.length > EXCERPT_LENGTH ? `${summary.slice(0, EXCERPT_LENGTH - 1)}…` : summary;
 }
 
-// Each "[redacted]" put in that tail may be longer than what it replaced (spellings have at least 4 characters).
+// The longest spelling we decode is an HTML entity per character (`&#x4a;`, six): twelve per character covers it twice.
 function unsafeTailLength(secrets: readonly string[]): number {
-  const longest = secretSpellings(secrets).reduce((max, spelling) => Math.max(max, spelling.length), 0);
-  return longest * 3;
+  const longest = secrets.reduce((max, secret) => Math.max(max, secret.length), 0);
+  return longest * 12;
 }
 
 /** Tags replaced by a space, in one pass: a tag runs from `<` to the next `>`; an unclosed `<` stays. */
