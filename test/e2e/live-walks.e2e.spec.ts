@@ -210,7 +210,8 @@ describe('live vendor walks: budgets, deadlines, cursors, items', () => {
     const res = await get(`/api/tenants/${id}/security-alerts`);
     const tookMs = Date.now() - started;
     expectProblem(res, 504, '/problems/vendor-timeout', fakeSecrets({ sentinelone }));
-    expect(res.body.detail).toBe(`sentinelone walk did not end within its deadline, VENDOR_WALK_TIMEOUT_MS (${WALK_TIMEOUT_MS} ms)`);
+    // The walk's timer and the page call's own deadline fire together; whichever wins names the setting.
+    expect(res.body.detail).toMatch(/^sentinelone (walk did not end within its deadline|did not answer GET \/web\/api\/v2\.1\/threats before the walk's deadline).*VENDOR_WALK_TIMEOUT_MS/);
     expect(tookMs).toBeGreaterThanOrEqual(WALK_TIMEOUT_MS - 50);
     expect(tookMs).toBeLessThan(WALK_TIMEOUT_MS + 2000);
     const calls = sentinelone.calls(S1_THREATS);
