@@ -145,7 +145,7 @@ export class AdminController {
   @ApiTenantParam()
   @VENDOR_PARAM
   @ApiOkResponse({ type: IntegrationTestResult, description: 'Whether the vendor accepted the stored credentials.' })
-  @ApiProblems(400, 401, 403, 404)
+  @ApiProblems(400, 401, 403, 404, 503)
   async testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<IntegrationTestResult> {
     const vendor = vendorOf(vendorParam);
     const client = (await this.clients.for(tenant.id, vendor))?.client;

@@ -61,6 +61,12 @@ export class SecretBox {
     return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
   }
 
+  /** Whether a key this box holds is the one the ciphertext names (a cheap check: no decryption). */
+  hasKeyFor(ciphertext: string): boolean {
+    const [version, id] = ciphertext.split('.');
+    return version === VERSION && id !== undefined && this.keys.has(id);
+  }
+
   /** True when the ciphertext is under an older key (what `secrets rotate` re-encrypts). */
   isStale(ciphertext: string): boolean {
     return ciphertext.split('.')[1] !== this.currentId;
