@@ -7,6 +7,7 @@ import type { Engine } from './database.js';
 import { SecretBox } from './secret-box.js';
 import { ApiKeyNotFoundError, EncryptionUnavailableError, SecretUndecryptableError, TenantExistsError, isUniqueViolation } from './platform.errors.js';
 import { ReadCache } from './read-cache.js';
+import { withoutUserinfo } from './integration-urls.js';
 import { VENDOR_DEFINITIONS, VENDORS, Vendor } from './integration-bodies.dto.js';
 import { TenantNotFoundError } from '../common/problem/problem.error.js';
 
@@ -182,7 +183,7 @@ export class PlatformStore implements OnApplicationShutdown {
       return {
         vendor,
         configured: true,
-        settings: JSON.parse(row.settings) as Record<string, unknown>,
+        settings: Object.fromEntries(Object.entries(JSON.parse(row.settings) as Record<string, unknown>).map(([k, v]) => [k, withoutUserinfo(v)])),
         secrets: Object.keys(JSON.parse(row.secrets) as Record<string, string>),
         updated_at: row.updated_at,
       };
