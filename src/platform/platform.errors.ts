@@ -44,30 +44,6 @@ export class EncryptionUnavailableError extends ProblemError {
   }
 }
 
-/**
- * A stored integration whose secrets this copy cannot decrypt: it was stored under a key this copy
- * was not given (a copy started before ENCRYPTION_KEY was rotated, or with the wrong one). Names the
- * integration and what to fix, never the secret; the key's fingerprint goes to the log only.
- */
-export class SecretUndecryptableError extends ProblemError {
-  constructor(
-    tenantId: string,
-    vendor: string,
-    private readonly reason: string,
-  ) {
-    super(
-      503,
-      '/problems/secret-undecryptable',
-      `the ${vendor} integration of tenant '${tenantId}' cannot be used by this server: its secrets were stored under an ` +
-        'encryption key it does not have; ENCRYPTION_KEY or ENCRYPTION_KEYS_PREVIOUS must include the key they were stored with',
-    );
-  }
-
-  override get logDetail(): string {
-    return this.reason;
-  }
-}
-
 /** Seconds a client is told to wait when the platform database cannot be reached. */
 export const STORE_RETRY_AFTER_SECONDS = 2;
 

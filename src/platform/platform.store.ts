@@ -4,8 +4,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Tenant } from '../tenants/tenant.record.js';
 import type { PlatformDatabase } from './platform.schema.js';
 import type { Engine } from './database.js';
-import { SecretBox } from './secret-box.js';
-import { ApiKeyNotFoundError, EncryptionUnavailableError, SecretUndecryptableError, TenantExistsError, isUniqueViolation } from './platform.errors.js';
+import { SecretBox, SecretUndecryptableError } from './secret-box.js';
+import { ApiKeyNotFoundError, EncryptionUnavailableError, TenantExistsError, isUniqueViolation } from './platform.errors.js';
 import { ReadCache } from './read-cache.js';
 import { withoutUserinfo } from './integration-urls.js';
 import { VENDOR_DEFINITIONS, VENDORS, Vendor } from './integration-bodies.dto.js';
@@ -233,7 +233,8 @@ export class PlatformStore implements OnApplicationShutdown {
         try {
           return [field, this.box.decrypt(c, context)];
         } catch (error) {
-          throw new SecretUndecryptableError(tenantId, vendor, `cannot decrypt ${context}: ${(error as Error).message}`);
+          if (error instanceof SecretUndecryptableError) throw error;
+          throw new SecretUndecryptableError(context, `cannot decrypt ${context}: ${(error as Error).message}`);
         }
       }),
     );
@@ -283,7 +284,7 @@ export class PlatformStore implements OnApplicationShutdown {
           try {
             plaintext = this.box.decrypt(ciphertext, context);
           } catch (error) {
-            throw new Error(`cannot decrypt ${context} (${(error as Error).message}); nothing was re-encrypted`);
+            throw new Error(`cannot decrypt ${context} (${error instanceof SecretUndecryptableError ? error.logDetail : (error as Error).message}); nothing was re-encrypted`);
           }
           sealed[field] = this.box.encrypt(plaintext, context);
           changed = true;
