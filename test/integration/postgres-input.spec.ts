@@ -84,6 +84,11 @@ describe('admin input on PostgreSQL: NUL characters and URLs with credentials ar
     expectNulRefused(await call(t!.app).get(`/api/tenants?q=${encodeURIComponent(NUL)}`), 'q');
   });
 
+  it('a path parameter holding NUL is 400 naming it', async () => {
+    const res = await request(t!.app.getHttpServer()).delete(`/api/admin/api-keys/${encodeURIComponent(NUL)}`).set('authorization', `Bearer ${TEST_ADMIN_KEY}`);
+    expectNulRefused(res, 'id');
+  });
+
   it.each([
     ['user:password@', 'https://api:hunter2@usea1.sentinelone.net'],
     ['user@', 'https://api@usea1.sentinelone.net'],

@@ -37,8 +37,8 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // Whatever the DTO, before it: a NUL in any string of a body or query is refused here, once for every route.
-    if (metadata.type === 'body' || metadata.type === 'query') {
+    // Whatever the DTO, before it: a NUL in any string of a body, query or path parameter is refused here, once for every route.
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
       const nul = nulProblems(value, metadata.data ?? '');
       if (nul.length > 0) throw new ValidationProblemError(nul);
     }
