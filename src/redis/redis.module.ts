@@ -12,8 +12,11 @@ export type SharedRedis = RedisClientType | null;
 export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
 /** A PING this often keeps the socket busy, so a Redis that stops answering is noticed by the socket timeout. */
 export const REDIS_PING_INTERVAL_MS = 500;
-/** Nothing on the socket for this long (a PING unanswered): it is dropped, the client is down and reconnects. Above a long event-loop block. */
-export const REDIS_SOCKET_TIMEOUT_MS = 2_000;
+/**
+ * Nothing on the socket for this long (a PING unanswered): it is dropped, the client is down and reconnects.
+ * Below the PING's own timeout plus its interval, after which the next PING would count as activity.
+ */
+export const REDIS_SOCKET_TIMEOUT_MS = 1_250;
 
 /**
  * Whether Redis can be asked now. While the client is reconnecting (refused, reset, stalled) this is

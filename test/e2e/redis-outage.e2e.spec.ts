@@ -122,3 +122,45 @@ describe('Redis stalled under the walking copy: another copy takes the walk over
     expect((await first).status).toBe(200);
   }, 20_000);
 });
+
+describe('Redis that stops answering while idle: known down within about a second and a half, then a miss goes straight to the vendor', () => {
+  let dir: string;
+  let fakes: Fakes;
+  let proxy: TcpProxy;
+  let t: TestApp | undefined;
+
+  beforeAll(async () => {
+    await pingRedis();
+    dir = await mkdtemp(join(tmpdir(), 'redis-idle-stall-'));
+    fakes = await startFakes();
+    fakes.smileback.reviews = bulkReviews(20, 1);
+    proxy = await new TcpProxy('127.0.0.1', 6379).listen();
+    t = await bootApp({
+      ...LIVE_ENV,
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
+      DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.close();
+    await closeFakes(fakes);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a cold request after the stall is detected costs no Redis timeout, and health says the cache is degraded', async () => {
+    const tenant = `tenant_idle_${runId()}`;
+    await registerTenant(t!.app, tenant, { smileback: fakes.smileback });
+    proxy.blackhole();
+    await new Promise((r) => setTimeout(r, 2_000));
+    const started = performance.now();
+    const res = await call(t!.app).get(`/api/tenants/${tenant}/csat`);
+    const took = performance.now() - started;
+    expect(res.status).toBe(200);
+    expect(took).toBeLessThan(800);
+    const health = await call(t!.app).get('/api/health');
+    expect(health.body.checks.cache.status).toBe('degraded');
+  });
+});
