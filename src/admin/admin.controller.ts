@@ -37,11 +37,9 @@ import { LiveClients } from '../live/live-clients.js';
 import { CreateTenantBody, UpdateTenantBody } from './admin-tenant.dto.js';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
-import { unsafeVendorUrl } from '../integrations/http/address-guard.js';
+import { integrationUrlProblems } from '../platform/integration-urls.js';
 
 const VENDOR_PARAM = ApiParam({ name: 'vendor', enum: ['connectwise', 'smileback', 'sentinelone', 'defender'], description: 'The vendor.' });
-/** The settings that name where the vendor is: each must be https to a public address. */
-const URL_FIELDS = ['base_url', 'login_url'];
 const BODIES = [ConnectWiseIntegrationBody, SmileBackIntegrationBody, SentinelOneIntegrationBody, DefenderIntegrationBody];
 
 function vendorOf(value: string): Vendor {
@@ -117,11 +115,7 @@ export class AdminController {
     const instance = plainToInstance(VENDOR_DEFINITIONS[vendor].body, body);
     const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) throw new ValidationProblemError(fieldProblems(errors));
-    const unsafe = URL_FIELDS.flatMap((field) => {
-      const value = (instance as unknown as Record<string, unknown>)[field];
-      const reason = typeof value === 'string' ? unsafeVendorUrl(value, this.live.http.allowPrivateNetworks) : undefined;
-      return reason ? [{ field, message: reason }] : [];
-    });
+    const unsafe = integrationUrlProblems({ ...instance }, this.live.http.allowPrivateNetworks);
     if (unsafe.length > 0) throw new ValidationProblemError(unsafe);
     return this.store.putIntegration(tenant.id, vendor, { ...instance });
   }

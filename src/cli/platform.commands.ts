@@ -10,6 +10,7 @@ import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { AppLogger } from '../common/app-logger.js';
 import { ApiKeyScope, PlatformStore } from '../platform/platform.store.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { liveConfig } from '../config/live.config.js';
 import { CliModule } from './cli.module.js';
 import { parseTenantImport } from './tenant-import.js';
 
@@ -120,9 +121,9 @@ program
     } catch (error) {
       throw new CliError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(error as Error).message})`}`);
     }
-    const { entries, problems } = parseTenantImport(data);
-    if (problems.length) throw new CliError(`${file}: ${problems.length} problem(s), nothing written:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     await withApp(async (app) => {
+      const { entries, problems } = parseTenantImport(data, app.get<ConfigType<typeof liveConfig>>(liveConfig.KEY).http.allowPrivateNetworks);
+      if (problems.length) throw new CliError(`${file}: ${problems.length} problem(s), nothing written:\n${problems.map((p) => `  ${p}`).join('\n')}`);
       const { created, updated } = await app.get(PlatformStore).importTenants(entries);
       const integrations = entries.reduce((n, e) => n + Object.keys(e.integrations).length, 0);
       process.stdout.write(

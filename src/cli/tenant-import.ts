@@ -2,16 +2,19 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CreateTenantBody } from '../admin/admin-tenant.dto.js';
 import { fieldProblems } from '../common/validation/validation-pipe.js';
+import { nulProblems } from '../common/validation/nul-characters.js';
+import { integrationUrlProblems } from '../platform/integration-urls.js';
 import { VENDOR_DEFINITIONS, isVendor } from '../platform/integration-bodies.dto.js';
 import type { TenantImportEntry } from '../platform/platform.store.js';
 
 const STRICT = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
 /**
- * Checks a tenants import file: `[{ id, name, is_active, llm_enabled, integrations?: { <vendor>: {...} } }]`.
+ * Checks a tenants import file: `[{ id, name, is_active, llm_enabled, integrations?: { <vendor>: {...} } }]`,
+ * with the admin API's rules (NUL characters, the URL guard of VENDOR_ALLOW_PRIVATE_NETWORKS included).
  * Returns every problem of every entry (with its index and id), or the entries when there is none.
  */
-export function parseTenantImport(data: unknown): { entries: TenantImportEntry[]; problems: string[] } {
+export function parseTenantImport(data: unknown, allowPrivateNetworks: boolean): { entries: TenantImportEntry[]; problems: string[] } {
   if (!Array.isArray(data)) return { entries: [], problems: ['the file must hold a JSON array of tenants'] };
   const problems: string[] = [];
   const entries: TenantImportEntry[] = [];
@@ -20,6 +23,11 @@ export function parseTenantImport(data: unknown): { entries: TenantImportEntry[]
     const where = `entry ${index}${typeof item?.id === 'string' ? ` (${item.id})` : ''}`;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) {
       problems.push(`${where}: must be a JSON object`);
+      return;
+    }
+    const nul = nulProblems(item);
+    if (nul.length > 0) {
+      problems.push(...nul.map((p) => `${where}: ${p.field}: ${p.message}`));
       return;
     }
     const { integrations = {}, ...tenantFields } = item as Record<string, unknown>;
@@ -42,7 +50,8 @@ export function parseTenantImport(data: unknown): { entries: TenantImportEntry[]
         const instance = plainToInstance(VENDOR_DEFINITIONS[vendor].body, body ?? {});
         const errors = typeof body === 'object' && body !== null ? validateSync(instance, STRICT) : [];
         if (typeof body !== 'object' || body === null) own.push(`${where}: integrations.${vendor}: must be an object`);
-        own.push(...fieldProblems(errors).map((p) => `${where}: integrations.${vendor}.${p.field}: ${p.message}`));
+        const urls = errors.length === 0 ? integrationUrlProblems({ ...instance }, allowPrivateNetworks) : [];
+        own.push(...[...fieldProblems(errors), ...urls].map((p) => `${where}: integrations.${vendor}.${p.field}: ${p.message}`));
         bodies[vendor] = { ...instance };
       }
     }

@@ -1,17 +1,16 @@
-import { withTimeout } from '../common/async/with-timeout.js';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { liveConfig } from '../config/live.config.js';
 import { VendorError, VendorHttpError, VendorProblemType, VendorUnavailableError } from '../integrations/http/vendor-errors.js';
-import { REDIS_CLIENT, REDIS_COMMAND_TIMEOUT_MS, SharedRedis } from '../redis/redis.module.js';
+import { REDIS_CLIENT, SharedRedis, redisAnswers } from '../redis/redis.module.js';
 
 /** How the walk lock is timed; tests inject shorter ones through WALK_LOCK_TIMING. */
 export interface WalkLockTiming {
-  /** The lock's lifetime: how long a copy that died mid-walk keeps the others waiting. */
+  /** The lock's lifetime: how long a copy that died mid-walk, or lost Redis, keeps the others waiting. */
   lockMs: number;
-  /** How often a walking copy extends its lock, so a walk longer than lockMs keeps it. */
+  /** How often a walking copy extends its lock, so a walk longer than lockMs keeps it (a renewal answered later than lockMs - renewMs loses it). */
   renewMs: number;
   /** How often a waiting copy looks for the walker's result (or failure). */
   pollMs: number;
@@ -24,8 +23,8 @@ export interface WalkLockTiming {
 export const WALK_LOCK_TIMING = Symbol('WALK_LOCK_TIMING');
 
 export const DEFAULT_WALK_LOCK_TIMING: WalkLockTiming = {
-  lockMs: 15_000,
-  renewMs: 5_000,
+  lockMs: 2_000,
+  renewMs: 500,
   pollMs: 100,
   maxWaitMs: 120_000,
   failureMs: 5_000,
@@ -78,7 +77,8 @@ function rebuilt(failure: WalkFailure): VendorError {
  * shared cache until the walker's entry appears. When the walk fails with a vendor error, the walker
  * leaves that failure for failureMs, and the copies that were waiting answer with it at once rather
  * than each walking into the same failure in turn. When the lock is gone with neither (the walker
- * died), a waiter takes it. Without Redis, or when Redis does not answer, each copy just walks
+ * died, or lost Redis and could not renew), a waiter takes it. A walker whose renewal fails stops
+ * relying on the lock. Without Redis, or while its connection is down, each copy just walks at once
  * (per-process single flight still applies).
  */
 @Injectable()
@@ -101,7 +101,7 @@ export class CrossCopyFlight {
    */
   async run<T>(key: string, shared: () => Promise<T | undefined>, walk: () => Promise<T>, stop?: AbortSignal): Promise<T> {
     const redis = this.redis;
-    if (!redis) return walk();
+    if (!redisAnswers(redis)) return walk();
     const lock = `${this.config.redisKeyPrefix}walk-lock:${key}`;
     const failed = `${this.config.redisKeyPrefix}walk-failed:${key}`;
     const token = randomUUID();
@@ -112,12 +112,13 @@ export class CrossCopyFlight {
       stop?.throwIfAborted();
       let holder: string;
       try {
-        holder = String(await withTimeout(redis.eval(ACQUIRE, { keys: [lock], arguments: [token, String(this.timing.lockMs)] }), REDIS_COMMAND_TIMEOUT_MS, 'Redis'));
+        // Bounded by the client's command timeout; refused at once when the connection dropped meanwhile.
+        holder = String(await redis.eval(ACQUIRE, { keys: [lock], arguments: [token, String(this.timing.lockMs)] }));
       } catch (error) {
         this.logger.warn(`walk lock unavailable for ${key} (${(error as Error).message}): walking without it`);
         return walk();
       }
-      if (holder === token) return this.walkHoldingLock(key, lock, failed, token, shared, walk, stop);
+      if (holder === token) return this.walkHoldingLock(redis, key, lock, failed, token, shared, walk, stop);
       waitedOn.add(holder);
       await sleep(this.timing.pollMs);
       const found = await shared();
@@ -129,6 +130,7 @@ export class CrossCopyFlight {
   }
 
   private async walkHoldingLock<T>(
+    redis: NonNullable<SharedRedis>,
     key: string,
     lock: string,
     failed: string,
@@ -137,32 +139,50 @@ export class CrossCopyFlight {
     walk: () => Promise<T>,
     stop: AbortSignal | undefined,
   ): Promise<T> {
-    const redis = this.redis as NonNullable<SharedRedis>;
-    const command = <R>(promise: Promise<R>) => withTimeout(promise, REDIS_COMMAND_TIMEOUT_MS, 'Redis');
-    const renewal = setInterval(() => {
-      command(redis.eval(RENEW, { keys: [lock], arguments: [token, String(this.timing.lockMs)] }))
-        .then((kept) => {
-          if (kept !== 1) this.logger.warn(`walk lock for ${key} was lost during the walk: another copy may walk too`);
-        })
-        .catch(() => undefined);
-    }, this.timing.renewMs);
-    renewal.unref();
+    let held = true;
+    let renewal: NodeJS.Timeout | undefined;
+    const lost = (why: string) => {
+      held = false;
+      this.logger.warn(`walk lock for ${key} lost during the walk (${why}): another copy may walk too`);
+    };
+    // One renewal at a time: the next is scheduled when the last one answered.
+    const renewSoon = () => {
+      renewal = setTimeout(() => {
+        redis
+          .eval(RENEW, { keys: [lock], arguments: [token, String(this.timing.lockMs)] })
+          .then(
+            (kept) => {
+              if (!held) return;
+              if (kept === 1) renewSoon();
+              else lost('it expired');
+            },
+            (error: Error) => held && lost(error.message),
+          );
+      }, this.timing.renewMs);
+      renewal.unref();
+    };
+    renewSoon();
     try {
       // Another copy may have finished between our cache read and the lock.
       return (await shared()) ?? (await walk());
     } catch (error) {
-      if (error instanceof VendorError && !stop?.aborted) await command(redis.set(failed, JSON.stringify(failureOf(error, token)), { expiration: { type: 'PX', value: this.timing.failureMs } })).catch(() => undefined);
+      if (error instanceof VendorError && !stop?.aborted && redisAnswers(redis)) {
+        await redis.set(failed, JSON.stringify(failureOf(error, token)), { expiration: { type: 'PX', value: this.timing.failureMs } }).catch(() => undefined);
+      }
       throw error;
     } finally {
-      clearInterval(renewal);
-      await command(redis.eval(RELEASE, { keys: [lock], arguments: [token] })).catch(() => undefined);
+      clearTimeout(renewal);
+      const release = held && redisAnswers(redis);
+      held = false;
+      if (release) await redis.eval(RELEASE, { keys: [lock], arguments: [token] }).catch(() => undefined);
     }
   }
 
   /** The failure of one of the walks this copy waited on, if one failed. */
   private async failureOf(failed: string, waitedOn: ReadonlySet<string>): Promise<WalkFailure | undefined> {
+    if (!redisAnswers(this.redis)) return undefined;
     try {
-      const text = await withTimeout((this.redis as NonNullable<SharedRedis>).get(failed), REDIS_COMMAND_TIMEOUT_MS, 'Redis');
+      const text = await this.redis.get(failed);
       const failure = text ? (JSON.parse(text) as WalkFailure) : undefined;
       return failure && waitedOn.has(failure.walk) ? failure : undefined;
     } catch {

@@ -1,12 +1,12 @@
-import { withTimeout } from '../common/async/with-timeout.js';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { LRUCache } from 'lru-cache';
 import { snapshotBytes } from '../common/query/record-snapshot.js';
 import { liveConfig } from '../config/live.config.js';
 import { VendorError, VendorUnavailableError } from '../integrations/http/vendor-errors.js';
+import { REDIS_CLIENT, SharedRedis } from '../redis/redis.module.js';
 import { CrossCopyFlight } from './cross-copy-flight.js';
 import { estimateBytes } from './entry-bytes.js';
 import { markStale, noteFill, requestGone } from './request-context.js';
@@ -39,7 +39,6 @@ export type Fill<T> = (stop: AbortSignal) => Promise<T>;
 /** A shared store (Redis) slower than this counts as failed: requests go on to the vendor, never hang. */
 export const CACHE_TIMEOUT_MS = 1_000;
 
-
 /** What an entry costs besides its value: the key, the entry object and the LRU's bookkeeping. */
 const ENTRY_OVERHEAD_BYTES = 256;
 
@@ -55,7 +54,7 @@ const ENTRY_OVERHEAD_BYTES = 256;
  * let go, a second (JSON) copy of exactly the memory the budget bounds.
  */
 @Injectable()
-export class LiveCache implements OnApplicationShutdown {
+export class LiveCache {
   private readonly logger = new Logger(LiveCache.name);
   private readonly inFlight = new Map<string, Flight>();
   private readonly local: LRUCache<string, Entry<unknown>>;
@@ -71,6 +70,8 @@ export class LiveCache implements OnApplicationShutdown {
     @Inject(liveConfig.KEY) private readonly config: ConfigType<typeof liveConfig>,
     /** Absent where a LiveCache is built by hand (one process, no Redis): a walk is then per process. */
     @Optional() private readonly crossCopy?: CrossCopyFlight,
+    /** The connection behind the shared store: while it is down, the store is not asked at all. */
+    @Optional() @Inject(REDIS_CLIENT) private readonly redis?: SharedRedis,
   ) {
     this.hasSharedStore = Boolean(config.redisUrl);
     this.local = new LRUCache({
@@ -125,16 +126,9 @@ export class LiveCache implements OnApplicationShutdown {
     this.touched.clear();
   }
 
-  /** Closes the shared store's connection (Redis), so shutdown does not wait on its reconnect loop. */
-  async onApplicationShutdown(): Promise<void> {
-    // A Redis client that never connected is not "open", so disconnect() alone leaves it reconnecting.
-    const adapter = this.cache.stores[0]?.store as { client?: { destroy?: () => void } } | undefined;
-    try {
-      adapter?.client?.destroy?.();
-    } catch {
-      // already closed
-    }
-    await withTimeout(this.cache.disconnect(), CACHE_TIMEOUT_MS, 'the cache').catch(() => undefined);
+  /** Whether to ask the shared store: there is one, and its connection is not known to be down. */
+  private get sharedUp(): boolean {
+    return this.hasSharedStore && (this.redis ? this.redis.isReady : true);
   }
 
   /**
@@ -214,8 +208,9 @@ export class LiveCache implements OnApplicationShutdown {
 
   /** A fresh entry in the shared store (another copy's walk), or undefined. */
   private async freshShared(key: string): Promise<Entry<unknown> | undefined> {
+    if (!this.sharedUp) return undefined;
     try {
-      const shared = await withTimeout(this.cache.get<Entry<unknown>>(key), CACHE_TIMEOUT_MS, 'the cache');
+      const shared = await this.cache.get<Entry<unknown>>(key);
       return shared && Date.now() - shared.fetchedAt < this.config.cacheTtlMs ? shared : undefined;
     } catch {
       return undefined;
@@ -224,9 +219,9 @@ export class LiveCache implements OnApplicationShutdown {
 
   private async read<T>(key: string): Promise<Entry<T> | undefined> {
     const local = this.local.get(key) as Entry<T> | undefined;
-    if (!this.hasSharedStore || (local && Date.now() - local.fetchedAt < this.config.cacheTtlMs)) return local;
+    if (!this.sharedUp || (local && Date.now() - local.fetchedAt < this.config.cacheTtlMs)) return local;
     try {
-      const shared = (await withTimeout(this.cache.get<Entry<T>>(key), CACHE_TIMEOUT_MS, 'the cache')) ?? undefined;
+      const shared = (await this.cache.get<Entry<T>>(key)) ?? undefined;
       if (shared && (!local || shared.fetchedAt > local.fetchedAt)) {
         this.local.set(key, shared);
         return shared;
@@ -239,9 +234,9 @@ export class LiveCache implements OnApplicationShutdown {
   }
 
   private async write(key: string, entry: Entry<unknown>): Promise<void> {
-    if (!this.hasSharedStore) return;
+    if (!this.sharedUp) return;
     try {
-      await withTimeout(this.cache.set(key, entry, this.config.cacheTtlMs + this.config.staleForMs), CACHE_TIMEOUT_MS, 'the cache');
+      await this.cache.set(key, entry, this.config.cacheTtlMs + this.config.staleForMs);
     } catch (error) {
       this.logger.warn(`cache write failed for ${key}: ${(error as Error).message}`);
     }

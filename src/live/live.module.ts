@@ -1,14 +1,14 @@
 import { CacheModule } from '@nestjs/cache-manager';
-import { Global, Logger, Module, NestInterceptor } from '@nestjs/common';
+import { Global, Module, NestInterceptor } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Keyv } from 'keyv';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
 import { mockConfig } from '../config/mock.config.js';
-import { CACHE_TIMEOUT_MS, LiveCache } from './live-cache.js';
+import { LiveCache } from './live-cache.js';
 import { LiveClients } from './live-clients.js';
 import { CrossCopyFlight, DEFAULT_WALK_LOCK_TIMING, WALK_LOCK_TIMING } from './cross-copy-flight.js';
-import { RedisModule } from '../redis/redis.module.js';
+import { REDIS_CLIENT, RedisModule, SharedRedis } from '../redis/redis.module.js';
 import { StaleWarningInterceptor } from './request-context.js';
 
 /**
@@ -21,20 +21,23 @@ import { StaleWarningInterceptor } from './request-context.js';
   imports: [
     RedisModule,
     CacheModule.registerAsync({
-      inject: [liveConfig.KEY, mockConfig.KEY],
-      useFactory: async (live: ConfigType<typeof liveConfig>, mock: ConfigType<typeof mockConfig>) => {
-        if (!live.redisUrl || mock.enabled) return { stores: [new Keyv({ namespace: 'msp-data' })] };
+      imports: [RedisModule],
+      inject: [liveConfig.KEY, mockConfig.KEY, REDIS_CLIENT],
+      useFactory: async (live: ConfigType<typeof liveConfig>, mock: ConfigType<typeof mockConfig>, client: SharedRedis) => {
+        if (!client || mock.enabled) return { stores: [new Keyv({ namespace: 'msp-data' })] };
         // Imported only when the cache lives in Redis.
         const { default: KeyvRedis } = await import('@keyv/redis');
-        const redis = new KeyvRedis(live.redisUrl, { throwOnErrors: true, connectionTimeout: CACHE_TIMEOUT_MS });
+        // The shared connection: the cache is refused at once while it is down, like the locks and budgets.
+        // RedisModule closes it: a QUIT from here at shutdown waits for ever on a stalled Redis.
+        const redis = new (class extends KeyvRedis<unknown> {
+          override async disconnect(): Promise<void> {}
+        })(client, { throwOnErrors: true });
         // Under REDIS_KEY_PREFIX like the walk locks and rate budgets, so deployments sharing a Redis never
         // read each other's vendor data; `cache` keeps tenant ids apart from the locks' and budgets' keys.
         const store = new Keyv({ store: redis, namespace: `${live.redisKeyPrefix}cache` });
-        // Redis going away is reported by each cache call (and health), not by crashing on an 'error' event.
-        const logger = new Logger('Cache');
-        const report = (error: unknown) => logger.warn(`Redis: ${error instanceof Error ? error.message : String(error)}`);
-        redis.on('error', report);
-        store.on('error', report);
+        // Heard, not logged: RedisModule reports the connection, LiveCache each failed call (unheard, an 'error' event ends the process).
+        redis.on('error', () => undefined);
+        store.on('error', () => undefined);
         return { stores: [store] };
       },
     }),

@@ -4,9 +4,10 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Tenant } from '../tenants/tenant.record.js';
 import type { PlatformDatabase } from './platform.schema.js';
 import type { Engine } from './database.js';
-import { SecretBox } from './secret-box.js';
+import { SecretBox, SecretUndecryptableError } from './secret-box.js';
 import { ApiKeyNotFoundError, EncryptionUnavailableError, TenantExistsError, isUniqueViolation } from './platform.errors.js';
 import { ReadCache } from './read-cache.js';
+import { withoutUserinfo } from './integration-urls.js';
 import { VENDOR_DEFINITIONS, VENDORS, Vendor } from './integration-bodies.dto.js';
 import { TenantNotFoundError } from '../common/problem/problem.error.js';
 
@@ -182,7 +183,7 @@ export class PlatformStore implements OnApplicationShutdown {
       return {
         vendor,
         configured: true,
-        settings: JSON.parse(row.settings) as Record<string, unknown>,
+        settings: Object.fromEntries(Object.entries(JSON.parse(row.settings) as Record<string, unknown>).map(([k, v]) => [k, withoutUserinfo(v)])),
         secrets: Object.keys(JSON.parse(row.secrets) as Record<string, string>),
         updated_at: row.updated_at,
       };
@@ -227,7 +228,15 @@ export class PlatformStore implements OnApplicationShutdown {
     if (!row) return undefined;
     const sealed = JSON.parse(row.secrets) as Record<string, string>;
     const secrets = Object.fromEntries(
-      Object.entries(sealed).map(([field, c]) => [field, this.box.decrypt(c, secretContext(tenantId, vendor, field))]),
+      Object.entries(sealed).map(([field, c]) => {
+        const context = secretContext(tenantId, vendor, field);
+        try {
+          return [field, this.box.decrypt(c, context)];
+        } catch (error) {
+          if (error instanceof SecretUndecryptableError) throw error;
+          throw new SecretUndecryptableError(context, `cannot decrypt ${context}: ${(error as Error).message}`);
+        }
+      }),
     );
     return { vendor, settings: JSON.parse(row.settings) as Record<string, unknown>, secrets, updated_at: row.updated_at };
   }
@@ -275,7 +284,7 @@ export class PlatformStore implements OnApplicationShutdown {
           try {
             plaintext = this.box.decrypt(ciphertext, context);
           } catch (error) {
-            throw new Error(`cannot decrypt ${context} (${(error as Error).message}); nothing was re-encrypted`);
+            throw new Error(`cannot decrypt ${context} (${error instanceof SecretUndecryptableError ? error.logDetail : (error as Error).message}); nothing was re-encrypted`);
           }
           sealed[field] = this.box.encrypt(plaintext, context);
           changed = true;
@@ -403,6 +412,14 @@ export class PlatformStore implements OnApplicationShutdown {
     if (this.touchedAt.size > 10_000) this.touchedAt.delete(this.touchedAt.keys().next().value as string);
     if (lastUsedAt && at - Date.parse(lastUsedAt) < TOUCH_EVERY_MS) return;
     await this.db.updateTable('api_keys').set({ last_used_at: new Date(at).toISOString() }).where('id', '=', id).execute();
+  }
+
+  /** The integrations holding a secret under a key this copy does not have (what health reports; no decryption). */
+  async integrationsWithUnknownKeys(): Promise<{ tenant_id: string; vendor: string }[]> {
+    const rows = await this.db.selectFrom('integrations').select(['tenant_id', 'vendor', 'secrets']).orderBy('tenant_id').orderBy('vendor').execute();
+    return rows
+      .filter((row) => Object.values(JSON.parse(row.secrets) as Record<string, string>).some((c) => !this.box.hasKeyFor(c)))
+      .map(({ tenant_id, vendor }) => ({ tenant_id, vendor }));
   }
 
   /** How many stored secrets do not decrypt with the configured keys (checked at boot), out of how many. */

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { ProblemError } from '../common/problem/problem.error.js';
 
 export class EncryptionKeyMissingError extends Error {
   constructor() {
@@ -7,10 +8,28 @@ export class EncryptionKeyMissingError extends Error {
   }
 }
 
-export class SecretUndecryptableError extends Error {
-  constructor(keyId: string) {
-    super(`a stored secret is encrypted under key ${keyId}, which is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_PREVIOUS`);
-    this.name = 'SecretUndecryptableError';
+/**
+ * A stored secret this copy cannot decrypt: stored under a key it was not given (a copy started before
+ * ENCRYPTION_KEY was rotated, or with the wrong one), or damaged. The client is told which integration
+ * (from the context, `tenant/vendor/field`) and what to fix, never the secret; the key's fingerprint
+ * goes to the log only.
+ */
+export class SecretUndecryptableError extends ProblemError {
+  constructor(
+    context: string,
+    private readonly reason: string,
+  ) {
+    const [tenantId, vendor] = context.split('/');
+    super(
+      503,
+      '/problems/secret-undecryptable',
+      `the ${vendor} integration of tenant '${tenantId}' cannot be used by this server: its secrets were stored under an ` +
+        'encryption key it does not have; ENCRYPTION_KEY or ENCRYPTION_KEYS_PREVIOUS must include the key they were stored with',
+    );
+  }
+
+  override get logDetail(): string {
+    return this.reason;
   }
 }
 
@@ -54,11 +73,17 @@ export class SecretBox {
     const [version, id, iv, tag, data] = ciphertext.split('.');
     if (version !== VERSION || !id || !iv || !tag || data === undefined) throw new Error('malformed ciphertext');
     const key = this.keys.get(id);
-    if (!key) throw new SecretUndecryptableError(id);
+    if (!key) throw new SecretUndecryptableError(context, `${context} is under key ${id}, which is neither ENCRYPTION_KEY nor in ENCRYPTION_KEYS_PREVIOUS`);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** Whether a key this box holds is the one the ciphertext names (a cheap check: no decryption). */
+  hasKeyFor(ciphertext: string): boolean {
+    const [version, id] = ciphertext.split('.');
+    return version === VERSION && id !== undefined && this.keys.has(id);
   }
 
   /** True when the ciphertext is under an older key (what `secrets rotate` re-encrypts). */

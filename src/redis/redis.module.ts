@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { once } from 'node:events';
 import type { RedisClientType } from '@redis/client';
 import { liveConfig } from '../config/live.config.js';
 
@@ -7,15 +8,31 @@ import { liveConfig } from '../config/live.config.js';
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 export type SharedRedis = RedisClientType | null;
 
-/** Every command is bounded: with Redis away, callers get an error at once instead of a queued wait. */
+/** Every command is bounded by the client itself (its `timeout` command option). */
 export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
+/** A PING this often keeps the socket busy, so a Redis that stops answering is noticed by the socket timeout. */
+export const REDIS_PING_INTERVAL_MS = 500;
+/**
+ * Nothing on the socket for this long (a PING unanswered): it is dropped, the client is down and reconnects.
+ * Below the PING's own timeout plus its interval, after which the next PING would count as activity.
+ */
+export const REDIS_SOCKET_TIMEOUT_MS = 1_250;
+
+/**
+ * Whether Redis can be asked now. While the client is reconnecting (refused, reset, stalled) this is
+ * false and callers go straight to what they do without Redis, instead of each waiting for a timeout.
+ */
+export function redisAnswers(redis: SharedRedis): redis is RedisClientType {
+  return redis !== null && redis.isReady;
+}
 
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: SharedRedis) {}
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.redis?.isOpen) await this.redis.close().catch(() => undefined);
+  onApplicationShutdown(): void {
+    // Dropped, not QUIT: by now no request is waiting on it, and a QUIT to a stalled Redis would never return.
+    if (this.redis?.isOpen) this.redis.destroy();
   }
 }
 
@@ -31,8 +48,15 @@ class RedisCloser implements OnApplicationShutdown {
         const { createClient } = await import('@redis/client');
         const client = createClient({
           url: config.redisUrl,
+          // Refused at once while reconnecting, rather than queued until Redis is back.
           disableOfflineQueue: true,
-          socket: { connectTimeout: REDIS_COMMAND_TIMEOUT_MS, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 5_000) },
+          pingInterval: REDIS_PING_INTERVAL_MS,
+          commandOptions: { timeout: REDIS_COMMAND_TIMEOUT_MS },
+          socket: {
+            connectTimeout: REDIS_COMMAND_TIMEOUT_MS,
+            socketTimeout: REDIS_SOCKET_TIMEOUT_MS,
+            reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 2_000),
+          },
         }) as RedisClientType;
         const logger = new Logger('Redis');
         let reported = 0;
@@ -41,8 +65,15 @@ class RedisCloser implements OnApplicationShutdown {
           if (Date.now() - reported > 10_000) logger.warn(`shared Redis: ${error.message}`);
           reported = Date.now();
         });
-        // Connects in the background: the service starts (and reports the outage) when Redis is down.
+        client.on('ready', () => {
+          if (reported > 0) logger.log('shared Redis answers again');
+          reported = 0;
+        });
+        // The first attempt's outcome (ready, or refused / timed out after connectTimeout) is awaited, so a
+        // copy does not start by walking without the lock; then it keeps connecting in the background.
+        const firstOutcome = Promise.race([once(client, 'ready'), once(client, 'error').catch(() => undefined)]);
         client.connect().catch(() => undefined);
+        await firstOutcome.catch(() => undefined);
         return client;
       },
     },

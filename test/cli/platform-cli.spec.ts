@@ -127,6 +127,60 @@ describe('npm run cli', () => {
     expect(lost.stderr).toMatch(/1 of 1 stored vendor secrets do not decrypt with ENCRYPTION_KEY.*cannot decrypt tenant_acme\/sentinelone\/api_token/);
     env.ENCRYPTION_KEY = newKey;
   });
+
+  it('applies the admin API\'s URL guard to imported integrations: no userinfo ever, https and a public address unless VENDOR_ALLOW_PRIVATE_NETWORKS', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'import-urls-'));
+    const entry = (id: string, base_url: string) => ({
+      id,
+      name: id,
+      is_active: true,
+      llm_enabled: false,
+      integrations: { sentinelone: { base_url, api_token: 'url-canary-token' } },
+    });
+    const file = join(dir, 'tenants.json');
+    await writeFile(
+      file,
+      JSON.stringify([
+        entry('tenant_userinfo', 'https://admin:hunter2@usea1.sentinelone.net'),
+        entry('tenant_user', 'https://admin@usea1.sentinelone.net'),
+        entry('tenant_plain', 'http://usea1.sentinelone.net'),
+        entry('tenant_private', 'https://10.0.0.5'),
+      ]),
+    );
+    const refused = await runNode([CLI, 'tenants', 'import', file], { ...env, VENDOR_ALLOW_PRIVATE_NETWORKS: 'false' });
+    expect(refused.code).toBe(1);
+    const lines = refused.stderr.split('\n');
+    for (const expected of [
+      'entry 0 (tenant_userinfo): integrations.sentinelone.base_url: must not contain a user name or password',
+      'entry 1 (tenant_user): integrations.sentinelone.base_url: must not contain a user name or password',
+      'entry 2 (tenant_plain): integrations.sentinelone.base_url: must be an https URL',
+      'entry 3 (tenant_private): integrations.sentinelone.base_url: must not point to a private, loopback or link-local address',
+    ]) {
+      expect({ expected, found: lines.some((l) => l.includes(expected)) }).toEqual({ expected, found: true });
+    }
+    expect(refused.stderr).not.toContain('hunter2');
+    expect(await tenantsInStore()).not.toContain('tenant_plain');
+
+    // As in the API, VENDOR_ALLOW_PRIVATE_NETWORKS lets http and private addresses through, never userinfo.
+    const allowed = join(dir, 'allowed.json');
+    await writeFile(allowed, JSON.stringify([entry('tenant_plain', 'http://usea1.sentinelone.net'), entry('tenant_private', 'https://10.0.0.5')]));
+    expect((await runNode([CLI, 'tenants', 'import', allowed], { ...env, VENDOR_ALLOW_PRIVATE_NETWORKS: 'true' })).code).toBe(0);
+    const userinfo = join(dir, 'userinfo.json');
+    await writeFile(userinfo, JSON.stringify([entry('tenant_userinfo', 'https://admin:hunter2@usea1.sentinelone.net')]));
+    const still = await runNode([CLI, 'tenants', 'import', userinfo], { ...env, VENDOR_ALLOW_PRIVATE_NETWORKS: 'true' });
+    expect(still.code).toBe(1);
+    expect(still.stderr).toMatch(/base_url: must not contain a user name or password/);
+    expect(await tenantsInStore()).not.toContain('tenant_userinfo');
+  });
+
+  it('refuses a NUL character in any imported text field, naming it, and writes nothing', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'import-nul-')), 'tenants.json');
+    await writeFile(file, JSON.stringify([{ id: 'tenant_nul', name: 'Nul\u0000Corp', is_active: true, llm_enabled: false }]));
+    const result = await cli('tenants', 'import', file);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/entry 0 \(tenant_nul\): name: must not contain the NUL character/);
+    expect(await tenantsInStore()).not.toContain('tenant_nul');
+  });
 });
 
 describe("README's walkthrough: from an empty PostgreSQL to a tenant with a key", () => {

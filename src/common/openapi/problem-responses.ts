@@ -113,9 +113,15 @@ const PROBLEMS = {
   StoreUnavailable: {
     status: 503,
     description:
-      'The platform database cannot be reached (`/problems/store-unavailable`), or vendor secrets cannot be stored without ENCRYPTION_KEY (`/problems/encryption-key-missing`); `Retry-After` when known.',
+      'The platform database cannot be reached (`/problems/store-unavailable`), vendor secrets cannot be stored without ENCRYPTION_KEY (`/problems/encryption-key-missing`), or a stored secret was encrypted under a key this copy does not have (`/problems/secret-undecryptable`); `Retry-After` when known.',
     examples: {
       'store-unavailable': problem('/problems/store-unavailable', 'Service Unavailable', 503, 'the platform database is unavailable; retry shortly', '/api/tenants'),
+      'secret-undecryptable': problem(
+        '/problems/secret-undecryptable',
+        'Service Unavailable',
+        503,
+        "the connectwise integration of tenant 'acme' was stored under an encryption key this copy does not have: ENCRYPTION_KEY or ENCRYPTION_KEYS_PREVIOUS must include it",
+      ),
     },
     headers: ['Retry-After'],
   },
@@ -127,7 +133,7 @@ const PROBLEMS = {
   VendorUnavailable: {
     status: 503,
     description:
-      'Live mode: the vendor cannot be reached or its circuit is open (`/problems/vendor-unavailable`); or the platform database cannot be reached (`/problems/store-unavailable`). `Retry-After` says when to try again.',
+      'Live mode: the vendor cannot be reached or its circuit is open (`/problems/vendor-unavailable`); the platform database cannot be reached (`/problems/store-unavailable`); or the integration\'s stored secret was encrypted under a key this copy does not have (`/problems/secret-undecryptable`). `Retry-After` says when to try again.',
     examples: {
       'vendor-unavailable': problem(
         '/problems/vendor-unavailable',

@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { bootApp, server, TestApp } from '../support/app.js';
+import { bulkThreats, call, closeFakes, fakeSecrets, Fakes, LIVE_ENV, registerTenant, startFakes } from '../support/live-fixtures.js';
+
+describe('a copy that lacks the key an integration was stored under (one SQLite file, two keys)', () => {
+  const TENANT = 'tenant_rotated';
+  let dir: string;
+  let fakes: Fakes;
+  let newer: TestApp | undefined;
+  let older: TestApp | undefined;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'undecryptable-'));
+    fakes = await startFakes();
+    fakes.sentinelone.threats = bulkThreats(3, 1);
+    const env = { ...LIVE_ENV, DATABASE_URL: `sqlite:${join(dir, 'platform.db')}` };
+    // The older copy starts first (nothing stored yet), then a copy with a rotated key stores the integration.
+    older = await bootApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    newer = await bootApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    await registerTenant(newer.app, TENANT, { sentinelone: fakes.sentinelone });
+  });
+
+  afterAll(async () => {
+    await older?.close();
+    await newer?.close();
+    await closeFakes(fakes);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const expectUndecryptable = (res: { status: number; body: Record<string, unknown>; text: string }) => {
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({ type: '/problems/secret-undecryptable', status: 503 });
+    expect(res.body.detail).toContain(`sentinelone integration of tenant '${TENANT}'`);
+    expect(res.body.detail).toMatch(/ENCRYPTION_KEY or ENCRYPTION_KEYS_PREVIOUS must include the key/);
+    for (const secret of fakeSecrets({ sentinelone: fakes.sentinelone })) expect(res.text).not.toContain(secret);
+  };
+
+  it('the copy with the key serves the data', async () => {
+    const res = await call(newer!.app).get(`/api/tenants/${TENANT}/security-alerts`);
+    expect(res.status).toBe(200);
+    expect(res.body.meta.total).toBe(3);
+  });
+
+  it('answers 503 /problems/secret-undecryptable on a data route, naming the integration and the fix (not 500)', async () => {
+    expectUndecryptable(await call(older!.app).get(`/api/tenants/${TENANT}/security-alerts`));
+  });
+
+  it('answers the same 503 on the admin integration test route', async () => {
+    expectUndecryptable(await call(older!.app).post(`/api/admin/tenants/${TENANT}/integrations/sentinelone/test`));
+  });
+
+  it('says degraded in health, naming the tenant and vendor to an admin and only the status to others', async () => {
+    const admin = await call(older!.app).get('/api/health');
+    expect(admin.status).toBe(200);
+    expect(admin.body.status).toBe('degraded');
+    expect(admin.body.checks.store).toMatchObject({ status: 'degraded', undecryptable: [{ tenant_id: TENANT, vendor: 'sentinelone' }] });
+    const anonymous = await request(server(older!.app)).get('/api/health/ready');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toMatchObject({ status: 'degraded', checks: { store: { status: 'degraded' } } });
+    expect(anonymous.text).not.toContain(TENANT);
+    // The copy that holds the key is fine.
+    expect((await call(newer!.app).get('/api/health')).body.checks.store.status).toBe('ok');
+  });
+});
