@@ -166,3 +166,58 @@ describeWithRedis('Redis that stops answering while idle: known down within abou
     expect(health.body.checks.cache.status).toBe('degraded');
   });
 });
+
+describeWithRedis('Redis that stops answering under steady traffic: known down within about two seconds, then misses go straight to the vendor until it answers again', () => {
+  let dir: string;
+  let fakes: Fakes;
+  let proxy: TcpProxy;
+  let t: TestApp | undefined;
+
+  beforeAll(async () => {
+    await pingRedis();
+    dir = await mkdtemp(join(tmpdir(), 'redis-busy-stall-'));
+    fakes = await startFakes();
+    fakes.smileback.reviews = bulkReviews(20, 1);
+    proxy = await new TcpProxy(REDIS_ADDRESS.host, REDIS_ADDRESS.port).listen();
+    t = await bootApp({
+      ...LIVE_ENV,
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+      REDIS_KEY_PREFIX: `test-${randomUUID()}:`,
+      DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await proxy?.close();
+    await closeFakes(fakes);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('cold requests sent back to back stop paying Redis timeouts within about two seconds, and the cache is healthy again once Redis answers', async () => {
+    const tenants = Array.from({ length: 120 }, () => `tenant_busy_${runId()}`);
+    for (const tenant of tenants) await registerTenant(t!.app, tenant, { smileback: fakes.smileback });
+    proxy.blackhole();
+    const stalledAt = performance.now();
+    const late: number[] = [];
+    for (const tenant of tenants) {
+      const started = performance.now();
+      const res = await call(t!.app).get(`/api/tenants/${tenant}/csat`);
+      expect(res.status).toBe(200);
+      if (started - stalledAt > 2_500) late.push(performance.now() - started);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(late.length).toBeGreaterThan(5);
+    expect(Math.max(...late)).toBeLessThan(800);
+    expect((await call(t!.app).get('/api/health')).body.checks.cache.status).toBe('degraded');
+
+    proxy.restore();
+    const deadline = Date.now() + 10_000;
+    let status = 'degraded';
+    while (status !== 'ok' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await call(t!.app).get('/api/health')).body.checks.cache.status;
+    }
+    expect(status).toBe('ok');
+  });
+});
