@@ -345,7 +345,7 @@ export class EnvironmentVariables {
   /** Records one paged vendor walk may bring before it is refused (502): what bounds a fill's memory. */
   @IsOptional()
   @IntegerIn(1, 10_000_000)
-  VENDOR_WALK_MAX_RECORDS: number = 500_000;
+  VENDOR_WALK_MAX_RECORDS: number = 200_000;
 
   /** How long one paged vendor walk may take, every page and retry included (then 504). */
   @IsOptional()

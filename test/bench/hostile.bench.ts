@@ -36,7 +36,7 @@ const SCENARIOS: Scenario[] = [
   { name: 'endless', what: 'endless chunked body', tenants: 1 },
   { name: 'gzipbomb', what: 'gzip inflating to 1 GiB', tenants: 1 },
   { name: 'pages', what: 'pages of 1 000 tickets, next link for ever', tenants: 1 },
-  { name: 'lt-error', what: '500 with 1 MB of "<"', tenants: 1 },
+  { name: 'lt-error', what: '400 with 1 MB of "<"', tenants: 1 },
   { name: 'hang', what: '8 tenants whose host never answers', tenants: 8 },
   { name: 'retry-after', what: '429 with Retry-After: 30', tenants: 1 },
 ];
@@ -103,7 +103,7 @@ function hostileHandler(req: IncomingMessage, res: ServerResponse): void {
       return void res.end(body);
     }
     case 'lt-error':
-      res.writeHead(500, { 'content-type': 'text/html' });
+      res.writeHead(400, { 'content-type': 'text/html' });
       return void res.end('<'.repeat(MIB));
     case 'hang':
       return;

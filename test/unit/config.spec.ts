@@ -171,8 +171,8 @@ describe('environment validation', () => {
     }
   });
 
-  it('bounds every vendor walk by VENDOR_WALK_MAX_RECORDS (default 500 000) and VENDOR_WALK_TIMEOUT_MS (default 120 000)', () => {
-    expect(validateEnvironment({ MOCK_MODE: 'false' })).toMatchObject({ VENDOR_WALK_MAX_RECORDS: 500_000, VENDOR_WALK_TIMEOUT_MS: 120_000 });
+  it('bounds every vendor walk by VENDOR_WALK_MAX_RECORDS (default 200 000) and VENDOR_WALK_TIMEOUT_MS (default 120 000)', () => {
+    expect(validateEnvironment({ MOCK_MODE: 'false' })).toMatchObject({ VENDOR_WALK_MAX_RECORDS: 200_000, VENDOR_WALK_TIMEOUT_MS: 120_000 });
     expect(validateEnvironment({ MOCK_MODE: 'false', VENDOR_WALK_MAX_RECORDS: '1000', VENDOR_WALK_TIMEOUT_MS: '500' })).toMatchObject({
       VENDOR_WALK_MAX_RECORDS: 1000,
       VENDOR_WALK_TIMEOUT_MS: 500,
