@@ -329,9 +329,9 @@ export class EnvironmentVariables {
   @IntegerIn(1, 64)
   VENDOR_CONCURRENCY: number = 4;
 
-  /** Largest vendor answer read (after decompression); a larger one is cut and answered 502. */
+  /** Largest vendor answer read (after decompression); a larger one is cut and answered 502. At most 512: V8's longest string. */
   @IsOptional()
-  @IntegerIn(1, 4096)
+  @IntegerIn(1, 512)
   VENDOR_MAX_RESPONSE_MB: number = 64;
 
   @IsOptional()
@@ -346,6 +346,11 @@ export class EnvironmentVariables {
   @IsOptional()
   @IntegerIn(1, 10_000_000)
   VENDOR_WALK_MAX_RECORDS: number = 200_000;
+
+  /** Bytes (MiB, after decompression) one paged vendor walk may read, every page counted (then 502). */
+  @IsOptional()
+  @IntegerIn(1, 4096)
+  VENDOR_WALK_MAX_MB: number = 256;
 
   /** How long one paged vendor walk may take, every page and retry included (then 504). */
   @IsOptional()

@@ -25,6 +25,6 @@ export const liveConfig = registerAs('live', () => {
       allowPrivateNetworks: env.VENDOR_ALLOW_PRIVATE_NETWORKS,
     },
     /** Bounds of each paged vendor walk. */
-    walk: { maxRecords: env.VENDOR_WALK_MAX_RECORDS, timeoutMs: env.VENDOR_WALK_TIMEOUT_MS },
+    walk: { maxRecords: env.VENDOR_WALK_MAX_RECORDS, maxBytes: env.VENDOR_WALK_MAX_MB * 1024 * 1024, timeoutMs: env.VENDOR_WALK_TIMEOUT_MS },
   };
 });

@@ -85,7 +85,7 @@ const LIVE_CONFIG: ConfigType<typeof liveConfig> = {
   // The data set is dated January 2026: a window of ten years keeps it in, whatever today is.
   windowDays: 3650,
   http: { timeoutMs: 2_000, maxAttempts: 1, baseDelayMs: 1, concurrencyPerVendor: 4, breakerThreshold: 50, halfOpenAfterMs: 1_000, maxResponseBytes: 64 * 1024 * 1024, allowPrivateNetworks: true },
-  walk: { maxRecords: 100_000, timeoutMs: 30_000 },
+  walk: { maxRecords: 100_000, maxBytes: 64 * 1024 * 1024, timeoutMs: 30_000 },
 };
 
 // ---- mock

@@ -581,7 +581,7 @@ describe('SentinelOne client against a fake SentinelOne', () => {
 
   it('refuses a walk past its record budget, naming it', async () => {
     fake.threats = [threat(1, 11), threat(2, 12), threat(3, 13)];
-    const client = new SentinelOneClient(fake.integration(), fastHttp(), KEY('sentinelone'), { pageSize: 2, walk: { maxRecords: 3, timeoutMs: 10_000 } });
+    const client = new SentinelOneClient(fake.integration(), fastHttp(), KEY('sentinelone'), { pageSize: 2, walk: { maxRecords: 3, maxBytes: 64 * 1024 * 1024, timeoutMs: 10_000 } });
     expect(await client.listThreats(SINCE)).toHaveLength(3);
     fake.threats.push(threat(4, 14));
     const error = await failure(client.listThreats(SINCE));

@@ -11,7 +11,9 @@ import {
   VendorResponseTooLargeError,
   VendorTimeoutError,
   VendorUnavailableError,
+  VendorWalkTooLargeError,
 } from '../../src/integrations/http/vendor-errors.js';
+import { VendorWalk } from '../../src/integrations/http/vendor-walk.js';
 import { VendorHttp, VendorHttpOptions } from '../../src/integrations/http/vendor-http.js';
 import { bodyExcerpt } from '../../src/integrations/http/vendor-text.js';
 import type { liveConfig } from '../../src/config/live.config.js';
@@ -460,3 +462,63 @@ describe('LiveClients: the breaker key carries the integration version', () => {
     expect(fake.calls()).toBe(3);
   });
 });
+
+describe('VendorHttp and VendorWalk: what one walk may read in all', () => {
+  it('refuses the page that takes a walk past its byte budget (VENDOR_WALK_MAX_MB), though each page is under the answer cap', async () => {
+    const page = JSON.stringify('a'.repeat(3 * MB));
+    const server = await vendor((_req, res) => res.end(page));
+    const http = client();
+    const walk = new VendorWalk<{ id: number }>('acme', { maxRecords: 1_000, maxBytes: 8 * MB, timeoutMs: 10_000 }, { id: (i) => i.id, updated: () => undefined });
+    try {
+      const pages: VendorError[] = [];
+      for (let page = 0; page < 4 && pages.length === 0; page++) {
+        await http.request({ vendor: 'acme', breakerKey: 'acme:t', url: `${server.url}/page${page}`, ...walk.request }).catch((e: VendorError) => pages.push(e));
+      }
+      expect(server.calls).toBe(3);
+      expect(pages[0]).toBeInstanceOf(VendorWalkTooLargeError);
+      expect(pages[0]).toMatchObject({ httpStatus: 502, problemType: '/problems/vendor-data' });
+      expect(pages[0].message).toBe('acme response: the walk of GET /page2 read more than 8 MB of answers (VENDOR_WALK_MAX_MB)');
+      expect(http.breakerStates()).toEqual({ 'acme:t': 'closed' });
+    } finally {
+      walk.end();
+    }
+  });
+
+  it('counts an empty page as one record, so a vendor paging emptiness for ever meets the record budget', () => {
+    const walk = new VendorWalk<{ id: number }>('acme', { maxRecords: 3, maxBytes: MB, timeoutMs: 10_000 }, { id: (i) => i.id, updated: () => undefined });
+    try {
+      walk.add([], 'GET /x');
+      walk.add([], 'GET /x');
+      walk.add([], 'GET /x');
+      expect(() => walk.add([], 'GET /x')).toThrow('passed VENDOR_WALK_MAX_RECORDS (3 records) at page 4');
+    } finally {
+      walk.end();
+    }
+  });
+});
+
+describe('VendorHttp: a half-open circuit stays open when its trial call is stopped by us', () => {
+  it('re-opens the circuit when the trial is abandoned by its caller, instead of closing it on no evidence', async () => {
+    let hang = false;
+    const server = await vendor((_req, res) => {
+      if (!hang) return void res.writeHead(500).end('down');
+    });
+    const http = client({ maxAttempts: 0, breakerThreshold: 2, halfOpenAfterMs: 200 });
+    const call = (signal?: AbortSignal) => failure(http.request({ vendor: 'acme', breakerKey: 'acme:t', url: `${server.url}/x`, signal }));
+    await call();
+    await call();
+    expect(http.breakerStates()).toEqual({ 'acme:t': 'open' });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    hang = true;
+    const stop = new AbortController();
+    const trial = call(stop.signal);
+    await eventually(() => server.calls === 3);
+    stop.abort(new VendorUnavailableError('acme', 'the client went away'));
+    await trial;
+    await eventually(() => http.breakerStates()['acme:t'] !== 'half-open');
+    expect(http.breakerStates()).toEqual({ 'acme:t': 'open' });
+    expect(await call()).toBeInstanceOf(VendorUnavailableError);
+    expect(server.calls).toBe(3);
+  });
+});
+

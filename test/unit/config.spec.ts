@@ -155,10 +155,10 @@ describe('environment validation', () => {
     expect(problemsFor({ MOCK_MODE: 'false', MOCK_SCENARIO_SEED: '-1' })).toEqual([expect.stringMatching(/^MOCK_SCENARIO_SEED="-1"/)]);
   });
 
-  it('accepts VENDOR_MAX_RESPONSE_MB as a whole number of MiB from 1 to 4096, defaulting to 64', () => {
+  it('accepts VENDOR_MAX_RESPONSE_MB as a whole number of MiB from 1 to 512 (the longest string V8 holds), defaulting to 64', () => {
     expect(validateEnvironment({ MOCK_MODE: 'false' }).VENDOR_MAX_RESPONSE_MB).toBe(64);
     expect(validateEnvironment({ MOCK_MODE: 'false', VENDOR_MAX_RESPONSE_MB: '8' }).VENDOR_MAX_RESPONSE_MB).toBe(8);
-    for (const bad of ['0', '4097', '1.5', '64MB']) {
+    for (const bad of ['0', '513', '1.5', '64MB']) {
       expect(problemsFor({ MOCK_MODE: 'false', VENDOR_MAX_RESPONSE_MB: bad })).toEqual([expect.stringMatching(new RegExp(`^VENDOR_MAX_RESPONSE_MB="${bad}": `))]);
     }
   });
@@ -172,7 +172,7 @@ describe('environment validation', () => {
   });
 
   it('bounds every vendor walk by VENDOR_WALK_MAX_RECORDS (default 200 000) and VENDOR_WALK_TIMEOUT_MS (default 120 000)', () => {
-    expect(validateEnvironment({ MOCK_MODE: 'false' })).toMatchObject({ VENDOR_WALK_MAX_RECORDS: 200_000, VENDOR_WALK_TIMEOUT_MS: 120_000 });
+    expect(validateEnvironment({ MOCK_MODE: 'false' })).toMatchObject({ VENDOR_WALK_MAX_RECORDS: 200_000, VENDOR_WALK_MAX_MB: 256, VENDOR_WALK_TIMEOUT_MS: 120_000 });
     expect(validateEnvironment({ MOCK_MODE: 'false', VENDOR_WALK_MAX_RECORDS: '1000', VENDOR_WALK_TIMEOUT_MS: '500' })).toMatchObject({
       VENDOR_WALK_MAX_RECORDS: 1000,
       VENDOR_WALK_TIMEOUT_MS: 500,

@@ -121,6 +121,13 @@ export class VendorResponseTooLargeError extends VendorDataError {
   }
 }
 
+/** A paged walk read more than VENDOR_WALK_MAX_MB of answers: the page that passed it was cut there. */
+export class VendorWalkTooLargeError extends VendorDataError {
+  constructor(vendor: string, target: string, limitBytes: number) {
+    super(vendor, undefined, `the walk of ${target}`, `read more than ${formatBytes(limitBytes)} of answers (VENDOR_WALK_MAX_MB)`);
+  }
+}
+
 /** The caller's walk deadline (VendorRequest.deadlineAt) came before the vendor's answer. */
 export class VendorDeadlineError extends VendorTimeoutError {
   constructor(vendor: string, target: string, budgetMs: number) {

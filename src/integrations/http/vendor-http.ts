@@ -15,6 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { PrivateAddressError, isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
 import { bodyExcerpt, requestSecrets } from './vendor-text.js';
+import type { WalkBytes } from './vendor-walk.js';
 import {
   VendorAddressRefusedError,
   VendorAuthError,
@@ -25,6 +26,7 @@ import {
   VendorResponseTooLargeError,
   VendorTimeoutError,
   VendorUnavailableError,
+  VendorWalkTooLargeError,
 } from './vendor-errors.js';
 
 export interface VendorHttpOptions {
@@ -75,6 +77,8 @@ export interface VendorRequest {
   signal?: AbortSignal;
   /** Epoch ms by which the caller's walk must end: no retry or Retry-After wait goes past it. */
   deadlineAt?: number;
+  /** What is left of the caller's walk's byte budget: this answer is taken from it. */
+  walkBytes?: WalkBytes;
 }
 
 export interface VendorResponse<T> {
@@ -110,6 +114,8 @@ class Stopped extends Error {
     super(reason.message);
   }
 }
+
+class StoppedTrial extends Stopped {}
 
 class TransientFailure extends Error {
   constructor(
@@ -210,7 +216,7 @@ export class VendorHttp {
     const call: Call = { req, method, target, stop: AbortSignal.any(signals), deadline, budgetMs };
     let raw: RawResponse;
     try {
-      raw = await this.withRetries(call, () => untilStopped(gate.execute(() => lane.breaker.execute(() => this.attempt(call)), call.stop), call.stop));
+      raw = await this.withRetries(call, () => untilStopped(gate.execute(() => lane.breaker.execute(() => this.attemptIn(lane, call)), call.stop), call.stop));
     } catch (error) {
       throw this.translate(error, call, name);
     }
@@ -259,6 +265,16 @@ export class VendorHttp {
     }
   }
 
+  /** A half-open circuit's trial that we stopped told nothing good: it counts as a failure, so the circuit stays open. */
+  private async attemptIn(lane: Lane, call: Call): Promise<RawResponse> {
+    const trial = lane.breaker.state === CircuitState.HalfOpen;
+    try {
+      return await this.attempt(call);
+    } catch (error) {
+      throw trial && error instanceof Stopped ? new StoppedTrial(error.reason) : error;
+    }
+  }
+
   private async attempt(call: Call): Promise<RawResponse> {
     const { req, target } = call;
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
@@ -279,17 +295,23 @@ export class VendorHttp {
         dispatcher: this.dispatcher,
       });
       const failed = response.status >= 300;
-      const limit = failed ? ERROR_BODY_BYTES : this.options.maxResponseBytes;
+      const walkLeft = req.walkBytes?.left ?? Number.POSITIVE_INFINITY;
+      const limit = failed ? ERROR_BODY_BYTES : Math.min(this.options.maxResponseBytes, walkLeft);
+      const tooLarge = () =>
+        walkLeft < this.options.maxResponseBytes
+          ? new VendorWalkTooLargeError(req.vendor, target, req.walkBytes!.limit)
+          : new VendorResponseTooLargeError(req.vendor, target, limit);
       const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-      if (!failed && declared > limit) throw new VendorResponseTooLargeError(req.vendor, target, limit);
+      if (!failed && declared > limit) throw tooLarge();
       const body = await readAtMost(response.body, limit);
-      if (!failed && !body.complete) throw new VendorResponseTooLargeError(req.vendor, target, limit);
-      const text = new TextDecoder().decode(Buffer.concat(body.chunks));
+      if (!failed && !body.complete) throw tooLarge();
+      if (!failed && req.walkBytes) req.walkBytes.left -= body.size;
+      const text = decodeUtf8(body.chunks, req.vendor, target);
       const raw = { status: response.status, headers: response.headers, text, truncated: !body.complete };
       if (raw.status >= 500 && raw.status !== 501) throw new TransientFailure(raw, retryAfterMs(raw.headers));
       return raw;
     } catch (error) {
-      if (error instanceof TransientFailure || error instanceof VendorResponseTooLargeError) throw error;
+      if (error instanceof TransientFailure || error instanceof VendorDataError) throw error;
       const stopped = this.stopped(call);
       if (stopped) throw new Stopped(stopped);
       if (timedOut) throw new VendorTimeoutError(req.vendor, target, timeoutMs);
@@ -372,22 +394,31 @@ export class VendorHttp {
 }
 
 function isVendorFailure(error: unknown): boolean {
-  return error instanceof TransientFailure || error instanceof VendorTimeoutError || error instanceof VendorResponseTooLargeError;
+  return error instanceof StoppedTrial || error instanceof TransientFailure || error instanceof VendorTimeoutError || error instanceof VendorResponseTooLargeError;
+}
+
+// A body that is not text (or too long for one string) is the vendor's data problem, never a network error to retry.
+function decodeUtf8(chunks: Uint8Array[], vendor: string, target: string): string {
+  try {
+    return new TextDecoder().decode(Buffer.concat(chunks));
+  } catch {
+    throw new VendorDataError(vendor, undefined, 'body', `of ${target} cannot be read as text`);
+  }
 }
 
 /** The body's chunks up to `limit` bytes; past it, the stream is cancelled and `complete` is false. */
-async function readAtMost(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ chunks: Uint8Array[]; complete: boolean }> {
+async function readAtMost(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ chunks: Uint8Array[]; complete: boolean; size: number }> {
   const chunks: Uint8Array[] = [];
-  if (!body) return { chunks, complete: true };
+  if (!body) return { chunks, complete: true, size: 0 };
   const reader = body.getReader();
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return { chunks, complete: true };
+    if (done) return { chunks, complete: true, size };
     if (size + value.byteLength > limit) {
       await reader.cancel().catch(() => undefined);
       chunks.push(value.subarray(0, limit - size));
-      return { chunks, complete: false };
+      return { chunks, complete: false, size: limit };
     }
     chunks.push(value);
     size += value.byteLength;

@@ -1,20 +1,30 @@
+import { createHash } from 'node:crypto';
 import { RECORD_ID_PATTERN } from '../../common/validation/formats.js';
 import { VendorDataError, VendorError, VendorUnavailableError, VendorWalkTimeoutError } from './vendor-errors.js';
 
 /** The bounds of one paged walk of a vendor list (VENDOR_WALK_MAX_RECORDS, VENDOR_WALK_TIMEOUT_MS). */
 export interface WalkLimits {
-  /** Records one walk may receive, every page counted (duplicates too), before it is refused. */
+  /** Records one walk may receive, every page counted (duplicates too, an empty page as one), before it is refused. */
   maxRecords: number;
+  /** Bytes of answers (after decompression) one walk may read, every page counted (VENDOR_WALK_MAX_MB). */
+  maxBytes: number;
   /** How long one walk may take, every page, retry and wait included. */
   timeoutMs: number;
 }
 
-export const DEFAULT_WALK_LIMITS: Readonly<WalkLimits> = { maxRecords: 500_000, timeoutMs: 120_000 };
+export const DEFAULT_WALK_LIMITS: Readonly<WalkLimits> = { maxRecords: 200_000, maxBytes: 256 * 1024 * 1024, timeoutMs: 120_000 };
 
-/** What each request of a walk carries (VendorRequest `signal` and `deadlineAt`). */
+/** What is left of a walk's byte budget: every answer read is taken from it (VendorHttp). */
+export interface WalkBytes {
+  left: number;
+  readonly limit: number;
+}
+
+/** What each request of a walk carries (VendorRequest `signal`, `deadlineAt` and `walkBytes`). */
 export interface WalkRequest {
   signal: AbortSignal;
   deadlineAt: number;
+  walkBytes: WalkBytes;
 }
 
 /** How a vendor's list item is told apart: its id and its last update (e.g. CW `_info.lastUpdated`). */
@@ -38,6 +48,7 @@ export class VendorWalk<T extends object> {
   private readonly followed = new Set<string>();
   private received = 0;
   private pages = 0;
+  private readonly bytes: WalkBytes;
 
   constructor(
     private readonly vendor: string,
@@ -46,12 +57,13 @@ export class VendorWalk<T extends object> {
     stop?: AbortSignal,
   ) {
     this.deadlineAt = Date.now() + limits.timeoutMs;
+    this.bytes = { left: limits.maxBytes, limit: limits.maxBytes };
     this.timer = setTimeout(() => this.deadline.abort(new VendorWalkTimeoutError(vendor, limits.timeoutMs)), limits.timeoutMs);
     this.signal = stop ? AbortSignal.any([this.deadline.signal, stop]) : this.deadline.signal;
   }
 
   get request(): WalkRequest {
-    return { signal: this.signal, deadlineAt: this.deadlineAt };
+    return { signal: this.signal, deadlineAt: this.deadlineAt, walkBytes: this.bytes };
   }
 
   /** Throws the walk's stop (deadline, or its caller gone) if it came; called before each page. */
@@ -64,7 +76,9 @@ export class VendorWalk<T extends object> {
   /** Takes one page's items (`target` names the request, e.g. `GET /web/api/v2.1/threats`). */
   add(rows: readonly unknown[], target: string): void {
     const page = ++this.pages;
-    if (this.received + rows.length > this.limits.maxRecords) {
+    // An empty page counts as one record, so a vendor paging emptiness for ever meets the budget too.
+    const counted = Math.max(1, rows.length);
+    if (this.received + counted > this.limits.maxRecords) {
       this.kept = [];
       throw new VendorDataError(
         this.vendor,
@@ -73,7 +87,7 @@ export class VendorWalk<T extends object> {
         `passed VENDOR_WALK_MAX_RECORDS (${this.limits.maxRecords} records) at page ${page}`,
       );
     }
-    this.received += rows.length;
+    this.received += counted;
     for (let index = 0; index < rows.length; index++) {
       const item = this.checked(rows[index], index, page, target);
       const id = String(this.shape.id(item));
@@ -89,14 +103,16 @@ export class VendorWalk<T extends object> {
 
   /** Refuses a next link or cursor (`field`) that this walk has already followed or been given. */
   follow(field: string, next: string): void {
-    if (this.followed.has(next)) {
+    // A digest, not the link: a walk may follow many long links (Defender's carry their $filter).
+    const seen = createHash('sha256').update(next).digest('base64');
+    if (this.followed.has(seen)) {
       this.kept = [];
       throw new VendorDataError(this.vendor, undefined, field, `repeats one already followed (page ${this.pages})`);
     }
-    this.followed.add(next);
+    this.followed.add(seen);
   }
 
-  /** The records, each id once; the walk's timer is released. */
+  /** The records, each id once. */
   records(): T[] {
     return this.kept;
   }
