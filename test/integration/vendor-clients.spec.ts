@@ -10,7 +10,8 @@ import {
   VendorTimeoutError,
   VendorUnavailableError,
 } from '../../src/integrations/http/vendor-errors.js';
-import { OAuthTokenCache, VendorHttp, VendorHttpOptions, breakerStates } from '../../src/integrations/http/vendor-http.js';
+import { OAuthTokenCache } from '../../src/integrations/http/oauth-token.client.js';
+import { VendorHttp, VendorHttpOptions, breakerStates } from '../../src/integrations/http/vendor-http.js';
 import { SentinelOneClient, SentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.client.js';
 import { mapSentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.mappers.js';
 import { SmileBackClient, SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
