@@ -24,7 +24,6 @@ export interface VendorClients {
  */
 @Injectable()
 export class LiveClients {
-  readonly http: VendorHttp;
   private readonly tokens = new OAuthTokenCache();
   private readonly clients = new Map<string, { version: string; client: unknown }>();
   private readonly walk: WalkLimits;
@@ -32,8 +31,8 @@ export class LiveClients {
   constructor(
     private readonly store: PlatformStore,
     @Inject(liveConfig.KEY) config: ConfigType<typeof liveConfig>,
+    private readonly http: VendorHttp,
   ) {
-    this.http = new VendorHttp(config.http);
     this.walk = config.walk;
   }
 

@@ -24,3 +24,14 @@ export function sameOriginLink(link: string, base: string, vendor: string, field
   if (resolved.origin !== new URL(base).origin) throw new VendorDataError(vendor, undefined, field, 'points to another origin');
   return resolved.toString();
 }
+
+/** `METHOD /path` of an http(s) URL, as errors name it (never the query, which may carry credentials). */
+export function describeTarget(method: string, url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+    return `${method} ${parsed.pathname}`;
+  } catch {
+    return undefined;
+  }
+}
