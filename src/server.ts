@@ -13,7 +13,7 @@ import { appConfig, httpConfig } from './config/app.config.js';
 import { platformConfig } from './config/platform.config.js';
 import { EnvironmentError } from './config/env.validation.js';
 import { Lifecycle } from './health/lifecycle.js';
-import { abortVendorCalls } from './integrations/http/vendor-http.js';
+import { VendorHttp } from './integrations/http/vendor-http.js';
 import { discardPreload } from './mock/load-worker-host.js';
 import { MockDataInvalidError } from './mock/mock-file.store.js';
 import { EncryptionKeyMismatchError, PlatformStoreUnavailableError } from './platform/platform.module.js';
@@ -69,7 +69,7 @@ function drainOnSignals(app: NestFastifyApplication): void {
     const server = app.getHttpServer() as Server;
     const deadline = setTimeout(() => {
       logger.warn(`deadline of ${shutdownTimeoutMs} ms reached: aborting vendor calls and closing the remaining connections`);
-      abortVendorCalls();
+      app.get(VendorHttp).abortAll();
       setTimeout(() => server.closeAllConnections(), 100).unref();
     }, shutdownTimeoutMs);
     deadline.unref();

@@ -8,7 +8,7 @@ import { PlatformStoreHealthCheck } from '../platform/platform-store.health.js';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
 import { liveConfig } from '../config/live.config.js';
-import { LiveClients } from '../live/live-clients.js';
+import { VendorHttp } from '../integrations/http/vendor-http.js';
 import { CacheHealthCheck, LiveIntegrationsHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
 import { sourceModes } from '../source-binding/source-modes.js';
 import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
@@ -26,13 +26,13 @@ import { Lifecycle } from './lifecycle.js';
   providers: [
     {
       provide: HEALTH_CHECKS,
-      inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, LiveClients, CACHE_MANAGER],
+      inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, VendorHttp, CACHE_MANAGER],
       useFactory: (
         config: ConfigType<typeof mockConfig>,
         live: ConfigType<typeof liveConfig>,
         store: MockFileStore | null,
         platform: PlatformStore,
-        clients: LiveClients,
+        vendorHttp: VendorHttp,
         cache: Cache,
       ): HealthCheck[] => [
         new PlatformStoreHealthCheck(platform),
@@ -41,7 +41,7 @@ import { Lifecycle } from './lifecycle.js';
         ...(config.enabled
           ? []
           : [
-              new VendorBreakersHealthCheck(clients),
+              new VendorBreakersHealthCheck(vendorHttp),
               new CacheHealthCheck(cache, live.redisUrl ? 'redis' : 'memory'),
               new LiveIntegrationsHealthCheck(platform, liveDomains(config)),
             ]),

@@ -3,7 +3,8 @@ import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
 import { ConnectWiseClient, ConnectWiseIntegration } from '../integrations/connectwise/connectwise.client.js';
 import { DefenderClient, DefenderIntegration } from '../integrations/defender/defender.client.js';
-import { OAuthTokenCache, VendorHttp } from '../integrations/http/vendor-http.js';
+import { VendorHttp } from '../integrations/http/vendor-http.js';
+import { OAuthTokenCache } from '../integrations/http/oauth-token.client.js';
 import type { WalkLimits } from '../integrations/http/vendor-walk.js';
 import { SentinelOneClient, SentinelOneIntegration } from '../integrations/sentinelone/sentinelone.client.js';
 import { SmileBackClient, SmileBackIntegration } from '../integrations/smileback/smileback.client.js';
@@ -23,7 +24,6 @@ export interface VendorClients {
  */
 @Injectable()
 export class LiveClients {
-  readonly http: VendorHttp;
   private readonly tokens = new OAuthTokenCache();
   private readonly clients = new Map<string, { version: string; client: unknown }>();
   private readonly walk: WalkLimits;
@@ -31,8 +31,8 @@ export class LiveClients {
   constructor(
     private readonly store: PlatformStore,
     @Inject(liveConfig.KEY) config: ConfigType<typeof liveConfig>,
+    private readonly http: VendorHttp,
   ) {
-    this.http = new VendorHttp(config.http);
     this.walk = config.walk;
   }
 

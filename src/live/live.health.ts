@@ -1,7 +1,7 @@
 import type { Cache } from 'cache-manager';
 import type { HealthCheck, HealthCheckResult } from '../health/health-check.js';
 import type { PlatformStore } from '../platform/platform.store.js';
-import type { LiveClients } from './live-clients.js';
+import type { VendorHttp } from '../integrations/http/vendor-http.js';
 import { withTimeout } from '../common/async/with-timeout.js';
 import { CACHE_TIMEOUT_MS } from './live-cache.js';
 import { DOMAIN_NAMES, domainsOfVendor, type DomainName } from '../domains.js';
@@ -12,10 +12,10 @@ export class VendorBreakersHealthCheck implements HealthCheck {
   readonly name = 'vendors';
   readonly critical = false;
 
-  constructor(private readonly clients: LiveClients) {}
+  constructor(private readonly http: VendorHttp) {}
 
   async check(): Promise<HealthCheckResult> {
-    const breakers = this.clients.http.breakerStates();
+    const breakers = this.http.breakerStates();
     const open = Object.entries(breakers).filter(([, state]) => state === 'open').map(([key]) => key);
     // An open breaker is a vendor's trouble, not ours: the service is still up and says which.
     return { status: 'ok', breakers, open };

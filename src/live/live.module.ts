@@ -5,6 +5,7 @@ import { Keyv } from 'keyv';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
 import { mockConfig } from '../config/mock.config.js';
+import { IntegrationsModule } from '../integrations/integrations.module.js';
 import { LiveCache } from './live-cache.js';
 import { LiveClients } from './live-clients.js';
 import { CrossCopyFlight, DEFAULT_WALK_LOCK_TIMING, WALK_LOCK_TIMING } from './cross-copy-flight.js';
@@ -19,6 +20,7 @@ import { StaleWarningInterceptor } from './request-context.js';
 @Global()
 @Module({
   imports: [
+    IntegrationsModule,
     RedisModule,
     CacheModule.registerAsync({
       imports: [RedisModule],
@@ -55,6 +57,6 @@ import { StaleWarningInterceptor } from './request-context.js';
         mock.enabled ? { intercept: (_context, next) => next.handle() } : new StaleWarningInterceptor(),
     },
   ],
-  exports: [LiveClients, LiveCache, CacheModule],
+  exports: [IntegrationsModule, LiveClients, LiveCache, CacheModule],
 })
 export class LiveModule {}

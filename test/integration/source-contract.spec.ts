@@ -16,6 +16,7 @@ import type { mockConfig } from '../../src/config/mock.config.js';
 import { SmileBackCsatSource } from '../../src/csat/sources/smileback-csat-source.js';
 import { LiveCache } from '../../src/live/live-cache.js';
 import { LiveClients } from '../../src/live/live-clients.js';
+import { VendorHttp } from '../../src/integrations/http/vendor-http.js';
 import { CSAT, MockDomain, SECURITY_ALERTS, TICKETS, TIME_ENTRIES } from '../../src/mock/mock-domains.js';
 import { MockFileProvider } from '../../src/mock/mock-file.provider.js';
 import { MockFileStore } from '../../src/mock/mock-file.store.js';
@@ -128,7 +129,7 @@ async function liveDeps(): Promise<{ deps: LiveDeps; close(): Promise<void> }> {
   await platform.createTenant(CONTRACT_EMPTY_TENANT);
   const deps: LiveDeps = {
     platform,
-    clients: new LiveClients(platform, LIVE_CONFIG),
+    clients: new LiveClients(platform, LIVE_CONFIG, new VendorHttp(LIVE_CONFIG.http)),
     cache: new LiveCache(createCache(), LIVE_CONFIG),
     windowDays: LIVE_CONFIG.windowDays,
   };

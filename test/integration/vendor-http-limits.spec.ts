@@ -447,18 +447,19 @@ describe('LiveClients: the breaker key carries the integration version', () => {
     // LiveClients reads only the integration from the store, and only `http` from the config.
     const store = { integrationCredentials: () => Promise.resolve(integration) } as unknown as PlatformStore;
     const config = { http: { maxAttempts: 0, breakerThreshold: 2, halfOpenAfterMs: 60_000, allowPrivateNetworks: true } };
-    const clients = new LiveClients(store, config as unknown as ConfigType<typeof liveConfig>);
+    const http = new VendorHttp(config.http);
+    const clients = new LiveClients(store, config as unknown as ConfigType<typeof liveConfig>, http);
 
     fake.failNext(2, { status: 500 });
     const before = (await clients.for('tenant_a', 'connectwise'))!.client;
     await failure(before.ping());
     await failure(before.ping());
-    expect(clients.http.breakerStates()).toEqual({ 'connectwise:tenant_a': 'open' });
+    expect(http.breakerStates()).toEqual({ 'connectwise:tenant_a': 'open' });
     expect(await failure(before.ping())).toBeInstanceOf(VendorUnavailableError);
 
     integration = { ...integration, updated_at: '2026-01-02T00:00:00.000Z' };
     await (await clients.for('tenant_a', 'connectwise'))!.client.ping();
-    expect(clients.http.breakerStates()).toEqual({ 'connectwise:tenant_a': 'closed' });
+    expect(http.breakerStates()).toEqual({ 'connectwise:tenant_a': 'closed' });
     expect(fake.calls()).toBe(3);
   });
 });

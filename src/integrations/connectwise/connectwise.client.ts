@@ -1,5 +1,6 @@
 import { VendorDataError } from '../http/vendor-errors.js';
-import { VendorHttp, vendorUrl } from '../http/vendor-http.js';
+import type { VendorHttp } from '../http/vendor-http.js';
+import { vendorUrl } from '../http/vendor-url.js';
 import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const CONNECTWISE_VENDOR = 'connectwise';

@@ -1,5 +1,7 @@
-import { VendorAuthError, VendorDataError, VendorHttpError } from '../http/vendor-errors.js';
-import { BearerToken, OAuthTokenCache, VendorHttp, bearerToken, sameOriginLink, vendorUrl } from '../http/vendor-http.js';
+import { VendorDataError } from '../http/vendor-errors.js';
+import type { VendorHttp } from '../http/vendor-http.js';
+import { OAuthTokenCache, OAuthTokenClient } from '../http/oauth-token.client.js';
+import { sameOriginLink, vendorUrl } from '../http/vendor-url.js';
 import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const DEFENDER_VENDOR = 'defender';
@@ -84,8 +86,7 @@ export class DefenderClient {
   private readonly baseUrl: string;
   private readonly loginUrl: string;
   private readonly pageSize: number;
-  private readonly tokens: OAuthTokenCache;
-  private readonly tokenKey: string;
+  private readonly tokens: OAuthTokenClient;
   private readonly walkLimits: WalkLimits;
 
   constructor(
@@ -100,9 +101,19 @@ export class DefenderClient {
     this.loginUrl = (config.login_url || DEFENDER_DEFAULTS.loginUrl).replace(/\/+$/, '');
     const maxPageSize = this.api === 'graph' ? GRAPH_MAX_PAGE_SIZE : ENDPOINT_MAX_PAGE_SIZE;
     this.pageSize = Math.min(options.pageSize ?? maxPageSize, maxPageSize);
-    this.tokens = options.tokenCache ?? new OAuthTokenCache();
     this.walkLimits = options.walk ?? DEFAULT_WALK_LIMITS;
-    this.tokenKey = [this.loginUrl, config.azure_tenant_id, config.client_id, DEFENDER_SCOPES[this.api]].join('|');
+    const scope = DEFENDER_SCOPES[this.api];
+    this.tokens = new OAuthTokenClient(
+      http,
+      {
+        vendor: DEFENDER_VENDOR,
+        breakerKey,
+        tokenUrl: `${this.loginUrl}/${encodeURIComponent(config.azure_tenant_id)}/oauth2/v2.0/token`,
+        form: { client_id: config.client_id, client_secret: config.client_secret, grant_type: 'client_credentials', scope },
+        cacheKey: [this.loginUrl, config.azure_tenant_id, config.client_id, scope].join('|'),
+      },
+      options.tokenCache,
+    );
   }
 
   /** Every alert updated since `since` (any status). */
@@ -177,53 +188,13 @@ export class DefenderClient {
     return url;
   }
 
-  private async authorizedGet(url: string, walk?: WalkRequest): Promise<ODataPage | null> {
-    const token = await this.accessToken();
-    try {
-      return await this.get(url, token, walk);
-    } catch (error) {
-      // Entra tokens can die before expires_in says (revocation, key rollover): refresh once, then give up.
-      if (!(error instanceof VendorAuthError) || error.status !== 401) throw error;
-      this.tokens.drop(this.tokenKey, token);
-      return this.get(url, await this.accessToken(), walk);
-    }
-  }
-
-  private async get(url: string, token: BearerToken, walk?: WalkRequest): Promise<ODataPage | null> {
-    const headers: Record<string, string> = { Authorization: token.header, Accept: 'application/json' };
-    if (this.options.userAgent) headers['User-Agent'] = this.options.userAgent;
-    const response = await this.http.request<ODataPage | null>({ vendor: DEFENDER_VENDOR, breakerKey: this.breakerKey, url, headers, ...walk });
-    return response.body;
-  }
-
-  private accessToken(): Promise<BearerToken> {
-    return this.tokens.get(this.tokenKey, () => this.requestToken());
-  }
-
-  private async requestToken(): Promise<BearerToken> {
-    const body = new URLSearchParams({
-      client_id: this.config.client_id,
-      client_secret: this.config.client_secret,
-      grant_type: 'client_credentials',
-      scope: DEFENDER_SCOPES[this.api],
-    });
-    try {
-      const response = await this.http.request<unknown>({
-        vendor: DEFENDER_VENDOR,
-        breakerKey: this.breakerKey,
-        method: 'POST',
-        url: `${this.loginUrl}/${encodeURIComponent(this.config.azure_tenant_id)}/oauth2/v2.0/token`,
-        headers: { Accept: 'application/json' },
-        body,
-      });
-      return bearerToken(response.body, DEFENDER_VENDOR);
-    } catch (error) {
-      // Entra answers unknown tenants, missing consent and bad scopes with 400 (AADSTS90002, 700016, 70011).
-      if (error instanceof VendorHttpError && !(error instanceof VendorAuthError) && error.status === 400) {
-        throw new VendorAuthError(DEFENDER_VENDOR, 400, error.target, error.bodyExcerpt);
-      }
-      throw error;
-    }
+  private authorizedGet(url: string, walk?: WalkRequest): Promise<ODataPage | null> {
+    return this.tokens.authorized(async (authorization) => {
+      const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' };
+      if (this.options.userAgent) headers['User-Agent'] = this.options.userAgent;
+      const response = await this.http.request<ODataPage | null>({ vendor: DEFENDER_VENDOR, breakerKey: this.breakerKey, url, headers, ...walk });
+      return response.body;
+    }, walk?.signal);
   }
 }
 

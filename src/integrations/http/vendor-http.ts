@@ -1,19 +1,8 @@
-import {
-  BrokenCircuitError,
-  BulkheadPolicy,
-  BulkheadRejectedError,
-  CircuitBreakerPolicy,
-  CircuitState,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  IBackoff,
-  bulkhead,
-  circuitBreaker,
-  handleWhen,
-} from 'cockatiel';
+import type { OnApplicationShutdown } from '@nestjs/common';
+import { BrokenCircuitError, BulkheadRejectedError, CircuitState, ExponentialBackoff, IBackoff } from 'cockatiel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { PrivateAddressError, isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
+import { isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
 import { bodyExcerpt, requestSecrets } from './vendor-text.js';
 import type { WalkBytes } from './vendor-walk.js';
 import {
@@ -28,6 +17,11 @@ import {
   VendorUnavailableError,
   VendorWalkTooLargeError,
 } from './vendor-errors.js';
+import { BreakerState, Lane, VendorLanes } from './vendor-lanes.js';
+import { networkCode, parseJson, privateAddressCause, readAtMost, retryAfterMs } from './vendor-response.js';
+import { describeTarget } from './vendor-url.js';
+
+export type { BreakerState } from './vendor-lanes.js';
 
 export interface VendorHttpOptions {
   timeoutMs: number;
@@ -87,8 +81,6 @@ export interface VendorResponse<T> {
   body: T;
 }
 
-export type BreakerState = 'closed' | 'open' | 'half-open' | 'isolated';
-
 interface RawResponse {
   status: number;
   headers: Headers;
@@ -127,49 +119,18 @@ class TransientFailure extends Error {
   }
 }
 
-const STATE_NAMES: Record<CircuitState, BreakerState> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half-open',
-  [CircuitState.Isolated]: 'isolated',
-};
-
-/** Calls waiting for a slot, per tenant and vendor host, beyond which a call is refused (503). */
-const BULKHEAD_QUEUE = 10_000;
-/** Circuits kept (one per vendor and tenant); the least recently used goes first beyond it. */
-const MAX_LANES = 10_000;
 /** An error body is read only this far: the excerpt needs its start, never the rest. */
 const ERROR_BODY_BYTES = 16 * 1024;
 
-/** One vendor and tenant at one integration version: its circuit and its bulkheads (one per host). */
-interface Lane {
-  version: string;
-  breaker: CircuitBreakerPolicy;
-  gates: Map<string, BulkheadPolicy>;
-}
-
-// Health reads every live client's circuits; weak so that short-lived instances (tests) do not pile up.
-const liveInstances = new Set<WeakRef<VendorHttp>>();
-
-/** Shutdown's deadline: every vendor call still running is aborted (and answered 503). */
-export function abortVendorCalls(): void {
-  for (const ref of liveInstances) ref.deref()?.abortAll();
-}
-
-export function breakerStates(): Record<string, BreakerState> {
-  const states: Record<string, BreakerState> = {};
-  for (const ref of liveInstances) {
-    const http = ref.deref();
-    if (!http) liveInstances.delete(ref);
-    else Object.assign(states, http.breakerStates());
-  }
-  return states;
-}
-
-export class VendorHttp {
+/**
+ * The one HTTP client of every vendor integration: retries, a circuit per vendor and tenant, bulkheads
+ * per tenant and vendor host, a byte cap, deadlines, and secrets scrubbed from whatever reaches an error.
+ * Shutdown aborts the calls still running (the server's drain deadline, or the application's close).
+ */
+export class VendorHttp implements OnApplicationShutdown {
   readonly options: Readonly<VendorHttpOptions>;
   private readonly backoff: ExponentialBackoff<unknown>;
-  private readonly lanes = new Map<string, Lane>();
+  private readonly lanes: VendorLanes;
   private readonly shutdown = new AbortController();
   private readonly dispatcher: Agent;
   /** The integration's own secrets, scrubbed from vendor text (see withSecrets). */
@@ -179,7 +140,13 @@ export class VendorHttp {
     this.options = { ...DEFAULT_VENDOR_HTTP_OPTIONS, ...options };
     this.dispatcher = new Agent(this.options.allowPrivateNetworks ? {} : { connect: { lookup: publicOnlyLookup } });
     this.backoff = new ExponentialBackoff({ initialDelay: this.options.baseDelayMs, maxDelay: this.options.maxDelayMs });
-    liveInstances.add(new WeakRef(this));
+    this.lanes = new VendorLanes({
+      concurrency: this.options.concurrencyPerVendor,
+      breakerThreshold: this.options.breakerThreshold,
+      halfOpenAfterMs: this.options.halfOpenAfterMs,
+      // Only the vendor's own failures count: not a refused address, nor a stop from our side (caller, deadline, shutdown).
+      isVendorFailure,
+    });
   }
 
   /**
@@ -192,13 +159,19 @@ export class VendorHttp {
     return Object.create(this, { secrets: { value: [...this.secrets, ...secrets, ...basic] } }) as VendorHttp;
   }
 
+  /** Every call still running fails at once with 503 ("the service is shutting down"), and so does every later one. */
   abortAll(): void {
     this.shutdown.abort();
   }
 
+  async onApplicationShutdown(): Promise<void> {
+    this.abortAll();
+    await this.dispatcher.destroy();
+  }
+
   /** Per vendor and tenant (the breaker key without its version), the circuit's state. */
   breakerStates(): Record<string, BreakerState> {
-    return Object.fromEntries([...this.lanes].map(([name, lane]) => [name, STATE_NAMES[lane.breaker.state]]));
+    return this.lanes.states();
   }
 
   async request<T>(req: VendorRequest): Promise<VendorResponse<T>> {
@@ -206,8 +179,8 @@ export class VendorHttp {
     const target = describeTarget(method, req.url);
     if (!target) throw new VendorUnavailableError(req.vendor, 'the configured URL is not a valid http(s) URL');
     this.refuseUnsafeTarget(req);
-    const { name, lane } = this.laneFor(req.breakerKey);
-    const gate = this.gateFor(lane, new URL(req.url).host);
+    const lane = this.lanes.laneFor(req.breakerKey);
+    const gate = this.lanes.gateFor(lane, new URL(req.url).host);
 
     const budgetMs = req.deadlineAt === undefined ? undefined : req.deadlineAt - Date.now();
     if (budgetMs !== undefined && budgetMs <= 0) throw new VendorDeadlineError(req.vendor, target, 0);
@@ -218,7 +191,7 @@ export class VendorHttp {
     try {
       raw = await this.withRetries(call, () => untilStopped(gate.execute(() => lane.breaker.execute(() => this.attemptIn(lane, call)), call.stop), call.stop));
     } catch (error) {
-      throw this.translate(error, call, name);
+      throw this.translate(error, call, lane.name);
     }
 
     if (raw.status >= 300) {
@@ -359,38 +332,6 @@ export class VendorHttp {
   private secretsOf(req: VendorRequest): string[] {
     return [...this.secrets, ...requestSecrets(req.headers, req.body, req.url, req.secrets)];
   }
-
-  /** The lane of a breaker key (`vendor:tenant@version`): a new version replaces the old lane, closed. */
-  private laneFor(breakerKey: string): { name: string; lane: Lane } {
-    const at = breakerKey.lastIndexOf('@');
-    const name = at < 0 ? breakerKey : breakerKey.slice(0, at);
-    const version = at < 0 ? '' : breakerKey.slice(at + 1);
-    let lane = this.lanes.get(name);
-    this.lanes.delete(name);
-    if (!lane || lane.version !== version) {
-      lane = {
-        version,
-        // Only the vendor's own failures count: not a refused address, nor a stop from our side (caller, deadline, shutdown).
-        breaker: circuitBreaker(handleWhen(isVendorFailure), {
-          halfOpenAfter: this.options.halfOpenAfterMs,
-          breaker: new ConsecutiveBreaker(this.options.breakerThreshold),
-        }),
-        gates: new Map(),
-      };
-    }
-    this.lanes.set(name, lane);
-    if (this.lanes.size > MAX_LANES) this.lanes.delete(this.lanes.keys().next().value!);
-    return { name, lane };
-  }
-
-  private gateFor(lane: Lane, host: string): BulkheadPolicy {
-    let gate = lane.gates.get(host);
-    if (!gate) {
-      gate = bulkhead(this.options.concurrencyPerVendor, BULKHEAD_QUEUE);
-      lane.gates.set(host, gate);
-    }
-    return gate;
-  }
 }
 
 function isVendorFailure(error: unknown): boolean {
@@ -403,25 +344,6 @@ function decodeUtf8(chunks: Uint8Array[], vendor: string, target: string): strin
     return new TextDecoder().decode(Buffer.concat(chunks));
   } catch {
     throw new VendorDataError(vendor, undefined, 'body', `of ${target} cannot be read as text`);
-  }
-}
-
-/** The body's chunks up to `limit` bytes; past it, the stream is cancelled and `complete` is false. */
-async function readAtMost(body: ReadableStream<Uint8Array> | null, limit: number): Promise<{ chunks: Uint8Array[]; complete: boolean; size: number }> {
-  const chunks: Uint8Array[] = [];
-  if (!body) return { chunks, complete: true, size: 0 };
-  const reader = body.getReader();
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return { chunks, complete: true, size };
-    if (size + value.byteLength > limit) {
-      await reader.cancel().catch(() => undefined);
-      chunks.push(value.subarray(0, limit - size));
-      return { chunks, complete: false, size: limit };
-    }
-    chunks.push(value);
-    size += value.byteLength;
   }
 }
 
@@ -441,112 +363,4 @@ function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
 function stoppedBy(req: VendorRequest): VendorError {
   const reason: unknown = req.signal?.reason;
   return reason instanceof VendorError ? reason : new VendorUnavailableError(req.vendor, 'the call was stopped by its caller');
-}
-
-function describeTarget(method: string, url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-    return `${method} ${parsed.pathname}`;
-  } catch {
-    return undefined;
-  }
-}
-
-export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const value = headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-function networkCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
-  const code = cause?.code;
-  return typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : undefined;
-}
-
-function parseJson<T>(text: string, vendor: string, target: string): T {
-  if (text.trim() === '') return null as T;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    throw new VendorDataError(vendor, undefined, 'body', `of ${target} is not valid JSON`);
-  }
-}
-
-function privateAddressCause(error: unknown): PrivateAddressError | undefined {
-  for (let cause = error; cause instanceof Error; cause = (cause as { cause?: unknown }).cause) {
-    if (cause instanceof PrivateAddressError) return cause;
-  }
-  return undefined;
-}
-
-// encodeURIComponent, not URLSearchParams: ConnectWise needs `+` (offsets, emails) as %2B and reads a bare `+` as a space.
-export function vendorUrl(base: string, path: string, query: Record<string, string | number | undefined> = {}): string {
-  const pairs = Object.entries(query)
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
-    .map(([name, value]) => `${encodeQueryName(name)}=${encodeURIComponent(String(value))}`);
-  return `${base.replace(/\/+$/, '')}${path}${pairs.length ? `?${pairs.join('&')}` : ''}`;
-}
-
-function encodeQueryName(name: string): string {
-  // OData names ($filter, $top) keep their `$`, which is legal in a query.
-  return encodeURIComponent(name).replace(/%24/g, '$');
-}
-
-// Paging links are absolute; following one to another origin would hand it our credentials.
-export function sameOriginLink(link: string, base: string, vendor: string, field: string): string {
-  let resolved: URL;
-  try {
-    resolved = new URL(link, base);
-  } catch {
-    throw new VendorDataError(vendor, undefined, field, 'is not a URL');
-  }
-  if (resolved.origin !== new URL(base).origin) throw new VendorDataError(vendor, undefined, field, 'points to another origin');
-  return resolved.toString();
-}
-
-export interface BearerToken {
-  header: string;
-  refreshAt: number;
-}
-
-export class OAuthTokenCache {
-  private readonly tokens = new Map<string, BearerToken>();
-  private readonly pending = new Map<string, Promise<BearerToken>>();
-
-  get(key: string, fetchToken: () => Promise<BearerToken>): Promise<BearerToken> {
-    const cached = this.tokens.get(key);
-    if (cached && Date.now() < cached.refreshAt) return Promise.resolve(cached);
-    let pending = this.pending.get(key);
-    if (!pending) {
-      pending = fetchToken()
-        .then((token) => {
-          this.tokens.set(key, token);
-          return token;
-        })
-        .finally(() => this.pending.delete(key));
-      this.pending.set(key, pending);
-    }
-    return pending;
-  }
-
-  drop(key: string, token: BearerToken): void {
-    if (this.tokens.get(key) === token) this.tokens.delete(key);
-  }
-}
-
-const DEFAULT_TOKEN_LIFETIME_S = 3600;
-
-// Refresh a minute early (halfway for short-lived tokens) so that no call starts with a token about to die.
-export function bearerToken(body: unknown, vendor: string, now = Date.now()): BearerToken {
-  const fields = (body ?? {}) as { access_token?: unknown; expires_in?: unknown };
-  if (typeof fields.access_token !== 'string' || fields.access_token === '') {
-    throw new VendorDataError(vendor, undefined, 'access_token');
-  }
-  const seconds = Number(fields.expires_in);
-  const lifetimeMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TOKEN_LIFETIME_S) * 1000;
-  return { header: `Bearer ${fields.access_token}`, refreshAt: now + lifetimeMs - Math.min(60_000, lifetimeMs / 2) };
 }

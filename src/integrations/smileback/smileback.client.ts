@@ -1,11 +1,12 @@
-import { VendorAuthError, VendorDataError, VendorHttpError } from '../http/vendor-errors.js';
-import { BearerToken, OAuthTokenCache, VendorHttp, bearerToken, sameOriginLink, vendorUrl } from '../http/vendor-http.js';
+import { VendorDataError } from '../http/vendor-errors.js';
+import type { VendorHttp } from '../http/vendor-http.js';
+import { OAuthTokenClient } from '../http/oauth-token.client.js';
+import { sameOriginLink, vendorUrl } from '../http/vendor-url.js';
 import { DEFAULT_WALK_LIMITS, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
 
 export const SMILEBACK_VENDOR = 'smileback';
 export const SMILEBACK_DEFAULT_BASE_URL = 'https://app.smileback.io';
 const MAX_PAGE_SIZE = 1000;
-const TOKEN_KEY = 'password-grant';
 
 export interface SmileBackIntegration {
   base_url?: string;
@@ -44,11 +45,11 @@ const REVIEWS_PATH = '/api/v3/reviews/';
 export class SmileBackClient {
   private readonly baseUrl: string;
   private readonly pageSize: number;
-  private readonly tokens = new OAuthTokenCache();
+  private readonly tokens: OAuthTokenClient;
   private readonly walkLimits: WalkLimits;
 
   constructor(
-    private readonly config: SmileBackIntegration,
+    config: SmileBackIntegration,
     private readonly http: VendorHttp,
     private readonly breakerKey: string,
     options: SmileBackClientOptions = {},
@@ -56,6 +57,21 @@ export class SmileBackClient {
     this.baseUrl = (config.base_url || SMILEBACK_DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.pageSize = Math.min(options.pageSize ?? MAX_PAGE_SIZE, MAX_PAGE_SIZE);
     this.walkLimits = options.walk ?? DEFAULT_WALK_LIMITS;
+    // One token per client: a changed integration (a new client) starts without the old one.
+    this.tokens = new OAuthTokenClient(http, {
+      vendor: SMILEBACK_VENDOR,
+      breakerKey,
+      tokenUrl: `${this.baseUrl}/api/token/`,
+      form: {
+        grant_type: 'password',
+        username: config.username,
+        password: config.password,
+        client_id: config.client_id,
+        client_secret: config.client_secret,
+        scope: 'read',
+      },
+      cacheKey: 'password-grant',
+    });
   }
 
   listReviews(since: Date, stop?: AbortSignal): Promise<SmileBackReview[]> {
@@ -77,60 +93,17 @@ export class SmileBackClient {
     await this.authorizedGet(vendorUrl(this.baseUrl, REVIEWS_PATH, { limit: 1 }));
   }
 
-  private async authorizedGet<T>(url: string, walk?: WalkRequest): Promise<T | null> {
-    const token = await this.accessToken();
-    try {
-      return await this.get<T>(url, token, walk);
-    } catch (error) {
-      // A token can be revoked or expire early server-side: fetch a new one once, then give up.
-      if (!(error instanceof VendorAuthError) || error.status !== 401) throw error;
-      this.tokens.drop(TOKEN_KEY, token);
-      return this.get<T>(url, await this.accessToken(), walk);
-    }
-  }
-
-  private async get<T>(url: string, token: BearerToken, walk?: WalkRequest): Promise<T | null> {
-    const response = await this.http.request<T | null>({
-      vendor: SMILEBACK_VENDOR,
-      breakerKey: this.breakerKey,
-      url,
-      headers: { Authorization: token.header, Accept: 'application/json' },
-      ...walk,
-    });
-    return response.body;
-  }
-
-  // Not bound to one walk: the token is shared by every walk waiting on it.
-  private accessToken(): Promise<BearerToken> {
-    return this.tokens.get(TOKEN_KEY, () => this.requestToken());
-  }
-
-  private async requestToken(): Promise<BearerToken> {
-    const body = new URLSearchParams({
-      grant_type: 'password',
-      username: this.config.username,
-      password: this.config.password,
-      client_id: this.config.client_id,
-      client_secret: this.config.client_secret,
-      scope: 'read',
-    });
-    try {
-      const response = await this.http.request<unknown>({
+  private authorizedGet<T>(url: string, walk?: WalkRequest): Promise<T | null> {
+    return this.tokens.authorized(async (authorization) => {
+      const response = await this.http.request<T | null>({
         vendor: SMILEBACK_VENDOR,
         breakerKey: this.breakerKey,
-        method: 'POST',
-        url: `${this.baseUrl}/api/token/`,
-        headers: { Accept: 'application/json' },
-        body,
+        url,
+        headers: { Authorization: authorization, Accept: 'application/json' },
+        ...walk,
       });
-      return bearerToken(response.body, SMILEBACK_VENDOR);
-    } catch (error) {
-      // The token endpoint answers a wrong username or password with 400 invalid_grant.
-      if (error instanceof VendorHttpError && !(error instanceof VendorAuthError) && error.status === 400) {
-        throw new VendorAuthError(SMILEBACK_VENDOR, 400, error.target, error.bodyExcerpt);
-      }
-      throw error;
-    }
+      return response.body;
+    }, walk?.signal);
   }
 }
 
