@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength, ValidationArguments, registerDecorator } from 'class-validator';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
-import type { ApiKeyScope } from '../platform/platform.store.js';
+import type { ApiKeyScope } from '../platform/api-keys.service.js';
 
 /** `"admin"` or `{ "tenants": ["tenant_a", ...] }` with 1–100 well-formed tenant ids and nothing else. */
 function IsKeyScope(): PropertyDecorator {

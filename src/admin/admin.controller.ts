@@ -1,51 +1,17 @@
-import { STATUS_CODES } from 'node:http';
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiExtraModels,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/auth.decorators.js';
 import { ApiReadRoute, ApiWriteRoute } from '../common/openapi/api-route.decorators.js';
-import { ValidationProblemError } from '../common/problem/problem.error.js';
-import { fieldProblems } from '../common/validation/validation-pipe.js';
-import {
-  ConnectWiseIntegrationBody,
-  DefenderIntegrationBody,
-  SentinelOneIntegrationBody,
-  SmileBackIntegrationBody,
-  VENDOR_DEFINITIONS,
-  Vendor,
-  isVendor,
-} from '../platform/integration-bodies.dto.js';
-import { IntegrationNotConfiguredError, VendorNotFoundError } from '../platform/platform.errors.js';
-import { PlatformStore } from '../platform/platform.store.js';
-import { TENANT_WRITER, TenantWriter } from '../tenants/sources/tenant-source.js';
+import { VENDOR_DEFINITIONS, VENDORS } from '../platform/integration-bodies.dto.js';
 import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
 import { TenantPipe } from '../tenants/tenant.pipes.js';
 import { Tenant } from '../tenants/tenant.record.js';
-import { TenantsService } from '../tenants/tenants.service.js';
 import { ApiKeyInfo, CreateApiKeyBody, CreatedApiKey, IntegrationInfo, IntegrationTestResult } from './admin-api-key.dto.js';
-import { VendorAuthError, VendorError, VendorHttpError } from '../integrations/http/vendor-errors.js';
-import { LiveClients } from '../live/live-clients.js';
 import { CreateTenantBody, UpdateTenantBody } from './admin-tenant.dto.js';
-import type { ConfigType } from '@nestjs/config';
-import { liveConfig } from '../config/live.config.js';
-import { integrationUrlProblems } from '../platform/integration-urls.js';
+import { AdminService } from './admin.service.js';
 
-const VENDOR_PARAM = ApiParam({ name: 'vendor', enum: ['connectwise', 'smileback', 'sentinelone', 'defender'], description: 'The vendor.' });
-const BODIES = [ConnectWiseIntegrationBody, SmileBackIntegrationBody, SentinelOneIntegrationBody, DefenderIntegrationBody];
-
-function vendorOf(value: string): Vendor {
-  if (!isVendor(value)) throw new VendorNotFoundError(value);
-  return value;
-}
+const VENDOR_PARAM = ApiParam({ name: 'vendor', enum: [...VENDORS], description: 'The vendor.' });
+const BODIES = VENDORS.map((vendor) => VENDOR_DEFINITIONS[vendor].body);
 
 /** Admin keys only: tenants, their vendor integrations, and API keys. */
 @ApiTags('admin')
@@ -53,13 +19,7 @@ function vendorOf(value: string): Vendor {
 @AdminOnly()
 @Controller('admin')
 export class AdminController {
-  constructor(
-    private readonly tenants: TenantsService,
-    @Inject(TENANT_WRITER) private readonly writer: TenantWriter,
-    private readonly store: PlatformStore,
-    private readonly clients: LiveClients,
-    @Inject(liveConfig.KEY) private readonly live: ConfigType<typeof liveConfig>,
-  ) {}
+  constructor(private readonly admin: AdminService) {}
 
   @Post('tenants')
   @ApiOperation({
@@ -68,7 +28,7 @@ export class AdminController {
   })
   @ApiWriteRoute({ status: 201, type: Tenant, description: 'The tenant, as stored.' }, 'Forbidden', 'Conflict')
   createTenant(@Body() body: CreateTenantBody): Promise<Tenant> {
-    return this.writer.create({ id: body.id, name: body.name, is_active: body.is_active, llm_enabled: body.llm_enabled });
+    return this.admin.createTenant(body);
   }
 
   @Patch('tenants/:tenantId')
@@ -78,8 +38,8 @@ export class AdminController {
   })
   @ApiTenantParam()
   @ApiWriteRoute({ type: Tenant, description: 'The tenant after the change.' }, 'Forbidden', 'NotFound')
-  async updateTenant(@TenantParam(TenantPipe) tenant: Tenant, @Body() body: UpdateTenantBody): Promise<Tenant> {
-    return this.writer.update(tenant.id, { name: body.name, is_active: body.is_active, llm_enabled: body.llm_enabled });
+  updateTenant(@TenantParam(TenantPipe) tenant: Tenant, @Body() body: UpdateTenantBody): Promise<Tenant> {
+    return this.admin.updateTenant(tenant, body);
   }
 
   @Get('tenants/:tenantId/integrations')
@@ -90,7 +50,7 @@ export class AdminController {
   @ApiTenantParam()
   @ApiReadRoute({ type: [IntegrationInfo], description: 'One entry per vendor, configured or not; secrets are never returned.' }, { problems: ['Forbidden', 'NotFound'] })
   listIntegrations(@TenantParam(TenantPipe) tenant: Tenant): Promise<IntegrationInfo[]> {
-    return this.store.listIntegrations(tenant.id);
+    return this.admin.listIntegrations(tenant);
   }
 
   @Put('tenants/:tenantId/integrations/:vendor')
@@ -103,21 +63,12 @@ export class AdminController {
   @ApiExtraModels(...BODIES)
   @ApiBody({ schema: { oneOf: BODIES.map((b) => ({ $ref: getSchemaPath(b) })) } })
   @ApiWriteRoute({ type: IntegrationInfo, description: 'The integration as stored, secrets named but not returned.' }, 'Forbidden', 'NotFound')
-  async putIntegration(
+  putIntegration(
     @TenantParam(TenantPipe) tenant: Tenant,
     @Param('vendor') vendorParam: string,
     @Body() body: unknown,
   ): Promise<IntegrationInfo> {
-    const vendor = vendorOf(vendorParam);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new ValidationProblemError([{ field: 'body', message: 'must be a JSON object' }]);
-    }
-    const instance = plainToInstance(VENDOR_DEFINITIONS[vendor].body, body);
-    const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length > 0) throw new ValidationProblemError(fieldProblems(errors));
-    const unsafe = integrationUrlProblems({ ...instance }, this.live.http.allowPrivateNetworks);
-    if (unsafe.length > 0) throw new ValidationProblemError(unsafe);
-    return this.store.putIntegration(tenant.id, vendor, { ...instance });
+    return this.admin.putIntegration(tenant, vendorParam, body);
   }
 
   @Delete('tenants/:tenantId/integrations/:vendor')
@@ -129,9 +80,8 @@ export class AdminController {
   @ApiTenantParam()
   @VENDOR_PARAM
   @ApiWriteRoute({ status: 204, description: 'Removed.' }, 'Forbidden', 'NotFound')
-  async deleteIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<void> {
-    const vendor = vendorOf(vendorParam);
-    if (!(await this.store.deleteIntegration(tenant.id, vendor))) throw new IntegrationNotConfiguredError(tenant.id, vendor);
+  deleteIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<void> {
+    return this.admin.deleteIntegration(tenant, vendorParam);
   }
 
   @Post('tenants/:tenantId/integrations/:vendor/test')
@@ -143,18 +93,8 @@ export class AdminController {
   @ApiTenantParam()
   @VENDOR_PARAM
   @ApiWriteRoute({ type: IntegrationTestResult, description: 'Whether the vendor accepted the stored credentials.' }, 'Forbidden', 'NotFound')
-  async testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<IntegrationTestResult> {
-    const vendor = vendorOf(vendorParam);
-    const client = (await this.clients.for(tenant.id, vendor))?.client;
-    if (!client) throw new IntegrationNotConfiguredError(tenant.id, vendor);
-    const started = performance.now();
-    try {
-      await client.ping();
-      return { ok: true, latency_ms: Math.round(performance.now() - started) };
-    } catch (error) {
-      if (!(error instanceof VendorError)) throw error;
-      return { ok: false, error: describeVendorFailure(VENDOR_DEFINITIONS[vendor].label, error) };
-    }
+  testIntegration(@TenantParam(TenantPipe) tenant: Tenant, @Param('vendor') vendorParam: string): Promise<IntegrationTestResult> {
+    return this.admin.testIntegration(tenant, vendorParam);
   }
 
   @Post('api-keys')
@@ -163,15 +103,8 @@ export class AdminController {
     description: 'Scope `"admin"` or `{ "tenants": [...] }`. Only a hash is stored: the key cannot be shown again.',
   })
   @ApiWriteRoute({ status: 201, type: CreatedApiKey, description: 'The new key: `key` is shown this once.' }, 'Forbidden')
-  async createApiKey(@Body() body: CreateApiKeyBody): Promise<CreatedApiKey> {
-    if (body.scope !== 'admin') {
-      const known = await this.tenants.ids();
-      const unknown = body.scope.tenants.map((t, i) => ({ t, i })).filter(({ t }) => !known.has(t));
-      if (unknown.length > 0) {
-        throw new ValidationProblemError(unknown.map(({ t, i }) => ({ field: `scope.tenants.${i}`, message: `tenant '${t}' does not exist` })));
-      }
-    }
-    return this.store.createApiKey(body.name, body.scope);
+  createApiKey(@Body() body: CreateApiKeyBody): Promise<CreatedApiKey> {
+    return this.admin.createApiKey(body);
   }
 
   @Get('api-keys')
@@ -181,7 +114,7 @@ export class AdminController {
   })
   @ApiReadRoute({ type: [ApiKeyInfo], description: 'Every key, revoked ones included; never the key itself.' }, { problems: ['Forbidden'] })
   listApiKeys(): Promise<ApiKeyInfo[]> {
-    return this.store.listApiKeys();
+    return this.admin.listApiKeys();
   }
 
   @Delete('api-keys/:id')
@@ -193,16 +126,7 @@ export class AdminController {
   @ApiParam({ name: 'id', description: 'The key id (not the key).', example: '3f2a9c0d1e4b5a67' })
   @ApiWriteRoute({ status: 204, description: 'Revoked.' }, 'Forbidden', 'NotFound')
   revokeApiKey(@Param('id') id: string): Promise<void> {
-    return this.store.revokeApiKey(id);
+    return this.admin.revokeApiKey(id);
   }
 }
 
-/**
- * `401 from ConnectWise PSA: invalid credentials or insufficient permissions`: the vendor's status and a
- * short reason of ours. Never the vendor's body: the URL may point anywhere, and its answer is not ours to relay.
- */
-function describeVendorFailure(label: string, error: VendorError): string {
-  if (error instanceof VendorAuthError) return `${error.status} from ${label}: invalid credentials or insufficient permissions`;
-  if (error instanceof VendorHttpError) return `${error.status} from ${label}: ${STATUS_CODES[error.status ?? 0] ?? 'unexpected status'}`;
-  return `${label}: ${error.message}`;
-}

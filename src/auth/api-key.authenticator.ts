@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { authConfig } from '../config/platform.config.js';
-import { PlatformStore } from '../platform/platform.store.js';
+import { ApiKeysService } from '../platform/api-keys.service.js';
 import { UnauthorizedError } from './auth.errors.js';
 import { Principal } from './principal.js';
 
@@ -19,7 +19,7 @@ export class ApiKeyAuthenticator {
   private readonly adminKeyHash?: Buffer;
 
   constructor(
-    private readonly store: PlatformStore,
+    private readonly keys: ApiKeysService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {
     if (config.adminApiKey) this.adminKeyHash = sha256(config.adminApiKey);
@@ -36,9 +36,9 @@ export class ApiKeyAuthenticator {
     if (!match) throw new UnauthorizedError('malformed Authorization header: expected Bearer <key>');
     const key = match[1];
     if (this.adminKeyHash && timingSafeEqual(sha256(key), this.adminKeyHash)) return Principal.admin('env:ADMIN_API_KEY');
-    const found = await this.store.verifyApiKey(key);
+    const found = await this.keys.verify(key);
     if (!found) throw new UnauthorizedError('unknown or revoked API key');
-    this.store.touchApiKey(found.id, found.lastUsedAt).catch((error: Error) => this.logger.warn(`could not record key use: ${error.message}`));
+    this.keys.touch(found.id, found.lastUsedAt).catch((error: Error) => this.logger.warn(`could not record key use: ${error.message}`));
     return found.scope === 'admin' ? Principal.admin(found.id) : Principal.tenant(found.id, found.scope.tenants);
   }
 }

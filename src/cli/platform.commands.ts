@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { mockConfig } from '../config/mock.config.js';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { AppLogger } from '../common/app-logger.js';
-import { ApiKeyScope, PlatformStore } from '../platform/platform.store.js';
+import { ApiKeyScope, ApiKeysService } from '../platform/api-keys.service.js';
+import { IntegrationsService } from '../platform/integrations.service.js';
+import { PlatformTenantsService } from '../platform/platform-tenants.service.js';
+import { TenantImportService } from '../platform/tenant-import.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { liveConfig } from '../config/live.config.js';
 import { CliModule } from './cli.module.js';
@@ -62,7 +65,7 @@ keys
         const unknown = opts.tenant.filter((t) => !known.has(t));
         if (unknown.length) {
           const mockFile = mockTenantsFile(app);
-          const stored = mockFile ? new Set((await app.get(PlatformStore).listTenants()).map((t) => t.id)) : new Set<string>();
+          const stored = mockFile ? new Set((await app.get(PlatformTenantsService).list()).map((t) => t.id)) : new Set<string>();
           const onlyStored = unknown.filter((t) => stored.has(t));
           throw new CliError(
             `unknown tenant(s): ${unknown.join(', ')}` +
@@ -72,7 +75,7 @@ keys
         }
       }
       const scope: ApiKeyScope = opts.admin ? 'admin' : { tenants: opts.tenant as string[] };
-      const { id, key } = await app.get(PlatformStore).createApiKey(opts.name, scope);
+      const { id, key } = await app.get(ApiKeysService).create(opts.name, scope);
       process.stdout.write(`id:  ${id}\nkey: ${key}\n`);
       process.stderr.write('Store the key now: it is not shown again.\n');
     });
@@ -84,7 +87,7 @@ keys
   .option('--json', 'as JSON')
   .action(async (opts: { json?: boolean }) => {
     await withApp(async (app) => {
-      const list = await app.get(PlatformStore).listApiKeys();
+      const list = await app.get(ApiKeysService).list();
       if (opts.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       for (const k of list) {
         const scope = k.scope === 'admin' ? 'admin' : `tenants: ${k.scope.tenants.join(', ')}`;
@@ -101,7 +104,7 @@ keys
   .argument('<id>', 'the key id (see keys list)')
   .action(async (id: string) => {
     await withApp(async (app) => {
-      await app.get(PlatformStore).revokeApiKey(id).catch((error: Error) => {
+      await app.get(ApiKeysService).revoke(id).catch((error: Error) => {
         throw new CliError(error.message);
       });
       process.stdout.write(`revoked ${id}\n`);
@@ -124,7 +127,7 @@ program
     await withApp(async (app) => {
       const { entries, problems } = parseTenantImport(data, app.get<ConfigType<typeof liveConfig>>(liveConfig.KEY).http.allowPrivateNetworks);
       if (problems.length) throw new CliError(`${file}: ${problems.length} problem(s), nothing written:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-      const { created, updated } = await app.get(PlatformStore).importTenants(entries);
+      const { created, updated } = await app.get(TenantImportService).import(entries);
       const integrations = entries.reduce((n, e) => n + Object.keys(e.integrations).length, 0);
       process.stdout.write(
         `imported ${entries.length} tenant(s) (created: ${created.join(', ') || 'none'}; updated: ${updated.join(', ') || 'none'}) and ${integrations} integration(s)\n`,
@@ -145,7 +148,7 @@ program
   .description('Re-encrypt every secret stored under an older key (ENCRYPTION_KEYS_PREVIOUS) with ENCRYPTION_KEY')
   .action(async () => {
     await withApp(async (app) => {
-      const count = await app.get(PlatformStore).reencryptSecrets();
+      const count = await app.get(IntegrationsService).reencryptSecrets();
       process.stdout.write(`re-encrypted ${count} secret(s) under the current key\n`);
     });
   });

@@ -5,7 +5,7 @@ import { fieldProblems } from '../common/validation/validation-pipe.js';
 import { nulProblems } from '../common/validation/nul-characters.js';
 import { integrationUrlProblems } from '../platform/integration-urls.js';
 import { VENDOR_DEFINITIONS, isVendor } from '../platform/integration-bodies.dto.js';
-import type { TenantImportEntry } from '../platform/platform.store.js';
+import type { TenantImportEntry } from '../platform/tenant-import.service.js';
 
 const STRICT = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 

@@ -4,6 +4,7 @@ import { mockConfig } from '../config/mock.config.js';
 import { MockDataHealthCheck } from '../mock/mock-data.health.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import { PlatformStore } from '../platform/platform.store.js';
+import { PlatformDb } from '../platform/platform-db.js';
 import { PlatformStoreHealthCheck } from '../platform/platform-store.health.js';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import type { Cache } from 'cache-manager';
@@ -26,16 +27,17 @@ import { Lifecycle } from './lifecycle.js';
   providers: [
     {
       provide: HEALTH_CHECKS,
-      inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, VendorHttp, CACHE_MANAGER],
+      inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, PlatformDb, VendorHttp, CACHE_MANAGER],
       useFactory: (
         config: ConfigType<typeof mockConfig>,
         live: ConfigType<typeof liveConfig>,
         store: MockFileStore | null,
         platform: PlatformStore,
+        db: PlatformDb,
         vendorHttp: VendorHttp,
         cache: Cache,
       ): HealthCheck[] => [
-        new PlatformStoreHealthCheck(platform),
+        new PlatformStoreHealthCheck(platform.integrations, db.engine),
         // Mixed mode (MOCK_DOMAINS) checks both sides, each for its own domains.
         ...(store ? [new MockDataHealthCheck(store, config.enabled ? undefined : config.domains)] : []),
         ...(config.enabled

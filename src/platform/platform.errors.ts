@@ -1,4 +1,5 @@
 import { ProblemError } from '../common/problem/problem.error.js';
+import { VENDORS } from './integration-bodies.dto.js';
 
 export class TenantExistsError extends ProblemError {
   constructor(tenantId: string) {
@@ -23,7 +24,7 @@ export class VendorNotFoundError extends ProblemError {
     super(
       404,
       '/problems/vendor-not-found',
-      `unknown vendor ${JSON.stringify(vendor.slice(0, 40))}: use connectwise, smileback, sentinelone or defender`,
+      `unknown vendor ${JSON.stringify(vendor.slice(0, 40))}: use ${VENDORS.slice(0, -1).join(', ')} or ${VENDORS.at(-1)}`,
     );
   }
 }

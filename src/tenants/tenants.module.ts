@@ -13,11 +13,11 @@ import { TenantsService } from './tenants.service.js';
   providers: [
     bindSource<TenantSource>(TENANT_SOURCE, 'tenants', {
       mock: (store) => MockFileProvider.tenants(store),
-      live: ({ platform }) => new PlatformTenantSource(platform),
+      live: ({ platform }) => new PlatformTenantSource(platform.tenants),
     }),
     bindSource<TenantWriter>(TENANT_WRITER, 'tenants', {
       mock: () => new ReadOnlyTenantWriter(),
-      live: ({ platform }) => new PlatformTenantSource(platform),
+      live: ({ platform }) => new PlatformTenantSource(platform.tenants),
     }),
     TenantsService,
     TenantPipe,

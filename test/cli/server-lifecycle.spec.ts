@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformStore } from '../../src/platform/platform.store.js';
+import { platformOn } from '../support/platform.js';
 import { SecretBox } from '../../src/platform/secret-box.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
 import { runNode } from './run.js';
@@ -65,10 +65,10 @@ const get = (url: string, headers: Record<string, string> = {}) => send(url, hea
 async function seedStore(path: string, key: Buffer): Promise<void> {
   const { db, engine } = openDatabase(`sqlite:${path}`);
   await migrateToLatest(db);
-  const store = new PlatformStore(db, engine, new SecretBox(key));
-  await store.createTenant({ id: 'tenant_a', name: 'A', is_active: true, llm_enabled: false });
-  await store.putIntegration('tenant_a', 'sentinelone', { base_url: 'https://s1.example.com', api_token: 'token-one' });
-  await store.putIntegration('tenant_a', 'defender', {
+  const store = platformOn(db, engine, new SecretBox(key));
+  await store.tenants.create({ id: 'tenant_a', name: 'A', is_active: true, llm_enabled: false });
+  await store.integrations.put('tenant_a', 'sentinelone', { base_url: 'https://s1.example.com', api_token: 'token-one' });
+  await store.integrations.put('tenant_a', 'defender', {
     api: 'graph',
     azure_tenant_id: '00000000-0000-0000-0000-000000000000',
     client_id: '00000000-0000-0000-0000-000000000001',

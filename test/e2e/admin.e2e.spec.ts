@@ -9,6 +9,7 @@ import { TICKET_SOURCE } from '../../src/tickets/sources/ticket-source.js';
 import { TIME_ENTRY_SOURCE } from '../../src/time-entries/sources/time-entry-source.js';
 import { CSAT_SOURCE } from '../../src/csat/sources/csat-source.js';
 import { SECURITY_ALERT_SOURCES } from '../../src/security-alerts/sources/security-alert-source.js';
+import { VENDORS } from '../../src/platform/integration-bodies.dto.js';
 
 const ADMIN = `Bearer ${TEST_ADMIN_KEY}`;
 
@@ -118,8 +119,10 @@ describe('admin API in mock mode', () => {
     expect((await call('get', '/api/admin/tenants/tenant_demo_cca/integrations')).body).toEqual(before);
   });
 
-  it('answers 404 for an unknown vendor or tenant, and 400 for a malformed tenant id', async () => {
-    expect((await call('put', '/api/admin/tenants/tenant_demo_cca/integrations/autotask', {})).body.type).toBe('/problems/vendor-not-found');
+  it('answers 404 for an unknown vendor (naming every vendor it knows) or tenant, and 400 for a malformed tenant id', async () => {
+    const unknownVendor = (await call('put', '/api/admin/tenants/tenant_demo_cca/integrations/autotask', {})).body;
+    expect(unknownVendor.type).toBe('/problems/vendor-not-found');
+    for (const vendor of VENDORS) expect(unknownVendor.detail).toContain(vendor);
     expect((await call('get', '/api/admin/tenants/tenant_ghost/integrations')).status).toBe(404);
     expect((await call('get', '/api/admin/tenants/Ghost/integrations')).status).toBe(400);
   });

@@ -9,6 +9,7 @@ import { runNode } from '../cli/run.js';
 import request from 'supertest';
 import type { OpenAPIV3 } from 'openapi-types';
 import { bootApp, server, TestApp } from '../support/app.js';
+import { VENDORS } from '../../src/platform/integration-bodies.dto.js';
 
 const MOCK_DATA = join(process.cwd(), 'mock-data');
 const shipped = (file: string): Record<string, unknown>[] => JSON.parse(readFileSync(join(MOCK_DATA, file), 'utf8'));
@@ -268,6 +269,27 @@ describe('the OpenAPI document for front-ends and tools', () => {
     expect(props('ApiKeyInfo').created_at.format).toBe('date-time');
     expect((param('/api/tenants/{tenantId}/time-entries', 'date_from').schema as OpenAPIV3.SchemaObject).format).toBe('date');
     expect(schema('Ticket').required).not.toContain('closed_at_remote');
+  });
+
+  it('lists every vendor on each integration route and offers one body per vendor', () => {
+    const integrationRoutes = Object.entries(doc.paths).filter(([path]) => path.includes('/integrations/{vendor}'));
+    expect(integrationRoutes.length).toBeGreaterThan(0);
+    for (const [, item] of integrationRoutes) {
+      for (const op of Object.values(item ?? {}) as OpenAPIV3.OperationObject[]) {
+        const vendor = (op.parameters as OpenAPIV3.ParameterObject[]).find((p) => p.name === 'vendor');
+        expect((vendor?.schema as OpenAPIV3.SchemaObject).enum).toEqual([...VENDORS]);
+      }
+    }
+    const put = doc.paths['/api/admin/tenants/{tenantId}/integrations/{vendor}']?.put as OpenAPIV3.OperationObject;
+    const body = (put.requestBody as OpenAPIV3.RequestBodyObject).content['application/json'].schema as OpenAPIV3.SchemaObject;
+    expect(body.oneOf).toHaveLength(VENDORS.length);
+  });
+
+  it('derives the tenant bodies from the tenant record: every field on create, any but the id on change', () => {
+    expect(Object.keys(schema('CreateTenantBody').properties ?? {}).sort()).toEqual(Object.keys(schema('Tenant').properties ?? {}).sort());
+    expect(schema('CreateTenantBody').required?.sort()).toEqual(['id', 'is_active', 'llm_enabled', 'name']);
+    expect(Object.keys(schema('UpdateTenantBody').properties ?? {}).sort()).toEqual(['is_active', 'llm_enabled', 'name']);
+    expect(schema('UpdateTenantBody').required ?? []).toEqual([]);
   });
 
   it('types an API key scope as "admin" or { tenants: [...] }', () => {

@@ -4,7 +4,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformStore } from '../../src/platform/platform.store.js';
+import { platformOn } from '../support/platform.js';
 import { SecretBox } from '../../src/platform/secret-box.js';
 import { bootApp, server, TestApp } from '../support/app.js';
 import { ADMIN, LIVE_ENV } from '../support/live-fixtures.js';
@@ -28,18 +28,18 @@ describe('platform store reads cached in process', () => {
     const onQuery = (event: LogEvent) => statements.push(event.query.sql);
     const { db, engine } = openDatabase(database.url, { connectTimeoutMs: 2_000, queryTimeoutMs: 5_000, onQuery });
     await migrateToLatest(db);
-    const store = new PlatformStore(db, engine, new SecretBox(randomBytes(32)), { cacheTtlMs });
+    const store = platformOn(db, engine, new SecretBox(randomBytes(32)), cacheTtlMs);
     return { store, statements, close: () => db.destroy() };
   }
 
   it('answers a burst of key checks with one SELECT and records the use with one UPDATE', async () => {
     const { store, statements, close } = await storeCountingQueries(1_000);
-    const { key, id } = await store.createApiKey('burst', 'admin');
+    const { key, id } = await store.apiKeys.create('burst', 'admin');
     statements.length = 0;
     const results = await Promise.all(
       Array.from({ length: 100 }, async () => {
-        const found = await store.verifyApiKey(key);
-        if (found) await store.touchApiKey(found.id, found.lastUsedAt);
+        const found = await store.apiKeys.verify(key);
+        if (found) await store.apiKeys.touch(found.id, found.lastUsedAt);
         return found?.id;
       }),
     );
@@ -51,36 +51,36 @@ describe('platform store reads cached in process', () => {
 
   it('never reuses a read across a change made by the same copy (revocation, tenant and integration writes)', async () => {
     const { store, close } = await storeCountingQueries(1_000);
-    const { key, id } = await store.createApiKey('soon revoked', 'admin');
-    expect(await store.verifyApiKey(key)).toMatchObject({ id });
-    await store.revokeApiKey(id);
-    expect(await store.verifyApiKey(key)).toBeUndefined();
+    const { key, id } = await store.apiKeys.create('soon revoked', 'admin');
+    expect(await store.apiKeys.verify(key)).toMatchObject({ id });
+    await store.apiKeys.revoke(id);
+    expect(await store.apiKeys.verify(key)).toBeUndefined();
 
     const tenantId = `t_${randomBytes(4).toString('hex')}`;
-    expect((await store.listTenants()).some((t) => t.id === tenantId)).toBe(false);
-    await store.createTenant({ id: tenantId, name: 'Fresh', is_active: true, llm_enabled: false });
-    expect((await store.listTenants()).find((t) => t.id === tenantId)?.is_active).toBe(true);
-    await store.updateTenant(tenantId, { is_active: false });
-    expect((await store.listTenants()).find((t) => t.id === tenantId)?.is_active).toBe(false);
+    expect((await store.tenants.list()).some((t) => t.id === tenantId)).toBe(false);
+    await store.tenants.create({ id: tenantId, name: 'Fresh', is_active: true, llm_enabled: false });
+    expect((await store.tenants.list()).find((t) => t.id === tenantId)?.is_active).toBe(true);
+    await store.tenants.update(tenantId, { is_active: false });
+    expect((await store.tenants.list()).find((t) => t.id === tenantId)?.is_active).toBe(false);
 
-    expect(await store.integrationCredentials(tenantId, 'sentinelone')).toBeUndefined();
-    await store.putIntegration(tenantId, 'sentinelone', { base_url: 'https://s1.example.com', api_token: 'first-token' });
-    expect((await store.integrationCredentials(tenantId, 'sentinelone'))?.secrets.api_token).toBe('first-token');
-    await store.putIntegration(tenantId, 'sentinelone', { base_url: 'https://s1.example.com', api_token: 'second-token' });
-    expect((await store.integrationCredentials(tenantId, 'sentinelone'))?.secrets.api_token).toBe('second-token');
-    await store.deleteIntegration(tenantId, 'sentinelone');
-    expect(await store.integrationCredentials(tenantId, 'sentinelone')).toBeUndefined();
+    expect(await store.integrations.credentialsFor(tenantId, 'sentinelone')).toBeUndefined();
+    await store.integrations.put(tenantId, 'sentinelone', { base_url: 'https://s1.example.com', api_token: 'first-token' });
+    expect((await store.integrations.credentialsFor(tenantId, 'sentinelone'))?.secrets.api_token).toBe('first-token');
+    await store.integrations.put(tenantId, 'sentinelone', { base_url: 'https://s1.example.com', api_token: 'second-token' });
+    expect((await store.integrations.credentialsFor(tenantId, 'sentinelone'))?.secrets.api_token).toBe('second-token');
+    await store.integrations.delete(tenantId, 'sentinelone');
+    expect(await store.integrations.credentialsFor(tenantId, 'sentinelone')).toBeUndefined();
     await close();
   });
 
   it("sees another copy's revocation once PLATFORM_CACHE_TTL_MS has passed", async () => {
     const writer = await storeCountingQueries(1_000);
     const reader = await storeCountingQueries(1_000);
-    const { key, id } = await writer.store.createApiKey('shared', 'admin');
-    expect(await reader.store.verifyApiKey(key)).toMatchObject({ id });
-    await writer.store.revokeApiKey(id);
+    const { key, id } = await writer.store.apiKeys.create('shared', 'admin');
+    expect(await reader.store.apiKeys.verify(key)).toMatchObject({ id });
+    await writer.store.apiKeys.revoke(id);
     await sleep(1_050);
-    expect(await reader.store.verifyApiKey(key)).toBeUndefined();
+    expect(await reader.store.apiKeys.verify(key)).toBeUndefined();
     await writer.close();
     await reader.close();
   });

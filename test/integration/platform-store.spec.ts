@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformStore } from '../../src/platform/platform.store.js';
+import { platformOn, PlatformUnderTest } from '../support/platform.js';
 import { SecretBox, SecretUndecryptableError } from '../../src/platform/secret-box.js';
 import { TenantExistsError, EncryptionUnavailableError, ApiKeyNotFoundError } from '../../src/platform/platform.errors.js';
 import { createPostgresDatabase, TestDatabase } from '../support/postgres.js';
@@ -43,15 +43,15 @@ const ENGINES: Engine[] = [
   },
 ];
 
-describe.each(ENGINES)('platform store on $name', (engine) => {
+describe.each(ENGINES)('platform repositories and services on $name', (engine) => {
   let url: string;
   let teardown: () => Promise<void>;
-  const opened: PlatformStore[] = [];
+  const opened: PlatformUnderTest[] = [];
 
-  async function open(current: Buffer | null = KEY, previous: Buffer[] = []): Promise<PlatformStore> {
+  async function open(current: Buffer | null = KEY, previous: Buffer[] = []): Promise<PlatformUnderTest> {
     const { db, engine: kind } = openDatabase(url);
     await migrateToLatest(db);
-    const store = new PlatformStore(db, kind, new SecretBox(current ?? undefined, previous));
+    const store = platformOn(db, kind, new SecretBox(current ?? undefined, previous));
     opened.push(store);
     return store;
   }
@@ -59,7 +59,7 @@ describe.each(ENGINES)('platform store on $name', (engine) => {
 
   beforeAll(async () => ({ url, teardown } = await engine.setup()));
   afterEach(async () => {
-    for (const store of opened.splice(0)) await store.onApplicationShutdown();
+    for (const store of opened.splice(0)) await store.close();
   });
   afterAll(() => teardown());
 
@@ -78,81 +78,81 @@ describe.each(ENGINES)('platform store on $name', (engine) => {
   it('creates, lists and updates tenants; a second create is a conflict', async () => {
     const store = await open();
     const id = uniqueId('acme');
-    await store.createTenant(aTenant({ id }));
-    await expect(store.createTenant(aTenant({ id }))).rejects.toBeInstanceOf(TenantExistsError);
-    expect(await store.updateTenant(id, { is_active: false })).toEqual(aTenant({ id, is_active: false }));
-    expect((await store.listTenants()).find((t) => t.id === id)).toEqual(aTenant({ id, is_active: false }));
+    await store.tenants.create(aTenant({ id }));
+    await expect(store.tenants.create(aTenant({ id }))).rejects.toBeInstanceOf(TenantExistsError);
+    expect(await store.tenants.update(id, { is_active: false })).toEqual(aTenant({ id, is_active: false }));
+    expect((await store.tenants.list()).find((t) => t.id === id)).toEqual(aTenant({ id, is_active: false }));
   });
 
   it('keeps integration secrets encrypted, returns them only by name, and decrypts them for clients', async () => {
     const store = await open();
     const tenant = uniqueId('t');
     const secret = `PK-${randomBytes(8).toString('hex')}`;
-    const view = await store.putIntegration(tenant, 'connectwise', CW(secret));
+    const view = await store.integrations.put(tenant, 'connectwise', CW(secret));
     expect(view).toMatchObject({ vendor: 'connectwise', configured: true, secrets: ['private_key'] });
     expect(view.settings).toEqual({ ...CW(secret), private_key: undefined, time_zone: 'UTC' } as object);
-    expect(JSON.stringify(await store.listIntegrations(tenant))).not.toContain(secret);
+    expect(JSON.stringify(await store.integrations.list(tenant))).not.toContain(secret);
     const raw = await store.db.selectFrom('integrations').selectAll().where('tenant_id', '=', tenant).executeTakeFirstOrThrow();
     expect(JSON.stringify(raw)).not.toContain(secret);
-    expect((await store.integrationCredentials(tenant, 'connectwise'))?.secrets).toEqual({ private_key: secret });
+    expect((await store.integrations.credentialsFor(tenant, 'connectwise'))?.secrets).toEqual({ private_key: secret });
   });
 
   it('binds each ciphertext to its tenant: moved to another tenant, it does not decrypt', async () => {
     const store = await open();
     const [a, b] = [uniqueId('a'), uniqueId('b')];
-    await store.putIntegration(a, 'sentinelone', { base_url: 'https://s1.example', api_token: 'token-a' });
-    await store.putIntegration(b, 'sentinelone', { base_url: 'https://s1.example', api_token: 'token-b' });
+    await store.integrations.put(a, 'sentinelone', { base_url: 'https://s1.example', api_token: 'token-a' });
+    await store.integrations.put(b, 'sentinelone', { base_url: 'https://s1.example', api_token: 'token-b' });
     const rowA = await store.db.selectFrom('integrations').select('secrets').where('tenant_id', '=', a).executeTakeFirstOrThrow();
     await store.db.updateTable('integrations').set({ secrets: rowA.secrets }).where('tenant_id', '=', b).execute();
-    await expect(store.integrationCredentials(b, 'sentinelone')).rejects.toThrow();
+    await expect(store.integrations.credentialsFor(b, 'sentinelone')).rejects.toThrow();
     const rotating = await open(newKey(), [KEY]);
-    await expect(rotating.reencryptSecrets()).rejects.toThrow(`cannot decrypt ${b}/sentinelone/api_token`);
-    expect((await store.integrationCredentials(a, 'sentinelone'))?.secrets.api_token).toBe('token-a');
-    await store.deleteIntegration(b, 'sentinelone');
+    await expect(rotating.integrations.reencryptSecrets()).rejects.toThrow(`cannot decrypt ${b}/sentinelone/api_token`);
+    expect((await store.integrations.credentialsFor(a, 'sentinelone'))?.secrets.api_token).toBe('token-a');
+    await store.integrations.delete(b, 'sentinelone');
   });
 
   it('refuses to store a secret without ENCRYPTION_KEY, and writes nothing', async () => {
     const store = await open(null);
     const tenant = uniqueId('nokey');
-    await expect(store.putIntegration(tenant, 'smileback', { client_id: 'c', client_secret: 's', username: 'u', password: 'p' })).rejects.toBeInstanceOf(
+    await expect(store.integrations.put(tenant, 'smileback', { client_id: 'c', client_secret: 's', username: 'u', password: 'p' })).rejects.toBeInstanceOf(
       EncryptionUnavailableError,
     );
-    expect((await store.listIntegrations(tenant)).every((i) => !i.configured)).toBe(true);
+    expect((await store.integrations.list(tenant)).every((i) => !i.configured)).toBe(true);
   });
 
   it('rotates keys: old ciphertexts still decrypt, and rotate re-encrypts them under the new key', async () => {
     const oldKey = newKey();
     const before = await open(oldKey);
     const tenant = uniqueId('rot');
-    await before.putIntegration(tenant, 'defender', { azure_tenant_id: 'az', client_id: 'c', client_secret: 'rotate-me' });
+    await before.integrations.put(tenant, 'defender', { azure_tenant_id: 'az', client_id: 'c', client_secret: 'rotate-me' });
 
     const rotatedKey = newKey();
     // KEY is "old" too: earlier tests in this database stored secrets under it.
     const during = await open(rotatedKey, [oldKey, KEY]);
-    expect((await during.integrationCredentials(tenant, 'defender'))?.secrets.client_secret).toBe('rotate-me');
-    expect(await during.reencryptSecrets()).toBeGreaterThanOrEqual(1);
-    expect(await during.reencryptSecrets()).toBe(0);
+    expect((await during.integrations.credentialsFor(tenant, 'defender'))?.secrets.client_secret).toBe('rotate-me');
+    expect(await during.integrations.reencryptSecrets()).toBeGreaterThanOrEqual(1);
+    expect(await during.integrations.reencryptSecrets()).toBe(0);
 
     const withoutOld = await open(rotatedKey);
-    expect((await withoutOld.integrationCredentials(tenant, 'defender'))?.secrets.client_secret).toBe('rotate-me');
+    expect((await withoutOld.integrations.credentialsFor(tenant, 'defender'))?.secrets.client_secret).toBe('rotate-me');
     const stranger = await open(newKey());
-    await expect(stranger.integrationCredentials(tenant, 'defender')).rejects.toBeInstanceOf(SecretUndecryptableError);
+    await expect(stranger.integrations.credentialsFor(tenant, 'defender')).rejects.toBeInstanceOf(SecretUndecryptableError);
   });
 
   it('mints keys shown once, verifies them by hash, and revokes them at once', async () => {
     const store = await open();
-    const { id, key } = await store.createApiKey('dash', { tenants: ['b_tenant', 'a_tenant', 'a_tenant'] });
+    const { id, key } = await store.apiKeys.create('dash', { tenants: ['b_tenant', 'a_tenant', 'a_tenant'] });
     expect(key).toMatch(new RegExp(`^mspk_${id}_`));
-    expect(await store.verifyApiKey(key)).toMatchObject({ id, scope: { tenants: ['a_tenant', 'b_tenant'] } });
-    expect(await store.verifyApiKey(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).toBeUndefined();
+    expect(await store.apiKeys.verify(key)).toMatchObject({ id, scope: { tenants: ['a_tenant', 'b_tenant'] } });
+    expect(await store.apiKeys.verify(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`)).toBeUndefined();
     const row = await store.db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain(key.split('_').slice(2).join('_'));
-    await store.touchApiKey(id, null);
-    expect((await store.listApiKeys()).find((k) => k.id === id)?.last_used_at).toEqual(expect.any(String));
-    await store.revokeApiKey(id);
-    await store.revokeApiKey(id);
-    expect(await store.verifyApiKey(key)).toBeUndefined();
-    await expect(store.revokeApiKey('0000000000000000')).rejects.toBeInstanceOf(ApiKeyNotFoundError);
+    await store.apiKeys.touch(id, null);
+    expect((await store.apiKeys.list()).find((k) => k.id === id)?.last_used_at).toEqual(expect.any(String));
+    await store.apiKeys.revoke(id);
+    await store.apiKeys.revoke(id);
+    expect(await store.apiKeys.verify(key)).toBeUndefined();
+    await expect(store.apiKeys.revoke('0000000000000000')).rejects.toBeInstanceOf(ApiKeyNotFoundError);
   });
 
   it('imports tenants and integrations all or nothing', async () => {
@@ -161,21 +161,21 @@ describe.each(ENGINES)('platform store on $name', (engine) => {
     const good = { tenant: aTenant({ id: x }), integrations: { connectwise: CW('import-secret') } };
     const broken = { tenant: { ...aTenant({ id: y }), name: null as unknown as string }, integrations: {} };
     // Matched by message: a driver's error may come from another realm than Jest's, where toThrow() misses it.
-    await expect(store.importTenants([good, broken])).rejects.toMatchObject({ message: expect.stringMatching(/NOT NULL|null value/i) });
-    expect((await store.listTenants()).map((t) => t.id)).not.toContain(x);
-    expect((await store.listIntegrations(x)).every((i) => !i.configured)).toBe(true);
+    await expect(store.imports.import([good, broken])).rejects.toMatchObject({ message: expect.stringMatching(/NOT NULL|null value/i) });
+    expect((await store.tenants.list()).map((t) => t.id)).not.toContain(x);
+    expect((await store.integrations.list(x)).every((i) => !i.configured)).toBe(true);
 
-    expect(await store.importTenants([good])).toEqual({ created: [x], updated: [] });
-    expect(await store.importTenants([{ ...good, tenant: aTenant({ id: x, name: 'Renamed' }) }])).toEqual({ created: [], updated: [x] });
-    expect((await store.listTenants()).find((t) => t.id === x)?.name).toBe('Renamed');
+    expect(await store.imports.import([good])).toEqual({ created: [x], updated: [] });
+    expect(await store.imports.import([{ ...good, tenant: aTenant({ id: x, name: 'Renamed' }) }])).toEqual({ created: [], updated: [x] });
+    expect((await store.tenants.list()).find((t) => t.id === x)?.name).toBe('Renamed');
   });
 
   if (engine.name === 'sqlite') {
     it('leaves no secret in clear text in the database file', async () => {
       const store = await open();
       const secrets = ['clear-text-canary-1', 'clear-text-canary-2'];
-      await store.putIntegration(uniqueId('f'), 'smileback', { client_id: 'c', client_secret: secrets[0], username: 'u', password: secrets[1] });
-      await store.onApplicationShutdown();
+      await store.integrations.put(uniqueId('f'), 'smileback', { client_id: 'c', client_secret: secrets[0], username: 'u', password: secrets[1] });
+      await store.close();
       opened.splice(opened.indexOf(store), 1);
       const bytes = await readFile(url.slice('sqlite:'.length));
       const wal = await readFile(`${url.slice('sqlite:'.length)}-wal`).catch(() => Buffer.alloc(0));

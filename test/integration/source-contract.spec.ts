@@ -23,7 +23,7 @@ import { MockFileStore } from '../../src/mock/mock-file.store.js';
 import { openDatabase } from '../../src/platform/database.js';
 import type { Vendor } from '../../src/platform/integration-bodies.dto.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformStore } from '../../src/platform/platform.store.js';
+import { platformOn } from '../support/platform.js';
 import { SecretBox } from '../../src/platform/secret-box.js';
 import { DefenderAlertSource } from '../../src/security-alerts/sources/defender-alert-source.js';
 import { SentinelOneAlertSource } from '../../src/security-alerts/sources/sentinelone-alert-source.js';
@@ -120,13 +120,13 @@ const mock = (label: string, domain: MockDomain, expected: Implementation['expec
 
 // ---- live
 
-/** LiveDeps by hand: a real PlatformStore on in-memory SQLite, real LiveClients and LiveCache. */
+/** LiveDeps by hand: the real platform services on in-memory SQLite, real LiveClients and LiveCache. */
 async function liveDeps(): Promise<{ deps: LiveDeps; close(): Promise<void> }> {
   const { db, engine } = openDatabase('sqlite::memory:');
   await migrateToLatest(db);
-  const platform = new PlatformStore(db, engine, new SecretBox(randomBytes(32)));
-  await platform.createTenant(CONTRACT_TENANT);
-  await platform.createTenant(CONTRACT_EMPTY_TENANT);
+  const { store: platform, tenants } = platformOn(db, engine, new SecretBox(randomBytes(32)));
+  await tenants.create(CONTRACT_TENANT);
+  await tenants.create(CONTRACT_EMPTY_TENANT);
   const deps: LiveDeps = {
     platform,
     clients: new LiveClients(platform, LIVE_CONFIG, new VendorHttp(LIVE_CONFIG.http)),
@@ -155,7 +155,7 @@ async function startLive(setups: Array<() => Promise<LiveSetup>>, build: (deps: 
   };
   try {
     for (const setup of setups) started.push(await setup());
-    for (const s of started) await deps.platform.putIntegration(TENANT, s.vendor, { ...s.integration });
+    for (const s of started) await deps.platform.integrations.put(TENANT, s.vendor, { ...s.integration });
     return { source: build(deps), close: closeAll };
   } catch (error) {
     await closeAll();

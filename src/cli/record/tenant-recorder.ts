@@ -4,7 +4,8 @@ import { liveConfig } from '../../config/live.config.js';
 import { CSAT_SOURCE, type CsatSource } from '../../csat/sources/csat-source.js';
 import { DOMAINS_BY_VENDOR } from '../../live/live.health.js';
 import { MOCKABLE_DOMAINS, type MockableDomain as DomainName } from '../../config/env.validation.js';
-import { PlatformStore } from '../../platform/platform.store.js';
+import { IntegrationsService } from '../../platform/integrations.service.js';
+import { PlatformTenantsService } from '../../platform/platform-tenants.service.js';
 import { SECURITY_ALERT_SOURCES, type SecurityAlertSource } from '../../security-alerts/sources/security-alert-source.js';
 import type { Tenant } from '../../tenants/tenant.record.js';
 import { TICKET_SOURCE, type TicketSource } from '../../tickets/sources/ticket-source.js';
@@ -36,13 +37,13 @@ export class TenantRecorder {
   }
 
   async tenant(id: string): Promise<Tenant | undefined> {
-    const tenant = (await this.app.get(PlatformStore).listTenants()).find((t) => t.id === id);
+    const tenant = (await this.app.get(PlatformTenantsService).list()).find((t) => t.id === id);
     return tenant && { id: tenant.id, name: tenant.name, is_active: tenant.is_active, llm_enabled: tenant.llm_enabled };
   }
 
   /** The domains some integration of the tenant serves; the others have no file, as live mode serves them nothing. */
   async configuredDomains(tenantId: string): Promise<DomainName[]> {
-    const integrations = await this.app.get(PlatformStore).listIntegrations(tenantId);
+    const integrations = await this.app.get(IntegrationsService).list(tenantId);
     const served = new Set(integrations.filter((i) => i.configured).flatMap((i) => DOMAINS_BY_VENDOR[i.vendor] ?? []));
     return RECORDED_DOMAINS.filter((d) => served.has(d));
   }
