@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ValidationOptions, registerDecorator } from 'class-validator';
+import { QueryRule } from './query-rules.js';
 
 /** Tenant ids: lower-case, digits, `_` and `-`, 1–64 characters, not starting with `_` or `-`. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -48,13 +49,7 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
 export function IsDay(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) => {
     ApiProperty({ type: 'string', format: 'date' })(target, propertyName);
-    registerDecorator({
-      name: 'isDay',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: '$property must be a calendar day like 2026-01-20', ...options },
-      validator: { validate: isDay },
-    });
+    QueryRule('isDay', isDay, { message: '$property must be a calendar day like 2026-01-20', ...options })(target, propertyName);
   };
 }
 
