@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { ValidationOptions } from 'class-validator';
-import { IsIn, IsOptional, QueryRule } from '../common/validation/query-rules.js';
+import { IsIn, IsOptional, Rule } from '../common/validation/recorded-rules.js';
 import { INTERVALS, Interval, parseWindowInstant } from './window.js';
 
 function IsWindowInstant(options?: ValidationOptions): PropertyDecorator {
-  return QueryRule('isWindowInstant', (value) => typeof value === 'string' && parseWindowInstant(value) !== undefined, {
+  return Rule('isWindowInstant', (value) => typeof value === 'string' && parseWindowInstant(value) !== undefined, {
     message: '$property must be an ISO 8601 instant like 2026-01-20T09:00:00Z or 2026-01-20T10:00:00+01:00, or a day like 2026-01-20 (UTC midnight)',
     ...options,
   });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
 import type { ValidationOptions } from 'class-validator';
-import { QueryRule, QueryTransform } from '../validation/query-rules.js';
+import { Rule, TransformValue } from '../validation/recorded-rules.js';
 import type { FieldKind } from './field-kinds.js';
 
 /** What a query parameter does to the records: declared once on the query DTO property. */
@@ -22,7 +22,7 @@ export function filtersOf(dto: abstract new () => unknown): FilterSpec[] {
 }
 
 /** Repeated parameters (`?status=New&status=Waiting`) mean the same as a comma list. */
-const joinRepeated = QueryTransform((value) => (Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : value));
+const joinRepeated = TransformValue((value) => (Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : value));
 
 /**
  * Exact, case-sensitive match on `field`; a comma or a repeated parameter separates alternatives, and
@@ -80,7 +80,7 @@ export function splitAlternatives(value: string): string[] {
 
 /** Each comma-separated alternative is one of `allowed`. */
 export function IsListOf(allowed: readonly string[], options?: ValidationOptions): PropertyDecorator {
-  return QueryRule('isListOf', (value) => typeof value === 'string' && splitAlternatives(value).every((v) => allowed.includes(v)), {
+  return Rule('isListOf', (value) => typeof value === 'string' && splitAlternatives(value).every((v) => allowed.includes(v)), {
     constraints: [allowed],
     message: `$property must be one or more of ${allowed.join(', ')}, separated by commas`,
     ...options,
@@ -89,7 +89,7 @@ export function IsListOf(allowed: readonly string[], options?: ValidationOptions
 
 /** A comma list of non-empty values. */
 export function IsList(options?: ValidationOptions): PropertyDecorator {
-  return QueryRule('isList', (value) => typeof value === 'string' && splitAlternatives(value).every((v) => v.length > 0 && v.length <= 256), {
+  return Rule('isList', (value) => typeof value === 'string' && splitAlternatives(value).every((v) => v.length > 0 && v.length <= 256), {
     message: '$property must be one or more non-empty values separated by commas',
     ...options,
   });
@@ -98,13 +98,13 @@ export function IsList(options?: ValidationOptions): PropertyDecorator {
 const INSTANT_PARAM = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** A query-string `+` arrives as a space: `...T09:00:00 02:00` was meant as `+02:00`. */
-export const RestorePlusInOffset = QueryTransform((value) => (typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value));
+export const RestorePlusInOffset = TransformValue((value) => (typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value));
 
 /** An ISO 8601 instant with `Z` or an offset, or a calendar day (a whole UTC day). */
 export function IsInstantParam(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) => {
     RestorePlusInOffset(target, propertyName);
-    QueryRule('isInstantParam', isInstantParam, {
+    Rule('isInstantParam', isInstantParam, {
       message: '$property must be an ISO 8601 instant like 2026-01-20T09:00:00Z (or a day like 2026-01-20)',
       ...options,
     })(target, propertyName);
@@ -126,4 +126,4 @@ function isRealDay(day: string): boolean {
 }
 
 /** Plain decimal digits only (`0x10`, `1e1`, `2.0`, ` 1` stay strings, so IsInt rejects them). */
-export const ToInteger = () => QueryTransform((value) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));
+export const ToInteger = () => TransformValue((value) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));

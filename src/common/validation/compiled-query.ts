@@ -1,8 +1,8 @@
-import { type QueryProperty, queryRulesOf } from './query-rules.js';
+import { type RecordedProperty, recordedRulesOf } from './recorded-rules.js';
 
 /*
  * Query DTOs converted and checked without class-transformer's or class-validator's per-request
- * machinery, from what the DTO's decorators record in query-rules.ts (they apply those libraries'
+ * machinery, from what the DTO's decorators record in recorded-rules.ts (they apply those libraries'
  * decorators too, so the DTO stays the one source of truth). A request's value is the instance
  * `plainToInstance` builds; it is returned only when every rule passes. Anything else goes through the
  * generic pipe, which therefore writes every 400 exactly as before; test/unit/compiled-query.spec.ts
@@ -31,9 +31,9 @@ export function compiledQuery(dto: unknown): CompiledQuery | null {
 }
 
 function compile(dto: Dto): CompiledQuery | null {
-  const properties = queryRulesOf(dto);
+  const properties = recordedRulesOf(dto);
   if (properties.length === 0) return null;
-  const byName = new Map<string, QueryProperty>(properties.map((p) => [p.name, p]));
+  const byName = new Map<string, RecordedProperty>(properties.map((p) => [p.name, p]));
   let template: Row;
   try {
     template = new dto() as Row;
@@ -66,10 +66,13 @@ function compile(dto: Dto): CompiledQuery | null {
           for (const fn of byName.get(key)!.transforms) value = fn(value);
           entity[key] = value;
         }
-        for (const { name, optional, tests } of properties) {
+        for (const { name, conditions, rules } of properties) {
           const value = entity[name];
-          if (optional && (value === undefined || value === null)) continue;
-          for (const test of tests) if (!test(value, entity)) return undefined;
+          // class-validator evaluates every condition, then validates only when all hold.
+          let validated = true;
+          for (const condition of conditions) validated = condition(value, entity) && validated;
+          if (!validated) continue;
+          for (const rule of rules) if (!rule.test(value, entity)) return undefined;
         }
         return entity;
       } catch {

@@ -3,7 +3,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import type { Observable } from 'rxjs';
 import { ValidationProblemError } from '../problem/problem.error.js';
-import { queryRulesOf } from './query-rules.js';
+import { recordedRulesOf } from './recorded-rules.js';
 
 const UNKNOWN = 'is not a known field or parameter here';
 
@@ -13,7 +13,7 @@ const declared = new WeakMap<object, Set<string>>();
 export function declaredParameters(dto: new () => unknown): Set<string> {
   let names = declared.get(dto);
   if (!names) {
-    names = new Set(queryRulesOf(dto).map((p) => p.name));
+    names = new Set(recordedRulesOf(dto).map((p) => p.name));
     declared.set(dto, names);
   }
   return names;
