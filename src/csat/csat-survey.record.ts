@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min, ValidateIf } from '../common/validation/recorded-rules.js';
 import { IsInstant, RECORD_ID_PATTERN, TENANT_ID_PATTERN } from '../common/validation/formats.js';
 
 export const SENTIMENTS = ['positive', 'neutral', 'negative'] as const;

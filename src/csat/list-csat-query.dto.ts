@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from '../common/validation/recorded-rules.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter, ToInteger } from '../common/query/filters.js';
 import { PageQuery } from '../common/query/list-query.dto.js';

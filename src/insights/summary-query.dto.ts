@@ -1,19 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, ValidationOptions, registerDecorator } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { IsIn, IsOptional, Rule } from '../common/validation/recorded-rules.js';
 import { INTERVALS, Interval, parseWindowInstant } from './window.js';
 
 function IsWindowInstant(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isWindowInstant',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: {
-        message: '$property must be an ISO 8601 instant like 2026-01-20T09:00:00Z or 2026-01-20T10:00:00+01:00, or a day like 2026-01-20 (UTC midnight)',
-        ...options,
-      },
-      validator: { validate: (value: unknown) => typeof value === 'string' && parseWindowInstant(value) !== undefined },
-    });
+  return Rule('isWindowInstant', (value) => typeof value === 'string' && parseWindowInstant(value) !== undefined, {
+    message: '$property must be an ISO 8601 instant like 2026-01-20T09:00:00Z or 2026-01-20T10:00:00+01:00, or a day like 2026-01-20 (UTC midnight)',
+    ...options,
+  });
 }
 
 /** The window `[from, to)`: at most 366 days, `from` before `to`. */

@@ -1,7 +1,6 @@
-import { ValidationArguments, ValidationTypes, getMetadataStorage } from 'class-validator';
+import { type RecordedRule, recordedRulesOf } from '../common/validation/recorded-rules.js';
 
 type Row = Record<string, unknown>;
-type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 type Check = (value: unknown, object: Row) => boolean;
 
 /** Costly rules whose verdict depends on the value alone: their answers for repeated strings (owners, days) are remembered. */
@@ -43,39 +42,39 @@ function isPlainInstant(v: string): boolean {
  * Each is sound: when it answers `true`, class-validator's validator answers `true` too. Where it is
  * unsure it answers `undefined` and the rule's own validator decides (the `slow` argument).
  */
-const FAST_RULES: Record<string, (m: ValidationMetadata, slow: Check) => Check | undefined> = {
+const FAST_RULES: Record<string, (rule: RecordedRule, slow: Check) => Check | undefined> = {
   isString: () => (v) => typeof v === 'string',
   isNotEmpty: () => (v) => v !== '' && v !== null && v !== undefined,
   isBoolean: () => (v) => v === true || v === false,
   isInt: () => (v) => typeof v === 'number' && Number.isInteger(v),
-  min: (m) => {
-    const min = m.constraints?.[0] as unknown;
+  min: (rule) => {
+    const min = rule.constraints[0] as unknown;
     return typeof min === 'number' ? (v) => typeof v === 'number' && v >= min : undefined;
   },
-  max: (m) => {
-    const max = m.constraints?.[0] as unknown;
+  max: (rule) => {
+    const max = rule.constraints[0] as unknown;
     return typeof max === 'number' ? (v) => typeof v === 'number' && v <= max : undefined;
   },
-  isNumber: (m) => {
-    const options = (m.constraints?.[0] ?? {}) as Record<string, unknown>;
+  isNumber: (rule) => {
+    const options = (rule.constraints[0] ?? {}) as Record<string, unknown>;
     const plain = Object.keys(options).every((k) => (k === 'allowNaN' || k === 'allowInfinity') && options[k] === false);
     return plain ? (v) => typeof v === 'number' && Number.isFinite(v) : undefined;
   },
-  isIn: (m) => {
-    const allowed = m.constraints?.[0] as unknown;
+  isIn: (rule) => {
+    const allowed = rule.constraints[0] as unknown;
     if (!Array.isArray(allowed) || !allowed.every((a) => typeof a === 'string')) return undefined;
     const set = new Set<unknown>(allowed);
     return (v) => typeof v === 'string' && set.has(v);
   },
-  matches: (m) => {
-    const [pattern, modifiers] = (m.constraints ?? []) as unknown[];
+  matches: (rule) => {
+    const [pattern, modifiers] = rule.constraints as unknown[];
     if (!(pattern instanceof RegExp) || pattern.global || pattern.sticky || modifiers !== undefined) return undefined;
     return (v) => typeof v === 'string' && pattern.test(v);
   },
-  isInstant: (_m, slow) => (v, o) => (typeof v === 'string' && isPlainInstant(v)) || slow(v, o),
+  isInstant: (_rule, slow) => (v, o) => (typeof v === 'string' && isPlainInstant(v)) || slow(v, o),
   // Two plain instants compare as strings exactly as they compare in time; anything else: the rule itself.
-  isNotBefore: (m, slow) => {
-    const other = m.constraints?.[0] as unknown;
+  isNotBefore: (rule, slow) => {
+    const other = rule.constraints[0] as unknown;
     if (typeof other !== 'string') return undefined;
     return (v, o) => {
       const base = o[other];
@@ -99,59 +98,22 @@ function memoised(check: Check): Check {
 }
 
 /**
- * A yes/no version of `validateSync(plainToInstance(recordClass, record))`, compiled once from the
- * class's own decorators (the same metadata class-validator walks, so there is one source of truth):
- * each rule becomes a specialised check built from its constraints (`FAST_RULES`), or a direct call
- * of the rule's validator, without building an instance or error objects. A record it rejects is
- * re-checked by class-validator itself, which words the problems; a record it accepts has none. It
- * answers `false` for anything it is unsure of (unknown keys, promises, nested rules).
+ * A yes/no version of `validateSync(plainToInstance(recordClass, record))`, compiled once from what the
+ * class's decorators record (recorded-rules.ts; they apply class-validator's own too, so there is one
+ * source of truth): each rule becomes a specialised check built from its constraints (`FAST_RULES`),
+ * or its own test, without building an instance or error objects. A record it rejects is re-checked by
+ * class-validator itself, which words the problems; a record it accepts has none. It answers `false`
+ * for anything it is unsure of (unknown keys, promises, options it does not model).
  */
 export function compileRecordCheck(recordClass: abstract new () => unknown): (record: Row) => boolean {
-  const storage = getMetadataStorage();
-  const metadatas = storage.getTargetValidationMetadatas(recordClass as new () => unknown, '', false, false, undefined);
-  const byProperty = new Map<string, ValidationMetadata[]>();
-  for (const m of metadatas) byProperty.set(m.propertyName, [...(byProperty.get(m.propertyName) ?? []), m]);
-
-  const unsupported = metadatas.some(
-    (m) =>
-      m.type !== ValidationTypes.CUSTOM_VALIDATION &&
-      m.type !== ValidationTypes.CONDITIONAL_VALIDATION &&
-      m.type !== ValidationTypes.IS_DEFINED &&
-      m.type !== ValidationTypes.WHITELIST,
-  );
-  if (unsupported) return () => false;
-
-  const targetName = recordClass.name;
-  const rule = (property: string, m: ValidationMetadata): Check => {
-    const constraints = storage.getTargetValidatorConstraints(m.constraintCls);
-    const slow: Check = (value, object) => {
-      if (m.validateIf && !m.validateIf(object, value)) return true;
-      const args: ValidationArguments = { targetName, property, object, value, constraints: m.constraints };
-      for (const c of constraints) {
-        if (m.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)) return false;
-        if (c.instance.validate(value, args) !== true) return false;
-      }
-      return true;
-    };
-    const plain = !m.validateIf && !m.each && !(m.groups?.length) && m.always !== true;
-    const fast = plain && m.name !== undefined ? FAST_RULES[m.name]?.(m, slow) : undefined;
+  const check = (rule: RecordedRule): Check => {
+    if (!rule.modelled) return rule.test;
+    const fast = FAST_RULES[rule.name]?.(rule, rule.test);
     if (fast) return fast;
-    return plain && MEMOISED_RULES.has(m.name ?? '') ? memoised(slow) : slow;
+    return MEMOISED_RULES.has(rule.name) ? memoised(rule.test) : rule.test;
   };
-
-  type Property = { property: string; conditions: ((o: Row, v: unknown) => boolean)[]; checks: Check[] };
-  const properties: Property[] = [...byProperty].map(([property, list]) => ({
-    property,
-    conditions: list
-      .filter((m) => m.type === ValidationTypes.CONDITIONAL_VALIDATION)
-      .map((m) => m.constraints[0] as (o: Row, v: unknown) => boolean),
-    // class-validator runs IsDefined before the other rules; a yes/no answer needs only all of them.
-    checks: [
-      ...list.filter((m) => m.type === ValidationTypes.IS_DEFINED),
-      ...list.filter((m) => m.type === ValidationTypes.CUSTOM_VALIDATION),
-    ].map((m) => rule(property, m)),
-  }));
-  const known = new Set(byProperty.keys());
+  const properties = recordedRulesOf(recordClass).map(({ name, conditions, rules }) => ({ property: name, conditions, checks: rules.map(check) }));
+  const known = new Set(properties.map((p) => p.property));
 
   return (record) => {
     const keys = Object.keys(record);
@@ -161,7 +123,7 @@ export function compileRecordCheck(recordClass: abstract new () => unknown): (re
       const value = record[property];
       if (value instanceof Promise) return false;
       let skip = false;
-      for (let c = 0; c < conditions.length && !skip; c++) skip = !conditions[c](record, value);
+      for (let c = 0; c < conditions.length && !skip; c++) skip = !conditions[c](value, record);
       if (skip) continue;
       for (let c = 0; c < checks.length; c++) if (!checks[c](value, record)) return false;
     }

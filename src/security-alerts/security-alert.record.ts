@@ -1,4 +1,4 @@
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches } from '../common/validation/recorded-rules.js';
 import { IsInstant, IsNotBefore, RECORD_ID_PATTERN, TENANT_ID_PATTERN } from '../common/validation/formats.js';
 
 export const ALERT_SOURCES = ['sentinelone', 'defender'] as const;

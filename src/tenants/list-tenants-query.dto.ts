@@ -1,4 +1,4 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from '../common/validation/recorded-rules.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { Tenant } from './tenant.record.js';

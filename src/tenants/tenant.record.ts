@@ -1,4 +1,4 @@
-import { IsBoolean, IsNotEmpty, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsString, Matches } from '../common/validation/recorded-rules.js';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 
 /** An MSP using the platform. */

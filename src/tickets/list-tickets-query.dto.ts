@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, Length } from '../common/validation/recorded-rules.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsInstantParam, IsList, MatchFilter, RangeFilter, TextFilter } from '../common/query/filters.js';
 import { PageQuery } from '../common/query/list-query.dto.js';

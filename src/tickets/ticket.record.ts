@@ -1,4 +1,4 @@
-import { IsEmail, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Min, ValidateIf } from 'class-validator';
+import { IsEmail, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Min, ValidateIf } from '../common/validation/recorded-rules.js';
 import { IsInstant, IsNotBefore, RECORD_ID_PATTERN, TENANT_ID_PATTERN } from '../common/validation/formats.js';
 
 /** A PSA service ticket (ConnectWise `/service/tickets` in live mode). */

@@ -1,4 +1,4 @@
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from '../common/validation/recorded-rules.js';
 import { IsDay } from '../common/validation/formats.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
 import { IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsInt, IsNotEmpty, IsString, Matches, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsInt, IsNotEmpty, IsString, Matches, Min, ValidateIf } from '../common/validation/recorded-rules.js';
 import { IsDay, RECORD_ID_PATTERN, TENANT_ID_PATTERN } from '../common/validation/formats.js';
 
 /** Time worked by a technician (ConnectWise `/time/entries` in live mode). */

@@ -1,8 +1,10 @@
 import fc from 'fast-check';
+import { ValidationTypes, getMetadataStorage } from 'class-validator';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { ProblemError } from '../../src/common/problem/problem.error.js';
 import { sortValues } from '../../src/common/query/field-kinds.js';
 import { compiledQuery } from '../../src/common/validation/compiled-query.js';
+import { recordedRulesOf } from '../../src/common/validation/recorded-rules.js';
 import { declaredParameters } from '../../src/common/validation/query-params.js';
 import { StrictValidationPipe, createValidationPipe } from '../../src/common/validation/validation-pipe.js';
 import { CSAT_FIELDS, ListCsatQuery } from '../../src/csat/list-csat-query.dto.js';
@@ -98,6 +100,19 @@ async function outcome(pipe: StrictValidationPipe, dto: Dto, query: Record<strin
 describe('compiled query validation', () => {
   it.each(DTOS)('models %s', (_, dto) => {
     expect(compiledQuery(dto)).not.toBeNull();
+  });
+
+  // The oracle's own storage (read in this test only): every rule class-validator runs on a query DTO is one the plan knows.
+  it.each(DTOS)('records every class-validator rule of %s in the query rules', (_, dto) => {
+    const metas = getMetadataStorage().getTargetValidationMetadatas(dto, '', false, false, undefined);
+    const count = (type: string) => (name: string) => metas.filter((m) => m.propertyName === name && m.type === type).length;
+    const rules = recordedRulesOf(dto);
+    expect(new Set(metas.map((m) => m.propertyName))).toEqual(new Set(rules.map((p) => p.name)));
+    for (const p of rules) {
+      expect([p.name, count(ValidationTypes.CUSTOM_VALIDATION)(p.name)]).toEqual([p.name, p.rules.length]);
+      expect([p.name, count(ValidationTypes.CONDITIONAL_VALIDATION)(p.name)]).toEqual([p.name, p.conditions.length]);
+    }
+    expect(metas.every((m) => [ValidationTypes.CUSTOM_VALIDATION, ValidationTypes.CONDITIONAL_VALIDATION].includes(m.type))).toBe(true);
   });
 
   it.each(DTOS)('answers exactly as the generic pipe for random %s queries', async (_, dto) => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { ValidationTypes, getMetadataStorage, validateSync } from 'class-validator';
+import { recordedRulesOf } from '../../src/common/validation/recorded-rules.js';
 import { CsatSurvey } from '../../src/csat/csat-survey.record.js';
 import { compileRecordCheck } from '../../src/mock/compiled-record-check.js';
 import { SEED_CSAT_SURVEY, SEED_DEFENDER_ALERT, SEED_TENANTS, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
@@ -96,6 +97,20 @@ const CLASSES: [string, new () => unknown, Row][] = [
 ];
 
 describe('compiled record check', () => {
+  // The oracle's own storage (read in this test only): every rule class-validator runs on a record is one the check knows.
+  it.each(CLASSES)('records every class-validator rule of the %s class', (_name, recordClass) => {
+    const metas = getMetadataStorage().getTargetValidationMetadatas(recordClass, '', false, false, undefined);
+    const count = (type: string, name: string) => metas.filter((m) => m.propertyName === name && m.type === type).length;
+    const properties = recordedRulesOf(recordClass);
+    expect(new Set(metas.map((m) => m.propertyName))).toEqual(new Set(properties.map((p) => p.name)));
+    for (const p of properties) {
+      expect([p.name, count(ValidationTypes.CUSTOM_VALIDATION, p.name)]).toEqual([p.name, p.rules.length]);
+      expect([p.name, count(ValidationTypes.CONDITIONAL_VALIDATION, p.name)]).toEqual([p.name, p.conditions.length]);
+      expect(p.rules.every((r) => r.modelled)).toBe(true);
+    }
+    expect(metas.every((m) => [ValidationTypes.CUSTOM_VALIDATION, ValidationTypes.CONDITIONAL_VALIDATION].includes(m.type))).toBe(true);
+  });
+
   it.each(CLASSES)('accepts exactly the %s class-validator accepts', (_name, recordClass, seed) => {
     const check = compileRecordCheck(recordClass);
     expect(check(seed)).toBe(true);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ValidationOptions, registerDecorator } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { Rule, TransformValue } from '../validation/recorded-rules.js';
 import type { FieldKind } from './field-kinds.js';
 
 /** What a query parameter does to the records: declared once on the query DTO property. */
@@ -22,9 +22,7 @@ export function filtersOf(dto: abstract new () => unknown): FilterSpec[] {
 }
 
 /** Repeated parameters (`?status=New&status=Waiting`) mean the same as a comma list. */
-const joinRepeated = Transform(({ value }: { value: unknown }) =>
-  Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : value,
-);
+const joinRepeated = TransformValue((value) => (Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(',') : value));
 
 /**
  * Exact, case-sensitive match on `field`; a comma or a repeated parameter separates alternatives, and
@@ -82,66 +80,44 @@ export function splitAlternatives(value: string): string[] {
 
 /** Each comma-separated alternative is one of `allowed`. */
 export function IsListOf(allowed: readonly string[], options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isListOf',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      constraints: [allowed],
-      options: {
-        message: `$property must be one or more of ${allowed.join(', ')}, separated by commas`,
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && splitAlternatives(value).every((v) => allowed.includes(v)),
-      },
-    });
+  return Rule('isListOf', (value) => typeof value === 'string' && splitAlternatives(value).every((v) => allowed.includes(v)), {
+    constraints: [allowed],
+    message: `$property must be one or more of ${allowed.join(', ')}, separated by commas`,
+    ...options,
+  });
 }
 
 /** A comma list of non-empty values. */
 export function IsList(options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isList',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: '$property must be one or more non-empty values separated by commas', ...options },
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && splitAlternatives(value).every((v) => v.length > 0 && v.length <= 256),
-      },
-    });
+  return Rule('isList', (value) => typeof value === 'string' && splitAlternatives(value).every((v) => v.length > 0 && v.length <= 256), {
+    message: '$property must be one or more non-empty values separated by commas',
+    ...options,
+  });
 }
 
 const INSTANT_PARAM = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** A query-string `+` arrives as a space: `...T09:00:00 02:00` was meant as `+02:00`. */
-export const RestorePlusInOffset = Transform(({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value,
-);
+export const RestorePlusInOffset = TransformValue((value) => (typeof value === 'string' ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value));
 
 /** An ISO 8601 instant with `Z` or an offset, or a calendar day (a whole UTC day). */
 export function IsInstantParam(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) => {
     RestorePlusInOffset(target, propertyName);
-    registerDecorator({
-      name: 'isInstantParam',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: {
-        message: '$property must be an ISO 8601 instant like 2026-01-20T09:00:00Z (or a day like 2026-01-20)',
-        ...options,
-      },
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          INSTANT_PARAM.test(value) &&
-          !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)) &&
-          isRealDay(value.slice(0, 10)),
-      },
-    });
+    Rule('isInstantParam', isInstantParam, {
+      message: '$property must be an ISO 8601 instant like 2026-01-20T09:00:00Z (or a day like 2026-01-20)',
+      ...options,
+    })(target, propertyName);
   };
+}
+
+function isInstantParam(value: unknown): boolean {
+  return (
+    typeof value === 'string' &&
+    INSTANT_PARAM.test(value) &&
+    !Number.isNaN(Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value)) &&
+    isRealDay(value.slice(0, 10))
+  );
 }
 
 function isRealDay(day: string): boolean {
@@ -150,5 +126,4 @@ function isRealDay(day: string): boolean {
 }
 
 /** Plain decimal digits only (`0x10`, `1e1`, `2.0`, ` 1` stay strings, so IsInt rejects them). */
-export const ToInteger = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));
+export const ToInteger = () => TransformValue((value) => (typeof value === 'string' && /^[0-9]{1,9}$/.test(value) ? Number(value) : value));

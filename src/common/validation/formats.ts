@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ValidationOptions, registerDecorator } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { Rule } from './recorded-rules.js';
 
 /** Tenant ids: lower-case, digits, `_` and `-`, 1–64 characters, not starting with `_` or `-`. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -35,44 +36,26 @@ export function IsInstant(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) => {
     // Documented as what it is (required and nullable still come from the field's type).
     ApiProperty({ type: 'string', format: 'date-time' })(target, propertyName);
-    registerDecorator({
-      name: 'isInstant',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: '$property must be an ISO 8601 UTC instant like 2026-01-20T09:00:00Z', ...options },
-      validator: { validate: isInstant },
-    });
+    Rule('isInstant', isInstant, { message: '$property must be an ISO 8601 UTC instant like 2026-01-20T09:00:00Z', ...options })(target, propertyName);
   };
 }
 
 export function IsDay(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) => {
     ApiProperty({ type: 'string', format: 'date' })(target, propertyName);
-    registerDecorator({
-      name: 'isDay',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: '$property must be a calendar day like 2026-01-20', ...options },
-      validator: { validate: isDay },
-    });
+    Rule('isDay', isDay, { message: '$property must be a calendar day like 2026-01-20', ...options })(target, propertyName);
   };
 }
 
 /** The property must be at or after another instant property of the same object (when both are valid). */
 export function IsNotBefore(other: string, options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'isNotBefore',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      constraints: [other],
-      options: { message: `$property must not be before ${other}`, ...options },
-      validator: {
-        validate(value: unknown, args) {
-          const base = (args?.object as unknown as Record<string, unknown> | undefined)?.[other];
-          if (!isInstant(value) || !isInstant(base)) return true;
-          return Date.parse(value) >= Date.parse(base);
-        },
-      },
-    });
+  return Rule(
+    'isNotBefore',
+    (value, object) => {
+      const base = object[other];
+      if (!isInstant(value) || !isInstant(base)) return true;
+      return Date.parse(value) >= Date.parse(base);
+    },
+    { constraints: [other], message: `$property must not be before ${other}`, ...options },
+  );
 }

@@ -1,19 +1,19 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { getMetadataStorage } from 'class-validator';
 import type { Observable } from 'rxjs';
 import { ValidationProblemError } from '../problem/problem.error.js';
+import { recordedRulesOf } from './recorded-rules.js';
 
 const UNKNOWN = 'is not a known field or parameter here';
 
 const declared = new WeakMap<object, Set<string>>();
 
-/** The query parameters a DTO declares (its validated properties); computed once per DTO class. */
+/** The query parameters a DTO declares (its properties with query rules); computed once per DTO class. */
 export function declaredParameters(dto: new () => unknown): Set<string> {
   let names = declared.get(dto);
   if (!names) {
-    names = new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName));
+    names = new Set(recordedRulesOf(dto).map((p) => p.name));
     declared.set(dto, names);
   }
   return names;

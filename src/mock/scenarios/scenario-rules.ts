@@ -1,5 +1,5 @@
 import { TENANT_ID_PATTERN } from '../../common/validation/formats.js';
-import type { MockDataProblem } from '../mock-data.loader.js';
+import type { MockDataProblem } from '../mock-data-problem.js';
 import { DOMAIN_NAMES, type DomainName } from '../../domains.js';
 import { MAX_DELAY_MS, SCENARIO_CODES, ScenarioCode } from './prefer-header.js';
 
