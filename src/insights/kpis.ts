@@ -1,5 +1,6 @@
 import { compareCodePoints } from '../common/query/query-engine.js';
-import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
+import { indexOf } from '../common/record-index/index-cache.js';
+import { RecordIndex } from '../common/record-index/record-index.js';
 import type { CsatSurvey } from '../csat/csat-survey.record.js';
 import { CSAT_QUERY } from '../csat/list-csat-query.dto.js';
 import { SECURITY_ALERT_QUERY } from '../security-alerts/list-security-alerts-query.dto.js';
@@ -19,19 +20,19 @@ export interface TenantRecords {
   alerts: SecurityAlert[];
 }
 
-/** The same records as the snapshots the list routes query: their parsed instants and indexes are shared. */
-export interface TenantSnapshots {
-  tickets: RecordSnapshot<Ticket>;
-  timeEntries: RecordSnapshot<TimeEntry>;
-  surveys: RecordSnapshot<CsatSurvey>;
-  alerts: RecordSnapshot<SecurityAlert>;
+/** The same records as the indexes the list routes query: their parsed instants and orders are shared. */
+export interface TenantIndexes {
+  tickets: RecordIndex<Ticket>;
+  timeEntries: RecordIndex<TimeEntry>;
+  surveys: RecordIndex<CsatSurvey>;
+  alerts: RecordIndex<SecurityAlert>;
 }
 
-type Records = TenantRecords | TenantSnapshots;
+type Records = TenantRecords | TenantIndexes;
 
-function snapshotsOf(records: Records): TenantSnapshots {
-  const of = <T>(held: readonly T[] | RecordSnapshot<T>, def: Parameters<typeof snapshotOf<T>>[1]) =>
-    held instanceof RecordSnapshot ? held : snapshotOf(held, def);
+function indexesOf(records: Records): TenantIndexes {
+  const of = <T>(held: readonly T[] | RecordIndex<T>, def: Parameters<typeof indexOf<T>>[1]) =>
+    held instanceof RecordIndex ? held : indexOf(held, def);
   return {
     tickets: of(records.tickets, TICKET_QUERY),
     timeEntries: of(records.timeEntries, TIME_ENTRY_QUERY),
@@ -71,7 +72,7 @@ function sortedCounts(counts: Map<string, number>): Record<string, number> {
 }
 
 /**
- * Counts or sums per value of a record field, kept by the snapshot's value codes (no string
+ * Counts or sums per value of a record field, kept by the index's value codes (no string
  * hashing per record); each value's additions happen in the order `add` is called.
  */
 class Tally<T> {
@@ -81,8 +82,8 @@ class Tally<T> {
   private readonly seen: Uint8Array;
   private readonly codeOf: (value: unknown) => number;
 
-  constructor(snapshot: RecordSnapshot<T>, field: keyof T & string) {
-    ({ codes: this.codes, values: this.values, codeOf: this.codeOf } = snapshot.codesOf(field));
+  constructor(index: RecordIndex<T>, field: keyof T & string) {
+    ({ codes: this.codes, values: this.values, codeOf: this.codeOf } = index.columns.codes(field));
     this.sums = new Float64Array(this.values.length);
     this.seen = new Uint8Array(this.values.length);
   }
@@ -93,7 +94,7 @@ class Tally<T> {
     this.seen[code] = 1;
   }
 
-  /** The sum for one value, through the snapshot's value → code map (indexOf made a per-member join quadratic in the members). */
+  /** The sum for one value, through the index's value → code map (a search of `values` is quadratic over all members). */
   sum(value: unknown): number {
     return this.sums[this.codeOf(value)];
   }
@@ -107,15 +108,15 @@ class Tally<T> {
 
 /** The newest instant among the records (a day worked counts to its last ms), or null with none: the last of each sorted order. */
 export function newestInstant(records: Records): number | null {
-  const { tickets, timeEntries, surveys, alerts } = snapshotsOf(records);
+  const { tickets, timeEntries, surveys, alerts } = indexesOf(records);
   const candidates = [
-    tickets.maxEpoch('created_at_remote'),
-    tickets.maxEpoch('updated_at_remote'),
-    tickets.maxEpoch('closed_at_remote'),
-    timeEntries.maxEpoch('date_worked') + DAY_MS - 1,
-    surveys.maxEpoch('submitted_at'),
-    alerts.maxEpoch('detected_at'),
-    alerts.maxEpoch('resolved_at'),
+    tickets.columns.newest('created_at_remote'),
+    tickets.columns.newest('updated_at_remote'),
+    tickets.columns.newest('closed_at_remote'),
+    timeEntries.columns.newest('date_worked') + DAY_MS - 1,
+    surveys.columns.newest('submitted_at'),
+    alerts.columns.newest('detected_at'),
+    alerts.columns.newest('resolved_at'),
   ];
   let newest = -Infinity;
   for (const ms of candidates) if (ms > newest) newest = ms;
@@ -199,28 +200,28 @@ const TOP = 5;
 
 /** Every summary KPI over `[from, to)`: range lookups on each domain's sorted instants. */
 export function summarize(records: Records, w: Window): Kpis {
-  const snapshots = snapshotsOf(records);
-  const { tickets, closed } = ticketKpis(snapshots.tickets, w);
+  const indexes = indexesOf(records);
+  const { tickets, closed } = ticketKpis(indexes.tickets, w);
   return {
     tickets,
-    time: timeKpis(snapshots.timeEntries, snapshots.tickets, closed, w),
-    csat: csatKpis(snapshots.surveys, snapshots.tickets, w),
-    security: securityKpis(snapshots.alerts, w),
+    time: timeKpis(indexes.timeEntries, indexes.tickets, closed, w),
+    csat: csatKpis(indexes.surveys, indexes.tickets, w),
+    security: securityKpis(indexes.alerts, w),
   };
 }
 
-function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: TicketKpis; closed: Int32Array } {
-  const byStatus = new Tally(snapshot, 'status');
-  const byPriority = new Tally(snapshot, 'priority');
-  const byBoard = new Tally(snapshot, 'board');
+function ticketKpis(index: RecordIndex<Ticket>, w: Window): { tickets: TicketKpis; closed: Int32Array } {
+  const byStatus = new Tally(index, 'status');
+  const byPriority = new Tally(index, 'priority');
+  const byBoard = new Tally(index, 'board');
   const aging = { under_7d: 0, '7_to_30d': 0, '30_to_90d': 0, over_90d: 0 };
   const resolutionMs: number[] = [];
   let open = 0;
   let sameDay = 0;
-  const times = ticketTimes(snapshot);
-  const created = snapshot.positionsBetween('created_at_remote', w.from, w.to).length;
+  const times = ticketTimes(index);
+  const created = index.between('created_at_remote', w.from, w.to).length;
   // In close-time order: the sums are of whole milliseconds (exact in any order), the median sorts.
-  const closed = ticketsClosedBetween(snapshot, w.from, w.to);
+  const closed = ticketsClosedBetween(index, w.from, w.to);
   for (let k = 0; k < closed.length; k++) {
     const i = closed[k];
     const createdAt = times.created[i];
@@ -229,7 +230,7 @@ function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: Tic
     if (Math.floor(closeTime / DAY_MS) === Math.floor(createdAt / DAY_MS)) sameDay++;
   }
   // Open as of `to`: among those created before `to`, the ones not closed before it.
-  const createdBefore = snapshot.positionsBetween('created_at_remote', BEFORE, w.to);
+  const createdBefore = index.between('created_at_remote', BEFORE, w.to);
   for (let k = 0; k < createdBefore.length; k++) {
     const i = createdBefore[k];
     if (times.close[i] < w.to) continue; // NaN while open: the comparison is false
@@ -270,31 +271,31 @@ function median(values: number[]): number | null {
   return ms / HOUR_MS;
 }
 
-/** Per ticket position: the code of its id among the entries' `cw_ticket_id` values (-1: no entry), once per pair of snapshots. */
-const entryCodesOfTickets = new WeakMap<RecordSnapshot<Ticket>, { entries: RecordSnapshot<TimeEntry>; codes: Int32Array }>();
+/** Per ticket position: the code of its id among the entries' `cw_ticket_id` values (-1: no entry), once per pair of indexes. */
+const entryCodesOfTickets = new WeakMap<RecordIndex<Ticket>, { entries: RecordIndex<TimeEntry>; codes: Int32Array }>();
 
-function entryCodesOf(tickets: RecordSnapshot<Ticket>, entries: RecordSnapshot<TimeEntry>): Int32Array {
+function entryCodesOf(tickets: RecordIndex<Ticket>, entries: RecordIndex<TimeEntry>): Int32Array {
   const held = entryCodesOfTickets.get(tickets);
   if (held?.entries === entries) return held.codes;
-  const { codeOf } = entries.codesOf('cw_ticket_id');
+  const { codeOf } = entries.columns.codes('cw_ticket_id');
   const codes = new Int32Array(tickets.size);
   for (let i = 0; i < codes.length; i++) codes[i] = codeOf(tickets.records[i].cw_ticket_id);
   entryCodesOfTickets.set(tickets, { entries, codes });
   return codes;
 }
 
-function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<Ticket>, closed: Int32Array, w: Window): TimeKpis {
-  const entries = snapshot.records;
+function timeKpis(index: RecordIndex<TimeEntry>, tickets: RecordIndex<Ticket>, closed: Int32Array, w: Window): TimeKpis {
+  const entries = index.records;
   let totalMinutes = 0;
   let billableMinutes = 0;
-  const memberMinutes = new Tally(snapshot, 'member');
-  const memberBillable = new Tally(snapshot, 'member');
-  const byWorkType = new Tally(snapshot, 'work_type');
+  const memberMinutes = new Tally(index, 'member');
+  const memberBillable = new Tally(index, 'member');
+  const byWorkType = new Tally(index, 'work_type');
   // Per closed ticket (once per id), through the entries' cw_ticket_id posting lists: its entries,
   // their minutes, its first member and whether another one appears; in the order of each ticket's first entry.
   const effort: Array<{ first: number; entries: number; minutes: number; several: boolean }> = [];
-  const ticketCodes = entryCodesOf(tickets, snapshot);
-  const { positions: postings } = snapshot.codesOf('cw_ticket_id');
+  const ticketCodes = entryCodesOf(tickets, index);
+  const { positions: postings } = index.columns.codes('cw_ticket_id');
   const counted = new Uint8Array(postings.length);
   for (let k = 0; k < closed.length; k++) {
     const code = ticketCodes[closed[k]];
@@ -312,7 +313,7 @@ function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<T
     effort.push({ first: positions[0], entries: positions.length, minutes, several });
   }
   effort.sort((a, b) => a.first - b.first);
-  const worked = inRecordOrder(snapshot, 'date_worked', w.from, w.to);
+  const worked = inRecordOrder(index, 'date_worked', w.from, w.to);
   for (let k = 0; k < worked.length; k++) {
     const i = worked[k];
     const e = entries[i];
@@ -353,12 +354,12 @@ function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<T
 const netCsat = (positive: number, negative: number, responses: number): number | null =>
   responses === 0 ? null : (100 * (positive - negative)) / responses;
 
-function csatKpis(snapshot: RecordSnapshot<CsatSurvey>, tickets: RecordSnapshot<Ticket>, w: Window): CsatKpis {
-  const surveys = snapshot.records;
+function csatKpis(index: RecordIndex<CsatSurvey>, tickets: RecordIndex<Ticket>, w: Window): CsatKpis {
+  const surveys = index.records;
   const counts = { positive: 0, neutral: 0, negative: 0 };
   let scoreSum = 0;
   const inRange: CsatSurvey[] = [];
-  const submitted = inRecordOrder(snapshot, 'submitted_at', w.from, w.to);
+  const submitted = inRecordOrder(index, 'submitted_at', w.from, w.to);
   for (let k = 0; k < submitted.length; k++) {
     const s = surveys[submitted[k]];
     inRange.push(s);
@@ -370,7 +371,7 @@ function csatKpis(snapshot: RecordSnapshot<CsatSurvey>, tickets: RecordSnapshot<
   const companyOf = new Map<string, string | undefined>();
   for (const s of inRange) {
     if (s.ticket_id === null || companyOf.has(s.ticket_id)) continue;
-    const i = tickets.lastIndexById(s.ticket_id);
+    const i = tickets.columns.lastPositionOf(s.ticket_id);
     companyOf.set(s.ticket_id, i < 0 ? undefined : tickets.records[i].company);
   }
   const byCompany = new Map<string, { responses: number; positive: number; negative: number }>();
@@ -397,26 +398,26 @@ function csatKpis(snapshot: RecordSnapshot<CsatSurvey>, tickets: RecordSnapshot<
   };
 }
 
-function securityKpis(snapshot: RecordSnapshot<SecurityAlert>, w: Window): SecurityKpis {
-  const alerts = snapshot.records;
-  const bySeverity = new Tally(snapshot, 'severity');
-  const bySource = new Tally(snapshot, 'source');
-  const byDevice = new Tally(snapshot, 'device');
+function securityKpis(index: RecordIndex<SecurityAlert>, w: Window): SecurityKpis {
+  const alerts = index.records;
+  const bySeverity = new Tally(index, 'severity');
+  const bySource = new Tally(index, 'source');
+  const byDevice = new Tally(index, 'device');
   let open = 0;
   let resolved = 0;
   let resolveMs = 0;
-  const times = alertTimes(snapshot);
-  const detectedIn = snapshot.positionsBetween('detected_at', w.from, w.to);
+  const times = alertTimes(index);
+  const detectedIn = index.between('detected_at', w.from, w.to);
   const detected = detectedIn.length;
   for (let k = 0; k < detectedIn.length; k++) byDevice.add(detectedIn[k]);
   // Sums of whole milliseconds: exact in any order.
-  const resolvedIn = alertsResolvedBetween(snapshot, w.from, w.to);
+  const resolvedIn = alertsResolvedBetween(index, w.from, w.to);
   for (let k = 0; k < resolvedIn.length; k++) {
     const i = resolvedIn[k];
     resolved++;
     resolveMs += times.resolve[i] - times.detected[i];
   }
-  const detectedBefore = snapshot.positionsBetween('detected_at', BEFORE, w.to);
+  const detectedBefore = index.between('detected_at', BEFORE, w.to);
   for (let k = 0; k < detectedBefore.length; k++) {
     const i = detectedBefore[k];
     const a = alerts[i];
@@ -473,13 +474,13 @@ export function series(records: Records, w: Window, interval: Interval): SeriesB
   }));
   const starts = spans.map((s) => s.from);
   const slot = (ms: number) => acc[lastAtOrBefore(starts, ms)];
-  const { tickets, timeEntries, surveys, alerts } = snapshotsOf(records);
+  const { tickets, timeEntries, surveys, alerts } = indexesOf(records);
   const ticketTimesOf = ticketTimes(tickets);
-  const created = tickets.positionsBetween('created_at_remote', w.from, w.to);
+  const created = tickets.between('created_at_remote', w.from, w.to);
   for (let k = 0; k < created.length; k++) slot(ticketTimesOf.created[created[k]]).created++;
   const closed = ticketsClosedBetween(tickets, w.from, w.to);
   for (let k = 0; k < closed.length; k++) slot(ticketTimesOf.close[closed[k]]).closed++;
-  const days = timeEntries.epochColumn('date_worked');
+  const days = timeEntries.columns.epochs('date_worked');
   const worked = inRecordOrder(timeEntries, 'date_worked', w.from, w.to);
   for (let k = 0; k < worked.length; k++) {
     const i = worked[k];
@@ -488,8 +489,8 @@ export function series(records: Records, w: Window, interval: Interval): SeriesB
     b.minutes += e.minutes;
     if (e.billable) b.billable += e.minutes;
   }
-  const submittedAt = surveys.epochColumn('submitted_at');
-  const submitted = surveys.positionsBetween('submitted_at', w.from, w.to);
+  const submittedAt = surveys.columns.epochs('submitted_at');
+  const submitted = surveys.between('submitted_at', w.from, w.to);
   for (let k = 0; k < submitted.length; k++) {
     const i = submitted[k];
     const b = slot(submittedAt[i]);
@@ -499,7 +500,7 @@ export function series(records: Records, w: Window, interval: Interval): SeriesB
     if (s.sentiment === 'negative') b.negative++;
   }
   const alertTimesOf = alertTimes(alerts);
-  const detected = alerts.positionsBetween('detected_at', w.from, w.to);
+  const detected = alerts.between('detected_at', w.from, w.to);
   for (let k = 0; k < detected.length; k++) slot(alertTimesOf.detected[detected[k]]).detected++;
   const resolvedIn = alertsResolvedBetween(alerts, w.from, w.to);
   for (let k = 0; k < resolvedIn.length; k++) slot(alertTimesOf.resolve[resolvedIn[k]]).resolved++;

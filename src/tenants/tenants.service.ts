@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { InvalidTenantIdError, TenantInactiveError, TenantNotFoundError } from '../common/problem/problem.error.js';
-import { Page, runQuery } from '../common/query/query-engine.js';
+import { Page } from '../common/query/query-engine.js';
+import { RecordIndex } from '../common/record-index/record-index.js';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { ListTenantsQuery, TENANT_FIELDS } from './list-tenants-query.dto.js';
 import { TENANT_SOURCE, TenantSource } from './sources/tenant-source.js';
 import { Tenant } from './tenant.record.js';
+
+const TENANT_QUERY = { fields: TENANT_FIELDS, idFields: ['id'], defaultSort: 'id', queryClass: ListTenantsQuery } as const;
 
 /** The one place that decides who may see which tenant. */
 @Injectable()
@@ -15,7 +18,7 @@ export class TenantsService {
   /** Only the tenants the key may see. */
   async list(principal: Principal, query: ListTenantsQuery): Promise<Page<Tenant>> {
     const visible = (await this.source.list()).filter((t) => principal.canSee(t.id));
-    return runQuery(visible, query, { fields: TENANT_FIELDS, idFields: ['id'], defaultSort: 'id', queryClass: ListTenantsQuery });
+    return new RecordIndex(visible, TENANT_QUERY).query(query);
   }
 
   /**
