@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page } from '../common/query/query-engine.js';
 import { RecordIndex } from '../common/record-index/record-index.js';
+import type { RecordPage } from '../common/record-index/record-page.js';
 import { indexOf } from '../common/record-index/index-cache.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { CsatSurvey } from './csat-survey.record.js';
@@ -11,7 +11,7 @@ import { CSAT_SOURCE, CsatSource } from './sources/csat-source.js';
 export class CsatService {
   constructor(@Inject(CSAT_SOURCE) private readonly source: CsatSource) {}
 
-  async list(tenant: Tenant, query: ListCsatQuery): Promise<Page<CsatSurvey>> {
+  async list(tenant: Tenant, query: ListCsatQuery): Promise<RecordPage<CsatSurvey>> {
     return (await this.index(tenant)).query(query);
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page } from '../common/query/query-engine.js';
 import { RecordIndex } from '../common/record-index/record-index.js';
+import type { RecordPage } from '../common/record-index/record-page.js';
 import { indexOf } from '../common/record-index/index-cache.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListSecurityAlertsQuery, SECURITY_ALERT_QUERY } from './list-security-alerts-query.dto.js';
@@ -16,7 +16,7 @@ export class SecurityAlertsService {
 
   constructor(@Inject(SECURITY_ALERT_SOURCES) private readonly sources: SecurityAlertSource[]) {}
 
-  async list(tenant: Tenant, query: ListSecurityAlertsQuery): Promise<Page<SecurityAlert>> {
+  async list(tenant: Tenant, query: ListSecurityAlertsQuery): Promise<RecordPage<SecurityAlert>> {
     return (await this.index(tenant)).query(query);
   }
 

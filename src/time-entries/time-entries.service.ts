@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page } from '../common/query/query-engine.js';
 import { RecordIndex } from '../common/record-index/record-index.js';
+import type { RecordPage } from '../common/record-index/record-page.js';
 import { indexOf } from '../common/record-index/index-cache.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListTimeEntriesQuery, TIME_ENTRY_QUERY } from './list-time-entries-query.dto.js';
@@ -11,7 +11,7 @@ import { TimeEntry } from './time-entry.record.js';
 export class TimeEntriesService {
   constructor(@Inject(TIME_ENTRY_SOURCE) private readonly source: TimeEntrySource) {}
 
-  async list(tenant: Tenant, query: ListTimeEntriesQuery): Promise<Page<TimeEntry>> {
+  async list(tenant: Tenant, query: ListTimeEntriesQuery): Promise<RecordPage<TimeEntry>> {
     return (await this.index(tenant)).query(query);
   }
 
