@@ -4,7 +4,9 @@ import { SecurityAlertsService } from '../security-alerts/security-alerts.servic
 import type { Tenant } from '../tenants/tenant.record.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import { TimeEntriesService } from '../time-entries/time-entries.service.js';
-import { TenantIndexes, newestInstant, series, summarize } from './kpis.js';
+import { summarize } from './kpis.js';
+import { series } from './series.js';
+import { TenantIndexes, newestInstant } from './tenant-indexes.js';
 import type { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
 import type { TenantSeries, TenantSummary } from './summary.dto.js';
 import { DAY_MS, Window, buckets, iso, resolveWindow } from './window.js';

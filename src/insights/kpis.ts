@@ -1,75 +1,16 @@
 import { compareCodePoints } from '../common/query/query-engine.js';
-import { indexOf } from '../common/record-index/index-cache.js';
 import { RecordIndex } from '../common/record-index/record-index.js';
 import type { CsatSurvey } from '../csat/csat-survey.record.js';
-import { CSAT_QUERY } from '../csat/list-csat-query.dto.js';
-import { SECURITY_ALERT_QUERY } from '../security-alerts/list-security-alerts-query.dto.js';
 import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
-import { TICKET_QUERY } from '../tickets/list-tickets-query.dto.js';
 import type { Ticket } from '../tickets/ticket.record.js';
-import { TIME_ENTRY_QUERY } from '../time-entries/list-time-entries-query.dto.js';
 import type { TimeEntry } from '../time-entries/time-entry.record.js';
+import { mean, meanIn, netCsat, ratio, round, sortedCounts } from './formulas.js';
 import { alertTimes, alertsResolvedBetween, inRecordOrder, ticketTimes, ticketsClosedBetween } from './record-times.js';
-import { DAY_MS, HOUR_MS, Interval, Window, buckets, iso } from './window.js';
-
-/** A tenant's records, as the domain services serve them. */
-export interface TenantRecords {
-  tickets: Ticket[];
-  timeEntries: TimeEntry[];
-  surveys: CsatSurvey[];
-  alerts: SecurityAlert[];
-}
-
-/** The same records as the indexes the list routes query: their parsed instants and orders are shared. */
-export interface TenantIndexes {
-  tickets: RecordIndex<Ticket>;
-  timeEntries: RecordIndex<TimeEntry>;
-  surveys: RecordIndex<CsatSurvey>;
-  alerts: RecordIndex<SecurityAlert>;
-}
-
-type Records = TenantRecords | TenantIndexes;
-
-function indexesOf(records: Records): TenantIndexes {
-  const of = <T>(held: readonly T[] | RecordIndex<T>, def: Parameters<typeof indexOf<T>>[1]) =>
-    held instanceof RecordIndex ? held : indexOf(held, def);
-  return {
-    tickets: of(records.tickets, TICKET_QUERY),
-    timeEntries: of(records.timeEntries, TIME_ENTRY_QUERY),
-    surveys: of(records.surveys, CSAT_QUERY),
-    alerts: of(records.alerts, SECURITY_ALERT_QUERY),
-  };
-}
+import { Records, indexesOf } from './tenant-indexes.js';
+import { DAY_MS, HOUR_MS, Window } from './window.js';
 
 /** Everything up to (not including) `to`. */
 const BEFORE = -Infinity;
-
-// ---------------------------------------------------------------------------------------------
-// Rounding, ordering, the record facts every KPI shares
-
-/** Half away from zero, on the decimal value (so 1.005 → 1.01); null stays null. */
-export function round(value: number | null, decimals: number): number | null {
-  if (value === null || !Number.isFinite(value)) return null;
-  const abs = Math.abs(value);
-  // Shifting the decimal text avoids binary artefacts (1.005 · 100 = 100.49999…); text already in
-  // exponent form (below 1e-6 or from 1e21) is far from any half and rounds arithmetically.
-  const magnitude = /e/i.test(String(abs))
-    ? Math.round(abs * 10 ** decimals) / 10 ** decimals
-    : Number(`${Math.round(Number(`${abs}e${decimals}`))}e-${decimals}`);
-  return magnitude === 0 ? 0 : Math.sign(value) * magnitude;
-}
-
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
-const mean = (sum: number, count: number): number | null => (count === 0 ? null : sum / count);
-/**
- * `sum / count` in `unit`s as ONE division (`sum / (count · unit)`, both exact integers): correctly rounded,
- * so an exact half such as 0.275 h stays 0.275 for `round` — `(sum / unit) / count` gives 0.27499999999999997.
- */
-const meanIn = (sum: number, count: number, unit: number): number | null => (count === 0 ? null : sum / (count * unit));
-
-function sortedCounts(counts: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...counts.keys()].sort(compareCodePoints).map((key) => [key, counts.get(key) as number]));
-}
 
 /**
  * Counts or sums per value of a record field, kept by the index's value codes (no string
@@ -104,23 +45,6 @@ class Tally<T> {
     for (let c = 0; c < this.values.length; c++) if (this.seen[c] === 1) out.set(this.values[c] as string, this.sums[c]);
     return out;
   }
-}
-
-/** The newest instant among the records (a day worked counts to its last ms), or null with none: the last of each sorted order. */
-export function newestInstant(records: Records): number | null {
-  const { tickets, timeEntries, surveys, alerts } = indexesOf(records);
-  const candidates = [
-    tickets.columns.newest('created_at_remote'),
-    tickets.columns.newest('updated_at_remote'),
-    tickets.columns.newest('closed_at_remote'),
-    timeEntries.columns.newest('date_worked') + DAY_MS - 1,
-    surveys.columns.newest('submitted_at'),
-    alerts.columns.newest('detected_at'),
-    alerts.columns.newest('resolved_at'),
-  ];
-  let newest = -Infinity;
-  for (const ms of candidates) if (ms > newest) newest = ms;
-  return newest === -Infinity ? null : newest;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,9 +275,6 @@ function timeKpis(index: RecordIndex<TimeEntry>, tickets: RecordIndex<Ticket>, c
   };
 }
 
-const netCsat = (positive: number, negative: number, responses: number): number | null =>
-  responses === 0 ? null : (100 * (positive - negative)) / responses;
-
 function csatKpis(index: RecordIndex<CsatSurvey>, tickets: RecordIndex<Ticket>, w: Window): CsatKpis {
   const surveys = index.records;
   const counts = { positive: 0, neutral: 0, negative: 0 };
@@ -440,95 +361,4 @@ function securityKpis(index: RecordIndex<SecurityAlert>, w: Window): SecurityKpi
       .slice(0, TOP)
       .map(([device, count]) => ({ device, alerts: count })),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Series
-
-export interface SeriesBucket {
-  start: string;
-  end: string;
-  tickets_created: number;
-  tickets_closed: number;
-  hours: number;
-  billable_hours: number;
-  csat_responses: number;
-  net_csat: number | null;
-  alerts_detected: number;
-  alerts_resolved: number;
-}
-
-/** The summary's counts per calendar bucket: the window's records by range lookup, each placed by a binary search over the buckets. */
-export function series(records: Records, w: Window, interval: Interval): SeriesBucket[] {
-  const spans = buckets(w, interval);
-  const acc = spans.map(() => ({
-    created: 0,
-    closed: 0,
-    minutes: 0,
-    billable: 0,
-    responses: 0,
-    positive: 0,
-    negative: 0,
-    detected: 0,
-    resolved: 0,
-  }));
-  const starts = spans.map((s) => s.from);
-  const slot = (ms: number) => acc[lastAtOrBefore(starts, ms)];
-  const { tickets, timeEntries, surveys, alerts } = indexesOf(records);
-  const ticketTimesOf = ticketTimes(tickets);
-  const created = tickets.between('created_at_remote', w.from, w.to);
-  for (let k = 0; k < created.length; k++) slot(ticketTimesOf.created[created[k]]).created++;
-  const closed = ticketsClosedBetween(tickets, w.from, w.to);
-  for (let k = 0; k < closed.length; k++) slot(ticketTimesOf.close[closed[k]]).closed++;
-  const days = timeEntries.columns.epochs('date_worked');
-  const worked = inRecordOrder(timeEntries, 'date_worked', w.from, w.to);
-  for (let k = 0; k < worked.length; k++) {
-    const i = worked[k];
-    const b = slot(days[i]);
-    const e = timeEntries.records[i];
-    b.minutes += e.minutes;
-    if (e.billable) b.billable += e.minutes;
-  }
-  const submittedAt = surveys.columns.epochs('submitted_at');
-  const submitted = surveys.between('submitted_at', w.from, w.to);
-  for (let k = 0; k < submitted.length; k++) {
-    const i = submitted[k];
-    const b = slot(submittedAt[i]);
-    const s = surveys.records[i];
-    b.responses++;
-    if (s.sentiment === 'positive') b.positive++;
-    if (s.sentiment === 'negative') b.negative++;
-  }
-  const alertTimesOf = alertTimes(alerts);
-  const detected = alerts.between('detected_at', w.from, w.to);
-  for (let k = 0; k < detected.length; k++) slot(alertTimesOf.detected[detected[k]]).detected++;
-  const resolvedIn = alertsResolvedBetween(alerts, w.from, w.to);
-  for (let k = 0; k < resolvedIn.length; k++) slot(alertTimesOf.resolve[resolvedIn[k]]).resolved++;
-  return spans.map((span, i) => {
-    const b = acc[i];
-    return {
-      start: iso(span.from),
-      end: iso(span.to),
-      tickets_created: b.created,
-      tickets_closed: b.closed,
-      hours: round(b.minutes / 60, 2) as number,
-      billable_hours: round(b.billable / 60, 2) as number,
-      csat_responses: b.responses,
-      net_csat: round(netCsat(b.positive, b.negative, b.responses), 2),
-      alerts_detected: b.detected,
-      alerts_resolved: b.resolved,
-    };
-  });
-}
-
-/** Index of the last element ≤ value in an ascending array whose first element is ≤ value. */
-function lastAtOrBefore(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (sorted[mid] <= value) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
