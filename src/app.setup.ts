@@ -17,7 +17,7 @@ import { createValidationPipe } from './common/validation/validation-pipe.js';
 import { logRequestsOutsideNest, recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
 import { registerHttpConventions } from './common/http/http-conventions.js';
 import { describeHttpContract } from './common/openapi/http-contract.js';
-import { RecordSnapshot } from './common/query/record-snapshot.js';
+import { serializeReply } from './common/record-index/record-page.js';
 import { AuthFailureThrottle, throttleFailedAuthentication } from './rate-limit/auth-failure.throttle.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
@@ -105,8 +105,8 @@ export function configureApp(app: INestApplication): void {
   app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-  // A page of records is assembled from JSON serialised once per snapshot; anything else is stringified.
-  fastify.setReplySerializer((payload) => RecordSnapshot.preserialisedBody(payload) ?? JSON.stringify(payload));
+  // A record index's page is assembled from its records' kept JSON; anything else is stringified.
+  fastify.setReplySerializer(serializeReply);
   // onRequest hooks run in this order: the request id first (every answer echoes it), then 404/405 for
   // paths and methods no route answers, then addresses over their budget of failed authentication (429),
   // then the edge's auth-before-body and JSON-only checks.

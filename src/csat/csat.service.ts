@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page } from '../common/query/query-engine.js';
-import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
+import { RecordIndex } from '../common/record-index/record-index.js';
+import type { RecordPage } from '../common/record-index/record-page.js';
+import { indexOf } from '../common/record-index/index-cache.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { CsatSurvey } from './csat-survey.record.js';
 import { CSAT_QUERY, ListCsatQuery } from './list-csat-query.dto.js';
@@ -10,13 +11,13 @@ import { CSAT_SOURCE, CsatSource } from './sources/csat-source.js';
 export class CsatService {
   constructor(@Inject(CSAT_SOURCE) private readonly source: CsatSource) {}
 
-  async list(tenant: Tenant, query: ListCsatQuery): Promise<Page<CsatSurvey>> {
-    return (await this.snapshot(tenant)).query(query);
+  async list(tenant: Tenant, query: ListCsatQuery): Promise<RecordPage<CsatSurvey>> {
+    return (await this.index(tenant)).query(query);
   }
 
-  /** The tenant's records as an indexed snapshot (shared with every request at this data version). */
-  async snapshot(tenant: Tenant): Promise<RecordSnapshot<CsatSurvey>> {
-    return snapshotOf(await this.source.list(tenant.id), CSAT_QUERY);
+  /** The index of the tenant's records (shared with every request at this data version). */
+  async index(tenant: Tenant): Promise<RecordIndex<CsatSurvey>> {
+    return indexOf(await this.source.list(tenant.id), CSAT_QUERY);
   }
 
   /** Where the source holds only recent records (live mode), the instant they start from. */

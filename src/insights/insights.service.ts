@@ -4,14 +4,16 @@ import { SecurityAlertsService } from '../security-alerts/security-alerts.servic
 import type { Tenant } from '../tenants/tenant.record.js';
 import { TicketsService } from '../tickets/tickets.service.js';
 import { TimeEntriesService } from '../time-entries/time-entries.service.js';
-import { TenantSnapshots, newestInstant, series, summarize } from './kpis.js';
+import { summarize } from './kpis.js';
+import { series } from './series.js';
+import { TenantIndexes, newestInstant } from './tenant-indexes.js';
 import type { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
 import type { TenantSeries, TenantSummary } from './summary.dto.js';
 import { DAY_MS, Window, buckets, iso, resolveWindow } from './window.js';
 
 /**
  * KPIs from exactly the records the list routes serve, whichever sources are bound: the very
- * snapshots the list routes query (same data version or live cache fill, same object), so their
+ * indexes the list routes query (same data version or live cache fill, same object), so their
  * parsed instants and sorted orders are built once for both.
  */
 @Injectable()
@@ -46,13 +48,13 @@ export class InsightsService {
     };
   }
 
-  private async load(tenant: Tenant, query: SummaryQuery): Promise<{ records: TenantSnapshots; window: Window }> {
+  private async load(tenant: Tenant, query: SummaryQuery): Promise<{ records: TenantIndexes; window: Window }> {
     if (query.to !== undefined) resolveWindow(query, () => Date.now());
     const [tickets, timeEntries, surveys, alerts] = await Promise.all([
-      this.tickets.snapshot(tenant),
-      this.timeEntries.snapshot(tenant),
-      this.csat.snapshot(tenant),
-      this.alerts.snapshot(tenant),
+      this.tickets.index(tenant),
+      this.timeEntries.index(tenant),
+      this.csat.index(tenant),
+      this.alerts.index(tenant),
     ]);
     const records = { tickets, timeEntries, surveys, alerts };
     const window = resolveWindow(query, () => {

@@ -1,77 +1,19 @@
 import { compareCodePoints } from '../common/query/query-engine.js';
-import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
+import { RecordIndex } from '../common/record-index/record-index.js';
 import type { CsatSurvey } from '../csat/csat-survey.record.js';
-import { CSAT_QUERY } from '../csat/list-csat-query.dto.js';
-import { SECURITY_ALERT_QUERY } from '../security-alerts/list-security-alerts-query.dto.js';
 import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
-import { TICKET_QUERY } from '../tickets/list-tickets-query.dto.js';
 import type { Ticket } from '../tickets/ticket.record.js';
-import { TIME_ENTRY_QUERY } from '../time-entries/list-time-entries-query.dto.js';
 import type { TimeEntry } from '../time-entries/time-entry.record.js';
+import { mean, meanIn, netCsat, ratio, round, sortedCounts } from './formulas.js';
 import { alertTimes, alertsResolvedBetween, inRecordOrder, ticketTimes, ticketsClosedBetween } from './record-times.js';
-import { DAY_MS, HOUR_MS, Interval, Window, buckets, iso } from './window.js';
-
-/** A tenant's records, as the domain services serve them. */
-export interface TenantRecords {
-  tickets: Ticket[];
-  timeEntries: TimeEntry[];
-  surveys: CsatSurvey[];
-  alerts: SecurityAlert[];
-}
-
-/** The same records as the snapshots the list routes query: their parsed instants and indexes are shared. */
-export interface TenantSnapshots {
-  tickets: RecordSnapshot<Ticket>;
-  timeEntries: RecordSnapshot<TimeEntry>;
-  surveys: RecordSnapshot<CsatSurvey>;
-  alerts: RecordSnapshot<SecurityAlert>;
-}
-
-type Records = TenantRecords | TenantSnapshots;
-
-function snapshotsOf(records: Records): TenantSnapshots {
-  const of = <T>(held: readonly T[] | RecordSnapshot<T>, def: Parameters<typeof snapshotOf<T>>[1]) =>
-    held instanceof RecordSnapshot ? held : snapshotOf(held, def);
-  return {
-    tickets: of(records.tickets, TICKET_QUERY),
-    timeEntries: of(records.timeEntries, TIME_ENTRY_QUERY),
-    surveys: of(records.surveys, CSAT_QUERY),
-    alerts: of(records.alerts, SECURITY_ALERT_QUERY),
-  };
-}
+import { Records, indexesOf } from './tenant-indexes.js';
+import { DAY_MS, HOUR_MS, Window } from './window.js';
 
 /** Everything up to (not including) `to`. */
 const BEFORE = -Infinity;
 
-// ---------------------------------------------------------------------------------------------
-// Rounding, ordering, the record facts every KPI shares
-
-/** Half away from zero, on the decimal value (so 1.005 → 1.01); null stays null. */
-export function round(value: number | null, decimals: number): number | null {
-  if (value === null || !Number.isFinite(value)) return null;
-  const abs = Math.abs(value);
-  // Shifting the decimal text avoids binary artefacts (1.005 · 100 = 100.49999…); text already in
-  // exponent form (below 1e-6 or from 1e21) is far from any half and rounds arithmetically.
-  const magnitude = /e/i.test(String(abs))
-    ? Math.round(abs * 10 ** decimals) / 10 ** decimals
-    : Number(`${Math.round(Number(`${abs}e${decimals}`))}e-${decimals}`);
-  return magnitude === 0 ? 0 : Math.sign(value) * magnitude;
-}
-
-const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
-const mean = (sum: number, count: number): number | null => (count === 0 ? null : sum / count);
 /**
- * `sum / count` in `unit`s as ONE division (`sum / (count · unit)`, both exact integers): correctly rounded,
- * so an exact half such as 0.275 h stays 0.275 for `round` — `(sum / unit) / count` gives 0.27499999999999997.
- */
-const meanIn = (sum: number, count: number, unit: number): number | null => (count === 0 ? null : sum / (count * unit));
-
-function sortedCounts(counts: Map<string, number>): Record<string, number> {
-  return Object.fromEntries([...counts.keys()].sort(compareCodePoints).map((key) => [key, counts.get(key) as number]));
-}
-
-/**
- * Counts or sums per value of a record field, kept by the snapshot's value codes (no string
+ * Counts or sums per value of a record field, kept by the index's value codes (no string
  * hashing per record); each value's additions happen in the order `add` is called.
  */
 class Tally<T> {
@@ -81,8 +23,8 @@ class Tally<T> {
   private readonly seen: Uint8Array;
   private readonly codeOf: (value: unknown) => number;
 
-  constructor(snapshot: RecordSnapshot<T>, field: keyof T & string) {
-    ({ codes: this.codes, values: this.values, codeOf: this.codeOf } = snapshot.codesOf(field));
+  constructor(index: RecordIndex<T>, field: keyof T & string) {
+    ({ codes: this.codes, values: this.values, codeOf: this.codeOf } = index.columns.codes(field));
     this.sums = new Float64Array(this.values.length);
     this.seen = new Uint8Array(this.values.length);
   }
@@ -93,7 +35,7 @@ class Tally<T> {
     this.seen[code] = 1;
   }
 
-  /** The sum for one value, through the snapshot's value → code map (indexOf made a per-member join quadratic in the members). */
+  /** The sum for one value, through the index's value → code map (a search of `values` is quadratic over all members). */
   sum(value: unknown): number {
     return this.sums[this.codeOf(value)];
   }
@@ -103,23 +45,6 @@ class Tally<T> {
     for (let c = 0; c < this.values.length; c++) if (this.seen[c] === 1) out.set(this.values[c] as string, this.sums[c]);
     return out;
   }
-}
-
-/** The newest instant among the records (a day worked counts to its last ms), or null with none: the last of each sorted order. */
-export function newestInstant(records: Records): number | null {
-  const { tickets, timeEntries, surveys, alerts } = snapshotsOf(records);
-  const candidates = [
-    tickets.maxEpoch('created_at_remote'),
-    tickets.maxEpoch('updated_at_remote'),
-    tickets.maxEpoch('closed_at_remote'),
-    timeEntries.maxEpoch('date_worked') + DAY_MS - 1,
-    surveys.maxEpoch('submitted_at'),
-    alerts.maxEpoch('detected_at'),
-    alerts.maxEpoch('resolved_at'),
-  ];
-  let newest = -Infinity;
-  for (const ms of candidates) if (ms > newest) newest = ms;
-  return newest === -Infinity ? null : newest;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,28 +124,28 @@ const TOP = 5;
 
 /** Every summary KPI over `[from, to)`: range lookups on each domain's sorted instants. */
 export function summarize(records: Records, w: Window): Kpis {
-  const snapshots = snapshotsOf(records);
-  const { tickets, closed } = ticketKpis(snapshots.tickets, w);
+  const indexes = indexesOf(records);
+  const { tickets, closed } = ticketKpis(indexes.tickets, w);
   return {
     tickets,
-    time: timeKpis(snapshots.timeEntries, snapshots.tickets, closed, w),
-    csat: csatKpis(snapshots.surveys, snapshots.tickets, w),
-    security: securityKpis(snapshots.alerts, w),
+    time: timeKpis(indexes.timeEntries, indexes.tickets, closed, w),
+    csat: csatKpis(indexes.surveys, indexes.tickets, w),
+    security: securityKpis(indexes.alerts, w),
   };
 }
 
-function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: TicketKpis; closed: Int32Array } {
-  const byStatus = new Tally(snapshot, 'status');
-  const byPriority = new Tally(snapshot, 'priority');
-  const byBoard = new Tally(snapshot, 'board');
+function ticketKpis(index: RecordIndex<Ticket>, w: Window): { tickets: TicketKpis; closed: Int32Array } {
+  const byStatus = new Tally(index, 'status');
+  const byPriority = new Tally(index, 'priority');
+  const byBoard = new Tally(index, 'board');
   const aging = { under_7d: 0, '7_to_30d': 0, '30_to_90d': 0, over_90d: 0 };
   const resolutionMs: number[] = [];
   let open = 0;
   let sameDay = 0;
-  const times = ticketTimes(snapshot);
-  const created = snapshot.positionsBetween('created_at_remote', w.from, w.to).length;
+  const times = ticketTimes(index);
+  const created = index.between('created_at_remote', w.from, w.to).length;
   // In close-time order: the sums are of whole milliseconds (exact in any order), the median sorts.
-  const closed = ticketsClosedBetween(snapshot, w.from, w.to);
+  const closed = ticketsClosedBetween(index, w.from, w.to);
   for (let k = 0; k < closed.length; k++) {
     const i = closed[k];
     const createdAt = times.created[i];
@@ -229,7 +154,7 @@ function ticketKpis(snapshot: RecordSnapshot<Ticket>, w: Window): { tickets: Tic
     if (Math.floor(closeTime / DAY_MS) === Math.floor(createdAt / DAY_MS)) sameDay++;
   }
   // Open as of `to`: among those created before `to`, the ones not closed before it.
-  const createdBefore = snapshot.positionsBetween('created_at_remote', BEFORE, w.to);
+  const createdBefore = index.between('created_at_remote', BEFORE, w.to);
   for (let k = 0; k < createdBefore.length; k++) {
     const i = createdBefore[k];
     if (times.close[i] < w.to) continue; // NaN while open: the comparison is false
@@ -270,31 +195,31 @@ function median(values: number[]): number | null {
   return ms / HOUR_MS;
 }
 
-/** Per ticket position: the code of its id among the entries' `cw_ticket_id` values (-1: no entry), once per pair of snapshots. */
-const entryCodesOfTickets = new WeakMap<RecordSnapshot<Ticket>, { entries: RecordSnapshot<TimeEntry>; codes: Int32Array }>();
+/** Per ticket position: the code of its id among the entries' `cw_ticket_id` values (-1: no entry), once per pair of indexes. */
+const entryCodesOfTickets = new WeakMap<RecordIndex<Ticket>, { entries: RecordIndex<TimeEntry>; codes: Int32Array }>();
 
-function entryCodesOf(tickets: RecordSnapshot<Ticket>, entries: RecordSnapshot<TimeEntry>): Int32Array {
+function entryCodesOf(tickets: RecordIndex<Ticket>, entries: RecordIndex<TimeEntry>): Int32Array {
   const held = entryCodesOfTickets.get(tickets);
   if (held?.entries === entries) return held.codes;
-  const { codeOf } = entries.codesOf('cw_ticket_id');
+  const { codeOf } = entries.columns.codes('cw_ticket_id');
   const codes = new Int32Array(tickets.size);
   for (let i = 0; i < codes.length; i++) codes[i] = codeOf(tickets.records[i].cw_ticket_id);
   entryCodesOfTickets.set(tickets, { entries, codes });
   return codes;
 }
 
-function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<Ticket>, closed: Int32Array, w: Window): TimeKpis {
-  const entries = snapshot.records;
+function timeKpis(index: RecordIndex<TimeEntry>, tickets: RecordIndex<Ticket>, closed: Int32Array, w: Window): TimeKpis {
+  const entries = index.records;
   let totalMinutes = 0;
   let billableMinutes = 0;
-  const memberMinutes = new Tally(snapshot, 'member');
-  const memberBillable = new Tally(snapshot, 'member');
-  const byWorkType = new Tally(snapshot, 'work_type');
+  const memberMinutes = new Tally(index, 'member');
+  const memberBillable = new Tally(index, 'member');
+  const byWorkType = new Tally(index, 'work_type');
   // Per closed ticket (once per id), through the entries' cw_ticket_id posting lists: its entries,
   // their minutes, its first member and whether another one appears; in the order of each ticket's first entry.
   const effort: Array<{ first: number; entries: number; minutes: number; several: boolean }> = [];
-  const ticketCodes = entryCodesOf(tickets, snapshot);
-  const { positions: postings } = snapshot.codesOf('cw_ticket_id');
+  const ticketCodes = entryCodesOf(tickets, index);
+  const { positions: postings } = index.columns.codes('cw_ticket_id');
   const counted = new Uint8Array(postings.length);
   for (let k = 0; k < closed.length; k++) {
     const code = ticketCodes[closed[k]];
@@ -312,7 +237,7 @@ function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<T
     effort.push({ first: positions[0], entries: positions.length, minutes, several });
   }
   effort.sort((a, b) => a.first - b.first);
-  const worked = inRecordOrder(snapshot, 'date_worked', w.from, w.to);
+  const worked = inRecordOrder(index, 'date_worked', w.from, w.to);
   for (let k = 0; k < worked.length; k++) {
     const i = worked[k];
     const e = entries[i];
@@ -350,15 +275,12 @@ function timeKpis(snapshot: RecordSnapshot<TimeEntry>, tickets: RecordSnapshot<T
   };
 }
 
-const netCsat = (positive: number, negative: number, responses: number): number | null =>
-  responses === 0 ? null : (100 * (positive - negative)) / responses;
-
-function csatKpis(snapshot: RecordSnapshot<CsatSurvey>, tickets: RecordSnapshot<Ticket>, w: Window): CsatKpis {
-  const surveys = snapshot.records;
+function csatKpis(index: RecordIndex<CsatSurvey>, tickets: RecordIndex<Ticket>, w: Window): CsatKpis {
+  const surveys = index.records;
   const counts = { positive: 0, neutral: 0, negative: 0 };
   let scoreSum = 0;
   const inRange: CsatSurvey[] = [];
-  const submitted = inRecordOrder(snapshot, 'submitted_at', w.from, w.to);
+  const submitted = inRecordOrder(index, 'submitted_at', w.from, w.to);
   for (let k = 0; k < submitted.length; k++) {
     const s = surveys[submitted[k]];
     inRange.push(s);
@@ -370,7 +292,7 @@ function csatKpis(snapshot: RecordSnapshot<CsatSurvey>, tickets: RecordSnapshot<
   const companyOf = new Map<string, string | undefined>();
   for (const s of inRange) {
     if (s.ticket_id === null || companyOf.has(s.ticket_id)) continue;
-    const i = tickets.lastIndexById(s.ticket_id);
+    const i = tickets.columns.lastPositionOf(s.ticket_id);
     companyOf.set(s.ticket_id, i < 0 ? undefined : tickets.records[i].company);
   }
   const byCompany = new Map<string, { responses: number; positive: number; negative: number }>();
@@ -397,26 +319,26 @@ function csatKpis(snapshot: RecordSnapshot<CsatSurvey>, tickets: RecordSnapshot<
   };
 }
 
-function securityKpis(snapshot: RecordSnapshot<SecurityAlert>, w: Window): SecurityKpis {
-  const alerts = snapshot.records;
-  const bySeverity = new Tally(snapshot, 'severity');
-  const bySource = new Tally(snapshot, 'source');
-  const byDevice = new Tally(snapshot, 'device');
+function securityKpis(index: RecordIndex<SecurityAlert>, w: Window): SecurityKpis {
+  const alerts = index.records;
+  const bySeverity = new Tally(index, 'severity');
+  const bySource = new Tally(index, 'source');
+  const byDevice = new Tally(index, 'device');
   let open = 0;
   let resolved = 0;
   let resolveMs = 0;
-  const times = alertTimes(snapshot);
-  const detectedIn = snapshot.positionsBetween('detected_at', w.from, w.to);
+  const times = alertTimes(index);
+  const detectedIn = index.between('detected_at', w.from, w.to);
   const detected = detectedIn.length;
   for (let k = 0; k < detectedIn.length; k++) byDevice.add(detectedIn[k]);
   // Sums of whole milliseconds: exact in any order.
-  const resolvedIn = alertsResolvedBetween(snapshot, w.from, w.to);
+  const resolvedIn = alertsResolvedBetween(index, w.from, w.to);
   for (let k = 0; k < resolvedIn.length; k++) {
     const i = resolvedIn[k];
     resolved++;
     resolveMs += times.resolve[i] - times.detected[i];
   }
-  const detectedBefore = snapshot.positionsBetween('detected_at', BEFORE, w.to);
+  const detectedBefore = index.between('detected_at', BEFORE, w.to);
   for (let k = 0; k < detectedBefore.length; k++) {
     const i = detectedBefore[k];
     const a = alerts[i];
@@ -439,95 +361,4 @@ function securityKpis(snapshot: RecordSnapshot<SecurityAlert>, w: Window): Secur
       .slice(0, TOP)
       .map(([device, count]) => ({ device, alerts: count })),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Series
-
-export interface SeriesBucket {
-  start: string;
-  end: string;
-  tickets_created: number;
-  tickets_closed: number;
-  hours: number;
-  billable_hours: number;
-  csat_responses: number;
-  net_csat: number | null;
-  alerts_detected: number;
-  alerts_resolved: number;
-}
-
-/** The summary's counts per calendar bucket: the window's records by range lookup, each placed by a binary search over the buckets. */
-export function series(records: Records, w: Window, interval: Interval): SeriesBucket[] {
-  const spans = buckets(w, interval);
-  const acc = spans.map(() => ({
-    created: 0,
-    closed: 0,
-    minutes: 0,
-    billable: 0,
-    responses: 0,
-    positive: 0,
-    negative: 0,
-    detected: 0,
-    resolved: 0,
-  }));
-  const starts = spans.map((s) => s.from);
-  const slot = (ms: number) => acc[lastAtOrBefore(starts, ms)];
-  const { tickets, timeEntries, surveys, alerts } = snapshotsOf(records);
-  const ticketTimesOf = ticketTimes(tickets);
-  const created = tickets.positionsBetween('created_at_remote', w.from, w.to);
-  for (let k = 0; k < created.length; k++) slot(ticketTimesOf.created[created[k]]).created++;
-  const closed = ticketsClosedBetween(tickets, w.from, w.to);
-  for (let k = 0; k < closed.length; k++) slot(ticketTimesOf.close[closed[k]]).closed++;
-  const days = timeEntries.epochColumn('date_worked');
-  const worked = inRecordOrder(timeEntries, 'date_worked', w.from, w.to);
-  for (let k = 0; k < worked.length; k++) {
-    const i = worked[k];
-    const b = slot(days[i]);
-    const e = timeEntries.records[i];
-    b.minutes += e.minutes;
-    if (e.billable) b.billable += e.minutes;
-  }
-  const submittedAt = surveys.epochColumn('submitted_at');
-  const submitted = surveys.positionsBetween('submitted_at', w.from, w.to);
-  for (let k = 0; k < submitted.length; k++) {
-    const i = submitted[k];
-    const b = slot(submittedAt[i]);
-    const s = surveys.records[i];
-    b.responses++;
-    if (s.sentiment === 'positive') b.positive++;
-    if (s.sentiment === 'negative') b.negative++;
-  }
-  const alertTimesOf = alertTimes(alerts);
-  const detected = alerts.positionsBetween('detected_at', w.from, w.to);
-  for (let k = 0; k < detected.length; k++) slot(alertTimesOf.detected[detected[k]]).detected++;
-  const resolvedIn = alertsResolvedBetween(alerts, w.from, w.to);
-  for (let k = 0; k < resolvedIn.length; k++) slot(alertTimesOf.resolve[resolvedIn[k]]).resolved++;
-  return spans.map((span, i) => {
-    const b = acc[i];
-    return {
-      start: iso(span.from),
-      end: iso(span.to),
-      tickets_created: b.created,
-      tickets_closed: b.closed,
-      hours: round(b.minutes / 60, 2) as number,
-      billable_hours: round(b.billable / 60, 2) as number,
-      csat_responses: b.responses,
-      net_csat: round(netCsat(b.positive, b.negative, b.responses), 2),
-      alerts_detected: b.detected,
-      alerts_resolved: b.resolved,
-    };
-  });
-}
-
-/** Index of the last element ≤ value in an ascending array whose first element is ≤ value. */
-function lastAtOrBefore(sorted: number[], value: number): number {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (sorted[mid] <= value) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

@@ -5,10 +5,10 @@ import type {
   DeviceAlerts,
   MemberHours,
   SecurityKpis,
-  SeriesBucket,
   TicketKpis,
   TimeKpis,
 } from './kpis.js';
+import type { SeriesBucket } from './series.js';
 
 const COUNTS = { type: 'object', additionalProperties: { type: 'integer' } } as const;
 const INTEGER = { type: 'integer', minimum: 0 } as const;

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { LRUCache } from 'lru-cache';
-import { snapshotBytes } from '../common/query/record-snapshot.js';
+import { indexBytes } from '../common/record-index/index-cache.js';
 import { liveConfig } from '../config/live.config.js';
 import { VendorError, VendorUnavailableError } from '../integrations/http/vendor-errors.js';
 import { REDIS_CLIENT, SharedRedis } from '../redis/redis.module.js';
@@ -46,7 +46,7 @@ const ENTRY_OVERHEAD_BYTES = 256;
  * Vendor data per key (tenant and domain): fresh for CACHE_TTL_SECONDS; concurrent misses share one
  * fetch (single flight, per process); when a fetch fails, a copy up to CACHE_STALE_SECONDS old is
  * served instead and the response says so. Parsed entries are kept in this process (LRU), within
- * SNAPSHOT_CACHE_MAX_MB: an entry counts its records and the indexes and JSON its snapshot has built
+ * SNAPSHOT_CACHE_MAX_MB: an entry counts its records and what its record index has built (indexes, JSON)
  * (re-measured after each use, as they grow lazily); the least recently used go first, and are
  * fetched again when next asked for. With REDIS_URL, a shared store behind it lets app copies share
  * what any of them fetched (and still holds, as JSON, what this process evicted). Without Redis
@@ -60,7 +60,7 @@ export class LiveCache {
   private readonly local: LRUCache<string, Entry<unknown>>;
   /** Bytes of each entry's value (an object: record lists, pairs), estimated once when it arrives. */
   private readonly valueBytes = new WeakMap<object, number>();
-  /** Keys returned since the last re-measure: their snapshots may have grown since. */
+  /** Keys returned since the last re-measure: their indexes may have grown since. */
   private readonly touched = new Set<string>();
   private remeasureScheduled = false;
   private readonly hasSharedStore: boolean;
@@ -89,7 +89,7 @@ export class LiveCache {
     return { entries: this.local.size, bytes: this.local.calculatedSize, maxBytes: this.config.localMaxBytes };
   }
 
-  /** An entry's estimated bytes: its value (estimated once) and the snapshot built over it so far. */
+  /** An entry's estimated bytes: its value (estimated once) and the index built over it so far. */
   private bytesOf(key: string, entry: Entry<unknown>): number {
     const held = entry.value;
     let value = typeof held === 'object' && held !== null ? this.valueBytes.get(held) : undefined;
@@ -97,8 +97,8 @@ export class LiveCache {
       value = estimateBytes(held);
       if (typeof held === 'object' && held !== null) this.valueBytes.set(held, value);
     }
-    const snapshot = Array.isArray(entry.value) ? snapshotBytes(entry.value) : 0;
-    return Math.ceil(ENTRY_OVERHEAD_BYTES + 2 * key.length + value + snapshot);
+    const index = Array.isArray(entry.value) ? indexBytes(entry.value) : 0;
+    return Math.ceil(ENTRY_OVERHEAD_BYTES + 2 * key.length + value + index);
   }
 
   /**

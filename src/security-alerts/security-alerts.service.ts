@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page } from '../common/query/query-engine.js';
-import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
+import { RecordIndex } from '../common/record-index/record-index.js';
+import type { RecordPage } from '../common/record-index/record-page.js';
+import { indexOf } from '../common/record-index/index-cache.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListSecurityAlertsQuery, SECURITY_ALERT_QUERY } from './list-security-alerts-query.dto.js';
 import { SecurityAlert } from './security-alert.record.js';
@@ -15,15 +16,15 @@ export class SecurityAlertsService {
 
   constructor(@Inject(SECURITY_ALERT_SOURCES) private readonly sources: SecurityAlertSource[]) {}
 
-  async list(tenant: Tenant, query: ListSecurityAlertsQuery): Promise<Page<SecurityAlert>> {
-    return (await this.snapshot(tenant)).query(query);
+  async list(tenant: Tenant, query: ListSecurityAlertsQuery): Promise<RecordPage<SecurityAlert>> {
+    return (await this.index(tenant)).query(query);
   }
 
-  /** Every vendor's alerts of the tenant as one indexed snapshot, rebuilt only when a vendor's list changes. */
-  async snapshot(tenant: Tenant): Promise<RecordSnapshot<SecurityAlert>> {
+  /** The index of every vendor's alerts of the tenant together, rebuilt only when a vendor's list changes. */
+  async index(tenant: Tenant): Promise<RecordIndex<SecurityAlert>> {
     const perSource = await Promise.all(this.sources.map((source) => source.list(tenant.id)));
     const lists = perSource.filter((list) => list.length > 0);
-    return snapshotOf(lists.length <= 1 ? (lists[0] ?? NO_ALERTS) : this.merged(lists), SECURITY_ALERT_QUERY);
+    return indexOf(lists.length <= 1 ? (lists[0] ?? NO_ALERTS) : this.merged(lists), SECURITY_ALERT_QUERY);
   }
 
   private merged(lists: SecurityAlert[][]): SecurityAlert[] {

@@ -1,11 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { InvalidTenantIdError, TenantInactiveError, TenantNotFoundError } from '../common/problem/problem.error.js';
-import { Page, runQuery } from '../common/query/query-engine.js';
+import { RecordIndex } from '../common/record-index/record-index.js';
+import type { RecordPage } from '../common/record-index/record-page.js';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
 import { ListTenantsQuery, TENANT_FIELDS } from './list-tenants-query.dto.js';
 import { TENANT_SOURCE, TenantSource } from './sources/tenant-source.js';
 import { Tenant } from './tenant.record.js';
+
+const TENANT_QUERY = { fields: TENANT_FIELDS, idFields: ['id'], defaultSort: 'id', queryClass: ListTenantsQuery } as const;
 
 /** The one place that decides who may see which tenant. */
 @Injectable()
@@ -13,9 +16,9 @@ export class TenantsService {
   constructor(@Inject(TENANT_SOURCE) private readonly source: TenantSource) {}
 
   /** Only the tenants the key may see. */
-  async list(principal: Principal, query: ListTenantsQuery): Promise<Page<Tenant>> {
+  async list(principal: Principal, query: ListTenantsQuery): Promise<RecordPage<Tenant>> {
     const visible = (await this.source.list()).filter((t) => principal.canSee(t.id));
-    return runQuery(visible, query, { fields: TENANT_FIELDS, idFields: ['id'], defaultSort: 'id', queryClass: ListTenantsQuery });
+    return new RecordIndex(visible, TENANT_QUERY).query(query);
   }
 
   /**

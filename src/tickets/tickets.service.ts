@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ProblemError, RecordNotFoundError } from '../common/problem/problem.error.js';
-import { Page, runQuery } from '../common/query/query-engine.js';
-import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
+import { Page } from '../common/query/query-engine.js';
+import { RecordIndex } from '../common/record-index/record-index.js';
+import { indexOf } from '../common/record-index/index-cache.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListTicketsQuery, TICKET_QUERY } from './list-tickets-query.dto.js';
 import { TICKET_SOURCE, TicketSource } from './sources/ticket-source.js';
@@ -26,13 +27,13 @@ export class QueryTooBroadError extends ProblemError {
 export class TicketsService {
   constructor(@Inject(TICKET_SOURCE) private readonly source: TicketSource) {}
 
-  /** The tenant's tickets as an indexed snapshot (live mode: without descriptions, see `complete`). */
-  async snapshot(tenant: Tenant): Promise<RecordSnapshot<Ticket>> {
-    return snapshotOf(await this.source.list(tenant.id), TICKET_QUERY);
+  /** The index of the tenant's tickets (live mode: without descriptions, see `complete`). */
+  async index(tenant: Tenant): Promise<RecordIndex<Ticket>> {
+    return indexOf(await this.source.list(tenant.id), TICKET_QUERY);
   }
 
   async list(tenant: Tenant, query: ListTicketsQuery): Promise<Page<Ticket>> {
-    const tickets = await this.snapshot(tenant);
+    const tickets = await this.index(tenant);
     if (!this.source.complete) return tickets.query(query);
     if (query.q === undefined) {
       const page = tickets.query(query);
@@ -42,11 +43,11 @@ export class TicketsService {
     const withoutQ: ListTicketsQuery = { ...query, q: undefined, page: 1, page_size: Number.MAX_SAFE_INTEGER };
     const candidates = tickets.query(withoutQ).data;
     if (candidates.length > Q_SCAN_LIMIT) throw new QueryTooBroadError(candidates.length);
-    return runQuery(await this.source.complete(tenant.id, candidates), query, TICKET_QUERY);
+    return new RecordIndex(await this.source.complete(tenant.id, candidates), TICKET_QUERY).query(query);
   }
 
   async get(tenant: Tenant, cwTicketId: string): Promise<Ticket> {
-    const ticket = (await this.snapshot(tenant)).byId(cwTicketId);
+    const ticket = (await this.index(tenant)).byId(cwTicketId);
     if (!ticket) throw new RecordNotFoundError('ticket', cwTicketId, tenant.id);
     return this.source.complete ? (await this.source.complete(tenant.id, [ticket]))[0] : ticket;
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Page } from '../common/query/query-engine.js';
-import { RecordSnapshot, snapshotOf } from '../common/query/record-snapshot.js';
+import { RecordIndex } from '../common/record-index/record-index.js';
+import type { RecordPage } from '../common/record-index/record-page.js';
+import { indexOf } from '../common/record-index/index-cache.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { ListTimeEntriesQuery, TIME_ENTRY_QUERY } from './list-time-entries-query.dto.js';
 import { TIME_ENTRY_SOURCE, TimeEntrySource } from './sources/time-entry-source.js';
@@ -10,13 +11,13 @@ import { TimeEntry } from './time-entry.record.js';
 export class TimeEntriesService {
   constructor(@Inject(TIME_ENTRY_SOURCE) private readonly source: TimeEntrySource) {}
 
-  async list(tenant: Tenant, query: ListTimeEntriesQuery): Promise<Page<TimeEntry>> {
-    return (await this.snapshot(tenant)).query(query);
+  async list(tenant: Tenant, query: ListTimeEntriesQuery): Promise<RecordPage<TimeEntry>> {
+    return (await this.index(tenant)).query(query);
   }
 
-  /** The tenant's records as an indexed snapshot (shared with every request at this data version). */
-  async snapshot(tenant: Tenant): Promise<RecordSnapshot<TimeEntry>> {
-    return snapshotOf(await this.source.list(tenant.id), TIME_ENTRY_QUERY);
+  /** The index of the tenant's records (shared with every request at this data version). */
+  async index(tenant: Tenant): Promise<RecordIndex<TimeEntry>> {
+    return indexOf(await this.source.list(tenant.id), TIME_ENTRY_QUERY);
   }
 
   /** Where the source holds only recent records (live mode), the instant they start from. */

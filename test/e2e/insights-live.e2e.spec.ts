@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { rm } from 'node:fs/promises';
-import { RecordSnapshot } from '../../src/common/query/record-snapshot.js';
+import { RecordIndex } from '../../src/common/record-index/record-index.js';
 import type { CwTicket, CwTimeEntry } from '../../src/integrations/connectwise/connectwise.client.js';
 import type { SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
@@ -197,10 +197,10 @@ describe('insights in live mode', () => {
     expect(s.caveats).toEqual([]);
   });
 
-  it('computes from the very snapshot objects the list routes answer from, for the same cache fill', async () => {
-    // Pass-through spies: they only record which snapshot each call ran on.
-    const query = jest.spyOn(RecordSnapshot.prototype, 'query');
-    const between = jest.spyOn(RecordSnapshot.prototype, 'positionsBetween');
+  it('computes from the very record indexes the list routes answer from, for the same cache fill', async () => {
+    // Pass-through spies: they only record which index each call ran on.
+    const query = jest.spyOn(RecordIndex.prototype, 'query');
+    const between = jest.spyOn(RecordIndex.prototype, 'between');
     try {
       for (const route of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
         expect((await call(live.app).get(`/api/tenants/${TENANT}/${route}`)).status).toBe(200);
@@ -211,7 +211,7 @@ describe('insights in live mode', () => {
       await summary(live, `from=${FROM}&to=${TO}`);
       const used = new Set(between.mock.contexts);
       expect(used.size).toBe(4); // one per domain
-      for (const snapshot of used) expect(listed.has(snapshot)).toBe(true);
+      for (const index of used) expect(listed.has(index)).toBe(true);
     } finally {
       query.mockRestore();
       between.mockRestore();

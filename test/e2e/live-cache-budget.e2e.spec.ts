@@ -7,7 +7,7 @@ import { LIVE_ENV, MEMBERS, bulkTickets, registerTenant } from '../support/live-
  * The live cache is bounded by bytes (SNAPSHOT_CACHE_MAX_MB), not by entries. Each tenant has its own
  * ConnectWise fake with its own tickets (distinct ids), so a response shows whose data it is and each
  * fake's request counter shows when that tenant was fetched again. A tenant's cached tickets
- * (records, their snapshot's indexes, descriptions) come to ~0.4 MiB here: a 1 MiB budget holds two
+ * (records, their record index, descriptions) come to ~0.4 MiB here: a 1 MiB budget holds two
  * of the four tenants, the default budget all of them.
  */
 
@@ -101,12 +101,12 @@ describe('live cache bounded by SNAPSHOT_CACHE_MAX_MB', () => {
     expect(used.bytes).toBeGreaterThan(used.maxBytes / 4);
   }, 60_000);
 
-  it('counts the indexes a query builds on a snapshot against the budget', async () => {
+  it('counts the indexes a query builds on a cached fill against the budget', async () => {
     const { t, tenants } = small;
     const tenant = tenants[0];
     await expectServed(t, tenant);
     const before = (await usage(t)).bytes;
-    // A sort on a field not used yet builds its index (and its descending order) on the cached snapshot.
+    // A sort on a field not used yet builds its index (and its descending order) on the cached fill.
     expect((await t.get(`/api/tenants/${tenant.id}/tickets?sort=-summary&page_size=5`)).status).toBe(200);
     expect((await usage(t)).bytes).toBeGreaterThan(before + 4 * TICKETS);
   }, 30_000);

@@ -5,9 +5,9 @@ import type { TimeEntry } from '../../src/time-entries/time-entry.record.js';
 import { compareCodePoints } from '../../src/common/query/query-engine.js';
 import { DAY_MS, HOUR_MS, Interval, Window, buckets, iso } from '../../src/insights/window.js';
 /*
- * The insights KPIs as they were computed before they read the record snapshots: one linear pass
+ * The insights KPIs as they were computed before they read the record indexes: one linear pass
  * over each record array, instants parsed per array. Kept, unchanged but for its imports, as the
- * oracle of the differential test (test/unit/insights-snapshot.spec.ts).
+ * oracle of the differential test (test/unit/insights-index.spec.ts).
  */
 
 /*

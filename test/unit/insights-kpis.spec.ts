@@ -1,5 +1,8 @@
 import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
-import { TenantRecords, newestInstant, round, series, summarize } from '../../src/insights/kpis.js';
+import { round } from '../../src/insights/formulas.js';
+import { summarize } from '../../src/insights/kpis.js';
+import { series } from '../../src/insights/series.js';
+import { TenantRecords, newestInstant } from '../../src/insights/tenant-indexes.js';
 import { Window, buckets, parseWindowInstant, resolveWindow } from '../../src/insights/window.js';
 import type { CsatSurvey } from '../../src/csat/csat-survey.record.js';
 import type { SecurityAlert } from '../../src/security-alerts/security-alert.record.js';

@@ -1,8 +1,6 @@
 /*
- * Epoch milliseconds of record instants, as Date.parse reads them, without Date.parse for the
- * records' own `YYYY-MM-DDTHH:mm:ss[.sss]Z` form (several times faster, and parsing dominates the
- * cost of building an instant index). Anything else goes to Date.parse itself, so the two agree on
- * every input: the snapshot's sort and range indexes and the insights KPIs read the same numbers.
+ * Epoch milliseconds of record instants, as Date.parse reads them: the records' own form is read by hand
+ * because parsing dominates building an instant index; anything else goes to Date.parse, so both agree.
  */
 
 const DAY_MS = 86_400_000;

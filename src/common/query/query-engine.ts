@@ -2,7 +2,7 @@ import type { FieldKind, RecordFields } from './field-kinds.js';
 import { FilterSpec, filtersOf, splitAlternatives } from './filters.js';
 import type { PageMeta } from './list-query.dto.js';
 
-/** What the engine needs to know about one kind of record. */
+/** What a list query needs to know about one kind of record. */
 export interface RecordQueryDefinition<T> {
   fields: RecordFields<T>;
   /** The record's id fields: the tie-break after any sort, ascending by code point. */
@@ -102,7 +102,8 @@ function compareKeys(a: string | number, b: string | number): number {
 }
 
 /**
- * Filter, sort and page: the one engine behind every list route, in both modes.
+ * Filter, sort and page in one linear pass: what a list answers, stated plainly. Routes answer through
+ * `RecordIndex`; this is the oracle the differential tests compare it with.
  * Nulls sort last in either direction; ties break on the record's id fields, ascending.
  */
 export function runQuery<T>(records: readonly T[], query: ListQueryValues, def: RecordQueryDefinition<T>): Page<T> {

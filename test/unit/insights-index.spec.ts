@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { instantMs } from '../../src/common/query/instants.js';
-import { snapshotOf } from '../../src/common/query/record-snapshot.js';
+import { indexOf } from '../../src/common/record-index/index-cache.js';
 import type { CsatSurvey } from '../../src/csat/csat-survey.record.js';
-import { TenantRecords, newestInstant, series, summarize } from '../../src/insights/kpis.js';
+import { summarize } from '../../src/insights/kpis.js';
+import { series } from '../../src/insights/series.js';
+import { TenantRecords, newestInstant } from '../../src/insights/tenant-indexes.js';
 import { INTERVALS, Window } from '../../src/insights/window.js';
 import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
 import type { SecurityAlert } from '../../src/security-alerts/security-alert.record.js';
@@ -12,7 +14,7 @@ import type { TimeEntry } from '../../src/time-entries/time-entry.record.js';
 import * as oracle from '../support/kpis-oracle.js';
 
 /*
- * The KPIs over record snapshots (range lookups on the sorted instants, posting lists, the id map)
+ * The KPIs over record indexes (range lookups on the sorted instants, posting lists, the id map)
  * against the linear pass they replaced (test/support/kpis-oracle.ts): for random records — duplicate
  * ids, nulls, tickets closed by status only, fractional minutes, offsets and fractions in instants —
  * and random windows, the summary, every series interval and the default window's end are identical.
@@ -94,7 +96,7 @@ const window: fc.Arbitrary<Window> = fc
     return { from, to: from + lengthHours * 3_600_000 - (extraMs > 1 ? 1 : 0) };
   });
 
-describe('insights over record snapshots', () => {
+describe('insights over record indexes', () => {
   it('gives the same summary, series and default window end as the linear pass', () => {
     fc.assert(
       fc.property(records, window, fc.constantFrom(...INTERVALS), (r, w, interval) => {
@@ -127,11 +129,11 @@ describe('insights over record snapshots', () => {
       { ...SEED_TICKET, cw_ticket_id: 'T-2', created_at_remote: '2026-03-01T00:00:00Z' },
       { ...SEED_TICKET, cw_ticket_id: 'T-1', company: 'Last', created_at_remote: '2026-03-03T00:00:00Z' },
     ] as Ticket[];
-    const snapshot = snapshotOf(tickets, TICKET_QUERY);
-    expect([...snapshot.positionsBetween('created_at_remote', Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-03T00:00:00Z'))]).toEqual([1, 0]);
-    expect(snapshot.byId('T-1')?.company).toBe('First');
-    expect(snapshot.records[snapshot.lastIndexById('T-1')].company).toBe('Last');
-    expect(snapshot.lastIndexById('T-9')).toBe(-1);
-    expect(snapshot.maxEpoch('created_at_remote')).toBe(Date.parse('2026-03-03T00:00:00Z'));
+    const index = indexOf(tickets, TICKET_QUERY);
+    expect([...index.between('created_at_remote', Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-03T00:00:00Z'))]).toEqual([1, 0]);
+    expect(index.byId('T-1')?.company).toBe('First');
+    expect(index.records[index.columns.lastPositionOf('T-1')].company).toBe('Last');
+    expect(index.columns.lastPositionOf('T-9')).toBe(-1);
+    expect(index.columns.newest('created_at_remote')).toBe(Date.parse('2026-03-03T00:00:00Z'));
   });
 });

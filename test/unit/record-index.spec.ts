@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { FieldKind, sortValues } from '../../src/common/query/field-kinds.js';
 import { filtersOf } from '../../src/common/query/filters.js';
 import { RecordQueryDefinition, runQuery } from '../../src/common/query/query-engine.js';
-import { RecordSnapshot, snapshotOf } from '../../src/common/query/record-snapshot.js';
+import { indexOf } from '../../src/common/record-index/index-cache.js';
+import { RecordIndex } from '../../src/common/record-index/record-index.js';
+import { RecordPage, serializeReply } from '../../src/common/record-index/record-page.js';
 import { CSAT_QUERY } from '../../src/csat/list-csat-query.dto.js';
 import { SECURITY_ALERT_QUERY } from '../../src/security-alerts/list-security-alerts-query.dto.js';
 import { TICKET_QUERY } from '../../src/tickets/list-tickets-query.dto.js';
@@ -108,16 +110,16 @@ const DOMAINS: [string, Def][] = [
   ['security alerts', SECURITY_ALERT_QUERY as unknown as Def],
 ];
 
-describe('indexed record snapshots', () => {
+describe('record indexes', () => {
   describe.each(DOMAINS)('%s', (_name, def) => {
     it('answer every query with the same page and total as the linear engine', () => {
       fc.assert(
         fc.property(fc.array(recordOf(def), { maxLength: 60 }), fc.array(queryOf(def), { minLength: 1, maxLength: 8 }), (records, queries) => {
-          const snapshot = new RecordSnapshot(records, def);
+          const index = new RecordIndex(records, def);
           const position = new Map(records.map((r, i) => [r as object, i]));
           for (const query of queries) {
             const expected = runQuery(records, query, def);
-            const actual = snapshot.query(query);
+            const actual = index.query(query);
             expect(actual.meta).toEqual(expected.meta);
             expect(actual.data.map((r) => position.get(r as object))).toEqual(expected.data.map((r) => position.get(r as object)));
           }
@@ -129,15 +131,17 @@ describe('indexed record snapshots', () => {
     it('serialise a page to exactly what JSON.stringify gives', () => {
       fc.assert(
         fc.property(fc.array(recordOf(def), { maxLength: 30 }), queryOf(def), (records, query) => {
-          const page = new RecordSnapshot(records, def).query(query);
-          expect(RecordSnapshot.preserialisedBody(page)).toBe(JSON.stringify(page));
+          const page = new RecordIndex(records, def).query(query);
+          expect(page).toBeInstanceOf(RecordPage);
+          expect(serializeReply(page)).toBe(JSON.stringify(page));
+          expect(JSON.stringify(page)).toBe(JSON.stringify({ data: page.data, meta: page.meta }));
         }),
         { numRuns: 100 },
       );
     });
   });
 
-  it('answers q through the trigram index (large snapshots) exactly as the scan does', () => {
+  it('answers q through the trigram index (large record sets) exactly as the scan does', () => {
     const def = TICKET_QUERY as unknown as Def;
     // q alone (or with a sort and a page), so the trigram candidates drive every answer.
     const paging = fc.record({
@@ -152,11 +156,11 @@ describe('indexed record snapshots', () => {
     );
     fc.assert(
       fc.property(fc.array(recordOf(def), { minLength: 4100, maxLength: 4300 }), fc.array(withQ, { minLength: 10, maxLength: 20 }), (records, queries) => {
-        const snapshot = new RecordSnapshot(records, def);
+        const index = new RecordIndex(records, def);
         const position = new Map(records.map((r, i) => [r as object, i]));
         for (const query of queries) {
           const expected = runQuery(records, query, def);
-          const actual = snapshot.query(query);
+          const actual = index.query(query);
           expect(actual.meta).toEqual(expected.meta);
           expect(actual.data.map((r) => position.get(r as object))).toEqual(expected.data.map((r) => position.get(r as object)));
         }
@@ -171,25 +175,36 @@ describe('indexed record snapshots', () => {
       { source: 'sentinelone', alert_id: 'A-1', n: 2 },
       { source: 'defender', alert_id: 'A-1', n: 3 },
     ];
-    const snapshot = new RecordSnapshot(alerts, SECURITY_ALERT_QUERY as unknown as Def);
-    expect(snapshot.byId('sentinelone', 'A-1')).toBe(alerts[1]);
-    expect(snapshot.byId('defender', 'A-1')).toBe(alerts[0]);
-    expect(snapshot.byId('defender', 'A-2')).toBeUndefined();
+    const index = new RecordIndex(alerts, SECURITY_ALERT_QUERY as unknown as Def);
+    expect(index.byId('sentinelone', 'A-1')).toBe(alerts[1]);
+    expect(index.byId('defender', 'A-1')).toBe(alerts[0]);
+    expect(index.byId('defender', 'A-2')).toBeUndefined();
   });
 
   it('is built once per record array and definition', () => {
     const records = [{ cw_ticket_id: 'T-1' }];
-    expect(snapshotOf(records, TICKET_QUERY as unknown as Def)).toBe(snapshotOf(records, TICKET_QUERY as unknown as Def));
-    expect(snapshotOf([...records], TICKET_QUERY as unknown as Def)).not.toBe(snapshotOf(records, TICKET_QUERY as unknown as Def));
+    expect(indexOf(records, TICKET_QUERY as unknown as Def)).toBe(indexOf(records, TICKET_QUERY as unknown as Def));
+    expect(indexOf([...records], TICKET_QUERY as unknown as Def)).not.toBe(indexOf(records, TICKET_QUERY as unknown as Def));
   });
 
-  it('leaves any other reply body to the default serializer', () => {
-    const page = new RecordSnapshot([{ cw_ticket_id: 'T-1' }], TICKET_QUERY as unknown as Def).query({});
-    expect(RecordSnapshot.preserialisedBody({ ...page })).toBeUndefined();
-    expect(RecordSnapshot.preserialisedBody(Object.assign(page, { links: {} }))).toBeUndefined();
-    expect(RecordSnapshot.preserialisedBody({ data: [], meta: {} })).toBeUndefined();
-    const edited = new RecordSnapshot([{ cw_ticket_id: 'T-1' }], TICKET_QUERY as unknown as Def).query({});
+  it('serialises a page changed after the query, and any other reply body, as JSON.stringify does', () => {
+    const records = [{ cw_ticket_id: 'T-1', summary: 'kept' }];
+    const query = () => new RecordIndex(records, TICKET_QUERY as unknown as Def).query({});
+    const copy = { ...query() };
+    expect(copy).not.toBeInstanceOf(RecordPage);
+    expect(serializeReply(copy)).toBe('{"data":[{"cw_ticket_id":"T-1","summary":"kept"}],"meta":{"total":1,"page":1,"page_size":50}}');
+    const linked = Object.assign(query(), { links: {} });
+    expect(serializeReply(linked)).toBe(JSON.stringify(linked));
+    expect(serializeReply(linked)).toContain('"links":{}');
+    expect(serializeReply({ data: [], meta: {} })).toBe('{"data":[],"meta":{}}');
+    const edited = query();
     edited.data[0] = { cw_ticket_id: 'T-1', summary: 'changed after the query' };
-    expect(RecordSnapshot.preserialisedBody(edited)).toBeUndefined();
+    expect(serializeReply(edited)).toContain('changed after the query');
+    const dropped = query();
+    dropped.data.pop();
+    expect(serializeReply(dropped)).toBe('{"data":[],"meta":{"total":1,"page":1,"page_size":50}}');
+    const remeta = query();
+    remeta.meta.total = 7;
+    expect(serializeReply(remeta)).toContain('"total":7');
   });
 });
