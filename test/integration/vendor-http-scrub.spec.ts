@@ -98,8 +98,10 @@ describe('VendorHttp error text: a secret echoed in any spelling', () => {
       scrubSecrets(text, secrets);
       return performance.now() - started;
     };
-    time(100_000);
+    // The fastest of three runs each, so a busy machine's pauses do not decide it.
+    const fastest = (size: number) => Math.min(time(size), time(size), time(size));
+    const small = fastest(100_000);
     // Ten times the text within far less than a hundred times the time (quadratic would be 100×).
-    expect(time(1_000_000)).toBeLessThan(Math.max(30 * time(100_000), 2_000));
+    expect(fastest(1_000_000)).toBeLessThan(Math.max(30 * small, 2_000));
   });
 });
