@@ -1,7 +1,8 @@
 // Every entry point runs this before importing the rest, so an old Node gets one clear line, not a crash mid-way.
 import { readFileSync } from 'node:fs';
+import semver from 'semver';
 
-/** What the project needs: `engines.node` of package.json (`>=X.Y.Z`) and the pinned version of `.nvmrc`. */
+/** What the project needs: `engines.node` of package.json (a semver range) and the pinned version of `.nvmrc`. */
 export interface RequiredRuntime {
   range: string;
   pinned?: string;
@@ -12,9 +13,8 @@ export interface RequiredRuntime {
  * that can, or undefined when it can.
  */
 export function unsupportedNodeMessage(running: string, required: RequiredRuntime): string | undefined {
-  const minimum = parseMinimum(required.range);
-  const version = parseVersion(running);
-  if (!minimum || !version || compare(version, minimum) >= 0) return undefined;
+  const version = semver.coerce(running);
+  if (!version || !semver.validRange(required.range) || semver.satisfies(version, required.range)) return undefined;
   const pinned = required.pinned ? ` (.nvmrc: ${required.pinned})` : '';
   return (
     `This project needs Node.js ${required.range}${pinned}; this is Node.js ${running}. ` +
@@ -47,21 +47,4 @@ export function exitOnUnsupportedNode(): void {
   if (!message) return;
   process.stderr.write(`${message}\n`);
   process.exit(1);
-}
-
-type Version = [number, number, number];
-
-function parseVersion(text: string): Version | undefined {
-  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(text.trim());
-  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
-}
-
-/** Only the form package.json uses, `>=X.Y.Z`; a range it cannot read is not enforced (a unit test pins the form). */
-function parseMinimum(range: string): Version | undefined {
-  const match = /^>=\s*(\S+)$/.exec(range.trim());
-  return match ? parseVersion(match[1]) : undefined;
-}
-
-function compare(a: Version, b: Version): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }

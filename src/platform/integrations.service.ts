@@ -28,6 +28,8 @@ export interface IntegrationCredentials {
 @Injectable()
 export class IntegrationsService {
   private readonly credentials: ReadCache<IntegrationCredentials | undefined>;
+  // Health asks on every probe (public, unthrottled): one table scan per cache period, not per probe.
+  private readonly unknownKeys: ReadCache<{ tenant_id: string; vendor: string }[]>;
 
   constructor(
     private readonly integrations: IntegrationRepository,
@@ -35,6 +37,7 @@ export class IntegrationsService {
     options: PlatformCacheOptions,
   ) {
     this.credentials = new ReadCache({ ttlMs: options.cacheTtlMs, staleOnUnavailableMs: STALE_ON_UNAVAILABLE_MS });
+    this.unknownKeys = new ReadCache({ ttlMs: options.cacheTtlMs, staleOnUnavailableMs: 0 });
   }
 
   /** One entry per vendor, configured or not; secrets only by name. */
@@ -62,12 +65,14 @@ export class IntegrationsService {
   async put(tenantId: string, vendor: Vendor, body: Record<string, unknown>): Promise<IntegrationView> {
     await this.integrations.upsert(this.toRow(tenantId, vendor, body));
     this.credentials.invalidate(`${tenantId}/${vendor}`);
+    this.unknownKeys.invalidate();
     return (await this.list(tenantId)).find((i) => i.vendor === vendor) as IntegrationView;
   }
 
   async delete(tenantId: string, vendor: Vendor): Promise<boolean> {
     const deleted = await this.integrations.delete(tenantId, vendor);
     this.credentials.invalidate(`${tenantId}/${vendor}`);
+    this.unknownKeys.invalidate();
     return deleted;
   }
 
@@ -123,8 +128,10 @@ export class IntegrationsService {
   }
 
   /** The integrations holding a secret under a key this copy does not have (what health reports; no decryption). */
-  async withUnknownKeys(): Promise<{ tenant_id: string; vendor: string }[]> {
-    return (await this.integrations.getAll()).filter((row) => this.integrations.hasUnknownKey(row)).map(({ tenant_id, vendor }) => ({ tenant_id, vendor }));
+  withUnknownKeys(): Promise<{ tenant_id: string; vendor: string }[]> {
+    return this.unknownKeys.get('all', async () =>
+      (await this.integrations.getAll()).filter((row) => this.integrations.hasUnknownKey(row)).map(({ tenant_id, vendor }) => ({ tenant_id, vendor })),
+    );
   }
 
   /** How many stored secrets do not decrypt with the configured keys (checked at boot), out of how many. */
@@ -147,5 +154,6 @@ export class IntegrationsService {
   /** Forgets every cached credential (after a bulk change). */
   invalidate(): void {
     this.credentials.invalidate();
+    this.unknownKeys.invalidate();
   }
 }

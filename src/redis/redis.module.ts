@@ -12,10 +12,7 @@ export type SharedRedis = RedisClientType | null;
 export const REDIS_COMMAND_TIMEOUT_MS = 1_000;
 /** A PING this often keeps the socket busy, so a Redis that stops answering is noticed by the socket timeout. */
 export const REDIS_PING_INTERVAL_MS = 500;
-/**
- * Nothing on the socket for this long (a PING unanswered): it is dropped, the client is down and reconnects.
- * Below the PING's own timeout plus its interval, after which the next PING would count as activity.
- */
+/** Under the PING's timeout plus its interval, so an unanswered PING drops the socket before the next one counts as activity. */
 export const REDIS_SOCKET_TIMEOUT_MS = 1_250;
 
 /**

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -42,8 +43,9 @@ describe('npm start under a process manager', () => {
   it('passes SIGTERM sent to npm on to the server, which drains, exits and frees the port', async () => {
     const port = await freePort();
     const bin = dirname(process.execPath);
-    // The npm beside this Node, with this Node first on PATH for the script's `node`.
-    const npm = spawn(process.execPath, [join(bin, '../lib/node_modules/npm/bin/npm-cli.js'), 'start'], {
+    // The npm running this test (npm sets npm_execpath), else the first on PATH; this Node first on PATH for the script's `node`.
+    const npmCli = process.env.npm_execpath ?? realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim());
+    const npm = spawn(process.execPath, [npmCli, 'start'], {
       env: { PATH: `${bin}:${process.env.PATH ?? ''}`, PORT: String(port), DATABASE_URL: 'sqlite::memory:', MOCK_WATCH: 'false', LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

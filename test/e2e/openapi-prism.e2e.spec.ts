@@ -44,7 +44,7 @@ describe('a Prism validating proxy in front of the server (openapi.json, mock mo
     apiBase = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
     const port = await freePort();
     const started = startNode(
-      [join(process.cwd(), 'node_modules/@stoplight/prism-cli/dist/index.js'), 'proxy', join(process.cwd(), 'openapi.json'), apiBase, '--errors', '-h', '127.0.0.1', '-p', String(port)],
+      [join(process.cwd(), 'node_modules/.bin/prism'), 'proxy', join(process.cwd(), 'openapi.json'), apiBase, '--errors', '-h', '127.0.0.1', '-p', String(port)],
       { HOME: process.env.TMPDIR ?? '/tmp' },
       120_000,
     );

@@ -360,7 +360,7 @@ describe('the OpenAPI document for front-ends and tools', () => {
     const dir = await mkdtemp(join(tmpdir(), 'openapi-'));
     await writeFile(join(dir, 'openapi.json'), JSON.stringify(doc));
     const { stdout } = await runNode(
-      [join(process.cwd(), 'node_modules/@stoplight/spectral-cli/dist/index.js'), 'lint', join(dir, 'openapi.json'), '--format=json', `--ruleset=${join(process.cwd(), '.spectral.yaml')}`, '--quiet'],
+      [join(process.cwd(), 'node_modules/.bin/spectral'), 'lint', join(dir, 'openapi.json'), '--format=json', `--ruleset=${join(process.cwd(), '.spectral.yaml')}`, '--quiet'],
       { HOME: tmpdir() },
       50_000,
     );

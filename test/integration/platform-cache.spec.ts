@@ -49,6 +49,22 @@ describe('platform store reads cached in process', () => {
     await close();
   });
 
+  it("answers a burst of health probes' key checks with one scan of the integrations table, and scans again after a write", async () => {
+    const { store, statements, close } = await storeCountingQueries(1_000);
+    const tenantId = `t_${randomBytes(4).toString('hex')}`;
+    await store.tenants.create({ id: tenantId, name: 'Probed', is_active: true, llm_enabled: false });
+    await store.integrations.put(tenantId, 'sentinelone', { base_url: 'https://s1.example.com', api_token: 'probe-token' });
+    const scans = () => statements.filter((s) => /^select \* from "integrations" order by/i.test(s)).length;
+    statements.length = 0;
+    const answers = await Promise.all(Array.from({ length: 50 }, () => store.integrations.withUnknownKeys()));
+    expect(answers.every((a) => a.length === 0)).toBe(true);
+    expect(scans()).toBe(1);
+    await store.integrations.delete(tenantId, 'sentinelone');
+    await store.integrations.withUnknownKeys();
+    expect(scans()).toBe(2);
+    await close();
+  });
+
   it('never reuses a read across a change made by the same copy (revocation, tenant and integration writes)', async () => {
     const { store, close } = await storeCountingQueries(1_000);
     const { key, id } = await store.apiKeys.create('soon revoked', 'admin');
