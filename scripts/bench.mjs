@@ -2,10 +2,12 @@
 // Benchmarks the built server (`npm run build` first) on a large generated mock-data folder:
 // 2 tenants × 100 000 tickets (+ 200 000 time entries, 20 000 CSAT surveys, 50 000 alerts each).
 // Prints boot time, RSS against the JSON on disk, and — in one interleaved run of alternating short
-// rounds, medians — req/s, p50 and p99 for a mixed ticket-list workload (200 distinct queries), the
-// single-ticket route and a constant route (one tenant by id) in the same stack, with their ratios;
-// and how long the event loop was held while the folder loaded at boot and while it reloaded (the
-// server's own figures from its log line, and the worst latency of back-to-back requests during the reload).
+// rounds, medians — req/s, p50 and p99 of the bare reference app (scripts/bench-bare-app.mjs: NestJS +
+// Fastify, one constant GET, no middleware, no logger) and of the project's routes, each as % of bare:
+// the no-op `GET /api/health/live`, a single ticket by id, one tenant by id and a mixed ticket-list
+// workload (200 distinct queries); and how long the event loop was held while the folder loaded at
+// boot and while it reloaded (the server's own figures from its log line, and the worst latency of
+// back-to-back requests during the reload).
 // Usage: npm run bench -- [--rounds 5] [--duration 4] [--connections 10] [--data DIR] [--tickets 100000]
 //        [--slowest 5] (how many of the slowest list queries, each timed alone, to print) [--stop-after-slowest]
 import autocannon from 'autocannon';
@@ -202,24 +204,32 @@ try {
     process.exit(0);
   }
 
+  const bare = await bootServer(KEY, {}, { script: 'scripts/bench-bare-app.mjs', ready: '/constant' });
   const scenarios = {
-    'mixed ticket lists (200 queries)': lists,
-    'single ticket by id': singles,
-    'constant route (GET /api/tenants/{id})': [`/api/tenants/${tenant}`],
+    'bare NestJS + Fastify, GET /constant': [bare.base, ['/constant']],
+    'no-op route (GET /api/health/live)': [server.base, ['/api/health/live']],
+    'single ticket by id (authenticated)': [server.base, singles],
+    'tenant by id (GET /api/tenants/{id})': [server.base, [`/api/tenants/${tenant}`]],
+    'mixed ticket lists (200 queries)': [server.base, lists],
   };
   const figures = Object.fromEntries(Object.keys(scenarios).map((k) => [k, []]));
-  for (let r = 0; r < Number(opts.rounds); r++) {
-    for (const [name, paths] of Object.entries(scenarios)) figures[name].push(await round(server.base, paths));
+  try {
+    // Every round measures the bare app and then each project route, so load from neighbours hits both alike.
+    for (let r = 0; r < Number(opts.rounds); r++) {
+      for (const [name, [base, paths]] of Object.entries(scenarios)) figures[name].push(await round(base, paths));
+    }
+  } finally {
+    bare.child.kill();
   }
   const rss = rssBytes(server.child.pid);
-  const constant = median(figures['constant route (GET /api/tenants/{id})'].map((f) => f.rps));
+  const reference = median(figures['bare NestJS + Fastify, GET /constant'].map((f) => f.rps));
   console.log(`\n${opts.rounds} interleaved rounds of ${opts.duration} s each, ${opts.connections} connections; medians:`);
   for (const [name, rounds] of Object.entries(figures)) {
     const rps = median(rounds.map((f) => f.rps));
     const bad = rounds.reduce((s, f) => s + f.bad, 0);
     console.log(
       `  ${name.padEnd(42)} ${String(Math.round(rps)).padStart(6)} req/s  p50 ${median(rounds.map((f) => f.p50))} ms  p99 ${median(rounds.map((f) => f.p99))} ms` +
-        `  ${((100 * rps) / constant).toFixed(1)} % of constant${bad ? `  (${bad} non-2xx/errors!)` : ''}`,
+        `  ${((100 * rps) / reference).toFixed(1).padStart(5)} % of bare${bad ? `  (${bad} non-2xx/errors!)` : ''}`,
     );
   }
   console.log(`RSS after the run: ${mib(rss)} = ${(rss / json).toFixed(2)} × the ${mib(json)} of JSON on disk`);
