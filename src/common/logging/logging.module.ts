@@ -1,4 +1,4 @@
-import { Logger, Module, RequestMethod } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LoggerModule } from 'nestjs-pino';
 import { writeSync } from 'node:fs';
@@ -84,7 +84,10 @@ function flushSyncOrGiveUp(stream: PendingLines): () => void {
 })
 class LogDestinationModule {}
 
-/** pino through nestjs-pino: request lines, and every Nest log line bound to its request's id. */
+/**
+ * pino through nestjs-pino: Nest's log lines, each bound to its request's id. Its pino-http middleware
+ * is not mounted (the adapter skips middie): request lines come from Fastify's hooks (request-logging.ts).
+ */
 export const LoggingModule = LoggerModule.forRootAsync({
   imports: [LogDestinationModule],
   inject: [appConfig.KEY, LOG_DESTINATION],
@@ -92,10 +95,6 @@ export const LoggingModule = LoggerModule.forRootAsync({
     pinoHttp: pinoHttpOptions(config.logLevel, config.logFormat, destination),
     // Nest's own context ("Bootstrap", "Auth", …) becomes a `context` field.
     renameContext: 'context',
-    // Every request under /api, once. (nestjs-pino's default adds the prefix-excluded GET / as a second
-    // route, which Nest mounts over all of /api: two lines per request.) Everything else — GET /, the docs,
-    // unknown paths, CORS preflights — is logged by logRequestsOutsideNest (request-logging.ts).
-    // `{*path}` is the router's wildcard (path-to-regexp 8); a bare `*` is converted with a warning at every boot.
-    forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
+    forRoutes: [],
   }),
 });
