@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyCorsOptions } from '@fastify/cors';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -74,10 +75,11 @@ export const CORS_EXPOSED_HEADERS = [
 /**
  * CORS for the origins of CORS_ORIGINS (none: nothing registered, a browser on another origin is
  * refused by its own rules). Preflights are answered for every route, before authentication.
+ * A request without `Origin` (not a browser's cross-origin request) gets no CORS headers and skips their work.
  */
 function enableCors(app: INestApplication, origins: '*' | string[]): void {
   if (origins !== '*' && origins.length === 0) return;
-  app.enableCors({
+  const options: FastifyCorsOptions = {
     origin: origins === '*' ? '*' : origins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: CORS_ALLOWED_HEADERS,
@@ -87,6 +89,10 @@ function enableCors(app: INestApplication, origins: '*' | string[]): void {
     maxAge: 600,
     // A bare OPTIONS (no Origin) is answered 204 too, rather than with a text/plain 400.
     strictPreflight: false,
+  };
+  const withoutOrigin: FastifyCorsOptions = { origin: false };
+  (app as NestFastifyApplication).enableCors({
+    delegator: (request, callback) => callback(null, request.headers.origin === undefined && request.method !== 'OPTIONS' ? withoutOrigin : options),
   });
 }
 

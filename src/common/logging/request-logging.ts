@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
@@ -76,6 +77,17 @@ export function prettyOutput(format: LogFormat, stdoutIsTty: boolean): boolean {
   return format === 'text' || (format === 'auto' && stdoutIsTty);
 }
 
+/** pino-pretty pipes into a Node stream; the service's stdout writer is a plain pino destination. */
+function asWritable(destination: DestinationStream): Writable {
+  if (destination instanceof Writable) return destination;
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      destination.write(chunk.toString());
+      done();
+    },
+  });
+}
+
 /**
  * The options of the service's root pino logger: ISO timestamps, `level` as a name, redaction. Pretty
  * output colours only on a TTY. (nestjs-pino takes them in pino-http's shape; no pino-http middleware runs.)
@@ -88,7 +100,7 @@ export function pinoHttpOptions(
 ): [Options<RawRequest, ServerResponse>, DestinationStream] {
   const stream = prettyOutput(format, stdoutIsTty)
     ? pinoPretty({
-        destination,
+        destination: asWritable(destination),
         sync: true,
         colorize: stdoutIsTty,
         translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'",
@@ -134,7 +146,7 @@ export function logRequests(fastify: FastifyInstance, root: () => pino.Logger, r
     return payload;
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    writeRequestLine(root(), request.raw as RawRequest, reply.raw, Math.round(reply.elapsedTime), request.id);
+    writeRequestLine(requestLineLogger(root()), request.raw as RawRequest, reply.raw, Math.round(reply.elapsedTime), request.id);
   });
 }
 
@@ -159,7 +171,16 @@ export function requestIdOfRaw(req: IncomingMessage): string | undefined {
 /** The request line of a request answered outside Fastify (a 408 written through its own response). */
 export function logAnsweredOutsideFastify(root: pino.Logger, req: IncomingMessage, res: ServerResponse, startedAt: number): void {
   const id = requestIdOfRaw(req);
-  if (id !== undefined) writeRequestLine(root, req as RawRequest, res, Math.round(performance.now() - startedAt), id);
+  if (id !== undefined) writeRequestLine(requestLineLogger(root), req as RawRequest, res, Math.round(performance.now() - startedAt), id);
+}
+
+const requestLineLoggers = new WeakMap<pino.Logger, pino.Logger>();
+
+/** The root logger minus redaction: a request line holds no field it could match (its URL is redacted by redactUrl). */
+function requestLineLogger(root: pino.Logger): pino.Logger {
+  let logger = requestLineLoggers.get(root);
+  if (logger === undefined) requestLineLoggers.set(root, (logger = root.child({}, { redact: { paths: [] } })));
+  return logger;
 }
 
 function writeRequestLine(root: pino.Logger, raw: RawRequest, res: ServerResponse, durationMs: number, id: string): void {
