@@ -100,7 +100,14 @@ function workload(tenant) {
   return { lists: [...paths], singles: ids.map((id) => `/api/tenants/${tenant}/tickets/${encodeURIComponent(id)}`) };
 }
 
-async function round(base, paths) {
+/** CPU time (user + system) the process has used, in ms: per request, a figure the bench's own load on a shared machine does not skew. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function round(base, paths, pid) {
+  const cpuBefore = pid === undefined ? 0 : cpuMs(pid);
   const result = await autocannon({
     url: base,
     connections: Number(opts.connections),
@@ -108,7 +115,8 @@ async function round(base, paths) {
     headers: { authorization: `Bearer ${KEY}` },
     requests: paths.map((path) => ({ method: 'GET', path })),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors };
+  const cpuUs = pid === undefined ? NaN : (1000 * (cpuMs(pid) - cpuBefore)) / result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors, cpuUs };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -206,30 +214,34 @@ try {
 
   const bare = await bootServer(KEY, {}, { script: 'scripts/bench-bare-app.mjs', ready: '/constant' });
   const scenarios = {
-    'bare NestJS + Fastify, GET /constant': [bare.base, ['/constant']],
-    'no-op route (GET /api/health/live)': [server.base, ['/api/health/live']],
-    'single ticket by id (authenticated)': [server.base, singles],
-    'tenant by id (GET /api/tenants/{id})': [server.base, [`/api/tenants/${tenant}`]],
-    'mixed ticket lists (200 queries)': [server.base, lists],
+    'bare NestJS + Fastify, GET /constant': [bare, ['/constant']],
+    'no-op route (GET /api/health/live)': [server, ['/api/health/live']],
+    'single ticket by id (authenticated)': [server, singles],
+    'tenant by id (GET /api/tenants/{id})': [server, [`/api/tenants/${tenant}`]],
+    'mixed ticket lists (200 queries)': [server, lists],
   };
   const figures = Object.fromEntries(Object.keys(scenarios).map((k) => [k, []]));
   try {
     // Every round measures the bare app and then each project route, so load from neighbours hits both alike.
     for (let r = 0; r < Number(opts.rounds); r++) {
-      for (const [name, [base, paths]] of Object.entries(scenarios)) figures[name].push(await round(base, paths));
+      for (const [name, [app, paths]] of Object.entries(scenarios)) figures[name].push(await round(app.base, paths, app.child.pid));
     }
   } finally {
     bare.child.kill();
   }
   const rss = rssBytes(server.child.pid);
   const reference = median(figures['bare NestJS + Fastify, GET /constant'].map((f) => f.rps));
-  console.log(`\n${opts.rounds} interleaved rounds of ${opts.duration} s each, ${opts.connections} connections; medians:`);
+  const referenceCpu = median(figures['bare NestJS + Fastify, GET /constant'].map((f) => f.cpuUs));
+  console.log(`\n${opts.rounds} interleaved rounds of ${opts.duration} s each, ${opts.connections} connections; medians`);
+  console.log('(% of bare: by req/s, and by the server\'s CPU per request, which autocannon sharing the cores does not cap):');
   for (const [name, rounds] of Object.entries(figures)) {
     const rps = median(rounds.map((f) => f.rps));
+    const cpuUs = median(rounds.map((f) => f.cpuUs));
     const bad = rounds.reduce((s, f) => s + f.bad, 0);
     console.log(
       `  ${name.padEnd(42)} ${String(Math.round(rps)).padStart(6)} req/s  p50 ${median(rounds.map((f) => f.p50))} ms  p99 ${median(rounds.map((f) => f.p99))} ms` +
-        `  ${((100 * rps) / reference).toFixed(1).padStart(5)} % of bare${bad ? `  (${bad} non-2xx/errors!)` : ''}`,
+        `  ${((100 * rps) / reference).toFixed(1).padStart(5)} % of bare;  ${Math.round(cpuUs)} µs CPU/request, ${((100 * referenceCpu) / cpuUs).toFixed(1)} % of bare` +
+        `${bad ? `  (${bad} non-2xx/errors!)` : ''}`,
     );
   }
   console.log(`RSS after the run: ${mib(rss)} = ${(rss / json).toFixed(2)} × the ${mib(json)} of JSON on disk`);
