@@ -5,7 +5,7 @@ const EXIT_FLUSH_MS = 2_000;
 
 /**
  * Log lines written to a file descriptor without blocking: a request never waits on the log reader.
- * Lines go out as soon as the previous write is done, batched under load; beyond `maxPendingBytes`
+ * The lines of one event-loop turn go out together once the previous write is done; beyond `maxPendingBytes`
  * lines are dropped (`onDrop`) rather than held. `flushSync` writes what is pending at exit, retrying
  * a full pipe for at most EXIT_FLUSH_MS, and gives up on any other error: no reader is left to read it.
  * (sonic-boom's flush at exit retries a failed write for ever: on EPIPE the process never exited.)
@@ -17,6 +17,7 @@ export class AsyncLineWriter {
   /** The chunk being written and how far; `inSyscall` while a write is with the thread pool. */
   private current: { bytes: Buffer; offset: number } | undefined;
   private inSyscall = false;
+  private scheduled = false;
   private closed = false;
 
   constructor(
@@ -33,7 +34,14 @@ export class AsyncLineWriter {
     }
     this.pending.push(line);
     this.queued += line.length;
-    if (this.current === undefined) this.writeNext();
+    // The lines of one turn of the event loop go out in one write.
+    if (this.current === undefined && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        if (this.current === undefined && this.pending.length > 0) this.writeNext();
+      });
+    }
     return true;
   }
 
