@@ -2,10 +2,12 @@
 // Benchmarks the built server (`npm run build` first) on a large generated mock-data folder:
 // 2 tenants × 100 000 tickets (+ 200 000 time entries, 20 000 CSAT surveys, 50 000 alerts each).
 // Prints boot time, RSS against the JSON on disk, and — in one interleaved run of alternating short
-// rounds, medians — req/s, p50 and p99 for a mixed ticket-list workload (200 distinct queries), the
-// single-ticket route and a constant route (one tenant by id) in the same stack, with their ratios;
-// and how long the event loop was held while the folder loaded at boot and while it reloaded (the
-// server's own figures from its log line, and the worst latency of back-to-back requests during the reload).
+// rounds, medians — req/s, p50 and p99 of the bare reference app (scripts/bench-bare-app.mjs: NestJS +
+// Fastify, one constant GET, no middleware, no logger) and of the project's routes, each as % of bare:
+// the no-op `GET /api/health/live`, a single ticket by id, one tenant by id and a mixed ticket-list
+// workload (200 distinct queries); and how long the event loop was held while the folder loaded at
+// boot and while it reloaded (the server's own figures from its log line, and the worst latency of
+// back-to-back requests during the reload).
 // Usage: npm run bench -- [--rounds 5] [--duration 4] [--connections 10] [--data DIR] [--tickets 100000]
 //        [--slowest 5] (how many of the slowest list queries, each timed alone, to print) [--stop-after-slowest]
 import autocannon from 'autocannon';
@@ -98,7 +100,14 @@ function workload(tenant) {
   return { lists: [...paths], singles: ids.map((id) => `/api/tenants/${tenant}/tickets/${encodeURIComponent(id)}`) };
 }
 
-async function round(base, paths) {
+/** CPU time (user + system) the process has used, in ms: per request, a figure the bench's own load on a shared machine does not skew. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function round(base, paths, pid) {
+  const cpuBefore = pid === undefined ? 0 : cpuMs(pid);
   const result = await autocannon({
     url: base,
     connections: Number(opts.connections),
@@ -106,7 +115,8 @@ async function round(base, paths) {
     headers: { authorization: `Bearer ${KEY}` },
     requests: paths.map((path) => ({ method: 'GET', path })),
   });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors };
+  const cpuUs = pid === undefined ? NaN : (1000 * (cpuMs(pid) - cpuBefore)) / result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, bad: result.non2xx + result.errors, cpuUs };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -202,24 +212,36 @@ try {
     process.exit(0);
   }
 
+  const bare = await bootServer(KEY, {}, { script: 'scripts/bench-bare-app.mjs', ready: '/constant' });
   const scenarios = {
-    'mixed ticket lists (200 queries)': lists,
-    'single ticket by id': singles,
-    'constant route (GET /api/tenants/{id})': [`/api/tenants/${tenant}`],
+    'bare NestJS + Fastify, GET /constant': [bare, ['/constant']],
+    'no-op route (GET /api/health/live)': [server, ['/api/health/live']],
+    'single ticket by id (authenticated)': [server, singles],
+    'tenant by id (GET /api/tenants/{id})': [server, [`/api/tenants/${tenant}`]],
+    'mixed ticket lists (200 queries)': [server, lists],
   };
   const figures = Object.fromEntries(Object.keys(scenarios).map((k) => [k, []]));
-  for (let r = 0; r < Number(opts.rounds); r++) {
-    for (const [name, paths] of Object.entries(scenarios)) figures[name].push(await round(server.base, paths));
+  try {
+    // Every round measures the bare app and then each project route, so load from neighbours hits both alike.
+    for (let r = 0; r < Number(opts.rounds); r++) {
+      for (const [name, [app, paths]] of Object.entries(scenarios)) figures[name].push(await round(app.base, paths, app.child.pid));
+    }
+  } finally {
+    bare.child.kill();
   }
   const rss = rssBytes(server.child.pid);
-  const constant = median(figures['constant route (GET /api/tenants/{id})'].map((f) => f.rps));
-  console.log(`\n${opts.rounds} interleaved rounds of ${opts.duration} s each, ${opts.connections} connections; medians:`);
+  const reference = median(figures['bare NestJS + Fastify, GET /constant'].map((f) => f.rps));
+  const referenceCpu = median(figures['bare NestJS + Fastify, GET /constant'].map((f) => f.cpuUs));
+  console.log(`\n${opts.rounds} interleaved rounds of ${opts.duration} s each, ${opts.connections} connections; medians`);
+  console.log('(% of bare: by req/s, and by the server\'s CPU per request, which autocannon sharing the cores does not cap):');
   for (const [name, rounds] of Object.entries(figures)) {
     const rps = median(rounds.map((f) => f.rps));
+    const cpuUs = median(rounds.map((f) => f.cpuUs));
     const bad = rounds.reduce((s, f) => s + f.bad, 0);
     console.log(
       `  ${name.padEnd(42)} ${String(Math.round(rps)).padStart(6)} req/s  p50 ${median(rounds.map((f) => f.p50))} ms  p99 ${median(rounds.map((f) => f.p99))} ms` +
-        `  ${((100 * rps) / constant).toFixed(1)} % of constant${bad ? `  (${bad} non-2xx/errors!)` : ''}`,
+        `  ${((100 * rps) / reference).toFixed(1).padStart(5)} % of bare;  ${Math.round(cpuUs)} µs CPU/request, ${((100 * referenceCpu) / cpuUs).toFixed(1)} % of bare` +
+        `${bad ? `  (${bad} non-2xx/errors!)` : ''}`,
     );
   }
   console.log(`RSS after the run: ${mib(rss)} = ${(rss / json).toFixed(2)} × the ${mib(json)} of JSON on disk`);

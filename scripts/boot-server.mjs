@@ -18,10 +18,13 @@ const running = new Set();
 process.once('exit', () => running.forEach((child) => child.kill()));
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)));
 
-/** Boots the server with `env` over the bench defaults; resolves once /api/health answers 200 (with the boot output). */
-export async function bootServer(key, env) {
+/**
+ * Boots the server with `env` over the bench defaults; resolves once `ready` (/api/health) answers 200
+ * (with the boot output). `script` boots another app the same way (the bare reference app).
+ */
+export async function bootServer(key, env, { script = 'dist/main.js', ready = '/api/health' } = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, [...START_FLAGS, ...EXTRA_FLAGS, 'dist/main.js'], {
+  const child = spawn(process.execPath, [...START_FLAGS, ...EXTRA_FLAGS, script], {
     env: {
       PATH: process.env.PATH,
       PORT: '0',
@@ -62,6 +65,6 @@ export async function bootServer(key, env) {
     child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out.slice(-2000)}`)));
   });
   const base = `http://127.0.0.1:${port}`;
-  while ((await fetch(`${base}/api/health`).catch(() => ({ ok: false }))).ok !== true) await new Promise((r) => setTimeout(r, 5));
+  while ((await fetch(`${base}${ready}`).catch(() => ({ ok: false }))).ok !== true) await new Promise((r) => setTimeout(r, 5));
   return { child, base, bootMs: performance.now() - started, output: out };
 }

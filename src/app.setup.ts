@@ -1,11 +1,12 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyCorsOptions } from '@fastify/cors';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { PinoLogger } from 'nestjs-pino';
+import { PARAMS_PROVIDER_TOKEN, Params, PinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { appConfig, httpConfig, trustProxySetting } from './config/app.config.js';
@@ -14,7 +15,7 @@ import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
 import { createValidationPipe } from './common/validation/validation-pipe.js';
-import { logRequestsOutsideNest, recordRequestLogContext, requestIdOf } from './common/logging/request-logging.js';
+import { logAnsweredOutsideFastify, logRequests, requestIdOf, requestIdOfRaw } from './common/logging/request-logging.js';
 import { registerHttpConventions } from './common/http/http-conventions.js';
 import { describeHttpContract } from './common/openapi/http-contract.js';
 import { serializeReply } from './common/record-index/record-page.js';
@@ -74,10 +75,11 @@ export const CORS_EXPOSED_HEADERS = [
 /**
  * CORS for the origins of CORS_ORIGINS (none: nothing registered, a browser on another origin is
  * refused by its own rules). Preflights are answered for every route, before authentication.
+ * A request without `Origin` (not a browser's cross-origin request) gets no CORS headers and skips their work.
  */
 function enableCors(app: INestApplication, origins: '*' | string[]): void {
   if (origins !== '*' && origins.length === 0) return;
-  app.enableCors({
+  const options: FastifyCorsOptions = {
     origin: origins === '*' ? '*' : origins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: CORS_ALLOWED_HEADERS,
@@ -87,6 +89,10 @@ function enableCors(app: INestApplication, origins: '*' | string[]): void {
     maxAge: 600,
     // A bare OPTIONS (no Origin) is answered 204 too, rather than with a text/plain 400.
     strictPreflight: false,
+  };
+  const withoutOrigin: FastifyCorsOptions = { origin: false };
+  (app as NestFastifyApplication).enableCors({
+    delegator: (request, callback) => callback(null, request.headers.origin === undefined && request.method !== 'OPTIONS' ? withoutOrigin : options),
   });
 }
 
@@ -110,8 +116,8 @@ export function configureApp(app: INestApplication): void {
   // onRequest hooks run in this order: the request id first (every answer echoes it), then 404/405 for
   // paths and methods no route answers, then addresses over their budget of failed authentication (429),
   // then the edge's auth-before-body and JSON-only checks.
-  recordRequestLogContext(fastify);
-  logRequestsOutsideNest(fastify, () => PinoLogger.root);
+  const logger = new PinoLogger(app.get<Params>(PARAMS_PROVIDER_TOKEN));
+  logRequests(fastify, () => PinoLogger.root, (fn, options) => logger.runInContext(fn, options));
   registerHttpConventions(fastify);
   throttleFailedAuthentication(fastify, app.get(AuthFailureThrottle));
   installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));
@@ -154,6 +160,8 @@ export function createFastifyAdapter(trustProxy: boolean | number | string[] = t
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     routerOptions: { maxParamLength: 16_384, ignoreTrailingSlash: true },
     genReqId: requestIdOf,
+    // No Express-style middleware is mounted: without middie, no request pays for it.
+    skipMiddie: true,
     clientErrorHandler: (error: FastifyError & { code?: string }, socket: Socket) => {
       // Requests Node's parser refuses (unknown method, headers too large) or that took too long: no route ever sees them.
       const { status, type, detail } = CLIENT_ERRORS[error.code ?? ''] ?? CLIENT_ERRORS.default;
@@ -161,7 +169,7 @@ export function createFastifyAdapter(trustProxy: boolean | number | string[] = t
       const body = JSON.stringify({ type, title: STATUS_CODES[status], status, detail, instance: inFlight?.request.url?.split('?')[0] ?? '' });
       if (inFlight && !inFlight.response.headersSent && socket.writable) {
         // A request cut while its body arrives: answered through its own response, so its log line says 408 too.
-        const requestId = (inFlight.request as { id?: unknown }).id;
+        const requestId = requestIdOfRaw(inFlight.request);
         inFlight.response
           .writeHead(status, {
             'content-type': PROBLEM_CONTENT_TYPE,
@@ -170,6 +178,7 @@ export function createFastifyAdapter(trustProxy: boolean | number | string[] = t
             ...(typeof requestId === 'string' ? { 'x-request-id': requestId } : {}),
           })
           .end(body);
+        logAnsweredOutsideFastify(PinoLogger.root, inFlight.request, inFlight.response, inFlight.startedAt);
         return;
       }
       const responding = inFlight?.response.headersSent === true;

@@ -102,6 +102,7 @@ export function applyConnectionLimits(server: Server, config: ConfigType<typeof 
 interface RequestInFlight {
   request: IncomingMessage;
   response: ServerResponse;
+  startedAt: number;
 }
 const requestsInFlight = new WeakMap<Socket, RequestInFlight>();
 
@@ -109,7 +110,7 @@ const requestsInFlight = new WeakMap<Socket, RequestInFlight>();
 function trackRequestsInFlight(server: Server): void {
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const socket = request.socket;
-    const entry = { request, response };
+    const entry = { request, response, startedAt: performance.now() };
     requestsInFlight.set(socket, entry);
     response.once('close', () => {
       if (requestsInFlight.get(socket) === entry) requestsInFlight.delete(socket);

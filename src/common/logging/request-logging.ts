@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
@@ -37,12 +38,15 @@ export const REDACTED_PATHS = [
 /** What a Fastify hook records on the raw request for the request line (route, tenant, key id). */
 const LOG_CONTEXT = Symbol('logContext');
 interface RequestLogContext {
+  request_id: string;
+  /** Set once the request line is written: a request cut by REQUEST_TIMEOUT_MS may also reach onResponse. */
+  logged?: boolean;
   route: string | null;
   tenant: string | null;
   key_id: string | null;
   client_ip: string | null;
 }
-type RawRequest = IncomingMessage & { id?: unknown; [LOG_CONTEXT]?: RequestLogContext };
+type RawRequest = IncomingMessage & { [LOG_CONTEXT]?: RequestLogContext };
 
 /** The id of a request: the caller's `X-Request-Id` when it is a plain token, else a new UUID. */
 export function requestIdOf(req: IncomingMessage): string {
@@ -53,7 +57,7 @@ export function requestIdOf(req: IncomingMessage): string {
 export type LogFormat = 'json' | 'text' | 'auto';
 
 /** What the line closing a request says beyond its id; a credential sent in the query never reaches it. */
-function requestLine(req: RawRequest, res: ServerResponse, duration: unknown) {
+function requestLine(req: RawRequest, res: ServerResponse, duration: number) {
   return {
     method: req.method,
     url: req.url === undefined ? undefined : redactUrl(req.url),
@@ -66,17 +70,27 @@ function requestLine(req: RawRequest, res: ServerResponse, duration: unknown) {
   };
 }
 
-const isFailure = (status: number, error?: unknown) => error !== undefined || status >= 500;
+const isFailure = (status: number) => status >= 500;
 
 /** `auto`: human-readable on a terminal, JSON lines anywhere else (files, pipes, log collectors). */
 export function prettyOutput(format: LogFormat, stdoutIsTty: boolean): boolean {
   return format === 'text' || (format === 'auto' && stdoutIsTty);
 }
 
+/** pino-pretty pipes into a Node stream; the service's stdout writer is a plain pino destination. */
+function asWritable(destination: DestinationStream): Writable {
+  if (destination instanceof Writable) return destination;
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      destination.write(chunk.toString());
+      done();
+    },
+  });
+}
+
 /**
- * The pino-http options of the service: ISO timestamps, redaction, a request id taken from
- * `X-Request-Id` (or generated) and echoed back, and one line per request carrying method, URL,
- * route, status, duration, tenant, key id (never the key) and client address. Pretty output colours only on a TTY.
+ * The options of the service's root pino logger: ISO timestamps, `level` as a name, redaction. Pretty
+ * output colours only on a TTY. (nestjs-pino takes them in pino-http's shape; no pino-http middleware runs.)
  */
 export function pinoHttpOptions(
   level: LevelWithSilent,
@@ -86,7 +100,7 @@ export function pinoHttpOptions(
 ): [Options<RawRequest, ServerResponse>, DestinationStream] {
   const stream = prettyOutput(format, stdoutIsTty)
     ? pinoPretty({
-        destination,
+        destination: asWritable(destination),
         sync: true,
         colorize: stdoutIsTty,
         translateTime: "UTC:yyyy-mm-dd'T'HH:MM:ss.l'Z'",
@@ -100,31 +114,25 @@ export function pinoHttpOptions(
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Fastify assigns the id first (createFastifyAdapter's genReqId: requestIdOf); this is the fallback.
-      genReqId: (req) => (typeof req.id === 'string' ? req.id : requestIdOf(req)),
-      customAttributeKeys: { reqId: 'request_id', responseTime: 'duration_ms' },
-      // In-request lines carry only the request id; the request line carries the fields below.
-      quietReqLogger: true,
-      quietResLogger: true,
-      customLogLevel: (_req, res, error) => (isFailure(res.statusCode, error ?? undefined) ? 'error' : 'info'),
-      customSuccessMessage: () => 'request completed',
-      customErrorMessage: () => 'request failed',
-      customSuccessObject: (req, res, value) => requestLine(req, res, (value as Record<string, unknown>).duration_ms),
-      customErrorObject: (req, res, _error, value) => requestLine(req, res, (value as Record<string, unknown>).duration_ms),
     },
     stream,
   ];
 }
 
 /**
- * Echoes the request id (Fastify's `request.id`, from requestIdOf) on every response, and records,
- * just before each response is sent (routes, 404s and errors alike), what the request line
- * reports beyond the raw request: the matched route pattern, the tenant in the path, the key's id and the
- * client address (request.ip, which follows TRUST_PROXY).
+ * The request logs, from Fastify's hooks (no middleware): every line logged while serving a request
+ * carries its id (`runInContext` binds it for nestjs-pino's loggers); the request id (Fastify's
+ * `request.id`, from requestIdOf) is echoed on every response; and one line closes each request —
+ * routes, 404s, errors, `GET /`, the docs and CORS preflights alike — with what the raw request does
+ * not say: the matched route pattern, the tenant in the path, the key's id and the client address
+ * (request.ip, which follows TRUST_PROXY).
  */
-export function recordRequestLogContext(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request, reply) => {
+export function logRequests(fastify: FastifyInstance, root: () => pino.Logger, runInContext: RunInContext): void {
+  // A callback hook: everything after `done` (hooks, guards, the handler) runs inside the context.
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
+    (request.raw as RawRequest)[LOG_CONTEXT] = { request_id: request.id, route: null, tenant: null, key_id: null, client_ip: null };
+    runInContext(done, { bindings: { request_id: request.id } });
   });
   // Recorded before the body is read too: a request cut by REQUEST_TIMEOUT_MS while it arrives never reaches onSend.
   fastify.addHook('preParsing', async (request, _reply, payload) => {
@@ -137,10 +145,16 @@ export function recordRequestLogContext(fastify: FastifyInstance): void {
     recordContext(request);
     return payload;
   });
+  fastify.addHook('onResponse', async (request, reply) => {
+    writeRequestLine(requestLineLogger(root()), request.raw as RawRequest, reply.raw, Math.round(reply.elapsedTime), request.id);
+  });
 }
+
+type RunInContext = (fn: () => void, options: { bindings: Record<string, unknown> }) => void;
 
 function recordContext(request: FastifyRequest): void {
   (request.raw as RawRequest)[LOG_CONTEXT] = {
+    request_id: request.id,
     route: request.routeOptions?.url ?? null,
     tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
     key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
@@ -149,22 +163,30 @@ function recordContext(request: FastifyRequest): void {
   };
 }
 
-/**
- * The request line for every request nestjs-pino's middleware never sees: Nest middleware runs only
- * under /api, and after the adapter's own hooks, so `GET /`, the docs, unknown paths outside /api and
- * CORS preflights (answered before any middleware) would go unlogged. The same line, from the same
- * logger, written when the response is sent; a request pino-http took (`req.allLogs` set) is left to it,
- * so no request is logged twice.
- */
-export function logRequestsOutsideNest(fastify: FastifyInstance, root: () => pino.Logger): void {
-  fastify.addHook('onResponse', async (request, reply) => {
-    // pino-http's own mark (middie sets `req.log` on every request it sees, so that one is no sign).
-    const raw = request.raw as RawRequest & { allLogs?: unknown };
-    if (raw.allLogs !== undefined) return;
-    const failed = isFailure(reply.statusCode);
-    const line = requestLine(raw, reply.raw, Math.round(reply.elapsedTime));
-    root()
-      .child({ request_id: request.id })
-      [failed ? 'error' : 'info'](line, failed ? 'request failed' : 'request completed');
-  });
+/** The id Fastify gave a request, once its hooks have seen it (for answers written outside Fastify). */
+export function requestIdOfRaw(req: IncomingMessage): string | undefined {
+  return (req as RawRequest)[LOG_CONTEXT]?.request_id;
+}
+
+/** The request line of a request answered outside Fastify (a 408 written through its own response). */
+export function logAnsweredOutsideFastify(root: pino.Logger, req: IncomingMessage, res: ServerResponse, startedAt: number): void {
+  const id = requestIdOfRaw(req);
+  if (id !== undefined) writeRequestLine(requestLineLogger(root), req as RawRequest, res, Math.round(performance.now() - startedAt), id);
+}
+
+const requestLineLoggers = new WeakMap<pino.Logger, pino.Logger>();
+
+/** The root logger minus redaction: a request line holds no field it could match (its URL is redacted by redactUrl). */
+function requestLineLogger(root: pino.Logger): pino.Logger {
+  let logger = requestLineLoggers.get(root);
+  if (logger === undefined) requestLineLoggers.set(root, (logger = root.child({}, { redact: { paths: [] } })));
+  return logger;
+}
+
+function writeRequestLine(root: pino.Logger, raw: RawRequest, res: ServerResponse, durationMs: number, id: string): void {
+  const context = raw[LOG_CONTEXT];
+  if (context?.logged) return;
+  if (context) context.logged = true;
+  const failed = isFailure(res.statusCode);
+  root[failed ? 'error' : 'info']({ request_id: id, ...requestLine(raw, res, durationMs) }, failed ? 'request failed' : 'request completed');
 }
