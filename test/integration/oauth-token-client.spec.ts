@@ -3,6 +3,7 @@ import { VendorAuthError, VendorDataError, VendorError } from '../../src/integra
 import { VendorHttp } from '../../src/integrations/http/vendor-http.js';
 import { FakeDefender } from '../fakes/fake-defender.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
+import { vendorFailure } from '../support/vendor-failure.js';
 
 const REVIEWS = '/api/v3/reviews/';
 
@@ -10,15 +11,7 @@ function fastHttp(): VendorHttp {
   return new VendorHttp({ timeoutMs: 2_000, maxAttempts: 0, baseDelayMs: 1, maxDelayMs: 5, allowPrivateNetworks: true });
 }
 
-async function failure(promise: Promise<unknown>): Promise<VendorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof VendorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = vendorFailure;
 
 describe('OAuthTokenClient with a password grant (SmileBack)', () => {
   let fake: FakeSmileBack;

@@ -20,6 +20,7 @@ import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeDefender } from '../fakes/fake-defender.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
+import { vendorFailure } from '../support/vendor-failure.js';
 
 const SINCE = new Date('2026-01-10T00:00:00.000Z');
 const KEY = (vendor: string) => `${vendor}:tenant_a`;
@@ -40,15 +41,7 @@ function fastHttp(over: Partial<VendorHttpOptions> = {}): VendorHttp {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<VendorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof VendorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = vendorFailure;
 
 function expectNoSecrets(error: unknown, secrets: string[]): void {
   const text = `${(error as Error).message}\n${JSON.stringify(error)}\n${String((error as Error).stack)}`;

@@ -20,6 +20,7 @@ import type { liveConfig } from '../../src/config/live.config.js';
 import { LiveClients } from '../../src/live/live-clients.js';
 import type { IntegrationCredentials, PlatformStore } from '../../src/platform/platform.store.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
+import { vendorFailure } from '../support/vendor-failure.js';
 
 const MB = 1024 * 1024;
 const CAP = 8 * MB;
@@ -79,15 +80,7 @@ function client(over: Partial<VendorHttpOptions> = {}): VendorHttp {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<VendorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof VendorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = vendorFailure;
 
 const CHUNK = Buffer.alloc(64 * 1024, 'a');
 

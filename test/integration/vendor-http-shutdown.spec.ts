@@ -6,6 +6,7 @@ import { liveConfig } from '../../src/config/live.config.js';
 import { VendorError, VendorUnavailableError } from '../../src/integrations/http/vendor-errors.js';
 import { VendorHttp } from '../../src/integrations/http/vendor-http.js';
 import { IntegrationsModule } from '../../src/integrations/integrations.module.js';
+import { vendorFailure } from '../support/vendor-failure.js';
 
 const HTTP = { timeoutMs: 60_000, maxAttempts: 0, breakerThreshold: 5, halfOpenAfterMs: 60_000, concurrencyPerVendor: 3, allowPrivateNetworks: true };
 
@@ -13,15 +14,7 @@ const HTTP = { timeoutMs: 60_000, maxAttempts: 0, breakerThreshold: 5, halfOpenA
 @Module({ providers: [{ provide: liveConfig.KEY, useValue: { http: HTTP } }], exports: [liveConfig.KEY] })
 class LiveConfigUnderTest {}
 
-async function failure(promise: Promise<unknown>): Promise<VendorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof VendorError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+const failure = vendorFailure;
 
 describe('VendorHttp as a provider', () => {
   let hanging: Server;
