@@ -1,11 +1,4 @@
-/**
- * An estimate of the heap a JSON-shaped value (what the live cache holds: record lists, strings,
- * pairs) occupies in V8 on 64-bit Node, where every field is an 8-byte slot: objects and arrays
- * cost a header and a slot per property or element, strings a header and their characters (one
- * byte each for Latin-1, two otherwise, in 8-byte words), numbers that are not small integers a
- * heap number. A string many records share (a status name) is counted per use, so this errs on the
- * high side: 5 000 ConnectWise tickets estimate at ~1.5× their measured heap (scripts/bench-live-memory.mjs).
- */
+/** The V8 heap (64-bit, 8-byte slots) a JSON-shaped cache value occupies, erring high (shared strings count per use) so the budget is never exceeded. */
 const OBJECT_BYTES = 24;
 const ARRAY_BYTES = 48;
 const SLOT_BYTES = 8;

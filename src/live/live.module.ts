@@ -49,7 +49,7 @@ import { StaleWarningInterceptor } from './request-context.js';
     LiveCache,
     CrossCopyFlight,
     { provide: WALK_LOCK_TIMING, useValue: DEFAULT_WALK_LOCK_TIMING },
-    // Only live data can be stale; in mock mode the per-request bookkeeping would be pure cost (~15% req/s).
+    // Only live data can be stale, so mock mode skips the per-request bookkeeping.
     {
       provide: APP_INTERCEPTOR,
       inject: [mockConfig.KEY],

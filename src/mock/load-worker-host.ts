@@ -63,14 +63,7 @@ async function jsonBytes(dir: string): Promise<number> {
   return total;
 }
 
-/**
- * `loadMockData` in a worker thread, with the same result: the per-record checks of a large folder
- * never hold the main thread. The worker sends each file's text as soon as it parses, cut into
- * pieces of whole records; the main thread parses the pieces in short slices between its other work
- * (JSON.parse is the fastest way to build the records on this thread: a structured-clone copy costs
- * more than parsing the text again) while the worker checks the file and goes on with the next. The snapshot is assembled off to the side and only returned
- * whole, so a reload swaps it in atomically.
- */
+/** `loadMockData` in a worker thread (the main thread re-parses its pieces' text in slices), so a large folder's checks never hold the event loop. */
 export type OffThreadLoadOptions = Pick<LoadOptions, 'maxFileMb' | 'checkTicketRefs'> & {
   inThreadMaxBytes?: number;
   /** A reload while serving: the worker runs below the main thread's priority (`LoadWorkerData.background`). */
@@ -85,11 +78,7 @@ export function loadMockDataOffThread(dir: string, options: OffThreadLoadOptions
 /** A load started before the application was built (`preloadMockData`), not yet taken or discarded. */
 let preload: { dir: string; maxFileMb?: number; checkTicketRefs?: boolean; result: Promise<OffThreadLoadResult>; abort: AbortController } | undefined;
 
-/**
- * Starts loading `dir` now (main.ts calls it before it imports the application, about a second of
- * the start): the first `loadMockDataOffThread` with the same folder and options takes this load
- * instead of starting its own. Anything else discards it (`discardPreload`).
- */
+/** Starts loading `dir` while main.ts imports the application; the first `loadMockDataOffThread` with the same folder and options takes it. */
 export function preloadMockData(dir: string, options: Pick<OffThreadLoadOptions, 'maxFileMb' | 'checkTicketRefs'> = {}): Promise<OffThreadLoadResult> {
   discardPreload();
   const abort = new AbortController();

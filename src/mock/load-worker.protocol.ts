@@ -1,13 +1,7 @@
 import type { MockDataLoadResult } from './mock-data.loader.js';
 import type { DomainName } from './mock-domains.js';
 
-/**
- * About how much JSON text a piece of `LoadOptions.onPiece` holds: 96 KiB (~170 tickets). Kept below
- * V8's largest regular heap object (128 KiB), so a piece's string is made in the young generation: a
- * 256 KiB string goes to the large-object space, a mapping of its own, and made parsing a large
- * folder 2–3 times slower on both threads (measured: 740 000 records parsed on the main thread in
- * 3.3 s with 256 KiB pieces, 0.9 s with 96 KiB).
- */
+/** JSON text per `LoadOptions.onPiece` piece: below V8's largest regular heap object (128 KiB), so its string stays out of the large-object space. */
 export const DEFAULT_PIECE_BYTES = 96 * 2 ** 10;
 
 /** MOCK_MAX_FILE_MB's default: a larger file is refused rather than parsed. */

@@ -48,8 +48,8 @@ export interface LoadOptions {
    * text cut between records (the worker's heap then holds a piece, not a file), `onFile` announces
    * each file and `onPiece` gets each piece, with its text (`bytes` from `from` to `to`: whole
    * records, comma-separated), as soon as it is checked, while the folder has no problem so far
-   * (the load worker sends the text to the main thread, whose JSON.parse of it builds the records
-   * faster than any copy between threads). With them, the snapshot's maps stay empty.
+   * (the load worker sends the text to the main thread, which parses it again). With them, the
+   * snapshot's maps stay empty.
    */
   onFile?: (domain: DomainName, tenantId: string) => void;
   onPiece?: (records: object[], bytes: Buffer, from: number, to: number) => void | Promise<void>;

@@ -8,7 +8,6 @@ const EXIT_FLUSH_MS = 2_000;
  * The lines of one event-loop turn go out together once the previous write is done; beyond `maxPendingBytes`
  * lines are dropped (`onDrop`) rather than held. `flushSync` writes what is pending at exit, retrying
  * a full pipe for at most EXIT_FLUSH_MS, and gives up on any other error: no reader is left to read it.
- * (sonic-boom's flush at exit retries a failed write for ever: on EPIPE the process never exited.)
  */
 export class AsyncLineWriter {
   private pending: string[] = [];

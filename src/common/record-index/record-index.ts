@@ -141,7 +141,7 @@ export class RecordIndex<T> {
     const order = sorted.order(desc);
     const end = Math.min(matches.length, start + pageSize);
     if (walkIsCheaper(matches.length, n)) {
-      // Marks kept with the index and cleared after the walk: a fresh n-byte array per request was most of a list request's garbage.
+      // Marks kept with the index and cleared after the walk, so a list request allocates none.
       const member = (this.memberScratch ??= new Uint8Array(n));
       for (let k = 0; k < matches.length; k++) member[matches[k]] = 1;
       const out: number[] = [];
