@@ -1,4 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { QueryDto } from '../common/validation/query-dto.decorator.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
@@ -23,7 +24,7 @@ export class CsatController {
   @ApiTenantParam()
   @ApiDataRoute({ type: PageOf(CsatSurvey), description: 'One page of the tenant\'s CSAT surveys with the total matching the filters.' }, { list: true })
   @VendorData('csat')
-  list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: ListCsatQuery): Promise<Page<CsatSurvey>> {
+  list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @QueryDto() query: ListCsatQuery): Promise<Page<CsatSurvey>> {
     return this.csat.list(tenant, query);
   }
 }

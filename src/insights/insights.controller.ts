@@ -1,4 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { QueryDto } from '../common/validation/query-dto.decorator.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
@@ -25,7 +26,7 @@ export class InsightsController {
   @ApiTenantParam()
   @ApiDataRoute({ type: TenantSummary, description: 'The KPIs over the window actually used (echoed in `window`).' })
   @VendorData('tickets', 'time_entries', 'csat', 'security_alerts')
-  summary(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: SummaryQuery): Promise<TenantSummary> {
+  summary(@TenantParam(ActiveTenantPipe) tenant: Tenant, @QueryDto() query: SummaryQuery): Promise<TenantSummary> {
     return this.insights.summary(tenant, query);
   }
 
@@ -39,7 +40,7 @@ export class InsightsController {
   @ApiTenantParam()
   @ApiDataRoute({ type: TenantSeries, description: 'One entry per calendar bucket, clipped to the window.' })
   @VendorData('tickets', 'time_entries', 'csat', 'security_alerts')
-  series(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: SeriesQuery): Promise<TenantSeries> {
+  series(@TenantParam(ActiveTenantPipe) tenant: Tenant, @QueryDto() query: SeriesQuery): Promise<TenantSeries> {
     return this.insights.series(tenant, query);
   }
 }

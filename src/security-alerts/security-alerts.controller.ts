@@ -1,4 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { QueryDto } from '../common/validation/query-dto.decorator.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
@@ -28,7 +29,7 @@ export class SecurityAlertsController {
   @VendorData('security_alerts')
   list(
     @TenantParam(ActiveTenantPipe) tenant: Tenant,
-    @Query() query: ListSecurityAlertsQuery,
+    @QueryDto() query: ListSecurityAlertsQuery,
   ): Promise<Page<SecurityAlert>> {
     return this.alerts.list(tenant, query);
   }

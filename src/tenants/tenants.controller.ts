@@ -1,4 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { QueryDto } from '../common/validation/query-dto.decorator.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../auth/auth.decorators.js';
 import type { Principal } from '../auth/principal.js';
@@ -23,7 +24,7 @@ export class TenantsController {
     description: 'An admin key sees every tenant; a tenant key only the tenants it was minted for.',
   })
   @ApiReadRoute({ type: PageOf(Tenant), description: 'One page of the tenants the key may read.' }, { list: true })
-  list(@CurrentPrincipal() principal: Principal, @Query() query: ListTenantsQuery): Promise<Page<Tenant>> {
+  list(@CurrentPrincipal() principal: Principal, @QueryDto() query: ListTenantsQuery): Promise<Page<Tenant>> {
     return this.tenants.list(principal, query);
   }
 

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
+import { QueryDto } from '../common/validation/query-dto.decorator.js';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
@@ -24,7 +25,7 @@ export class TicketsController {
   @ApiTenantParam()
   @ApiDataRoute({ type: PageOf(Ticket), description: 'One page of the tenant\'s tickets with the total matching the filters.' }, { list: true })
   @VendorData('tickets')
-  list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Query() query: ListTicketsQuery): Promise<Page<Ticket>> {
+  list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @QueryDto() query: ListTicketsQuery): Promise<Page<Ticket>> {
     return this.tickets.list(tenant, query);
   }
 

@@ -1,4 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
+import { QueryDto } from '../common/validation/query-dto.decorator.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
@@ -25,7 +26,7 @@ export class TimeEntriesController {
   @VendorData('time_entries')
   list(
     @TenantParam(ActiveTenantPipe) tenant: Tenant,
-    @Query() query: ListTimeEntriesQuery,
+    @QueryDto() query: ListTimeEntriesQuery,
   ): Promise<Page<TimeEntry>> {
     return this.timeEntries.list(tenant, query);
   }

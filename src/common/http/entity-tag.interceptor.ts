@@ -1,6 +1,5 @@
 import { CallHandler, ExecutionContext, NestInterceptor, Type } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { queryDtoOf } from '../validation/query-dto.decorator.js';
 import type { FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { hash } from 'node:crypto';
@@ -111,12 +110,7 @@ export class EntityTagInterceptor implements NestInterceptor {
   }
 }
 
-/** The class of the route's `@Query()` parameter, if it has one. */
+/** The class of the route's query DTO, if it has one. */
 function queryType(context: ExecutionContext): Type<unknown> | undefined {
-  const handler = context.getHandler();
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, { index: number; data?: unknown }>;
-  const entry = Object.entries(args).find(([key, arg]) => key.split(':')[0] === String(RouteParamtypes.QUERY) && arg.data === undefined);
-  if (!entry) return undefined;
-  const types = (Reflect.getMetadata('design:paramtypes', context.getClass().prototype, handler.name) ?? []) as Type<unknown>[];
-  return types[entry[1].index];
+  return queryDtoOf(context.getClass(), context.getHandler().name);
 }

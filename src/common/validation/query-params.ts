@@ -1,6 +1,5 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { queryDtoOf } from './query-dto.decorator.js';
 import type { Observable } from 'rxjs';
 import { ValidationProblemError } from '../problem/problem.error.js';
 import { recordedRulesOf } from './recorded-rules.js';
@@ -43,8 +42,7 @@ export class RejectUndeclaredQueryInterceptor implements NestInterceptor {
       if (!handlers) this.takesQuery.set(controller, (handlers = new Map()));
       let takesQuery = handlers.get(name);
       if (takesQuery === undefined) {
-        const args: Record<string, unknown> = Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {};
-        takesQuery = Object.keys(args).some((key) => key.startsWith(`${RouteParamtypes.QUERY}:`));
+        takesQuery = queryDtoOf(controller, name) !== undefined;
         handlers.set(name, takesQuery);
       }
       const query = context.switchToHttp().getRequest<{ query?: object }>().query ?? {};
