@@ -24,7 +24,8 @@ interface Tenant {
 }
 
 async function setUp(env: Record<string, string | undefined>, prefix: string): Promise<{ t: TestApp; tenants: Tenant[] }> {
-  const t = await bootApp({ ...LIVE_ENV, ...env });
+  // This suite counts walks, not timeouts: a loaded CI machine must not turn a slow page into a 504.
+  const t = await bootApp({ ...LIVE_ENV, VENDOR_TIMEOUT_MS: '10000', ...env });
   const tenants: Tenant[] = [];
   for (let i = 0; i < TENANTS; i++) {
     const cw = await FakeConnectWise.start();
