@@ -9,7 +9,7 @@ export const MEMBER_FIELDS = 'id,identifier,officeEmail,primaryEmail,inactiveFla
 
 /** `lastUpdated>=[from] and lastUpdated<[until]` of a request (either side optional), or undefined for everything. */
 export function updatedWindow(request: Pick<ChangesRequest, 'since' | 'from' | 'until'>): string | undefined {
-  const lower = lowerBound(request as ChangesRequest);
+  const lower = lowerBound(request);
   const parts = [
     lower === undefined ? undefined : `lastUpdated>=[${cwDateTime(new Date(lower))}]`,
     request.until === undefined ? undefined : `lastUpdated<[${cwDateTime(new Date(request.until))}]`,

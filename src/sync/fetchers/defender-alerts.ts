@@ -2,7 +2,7 @@ import { DefenderClient, DefenderEndpointAlert, DefenderGraphAlert } from '../..
 import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../integrations/defender/defender.mappers.js';
 import type { SecurityAlert } from '../../security-alerts/security-alert.record.js';
 import type { ChangesRequest, StreamFetcher, StreamPage } from '../stream.js';
-import { WALK_START, decodeResume, encodeResume, lowerBound, vendorInstant, wantsOpenRecords } from './stream-resume.js';
+import { WALK_START, decodeResume, encodeResume, lowerBound, upperBound, vendorInstant, wantsOpenRecords } from './stream-resume.js';
 
 /**
  * Defender alerts, from the API the integration names (`api`): Graph `alerts_v2` with
@@ -22,7 +22,8 @@ export class DefenderAlertsFetcher implements StreamFetcher<SecurityAlert> {
     const field = this.client.updatedField;
     const lower = lowerBound(request);
     // Graph and the endpoint API want the instant unquoted and zoned; a quoted one is a 400.
-    const bounds = [lower && `${field} ge ${new Date(lower).toISOString()}`, request.until && `${field} lt ${new Date(request.until).toISOString()}`];
+    const upper = upperBound(request);
+    const bounds = [lower && `${field} ge ${lower}`, upper && `${field} lt ${upper}`];
     const phases: Array<string | null> = [bounds.filter(Boolean).join(' and ') || null];
     // Without a lower bound the first walk already has every alert.
     if (wantsOpenRecords(request) && lower !== undefined) phases.push(this.client.openCondition);

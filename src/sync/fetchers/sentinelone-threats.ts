@@ -2,7 +2,7 @@ import { OPEN_INCIDENT_STATUSES, SentinelOneClient, SentinelOneThreat } from '..
 import { mapSentinelOneThreat } from '../../integrations/sentinelone/sentinelone.mappers.js';
 import type { SecurityAlert } from '../../security-alerts/security-alert.record.js';
 import type { ChangesRequest, StreamFetcher, StreamPage } from '../stream.js';
-import { WALK_START, decodeResume, encodeResume, lowerBound, vendorInstant, wantsOpenRecords } from './stream-resume.js';
+import { WALK_START, decodeResume, encodeResume, lowerBound, upperBound, vendorInstant, wantsOpenRecords } from './stream-resume.js';
 
 
 /**
@@ -22,7 +22,7 @@ export class SentinelOneThreatsFetcher implements StreamFetcher<SecurityAlert> {
     const point = decodeResume(this.stream, request.resume);
     const lower = lowerBound(request);
     const phases: Array<Record<string, string | undefined>> = [
-      { updatedAt__gte: lower, updatedAt__lt: request.until, sortBy: 'updatedAt', sortOrder: 'asc' },
+      { updatedAt__gte: lower, updatedAt__lt: upperBound(request), sortBy: 'updatedAt', sortOrder: 'asc' },
     ];
     // Without a lower bound the first walk already has every threat.
     if (wantsOpenRecords(request) && lower !== undefined) phases.push({ incidentStatuses: OPEN_INCIDENT_STATUSES.join(','), sortBy: 'id', sortOrder: 'asc' });

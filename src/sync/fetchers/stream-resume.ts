@@ -22,9 +22,15 @@ export function decodeResume(stream: StreamName, resume: string | null): ResumeP
 /** The resume point of a walk not yet begun (the next walk of a run of several). */
 export const WALK_START = '-';
 
-/** The lower bound of a request's change window: changes since the checkpoint, else the history bound. */
-export function lowerBound(request: ChangesRequest): string | undefined {
-  return request.since ?? request.from;
+/** The lower bound of a request's change window (changes since the checkpoint, else the history bound), as ISO 8601 UTC. */
+export function lowerBound(request: Pick<ChangesRequest, 'since' | 'from'>): string | undefined {
+  const bound = request.since ?? request.from;
+  return bound === undefined ? undefined : new Date(bound).toISOString();
+}
+
+/** The upper bound of a backfill slice, as ISO 8601 UTC. */
+export function upperBound(request: Pick<ChangesRequest, 'until'>): string | undefined {
+  return request.until === undefined ? undefined : new Date(request.until).toISOString();
 }
 
 /** A first or full sync of the recent part: open records count whatever their age, so they are walked too. */
