@@ -78,10 +78,7 @@ function ticketPicker(rng: Rng, tickets: readonly TicketFacts[]): (() => TicketF
   };
 }
 
-/**
- * Time on a ticket, noted with one of its template's notes in the ticket's own words (its device, user, printer…).
- * `nextNote` walks each ticket's notes from a random start, so a ticket's entries differ until its notes run out.
- */
+/** Time on a ticket, noted in its own words; `nextNote` walks its notes from a random start so its entries differ until they run out. */
 function ticketTimeEntry(rng: Rng, ctx: TenantContext, ticket: TicketFacts, nextNote: Map<string, number>): TimeEntry {
   const kind = rng.weighted(WORK_TYPE_WEIGHTS[ticket.board] ?? WORK_TYPE_WEIGHTS.Service);
   const firstDay = dayNumber(ticket.createdMs);

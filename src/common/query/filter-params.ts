@@ -4,11 +4,7 @@ import { IsInt, IsOptional, IsString, Length, Max, Min } from '../validation/rec
 import { IsDay } from '../validation/formats.js';
 import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter, TextFilter, ToInteger } from './filters.js';
 
-/*
- * One decorator per query filter: its validation, what it does to the records (filters.ts) and its
- * OpenAPI description, worded here once per kind. After the description, each applies its parts in the
- * order the stacked decorators it replaced did (bottom-up), so recorded rules and error messages keep theirs.
- */
+// One decorator per filter kind, so its validation, filters.ts metadata and OpenAPI text are worded once; parts apply in the replaced stacks' bottom-up order.
 
 /** What every filter's documentation ends with: one value the filter accepts. */
 interface Example {
@@ -25,10 +21,7 @@ function oneOf(values: readonly string[]): string {
   return q.length > 1 ? `${q.slice(0, -1).join(', ')} or ${q[q.length - 1]}` : q.join('');
 }
 
-/**
- * `?field=a,b`: exact, case-sensitive match on the record field `field`, any alternative. With `values`,
- * each alternative is one of them; `note` says what the field holds (`an email`).
- */
+/** `?field=a,b`: exact, case-sensitive match on `field`; with `values` each alternative is one of them; `note` says what it holds. */
 export function MatchParam(field: string, options: Example & { values?: readonly string[]; note?: string }): PropertyDecorator {
   const { values, note, example } = options;
   const text = values
@@ -40,7 +33,8 @@ export function MatchParam(field: string, options: Example & { values?: readonly
 /** `?field=true`, `false` or both: a boolean record field. */
 export function BooleanMatchParam(field: string, options: Example): PropertyDecorator {
   const values = ['true', 'false'];
-  return applyDecorators(described('`true` or `false` (`true,false` matches both).', options.example), IsListOf(values), MatchFilter(field, 'boolean', values), IsOptional());
+  const text = '`true` or `false` (`true,false` matches both).';
+  return applyDecorators(described(text, options.example), IsListOf(values), MatchFilter(field, 'boolean', values), IsOptional());
 }
 
 const after = (bound: 'from' | 'to'): string => (bound === 'from' ? 'after' : 'before');
