@@ -5,9 +5,9 @@ import { EnvironmentVariables, validateEnvironment } from '../../src/config/env.
 const root = process.cwd();
 const markdownFiles = ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
-/** The text outside fenced code blocks, where a `#` line is a comment, not a heading. */
+/** The text outside fenced code blocks (where a `#` line is a comment, not a heading), lines kept in place. */
 function prose(text: string): string {
-  return text.replace(/^```[^\n]*\n[\s\S]*?^```[^\n]*$/gm, '');
+  return text.replace(/^```[^\n]*\n[\s\S]*?^```[^\n]*$/gm, (block) => block.replace(/[^\n]/g, ''));
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -66,5 +66,15 @@ describe('links between README.md and docs/', () => {
       else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(resolved).has(anchor)) broken.push(`${target}: no heading #${anchor} in ${resolved}`);
     }
     expect(broken).toEqual([]);
+  });
+});
+
+describe('tables in README.md and docs/', () => {
+  it.each(markdownFiles)('every table in %s has its header separator, so it renders', (file) => {
+    const lines = prose(readFileSync(join(root, file), 'utf8')).split('\n');
+    const unrendered = lines.flatMap((line, i) =>
+      line.startsWith('|') && !lines[i - 1]?.startsWith('|') && !/^\|( *:?-+:? *\|)+ *$/.test(lines[i + 1] ?? '') ? [`line ${i + 1}: ${line.slice(0, 60)}`] : [],
+    );
+    expect(unrendered).toEqual([]);
   });
 });
