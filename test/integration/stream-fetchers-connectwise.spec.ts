@@ -1,5 +1,5 @@
 import { ConnectWiseClient, CwMember, CwTicket, CwTimeEntry } from '../../src/integrations/connectwise/connectwise.client.js';
-import { VendorDataError, VendorError, VendorWalkTooLargeError } from '../../src/integrations/http/vendor-errors.js';
+import { VendorDataError, VendorError, VendorWalkTimeoutError, VendorWalkTooLargeError } from '../../src/integrations/http/vendor-errors.js';
 import type { WalkLimits } from '../../src/integrations/http/vendor-walk.js';
 import { ConnectWiseMembersFetcher } from '../../src/sync/fetchers/connectwise-members.js';
 import { ConnectWiseTicketsFetcher, ConnectWiseTimeEntriesFetcher } from '../../src/sync/fetchers/connectwise-records.js';
@@ -58,8 +58,8 @@ describe('ConnectWise stream fetchers against a fake ConnectWise', () => {
   });
   afterEach(() => fake.close());
 
-  const clientOf = (pageSize = 3, walk?: WalkLimits, timeZone?: string) =>
-    new ConnectWiseClient(fake.integration(timeZone ? { time_zone: timeZone } : {}), loopbackHttp(), `connectwise:${TENANT}`, { pageSize, walk });
+  const clientOf = (pageSize = 3, walk?: WalkLimits, timeZone?: string, http = loopbackHttp()) =>
+    new ConnectWiseClient(fake.integration(timeZone ? { time_zone: timeZone } : {}), http, `connectwise:${TENANT}`, { pageSize, walk });
   const listCalls = (path: string) => fake.requests.filter((r) => r.path.endsWith(path));
 
   describe('tickets', () => {
@@ -171,6 +171,23 @@ describe('ConnectWise stream fetchers against a fake ConnectWise', () => {
       expect(records.message).toMatch(/VENDOR_WALK_MAX_RECORDS/);
       const bytes = await runFailure(new ConnectWiseTicketsFetcher(clientOf(3, { maxRecords: 1000, maxBytes: 3000, timeoutMs: 10_000 })), request());
       expect(bytes).toBeInstanceOf(VendorWalkTooLargeError);
+    });
+
+    it('bounds the whole run by the walk deadline; the pages handed on before it stay a valid resume point', async () => {
+      fake.tickets = Array.from({ length: 7 }, (_, i) => ticket(i + 1, 12));
+      // The request timeout is far above the run's deadline: the deadline is what ends the run.
+      const fetcher = new ConnectWiseTicketsFetcher(clientOf(3, { maxRecords: 1000, maxBytes: 64 * 1024 * 1024, timeoutMs: 4_000 }, undefined, loopbackHttp({ timeoutMs: 60_000 })));
+      const run = fetcher.changes(request())[Symbol.asyncIterator]();
+      const first = await run.next();
+      expect(first.done).toBe(false);
+      const saved = (first.value as { resume: string | null }).resume;
+      fake.hang(60_000, 1, '/service/tickets');
+      const error = await run.next().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(VendorWalkTimeoutError);
+      expect(await idsOf(fetcher, request({ resume: saved }))).toEqual(['4', '5', '6', '7']);
     });
 
     it('never puts a credential in its errors', async () => {
