@@ -18,6 +18,8 @@ export interface PgBossSchedulerOptions {
   /** Upper bound of one run, after which pg-boss gives it to another copy. */
   expireInSeconds?: number;
   pollingIntervalSeconds?: number;
+  /** Wait before a failed or expired job is given to a worker again. */
+  retryDelaySeconds?: number;
   /** pg-boss's own settings (tests shorten its monitor intervals). */
   boss?: Partial<ConstructorOptions>;
 }
@@ -49,7 +51,7 @@ export class PgBossSyncScheduler extends SyncScheduler {
     await boss.createQueue(SYNC_QUEUE, {
       policy: 'stately',
       retryLimit: 5,
-      retryDelay: 5,
+      retryDelay: this.options.retryDelaySeconds ?? 5,
       expireInSeconds: this.options.expireInSeconds ?? 4 * 3600,
       ...(this.options.heartbeatSeconds ? { heartbeatSeconds: this.options.heartbeatSeconds } : {}),
     });

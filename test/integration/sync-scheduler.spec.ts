@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
 import { PlatformDb } from '../../src/platform/platform-db.js';
 import { LocalSyncScheduler } from '../../src/sync/local.scheduler.js';
-import { PgBossSyncScheduler, SYNC_QUEUE } from '../../src/sync/pg-boss.scheduler.js';
+import { PgBossSchedulerOptions, PgBossSyncScheduler, SYNC_QUEUE } from '../../src/sync/pg-boss.scheduler.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import { SyncJobs, SyncJobsConfig } from '../../src/sync/sync-jobs.js';
 import { SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
@@ -25,14 +25,14 @@ interface Copy {
 }
 
 /** One app copy's engine: its own connection and scheduler, the shared streams (so runs are counted across copies). */
-function engineOn(url: string, streams: TestStreams, kind: 'pg-boss' | 'local', concurrency: number): Copy {
+function engineOn(url: string, streams: TestStreams, kind: 'pg-boss' | 'local', concurrency: number, pgBoss: Partial<PgBossSchedulerOptions> = {}): Copy {
   const opened = openDatabase(url, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
   const platform = new PlatformDb(opened.db, opened.engine);
   const runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), streams, new SyncRunnerConfig({ windowDays: 30, historyDays: 30 }));
   const jobs = new SyncJobs(runner, new SyncJobsConfig(INTERVAL_MS));
   const scheduler =
     kind === 'pg-boss'
-      ? new PgBossSyncScheduler(jobs, streams, { url, concurrency, pollingIntervalSeconds: 0.5, boss: { schedule: false } })
+      ? new PgBossSyncScheduler(jobs, streams, { url, concurrency, pollingIntervalSeconds: 0.5, boss: { schedule: false }, ...pgBoss })
       : new LocalSyncScheduler(jobs, streams, concurrency);
   return { platform, scheduler };
 }
@@ -100,6 +100,43 @@ describe('sync scheduling with pg-boss on one PostgreSQL', () => {
         expect(Date.parse(rows[i].started_at) - Date.parse(rows[i - 1].finished_at!)).toBeGreaterThanOrEqual(INTERVAL_MS - 50);
       }
     }
+  }, 30_000);
+
+  it("a copy that hangs mid-run loses the job when it expires: another copy takes it and resumes from the hung run's last page", async () => {
+    await seed(database.url, vendor, streams, []);
+    const { db } = openDatabase(database.url);
+    await seedTenant(db, 'big');
+    await db.destroy();
+    const now = Date.now();
+    vendor.put('big', TICKETS, ...Array.from({ length: 25 }, (_, i) => ({ id: String(i + 1), updatedAt: new Date(now - (25 - i) * 60_000).toISOString(), body: {} })));
+    const release = new AbortController();
+    const hung = new TestStreams(vendor);
+    hung.pageSize = 10;
+    hung.add('big', TICKETS);
+    // The first copy writes page 0, then hangs before asking for page 1 (until the test ends).
+    hung.hooks = { gate: (_key, index) => (index === 0 ? Promise.resolve() : new Promise<void>((done) => release.signal.addEventListener('abort', () => done()))) };
+    const fast = { expireInSeconds: 2, retryDelaySeconds: 1, boss: { schedule: false, superviseIntervalSeconds: 1, monitorIntervalSeconds: 1 } };
+    copies.push(engineOn(database.url, hung, 'pg-boss', 1, fast));
+    await copies[0].scheduler.start();
+    const replica = new ReplicaRepository(copies[0].platform);
+    for (let i = 0; i < 50 && (await replica.countLive('big', TICKETS)) < 10; i++) await sleep(100);
+    expect(await replica.countLive('big', TICKETS)).toBe(10);
+
+    streams.pageSize = 10;
+    streams.add('big', TICKETS);
+    copies.push(engineOn(database.url, streams, 'pg-boss', 1, fast));
+    const before = vendor.requests.length;
+    await copies[1].scheduler.start();
+    for (let i = 0; i < 150 && (await replica.getState('big', TICKETS))?.lastSuccessAt == null; i++) await sleep(100);
+    release.abort();
+
+    const state = (await replica.getState('big', TICKETS))!;
+    expect(state.lastSuccessAt).not.toBeNull();
+    expect(await replica.countLive('big', TICKETS)).toBe(25);
+    const taken = vendor.requests.slice(before).find((r) => r.path === '/changes');
+    expect(taken?.query.get('offset')).toBe('10');
+    expect(streams.runs.get(streamId('big', TICKETS))).toBeGreaterThanOrEqual(1);
+    await hung.close();
   }, 30_000);
 
   it('a 429 reschedules its stream after Retry-After and frees the worker: another tenant keeps syncing meanwhile', async () => {

@@ -90,6 +90,8 @@ export interface FetcherHooks {
   afterPage?: (key: string, index: number) => void;
   /** Extra time each page takes, to make overlapping runs visible. */
   pageDelayMs?: number;
+  /** Awaited before each page is asked for (0-based): a test holds a run here, as if its copy hung. */
+  gate?: (key: string, index: number) => Promise<void>;
 }
 
 /** A stream fetcher over the loopback vendor, through the project's real VendorHttp (retries, Retry-After, errors). */
@@ -118,6 +120,7 @@ export class LoopbackFetcher implements StreamFetcher {
     try {
       let offset = request.resume === null ? 0 : Number(request.resume);
       for (let index = 0; ; index++) {
+        await this.hooks.gate?.(key, index);
         const query = new URLSearchParams({ key, offset: String(offset), limit: String(this.pageSize) });
         if (request.since) query.set('since', request.since);
         if (request.from) query.set('from', request.from);
