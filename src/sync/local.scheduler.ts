@@ -6,10 +6,7 @@ import type { StreamFetchers } from './stream-fetchers.js';
 import { NextJob, streamKeyOf, SyncJobData, SyncJobs } from './sync-jobs.js';
 import { PLAN_EVERY_MS, SyncScheduler } from './sync-scheduler.js';
 
-/**
- * One copy on SQLite: the same jobs in process. p-queue bounds the runs at once; each stream has at most
- * one timer or one run (a Map, not a lock: there is no other copy to exclude), and a run arms its successor.
- */
+/** One copy on SQLite (pg-boss needs PostgreSQL): p-queue bounds runs, one timer or run per stream, no other copy to exclude. */
 export class LocalSyncScheduler extends SyncScheduler {
   private readonly logger = new Logger('SyncScheduler');
   private readonly queue: PQueue;

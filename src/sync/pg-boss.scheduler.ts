@@ -24,12 +24,7 @@ export interface PgBossSchedulerOptions {
   boss?: Partial<ConstructorOptions>;
 }
 
-/**
- * N copies on one PostgreSQL: pg-boss's `stately` queue holds at most one queued and one active job per
- * tenant×stream (`singletonKey`), so a stream runs in one copy at a time; each run queues its successor
- * (`upsert`, delayed by the interval or the vendor's Retry-After) and completes, so no worker waits;
- * a cron schedule, claimed by one copy per minute, re-seeds streams that have no job.
- */
+/** N copies on one PostgreSQL: a `stately` queue keyed by tenant×stream runs each stream in one copy at a time (docs/live-replica.md). */
 export class PgBossSyncScheduler extends SyncScheduler {
   private readonly logger = new Logger('SyncScheduler');
   private boss: PgBoss | undefined;

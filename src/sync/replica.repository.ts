@@ -65,10 +65,7 @@ export class ReplicaRepository {
       .execute();
   }
 
-  /**
-   * Writes one page and the state after it, all or nothing. A record whose raw payload hashes as stored
-   * is not rewritten; `data_version` moves only when some row did.
-   */
+  /** One page and the state after it, all or nothing, so a run resumes exactly after its last written page. */
   async commitPage(key: StreamKey, changes: ReplicaChange[], patch: SyncStatePatch, now: string, run: { id: string }): Promise<ChangeCounts> {
     const latest = new Map<string, ReplicaChange>();
     for (const change of changes) latest.set(change.vendorId, change);
@@ -109,10 +106,7 @@ export class ReplicaRepository {
     });
   }
 
-  /**
-   * Soft-deletes the stream's live rows (changed at or after `from`, or undated) whose ids the vendor no
-   * longer lists, unless more than `maxFraction` of them would go: then nothing changes and the refusal is returned.
-   */
+  /** Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` would go (a vendor glitch, not deletions). */
   async softDeleteMissing(
     key: StreamKey,
     present: ReadonlySet<string>,

@@ -22,10 +22,7 @@ export class SyncJobsConfig {
 
 export const streamKeyOf = (data: { tenantId: string; stream: string }) => `${data.tenantId}|${data.stream}`;
 
-/**
- * What one scheduled job of a tenant×stream does, whichever queue runs it: one run, then the next
- * job's kind and delay (a backfill or reconcile owed runs next, a 429 waits its Retry-After).
- */
+/** One scheduled job of a tenant×stream, whichever queue runs it: one run, then the next job's kind and delay. */
 @Injectable()
 export class SyncJobs {
   private readonly logger = new Logger('SyncJobs');

@@ -59,11 +59,7 @@ export class SyncRunner {
     this.now = config.options.now ?? Date.now;
   }
 
-  /**
-   * Runs `kind` (an interrupted run of that kind resumes where it stopped). An incremental of a stream
-   * never synced is its first sync: the recent window, then a backfill is owed. Throws the run's failure
-   * after recording it (RunInterruptedError when `stop` fired).
-   */
+  /** Runs `kind`, resuming an interrupted one; a never-synced stream's incremental is its first sync; failures are recorded, then thrown. */
   async run(tenantId: string, stream: StreamName, kind: RunKind, stop: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
     const meter = newMeter();
     const fetcher = await this.fetchers.fetcherFor(tenantId, stream, meter);

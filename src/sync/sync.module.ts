@@ -28,10 +28,7 @@ class SyncLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown
   }
 }
 
-/**
- * The live replica's engine: tables, runs, scheduling (pg-boss on PostgreSQL, in process on SQLite).
- * `fetchers` provides STREAM_FETCHERS: which streams exist and how each talks to its vendor.
- */
+/** The live replica's engine; `fetchers` provides STREAM_FETCHERS (which streams exist, how each talks to its vendor). */
 export class SyncModule {
   static register(fetchers: Provider): DynamicModule {
     return {
