@@ -86,6 +86,8 @@ describe('GET /metrics', () => {
     const res = await t.get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe(CONTENT_TYPE);
+    // Text, not JSON: never an entity tag (a scrape must always read the current values).
+    expect(res.headers.etag).toBeUndefined();
     return parseExposition(res.text);
   }
 
