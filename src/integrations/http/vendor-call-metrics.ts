@@ -1,7 +1,4 @@
-/**
- * How one request sent to a vendor ended: its answer's class (429 apart), or why no answer came.
- * A bounded set, so a metric labelled with it stays small.
- */
+/** How one request sent to a vendor ended (its answer's class, 429 apart, or why none came): a bounded label set. */
 export type VendorCallOutcome =
   | 'ok'
   | 'redirect'
