@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ConditionalModule } from '@nestjs/config';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PlatformModule } from './platform/platform.module.js';
@@ -15,6 +16,10 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { MockModule } from './mock/mock.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { DataVersionModule } from './data-version/data-version.module.js';
+import { validateEnvironment } from './config/env.validation.js';
+import { STREAM_FETCHERS } from './sync/stream-fetchers.js';
+import { SyncModule } from './sync/sync.module.js';
+import { VendorStreamFetchers } from './sync/vendor-stream-fetchers.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -41,7 +46,22 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configModule({ serving: true }), LoggingModule, MetricsModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, DataVersionModule, ...FEATURE_MODULES],
+      imports: [
+        configModule({ serving: true }),
+        LoggingModule,
+        MetricsModule,
+        RedisModule,
+        MockModule,
+        PlatformModule,
+        LiveModule,
+        // The live replica's sync, once the env file is read: whenever anything is live (absent in full mock mode).
+        ConditionalModule.registerWhen(SyncModule.register({ provide: STREAM_FETCHERS, useClass: VendorStreamFetchers }), (env) => !validateEnvironment(env).MOCK_MODE, {
+          debug: false,
+        }),
+        ScenariosModule,
+        DataVersionModule,
+        ...FEATURE_MODULES,
+      ],
     };
   }
 }

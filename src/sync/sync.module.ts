@@ -33,6 +33,8 @@ export class SyncModule {
   static register(fetchers: Provider): DynamicModule {
     return {
       module: SyncModule,
+      // Global: the admin routes and health read the sync's state where it is registered.
+      global: true,
       imports: [ConfigModule.forFeature(syncConfig)],
       providers: [
         fetchers,
@@ -56,7 +58,7 @@ export class SyncModule {
         },
         SyncLifecycle,
       ],
-      exports: [ReplicaRepository, SyncRunsRepository, SyncRunner, SyncScheduler],
+      exports: [ReplicaRepository, SyncRunsRepository, SyncRunner, SyncScheduler, STREAM_FETCHERS],
     };
   }
 }
