@@ -12,6 +12,7 @@ import { liveConfig } from '../config/live.config.js';
 import { VendorHttp } from '../integrations/http/vendor-http.js';
 import { CacheHealthCheck, LiveIntegrationsHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
 import { sourceModes } from '../source-binding/source-modes.js';
+import { SyncHealthCheck } from '../sync/sync.health.js';
 import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
 
 const liveDomains = (config: ConfigType<typeof mockConfig>) =>
@@ -27,7 +28,7 @@ import { Lifecycle } from './lifecycle.js';
   providers: [
     {
       provide: HEALTH_CHECKS,
-      inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, PlatformDb, VendorHttp, CACHE_MANAGER],
+      inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, PlatformDb, VendorHttp, CACHE_MANAGER, { token: SyncHealthCheck, optional: true }],
       useFactory: (
         config: ConfigType<typeof mockConfig>,
         live: ConfigType<typeof liveConfig>,
@@ -36,6 +37,7 @@ import { Lifecycle } from './lifecycle.js';
         db: PlatformDb,
         vendorHttp: VendorHttp,
         cache: Cache,
+        sync: SyncHealthCheck | undefined,
       ): HealthCheck[] => [
         new PlatformStoreHealthCheck(platform.integrations, db.engine),
         // Mixed mode (MOCK_DOMAINS) checks both sides, each for its own domains.
@@ -47,6 +49,8 @@ import { Lifecycle } from './lifecycle.js';
               new CacheHealthCheck(cache, live.redisUrl ? 'redis' : 'memory'),
               new LiveIntegrationsHealthCheck(platform, liveDomains(config)),
             ]),
+        // Registered with the sync (anything live); admin detail only.
+        ...(sync ? [sync] : []),
       ],
     },
     HealthService,

@@ -18,6 +18,16 @@ export interface RunIncrement {
   counts: ChangeCounts;
 }
 
+/** One stream's standing: what health and the boot-time metrics read. */
+export interface StreamStanding {
+  tenant_id: string;
+  stream: string;
+  state: string;
+  last_success_at: string | null;
+  last_error: string | null;
+  consecutive_failures: number;
+}
+
 interface Existing {
   vendor_id: string;
   content_hash: string;
@@ -172,6 +182,12 @@ export class ReplicaRepository {
       .where('deleted_at', 'is', null)
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /** Every stream's standing, for health and for the metrics a copy reports from boot. */
+  async overview(): Promise<StreamStanding[]> {
+    const rows = await this.platform.db.selectFrom('sync_state').select(['tenant_id', 'stream', 'state', 'last_success_at', 'last_error', 'consecutive_failures']).execute();
+    return rows.map((r) => ({ ...r, consecutive_failures: Number(r.consecutive_failures) }));
   }
 
   private async existing(db: PlatformExecutor, key: StreamKey, ids: string[]): Promise<Map<string, Existing>> {

@@ -190,6 +190,19 @@ describe('live replica wired into the app (SQLite, in-process scheduler)', () =>
     await call(t.app).post('/api/admin/tenants/nobody/sync', {}).expect(404);
   });
 
+  it('admin health names the worst sync lag and is ok while every stream keeps up', async () => {
+    const check = (await call(t.app).get('/api/health').expect(200)).body.checks.sync;
+    expect(check).toEqual({
+      status: 'ok',
+      streams: 4,
+      never_synced: 0,
+      worst_lag: { tenant: 'acme', stream: expect.any(String), seconds: expect.any(Number) },
+      failing: [],
+      lagging: [],
+    });
+    expect(check.worst_lag.seconds).toBeLessThanOrEqual(3 * INTERVAL_S);
+  });
+
   it('GET /metrics shows the sync lag, run durations and records per stream', async () => {
     const text = (await call(t.app).get('/metrics').expect(200)).text;
     for (const stream of ['connectwise.tickets', 'connectwise.time_entries', 'connectwise.members', 'smileback.reviews']) {
@@ -211,6 +224,19 @@ describe('live replica wired into the app (SQLite, in-process scheduler)', () =>
       expect(failed.last_error).toMatch(/400/);
       expect(failed.last_error).toContain('[redacted]');
       expect(failed.last_error).not.toContain(password);
+      // Three failures in a row degrade health, for an admin; the public answer keeps its shape.
+      const sync = await until(
+        'health degraded by the failing stream',
+        async () => {
+          const check = (await call(t.app).get('/api/health')).body.checks.sync as { status: string; failing: Array<Record<string, unknown>> };
+          return check.status === 'degraded' ? check : undefined;
+        },
+        20_000,
+      );
+      expect(sync.failing).toEqual([{ tenant: 'acme', stream: 'smileback.reviews', consecutive_failures: expect.any(Number), last_error: expect.stringContaining('[redacted]') }]);
+      expect(JSON.stringify(sync)).not.toContain(password);
+      const anonymous = await request(server(t.app)).get('/api/health');
+      expect(anonymous.body.checks.sync).toBeUndefined();
     } finally {
       fakes.smileback.misbehave = undefined;
     }
