@@ -12,6 +12,7 @@ import { RedisModule } from './redis/redis.module.js';
 import { LiveModule } from './live/live.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MockModule } from './mock/mock.module.js';
+import { DOMAINS_MODULE } from './domains.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { DataVersionModule } from './data-version/data-version.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
@@ -40,7 +41,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configModule({ serving: true }), LoggingModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, DataVersionModule, ...FEATURE_MODULES],
+      imports: [configModule({ serving: true }), LoggingModule, RedisModule, MockModule.forRoot(DOMAINS_MODULE), PlatformModule, LiveModule, ScenariosModule, DataVersionModule, ...FEATURE_MODULES],
     };
   }
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { configModule } from '../config/config.module.js';
 import { LiveModule } from '../live/live.module.js';
 import { MockModule } from '../mock/mock.module.js';
+import { DOMAINS_MODULE } from '../domains.js';
 import { PlatformModule } from '../platform/platform.module.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 
@@ -9,6 +10,6 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 @Module({})
 export class CliModule {
   static forRoot(): DynamicModule {
-    return { module: CliModule, imports: [configModule(), MockModule, PlatformModule, LiveModule, TenantsModule] };
+    return { module: CliModule, imports: [configModule(), MockModule.forRoot(DOMAINS_MODULE), PlatformModule, LiveModule, TenantsModule] };
   }
 }

@@ -8,12 +8,12 @@ import type { MockableDomain } from '../config/env.validation.js';
 import { mockConfig } from '../config/mock.config.js';
 import { LiveCache } from '../live/live-cache.js';
 import { LiveClients } from '../live/live-clients.js';
-import { fillKey } from '../live/fill-key.js';
+import { fillKey } from '../live/fill-cache-key.js';
 import { domainNamed } from '../domains.js';
 import { servedFills } from '../live/request-context.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
-import { kindOf, SourceModes, sourceModes } from '../source-binding/source-modes.js';
+import { kindOf, SourceModes, sourceModes } from '../config/source-modes.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 

@@ -11,8 +11,8 @@ import type { Cache } from 'cache-manager';
 import { liveConfig } from '../config/live.config.js';
 import { VendorHttp } from '../integrations/http/vendor-http.js';
 import { CacheHealthCheck, LiveIntegrationsHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
-import { sourceModes } from '../source-binding/source-modes.js';
-import { HEALTH_CHECKS, HealthCheck } from './health-check.js';
+import { sourceModes } from '../config/source-modes.js';
+import { HEALTH_CHECKS, HealthCheck } from '../common/health/health-check.js';
 
 const liveDomains = (config: ConfigType<typeof mockConfig>) =>
   Object.entries(sourceModes(config).domains)

@@ -7,7 +7,7 @@ import { LiveClients } from '../live/live-clients.js';
 import type { LiveDeps } from '../live/live-deps.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import { PlatformStore } from '../platform/platform.store.js';
-import { kindOf, Served, SourceBindingError, sourceModes } from './source-modes.js';
+import { kindOf, Served, SourceBindingError, sourceModes } from '../config/source-modes.js';
 
 export interface SourceChoices<T> {
   mock: (store: MockFileStore) => T;

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { TICKETS as TICKETS_DOMAIN } from '../../src/mock/mock-domains.js';
 import { MockFileProvider } from '../../src/mock/mock-file.provider.js';
 import { MockFileStore } from '../../src/mock/mock-file.store.js';
-import { SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
 import { TICKET_SOURCE, TicketSource } from '../../src/tickets/sources/ticket-source.js';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
 import { closeFakes, Fakes, LIVE_ENV, bulkReviews, registerTenant, startFakes } from '../support/live-fixtures.js';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockConfig } from '../../src/config/mock.config.js';
 import { MockFileStore } from '../../src/mock/mock-file.store.js';
-import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 import { bootApp, TestApp } from '../support/app.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 

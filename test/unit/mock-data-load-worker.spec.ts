@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { discardPreload, loadMockDataOffThread, preloadMockData } from '../../src/mock/load-worker-host.js';
 import { MockDataLoadResult, loadMockData } from '../../src/mock/mock-data.loader.js';
-import { SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 import { FolderContents, seedContents, writeFolder } from '../support/seed-folder.js';
 
 /** The worker's result without its timing: what callers get either way. */

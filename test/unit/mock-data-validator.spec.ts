@@ -1,6 +1,6 @@
 import { loadMockData, formatProblem, MockDataProblem } from '../../src/mock/mock-data.loader.js';
 import { FolderContents, seedContents, writeFolder } from '../support/seed-folder.js';
-import { SEED_CSAT_SURVEY, SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
 
 async function problemsOf(contents: FolderContents): Promise<MockDataProblem[]> {
   const result = await loadMockData(await writeFolder(contents));

@@ -1,7 +1,7 @@
 import { mkdir, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadMockData } from '../../src/mock/mock-data.loader.js';
-import { SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 
 const OUTSIDE = /symbolic link to a path outside the mock data folder/;

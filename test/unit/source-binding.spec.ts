@@ -1,7 +1,7 @@
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import type { ConfigType } from '@nestjs/config';
 import type { mockConfig } from '../../src/config/mock.config.js';
-import { kindOf, SourceBindingError, sourceModes } from '../../src/source-binding/source-modes.js';
+import { kindOf, SourceBindingError, sourceModes } from '../../src/config/source-modes.js';
 import { AppModule } from '../../src/app.module.js';
 import { MockFileProvider } from '../../src/mock/mock-file.provider.js';
 import { TENANT_SOURCE } from '../../src/tenants/sources/tenant-source.js';

@@ -11,14 +11,14 @@ import {
   mapConnectWiseTicket,
   mapConnectWiseTimeEntry,
   memberEmailMap,
-} from '../../src/integrations/connectwise/connectwise.mappers.js';
+} from '../../src/tickets/sources/connectwise.mappers.js';
 import type { DefenderEndpointAlert, DefenderGraphAlert } from '../../src/integrations/defender/defender.client.js';
-import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../src/integrations/defender/defender.mappers.js';
+import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../src/security-alerts/sources/defender.mappers.js';
 import { VendorDataError, toInstant } from '../../src/integrations/http/vendor-errors.js';
 import type { SentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.client.js';
-import { SENTINELONE_MAPPING, mapSentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.mappers.js';
+import { SENTINELONE_MAPPING, mapSentinelOneThreat } from '../../src/security-alerts/sources/sentinelone.mappers.js';
 import type { SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
-import { mapSmileBackReview } from '../../src/integrations/smileback/smileback.mappers.js';
+import { mapSmileBackReview } from '../../src/csat/sources/smileback.mappers.js';
 
 const TENANT = 'tenant_a';
 const EMAILS = new Map([

@@ -8,7 +8,7 @@ import {
   SEED_TENANTS,
   SEED_TICKET,
   SEED_TIME_ENTRY,
-} from '../../mock/seed-examples.js';
+} from './seed-examples.js';
 import type { AlertSeverity, AlertSource, AlertStatus, SecurityAlert } from '../../security-alerts/security-alert.record.js';
 import type { Tenant } from '../../tenants/tenant.record.js';
 import type { Ticket } from '../../tickets/ticket.record.js';

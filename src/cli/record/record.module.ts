@@ -3,6 +3,7 @@ import { configModule } from '../../config/config.module.js';
 import { CsatModule } from '../../csat/csat.module.js';
 import { LiveModule } from '../../live/live.module.js';
 import { MockModule } from '../../mock/mock.module.js';
+import { DOMAINS_MODULE } from '../../domains.js';
 import { PlatformModule } from '../../platform/platform.module.js';
 import { SecurityAlertsModule } from '../../security-alerts/security-alerts.module.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
@@ -16,7 +17,7 @@ export class RecordModule {
   static forRoot(): DynamicModule {
     return {
       module: RecordModule,
-      imports: [configModule({ recording: true }), MockModule, PlatformModule, LiveModule, ...RECORDED_DOMAIN_MODULES],
+      imports: [configModule({ recording: true }), MockModule.forRoot(DOMAINS_MODULE), PlatformModule, LiveModule, ...RECORDED_DOMAIN_MODULES],
     };
   }
 }

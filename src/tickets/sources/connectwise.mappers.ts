@@ -1,8 +1,8 @@
 import { isEmail } from 'class-validator';
-import type { Ticket } from '../../tickets/ticket.record.js';
+import type { Ticket } from '../ticket.record.js';
 import type { TimeEntry } from '../../time-entries/time-entry.record.js';
-import { VendorDataError, VendorPayload } from '../http/vendor-errors.js';
-import { CONNECTWISE_VENDOR, CwMember, CwServiceNote, CwTicket, CwTimeEntry } from './connectwise.client.js';
+import { VendorDataError, VendorPayload } from '../../integrations/http/vendor-errors.js';
+import { CONNECTWISE_VENDOR, CwMember, CwServiceNote, CwTicket, CwTimeEntry } from '../../integrations/connectwise/connectwise.client.js';
 
 export interface CwTicketContext {
   tenantId: string;
