@@ -2,7 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { TICKETS as TICKETS_DOMAIN } from '../../src/mock/mock-domains.js';
+import { TICKETS as TICKETS_DOMAIN } from '../../src/tickets/tickets.domain.js';
 import { MockFileProvider } from '../../src/mock/mock-file.provider.js';
 import { MockFileStore } from '../../src/mock/mock-file.store.js';
 import { SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
