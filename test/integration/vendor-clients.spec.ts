@@ -1,5 +1,6 @@
 import { ConnectWiseClient, CONNECTWISE_ACCEPT, CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
-import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../src/tickets/sources/connectwise.mappers.js';
+import { memberEmailMap } from '../../src/integrations/connectwise/connectwise-members.js';
+import { descriptionFromNotes, mapConnectWiseTicket } from '../../src/tickets/sources/connectwise.mappers.js';
 import { DefenderClient, DefenderGraphAlert } from '../../src/integrations/defender/defender.client.js';
 import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../src/security-alerts/sources/defender.mappers.js';
 import {

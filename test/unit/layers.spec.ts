@@ -41,7 +41,7 @@ describe('layers (docs/architecture.md, `npm run lint:layers`)', () => {
     expect(await violations(ROOT)).toEqual([]);
   }, 120_000);
 
-  it('names an upward import (type-only too), a cycle, mock and live importing each other, and a folder with no layer', async () => {
+  it('names an upward import (type-only too), a cycle of files or of folders, mock and live importing each other, and a folder with no layer', async () => {
     const dir = await tree({
       'src/domains.ts': 'export const DOMAINS = [];\n',
       'src/common/a.ts': "import type { DOMAINS } from '../domains.js';\nexport type A = typeof DOMAINS;\n",
@@ -50,12 +50,18 @@ describe('layers (docs/architecture.md, `npm run lint:layers`)', () => {
       'src/mock/m.ts': "import { l } from '../live/l.js';\nexport const m = l;\n",
       'src/live/l.ts': 'export const l = 1;\n',
       'src/elsewhere/e.ts': "import { l } from '../live/l.js';\nexport const e = l;\n",
+      'src/csat/x.ts': "import { y } from '../security-alerts/y.js';\nexport const x = y;\n",
+      'src/security-alerts/y.ts': 'export const y = 1;\n',
+      'src/security-alerts/w.ts': "import { z } from '../csat/z.js';\nexport const w = z;\n",
+      'src/csat/z.ts': 'export const z = 1;\n',
     });
     expect((await violations(dir)).sort()).toEqual([
       'common-imports-upward: src/common/a.ts → src/domains.ts',
       'folder-without-layer: src/elsewhere/e.ts → src/live/l.ts',
       'mock-and-live-apart: src/mock/m.ts → src/live/l.ts',
       'no-cycle: src/config/b.ts → src/config/c.ts → src/config/b.ts',
+      'no-folder-cycle: src/csat → src/security-alerts → src/csat',
+      'no-folder-cycle: src/security-alerts → src/csat → src/security-alerts',
     ]);
   }, 120_000);
 });

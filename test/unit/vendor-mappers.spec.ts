@@ -6,12 +6,9 @@ import { SecurityAlert } from '../../src/security-alerts/security-alert.record.j
 import { Ticket } from '../../src/tickets/ticket.record.js';
 import { TimeEntry } from '../../src/time-entries/time-entry.record.js';
 import type { CwTicket, CwTimeEntry } from '../../src/integrations/connectwise/connectwise.client.js';
-import {
-  descriptionFromNotes,
-  mapConnectWiseTicket,
-  mapConnectWiseTimeEntry,
-  memberEmailMap,
-} from '../../src/tickets/sources/connectwise.mappers.js';
+import { memberEmailMap } from '../../src/integrations/connectwise/connectwise-members.js';
+import { descriptionFromNotes, mapConnectWiseTicket } from '../../src/tickets/sources/connectwise.mappers.js';
+import { mapConnectWiseTimeEntry } from '../../src/time-entries/sources/connectwise-time-entry.mappers.js';
 import type { DefenderEndpointAlert, DefenderGraphAlert } from '../../src/integrations/defender/defender.client.js';
 import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../src/security-alerts/sources/defender.mappers.js';
 import { VendorDataError, toInstant } from '../../src/integrations/http/vendor-errors.js';

@@ -1,6 +1,6 @@
 import { fillKey } from '../../live/fill-cache-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
-import { mapConnectWiseTimeEntry } from '../../tickets/sources/connectwise.mappers.js';
+import { mapConnectWiseTimeEntry } from './connectwise-time-entry.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import { mergeById } from '../../live/merge-by-id.js';
 import { connectWiseMemberEmails } from '../../tickets/sources/connectwise-ticket-source.js';
