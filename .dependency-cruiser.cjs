@@ -1,8 +1,4 @@
-/**
- * The layer order of src/ (docs/architecture.md, "Layers"): a folder may import only from its own
- * layer or layers to its left, never a cycle. Run with `npm run lint:layers`; test/unit/layers.spec.ts
- * runs the same rules.
- */
+// The layers of docs/architecture.md, left to right: a folder imports only from its own layer or those before it.
 const LAYERS = [
   { name: 'config', paths: ['src/config/'] },
   { name: 'common', paths: ['src/common/'] },

@@ -1,8 +1,4 @@
-/**
- * The names the configuration speaks in (MOCK_DOMAINS) and every layer above it shares: the per-tenant
- * domains, the vendors, and which vendor calls serve each domain in live mode. Each domain's
- * descriptor (src/domains.ts) adds its record class, folder and query, in this order.
- */
+// Names config validates (MOCK_DOMAINS) and every layer above shares; the descriptors (src/domains.ts) follow this order.
 
 /** Tickets first: the other domains' ticket references are checked against them. */
 export const DOMAIN_NAMES = ['tickets', 'time_entries', 'csat', 'security_alerts'] as const;

@@ -13,14 +13,10 @@ export interface MockDomain<T = unknown> {
   readonly ticketRef?: string;
 }
 
-/**
- * The URL of the ES module that exports the folder's domains as `DOMAINS` (src/domains.ts, tickets
- * first): the domains sit above this layer, so the application names it and the load imports it, in
- * this thread or in its worker.
- */
+/** URL of the module exporting the folder's domains as `DOMAINS`: they sit above mock, so the application names it and the load (or its worker) imports it. */
 export type DomainsModule = string;
 
-/** The folder's domains, from their module (a built copy's when this runs from the TypeScript sources and the module is built). */
+/** The folder's domains, imported from their module. */
 export async function importDomains(module: DomainsModule): Promise<readonly MockDomain[]> {
   const { DOMAINS } = (await import(module)) as { DOMAINS: readonly MockDomain[] };
   return DOMAINS;

@@ -6,11 +6,7 @@ export interface SourcedProblem {
   headers: Record<string, string>;
 }
 
-/**
- * An error that states its own problem (a vendor's failure does): the filter answers with it, logs its
- * message as a warning (written secret-free; a dependency's failure, not a bug) and needs to know no
- * kind of it. `forAdmin`: an admin key may read what the dependency wrote back, a tenant key may not.
- */
+/** An error stating its own problem (a vendor failure): logged as a warning, not a bug; `forAdmin` may see what the vendor wrote back. */
 export interface ProblemSource {
   toProblem(forAdmin: boolean): SourcedProblem;
 }
