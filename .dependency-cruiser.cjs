@@ -3,13 +3,15 @@ const LAYERS = [
   { name: 'config', paths: ['src/config/'] },
   { name: 'common', paths: ['src/common/'] },
   { name: 'integrations', paths: ['src/integrations/', 'src/redis/'] },
-  { name: 'platform', paths: ['src/platform/', 'src/auth/', 'src/rate-limit/'] },
-  { name: 'mock|live', paths: ['src/mock/', 'src/live/', 'src/sync/'] },
+  { name: 'platform', paths: ['src/platform/', 'src/auth/', 'src/rate-limit/', 'src/metrics/'] },
+  { name: 'mock|live', paths: ['src/mock/', 'src/live/'] },
   { name: 'source-binding', paths: ['src/source-binding/'] },
   {
     name: 'domains',
     paths: ['src/tenants/', 'src/tickets/', 'src/time-entries/', 'src/csat/', 'src/security-alerts/', 'src/domains\\.ts$'],
   },
+  // The replica's fetchers make records with the domains' mappers; nothing reads the replica yet (issue 19).
+  { name: 'sync', paths: ['src/sync/'] },
   { name: 'above the domains', paths: ['src/insights/', 'src/admin/', 'src/health/', 'src/home/', 'src/data-version/'] },
   {
     name: 'app',
