@@ -11,7 +11,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
-import { SourceBindingModule } from './source-binding/source-binding.module.js';
+import { sourceModules } from './source-binding/source-binding.module.js';
 import { servesAny, sourceModes } from './source-binding/source-modes.js';
 import { DataVersionModule } from './data-version/data-version.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
@@ -49,7 +49,7 @@ export class AppModule {
         config.module,
         LoggingModule,
         RedisModule,
-        SourceBindingModule.forRoot(modes),
+        ...sourceModules(modes),
         PlatformModule,
         ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
         DataVersionModule,

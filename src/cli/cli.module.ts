@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { configModule } from '../config/config.module.js';
 import { PlatformModule } from '../platform/platform.module.js';
-import { SourceBindingModule } from '../source-binding/source-binding.module.js';
+import { sourceModules } from '../source-binding/source-binding.module.js';
 import { sourceModes } from '../source-binding/source-modes.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 
@@ -10,6 +10,6 @@ import { TenantsModule } from '../tenants/tenants.module.js';
 export class CliModule {
   static async forRoot(): Promise<DynamicModule> {
     const config = await configModule();
-    return { module: CliModule, imports: [config.module, SourceBindingModule.forRoot(sourceModes(config.mock)), PlatformModule, TenantsModule] };
+    return { module: CliModule, imports: [config.module, ...sourceModules(sourceModes(config.mock)), PlatformModule, TenantsModule] };
   }
 }

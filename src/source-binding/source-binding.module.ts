@@ -1,5 +1,5 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { DynamicModule, FactoryProvider, Module } from '@nestjs/common';
+import { DynamicModule, FactoryProvider, Module, Type } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { liveConfig } from '../config/live.config.js';
@@ -28,22 +28,29 @@ function sidesProvider(mocked: boolean, live: boolean): FactoryProvider<SourceSi
   };
 }
 
-/**
- * Where each domain's data comes from, decided once per boot: SOURCE_MODES, and only the modules those
- * modes read from: MockModule when something is mocked, LiveModule's cache side when something is live.
- * Imported by the root modules (AppModule, the CLIs); its interceptors (LiveModule's) come at its place there.
- */
+/** SOURCE_MODES and SOURCE_SIDES for every module; the sides' own modules come from `sourceModules`. */
 @Module({})
 export class SourceBindingModule {
   static forRoot(modes: SourceModes): DynamicModule {
-    const mocked = servesAny(modes, 'mock');
-    const live = servesAny(modes, 'live');
     return {
       module: SourceBindingModule,
       global: true,
-      imports: [...(mocked ? [MockModule] : []), LiveModule.forRoot({ liveData: live })],
-      providers: [{ provide: SOURCE_MODES, useValue: modes }, sidesProvider(mocked, live)],
+      providers: [{ provide: SOURCE_MODES, useValue: modes }, sidesProvider(servesAny(modes, 'mock'), servesAny(modes, 'live'))],
       exports: [SOURCE_MODES, SOURCE_SIDES],
     };
   }
+}
+
+/**
+ * Where each domain's data comes from, decided once per boot, and only the modules those modes read
+ * from: MockModule when something is mocked, LiveModule's cache side when something is live. For a root
+ * module's own imports (AppModule, the CLIs): Nest orders global interceptors by the root's imports, so
+ * LiveModule's comes where these are listed, not after every other import as it would nested here.
+ */
+export function sourceModules(modes: SourceModes): Array<DynamicModule | Type> {
+  return [
+    SourceBindingModule.forRoot(modes),
+    ...(servesAny(modes, 'mock') ? [MockModule] : []),
+    LiveModule.forRoot({ liveData: servesAny(modes, 'live') }),
+  ];
 }

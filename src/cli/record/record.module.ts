@@ -3,7 +3,7 @@ import { configModule } from '../../config/config.module.js';
 import { CsatModule } from '../../csat/csat.module.js';
 import { PlatformModule } from '../../platform/platform.module.js';
 import { SecurityAlertsModule } from '../../security-alerts/security-alerts.module.js';
-import { SourceBindingModule } from '../../source-binding/source-binding.module.js';
+import { sourceModules } from '../../source-binding/source-binding.module.js';
 import { sourceModes } from '../../source-binding/source-modes.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
 import { TimeEntriesModule } from '../../time-entries/time-entries.module.js';
@@ -17,7 +17,7 @@ export class RecordModule {
     const config = await configModule({ recording: true });
     return {
       module: RecordModule,
-      imports: [config.module, SourceBindingModule.forRoot(sourceModes(config.mock)), PlatformModule, ...RECORDED_DOMAIN_MODULES],
+      imports: [config.module, ...sourceModules(sourceModes(config.mock)), PlatformModule, ...RECORDED_DOMAIN_MODULES],
     };
   }
 }
