@@ -10,6 +10,7 @@ import { HomeModule } from './home/home.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { sourceModules } from './source-binding/source-binding.module.js';
 import { servesAny, sourceModes } from './source-binding/source-modes.js';
@@ -48,6 +49,7 @@ export class AppModule {
       imports: [
         config.module,
         LoggingModule,
+        MetricsModule,
         RedisModule,
         ...sourceModules(modes),
         PlatformModule,
