@@ -8,6 +8,7 @@ import { mockConfig } from './mock.config.js';
 import { liveConfig } from './live.config.js';
 import { rateLimitConfig } from './rate-limit.config.js';
 import { authConfig, platformConfig } from './platform.config.js';
+import { syncConfig } from './sync.config.js';
 
 export interface LoadedConfig {
   /** The global ConfigModule: one namespace per concern, each mapped from this boot's one validation. */
@@ -18,7 +19,7 @@ export interface LoadedConfig {
 
 type Mapping = { namespace: EnvNamespace<object>; from: (env: ValidatedEnvironment) => object };
 
-const SERVING: Mapping[] = [appConfig, httpConfig, mockConfig, platformConfig, authConfig, liveConfig, rateLimitConfig].map(
+const SERVING: Mapping[] = [appConfig, httpConfig, mockConfig, platformConfig, authConfig, liveConfig, rateLimitConfig, syncConfig].map(
   (namespace: EnvNamespace<object>) => ({ namespace, from: namespace.from }),
 );
 

@@ -10,6 +10,7 @@ import { liveConfig } from '../../src/config/live.config.js';
 import { mockConfig } from '../../src/config/mock.config.js';
 import { authConfig, platformConfig } from '../../src/config/platform.config.js';
 import { rateLimitConfig } from '../../src/config/rate-limit.config.js';
+import { syncConfig } from '../../src/config/sync.config.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 
 type Validation = { serving: boolean; problems: number };
@@ -34,7 +35,7 @@ describe('the environment is validated once per boot', () => {
   it('once for the server in mock mode, every namespace mapped from that one validation', async () => {
     const dir = await writeFolder(seedContents());
     const { moduleRef, seen } = await compileCounting(
-      { MOCK_MODE: 'true', MOCK_DATA_PATH: dir, MOCK_WATCH: 'false', PORT: '4123', REQUEST_TIMEOUT_MS: '5000', VENDOR_TIMEOUT_MS: '7000', RATE_LIMIT_PER_MINUTE: '17' },
+      { MOCK_MODE: 'true', MOCK_DATA_PATH: dir, MOCK_WATCH: 'false', PORT: '4123', REQUEST_TIMEOUT_MS: '5000', VENDOR_TIMEOUT_MS: '7000', RATE_LIMIT_PER_MINUTE: '17', SYNC_INTERVAL_SECONDS: '60' },
       () => AppModule.forRoot(),
     );
     try {
@@ -49,6 +50,7 @@ describe('the environment is validated once per boot', () => {
       expect(moduleRef.get(rateLimitConfig.KEY, { strict: false })).toEqual({ perMinute: 17 });
       expect(moduleRef.get(platformConfig.KEY, { strict: false }).databaseUrl).toBe('sqlite::memory:');
       expect(moduleRef.get(authConfig.KEY, { strict: false }).adminApiKey).toBe('test-admin-key-0123456789abcdef');
+      expect(moduleRef.get(syncConfig.KEY, { strict: false }).intervalMs).toBe(60_000);
       expect(seen).toHaveLength(1);
     } finally {
       await moduleRef.close();
