@@ -4,7 +4,7 @@ import { mockConfig } from '../config/mock.config.js';
 import { MockFileStore } from './mock-file.store.js';
 import type { DomainsModule } from './mock-domains.js';
 
-/** The mock-data folder, read only when some domain is mocked (MOCK_MODE=true, or MOCK_DOMAINS in mixed mode): in live mode nothing here is constructed. */
+/** The mock-data folder (store and watcher). Imported only when some domain is mocked (SourceBindingModule): in live mode it is not part of the application at all. */
 @Global()
 @Module({})
 export class MockModule {
@@ -16,7 +16,7 @@ export class MockModule {
         {
           provide: MockFileStore,
           inject: [mockConfig.KEY],
-          useFactory: (config: ConfigType<typeof mockConfig>) => (config.enabled || config.domains.length > 0 ? new MockFileStore(config, domains) : null),
+          useFactory: (config: ConfigType<typeof mockConfig>) => new MockFileStore(config, domains),
         },
       ],
       exports: [MockFileStore],
