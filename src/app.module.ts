@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConditionalModule } from '@nestjs/config';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PlatformModule } from './platform/platform.module.js';
@@ -10,13 +9,12 @@ import { InsightsModule } from './insights/insights.module.js';
 import { HomeModule } from './home/home.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
-import { LiveModule } from './live/live.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { MockModule } from './mock/mock.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
+import { sourceModules } from './source-binding/source-binding.module.js';
+import { servesAny, sourceModes } from './config/source-modes.js';
 import { DataVersionModule } from './data-version/data-version.module.js';
-import { validateEnvironment } from './config/env.validation.js';
 import { STREAM_FETCHERS } from './sync/stream-fetchers.js';
 import { SyncModule } from './sync/sync.module.js';
 import { VendorStreamFetchers } from './sync/vendor-stream-fetchers.js';
@@ -24,6 +22,7 @@ import { SecurityAlertsModule } from './security-alerts/security-alerts.module.j
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimeEntriesModule } from './time-entries/time-entries.module.js';
+import { DOMAINS_MODULE } from './domains.js';
 
 // RateLimitModule after AuthModule: its guard runs second and budgets by the authenticated key.
 const FEATURE_MODULES = [
@@ -42,23 +41,25 @@ const FEATURE_MODULES = [
 
 @Module({})
 export class AppModule {
-  /** Built when called, so the environment (and env file) is read at boot, not at import. */
-  static forRoot(): DynamicModule {
+  /**
+   * Built when called, so the environment (and env file) is read at boot, not at import: validated once,
+   * and the modes it sets choose the modules (mock side, live side, scenarios only with mocked data).
+   */
+  static async forRoot(): Promise<DynamicModule> {
+    const config = await configModule({ serving: true });
+    const modes = sourceModes(config.mock);
     return {
       module: AppModule,
       imports: [
-        configModule({ serving: true }),
+        config.module,
         LoggingModule,
         MetricsModule,
         RedisModule,
-        MockModule,
+        ...sourceModules(modes, DOMAINS_MODULE),
         PlatformModule,
-        LiveModule,
-        // The live replica's sync, once the env file is read: whenever anything is live (absent in full mock mode).
-        ConditionalModule.registerWhen(SyncModule.register({ provide: STREAM_FETCHERS, useClass: VendorStreamFetchers }), (env) => !validateEnvironment(env).MOCK_MODE, {
-          debug: false,
-        }),
-        ScenariosModule,
+        // The live replica's sync whenever anything is live; absent in full mock mode.
+        ...(servesAny(modes, 'live') ? [SyncModule.register({ provide: STREAM_FETCHERS, useClass: VendorStreamFetchers })] : []),
+        ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
         DataVersionModule,
         ...FEATURE_MODULES,
       ],

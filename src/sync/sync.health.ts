@@ -1,4 +1,4 @@
-import type { HealthCheck, HealthCheckResult } from '../health/health-check.js';
+import type { HealthCheck, HealthCheckResult } from '../common/health/health-check.js';
 import type { ReplicaRepository } from './replica.repository.js';
 
 /** A stream failing this many runs in a row degrades health (one failure is often a vendor's passing hiccup). */

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, DynamicModule, Injectable, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { Metrics } from '../metrics/metrics.js';
-import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { syncConfig } from '../config/sync.config.js';
 import { PlatformDb } from '../platform/platform-db.js';
 import { LocalSyncScheduler } from './local.scheduler.js';
@@ -43,7 +43,7 @@ export class SyncModule {
       module: SyncModule,
       // Global: the admin routes and health read the sync's state where it is registered.
       global: true,
-      imports: [ConfigModule.forFeature(syncConfig)],
+      // syncConfig comes from the global configModule(), mapped from the boot's one validation of the environment.
       providers: [
         fetchers,
         ReplicaRepository,

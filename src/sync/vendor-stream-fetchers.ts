@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { mockConfig } from '../config/mock.config.js';
+import { domainsServed, SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
 import type { DomainName } from '../domains.js';
 import { LiveClients } from '../live/live-clients.js';
 import { isVendor, type Vendor } from '../platform/integration-bodies.dto.js';
@@ -29,9 +28,9 @@ export class VendorStreamFetchers implements StreamFetchers {
   constructor(
     private readonly store: PlatformStore,
     private readonly clients: LiveClients,
-    @Inject(mockConfig.KEY) mock: ConfigType<typeof mockConfig>,
+    @Inject(SOURCE_MODES) modes: SourceModes,
   ) {
-    this.mocked = new Set(mock.domains);
+    this.mocked = new Set(domainsServed(modes, 'mock'));
   }
 
   /** The vendor's streams that exist in this mode (mixed mode: a mocked domain's streams do not). */
