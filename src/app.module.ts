@@ -13,7 +13,7 @@ import { LiveModule } from './live/live.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MockModule } from './mock/mock.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
-import { DataVersionModule } from './data-version/data-version.module.js';
+import { DataResponseModule } from './data-response/data-response.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -40,7 +40,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configModule({ serving: true }), LoggingModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, DataVersionModule, ...FEATURE_MODULES],
+      imports: [configModule({ serving: true }), LoggingModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, DataResponseModule, ...FEATURE_MODULES],
     };
   }
 }

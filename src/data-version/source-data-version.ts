@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import type { FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
-import { principalOf } from '../auth/auth.decorators.js';
-import type { DataVersion, VersionProbe } from '../common/http/entity-tag.interceptor.js';
+import type { DataVersion, VersionProbe } from '../data-response/data-response.interceptor.js';
 import type { MockableDomain } from '../config/env.validation.js';
 import { mockConfig } from '../config/mock.config.js';
 import { LiveCache } from '../live/live-cache.js';
@@ -15,7 +13,6 @@ import { MockFileStore } from '../mock/mock-file.store.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
 import { kindOf, SourceModes, sourceModes } from '../source-binding/source-modes.js';
 import type { Tenant } from '../tenants/tenant.record.js';
-import { TenantsService } from '../tenants/tenants.service.js';
 
 /**
  * Data versions: a mocked domain's is the mock folder's accepted load (any accepted change of the folder
@@ -31,20 +28,17 @@ export class SourceDataVersion implements DataVersion {
     @Inject(MockFileStore) private readonly store: MockFileStore | null,
     private readonly cache: LiveCache,
     private readonly clients: LiveClients,
-    private readonly tenants: TenantsService,
   ) {
     this.modes = sourceModes(config);
   }
 
-  async probe(request: FastifyRequest, tenantId: string, domains: readonly string[]): Promise<VersionProbe | undefined> {
-    let tenant: Tenant;
-    try {
-      tenant = await this.tenants.getActive(tenantId, principalOf(request));
-    } catch {
-      return undefined;
-    }
+  /** The tenant's part of every version, by the record the tenant source answered (the same object until it changes). */
+  private readonly tenantVersions = new WeakMap<Tenant, string>();
+
+  async probe(tenant: Tenant, domains: readonly string[]): Promise<VersionProbe> {
+    const tenantId = tenant.id;
     // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
-    const known: string[] = [`tenant=${hash('sha1', JSON.stringify(tenant), 'base64url')}`];
+    const known: string[] = [this.tenantVersion(tenant)];
     const entries: Array<{ vendor: Vendor; key?: string }> = [];
     for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
       if (kindOf(this.modes, domain) === 'mock') {
@@ -81,5 +75,11 @@ export class SourceDataVersion implements DataVersion {
         return describe((key) => state.fills.get(key), [...state.staleVendors].sort());
       },
     };
+  }
+
+  private tenantVersion(tenant: Tenant): string {
+    let version = this.tenantVersions.get(tenant);
+    if (version === undefined) this.tenantVersions.set(tenant, (version = `tenant=${hash('sha1', JSON.stringify(tenant), 'base64url')}`));
+    return version;
   }
 }

@@ -1,6 +1,5 @@
 import { CacheModule } from '@nestjs/cache-manager';
-import { Global, Module, NestInterceptor } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { Global, Module } from '@nestjs/common';
 import { Keyv } from 'keyv';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
@@ -10,7 +9,6 @@ import { LiveCache } from './live-cache.js';
 import { LiveClients } from './live-clients.js';
 import { CrossCopyFlight, DEFAULT_WALK_LOCK_TIMING, WALK_LOCK_TIMING } from './cross-copy-flight.js';
 import { REDIS_CLIENT, RedisModule, SharedRedis } from '../redis/redis.module.js';
-import { StaleWarningInterceptor } from './request-context.js';
 
 /**
  * The vendor clients and the cache behind live sources. Redis (REDIS_URL) is connected only in live
@@ -49,13 +47,6 @@ import { StaleWarningInterceptor } from './request-context.js';
     LiveCache,
     CrossCopyFlight,
     { provide: WALK_LOCK_TIMING, useValue: DEFAULT_WALK_LOCK_TIMING },
-    // Only live data can be stale, so mock mode skips the per-request bookkeeping.
-    {
-      provide: APP_INTERCEPTOR,
-      inject: [mockConfig.KEY],
-      useFactory: (mock: ConfigType<typeof mockConfig>): NestInterceptor =>
-        mock.enabled ? { intercept: (_context, next) => next.handle() } : new StaleWarningInterceptor(),
-    },
   ],
   exports: [IntegrationsModule, LiveClients, LiveCache, CacheModule],
 })

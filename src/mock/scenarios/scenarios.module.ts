@@ -1,12 +1,11 @@
-import { Module, NestInterceptor } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { liveConfig } from '../../config/live.config.js';
 import { mockConfig } from '../../config/mock.config.js';
 import type { DomainName } from '../../domains.js';
 import { sourceModes } from '../../source-binding/source-modes.js';
 import { MockFileStore } from '../mock-file.store.js';
-import { MockScenarioInterceptor } from './mock-scenario.interceptor.js';
+import { MOCK_SCENARIOS, MockScenarios } from './mock-scenarios.js';
 import { ScenarioRandom } from './scenario-random.js';
 
 /** Where the data of each domain comes from is the source binding's answer, not a second reading of the config. */
@@ -18,22 +17,16 @@ const mockedDomains = (mock: ConfigType<typeof mockConfig>) =>
 /**
  * Scenarios (Prefer, scenarios.json) are bound whenever a domain is mocked: in mock mode for every data
  * route, in mixed mode for the routes whose domains are all mocked. In live mode `Prefer` has no effect
- * and no per-request work is done.
+ * and no per-request work is done. The perimeter (DataResponseModule) applies them.
  */
 @Module({
   providers: [
     {
-      provide: APP_INTERCEPTOR,
-      inject: [mockConfig.KEY, liveConfig.KEY, Reflector, MockFileStore],
-      useFactory: (
-        mock: ConfigType<typeof mockConfig>,
-        live: ConfigType<typeof liveConfig>,
-        reflector: Reflector,
-        store: MockFileStore | null,
-      ): NestInterceptor =>
+      provide: MOCK_SCENARIOS,
+      inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore],
+      useFactory: (mock: ConfigType<typeof mockConfig>, live: ConfigType<typeof liveConfig>, store: MockFileStore | null): MockScenarios | null =>
         store
-          ? new MockScenarioInterceptor(
-              reflector,
+          ? new MockScenarios(
               store,
               new ScenarioRandom(mock.scenarioSeed),
               {
@@ -42,8 +35,9 @@ const mockedDomains = (mock: ConfigType<typeof mockConfig>) =>
               },
               mockedDomains(mock),
             )
-          : { intercept: (_context, next) => next.handle() },
+          : null,
     },
   ],
+  exports: [MOCK_SCENARIOS],
 })
 export class ScenariosModule {}

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Reflector } from '@nestjs/core';
+import { createValidationPipe, StrictValidationPipe } from '../common/validation/validation-pipe.js';
+import { appConfig } from '../config/app.config.js';
+import { mockConfig } from '../config/mock.config.js';
+import { SourceDataVersion } from '../data-version/source-data-version.js';
+import { MOCK_SCENARIOS, MockScenarios } from '../mock/scenarios/mock-scenarios.js';
+import { ScenariosModule } from '../mock/scenarios/scenarios.module.js';
+import { sourceModes } from '../source-binding/source-modes.js';
+import { TenantsModule } from '../tenants/tenants.module.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { DataResponseInterceptor } from './data-response.interceptor.js';
+
+/**
+ * The request perimeter and the one validation pipe, installed globally by configureApp (app.setup.ts):
+ * the same pipe instance converts a query in the perimeter and hands it to the route's `@QueryDto()`.
+ */
+@Module({
+  imports: [TenantsModule, ScenariosModule],
+  providers: [
+    SourceDataVersion,
+    { provide: StrictValidationPipe, useFactory: () => createValidationPipe() },
+    {
+      provide: DataResponseInterceptor,
+      inject: [Reflector, StrictValidationPipe, TenantsService, SourceDataVersion, MOCK_SCENARIOS, mockConfig.KEY, appConfig.KEY],
+      useFactory: (
+        reflector: Reflector,
+        pipe: StrictValidationPipe,
+        tenants: TenantsService,
+        versions: SourceDataVersion,
+        scenarios: MockScenarios | null,
+        mock: ConfigType<typeof mockConfig>,
+        app: ConfigType<typeof appConfig>,
+      ) => new DataResponseInterceptor(reflector, pipe, tenants, versions, scenarios, sourceModes(mock), app.version),
+    },
+  ],
+  exports: [DataResponseInterceptor, StrictValidationPipe],
+})
+export class DataResponseModule {}
