@@ -80,16 +80,16 @@ export class DataResponseInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     if (plan.domains) return from(this.dataAnswer(plan, plan.domains, request, reply, next));
-    if (plan.query) return from(this.queryAnswer(plan, request, reply, next));
+    if (plan.query) return from(this.queryAnswer(plan, plan.query, request, reply, next));
     this.checkShape(plan, request);
     return next.handle().pipe(tap((body) => setPageHeaders(request, reply, body)));
   }
 
   /** A route that is not a data route but declares a query DTO (the tenant list). */
-  private async queryAnswer(plan: RoutePlan, request: FastifyRequest, reply: FastifyReply, next: CallHandler): Promise<unknown> {
+  private async queryAnswer(plan: RoutePlan, dto: Type<unknown>, request: FastifyRequest, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     const context = openContext(request);
     this.checkShape(plan, request);
-    await this.convertQuery(plan, request, context);
+    await this.convertQuery(dto, request, context);
     const body = await lastValueFrom(next.handle());
     setPageHeaders(request, reply, body);
     return body;
@@ -118,17 +118,15 @@ export class DataResponseInterceptor implements NestInterceptor {
     const context = openContext(request);
     this.checkShape(plan, request);
     const tenant = (context.tenant = await this.tenants.getActive(tenantId, principalOf(request)));
-    const query = await this.convertQuery(plan, request, context);
+    const query = plan.query ? await this.convertQuery(plan.query, request, context) : undefined;
     if (request.method !== 'GET' && request.method !== 'HEAD') return lastValueFrom(next.handle());
     const question = this.question(request, query);
     const probe = await this.versions.probe(tenant, domains);
-    if (probe.version !== undefined) {
-      const etag = dataTag(question, probe.version);
-      if (noneMatch(request.headers['if-none-match'], etag)) return markNotModified(request, etag);
-    }
+    const etag = probe.version === undefined ? undefined : dataTag(question, probe.version);
+    if (etag !== undefined && noneMatch(request.headers['if-none-match'], etag)) return markNotModified(request, etag);
     const body = await lastValueFrom(next.handle());
     const served = probe.served() ?? probe.version;
-    if (served !== undefined) setEntityTag(request, dataTag(question, served));
+    if (served !== undefined) setEntityTag(request, served === probe.version && etag !== undefined ? etag : dataTag(question, served));
     return body;
   }
 
@@ -139,9 +137,8 @@ export class DataResponseInterceptor implements NestInterceptor {
     checkRecordIds(request.params as Record<string, string>, plan.recordIds);
   }
 
-  private async convertQuery(plan: RoutePlan, request: FastifyRequest, context: RequestContext): Promise<object | undefined> {
-    if (!plan.query) return undefined;
-    return (context.query = (await this.pipe.convertQuery(request.query ?? {}, plan.query as new () => unknown)) as object);
+  private async convertQuery(dto: Type<unknown>, request: FastifyRequest, context: RequestContext): Promise<object> {
+    return (context.query = (await this.pipe.convertQuery(request.query ?? {}, dto as new () => unknown)) as object);
   }
 
   /** Route, path parameters, normalised query and `Prefer` as one string. */

@@ -41,8 +41,7 @@ export function recordIdParamsOf(controller: Type<unknown>, handler: string): re
 export function checkRecordIds(params: Record<string, string | undefined>, names: readonly string[]): void {
   for (const name of names) {
     const value = params[name] ?? '';
-    const nul = nulProblems(value, name);
-    if (nul.length > 0) throw new ValidationProblemError(nul);
+    if (value.includes('\u0000')) throw new ValidationProblemError(nulProblems(value, name));
     recordIds.transform(value, { type: 'param', data: name });
   }
 }
