@@ -6,7 +6,6 @@ import { appConfig } from '../config/app.config.js';
 import { mockConfig } from '../config/mock.config.js';
 import { SourceDataVersion } from '../data-version/source-data-version.js';
 import { MOCK_SCENARIOS, MockScenarios } from '../mock/scenarios/mock-scenarios.js';
-import { ScenariosModule } from '../mock/scenarios/scenarios.module.js';
 import { sourceModes } from '../source-binding/source-modes.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { TenantsService } from '../tenants/tenants.service.js';
@@ -17,22 +16,22 @@ import { DataResponseInterceptor } from './data-response.interceptor.js';
  * the same pipe instance converts a query in the perimeter and hands it to the route's `@QueryDto()`.
  */
 @Module({
-  imports: [TenantsModule, ScenariosModule],
+  imports: [TenantsModule],
   providers: [
     SourceDataVersion,
     { provide: StrictValidationPipe, useFactory: () => createValidationPipe() },
     {
       provide: DataResponseInterceptor,
-      inject: [Reflector, StrictValidationPipe, TenantsService, SourceDataVersion, MOCK_SCENARIOS, mockConfig.KEY, appConfig.KEY],
+      inject: [Reflector, StrictValidationPipe, TenantsService, SourceDataVersion, { token: MOCK_SCENARIOS, optional: true }, mockConfig.KEY, appConfig.KEY],
       useFactory: (
         reflector: Reflector,
         pipe: StrictValidationPipe,
         tenants: TenantsService,
         versions: SourceDataVersion,
-        scenarios: MockScenarios | null,
+        scenarios: MockScenarios | null | undefined,
         mock: ConfigType<typeof mockConfig>,
         app: ConfigType<typeof appConfig>,
-      ) => new DataResponseInterceptor(reflector, pipe, tenants, versions, scenarios, sourceModes(mock), app.version),
+      ) => new DataResponseInterceptor(reflector, pipe, tenants, versions, scenarios ?? null, sourceModes(mock), app.version),
     },
   ],
   exports: [DataResponseInterceptor, StrictValidationPipe],

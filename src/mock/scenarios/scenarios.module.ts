@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../../config/live.config.js';
 import { mockConfig } from '../../config/mock.config.js';
@@ -17,8 +17,9 @@ const mockedDomains = (mock: ConfigType<typeof mockConfig>) =>
 /**
  * Scenarios (Prefer, scenarios.json) are bound whenever a domain is mocked: in mock mode for every data
  * route, in mixed mode for the routes whose domains are all mocked. In live mode `Prefer` has no effect
- * and no per-request work is done. The perimeter (DataResponseModule) applies them.
+ * and no per-request work is done. Global: the perimeter (DataResponseModule) applies them when they are there.
  */
+@Global()
 @Module({
   providers: [
     {
