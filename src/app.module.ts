@@ -11,6 +11,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { LiveModule } from './live/live.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { MockModule } from './mock/mock.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { DataResponseModule } from './data-response/data-response.module.js';
@@ -40,7 +41,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [configModule({ serving: true }), LoggingModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, DataResponseModule, ...FEATURE_MODULES],
+      imports: [configModule({ serving: true }), LoggingModule, MetricsModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, DataResponseModule, ...FEATURE_MODULES],
     };
   }
 }

@@ -20,6 +20,8 @@ import { registerHttpConventions } from './common/http/http-conventions.js';
 import { describeHttpContract } from './common/openapi/http-contract.js';
 import { serializeReply } from './common/record-index/record-page.js';
 import { AuthFailureThrottle, throttleFailedAuthentication } from './rate-limit/auth-failure.throttle.js';
+import { recordRequestDurations } from './metrics/http-metrics.js';
+import { Metrics } from './metrics/metrics.js';
 
 export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -105,8 +107,13 @@ export function openApiJson(document: OpenAPIObject): string {
 export function configureApp(app: INestApplication): void {
   const { version, corsOrigins, docsEnabled } = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   enableCors(app, corsOrigins);
-  // `GET /` (the index of links) is the one route outside /api.
-  app.setGlobalPrefix('api', { exclude: [{ path: '/', method: RequestMethod.GET }] });
+  // Outside /api: `GET /` (the index of links) and `GET /metrics` (where Prometheus scrapers look).
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: '/', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
   app.useGlobalPipes(app.get(StrictValidationPipe));
   // The only interceptor: the perimeter's steps (scenarios, shape, tenant, query, ETag, headers) and their order are in that one class.
   app.useGlobalInterceptors(app.get(DataResponseInterceptor));
@@ -119,6 +126,7 @@ export function configureApp(app: INestApplication): void {
   // then the edge's auth-before-body and JSON-only checks.
   const logger = new PinoLogger(app.get<Params>(PARAMS_PROVIDER_TOKEN));
   logRequests(fastify, () => PinoLogger.root, (fn, options) => logger.runInContext(fn, options));
+  recordRequestDurations(fastify, app.get(Metrics));
   registerHttpConventions(fastify);
   throttleFailedAuthentication(fastify, app.get(AuthFailureThrottle));
   installEdgeGuards(fastify, app.get(ApiKeyAuthenticator), app.get(Lifecycle));

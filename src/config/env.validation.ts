@@ -164,6 +164,21 @@ export class EnvironmentVariables {
   @IntegerIn(1, 3650)
   LIVE_WINDOW_DAYS: number = 90;
 
+  /** How often each tenant×stream of the live replica asks its vendor for changes. */
+  @IsOptional()
+  @IntegerIn(1, 86_400)
+  SYNC_INTERVAL_SECONDS: number = 300;
+
+  /** How far back a stream's first sync reaches (the recent LIVE_WINDOW_DAYS first, then a backfill). */
+  @IsOptional()
+  @IntegerIn(1, 3650)
+  SYNC_HISTORY_DAYS: number = 400;
+
+  /** How long a read of a never-synced stream waits for its first sync. */
+  @IsOptional()
+  @IntegerIn(0, 120_000)
+  FIRST_SYNC_WAIT_MS: number = 30_000;
+
   @IsOptional()
   @IntegerIn(100, 300_000)
   VENDOR_TIMEOUT_MS: number = 30_000;

@@ -1,7 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from '../common/validation/recorded-rules.js';
+import { IsIn, IsOptional } from '../common/validation/recorded-rules.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
-import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter, ToInteger } from '../common/query/filters.js';
+import { InstantRangeParam, IntegerRangeParam, MatchParam } from '../common/query/filter-params.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
 import { queryDefinition } from '../common/domain/domain-descriptor.js';
@@ -28,66 +27,22 @@ export class ListCsatQuery extends PageQuery {
   @IsIn(sortValues(CSAT_FIELDS))
   sort?: string = CSAT.defaultSort;
 
-  /**
-   * `ticket_id` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `TKT-001`.
-   */
-  @IsOptional()
-  @MatchFilter('ticket_id')
-  @IsList()
+  @MatchParam('ticket_id', { example: 'TKT-001' })
   ticket_id?: string;
 
-  /**
-   * `positive`, `neutral` or `negative`; a comma separates alternatives.
-   * Example: `negative,neutral`.
-   */
-  @IsOptional()
-  @MatchFilter('sentiment', 'string', SENTIMENTS)
-  @IsListOf(SENTIMENTS)
+  @MatchParam('sentiment', { values: SENTIMENTS, example: 'negative,neutral' })
   sentiment?: string;
 
-  /**
-   * Lowest score, 1–5.
-   * Example: `1`.
-   */
-  @ApiPropertyOptional({ type: 'integer' })
-  @IsOptional()
-  @RangeFilter('score', 'from', 'number')
-  @ToInteger()
-  @Min(1)
-  @Max(5)
-  @IsInt({ message: 'score_min must be an integer' })
+  @IntegerRangeParam('score', 'from', { min: 1, max: 5, example: '1' })
   score_min?: number;
 
-  /**
-   * Highest score, 1–5.
-   * Example: `3`.
-   */
-  @ApiPropertyOptional({ type: 'integer' })
-  @IsOptional()
-  @RangeFilter('score', 'to', 'number')
-  @ToInteger()
-  @Min(1)
-  @Max(5)
-  @IsInt({ message: 'score_max must be an integer' })
+  @IntegerRangeParam('score', 'to', { min: 1, max: 5, example: '3' })
   score_max?: number;
 
-  /**
-   * Submitted at or after this instant (a bare day means its start, UTC).
-   * Example: `2026-01-01T00:00:00Z`.
-   */
-  @IsOptional()
-  @RangeFilter('submitted_at', 'from', 'instant')
-  @IsInstantParam()
+  @InstantRangeParam('submitted_at', 'from', { event: 'Submitted', example: '2026-01-01T00:00:00Z' })
   submitted_from?: string;
 
-  /**
-   * Submitted at or before this instant (a bare day means its end, UTC).
-   * Example: `2026-01-31T23:59:59Z`.
-   */
-  @IsOptional()
-  @RangeFilter('submitted_at', 'to', 'instant')
-  @IsInstantParam()
+  @InstantRangeParam('submitted_at', 'to', { event: 'Submitted', example: '2026-01-31T23:59:59Z' })
   submitted_to?: string;
 }
 

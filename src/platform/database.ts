@@ -51,6 +51,8 @@ export function openDatabase(url: string, options: DatabaseOptions = DEFAULT_DAT
   const sqlite = new Database(path === ':memory:' ? ':memory:' : resolve(path));
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('busy_timeout = 5000');
+  // Off by default in SQLite: the replica's rows cascade with their tenant and integration.
+  sqlite.pragma('foreign_keys = ON');
   return { db: new Kysely<PlatformDatabase>({ dialect: new SqliteDialect({ database: sqlite }), log }), engine: 'sqlite' };
 }
 

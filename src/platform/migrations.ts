@@ -1,4 +1,4 @@
-import { Kysely } from 'kysely';
+import { CreateTableBuilder, Kysely, sql } from 'kysely';
 import { Migration, MigrationProvider, Migrator } from 'kysely/migration';
 import type { PlatformDatabase } from './platform.schema.js';
 import { StoreUnavailableError } from './platform.errors.js';
@@ -35,6 +35,82 @@ const MIGRATIONS: Record<string, Migration> = {
         .addColumn('last_used_at', 'varchar(32)')
         .addColumn('revoked_at', 'varchar(32)')
         .execute();
+    },
+  },
+  // The live replica (docs/live-replica.md); its rows go with their tenant or integration (ON DELETE CASCADE).
+  '2026-12-07-001-replica': {
+    async up(db: Kysely<unknown>) {
+      const owned = <T extends string, C extends string>(table: CreateTableBuilder<T, C | 'tenant_id' | 'vendor'>, name: string) =>
+        table
+          .addForeignKeyConstraint(`${name}_tenant_fk`, ['tenant_id'], 'tenants', ['id'], (c) => c.onDelete('cascade'))
+          .addForeignKeyConstraint(`${name}_integration_fk`, ['tenant_id', 'vendor'], 'integrations', ['tenant_id', 'vendor'], (c) => c.onDelete('cascade'));
+      await owned(
+        db.schema
+          .createTable('replica_records')
+          .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('stream', 'varchar(64)', (c) => c.notNull())
+          .addColumn('vendor_id', 'varchar(128)', (c) => c.notNull())
+          .addColumn('vendor', 'varchar(32)', (c) => c.notNull())
+          .addColumn('raw', 'text', (c) => c.notNull())
+          .addColumn('mapped', 'text')
+          .addColumn('vendor_updated_at', 'varchar(32)')
+          .addColumn('content_hash', 'varchar(64)', (c) => c.notNull())
+          .addColumn('first_seen_at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('changed_at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('deleted_at', 'varchar(32)')
+          .addColumn('run_id', 'varchar(36)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('replica_records_pk', ['tenant_id', 'stream', 'vendor_id']),
+        'replica_records',
+      ).execute();
+      // Reads walk a tenant×stream's live rows in id order, batch by batch.
+      await db.schema
+        .createIndex('replica_records_live')
+        .on('replica_records')
+        .columns(['tenant_id', 'stream', 'vendor_id'])
+        .where(sql.ref('deleted_at'), 'is', null)
+        .execute();
+      await owned(
+        db.schema
+          .createTable('sync_state')
+          .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('stream', 'varchar(64)', (c) => c.notNull())
+          .addColumn('vendor', 'varchar(32)', (c) => c.notNull())
+          .addColumn('checkpoint', 'varchar(32)')
+          .addColumn('resume', 'text')
+          .addColumn('history_from', 'varchar(32)')
+          .addColumn('backfill_until', 'varchar(32)')
+          .addColumn('last_success_at', 'varchar(32)')
+          .addColumn('last_reconcile_at', 'varchar(32)')
+          .addColumn('last_error', 'text')
+          .addColumn('consecutive_failures', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('data_version', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('state', 'varchar(16)', (c) => c.notNull())
+          .addColumn('updated_at', 'varchar(32)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('sync_state_pk', ['tenant_id', 'stream']),
+        'sync_state',
+      ).execute();
+      await owned(
+        db.schema
+          .createTable('sync_runs')
+          .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+          .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('stream', 'varchar(64)', (c) => c.notNull())
+          .addColumn('vendor', 'varchar(32)', (c) => c.notNull())
+          .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+          .addColumn('started_at', 'varchar(32)', (c) => c.notNull())
+          .addColumn('finished_at', 'varchar(32)')
+          .addColumn('vendor_calls', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('http_429', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('waited_ms', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('seen', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('inserted', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('changed', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('error', 'text')
+          .addColumn('note', 'text'),
+        'sync_runs',
+      ).execute();
+      await db.schema.createIndex('sync_runs_by_stream').on('sync_runs').columns(['tenant_id', 'stream', 'started_at']).execute();
     },
   },
 };

@@ -1,6 +1,6 @@
 import { IsIn, IsOptional } from '../common/validation/recorded-rules.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
-import { IsInstantParam, IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
+import { InstantRangeParam, MatchParam } from '../common/query/filter-params.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
 import { queryDefinition } from '../common/domain/domain-descriptor.js';
@@ -29,58 +29,22 @@ export class ListSecurityAlertsQuery extends PageQuery {
   @IsIn(sortValues(SECURITY_ALERT_FIELDS))
   sort?: string = SECURITY_ALERTS.defaultSort;
 
-  /**
-   * `sentinelone` or `defender`; a comma separates alternatives.
-   * Example: `sentinelone`.
-   */
-  @IsOptional()
-  @MatchFilter('source', 'string', ALERT_SOURCES)
-  @IsListOf(ALERT_SOURCES)
+  @MatchParam('source', { values: ALERT_SOURCES, example: 'sentinelone' })
   source?: string;
 
-  /**
-   * `informational`, `low`, `medium`, `high` or `critical`; a comma separates alternatives.
-   * Example: `high,critical`.
-   */
-  @IsOptional()
-  @MatchFilter('severity', 'string', ALERT_SEVERITIES)
-  @IsListOf(ALERT_SEVERITIES)
+  @MatchParam('severity', { values: ALERT_SEVERITIES, example: 'high,critical' })
   severity?: string;
 
-  /**
-   * `new`, `investigating` or `resolved`; a comma separates alternatives.
-   * Example: `new,investigating`.
-   */
-  @IsOptional()
-  @MatchFilter('status', 'string', ALERT_STATUSES)
-  @IsListOf(ALERT_STATUSES)
+  @MatchParam('status', { values: ALERT_STATUSES, example: 'new,investigating' })
   status?: string;
 
-  /**
-   * `device` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `LAPTOP-001`.
-   */
-  @IsOptional()
-  @MatchFilter('device')
-  @IsList()
+  @MatchParam('device', { example: 'LAPTOP-001' })
   device?: string;
 
-  /**
-   * Detected at or after this instant (a bare day means its start, UTC).
-   * Example: `2026-01-01T00:00:00Z`.
-   */
-  @IsOptional()
-  @RangeFilter('detected_at', 'from', 'instant')
-  @IsInstantParam()
+  @InstantRangeParam('detected_at', 'from', { event: 'Detected', example: '2026-01-01T00:00:00Z' })
   detected_from?: string;
 
-  /**
-   * Detected at or before this instant (a bare day means its end, UTC).
-   * Example: `2026-01-31T23:59:59Z`.
-   */
-  @IsOptional()
-  @RangeFilter('detected_at', 'to', 'instant')
-  @IsInstantParam()
+  @InstantRangeParam('detected_at', 'to', { event: 'Detected', example: '2026-01-31T23:59:59Z' })
   detected_to?: string;
 }
 

@@ -1,6 +1,6 @@
-import { IsIn, IsOptional, IsString, Length } from '../common/validation/recorded-rules.js';
+import { IsIn, IsOptional } from '../common/validation/recorded-rules.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
-import { IsInstantParam, IsList, MatchFilter, RangeFilter, TextFilter } from '../common/query/filters.js';
+import { InstantRangeParam, MatchParam, TextParam } from '../common/query/filter-params.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
 import { queryDefinition } from '../common/domain/domain-descriptor.js';
@@ -34,104 +34,37 @@ export class ListTicketsQuery extends PageQuery {
   @IsIn(sortValues(TICKET_FIELDS))
   sort?: string = TICKETS.defaultSort;
 
-  /**
-   * `status` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `New,Waiting`.
-   */
-  @IsOptional()
-  @MatchFilter('status')
-  @IsList()
+  @MatchParam('status', { example: 'New,Waiting' })
   status?: string;
 
-  /**
-   * `priority` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `High,Critical`.
-   */
-  @IsOptional()
-  @MatchFilter('priority')
-  @IsList()
+  @MatchParam('priority', { example: 'High,Critical' })
   priority?: string;
 
-  /**
-   * `board` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `Service`.
-   */
-  @IsOptional()
-  @MatchFilter('board')
-  @IsList()
+  @MatchParam('board', { example: 'Service' })
   board?: string;
 
-  /**
-   * `company` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `Acme Corp`.
-   */
-  @IsOptional()
-  @MatchFilter('company')
-  @IsList()
+  @MatchParam('company', { example: 'Acme Corp' })
   company?: string;
 
-  /**
-   * `owner` (an email) equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `tech1@msp.com`.
-   */
-  @IsOptional()
-  @MatchFilter('owner')
-  @IsList()
+  @MatchParam('owner', { note: 'an email', example: 'tech1@msp.com' })
   owner?: string;
 
-  /**
-   * `sla_status` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `Resolved`.
-   */
-  @IsOptional()
-  @MatchFilter('sla_status')
-  @IsList()
+  @MatchParam('sla_status', { example: 'Resolved' })
   sla_status?: string;
 
-  /**
-   * Created at or after this instant (a bare day means its start, UTC).
-   * Example: `2026-01-01T00:00:00Z`.
-   */
-  @IsOptional()
-  @RangeFilter('created_at_remote', 'from', 'instant')
-  @IsInstantParam()
+  @InstantRangeParam('created_at_remote', 'from', { event: 'Created', example: '2026-01-01T00:00:00Z' })
   created_from?: string;
 
-  /**
-   * Created at or before this instant (a bare day means its end, UTC).
-   * Example: `2026-01-31T23:59:59Z`.
-   */
-  @IsOptional()
-  @RangeFilter('created_at_remote', 'to', 'instant')
-  @IsInstantParam()
+  @InstantRangeParam('created_at_remote', 'to', { event: 'Created', example: '2026-01-31T23:59:59Z' })
   created_to?: string;
 
-  /**
-   * Updated at or after this instant (a bare day means its start, UTC).
-   * Example: `2026-01-15T00:00:00Z`.
-   */
-  @IsOptional()
-  @RangeFilter('updated_at_remote', 'from', 'instant')
-  @IsInstantParam()
+  @InstantRangeParam('updated_at_remote', 'from', { event: 'Updated', example: '2026-01-15T00:00:00Z' })
   updated_from?: string;
 
-  /**
-   * Updated at or before this instant (a bare day means its end, UTC).
-   * Example: `2026-01-31T23:59:59Z`.
-   */
-  @IsOptional()
-  @RangeFilter('updated_at_remote', 'to', 'instant')
-  @IsInstantParam()
+  @InstantRangeParam('updated_at_remote', 'to', { event: 'Updated', example: '2026-01-31T23:59:59Z' })
   updated_to?: string;
 
-  /**
-   * Case-insensitive substring of `summary` or `description`.
-   * Example: `outlook`.
-   */
-  @IsOptional()
-  @TextFilter(['summary', 'description'])
-  @IsString()
-  @Length(1, 200)
+  @TextParam(['summary', 'description'], { maxLength: 200, example: 'outlook' })
   q?: string;
 }
 

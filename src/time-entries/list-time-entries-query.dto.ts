@@ -1,7 +1,6 @@
 import { IsIn, IsOptional } from '../common/validation/recorded-rules.js';
-import { IsDay } from '../common/validation/formats.js';
 import { RecordFields, sortValues } from '../common/query/field-kinds.js';
-import { IsList, IsListOf, MatchFilter, RangeFilter } from '../common/query/filters.js';
+import { BooleanMatchParam, DayRangeParam, MatchParam } from '../common/query/filter-params.js';
 import { PageQuery } from '../common/query/list-query.dto.js';
 import type { RecordQueryDefinition } from '../common/query/query-engine.js';
 import { queryDefinition } from '../common/domain/domain-descriptor.js';
@@ -30,58 +29,22 @@ export class ListTimeEntriesQuery extends PageQuery {
   @IsIn(sortValues(TIME_ENTRY_FIELDS))
   sort?: string = TIME_ENTRIES.defaultSort;
 
-  /**
-   * `cw_ticket_id` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `TKT-001`.
-   */
-  @IsOptional()
-  @MatchFilter('cw_ticket_id')
-  @IsList()
+  @MatchParam('cw_ticket_id', { example: 'TKT-001' })
   cw_ticket_id?: string;
 
-  /**
-   * `member` (an email) equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `tech1@msp.com`.
-   */
-  @IsOptional()
-  @MatchFilter('member')
-  @IsList()
+  @MatchParam('member', { note: 'an email', example: 'tech1@msp.com' })
   member?: string;
 
-  /**
-   * `work_type` equals this (exact, case-sensitive); a comma separates alternatives (`\,` is a literal comma).
-   * Example: `Remote Support`.
-   */
-  @IsOptional()
-  @MatchFilter('work_type')
-  @IsList()
+  @MatchParam('work_type', { example: 'Remote Support' })
   work_type?: string;
 
-  /**
-   * `true` or `false` (`true,false` matches both).
-   * Example: `true`.
-   */
-  @IsOptional()
-  @MatchFilter('billable', 'boolean', ['true', 'false'])
-  @IsListOf(['true', 'false'])
+  @BooleanMatchParam('billable', { example: 'true' })
   billable?: string;
 
-  /**
-   * Worked on or after this day.
-   * Example: `2026-01-01`.
-   */
-  @IsOptional()
-  @RangeFilter('date_worked', 'from', 'day')
-  @IsDay()
+  @DayRangeParam('date_worked', 'from', { event: 'Worked', example: '2026-01-01' })
   date_from?: string;
 
-  /**
-   * Worked on or before this day.
-   * Example: `2026-01-31`.
-   */
-  @IsOptional()
-  @RangeFilter('date_worked', 'to', 'day')
-  @IsDay()
+  @DayRangeParam('date_worked', 'to', { event: 'Worked', example: '2026-01-31' })
   date_to?: string;
 }
 

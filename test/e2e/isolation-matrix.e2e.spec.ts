@@ -140,6 +140,7 @@ describe('tenant isolation matrix', () => {
     ['post', '/api/admin/api-keys'],
     ['delete', '/api/admin/api-keys/0123456789abcdef'],
     ['post', '/api/admin/tenants'],
+    ['get', '/metrics'],
   ] as const)('refuses a tenant key on %s %s with 403, and no key with 401', async (method, path) => {
     await request(server(t.app))[method](path).set('authorization', `Bearer ${keys['key A']}`).send({}).expect(403);
     const res = await request(server(t.app))[method](path).send({}).expect(401);

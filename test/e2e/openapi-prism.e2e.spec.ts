@@ -150,6 +150,9 @@ describe('a Prism validating proxy in front of the server (openapi.json, mock mo
     const created = await expectValid('/api/admin/api-keys', 201, { method: 'POST', ...json({ name: 'prism', scope: { tenants: ['tenant_demo_cca'] } }) });
     const { id, key } = JSON.parse(created.body) as { id: string; key: string };
     await expectValid('/api/admin/api-keys', 403, { key });
+    const metrics = await expectValid('/metrics', 200);
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    await expectValid('/metrics', 403, { key });
     await expectValid(`${TENANT}/tickets?status=New`, 200, { key });
     await expectValid('/api/admin/tenants', 403, { method: 'POST', ...json({ id: 'acme', name: 'Acme', is_active: true, llm_enabled: false }) });
     await expectValid(`/api/admin/tenants/tenant_demo_cca`, 403, { method: 'PATCH', ...json({ name: 'CCA' }) });

@@ -63,6 +63,7 @@ describe('the OpenAPI document', () => {
       '/api/tenants/{tenantId}/tickets',
       '/api/tenants/{tenantId}/tickets/{cwTicketId}',
       '/api/tenants/{tenantId}/time-entries',
+      '/metrics',
     ]);
   });
 
@@ -401,6 +402,7 @@ describe('the OpenAPI document for front-ends and tools', () => {
     'post /api/admin/api-keys': ['201', ...WRITE],
     'get /api/admin/api-keys': ['200', '304', '403', ...KEYED],
     'delete /api/admin/api-keys/{id}': ['204', '404', ...WRITE],
+    'get /metrics': ['200', '403', ...KEYED],
   };
 
   it('declares every status each route can answer', () => {
@@ -437,7 +439,14 @@ describe('the OpenAPI document for front-ends and tools', () => {
       const success = STATUSES[route][0];
       const limited = path.startsWith('/api/health') ? [] : ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
       expect({ route, headers: Object.keys(headersOf(path, method, success)) }).toEqual({ route, headers: expect.arrayContaining(limited) });
-      if (method === 'get') {
+      if (route === 'get /metrics') {
+        // Prometheus text, not JSON: no entity tag (http-conventions.ts tags JSON only), hence no 304.
+        expect({ route, headers: Object.keys(headersOf(path, method, success)), content: Object.keys((full.paths[path]?.get?.responses['200'] as OpenAPIV3.ResponseObject).content ?? {}) }).toEqual({
+          route,
+          headers: ['X-Request-Id', ...limited],
+          content: ['text/plain; version=0.0.4; charset=utf-8'],
+        });
+      } else if (method === 'get') {
         expect({ route, required: required(headersOf(path, method, success)) }).toEqual({ route, required: expect.arrayContaining(['X-Request-Id', 'ETag', 'Cache-Control']) });
         expect({ route, required: required(headersOf(path, method, '304')) }).toEqual({ route, required: expect.arrayContaining(['ETag', 'Cache-Control']) });
         const conditional = (full.paths[path]?.get?.parameters as OpenAPIV3.ParameterObject[]).find((p) => p.in === 'header' && p.name === 'If-None-Match');

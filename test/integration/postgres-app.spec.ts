@@ -25,8 +25,17 @@ describe('two app copies on one PostgreSQL database', () => {
     const migrations = await client.query('select name from kysely_migration order by name');
     const tables = await client.query("select table_name from information_schema.tables where table_schema = 'public' order by table_name");
     await client.end();
-    expect(migrations.rows).toEqual([{ name: '2026-11-27-001-platform' }]);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['api_keys', 'integrations', 'kysely_migration', 'kysely_migration_lock', 'tenants']);
+    expect(migrations.rows).toEqual([{ name: '2026-11-27-001-platform' }, { name: '2026-12-07-001-replica' }]);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'api_keys',
+      'integrations',
+      'kysely_migration',
+      'kysely_migration_lock',
+      'replica_records',
+      'sync_runs',
+      'sync_state',
+      'tenants',
+    ]);
 
     const [first, second] = copies;
     const minted = await request(server(first.app))

@@ -13,6 +13,21 @@ function problemsFor(env: Record<string, string>): string[] {
 }
 
 describe('environment validation', () => {
+  it('reads the live replica settings, with their defaults and ranges', () => {
+    expect(validateEnvironment({ MOCK_MODE: 'false' })).toMatchObject({ SYNC_INTERVAL_SECONDS: 300, SYNC_HISTORY_DAYS: 400, FIRST_SYNC_WAIT_MS: 30_000 });
+    expect(validateEnvironment({ MOCK_MODE: 'false', SYNC_INTERVAL_SECONDS: '2', SYNC_HISTORY_DAYS: '3650', FIRST_SYNC_WAIT_MS: '0' })).toMatchObject({
+      SYNC_INTERVAL_SECONDS: 2,
+      SYNC_HISTORY_DAYS: 3650,
+      FIRST_SYNC_WAIT_MS: 0,
+    });
+    const problems = problemsFor({ MOCK_MODE: 'false', SYNC_INTERVAL_SECONDS: '0', SYNC_HISTORY_DAYS: '3651', FIRST_SYNC_WAIT_MS: '120001' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^SYNC_INTERVAL_SECONDS="0": /),
+      expect.stringMatching(/^SYNC_HISTORY_DAYS="3651": /),
+      expect.stringMatching(/^FIRST_SYNC_WAIT_MS="120001": /),
+    ]);
+  });
+
   it('accepts the local defaults and fills in the rest', () => {
     const env = validateEnvironment({ MOCK_MODE: 'true', MOCK_DATA_PATH: './mock-data' });
     expect(env).toMatchObject({ MOCK_MODE: true, PORT: 3000, HOST: '0.0.0.0', MOCK_WATCH: true, LOG_FORMAT: 'auto', DOCS_ENABLED: true, RATE_LIMIT_PER_MINUTE: 1200, REDIS_KEY_PREFIX: 'msp-data:' });

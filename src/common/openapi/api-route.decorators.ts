@@ -9,6 +9,8 @@ export interface Success {
   status?: 200 | 201 | 204;
   type?: Type<unknown> | [Type<unknown>];
   description: string;
+  /** A body that is not JSON, by media type. */
+  content?: Record<string, { schema: { type: 'string' }; example?: string }>;
 }
 
 const RATE_LIMIT: ResponseHeaderName[] = ['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'];
@@ -73,4 +75,9 @@ export function ApiDataRoute(success: Success, options: { list?: boolean } = {})
 /** A write behind a key (POST, PUT, PATCH, DELETE): its body must be JSON and at most 1 MiB. */
 export function ApiWriteRoute(success: Success, ...problems: ProblemName[]): MethodDecorator {
   return answers(success, RATE_LIMIT, [...KEYED, 'PayloadTooLarge', 'UnsupportedMediaType', ...problems]);
+}
+
+/** A GET behind a key answering text, not JSON: no entity tag (http-conventions.ts tags JSON only). */
+export function ApiTextRoute(success: Success, options: { problems?: ProblemName[] } = {}): MethodDecorator {
+  return answers(success, RATE_LIMIT, [...KEYED, ...(options.problems ?? [])]);
 }

@@ -13,6 +13,7 @@ export const TAGS: { name: string; description: string }[] = [
   { name: 'security-alerts', description: "A tenant's endpoint security alerts (SentinelOne, Microsoft Defender)." },
   { name: 'insights', description: "A tenant's KPIs over a window, and the same counts per calendar bucket." },
   { name: 'admin', description: 'Tenants, vendor integrations and API keys; admin keys only.' },
+  { name: 'metrics', description: 'Prometheus metrics of each copy of the service, to scrape; admin keys only.' },
 ];
 
 const METHODS = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options'] as const;

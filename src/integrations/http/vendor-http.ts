@@ -18,6 +18,7 @@ import {
   VendorWalkTooLargeError,
 } from './vendor-errors.js';
 import { BreakerState, Lane, VendorLanes } from './vendor-lanes.js';
+import { outcomeOfStatus, VendorCallMetrics, VendorCallOutcome } from './vendor-call-metrics.js';
 import { networkCode, parseJson, privateAddressCause, readAtMost, retryAfterMs } from './vendor-response.js';
 import { describeTarget } from './vendor-url.js';
 
@@ -136,7 +137,11 @@ export class VendorHttp implements OnApplicationShutdown {
   /** The integration's own secrets, scrubbed from vendor text (see withSecrets). */
   protected readonly secrets: readonly string[] = [];
 
-  constructor(options: Partial<VendorHttpOptions> = {}) {
+  /** `metrics` hears of every request sent (retries included) and how it ended. */
+  constructor(
+    options: Partial<VendorHttpOptions> = {},
+    private readonly metrics?: VendorCallMetrics,
+  ) {
     this.options = { ...DEFAULT_VENDOR_HTTP_OPTIONS, ...options };
     this.dispatcher = new Agent(this.options.allowPrivateNetworks ? {} : { connect: { lookup: publicOnlyLookup } });
     this.backoff = new ExponentialBackoff({ initialDelay: this.options.baseDelayMs, maxDelay: this.options.maxDelayMs });
@@ -253,6 +258,7 @@ export class VendorHttp implements OnApplicationShutdown {
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
+    let answered = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
@@ -267,6 +273,8 @@ export class VendorHttp implements OnApplicationShutdown {
         redirect: 'manual',
         dispatcher: this.dispatcher,
       });
+      answered = true;
+      this.metrics?.vendorCall(req.vendor, outcomeOfStatus(response.status));
       const failed = response.status >= 300;
       const walkLeft = req.walkBytes?.left ?? Number.POSITIVE_INFINITY;
       const limit = failed ? ERROR_BODY_BYTES : Math.min(this.options.maxResponseBytes, walkLeft);
@@ -285,17 +293,24 @@ export class VendorHttp implements OnApplicationShutdown {
       return raw;
     } catch (error) {
       if (error instanceof TransientFailure || error instanceof VendorDataError) throw error;
-      const stopped = this.stopped(call);
-      if (stopped) throw new Stopped(stopped);
-      if (timedOut) throw new VendorTimeoutError(req.vendor, target, timeoutMs);
-      const refused = privateAddressCause(error);
-      if (refused) throw new VendorAddressRefusedError(req.vendor, refused.message);
-      throw new TransientFailure(undefined, undefined, networkCode(error));
+      const failure = this.failureOf(call, error, timedOut, timeoutMs);
+      if (!answered) this.metrics?.vendorCall(req.vendor, unansweredOutcome(failure));
+      throw failure;
     } finally {
       clearTimeout(timer);
       // Whatever was left unread (a cut body, an error's tail) is not waited for: the connection goes.
       controller.abort();
     }
+  }
+
+  /** What an attempt's failure becomes: a stop from our side, a timeout, a refused address, or a network error to retry. */
+  private failureOf(call: Call, error: unknown, timedOut: boolean, timeoutMs: number): Error {
+    const stopped = this.stopped(call);
+    if (stopped) return new Stopped(stopped);
+    if (timedOut) return new VendorTimeoutError(call.req.vendor, call.target, timeoutMs);
+    const refused = privateAddressCause(error);
+    if (refused) return new VendorAddressRefusedError(call.req.vendor, refused.message);
+    return new TransientFailure(undefined, undefined, networkCode(error));
   }
 
   /** Why the call was stopped from our side (shutdown, the caller, the walk's deadline), if it was. */
@@ -332,6 +347,12 @@ export class VendorHttp implements OnApplicationShutdown {
   private secretsOf(req: VendorRequest): string[] {
     return [...this.secrets, ...requestSecrets(req.headers, req.body, req.url, req.secrets)];
   }
+}
+
+function unansweredOutcome(failure: Error): VendorCallOutcome {
+  if (failure instanceof Stopped) return 'cancelled';
+  if (failure instanceof VendorTimeoutError) return 'timeout';
+  return failure instanceof VendorAddressRefusedError ? 'refused' : 'network_error';
 }
 
 function isVendorFailure(error: unknown): boolean {

@@ -1,0 +1,28 @@
+/** How one request sent to a vendor ended (its answer's class, 429 apart, or why none came): a bounded label set. */
+export type VendorCallOutcome =
+  | 'ok'
+  | 'redirect'
+  | 'rate_limited'
+  | 'client_error'
+  | 'server_error'
+  | 'timeout'
+  | 'network_error'
+  | 'refused'
+  | 'cancelled';
+
+/** What VendorHttp reports of every request it sends (each retry is one more); the metrics module implements it. */
+export interface VendorCallMetrics {
+  vendorCall(vendor: string, outcome: VendorCallOutcome): void;
+}
+
+/** The injection token of VendorCallMetrics: bound by the metrics module, absent (nothing counted) in the CLIs. */
+export const VENDOR_CALL_METRICS = Symbol('VENDOR_CALL_METRICS');
+
+/** The outcome of a request the vendor answered with this status. */
+export function outcomeOfStatus(status: number): VendorCallOutcome {
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  if (status >= 400) return 'client_error';
+  if (status >= 300) return 'redirect';
+  return 'ok';
+}

@@ -1,0 +1,214 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { VendorError } from '../integrations/http/vendor-errors.js';
+import { ReplicaRepository } from './replica.repository.js';
+import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
+import { zeroCounts } from './replica.types.js';
+import type { StreamFetcher, StreamName } from './stream.js';
+import { STREAM_FETCHERS, type StreamFetchers } from './stream-fetchers.js';
+import { failureText, rateLimitWaitMs, RunInterruptedError, StreamGoneError } from './sync-failure.js';
+import { newMeter, SyncRunsRepository, VendorMeter } from './sync-runs.repository.js';
+
+/** Vendors stamp a change when the write starts, and it may be visible only later: every incremental re-reads the last 5 minutes. */
+export const SYNC_OVERLAP_MS = 5 * 60_000;
+/** A reconcile that would soft-delete more than this share of a stream's rows refuses (django-connectwise's mass-delete guard). */
+export const RECONCILE_MAX_VANISHED = 0.9;
+
+const DAY_MS = 86_400_000;
+
+export interface SyncRunnerOptions {
+  /** LIVE_WINDOW_DAYS: what a first sync fetches before the stream is served. */
+  windowDays: number;
+  /** SYNC_HISTORY_DAYS: how far back the backfill reaches. */
+  historyDays: number;
+  now?: () => number;
+}
+
+export class SyncRunnerConfig {
+  constructor(readonly options: SyncRunnerOptions) {}
+}
+
+export interface RunOutcome {
+  runId: string;
+  kind: RunKind;
+  key: StreamKey;
+  counts: ChangeCounts;
+  /** A reconcile refused by the mass-delete guard. */
+  refused?: boolean;
+  /** The fetcher can list ids, so the stream can be reconciled. */
+  reconcilable: boolean;
+  state: SyncState;
+}
+
+interface Plan {
+  kind: RunKind;
+  resume: ResumePoint & { startedAt: string };
+}
+
+/** One run of one tenant×stream: state loaded, pages fetched and written with their resume point, the run recorded. */
+@Injectable()
+export class SyncRunner {
+  private readonly logger = new Logger('SyncRunner');
+  private readonly now: () => number;
+
+  constructor(
+    private readonly replica: ReplicaRepository,
+    private readonly runs: SyncRunsRepository,
+    @Inject(STREAM_FETCHERS) private readonly fetchers: StreamFetchers,
+    private readonly config: SyncRunnerConfig,
+  ) {
+    this.now = config.options.now ?? Date.now;
+  }
+
+  /** Runs `kind`, resuming an interrupted one; a never-synced stream's incremental is its first sync; failures are recorded, then thrown. */
+  async run(tenantId: string, stream: StreamName, kind: RunKind, stop: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
+    const meter = newMeter();
+    const fetcher = await this.fetchers.fetcherFor(tenantId, stream, meter);
+    if (!fetcher) throw new StreamGoneError(tenantId, stream);
+    const key: StreamKey = { tenantId, stream, vendor: fetcher.vendor };
+    const startedAt = this.iso();
+    const state = await this.replica.ensureState(key, startedAt);
+    const plan = this.plan(kind, state, fetcher, startedAt);
+    const runId = await this.runs.start(key, plan.kind, startedAt);
+    await this.replica.updateState(key, { state: 'running' }, startedAt);
+    try {
+      const result =
+        plan.kind === 'reconcile' ? await this.reconcile(key, fetcher, state, runId, stop) : await this.walk(key, fetcher, state, plan, runId, stop);
+      await this.runs.finish(runId, { at: this.iso(), meter, note: result.note });
+      const after = (await this.replica.getState(tenantId, stream)) as SyncState;
+      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, reconcilable: fetcher.ids !== undefined, state: after };
+    } catch (error) {
+      throw await this.failed(key, state, runId, meter, error, stop);
+    }
+  }
+
+  /** The records served for a tenant×stream now. */
+  readLive(tenantId: string, stream: StreamName): AsyncGenerator<unknown[]> {
+    return this.replica.readLive(tenantId, stream);
+  }
+
+  private plan(asked: RunKind, state: SyncState, fetcher: StreamFetcher, startedAt: string): Plan {
+    const now = Date.parse(startedAt);
+    const fresh = (base: ResumePoint) => ({ startedAt, ...base });
+    const saved = (kind: RunKind) => state.resume[kind] as (ResumePoint & { startedAt: string }) | undefined;
+    let kind = asked;
+    if (kind === 'reconcile' && (!fetcher.ids || state.lastSuccessAt === null)) kind = 'incremental';
+    if (kind === 'backfill' && state.backfillUntil === null) kind = 'incremental';
+    if (kind === 'incremental' && state.checkpoint === null && state.lastSuccessAt === null) {
+      const from = new Date(now - this.config.options.windowDays * DAY_MS).toISOString();
+      return { kind: 'full', resume: saved('full') ?? fresh({ point: null, since: null, from, maxSeen: null, first: true }) };
+    }
+    const resumed = saved(kind);
+    if (resumed) return { kind, resume: resumed };
+    const historyFrom = new Date(now - this.config.options.historyDays * DAY_MS).toISOString();
+    switch (kind) {
+      case 'incremental': {
+        const since = state.checkpoint === null ? null : new Date(Date.parse(state.checkpoint) - SYNC_OVERLAP_MS).toISOString();
+        return { kind, resume: fresh({ point: null, since, maxSeen: null }) };
+      }
+      case 'backfill':
+        return { kind, resume: fresh({ point: null, since: null, from: historyFrom, until: state.backfillUntil ?? undefined, maxSeen: null }) };
+      default:
+        return { kind, resume: fresh({ point: null, since: null, from: historyFrom, maxSeen: null }) };
+    }
+  }
+
+  /** Pages of changes, each written with the point to resume after it; the checkpoint moves only once the walk ends. */
+  private async walk(key: StreamKey, fetcher: StreamFetcher, state: SyncState, plan: Plan, runId: string, stop: AbortSignal) {
+    const { kind } = plan;
+    let resume = { ...plan.resume };
+    let resumeMap = { ...state.resume };
+    const counts = zeroCounts();
+    const pages = fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop });
+    for await (const page of pages) {
+      const changes: ReplicaChange[] = page.changes.map((c) => ({
+        vendorId: c.vendorId,
+        raw: c.raw,
+        mapped: c.deleted ? null : fetcher.map(c.raw, key.tenantId),
+        vendorUpdatedAt: c.vendorUpdatedAt,
+        deleted: c.deleted === true,
+      }));
+      resume = { ...resume, point: page.resume, maxSeen: latest(resume.maxSeen, ...changes.map((c) => c.vendorUpdatedAt)) };
+      resumeMap = { ...resumeMap, [kind]: resume };
+      add(counts, await this.replica.commitPage(key, changes, { resume: resumeMap }, this.iso(), { id: runId }));
+      if (stop.aborted) throw new RunInterruptedError(runId);
+    }
+    if (stop.aborted) throw new RunInterruptedError(runId);
+    const at = this.iso();
+    const rest = { ...resumeMap };
+    delete rest[kind];
+    const patch: SyncStatePatch = { resume: rest, lastSuccessAt: at, lastError: null, consecutiveFailures: 0 };
+    let backfillUntil = state.backfillUntil;
+    if (kind !== 'backfill') patch.checkpoint = latest(state.checkpoint, resume.maxSeen) ?? resume.startedAt;
+    if (kind === 'full' || kind === 'backfill') {
+      patch.historyFrom = resume.from ?? null;
+      const owed = resume.first === true && this.config.options.historyDays > this.config.options.windowDays;
+      backfillUntil = owed ? (resume.from ?? null) : null;
+      patch.backfillUntil = backfillUntil;
+    }
+    patch.state = backfillUntil ? 'backfilling' : 'idle';
+    await this.replica.updateState(key, patch, at);
+    return { counts, refused: false, note: undefined as string | undefined };
+  }
+
+  /** Soft-deletes what the vendor no longer lists, only after a complete id walk, never a mass delete. */
+  private async reconcile(key: StreamKey, fetcher: StreamFetcher, state: SyncState, runId: string, stop: AbortSignal) {
+    const from = state.historyFrom ?? undefined;
+    const ids = await (fetcher.ids as NonNullable<StreamFetcher['ids']>)({ open: false, from }, stop);
+    if (stop.aborted) throw new RunInterruptedError(runId);
+    const at = this.iso();
+    const idle = state.backfillUntil ? 'backfilling' : 'idle';
+    const result = await this.replica.softDeleteMissing(
+      key,
+      new Set(ids),
+      { from, maxFraction: RECONCILE_MAX_VANISHED },
+      { lastReconcileAt: at, lastSuccessAt: at, lastError: null, consecutiveFailures: 0, state: idle },
+      at,
+      runId,
+    );
+    let note: string | undefined;
+    if (result.refused) {
+      note = `reconcile refused: ${result.vanished} of ${result.live} live records are no longer listed by ${key.vendor} (over ${RECONCILE_MAX_VANISHED * 100} %); nothing was deleted`;
+      this.logger.warn(`${key.tenantId} ${key.stream}: ${note}`);
+    }
+    return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, note };
+  }
+
+  /** Records the failure (an interruption is not one: its resume point stays, nothing is counted) and returns what to throw. */
+  private async failed(key: StreamKey, before: SyncState, runId: string, meter: VendorMeter, error: unknown, stop: AbortSignal): Promise<unknown> {
+    const at = this.iso();
+    const interrupted = error instanceof RunInterruptedError || stop.aborted;
+    const thrown = interrupted && !(error instanceof RunInterruptedError) ? new RunInterruptedError(runId) : error;
+    if (rateLimitWaitMs(error) !== undefined) meter.http429 = Math.max(meter.http429, 1);
+    const text = interrupted ? (thrown as Error).message : failureText(error);
+    if (!interrupted && !(error instanceof VendorError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));
+    try {
+      const idle = before.backfillUntil ? 'backfilling' : 'idle';
+      await this.replica.updateState(key, interrupted ? { state: idle } : { state: 'failed', lastError: text, consecutiveFailures: 'increment' }, at);
+      await this.runs.finish(runId, { at, meter, error: text });
+    } catch (recording) {
+      this.logger.warn(`${key.tenantId} ${key.stream}: could not record the run's failure: ${(recording as Error).message}`);
+    }
+    return thrown;
+  }
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+}
+
+function add(total: ChangeCounts, page: ChangeCounts): void {
+  total.seen += page.seen;
+  total.inserted += page.inserted;
+  total.changed += page.changed;
+  total.deleted += page.deleted;
+}
+
+/** The latest of some instants (vendor spellings vary: compared as times), as ISO 8601 UTC; null when none is a time. */
+function latest(...instants: (string | null | undefined)[]): string | null {
+  let best: number | undefined;
+  for (const instant of instants) {
+    const ms = instant ? Date.parse(instant) : Number.NaN;
+    if (!Number.isNaN(ms) && (best === undefined || ms > best)) best = ms;
+  }
+  return best === undefined ? null : new Date(best).toISOString();
+}

@@ -1,0 +1,191 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../../src/platform/database.js';
+import { migrateToLatest } from '../../src/platform/migrations.js';
+import { PlatformDb } from '../../src/platform/platform-db.js';
+import { ReplicaRepository } from '../../src/sync/replica.repository.js';
+import { RunInterruptedError } from '../../src/sync/sync-failure.js';
+import { SYNC_OVERLAP_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
+import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
+import { createPostgresDatabase } from '../support/postgres.js';
+import { daysAgo, LoopbackVendor, SourceRecord, seedTenant, TestStreams } from '../support/replica-fakes.js';
+
+const ENGINES = [
+  {
+    name: 'sqlite',
+    async setup() {
+      const dir = await mkdtemp(join(tmpdir(), 'sync-runner-'));
+      return { url: `sqlite:${join(dir, 'platform.db')}`, teardown: async () => undefined };
+    },
+  },
+  {
+    name: 'postgres',
+    async setup() {
+      const db = await createPostgresDatabase();
+      return { url: db.url, teardown: () => db.drop() };
+    },
+  },
+];
+
+const TICKETS = 'connectwise.tickets' as const;
+const record = (id: number, updatedAt: string, body: Record<string, unknown> = {}): SourceRecord => ({ id: String(id), updatedAt, body: { summary: `ticket ${id}`, ...body } });
+
+describe.each(ENGINES)('sync runner on $name', (engine) => {
+  let platform: PlatformDb;
+  let replica: ReplicaRepository;
+  let runs: SyncRunsRepository;
+  let vendor: LoopbackVendor;
+  let streams: TestStreams;
+  let runner: SyncRunner;
+  let teardown: () => Promise<void>;
+  let n = 0;
+
+  beforeAll(async () => {
+    const setup = await engine.setup();
+    teardown = setup.teardown;
+    const opened = openDatabase(setup.url, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
+    await migrateToLatest(opened.db);
+    platform = new PlatformDb(opened.db, opened.engine);
+    replica = new ReplicaRepository(platform);
+    runs = new SyncRunsRepository(platform);
+    vendor = new LoopbackVendor();
+    await vendor.start();
+  });
+  beforeEach(() => {
+    streams = new TestStreams(vendor);
+    streams.pageSize = 10;
+    runner = new SyncRunner(replica, runs, streams, new SyncRunnerConfig({ windowDays: 30, historyDays: 400 }));
+  });
+  afterEach(() => streams.close());
+  afterAll(async () => {
+    await vendor.stop();
+    await platform.onApplicationShutdown();
+    await teardown();
+  });
+
+  async function tenant(options: { ids?: boolean } = {}): Promise<string> {
+    const tenantId = `t${++n}`;
+    await seedTenant(platform.db, tenantId);
+    streams.add(tenantId, TICKETS, options);
+    return tenantId;
+  }
+
+  async function liveIds(tenantId: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const batch of replica.readLive(tenantId, TICKETS)) ids.push(...batch.map((r) => (r as { id: string }).id));
+    return ids.sort();
+  }
+  const sourceIds = (tenantId: string) => vendor.live(tenantId, TICKETS).map((r) => r.id).sort();
+
+  it('first sync: the recent window is served first, then the backfill reaches the history; the checkpoint is the newest change', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, record(1, daysAgo(2)), record(2, daysAgo(10)), record(3, daysAgo(100)), record(4, daysAgo(300)), record(5, daysAgo(500)));
+
+    const first = await runner.run(tenantId, TICKETS, 'incremental');
+    expect(first.kind).toBe('full');
+    expect(first.counts).toMatchObject({ inserted: 2 });
+    expect(first.state).toMatchObject({ state: 'backfilling', checkpoint: new Date(Date.parse(vendor.live(tenantId, TICKETS)[0].updatedAt)).toISOString() });
+    expect(first.state.lastSuccessAt).not.toBeNull();
+    expect(Date.parse(first.state.historyFrom!)).toBeCloseTo(Date.parse(daysAgo(30)), -4);
+    expect(first.state.backfillUntil).toBe(first.state.historyFrom);
+    expect(await liveIds(tenantId)).toEqual(['1', '2']);
+
+    const backfill = await runner.run(tenantId, TICKETS, 'backfill');
+    expect(backfill.kind).toBe('backfill');
+    expect(backfill.counts).toMatchObject({ inserted: 2 });
+    expect(backfill.state).toMatchObject({ state: 'idle', backfillUntil: null, checkpoint: first.state.checkpoint });
+    expect(Date.parse(backfill.state.historyFrom!)).toBeCloseTo(Date.parse(daysAgo(400)), -4);
+    expect(await liveIds(tenantId)).toEqual(['1', '2', '3', '4']);
+    const backfillCall = vendor.requests.filter((r) => r.key === `${tenantId}|${TICKETS}`).at(-1)!;
+    expect(backfillCall.query.get('until')).toBe(first.state.historyFrom);
+  });
+
+  it('an incremental asks from the checkpoint minus the overlap, and writes only what changed', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, record(1, daysAgo(1)), record(2, daysAgo(0.5)));
+    const first = await runner.run(tenantId, TICKETS, 'incremental');
+    const edited = daysAgo(0.01);
+    vendor.put(tenantId, TICKETS, record(2, edited, { summary: 'edited' }), record(3, edited), { ...record(1, edited), deleted: true });
+
+    const next = await runner.run(tenantId, TICKETS, 'incremental');
+    expect(next.kind).toBe('incremental');
+    const call = vendor.requests.filter((r) => r.key === `${tenantId}|${TICKETS}`).at(-1)!;
+    expect(call.query.get('since')).toBe(new Date(Date.parse(first.state.checkpoint!) - SYNC_OVERLAP_MS).toISOString());
+    expect(next.counts).toEqual({ seen: 3, inserted: 1, changed: 1, deleted: 1 });
+    expect(next.state.dataVersion).toBe(first.state.dataVersion + 1);
+    expect(next.state.checkpoint).toBe(new Date(Date.parse(edited)).toISOString());
+    expect(await liveIds(tenantId)).toEqual(['2', '3']);
+
+    const quiet = await runner.run(tenantId, TICKETS, 'incremental');
+    expect(quiet.counts).toMatchObject({ inserted: 0, changed: 0, deleted: 0 });
+    expect(quiet.state.dataVersion).toBe(next.state.dataVersion);
+    expect(await runs.get(quiet.runId)).toMatchObject({ kind: 'incremental', vendor_calls: 1, error: null, finished_at: expect.any(String) });
+  });
+
+  it('a run stopped after page 3 resumes from its saved point and ends equal to the source, nothing lost or doubled', async () => {
+    const tenantId = await tenant();
+    const now = Date.now();
+    vendor.put(tenantId, TICKETS, ...Array.from({ length: 95 }, (_, i) => record(i + 1, new Date(now - (95 - i) * 60_000).toISOString())));
+    const stop = new AbortController();
+    streams.hooks.afterPage = (_key, index) => index === 2 && stop.abort();
+
+    const killed = runner.run(tenantId, TICKETS, 'incremental', stop.signal);
+    await expect(killed).rejects.toBeInstanceOf(RunInterruptedError);
+    const halfway = (await replica.getState(tenantId, TICKETS))!;
+    expect(halfway.resume.full).toMatchObject({ point: '30', first: true });
+    expect(halfway.lastSuccessAt).toBeNull();
+    expect(halfway.lastError).toBeNull();
+    expect(await replica.countLive(tenantId, TICKETS)).toBe(30);
+    const [interrupted] = await runs.recent(tenantId, TICKETS);
+    expect(interrupted).toMatchObject({ kind: 'full', inserted: 30, error: expect.stringContaining('interrupted') });
+
+    streams.hooks = {};
+    const before = vendor.requests.length;
+    const resumed = await runner.run(tenantId, TICKETS, 'incremental');
+    expect(vendor.requests[before].query.get('offset')).toBe('30');
+    expect(resumed.kind).toBe('full');
+    expect(resumed.counts).toMatchObject({ inserted: 65, changed: 0 });
+    expect(resumed.state.resume).toEqual({});
+    expect(resumed.state.checkpoint).toBe(new Date(now - 60_000).toISOString());
+    expect(await liveIds(tenantId)).toEqual(sourceIds(tenantId));
+    const rows = await platform.db.selectFrom('replica_records').select('vendor_id').where('tenant_id', '=', tenantId).execute();
+    expect(rows).toHaveLength(95);
+  });
+
+  it('reconcile soft-deletes what the vendor no longer lists, but refuses when over 90 % would vanish', async () => {
+    const tenantId = await tenant({ ids: true });
+    vendor.put(tenantId, TICKETS, ...Array.from({ length: 20 }, (_, i) => record(i + 1, daysAgo(1))));
+    await runner.run(tenantId, TICKETS, 'incremental');
+    vendor.remove(tenantId, TICKETS, '1', '2');
+
+    const pruned = await runner.run(tenantId, TICKETS, 'reconcile');
+    expect(pruned).toMatchObject({ kind: 'reconcile', refused: false, counts: { deleted: 2 } });
+    expect(await liveIds(tenantId)).toEqual(sourceIds(tenantId));
+    expect(pruned.state.lastReconcileAt).not.toBeNull();
+
+    vendor.remove(tenantId, TICKETS, ...Array.from({ length: 17 }, (_, i) => String(i + 3)));
+    const refused = await runner.run(tenantId, TICKETS, 'reconcile');
+    expect(refused).toMatchObject({ refused: true, counts: { deleted: 0 } });
+    expect(await replica.countLive(tenantId, TICKETS)).toBe(18);
+    expect(refused.state.dataVersion).toBe(pruned.state.dataVersion);
+    expect((await runs.get(refused.runId))!.note).toMatch(/refused: 17 of 18 live records/);
+  });
+
+  it('a vendor failure is recorded (its own secret-free words, failures counted) and the next success clears it', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, record(1, daysAgo(1)));
+    await runner.run(tenantId, TICKETS, 'incremental');
+    vendor.rateLimited.set(`${tenantId}|${TICKETS}`, 30);
+    for (let i = 0; i < 2; i++) await expect(runner.run(tenantId, TICKETS, 'incremental')).rejects.toMatchObject({ retryAfterSeconds: 30 });
+    const failed = (await replica.getState(tenantId, TICKETS))!;
+    expect(failed).toMatchObject({ state: 'failed', consecutiveFailures: 2, lastError: expect.stringMatching(/^connectwise is unavailable: asked to retry after 30 s/) });
+    const [run] = await runs.recent(tenantId, TICKETS);
+    expect(run).toMatchObject({ http_429: 1, error: failed.lastError });
+
+    vendor.rateLimited.clear();
+    const ok = await runner.run(tenantId, TICKETS, 'incremental');
+    // The first sync left a backfill owed: the stream goes back to that, not to failed.
+    expect(ok.state).toMatchObject({ state: 'backfilling', consecutiveFailures: 0, lastError: null });
+  });
+});
