@@ -9,11 +9,11 @@ import { InsightsModule } from './insights/insights.module.js';
 import { HomeModule } from './home/home.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
-import { LiveModule } from './live/live.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { MockModule } from './mock/mock.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
+import { sourceModules } from './source-binding/source-binding.module.js';
+import { servesAny, sourceModes } from './source-binding/source-modes.js';
 import { DataResponseModule } from './data-response/data-response.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -37,11 +37,26 @@ const FEATURE_MODULES = [
 
 @Module({})
 export class AppModule {
-  /** Built when called, so the environment (and env file) is read at boot, not at import. */
-  static forRoot(): DynamicModule {
+  /**
+   * Built when called, so the environment (and env file) is read at boot, not at import: validated once,
+   * and the modes it sets choose the modules (mock side, live side, scenarios only with mocked data).
+   */
+  static async forRoot(): Promise<DynamicModule> {
+    const config = await configModule({ serving: true });
+    const modes = sourceModes(config.mock);
     return {
       module: AppModule,
-      imports: [configModule({ serving: true }), LoggingModule, MetricsModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, DataResponseModule, ...FEATURE_MODULES],
+      imports: [
+        config.module,
+        LoggingModule,
+        MetricsModule,
+        RedisModule,
+        ...sourceModules(modes),
+        PlatformModule,
+        ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
+        DataResponseModule,
+        ...FEATURE_MODULES,
+      ],
     };
   }
 }

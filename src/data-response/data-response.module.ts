@@ -3,10 +3,9 @@ import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { createValidationPipe, StrictValidationPipe } from '../common/validation/validation-pipe.js';
 import { appConfig } from '../config/app.config.js';
-import { mockConfig } from '../config/mock.config.js';
 import { SourceDataVersion } from '../data-version/source-data-version.js';
 import { MOCK_SCENARIOS, MockScenarios } from '../mock/scenarios/mock-scenarios.js';
-import { sourceModes } from '../source-binding/source-modes.js';
+import { SOURCE_MODES, SourceModes } from '../source-binding/source-modes.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { DataResponseInterceptor } from './data-response.interceptor.js';
@@ -22,16 +21,16 @@ import { DataResponseInterceptor } from './data-response.interceptor.js';
     { provide: StrictValidationPipe, useFactory: () => createValidationPipe() },
     {
       provide: DataResponseInterceptor,
-      inject: [Reflector, StrictValidationPipe, TenantsService, SourceDataVersion, { token: MOCK_SCENARIOS, optional: true }, mockConfig.KEY, appConfig.KEY],
+      inject: [Reflector, StrictValidationPipe, TenantsService, SourceDataVersion, { token: MOCK_SCENARIOS, optional: true }, SOURCE_MODES, appConfig.KEY],
       useFactory: (
         reflector: Reflector,
         pipe: StrictValidationPipe,
         tenants: TenantsService,
         versions: SourceDataVersion,
-        scenarios: MockScenarios | null | undefined,
-        mock: ConfigType<typeof mockConfig>,
+        scenarios: MockScenarios | undefined,
+        modes: SourceModes,
         app: ConfigType<typeof appConfig>,
-      ) => new DataResponseInterceptor(reflector, pipe, tenants, versions, scenarios ?? null, sourceModes(mock), app.version),
+      ) => new DataResponseInterceptor(reflector, pipe, tenants, versions, scenarios ?? null, modes, app.version),
     },
   ],
   exports: [DataResponseInterceptor, StrictValidationPipe],

@@ -1,17 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { hash } from 'node:crypto';
 import type { DataVersion, VersionProbe } from '../data-response/data-response.interceptor.js';
 import type { MockableDomain } from '../config/env.validation.js';
-import { mockConfig } from '../config/mock.config.js';
-import { LiveCache } from '../live/live-cache.js';
-import { LiveClients } from '../live/live-clients.js';
+import type { LiveCache } from '../live/live-cache.js';
 import { fillKey } from '../live/fill-key.js';
 import { domainNamed } from '../domains.js';
 import { servedFills } from '../live/request-context.js';
-import { MockFileStore } from '../mock/mock-file.store.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
-import { kindOf, SourceModes, sourceModes } from '../source-binding/source-modes.js';
+import { liveSideFor, mockSideFor, SOURCE_SIDES, type SourceSides } from '../source-binding/source-binding.js';
+import { kindOf, SOURCE_MODES, type SourceModes } from '../source-binding/source-modes.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 
 /**
@@ -21,16 +18,10 @@ import type { Tenant } from '../tenants/tenant.record.js';
  */
 @Injectable()
 export class SourceDataVersion implements DataVersion {
-  private readonly modes: SourceModes;
-
   constructor(
-    @Inject(mockConfig.KEY) config: ConfigType<typeof mockConfig>,
-    @Inject(MockFileStore) private readonly store: MockFileStore | null,
-    private readonly cache: LiveCache,
-    private readonly clients: LiveClients,
-  ) {
-    this.modes = sourceModes(config);
-  }
+    @Inject(SOURCE_MODES) private readonly modes: SourceModes,
+    @Inject(SOURCE_SIDES) private readonly sides: SourceSides,
+  ) {}
 
   /** The tenant's part of every version, by the record the tenant source answered (the same object until it changes). */
   private readonly tenantVersions = new WeakMap<Tenant, string>();
@@ -39,17 +30,18 @@ export class SourceDataVersion implements DataVersion {
     const tenantId = tenant.id;
     // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
     const known: string[] = [this.tenantVersion(tenant)];
-    const entries: Array<{ vendor: Vendor; key?: string }> = [];
+    const entries: Array<{ vendor: Vendor; key?: string; cache: LiveCache }> = [];
     for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
       if (kindOf(this.modes, domain) === 'mock') {
-        known.push(`${domain}=mock#${this.store?.dataVersion() ?? 0}`);
+        known.push(`${domain}=mock#${mockSideFor(this.sides, domain).dataVersion()}`);
         continue;
       }
       // The fills the domain's live sources read (ticket descriptions are cached per ticket and
       // `updated_at_remote`, so they follow the tickets' fill).
+      const { clients, cache } = liveSideFor(this.sides, domain).deps;
       for (const vendor of new Set(domainNamed(domain).vendorCalls.map((c) => c.vendor))) {
-        const live = await this.clients.for(tenantId, vendor);
-        entries.push({ vendor, key: live ? fillKey(tenantId, domain, vendor, live.version) : undefined });
+        const live = await clients.for(tenantId, vendor);
+        entries.push({ vendor, key: live ? fillKey(tenantId, domain, vendor, live.version) : undefined, cache });
       }
     }
     const describe = (fetchedAt: (key: string) => number | undefined, stale: readonly string[]): string | undefined => {
@@ -66,7 +58,7 @@ export class SourceDataVersion implements DataVersion {
       return parts.join('|');
     };
     const fresh = new Map<string, number | undefined>();
-    for (const { key } of entries) if (key !== undefined) fresh.set(key, await this.cache.freshFetchedAt(key));
+    for (const { key, cache } of entries) if (key !== undefined) fresh.set(key, await cache.freshFetchedAt(key));
     return {
       version: describe((key) => fresh.get(key), []),
       served: () => {

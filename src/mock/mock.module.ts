@@ -3,14 +3,14 @@ import type { ConfigType } from '@nestjs/config';
 import { mockConfig } from '../config/mock.config.js';
 import { MockFileStore } from './mock-file.store.js';
 
-/** The mock-data folder, read only when some domain is mocked (MOCK_MODE=true, or MOCK_DOMAINS in mixed mode): in live mode nothing here is constructed. */
+/** The mock-data folder (store and watcher). Imported only when some domain is mocked (SourceBindingModule): in live mode it is not part of the application at all. */
 @Global()
 @Module({
   providers: [
     {
       provide: MockFileStore,
       inject: [mockConfig.KEY],
-      useFactory: (config: ConfigType<typeof mockConfig>) => (config.enabled || config.domains.length > 0 ? new MockFileStore(config) : null),
+      useFactory: (config: ConfigType<typeof mockConfig>) => new MockFileStore(config),
     },
   ],
   exports: [MockFileStore],

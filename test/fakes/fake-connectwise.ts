@@ -10,6 +10,8 @@ import { FakeReply, FakeVendorServer, RecordedRequest, instantMs } from './fake-
 const API_ROOT = '/v4_6_release/apis/3.0';
 const DEFAULT_PAGE_SIZE = 25;
 const MAX_PAGE_SIZE = 1000;
+/** The list parameters this fake implements (reference §1.3, §1.4); any other is refused with a 400. */
+const KNOWN_PARAMS = new Set(['conditions', 'orderBy', 'fields', 'page', 'pageSize', 'pageId']);
 
 type Row = Record<string, unknown>;
 
@@ -66,6 +68,11 @@ export class FakeConnectWise extends FakeVendorServer {
   }
 
   private list(req: RecordedRequest, source: Row[]): FakeReply {
+    // Every parameter is honoured or refused: a fake that ignored one would let a wrong query pass.
+    const unknown = [...req.query.keys()].find((key) => !KNOWN_PARAMS.has(key));
+    if (unknown !== undefined) return this.json(400, { code: 'InvalidObject', message: `unsupported query parameter ${unknown}`, errors: null });
+    if (req.headers['pagination-type'] === 'forward-only') return this.forwardOnly(req, source);
+    if (req.query.has('pageId')) return this.json(400, { code: 'InvalidObject', message: 'pageId needs pagination-type: forward-only', errors: null });
     const pageSize = Number(req.query.get('pageSize') ?? DEFAULT_PAGE_SIZE);
     const page = Number(req.query.get('page') ?? 1);
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE || !Number.isInteger(page) || page < 1) {
@@ -91,9 +98,28 @@ export class FakeConnectWise extends FakeVendorServer {
     const links = [`${link(1)}; rel="first"`];
     if (page > 1) links.push(`${link(page - 1)}; rel="prev"`);
     if (page < lastPage) links.push(`${link(page + 1)}; rel="next"`, `${link(lastPage)}; rel="last"`);
-    const fields = req.query.get('fields')?.split(',');
     const pageRows = rows.slice((page - 1) * pageSize, page * pageSize);
-    return this.json(200, fields ? pageRows.map((row) => project(row, fields)) : pageRows, { Link: links.join(', ') });
+    return this.json(200, projected(req, pageRows), { Link: links.join(', ') });
+  }
+
+  /** Forward-only (keyset) paging: id order, `pageId` as `id > pageId`, no `orderBy`, a next Link even on the last page. */
+  private forwardOnly(req: RecordedRequest, source: Row[]): FakeReply {
+    const pageSize = Number(req.query.get('pageSize') ?? DEFAULT_PAGE_SIZE);
+    const pageId = Number(req.query.get('pageId') ?? 0);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE || !Number.isInteger(pageId) || pageId < 0) {
+      return this.json(400, { code: 'InvalidObject', message: 'pageSize must be between 1 and 1000', errors: null });
+    }
+    if (req.query.has('orderBy')) return this.json(400, { code: 'InvalidObject', message: 'orderBy is not supported with forward-only pagination', errors: null });
+    let rows: Row[];
+    try {
+      rows = source.filter(matchesConditions(req.query.get('conditions')));
+    } catch {
+      return this.json(400, { code: 'InvalidObject', message: 'conditions could not be parsed', errors: null });
+    }
+    const pageRows = rows.filter((row) => Number(row.id) > pageId).sort((a, b) => Number(a.id) - Number(b.id)).slice(0, pageSize);
+    const query = new URLSearchParams(req.query);
+    query.set('pageId', String(pageRows.at(-1)?.id ?? pageId));
+    return this.json(200, projected(req, pageRows), { Link: `<${this.baseUrl}${req.path}?${query.toString()}>; rel="next"` });
   }
 }
 
@@ -183,6 +209,11 @@ export function matchesConditions(conditions: string | null): (row: Row) => bool
   const test = disjunction();
   if (pos !== list.length) throw new Error('InvalidObject');
   return test;
+}
+
+function projected(req: RecordedRequest, rows: Row[]): Row[] {
+  const fields = req.query.get('fields')?.split(',');
+  return fields ? rows.map((row) => project(row, fields)) : rows;
 }
 
 /** `fields=a,b/c`: only those fields of each row, sub-objects reached with `/`, as upstream. */

@@ -102,6 +102,8 @@ export class FakeDefender extends FakeVendorServer {
 
   private graph(req: RecordedRequest): FakeReply {
     if (this.bearerGrant(req) !== GRAPH_SCOPE) return this.json(401, this.errorBody(401, ''));
+    const unknown = unknownParam(req, GRAPH_PARAMS);
+    if (unknown !== undefined) return this.json(400, this.errorBody(400, `Query option '${unknown}' is not supported.`));
     const rows = filtered(this.graphAlerts, req, GRAPH_FILTERABLE);
     if (rows instanceof Error) return this.json(400, this.errorBody(400, rows.message));
     const top = Math.min(Number(req.query.get('$top') ?? GRAPH_MAX_TOP), GRAPH_MAX_TOP);
@@ -123,6 +125,8 @@ export class FakeDefender extends FakeVendorServer {
     if (this.bearerGrant(req) !== ENDPOINT_SCOPE) {
       return this.json(401, { error: { code: 'Unauthorized', message: 'Invalid or expired authorization header', target: '7c1f2e3d-0000-4000-8000-000000000002' } });
     }
+    const unknown = unknownParam(req, ENDPOINT_PARAMS);
+    if (unknown !== undefined) return this.json(400, { error: { code: 'InvalidInput', message: `Query option '${unknown}' is not supported.`, target: '0' } });
     const rows = filtered(this.endpointAlerts, req, ENDPOINT_FILTERABLE);
     if (rows instanceof Error) return this.json(400, { error: { code: 'ODataError', message: rows.message, target: '0' } });
     const top = Number(req.query.get('$top') ?? ENDPOINT_MAX_TOP);
@@ -141,6 +145,14 @@ export class FakeDefender extends FakeVendorServer {
     }
     return this.json(200, body);
   }
+}
+
+/** The query options each API takes as far as this fake implements them; any other is refused (a 400), never ignored. */
+const GRAPH_PARAMS = new Set(['$filter', '$top', '$skiptoken']);
+const ENDPOINT_PARAMS = new Set(['$filter', '$top', '$skip']);
+
+function unknownParam(req: RecordedRequest, known: Set<string>): string | undefined {
+  return [...req.query.keys()].find((key) => !known.has(key));
 }
 
 /** The rows the request's `$filter` (if any) lets through, or the error the vendor would answer 400 with. */

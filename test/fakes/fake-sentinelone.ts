@@ -6,7 +6,7 @@ const DEFAULT_LIMIT = 10;
 const MAX_LIMIT = 1000;
 const INCIDENT_STATUSES = ['unresolved', 'in_progress', 'resolved'];
 /** The `/threats` parameters this fake implements (reference §1.3); any other is refused with a 400. */
-const KNOWN_PARAMS = new Set(['limit', 'cursor', 'skipCount', 'updatedAt__gte', 'incidentStatuses', 'accountIds', 'siteIds', 'sortBy', 'sortOrder']);
+const KNOWN_PARAMS = new Set(['limit', 'cursor', 'skipCount', 'updatedAt__gte', 'updatedAt__lt', 'incidentStatuses', 'accountIds', 'siteIds', 'sortBy', 'sortOrder']);
 
 export class FakeSentinelOne extends FakeVendorServer {
   threats: SentinelOneThreat[] = [];
@@ -40,6 +40,9 @@ export class FakeSentinelOne extends FakeVendorServer {
     const since = req.query.get('updatedAt__gte');
     const sinceMs = since === null ? Number.NEGATIVE_INFINITY : Date.parse(since);
     if (Number.isNaN(sinceMs)) return this.json(400, this.errorBody(400, 'Bad Request - could not parse query'));
+    const before = req.query.get('updatedAt__lt');
+    const beforeMs = before === null ? Number.POSITIVE_INFINITY : Date.parse(before);
+    if (Number.isNaN(beforeMs)) return this.json(400, this.errorBody(400, 'Bad Request - could not parse query'));
     const statuses = req.query.get('incidentStatuses')?.split(',');
     if (statuses && statuses.some((status) => !INCIDENT_STATUSES.includes(status))) {
       return this.json(400, this.errorBody(400, 'Bad Request - incidentStatuses: must be one of unresolved, in_progress, resolved'));
@@ -50,6 +53,7 @@ export class FakeSentinelOne extends FakeVendorServer {
       const realtime = t.agentRealtimeInfo ?? {};
       return (
         (since === null || instantMs(t.threatInfo?.updatedAt) >= sinceMs) &&
+        (before === null || instantMs(t.threatInfo?.updatedAt) < beforeMs) &&
         (!statuses || statuses.includes(String(t.threatInfo?.incidentStatus))) &&
         (!accounts || accounts.includes(String(realtime.accountId))) &&
         (!sites || sites.includes(String(realtime.siteId)))

@@ -5,6 +5,8 @@ const TOKEN_PATH = '/api/token/';
 const REVIEWS_PATH = '/api/v3/reviews/';
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
+/** The `/reviews/` parameters this fake implements (reference §2.3, §2.4); any other is refused with a 400. */
+const KNOWN_PARAMS = new Set(['modified_since', 'include_unrated', 'limit', 'offset']);
 
 export class FakeSmileBack extends FakeVendorServer {
   reviews: SmileBackReview[] = [];
@@ -39,6 +41,11 @@ export class FakeSmileBack extends FakeVendorServer {
     if (req.method !== 'GET') return this.json(405, { detail: `Method "${req.method}" not allowed.` });
     if (this.bearerGrant(req) === undefined) return this.json(401, this.errorBody(401, ''));
 
+    // Every parameter is honoured or refused: a fake that ignored one would let a wrong query pass.
+    const unknown = [...req.query.keys()].find((key) => !KNOWN_PARAMS.has(key));
+    if (unknown !== undefined) return this.json(400, { [unknown]: ['Unknown query parameter.'] });
+    const unrated = req.query.get('include_unrated');
+    if (unrated !== null && unrated !== 'true' && unrated !== 'false') return this.json(400, { include_unrated: ['Must be a valid boolean.'] });
     const limit = Number(req.query.get('limit') ?? DEFAULT_LIMIT);
     const offset = Number(req.query.get('offset') ?? 0);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT || !Number.isInteger(offset) || offset < 0) {

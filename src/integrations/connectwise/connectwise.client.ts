@@ -1,7 +1,7 @@
-import { VendorDataError } from '../http/vendor-errors.js';
+import { VendorDataError, VendorHttpError } from '../http/vendor-errors.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { vendorUrl } from '../http/vendor-url.js';
-import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkPages, walkTarget } from '../http/vendor-walk.js';
 
 export const CONNECTWISE_VENDOR = 'connectwise';
 export const CONNECTWISE_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.1';
@@ -187,6 +187,54 @@ export class ConnectWiseClient {
     await this.get(vendorUrl(this.config.base_url, '/service/tickets', { fields: 'id', pageSize: 1 }));
   }
 
+  /** One walk (budgets, deadline, `stop`) for a stream's run: every call of `body` is counted against it. */
+  streamWalk<P>(stop: AbortSignal | undefined, body: (walk: VendorWalk<CwRow>) => AsyncIterable<P>): AsyncGenerator<P> {
+    return walkPages<CwRow, P>(CONNECTWISE_VENDOR, this.walkLimits, CW_ROWS, stop, body);
+  }
+
+  /**
+   * Forward-only (keyset) pages of `path` with ids above `afterId`, in id order (an empty last page
+   * too): `pageId` acts as `id > pageId`, so rows added during a walk never shift a page and any
+   * row's id is a resume point.
+   */
+  async *forwardPages<T extends CwRow>(walk: VendorWalk<CwRow>, path: string, query: CwQuery, afterId?: number): AsyncGenerator<{ rows: T[]; last: boolean }> {
+    const target = this.target(path);
+    let after = afterId;
+    for (;;) {
+      walk.checkStopped();
+      const url = vendorUrl(this.config.base_url, path, { ...query, pageSize: this.pageSize, pageId: after });
+      const rows = walk.take(asArray((await this.get(url, walk.request, FORWARD_ONLY)).body), target) as T[];
+      let last = after ?? -1;
+      for (const row of rows) {
+        // Forward-only answers are in id order above pageId; anything else would loop or skip rows.
+        if (typeof row.id !== 'number' || row.id <= last) {
+          throw new VendorDataError(CONNECTWISE_VENDOR, undefined, PAGE_ID, `page after ${after ?? 'the start'} of ${target} is not in ascending id order above it`);
+        }
+        last = row.id;
+      }
+      // The Link header is there even on the last page: a short page is the end.
+      const end = rows.length < this.pageSize;
+      yield { rows, last: end };
+      if (end) return;
+      walk.follow(PAGE_ID, `${path} ${last}`);
+      after = last;
+    }
+  }
+
+  /** The ticket's description note (the first with `detailDescriptionFlag`), null when it has none or is gone (404). */
+  async descriptionNote(walk: VendorWalk<CwRow>, ticketId: number): Promise<CwServiceNote | null> {
+    const path = `/service/tickets/${encodeURIComponent(String(ticketId))}/notes`;
+    const url = vendorUrl(this.config.base_url, path, { conditions: 'detailDescriptionFlag=true', orderBy: 'id asc', pageSize: 1 });
+    try {
+      const notes = walk.take(asArray((await this.get(url, walk.request)).body), this.target(path)) as CwServiceNote[];
+      return notes.find((note) => note.detailDescriptionFlag === true) ?? null;
+    } catch (error) {
+      // Deleted in ConnectWise since the list was fetched: the reconcile removes it.
+      if (error instanceof VendorHttpError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
   private listAll<T extends CwRow>(path: string, query: Record<string, string>, stop?: AbortSignal): Promise<T[]> {
     return walkAll<T>(CONNECTWISE_VENDOR, this.walkLimits, CW_ROWS, stop, (walk) => this.pages(walk, path, query));
   }
@@ -215,13 +263,14 @@ export class ConnectWiseClient {
     return walkTarget(vendorUrl(this.config.base_url, path));
   }
 
-  private get(url: string, walk?: WalkRequest) {
+  private get(url: string, walk?: WalkRequest, extra: Record<string, string> = {}) {
     return this.http.request<unknown>({
       vendor: CONNECTWISE_VENDOR,
       breakerKey: this.breakerKey,
       url,
       ...walk,
       headers: {
+        ...extra,
         Authorization: `Basic ${Buffer.from(`${this.config.company_id}+${this.config.public_key}:${this.config.private_key}`).toString('base64')}`,
         clientId: this.config.client_id,
         Accept: CONNECTWISE_ACCEPT,
@@ -231,13 +280,21 @@ export class ConnectWiseClient {
 }
 
 /** ConnectWise wants `[YYYY-MM-DDTHH:mm:ssZ]` in conditions; flooring to the second keeps `>=` inclusive. */
-function cwDateTime(since: Date): string {
+export function cwDateTime(since: Date): string {
   return since.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-type CwRow = { id?: unknown; _info?: { lastUpdated?: unknown } | null };
+export type CwRow = { id?: unknown; _info?: { lastUpdated?: unknown } | null };
+
+/** `conditions` and `fields` of a forward-only walk (`orderBy` is not allowed there: the order is by id). */
+export interface CwQuery {
+  conditions?: string;
+  fields?: string;
+}
 
 const NEXT_LINK = 'Link rel="next"';
+const PAGE_ID = 'pageId';
+const FORWARD_ONLY = { 'pagination-type': 'forward-only' };
 
 /** The target of the `rel="next"` entry of a Link header, if there is one. */
 function nextLink(link: string | null): string | undefined {

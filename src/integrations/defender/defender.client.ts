@@ -2,7 +2,7 @@ import { VendorDataError } from '../http/vendor-errors.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { OAuthTokenCache, OAuthTokenClient } from '../http/oauth-token.client.js';
 import { sameOriginLink, vendorUrl } from '../http/vendor-url.js';
-import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkPages, walkTarget } from '../http/vendor-walk.js';
 
 export const DEFENDER_VENDOR = 'defender';
 export const DEFENDER_DEFAULTS = {
@@ -79,7 +79,11 @@ interface ODataPage {
 // Graph {id:"da637…", lastUpdateDateTime:"…"}; the endpoint API {id:"da637…", lastUpdateTime:"…"}
 const GRAPH_ALERTS: WalkItemShape<DefenderGraphAlert> = { id: (a) => a.id, updated: (a) => a.lastUpdateDateTime };
 const ENDPOINT_ALERTS: WalkItemShape<DefenderEndpointAlert> = { id: (a) => a.id, updated: (a) => a.lastUpdateTime };
+const ANY_ALERTS: WalkItemShape<DefenderGraphAlert & DefenderEndpointAlert> = { id: (a) => a.id, updated: (a) => a.lastUpdateDateTime ?? a.lastUpdateTime };
 const NEXT_LINK = '@odata.nextLink';
+
+/** A page of a stream's alert walk, and the URL its next page is at (null after the last). */
+export type DefenderAlertPage = DefenderAlertBatch & { next: string | null };
 
 export class DefenderClient {
   private readonly api: DefenderApi;
@@ -135,6 +139,47 @@ export class DefenderClient {
       : { api: 'endpoint', items: await this.listEndpointAlerts(anyOf(ENDPOINT_OPEN_STATUSES), stop) };
   }
 
+  /** Which API this integration reads: `graph` (alerts_v2) or `endpoint` (Defender for Endpoint). */
+  get apiName(): DefenderApi {
+    return this.api;
+  }
+
+  /** The property each API dates an alert's last change with, as `$filter` names it. */
+  get updatedField(): 'lastUpdateDateTime' | 'lastUpdateTime' {
+    return this.api === 'graph' ? 'lastUpdateDateTime' : 'lastUpdateTime';
+  }
+
+  /** The `$filter` clause of the open statuses (`unknown` too: it maps to `new`). */
+  get openCondition(): string {
+    const statuses = this.api === 'graph' ? GRAPH_OPEN_STATUSES : ENDPOINT_OPEN_STATUSES;
+    return `(${statuses.map((s) => `status eq '${s}'`).join(' or ')})`;
+  }
+
+  /**
+   * The pages of a stream's run (one walk): the alerts matching `condition` (a `$filter` clause; Graph
+   * adds the integration's service sources; null: every alert), or the rest of a walk from `resumeUrl` (a link it gave).
+   */
+  alertPages(condition: string | null, resumeUrl: string | null, stop?: AbortSignal): AsyncGenerator<DefenderAlertPage> {
+    const path = this.api === 'graph' ? '/v1.0/security/alerts_v2' : '/api/alerts';
+    const filter = [condition, this.api === 'graph' ? `(${this.sourceFilter()})` : null].filter(Boolean).join(' and ') || undefined;
+    const first = resumeUrl ? sameOriginLink(resumeUrl, this.baseUrl, DEFENDER_VENDOR, 'resume') : vendorUrl(this.baseUrl, path, { $filter: filter, $top: this.pageSize });
+    const pages = async function* (this: DefenderClient, walk: VendorWalk<DefenderGraphAlert & DefenderEndpointAlert>): AsyncGenerator<DefenderAlertPage> {
+      for (let url: string | null = first; url !== null; ) {
+        walk.checkStopped();
+        const body = await this.authorizedGet(url, walk.request);
+        const rows = walk.take(values(body), walkTarget(url));
+        // The endpoint API documents no nextLink: follow one if it comes, else page with $skip until a short page.
+        const skip: number = Number(new URL(url).searchParams.get('$skip') ?? 0) + rows.length;
+        const next: string | null =
+          this.next(walk, body) ??
+          (this.api === 'graph' || rows.length < this.pageSize ? null : vendorUrl(this.baseUrl, path, { $filter: filter, $top: this.pageSize, $skip: skip }));
+        url = next;
+        yield this.api === 'graph' ? { api: 'graph', items: rows, next } : { api: 'endpoint', items: rows, next };
+      }
+    };
+    return walkPages(DEFENDER_VENDOR, this.walkLimits, ANY_ALERTS, stop, (walk) => pages.call(this, walk));
+  }
+
   async ping(): Promise<void> {
     const url =
       this.api === 'graph'
@@ -143,10 +188,13 @@ export class DefenderClient {
     await this.authorizedGet(url);
   }
 
-  private listGraphAlerts(condition: string, stop?: AbortSignal): Promise<DefenderGraphAlert[]> {
+  private sourceFilter(): string {
     const sources = this.config.service_sources?.length ? this.config.service_sources : DEFENDER_DEFAULTS.serviceSources;
-    const sourceFilter = sources.map((s) => `serviceSource eq '${s.replace(/'/g, "''")}'`).join(' or ');
-    const filter = `${condition} and (${sourceFilter})`;
+    return sources.map((s) => `serviceSource eq '${s.replace(/'/g, "''")}'`).join(' or ');
+  }
+
+  private listGraphAlerts(condition: string, stop?: AbortSignal): Promise<DefenderGraphAlert[]> {
+    const filter = `${condition} and (${this.sourceFilter()})`;
     const first = vendorUrl(this.baseUrl, '/v1.0/security/alerts_v2', { $filter: filter, $top: this.pageSize });
     return walkAll(DEFENDER_VENDOR, this.walkLimits, GRAPH_ALERTS, stop, async (walk) => {
       for (let url: string | undefined = first; url !== undefined; ) {

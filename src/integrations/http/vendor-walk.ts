@@ -75,6 +75,27 @@ export class VendorWalk<T extends object> {
 
   /** Takes one page's items (`target` names the request, e.g. `GET /web/api/v2.1/threats`). */
   add(rows: readonly unknown[], target: string): void {
+    const page = this.count(rows, target);
+    for (let index = 0; index < rows.length; index++) {
+      const item = this.checked(rows[index], index, page, target);
+      const id = String(this.shape.id(item));
+      const at = this.indexById.get(id);
+      if (at === undefined) {
+        this.indexById.set(id, this.kept.length);
+        this.kept.push(item);
+      } else if (updatedMs(this.shape.updated(item)) >= updatedMs(this.shape.updated(this.kept[at]))) {
+        this.kept[at] = item;
+      }
+    }
+  }
+
+  /** Checks and counts one page's items as `add` does, but hands them back: a stream's run keeps no run-long list. */
+  take(rows: readonly unknown[], target: string): T[] {
+    const page = this.count(rows, target);
+    return rows.map((row, index) => this.checked(row, index, page, target));
+  }
+
+  private count(rows: readonly unknown[], target: string): number {
     const page = ++this.pages;
     // An empty page counts as one record, so a vendor paging emptiness for ever meets the budget too.
     const counted = Math.max(1, rows.length);
@@ -88,17 +109,7 @@ export class VendorWalk<T extends object> {
       );
     }
     this.received += counted;
-    for (let index = 0; index < rows.length; index++) {
-      const item = this.checked(rows[index], index, page, target);
-      const id = String(this.shape.id(item));
-      const at = this.indexById.get(id);
-      if (at === undefined) {
-        this.indexById.set(id, this.kept.length);
-        this.kept.push(item);
-      } else if (updatedMs(this.shape.updated(item)) >= updatedMs(this.shape.updated(this.kept[at]))) {
-        this.kept[at] = item;
-      }
-    }
+    return page;
   }
 
   /** Refuses a next link or cursor (`field`) that this walk has already followed or been given. */
@@ -175,4 +186,30 @@ function usableId(id: unknown): boolean {
 function updatedMs(value: unknown): number {
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+}
+
+/**
+ * Runs `body`'s pages over one VendorWalk (one record and byte budget, one deadline, repeated cursors
+ * refused) and hands each page on as it comes; the walk's timer is released however the caller leaves.
+ */
+export async function* walkPages<T extends object, P>(
+  vendor: string,
+  limits: Readonly<WalkLimits>,
+  shape: WalkItemShape<T>,
+  stop: AbortSignal | undefined,
+  body: (walk: VendorWalk<T>) => AsyncIterable<P>,
+): AsyncGenerator<P> {
+  const walk = new VendorWalk<T>(vendor, limits, shape, stop);
+  try {
+    for await (const page of body(walk)) {
+      walk.checkStopped();
+      yield page;
+    }
+    walk.checkStopped();
+  } catch (error) {
+    if (walk.signal.aborted && !(error instanceof VendorError)) walk.checkStopped();
+    throw error;
+  } finally {
+    walk.end();
+  }
 }

@@ -1,7 +1,7 @@
 import { VendorDataError } from '../http/vendor-errors.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { vendorUrl } from '../http/vendor-url.js';
-import { DEFAULT_WALK_LIMITS, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkPages, walkTarget } from '../http/vendor-walk.js';
 
 export const SENTINELONE_VENDOR = 'sentinelone';
 const THREATS_PATH = '/web/api/v2.1/threats';
@@ -77,6 +77,33 @@ export class SentinelOneClient {
    */
   listOpenThreats(stop?: AbortSignal): Promise<SentinelOneThreat[]> {
     return this.walk({ incidentStatuses: OPEN_INCIDENT_STATUSES.join(','), sortBy: 'id', sortOrder: 'asc' }, stop);
+  }
+
+  /** One walk (budgets, deadline, `stop`) for a stream's run: every page of `body` is counted against it. */
+  streamWalk<P>(stop: AbortSignal | undefined, body: (walk: VendorWalk<SentinelOneThreat>) => AsyncIterable<P>): AsyncGenerator<P> {
+    return walkPages(SENTINELONE_VENDOR, this.walkLimits, THREATS, stop, body);
+  }
+
+  /**
+   * Cursor pages of the threats matching `filters` (e.g. `updatedAt__gte`, `sortBy`), from `cursor`
+   * when resuming; each page names the cursor of the next (null after the last).
+   */
+  async *threatPages(
+    walk: VendorWalk<SentinelOneThreat>,
+    filters: Record<string, string | undefined>,
+    cursor: string | null,
+  ): AsyncGenerator<{ rows: SentinelOneThreat[]; next: string | null }> {
+    const target = walkTarget(vendorUrl(this.config.base_url, THREATS_PATH));
+    for (let at = cursor ?? undefined; ; ) {
+      walk.checkStopped();
+      const body = await this.get({ ...filters, limit: this.pageSize, ...this.scope(), cursor: at }, walk.request);
+      if (!body || !Array.isArray(body.data)) throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'data', 'is not a JSON array');
+      const rows = walk.take(body.data, target);
+      at = nextCursor(body);
+      if (at !== undefined) walk.follow('pagination.nextCursor', at);
+      yield { rows, next: at ?? null };
+      if (at === undefined) return;
+    }
   }
 
   private walk(filters: Record<string, string>, stop?: AbortSignal): Promise<SentinelOneThreat[]> {

@@ -2,7 +2,7 @@ import { VendorDataError } from '../http/vendor-errors.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { OAuthTokenClient } from '../http/oauth-token.client.js';
 import { sameOriginLink, vendorUrl } from '../http/vendor-url.js';
-import { DEFAULT_WALK_LIMITS, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkTarget } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkPages, walkTarget } from '../http/vendor-walk.js';
 
 export const SMILEBACK_VENDOR = 'smileback';
 export const SMILEBACK_DEFAULT_BASE_URL = 'https://app.smileback.io';
@@ -87,6 +87,30 @@ export class SmileBackClient {
         if (url !== undefined) walk.follow('next', url);
       }
     });
+  }
+
+  /**
+   * The review pages of a stream's run (one walk): every review modified since `since` (everything
+   * when null), unrated and deleted ones included (`include_unrated`: a tombstone is never left out),
+   * or the rest of a walk from `resumeUrl` (a `next` link it gave). Each page says where the next starts.
+   */
+  modifiedPages(since: string | null, resumeUrl: string | null, stop?: AbortSignal): AsyncGenerator<{ rows: SmileBackReview[]; next: string | null }> {
+    const target = walkTarget(vendorUrl(this.baseUrl, REVIEWS_PATH));
+    const first = resumeUrl
+      ? sameOriginLink(resumeUrl, this.baseUrl, SMILEBACK_VENDOR, 'resume')
+      : vendorUrl(this.baseUrl, REVIEWS_PATH, { modified_since: since ?? undefined, include_unrated: 'true', limit: this.pageSize, offset: 0 });
+    const pages = async function* (this: SmileBackClient, walk: VendorWalk<SmileBackReview>) {
+      for (let url: string | null = first; url !== null; ) {
+        walk.checkStopped();
+        const body: ReviewPage | null = await this.authorizedGet<ReviewPage>(url, walk.request);
+        if (!body || !Array.isArray(body.results)) throw new VendorDataError(SMILEBACK_VENDOR, undefined, 'results', 'is not a JSON array');
+        const rows = walk.take(body.results, target);
+        url = nextLink(body.next, this.baseUrl) ?? null;
+        if (url !== null) walk.follow('next', url);
+        yield { rows, next: url };
+      }
+    };
+    return walkPages(SMILEBACK_VENDOR, this.walkLimits, REVIEWS, stop, (walk) => pages.call(this, walk));
   }
 
   async ping(): Promise<void> {

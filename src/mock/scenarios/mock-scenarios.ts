@@ -25,7 +25,7 @@ export interface SimulatedFailureSettings {
   retryAfterSeconds: number;
 }
 
-/** The scenarios, when some domain is mocked (null in live mode: `Prefer` has no effect and no work is done). */
+/** The scenarios, bound only when some domain is mocked (ScenariosModule): in live mode `Prefer` has no effect and no work is done. */
 export const MOCK_SCENARIOS = Symbol('MOCK_SCENARIOS');
 
 /**

@@ -1,0 +1,121 @@
+import { ConnectWiseClient, CwMember, CwServiceNote, CwTicket, CwTimeEntry, cwDateTime } from '../../integrations/connectwise/connectwise.client.js';
+import { descriptionFromNotes, mapConnectWiseTicket, mapConnectWiseTimeEntry, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
+import type { Ticket } from '../../tickets/ticket.record.js';
+import type { TimeEntry } from '../../time-entries/time-entry.record.js';
+import type { ChangesRequest, StreamFetcher, StreamPage } from '../stream.js';
+import { RunMembers, forwardIds, forwardStream, updatedWindow } from './connectwise-members.js';
+import { vendorInstant, wantsOpenRecords } from './stream-resume.js';
+
+/** A ticket as fetched: the ticket, its description note (null: none) and its owner's member row (null: none or unknown). */
+export interface CwTicketRaw {
+  ticket: CwTicket;
+  description: CwServiceNote | null;
+  owner: CwMember | null;
+}
+
+/** A time entry as fetched, with its member's row (null: unknown). */
+export interface CwTimeEntryRaw {
+  entry: CwTimeEntry;
+  member: CwMember | null;
+}
+
+// Descriptions cost one call per ticket: a page is handed on 100 tickets at a time, so a run that dies repeats at most 100 of them.
+const DESCRIPTION_BATCH = 100;
+
+/**
+ * ConnectWise tickets (`/service/tickets`, forward-only by id, `lastUpdated>=[since]`; a first sync
+ * adds every open ticket: `closedFlag=false or lastUpdated>=[from]`). Each changed ticket costs one
+ * more call for its description note; a run with changes one more for the members (once).
+ * Raw = CwTicketRaw: the owner's member row travels with the ticket, so `map` needs no members
+ * stream; a member's new email reaches a ticket when the ticket next changes or on a full sync.
+ */
+export class ConnectWiseTicketsFetcher implements StreamFetcher<Ticket> {
+  readonly stream = 'connectwise.tickets' as const;
+  readonly vendor = 'connectwise';
+  readonly domain = 'tickets' as const;
+
+  constructor(private readonly client: ConnectWiseClient) {}
+
+  changes(request: ChangesRequest): AsyncIterable<StreamPage> {
+    const window = updatedWindow(request);
+    // Open tickets count whatever their age; with no bound at all, every ticket is walked anyway.
+    const conditions = wantsOpenRecords(request) && window !== undefined ? `closedFlag=false or (${window})` : window;
+    return this.client.streamWalk(request.stop, (walk) => {
+      const members = new RunMembers(this.client, walk);
+      return forwardStream<CwTicket>(
+        this.client,
+        walk,
+        this.stream,
+        '/service/tickets',
+        { conditions },
+        request.resume,
+        async (tickets) => {
+          // In flight at most as the vendor bulkhead allows (VendorHttp), queued beyond.
+          const notes = await Promise.all(tickets.map((ticket) => this.client.descriptionNote(walk, ticket.id as number)));
+          return Promise.all(
+            tickets.map(async (ticket, i) => ({
+              vendorId: String(ticket.id),
+              raw: { ticket, description: notes[i], owner: ticket.owner ? await members.byId(ticket.owner.id) : null } satisfies CwTicketRaw,
+              vendorUpdatedAt: vendorInstant(ticket._info?.lastUpdated),
+            })),
+          );
+        },
+        DESCRIPTION_BATCH,
+      );
+    });
+  }
+
+  /** Open tickets (`open`) and those updated since `from`: what a reconcile compares the replica with. */
+  ids(scope: { open: boolean; from?: string }, stop: AbortSignal): Promise<string[]> {
+    const parts = [scope.open ? 'closedFlag=false' : undefined, scope.from ? `lastUpdated>=[${cwDateTime(new Date(scope.from))}]` : undefined];
+    return forwardIds(this.client, '/service/tickets', parts.filter(Boolean).join(' or ') || undefined, stop);
+  }
+
+  map(raw: unknown, tenantId: string): Ticket {
+    const { ticket, description, owner } = raw as CwTicketRaw;
+    return mapConnectWiseTicket(ticket, {
+      tenantId,
+      memberEmails: memberEmailMap(owner ? [owner] : []),
+      description: descriptionFromNotes(description ? [description] : []),
+    });
+  }
+}
+
+/**
+ * ConnectWise time entries (`/time/entries`, forward-only by id, `lastUpdated>=[since]`; a first
+ * sync `lastUpdated>=[from]`). Raw = CwTimeEntryRaw (the member's row travels with the entry, as for
+ * tickets); `date_worked` is the day in the integration's time zone, which `map` takes from the
+ * client this fetcher was built with, so a changed zone re-maps from the stored raw payloads.
+ */
+export class ConnectWiseTimeEntriesFetcher implements StreamFetcher<TimeEntry> {
+  readonly stream = 'connectwise.time_entries' as const;
+  readonly vendor = 'connectwise';
+  readonly domain = 'time_entries' as const;
+
+  constructor(private readonly client: ConnectWiseClient) {}
+
+  changes(request: ChangesRequest): AsyncIterable<StreamPage> {
+    return this.client.streamWalk(request.stop, (walk) => {
+      const members = new RunMembers(this.client, walk);
+      return forwardStream<CwTimeEntry>(this.client, walk, this.stream, '/time/entries', { conditions: updatedWindow(request) }, request.resume, (entries) =>
+        Promise.all(
+          entries.map(async (entry) => ({
+            vendorId: String(entry.id),
+            raw: { entry, member: entry.member ? await members.byId(entry.member.id) : null } satisfies CwTimeEntryRaw,
+            vendorUpdatedAt: vendorInstant(entry._info?.lastUpdated),
+          })),
+        ),
+      );
+    });
+  }
+
+  /** The entries updated since `from` (all without it); `open` has no meaning for time entries. */
+  ids(scope: { open: boolean; from?: string }, stop: AbortSignal): Promise<string[]> {
+    return forwardIds(this.client, '/time/entries', updatedWindow({ since: null, from: scope.from }), stop);
+  }
+
+  map(raw: unknown, tenantId: string): TimeEntry {
+    const { entry, member } = raw as CwTimeEntryRaw;
+    return mapConnectWiseTimeEntry(entry, { tenantId, memberEmails: memberEmailMap(member ? [member] : []), timeZone: this.client.timeZone });
+  }
+}

@@ -1,0 +1,143 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConnectWiseClient, CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
+import { SmileBackClient, SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
+import { openDatabase } from '../../src/platform/database.js';
+import { migrateToLatest } from '../../src/platform/migrations.js';
+import { PlatformDb } from '../../src/platform/platform-db.js';
+import { ConnectWiseTicketsFetcher } from '../../src/sync/fetchers/connectwise-records.js';
+import { SmileBackReviewsFetcher } from '../../src/sync/fetchers/smileback-reviews.js';
+import type { StreamKey } from '../../src/sync/replica.types.js';
+import { ReplicaRepository } from '../../src/sync/replica.repository.js';
+import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
+import type { StreamFetchers } from '../../src/sync/stream-fetchers.js';
+import { SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
+import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
+import { FakeConnectWise } from '../fakes/fake-connectwise.js';
+import { FakeSmileBack } from '../fakes/fake-smileback.js';
+import { daysAgo, seedTenant } from '../support/replica-fakes.js';
+import { loopbackHttp } from '../support/stream-runs.js';
+
+const TENANT = 'tenant_engine';
+
+const ticket = (id: number, updatedDaysAgo: number, over: Partial<CwTicket> = {}): CwTicket => ({
+  id,
+  summary: `Ticket ${id}`,
+  board: { name: 'Service' },
+  status: { name: 'New' },
+  priority: { name: 'Priority 3 - Normal Response' },
+  company: { name: 'Acme Corporation' },
+  owner: { id: 176 },
+  closedFlag: false,
+  _info: { dateEntered: daysAgo(600), lastUpdated: daysAgo(updatedDaysAgo).replace(/\.\d{3}Z$/, 'Z') },
+  ...over,
+});
+
+const review = (id: number, modifiedDaysAgo: number, over: Partial<SmileBackReview> = {}): SmileBackReview => ({
+  id,
+  rating: 1,
+  comment: '',
+  ticket: { id: String(id) },
+  status: 'open',
+  rated_on: daysAgo(modifiedDaysAgo),
+  last_modified: daysAgo(modifiedDaysAgo),
+  ...over,
+});
+
+/** The engine's view of one tenant's streams: the real fetchers over the fakes. */
+class FakeVendorStreams implements StreamFetchers {
+  constructor(private readonly fetchers: StreamFetcher[]) {}
+
+  streams(): Promise<StreamKey[]> {
+    return Promise.resolve(this.fetchers.map((f) => ({ tenantId: TENANT, stream: f.stream, vendor: f.vendor })));
+  }
+
+  fetcherFor(_tenantId: string, stream: StreamName): Promise<StreamFetcher | undefined> {
+    return Promise.resolve(this.fetchers.find((f) => f.stream === stream));
+  }
+}
+
+describe('stream fetchers under the sync engine (SQLite)', () => {
+  let connectwise: FakeConnectWise;
+  let smileback: FakeSmileBack;
+  let platform: PlatformDb;
+  let replica: ReplicaRepository;
+  let runner: SyncRunner;
+
+  beforeAll(async () => {
+    [connectwise, smileback] = await Promise.all([FakeConnectWise.start(), FakeSmileBack.start()]);
+    connectwise.members = [{ id: 176, identifier: 'jdoe', officeEmail: 'jdoe@msp.example', inactiveFlag: false }];
+    const opened = openDatabase(`sqlite:${join(await mkdtemp(join(tmpdir(), 'stream-engine-')), 'platform.db')}`, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
+    await migrateToLatest(opened.db);
+    platform = new PlatformDb(opened.db, opened.engine);
+    await seedTenant(platform.db, TENANT, ['connectwise', 'smileback']);
+    replica = new ReplicaRepository(platform);
+    const http = loopbackHttp({ timeoutMs: 10_000 });
+    const streams = new FakeVendorStreams([
+      new ConnectWiseTicketsFetcher(new ConnectWiseClient(connectwise.integration(), http, `connectwise:${TENANT}`)),
+      new SmileBackReviewsFetcher(new SmileBackClient(smileback.integration(), http, `smileback:${TENANT}`)),
+    ]);
+    runner = new SyncRunner(replica, new SyncRunsRepository(platform), streams, new SyncRunnerConfig({ windowDays: 30, historyDays: 400 }));
+  });
+  afterAll(async () => {
+    await Promise.all([connectwise.close(), smileback.close()]);
+    await platform.onApplicationShutdown();
+  });
+
+  async function live(stream: StreamName): Promise<Array<Record<string, unknown>>> {
+    const rows: Array<Record<string, unknown>> = [];
+    for await (const batch of replica.readLive(TENANT, stream)) rows.push(...(batch as Array<Record<string, unknown>>));
+    return rows;
+  }
+
+  it('tickets: first sync (open ones however old), backfill, an edit, a quiet interval, a reconcile after a deletion in the vendor', async () => {
+    connectwise.tickets = [ticket(1, 2), ticket(2, 10), ticket(3, 100), ticket(4, 100, { closedFlag: true, closedDate: daysAgo(100) }), ticket(5, 500, { closedFlag: true, closedDate: daysAgo(500) })];
+    connectwise.notes = [{ id: 9, ticketId: 1, text: 'Printer offline', detailDescriptionFlag: true }];
+
+    const first = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(first.kind).toBe('full');
+    expect(first.counts).toMatchObject({ inserted: 3 });
+    const served = await live('connectwise.tickets');
+    expect(served.map((t) => t.cw_ticket_id)).toEqual(['1', '2', '3']);
+    expect(served[0]).toMatchObject({ tenant_id: TENANT, description: 'Printer offline', owner: 'jdoe@msp.example' });
+
+    const backfill = await runner.run(TENANT, 'connectwise.tickets', 'backfill');
+    expect(backfill.counts).toMatchObject({ inserted: 1 });
+    expect((await live('connectwise.tickets')).map((t) => t.cw_ticket_id)).toEqual(['1', '2', '3', '4']);
+
+    connectwise.tickets[1] = ticket(2, 0.01, { summary: 'edited' });
+    connectwise.requests.length = 0;
+    const edit = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(edit.counts).toMatchObject({ inserted: 0, changed: 1 });
+    expect(connectwise.requests[0].query.get('conditions')).toMatch(/^lastUpdated>=\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\]$/);
+
+    // Quiet: the overlap re-reads the newest ticket (its note and the members with it), and nothing changes.
+    connectwise.requests.length = 0;
+    const quiet = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(quiet.counts).toMatchObject({ inserted: 0, changed: 0, deleted: 0 });
+    expect(connectwise.requests.map((r) => r.path.split('/').slice(-1)[0])).toEqual(['tickets', 'notes', 'members']);
+
+    connectwise.tickets = connectwise.tickets.filter((t) => t.id !== 3);
+    const reconcile = await runner.run(TENANT, 'connectwise.tickets', 'reconcile');
+    expect(reconcile.counts).toMatchObject({ deleted: 1 });
+    expect(connectwise.lastRequest('/service/tickets')?.query.get('fields')).toBe('id');
+    expect((await live('connectwise.tickets')).map((t) => t.cw_ticket_id)).toEqual(['1', '2', '4']);
+  });
+
+  it('reviews: a tombstone soft-deletes the served survey; a quiet interval costs one call', async () => {
+    smileback.reviews = [review(1, 3), review(2, 5)];
+    await runner.run(TENANT, 'smileback.reviews', 'incremental');
+    expect((await live('smileback.reviews')).map((s) => s.survey_id)).toEqual(['1', '2']);
+
+    smileback.reviews[0] = review(1, 0.001, { status: 'deleted' });
+    const tombstone = await runner.run(TENANT, 'smileback.reviews', 'incremental');
+    expect(tombstone.counts).toMatchObject({ deleted: 1 });
+    expect((await live('smileback.reviews')).map((s) => s.survey_id)).toEqual(['2']);
+
+    smileback.requests.length = 0;
+    const quiet = await runner.run(TENANT, 'smileback.reviews', 'incremental');
+    expect(quiet.counts).toMatchObject({ inserted: 0, changed: 0, deleted: 0 });
+    expect(smileback.requests.filter((r) => r.path === '/api/v3/reviews/')).toHaveLength(1);
+  });
+});
