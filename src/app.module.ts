@@ -13,12 +13,13 @@ import { LoggingModule } from './common/logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { sourceModules } from './source-binding/source-binding.module.js';
-import { servesAny, sourceModes } from './source-binding/source-modes.js';
+import { servesAny, sourceModes } from './config/source-modes.js';
 import { DataResponseModule } from './data-response/data-response.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimeEntriesModule } from './time-entries/time-entries.module.js';
+import { DOMAINS_MODULE } from './domains.js';
 
 // RateLimitModule after AuthModule: its guard runs second and budgets by the authenticated key.
 const FEATURE_MODULES = [
@@ -51,7 +52,7 @@ export class AppModule {
         LoggingModule,
         MetricsModule,
         RedisModule,
-        ...sourceModules(modes),
+        ...sourceModules(modes, DOMAINS_MODULE),
         PlatformModule,
         ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
         DataResponseModule,

@@ -10,7 +10,7 @@ import { PinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { appConfig, httpConfig, trustProxySetting } from './config/app.config.js';
-import { applyConnectionLimits, installEdgeGuards, requestInFlight } from './http-edge.js';
+import { applyConnectionLimits, installEdgeGuards, requestInFlight } from './edge-guards.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { StrictValidationPipe } from './common/validation/validation-pipe.js';

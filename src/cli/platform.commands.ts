@@ -13,7 +13,7 @@ import { IntegrationsService } from '../platform/integrations.service.js';
 import { PlatformTenantsService } from '../platform/platform-tenants.service.js';
 import { TenantImportService } from '../platform/tenant-import.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
-import { SOURCE_MODES, type SourceModes } from '../source-binding/source-modes.js';
+import { SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
 import { liveConfig } from '../config/live.config.js';
 import { CliModule } from './cli.module.js';
 import { parseTenantImport } from './tenant-import.js';

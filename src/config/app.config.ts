@@ -3,9 +3,11 @@ import { envNamespace } from './env-namespace.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { envFilesFor } from './env-files.js';
-import type { LogFormat } from '../common/logging/request-logging.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** LOG_FORMAT: JSON lines, pretty text, or text on a terminal and JSON elsewhere. */
+export type LogFormat = 'json' | 'text' | 'auto';
 
 export const appConfig = envNamespace('app', (env) => {
   return {

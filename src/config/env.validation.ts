@@ -13,7 +13,7 @@ import {
 } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { productionProblems } from './production-guards.js';
-import { DEFAULT_MAX_FILE_MB } from '../mock/load-worker.protocol.js';
+import { DEFAULT_MAX_FILE_MB } from './mock-limits.js';
 import {
   IntegerIn,
   IsAes256Key,

@@ -14,22 +14,9 @@ import type { DomainName } from '../domains.js';
 import { inLiveRequest, warnIfStale } from '../live/request-context.js';
 import type { MockScenarios } from '../mock/scenarios/mock-scenarios.js';
 import { VENDOR_DATA_DOMAIN } from '../mock/scenarios/vendor-data.decorator.js';
-import { kindOf, SourceModes } from '../source-binding/source-modes.js';
-import type { Tenant } from '../tenants/tenant.record.js';
+import { kindOf, SourceModes } from '../config/source-modes.js';
+import type { DataVersion } from '../data-version/source-data-version.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
-
-/** What one answer reads, looked at before it is built. */
-export interface VersionProbe {
-  /** The version of everything the answer would read now; undefined when it cannot be known without reading it (live: nothing fresh cached). */
-  version?: string;
-  /** Called after the answer was built, in its request: the version of what it actually read (live: the cache fills served, stale or not). */
-  served(): string | undefined;
-}
-
-/** Where data versions come from: the mock folder's accepted load, or the live cache's fills. */
-export interface DataVersion {
-  probe(tenant: Tenant, domains: readonly DomainName[]): Promise<VersionProbe>;
-}
 
 /** What the perimeter does for one route, read once from its decorators. */
 interface RoutePlan {

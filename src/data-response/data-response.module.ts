@@ -5,7 +5,7 @@ import { createValidationPipe, StrictValidationPipe } from '../common/validation
 import { appConfig } from '../config/app.config.js';
 import { SourceDataVersion } from '../data-version/source-data-version.js';
 import { MOCK_SCENARIOS, MockScenarios } from '../mock/scenarios/mock-scenarios.js';
-import { SOURCE_MODES, SourceModes } from '../source-binding/source-modes.js';
+import { SOURCE_MODES, SourceModes } from '../config/source-modes.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { DataResponseInterceptor } from './data-response.interceptor.js';

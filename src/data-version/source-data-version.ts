@@ -1,15 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { hash } from 'node:crypto';
-import type { DataVersion, VersionProbe } from '../data-response/data-response.interceptor.js';
 import type { MockableDomain } from '../config/env.validation.js';
 import type { LiveCache } from '../live/live-cache.js';
-import { fillKey } from '../live/fill-key.js';
+import { fillKey } from '../live/fill-cache-key.js';
 import { domainNamed } from '../domains.js';
 import { servedFills } from '../live/request-context.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
 import { liveSideFor, mockSideFor, SOURCE_SIDES, type SourceSides } from '../source-binding/source-binding.js';
-import { kindOf, SOURCE_MODES, type SourceModes } from '../source-binding/source-modes.js';
+import { kindOf, SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
 import type { Tenant } from '../tenants/tenant.record.js';
+
+/** What one answer reads, looked at before it is built. */
+export interface VersionProbe {
+  /** The version of everything the answer would read now; undefined when it cannot be known without reading it (live: nothing fresh cached). */
+  version?: string;
+  /** Called after the answer was built, in its request: the version of what it actually read (live: the cache fills served, stale or not). */
+  served(): string | undefined;
+}
+
+/** Where data versions come from: the mock folder's accepted load, or the live cache's fills. */
+export interface DataVersion {
+  probe(tenant: Tenant, domains: readonly string[]): Promise<VersionProbe>;
+}
 
 /**
  * Data versions: a mocked domain's is the mock folder's accepted load (any accepted change of the folder

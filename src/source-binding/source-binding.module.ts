@@ -8,9 +8,10 @@ import { LiveClients } from '../live/live-clients.js';
 import { LiveModule } from '../live/live.module.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import { MockModule } from '../mock/mock.module.js';
+import type { DomainsModule } from '../mock/mock-domains.js';
 import { PlatformStore } from '../platform/platform.store.js';
 import { SOURCE_SIDES, SourceSides } from './source-binding.js';
-import { servesAny, SOURCE_MODES, SourceModes } from './source-modes.js';
+import { servesAny, SOURCE_MODES, SourceModes } from '../config/source-modes.js';
 
 /** SOURCE_SIDES from the sides these modes build; a side not built is not injected, so it cannot be asked for. */
 function sidesProvider(mocked: boolean, live: boolean): FactoryProvider<SourceSides> {
@@ -46,10 +47,10 @@ export class SourceBindingModule {
  * from: MockModule when something is mocked, LiveModule's cache side when something is live. For a root
  * module's own imports (AppModule, the CLIs).
  */
-export function sourceModules(modes: SourceModes): Array<DynamicModule | Type> {
+export function sourceModules(modes: SourceModes, domains: DomainsModule): Array<DynamicModule | Type> {
   return [
     SourceBindingModule.forRoot(modes),
-    ...(servesAny(modes, 'mock') ? [MockModule] : []),
+    ...(servesAny(modes, 'mock') ? [MockModule.forRoot(domains)] : []),
     LiveModule.forRoot({ liveData: servesAny(modes, 'live') }),
   ];
 }

@@ -2,7 +2,7 @@ import { FactoryProvider } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
 import type { LiveDeps } from '../live/live-deps.js';
 import type { MockFileStore } from '../mock/mock-file.store.js';
-import { kindOf, Served, SOURCE_MODES, SourceBindingError, SourceModes } from './source-modes.js';
+import { kindOf, Served, SOURCE_MODES, SourceBindingError, SourceModes } from '../config/source-modes.js';
 
 export interface SourceChoices<T> {
   mock: (store: MockFileStore) => T;

@@ -2,7 +2,7 @@ import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import type { ConfigType } from '@nestjs/config';
 import type { mockConfig } from '../../src/config/mock.config.js';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { kindOf, SOURCE_MODES, SourceBindingError, sourceModes } from '../../src/source-binding/source-modes.js';
+import { kindOf, SOURCE_MODES, SourceBindingError, sourceModes } from '../../src/config/source-modes.js';
 import { SOURCE_SIDES } from '../../src/source-binding/source-binding.js';
 import { LiveCache } from '../../src/live/live-cache.js';
 import { LiveClients } from '../../src/live/live-clients.js';

@@ -4,9 +4,10 @@ import { CsatModule } from '../../csat/csat.module.js';
 import { PlatformModule } from '../../platform/platform.module.js';
 import { SecurityAlertsModule } from '../../security-alerts/security-alerts.module.js';
 import { sourceModules } from '../../source-binding/source-binding.module.js';
-import { sourceModes } from '../../source-binding/source-modes.js';
+import { sourceModes } from '../../config/source-modes.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
 import { TimeEntriesModule } from '../../time-entries/time-entries.module.js';
+import { DOMAINS_MODULE } from '../../domains.js';
 
 const RECORDED_DOMAIN_MODULES = [TicketsModule, TimeEntriesModule, CsatModule, SecurityAlertsModule];
 
@@ -17,7 +18,7 @@ export class RecordModule {
     const config = await configModule({ recording: true });
     return {
       module: RecordModule,
-      imports: [config.module, ...sourceModules(sourceModes(config.mock)), PlatformModule, ...RECORDED_DOMAIN_MODULES],
+      imports: [config.module, ...sourceModules(sourceModes(config.mock), DOMAINS_MODULE), PlatformModule, ...RECORDED_DOMAIN_MODULES],
     };
   }
 }

@@ -6,8 +6,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import pinoPretty from 'pino-pretty';
-import { PRINCIPAL, WithPrincipal } from '../../auth/principal.js';
+import { PRINCIPAL, WithIdentity } from '../request-identity.js';
 import { redactUrl } from './redact-url.js';
+import type { LogFormat } from '../../config/app.config.js';
 
 /** Where log lines go: stdout in the service; tests bind their own stream. */
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
@@ -55,7 +56,7 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && ACCEPTED_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export type LogFormat = 'json' | 'text' | 'auto';
+export type { LogFormat };
 
 /** The id of the request being served, from its onRequest hook on (its handlers, and whatever they start). */
 const servingRequest = new AsyncLocalStorage<string>();
@@ -171,7 +172,7 @@ function recordContext(request: FastifyRequest): void {
     request_id: request.id,
     route: request.routeOptions?.url ?? null,
     tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
-    key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
+    key_id: (request as unknown as WithIdentity)[PRINCIPAL]?.keyId ?? null,
     // The peer, or with TRUST_PROXY the client X-Forwarded-For names.
     client_ip: request.ip ?? null,
   };

@@ -2,7 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../../config/live.config.js';
 import { mockConfig } from '../../config/mock.config.js';
-import { domainsServed, SOURCE_MODES, SourceModes } from '../../source-binding/source-modes.js';
+import { domainsServed, SOURCE_MODES, SourceModes } from '../../config/source-modes.js';
 import { MockFileStore } from '../mock-file.store.js';
 import { MOCK_SCENARIOS, MockScenarios } from './mock-scenarios.js';
 import { ScenarioRandom } from './scenario-random.js';

@@ -1,6 +1,6 @@
 import type { ConfigType } from '@nestjs/config';
-import { DOMAIN_NAMES, type DomainName } from '../domains.js';
-import type { mockConfig } from '../config/mock.config.js';
+import { DOMAIN_NAMES, type DomainName } from './domains-and-vendors.js';
+import type { mockConfig } from './mock.config.js';
 
 export type SourceKind = 'mock' | 'live';
 
