@@ -14,7 +14,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { sourceModules } from './source-binding/source-binding.module.js';
 import { servesAny, sourceModes } from './config/source-modes.js';
-import { DataVersionModule } from './data-version/data-version.module.js';
+import { DataResponseModule } from './data-response/data-response.module.js';
 import { STREAM_FETCHERS } from './sync/stream-fetchers.js';
 import { SyncModule } from './sync/sync.module.js';
 import { VendorStreamFetchers } from './sync/vendor-stream-fetchers.js';
@@ -60,7 +60,7 @@ export class AppModule {
         // The live replica's sync whenever anything is live; absent in full mock mode.
         ...(servesAny(modes, 'live') ? [SyncModule.register({ provide: STREAM_FETCHERS, useClass: VendorStreamFetchers })] : []),
         ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
-        DataVersionModule,
+        DataResponseModule,
         ...FEATURE_MODULES,
       ],
     };
