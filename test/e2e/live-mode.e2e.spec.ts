@@ -513,7 +513,7 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         },
       },
     ];
-    t = await bootApp({ ...LIVE_ENV });
+    t = await bootApp({ ...LIVE_ENV }, withoutSync);
     await registerTenant(t.app, ALPHA, fakes, { connectwise: { time_zone: ALPHA_TZ } });
     await registerTenant(t.app, BETA, { sentinelone: betaS1 });
     await registerTenant(t.app, GAMMA, {});
