@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { ReplicaReadsModule } from './replica-reads/replica-reads.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PlatformModule } from './platform/platform.module.js';
@@ -38,10 +39,12 @@ const FEATURE_MODULES = [
 @Module({})
 export class AppModule {
   /** Built when called, so the environment (and env file) is read at boot, not at import. */
-  static forRoot(): DynamicModule {
+  /** `streamFetchers` (a STREAM_FETCHERS provider) turns on the sync engine and live reads from the replica. */
+  static forRoot(options: { streamFetchers?: Provider } = {}): DynamicModule {
+    const replica = options.streamFetchers ? [ReplicaReadsModule.register(options.streamFetchers)] : [];
     return {
       module: AppModule,
-      imports: [configModule({ serving: true }), LoggingModule, MetricsModule, RedisModule, MockModule, PlatformModule, LiveModule, ScenariosModule, DataVersionModule, ...FEATURE_MODULES],
+      imports: [configModule({ serving: true }), LoggingModule, MetricsModule, RedisModule, MockModule, PlatformModule, LiveModule, ...replica, ScenariosModule, DataVersionModule, ...FEATURE_MODULES],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
@@ -10,7 +10,8 @@ import { LiveCache } from '../live/live-cache.js';
 import { LiveClients } from '../live/live-clients.js';
 import { fillKey } from '../live/fill-key.js';
 import { domainNamed } from '../domains.js';
-import { servedFills } from '../live/request-context.js';
+import { replicaReads, servedFills } from '../live/request-context.js';
+import { ReplicaReads } from '../replica-reads/replica-reads.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
 import { kindOf, SourceModes, sourceModes } from '../source-binding/source-modes.js';
@@ -20,7 +21,8 @@ import { TenantsService } from '../tenants/tenants.service.js';
 /**
  * Data versions: a mocked domain's is the mock folder's accepted load (any accepted change of the folder
  * changes it); a live domain's is the identity of each cache fill it reads (cache key, which carries the
- * integration's version, and when the fill was fetched; Redis shares fills, so copies agree).
+ * integration's version, and when the fill was fetched; Redis shares fills, so copies agree); read from
+ * the replica, each stream's data version (a sync that changed nothing keeps it).
  */
 @Injectable()
 export class SourceDataVersion implements DataVersion {
@@ -32,6 +34,7 @@ export class SourceDataVersion implements DataVersion {
     private readonly cache: LiveCache,
     private readonly clients: LiveClients,
     private readonly tenants: TenantsService,
+    @Optional() private readonly replica?: ReplicaReads,
   ) {
     this.modes = sourceModes(config);
   }
@@ -46,9 +49,19 @@ export class SourceDataVersion implements DataVersion {
     // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
     const known: string[] = [`tenant=${hash('sha1', JSON.stringify(tenant), 'base64url')}`];
     const entries: Array<{ vendor: Vendor; key?: string }> = [];
+    const streams: string[] = [];
+    let unsynced = false;
     for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
       if (kindOf(this.modes, domain) === 'mock') {
         known.push(`${domain}=mock#${this.store?.dataVersion() ?? 0}`);
+        continue;
+      }
+      if (this.replica) {
+        for (const { stream, state } of await this.replica.streamsOf(tenantId, domain)) {
+          streams.push(stream);
+          if (state?.lastSuccessAt) known.push(`${stream}=v${state.dataVersion}`);
+          else unsynced = true;
+        }
         continue;
       }
       // The fills the domain's live sources read (ticket descriptions are cached per ticket and
@@ -71,6 +84,23 @@ export class SourceDataVersion implements DataVersion {
       if (stale.length > 0) parts.push(`stale=${stale.join(',')}`);
       return parts.join('|');
     };
+    if (this.replica) {
+      const fixed = known.filter((part) => !streams.some((stream) => part.startsWith(`${stream}=`)));
+      return {
+        version: unsynced ? undefined : known.join('|'),
+        served: () => {
+          const reads = replicaReads();
+          if (!reads) return undefined;
+          const parts = [...fixed];
+          for (const stream of streams) {
+            const read = reads.get(stream);
+            if (!read) return undefined;
+            parts.push(`${stream}=v${read.dataVersion}`);
+          }
+          return parts.join('|');
+        },
+      };
+    }
     const fresh = new Map<string, number | undefined>();
     for (const { key } of entries) if (key !== undefined) fresh.set(key, await this.cache.freshFetchedAt(key));
     return {

@@ -10,6 +10,17 @@ interface RequestState {
   fills?: Map<string, number>;
   /** Aborted when the client of this request went away before its answer was sent. */
   gone?: AbortSignal;
+  /** Replica streams this response read, by stream name. */
+  replica?: Map<string, ReplicaRead>;
+}
+
+/** One replica stream as a response read it: what its headers and ETag say. */
+export interface ReplicaRead {
+  vendor: string;
+  lastSuccessAt: string;
+  dataVersion: number;
+  /** Last success older than 3 × SYNC_INTERVAL_SECONDS, or the last run failed. */
+  stale: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestState>();
@@ -32,6 +43,18 @@ export function servedFills(): { fills: ReadonlyMap<string, number>; staleVendor
   return state ? { fills: state.fills ?? new Map(), staleVendors: state.staleVendors } : undefined;
 }
 
+/** Called by the replica reads for every stream a response reads. */
+export function noteReplicaRead(stream: string, read: ReplicaRead): void {
+  const state = storage.getStore();
+  if (state) (state.replica ??= new Map()).set(stream, read);
+}
+
+/** The replica streams this request has read so far; undefined outside a live request. */
+export function replicaReads(): ReadonlyMap<string, ReplicaRead> | undefined {
+  const state = storage.getStore();
+  return state ? (state.replica ?? new Map()) : undefined;
+}
+
 /** Aborted when the client of the current request has gone away; undefined outside a request. */
 export function requestGone(): AbortSignal | undefined {
   return storage.getStore()?.gone;
@@ -48,7 +71,7 @@ export function outsideRequest<T>(work: () => T, gone?: AbortSignal): T {
 
 /**
  * Gives each request a place to note that a vendor's data was served stale, and turns that into
- * `Warning: 110 - "stale"` (RFC 7234) on the response.
+ * `Warning: 110` (RFC 7234) and `X-Stale-Vendors` on the response; replica reads add `X-Data-As-Of`.
  */
 @Injectable()
 export class StaleWarningInterceptor implements NestInterceptor {
@@ -66,6 +89,7 @@ export class StaleWarningInterceptor implements NestInterceptor {
           .handle()
           .pipe(
             tap(() => {
+              if (state.replica && state.replica.size > 0) return replicaHeaders(reply, state.replica);
               if (state.staleVendors.size === 0) return;
               void reply.header('warning', `110 - "stale"`);
               void reply.header('x-stale-vendors', [...state.staleVendors].sort().join(','));
@@ -75,4 +99,19 @@ export class StaleWarningInterceptor implements NestInterceptor {
       ),
     );
   }
+}
+
+/** X-Data-As-Of (the oldest last success read) and, per stale vendor, a Warning naming its last sync. */
+function replicaHeaders(reply: FastifyReply, reads: ReadonlyMap<string, ReplicaRead>): void {
+  const all = [...reads.values()];
+  void reply.header('x-data-as-of', all.map((r) => r.lastSuccessAt).sort()[0]);
+  const stale = new Map<string, string>();
+  for (const read of all.filter((r) => r.stale)) {
+    const known = stale.get(read.vendor);
+    if (known === undefined || read.lastSuccessAt < known) stale.set(read.vendor, read.lastSuccessAt);
+  }
+  if (stale.size === 0) return;
+  const vendors = [...stale.keys()].sort();
+  void reply.header('warning', vendors.map((vendor) => `110 - "stale: ${vendor} last synced ${stale.get(vendor)}"`).join(', '));
+  void reply.header('x-stale-vendors', vendors.join(','));
 }

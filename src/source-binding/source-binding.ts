@@ -7,12 +7,15 @@ import { LiveClients } from '../live/live-clients.js';
 import type { LiveDeps } from '../live/live-deps.js';
 import { MockFileStore } from '../mock/mock-file.store.js';
 import { PlatformStore } from '../platform/platform.store.js';
+import { ReplicaReads } from '../replica-reads/replica-reads.js';
 import { kindOf, Served, SourceBindingError, sourceModes } from './source-modes.js';
 
 export interface SourceChoices<T> {
   mock: (store: MockFileStore) => T;
   /** `bound` builds another domain's source as the configuration binds it (a live source's references). */
   live: (deps: LiveDeps, bound: BoundSources) => T;
+  /** A live domain read from the replica, when the sync engine runs (ReplicaReadsModule); else `live` reads through. */
+  replica?: (reads: ReplicaReads) => T;
 }
 
 /** What a live source may read of other domains: their sources as bound, mock or live, never both. */
@@ -30,7 +33,7 @@ export interface BoundSources {
 export function bindSource<T>(token: symbol, served: Served, choices: SourceChoices<T>): FactoryProvider<T> {
   return {
     provide: token,
-    inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, LiveClients, LiveCache],
+    inject: [mockConfig.KEY, liveConfig.KEY, MockFileStore, PlatformStore, LiveClients, LiveCache, { token: ReplicaReads, optional: true }],
     useFactory: (
       config: ConfigType<typeof mockConfig>,
       live: ConfigType<typeof liveConfig>,
@@ -38,6 +41,7 @@ export function bindSource<T>(token: symbol, served: Served, choices: SourceChoi
       platform: PlatformStore,
       clients: LiveClients,
       cache: LiveCache,
+      replica: ReplicaReads | undefined,
     ) => {
       const modes = sourceModes(config);
       const deps: LiveDeps = { platform, clients, cache, windowDays: live.windowDays };
@@ -49,7 +53,7 @@ export function bindSource<T>(token: symbol, served: Served, choices: SourceChoi
               if (!store) throw new SourceBindingError(`${domain} is to be read from the mock folder, but no mock store was built`);
               return its.mock(store);
             case 'live':
-              return its.live(deps, bound);
+              return replica && its.replica ? its.replica(replica) : its.live(deps, bound);
             default:
               throw new SourceBindingError(`${domain}: unknown source kind '${String(kind)}'`);
           }
