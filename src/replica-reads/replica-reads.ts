@@ -61,6 +61,8 @@ export class ReplicaReads {
   /** Bytes of each entry's records, estimated once per load. */
   private readonly recordBytes = new WeakMap<readonly unknown[], number>();
   private readonly touched = new Set<string>();
+  /** Tenant×stream → history_from as its last read found it (bounded by the streams that exist). */
+  private readonly historyFrom = new Map<string, string | null>();
   private remeasureScheduled = false;
   private readonly staleAfterMs: number;
   private readonly waitMs: number;
@@ -98,11 +100,18 @@ export class ReplicaReads {
       streams.map(async ({ stream, vendor, state }) => {
         const synced = state?.lastSuccessAt ? state : await this.firstSync(tenantId, stream, vendor, state);
         const entry = await this.load(tenantId, stream, synced.dataVersion);
+        this.historyFrom.set(`${tenantId}|${stream}`, synced.historyFrom);
         noteReplicaRead(stream, { vendor, lastSuccessAt: synced.lastSuccessAt as string, dataVersion: entry.version, stale: this.isStale(synced) });
         return entry.records as T[];
       }),
     );
     return lists.length === 1 ? lists[0] : lists.flat();
+  }
+
+  /** Where the domain's synced history starts for the tenant (the latest of its streams'), as last read; undefined when unknown. */
+  syncedSince(tenantId: string, domain: DomainName): Date | undefined {
+    const starts = DOMAIN_STREAMS[domain].flatMap(({ stream }) => this.historyFrom.get(`${tenantId}|${stream}`) ?? []).map((at) => Date.parse(at));
+    return starts.length === 0 ? undefined : new Date(Math.max(...starts));
   }
 
   isStale(state: SyncState): boolean {

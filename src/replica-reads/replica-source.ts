@@ -11,4 +11,8 @@ export class ReplicaSource<T> {
   list(tenantId: string): Promise<T[]> {
     return this.reads.records<T>(tenantId, this.domain);
   }
+
+  syncedSince(tenantId: string): Date | undefined {
+    return this.reads.syncedSince(tenantId, this.domain);
+  }
 }

@@ -162,6 +162,23 @@ describe('live reads from the replica', () => {
     expect(after.headers['x-data-as-of'] > before.headers['x-data-as-of']).toBe(true);
   });
 
+  it('insights: no caveat inside the synced history; one naming its start for a window reaching before it', async () => {
+    const states = await Promise.all(
+      (['connectwise.tickets', 'connectwise.time_entries', 'smileback.reviews', 'sentinelone.threats', 'defender.alerts'] as const).map((s) => stateOf(app.app, 'tenant_one', s)),
+    );
+    const start = states.map((s) => s?.historyFrom as string).sort().at(-1) as string;
+    expect(start).toBeDefined();
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const inside = await app.get(`/api/tenants/tenant_one/summary?from=${day(Date.parse(start) + 2 * 86_400_000)}&to=${day(Date.now())}`);
+    expect(inside.status).toBe(200);
+    expect(inside.body.caveats).toEqual([]);
+    const before = await app.get(`/api/tenants/tenant_one/summary?from=${day(Date.parse(start) - 30 * 86_400_000)}&to=${day(Date.now())}`);
+    expect(before.body.caveats).toHaveLength(1);
+    expect(before.body.caveats[0]).toContain(`The synced history starts on ${start.slice(0, 10)}`);
+    expect(before.body.caveats[0]).toMatch(/tickets closed, time entries, surveys and security alerts/);
+    expect(before.body.caveats[0]).not.toContain('LIVE_WINDOW_DAYS');
+  });
+
   it('exposes X-Data-As-Of to browsers (cors.e2e checks the list is what CORS answers)', () => {
     expect(CORS_EXPOSED_HEADERS).toContain('X-Data-As-Of');
   });
