@@ -1,5 +1,6 @@
 import { CORS_EXPOSED_HEADERS } from '../../src/app.setup.js';
 import { ReplicaReads } from '../../src/replica-reads/replica-reads.js';
+import { SyncScheduler } from '../../src/sync/sync-scheduler.js';
 import { SEED_CSAT_SURVEY } from '../../src/mock/seed-examples.js';
 import type { TestApp } from '../support/app.js';
 import { writeFolder } from '../support/seed-folder.js';
@@ -242,6 +243,39 @@ describe('live reads of a stream never synced', () => {
     } finally {
       await closeFakes(broken);
     }
+  });
+});
+
+describe('a replica not synced for 3 intervals', () => {
+  let app: TestApp;
+  let streams: FakeTenantStreams;
+  let fakes: Fakes;
+
+  afterAll(async () => {
+    await app?.close();
+    await streams?.http.onApplicationShutdown();
+    await closeFakes(fakes);
+  });
+
+  it('is served with Warning 110 naming its last sync once older than 3 × SYNC_INTERVAL_SECONDS', async () => {
+    streams = new FakeTenantStreams();
+    app = await bootReplicaApp({ ...REPLICA_ENV, SYNC_INTERVAL_SECONDS: '1' }, streams);
+    fakes = await startFakes();
+    seed(fakes, 8000);
+    await registerReplicaTenant(app.app, streams, 'tenant_idle', { smileback: fakes.smileback });
+    const fresh = await app.get('/api/tenants/tenant_idle/csat');
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.warning).toBeUndefined();
+    // No more runs: the replica only ages.
+    await app.app.get(SyncScheduler).stop();
+    const synced = (await stateOf(app.app, 'tenant_idle', 'smileback.reviews'))?.lastSuccessAt as string;
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(synced) + 3_100 - Date.now())));
+    const aged = await app.get('/api/tenants/tenant_idle/csat');
+    expect(aged.status).toBe(200);
+    expect(aged.body.data).toHaveLength(3);
+    expect(aged.headers.warning).toBe(`110 - "stale: smileback last synced ${synced}"`);
+    expect(aged.headers['x-stale-vendors']).toBe('smileback');
+    expect(aged.headers['x-data-as-of']).toBe(synced);
   });
 });
 
