@@ -59,7 +59,8 @@ export class SourceDataVersion implements DataVersion {
       if (this.replica) {
         for (const { stream, state } of await this.replica.streamsOf(tenantId, domain)) {
           streams.push(stream);
-          if (state?.lastSuccessAt) known.push(`${stream}=v${state.dataVersion}`);
+          // A stream turning stale is a new version too: a revalidating client then sees the Warning.
+          if (state?.lastSuccessAt) known.push(`${stream}=v${state.dataVersion}${this.replica.isStale(state) ? '~stale' : ''}`);
           else unsynced = true;
         }
         continue;
@@ -95,7 +96,7 @@ export class SourceDataVersion implements DataVersion {
           for (const stream of streams) {
             const read = reads.get(stream);
             if (!read) return undefined;
-            parts.push(`${stream}=v${read.dataVersion}`);
+            parts.push(`${stream}=v${read.dataVersion}${read.stale ? '~stale' : ''}`);
           }
           return parts.join('|');
         },

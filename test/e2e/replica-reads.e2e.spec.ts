@@ -123,7 +123,8 @@ describe('live reads from the replica', () => {
   });
 
   it('serves the last synced data with Warning 110 and X-Stale-Vendors once a run failed', async () => {
-    expect((await app.get('/api/tenants/tenant_two/csat')).status).toBe(200);
+    const fresh = await app.get('/api/tenants/tenant_two/csat');
+    expect(fresh.status).toBe(200);
     const synced = (await stateOf(app.app, 'tenant_two', 'smileback.reviews'))?.lastSuccessAt;
     fakes.tenant_two.smileback.failNext(20, { status: 500 });
     await syncTenant(app.app, streams, 'tenant_two');
@@ -134,6 +135,10 @@ describe('live reads from the replica', () => {
     expect(res.body.data).toHaveLength(3);
     expect(res.headers.warning).toBe(`110 - "stale: smileback last synced ${synced}"`);
     expect(res.headers['x-stale-vendors']).toBe('smileback');
+    // Same data, but now stale: a client revalidating its fresh copy is answered in full, with the Warning.
+    expect(res.headers.etag).not.toBe(fresh.headers.etag);
+    expect((await app.get('/api/tenants/tenant_two/csat').set('if-none-match', fresh.headers.etag)).status).toBe(200);
+    expect((await app.get('/api/tenants/tenant_two/csat').set('if-none-match', res.headers.etag)).status).toBe(304);
     expect(vendorCalls(fakes.tenant_two)).toBe(before);
     // Tickets are not smileback's: no warning there.
     expect((await app.get('/api/tenants/tenant_two/tickets')).headers.warning).toBeUndefined();
