@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Compares the server's CPU time per request of two builds and of the bare reference app, in interleaved
 // rounds (medians): e.g. `main`'s build in another folder against this one's `dist/`.
-// Usage: node scripts/bench-compare-builds.mjs OTHER_DIST/main.js PATH [--rounds 5] [--duration 3]
+// Usage: node scripts/bench-compare-builds.mjs OTHER_DIST/main.js PATH [--rounds 5] [--duration 3] [--data DIR]
 import autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -9,12 +9,12 @@ import { bootServer } from './boot-server.mjs';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
-  options: { rounds: { type: 'string', default: '5' }, duration: { type: 'string', default: '3' } },
+  options: { rounds: { type: 'string', default: '5' }, duration: { type: 'string', default: '3' }, data: { type: 'string', default: './mock-data' } },
 });
 const [otherMain, path] = positionals;
 if (!otherMain || !path) throw new Error('usage: bench-compare-builds.mjs OTHER_DIST/main.js PATH');
 const KEY = 'bench-admin-key-0123456789abcdef';
-const env = { MOCK_DATA_PATH: './mock-data', CORS_ORIGINS: 'http://localhost:5173' };
+const env = { MOCK_DATA_PATH: opts.data, CORS_ORIGINS: 'http://localhost:5173' };
 
 const cpuMs = (pid) => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');

@@ -10,16 +10,17 @@ import { InsightsModule } from './insights/insights.module.js';
 import { HomeModule } from './home/home.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RedisModule } from './redis/redis.module.js';
-import { LiveModule } from './live/live.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
-import { MockModule } from './mock/mock.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
+import { sourceModules } from './source-binding/source-binding.module.js';
+import { servesAny, sourceModes } from './config/source-modes.js';
 import { DataVersionModule } from './data-version/data-version.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { TimeEntriesModule } from './time-entries/time-entries.module.js';
+import { DOMAINS_MODULE } from './domains.js';
 
 // RateLimitModule after AuthModule: its guard runs second and budgets by the authenticated key.
 const FEATURE_MODULES = [
@@ -38,13 +39,28 @@ const FEATURE_MODULES = [
 
 @Module({})
 export class AppModule {
-  /** Built when called, so the environment (and env file) is read at boot, not at import. */
-  /** `streamFetchers` (a STREAM_FETCHERS provider) turns on the sync engine and live reads from the replica. */
-  static forRoot(options: { streamFetchers?: Provider } = {}): DynamicModule {
-    const replica = options.streamFetchers ? [ReplicaReadsModule.register(options.streamFetchers)] : [];
+  /**
+   * Built when called, so the environment (and env file) is read at boot, not at import: validated once,
+   * and the modes it sets choose the modules (mock side, live side, scenarios only with mocked data).
+   */
+  static async forRoot(options: { streamFetchers?: Provider } = {}): Promise<DynamicModule> {
+    const config = await configModule({ serving: true });
+    const modes = sourceModes(config.mock);
     return {
       module: AppModule,
-      imports: [configModule({ serving: true }), LoggingModule, MetricsModule, RedisModule, MockModule, PlatformModule, LiveModule, ...replica, ScenariosModule, DataVersionModule, ...FEATURE_MODULES],
+      imports: [
+        config.module,
+        LoggingModule,
+        MetricsModule,
+        RedisModule,
+        ...sourceModules(modes, DOMAINS_MODULE),
+        PlatformModule,
+        // A STREAM_FETCHERS provider turns on the sync engine and live reads from the replica.
+        ...(options.streamFetchers ? [ReplicaReadsModule.register(options.streamFetchers)] : []),
+        ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
+        DataVersionModule,
+        ...FEATURE_MODULES,
+      ],
     };
   }
 }

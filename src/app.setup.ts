@@ -6,11 +6,11 @@ import type { FastifyCorsOptions } from '@fastify/cors';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { PARAMS_PROVIDER_TOKEN, Params, PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import { ApiKeyAuthenticator } from './auth/api-key.authenticator.js';
 import { appConfig, httpConfig, trustProxySetting } from './config/app.config.js';
-import { applyConnectionLimits, installEdgeGuards, requestInFlight } from './http-edge.js';
+import { applyConnectionLimits, installEdgeGuards, requestInFlight } from './edge-guards.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
 import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
@@ -124,8 +124,7 @@ export function configureApp(app: INestApplication): void {
   // onRequest hooks run in this order: the request id first (every answer echoes it), then 404/405 for
   // paths and methods no route answers, then addresses over their budget of failed authentication (429),
   // then the edge's auth-before-body and JSON-only checks.
-  const logger = new PinoLogger(app.get<Params>(PARAMS_PROVIDER_TOKEN));
-  logRequests(fastify, () => PinoLogger.root, (fn, options) => logger.runInContext(fn, options));
+  logRequests(fastify, () => PinoLogger.root);
   recordRequestDurations(fastify, app.get(Metrics));
   registerHttpConventions(fastify);
   throttleFailedAuthentication(fastify, app.get(AuthFailureThrottle));

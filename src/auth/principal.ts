@@ -1,5 +1,9 @@
+import { PRINCIPAL, type RequestIdentity } from '../common/request-identity.js';
+
+export { PRINCIPAL } from '../common/request-identity.js';
+
 /** Who is asking: an admin key (every tenant, admin routes) or a tenant key (only its tenants). */
-export class Principal {
+export class Principal implements RequestIdentity {
   private constructor(
     readonly kind: 'admin' | 'tenant',
     /** The key's id (`env:ADMIN_API_KEY` for the bootstrap key, `auth-disabled` when auth is off). */
@@ -23,8 +27,5 @@ export class Principal {
     return this.isAdmin || this.tenantIds.has(tenantId);
   }
 }
-
-/** Where the guard leaves the principal on the request. */
-export const PRINCIPAL = Symbol('principal');
 
 export type WithPrincipal = { [PRINCIPAL]?: Principal };

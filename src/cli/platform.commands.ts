@@ -13,6 +13,7 @@ import { IntegrationsService } from '../platform/integrations.service.js';
 import { PlatformTenantsService } from '../platform/platform-tenants.service.js';
 import { TenantImportService } from '../platform/tenant-import.service.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
 import { liveConfig } from '../config/live.config.js';
 import { CliModule } from './cli.module.js';
 import { parseTenantImport } from './tenant-import.js';
@@ -34,8 +35,8 @@ async function withApp<T>(run: (app: INestApplicationContext) => Promise<T>): Pr
 
 /** In mock mode, where the tenants served come from; undefined in live or mixed mode, where the store's are served. */
 function mockTenantsFile(app: INestApplicationContext): string | undefined {
-  const mock = app.get<ConfigType<typeof mockConfig>>(mockConfig.KEY);
-  return mock.enabled ? join(mock.dataPath, 'tenants.json') : undefined;
+  if (app.get<SourceModes>(SOURCE_MODES).tenants !== 'mock') return undefined;
+  return join(app.get<ConfigType<typeof mockConfig>>(mockConfig.KEY).dataPath, 'tenants.json');
 }
 
 function tenantId(value: string, previous: string[] = []): string[] {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { settingFromEnvironment } from '../config/env-files.js';
+import { DOMAINS } from '../domains.js';
 import { DEFAULT_MAX_FILE_MB, formatProblem, loadMockData } from '../mock/mock-data.loader.js';
 
 /** `validate [DIR]`: every problem in the folder, one per line; exit 1 if any. Same checks as the server's startup. */
@@ -18,7 +19,7 @@ export function registerValidateCommand(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const result = await loadMockData(resolve(dir), { maxFileMb });
+      const result = await loadMockData(DOMAINS, resolve(dir), { maxFileMb });
       if (result.ok) {
         const { snapshot } = result;
         process.stdout.write(

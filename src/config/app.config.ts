@@ -1,14 +1,15 @@
-import { registerAs } from '@nestjs/config';
-import { LOG_LEVELS, parseCorsOrigins, parseTrustProxy, validateEnvironment } from './env.validation.js';
+import { LOG_LEVELS, parseCorsOrigins, parseTrustProxy } from './env.validation.js';
+import { envNamespace } from './env-namespace.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { envFilesFor } from './env-files.js';
-import type { LogFormat } from '../common/logging/request-logging.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export const appConfig = registerAs('app', () => {
-  const env = validateEnvironment(process.env);
+/** LOG_FORMAT: JSON lines, pretty text, or text on a terminal and JSON elsewhere. */
+export type LogFormat = 'json' | 'text' | 'auto';
+
+export const appConfig = envNamespace('app', (env) => {
   return {
     port: env.PORT,
     host: env.HOST,
@@ -26,8 +27,7 @@ export const appConfig = registerAs('app', () => {
 });
 
 /** The HTTP edge: how long and how many connections a client may hold, and how shutdown drains them. */
-export const httpConfig = registerAs('http', () => {
-  const env = validateEnvironment(process.env);
+export const httpConfig = envNamespace('http', (env) => {
   return {
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,

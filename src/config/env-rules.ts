@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import type { LevelWithSilent } from 'pino';
 import { Transform } from 'class-transformer';
 import { IsInt, Max, Min, registerDecorator } from 'class-validator';
-import { DOMAIN_NAMES, type DomainName } from '../domains.js';
+import { DOMAIN_NAMES, type DomainName } from './domains-and-vendors.js';
 
 /** LOG_LEVEL's names, pino's and Nest's, and the pino level each means (Nest's `log` is `info`, `verbose` is `trace`). */
 export const LOG_LEVELS: Readonly<Record<string, LevelWithSilent>> = {
@@ -61,7 +61,7 @@ export function IsAes256Key(list = false): PropertyDecorator {
     });
 }
 
-/** The domains `MOCK_DOMAINS` may name: every domain (src/domains.ts). */
+/** The domains `MOCK_DOMAINS` may name: every domain. */
 export const MOCKABLE_DOMAINS: readonly DomainName[] = DOMAIN_NAMES;
 export type MockableDomain = DomainName;
 

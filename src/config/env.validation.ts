@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { plainToInstance } from 'class-transformer';
 import {
   IsBoolean,
@@ -12,7 +13,7 @@ import {
 } from 'class-validator';
 import { Transform } from 'class-transformer';
 import { productionProblems } from './production-guards.js';
-import { DEFAULT_MAX_FILE_MB } from '../mock/load-worker.protocol.js';
+import { DEFAULT_MAX_FILE_MB } from './mock-limits.js';
 import {
   IntegerIn,
   IsAes256Key,
@@ -283,6 +284,9 @@ function show(value: unknown, variable?: string): string {
   return JSON.stringify(value);
 }
 
+/** Each validation publishes `{ serving, problems }` here: how a boot is seen to check its environment once. */
+export const environmentValidations = channel('msp-data:environment-validated');
+
 /** The environment as validated: defaults filled in, including those derived from other variables. */
 export type ValidatedEnvironment = EnvironmentVariables & { HEADERS_TIMEOUT_MS: number };
 
@@ -330,6 +334,7 @@ export function validateEnvironment(raw: Record<string, unknown>, { serving = fa
     );
   }
   if (serving) problems.push(...productionProblems(env));
+  if (environmentValidations.hasSubscribers) environmentValidations.publish({ serving, problems: problems.length });
   if (problems.length > 0) throw new EnvironmentError(problems);
   return Object.assign(env, { HEADERS_TIMEOUT_MS: env.HEADERS_TIMEOUT_MS ?? Math.min(DEFAULT_HEADERS_TIMEOUT_MS, env.REQUEST_TIMEOUT_MS) });
 }

@@ -1,9 +1,7 @@
-import { registerAs } from '@nestjs/config';
-import { validateEnvironment } from './env.validation.js';
+import { envNamespace } from './env-namespace.js';
 
 /** Live mode: how vendor data is fetched, cached and protected. */
-export const liveConfig = registerAs('live', () => {
-  const env = validateEnvironment(process.env);
+export const liveConfig = envNamespace('live', (env) => {
   return {
     redisUrl: env.REDIS_URL,
     /** Prefix of the keys written to Redis besides the cache: rate budgets, walk locks. */

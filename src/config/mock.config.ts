@@ -1,9 +1,8 @@
-import { registerAs } from '@nestjs/config';
 import { resolve } from 'node:path';
-import { MOCKABLE_DOMAINS, MockableDomain, validateEnvironment } from './env.validation.js';
+import { envNamespace } from './env-namespace.js';
+import { MOCKABLE_DOMAINS, MockableDomain } from './env.validation.js';
 
-export const mockConfig = registerAs('mock', () => {
-  const env = validateEnvironment(process.env);
+export const mockConfig = envNamespace('mock', (env) => {
   return {
     /** MOCK_MODE: every domain, tenants included, reads the folder. */
     enabled: env.MOCK_MODE,

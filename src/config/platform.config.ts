@@ -1,10 +1,8 @@
-import { registerAs } from '@nestjs/config';
-import { validateEnvironment } from './env.validation.js';
+import { envNamespace } from './env-namespace.js';
 
 const key = (base64: string) => Buffer.from(base64.trim(), 'base64');
 
-export const platformConfig = registerAs('platform', () => {
-  const env = validateEnvironment(process.env);
+export const platformConfig = envNamespace('platform', (env) => {
   return {
     databaseUrl: env.DATABASE_URL,
     connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
@@ -18,8 +16,7 @@ export const platformConfig = registerAs('platform', () => {
   };
 });
 
-export const authConfig = registerAs('auth', () => {
-  const env = validateEnvironment(process.env);
+export const authConfig = envNamespace('auth', (env) => {
   return {
     adminApiKey: env.ADMIN_API_KEY,
     disabled: env.AUTH_DISABLED,

@@ -1,4 +1,10 @@
-import type { EnvironmentVariables } from './env.validation.js';
+/** What the guards read of the validated environment (EnvironmentVariables has these). */
+export interface ProductionSettings {
+  NODE_ENV?: string;
+  ADMIN_API_KEY?: string;
+  ENCRYPTION_KEY?: string;
+  AUTH_DISABLED?: boolean;
+}
 
 /**
  * Keys published in this repository (`.env.local`, `.env.test`): anyone with a clone knows them, so a
@@ -16,7 +22,7 @@ const GENERATE = 'generate one with `openssl rand -base64 32`';
  * What a service started with NODE_ENV=production must have: its own admin key and encryption key.
  * One line per variable; values are never echoed (they are secrets, or published ones).
  */
-export function productionProblems(env: EnvironmentVariables): string[] {
+export function productionProblems(env: ProductionSettings): string[] {
   if (env.NODE_ENV !== 'production') return [];
   const problems: string[] = [];
   if (!env.ADMIN_API_KEY) {

@@ -1,9 +1,7 @@
-import { registerAs } from '@nestjs/config';
-import { validateEnvironment } from './env.validation.js';
+import { envNamespace } from './env-namespace.js';
 
 /** The live replica's sync engine (docs/live-replica.md). */
-export const syncConfig = registerAs('sync', () => {
-  const env = validateEnvironment(process.env);
+export const syncConfig = envNamespace('sync', (env) => {
   return {
     databaseUrl: env.DATABASE_URL,
     intervalMs: env.SYNC_INTERVAL_SECONDS * 1000,

@@ -1,4 +1,5 @@
 import { defineDomain } from '../common/domain/domain-descriptor.js';
+import { DOMAIN_VENDOR_CALLS } from '../config/domains-and-vendors.js';
 import { CsatSurvey } from './csat-survey.record.js';
 
 export const CSAT = defineDomain({
@@ -8,5 +9,5 @@ export const CSAT = defineDomain({
   idFields: ['survey_id'],
   defaultSort: '-submitted_at',
   ticketRef: 'ticket_id',
-  vendorCalls: [{ vendor: 'smileback', target: 'GET /api/v3/reviews/' }],
+  vendorCalls: DOMAIN_VENDOR_CALLS.csat,
 });

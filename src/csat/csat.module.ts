@@ -1,6 +1,6 @@
 import { SmileBackCsatSource } from './sources/smileback-csat-source.js';
 import { Module } from '@nestjs/common';
-import { ReplicaSource } from '../replica-reads/replica-source.js';
+import { ReplicaSource } from '../source-binding/replica-source.js';
 import { bindSource, type SourceChoices } from '../source-binding/source-binding.js';
 import { CSAT } from './csat.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';

@@ -1,20 +1,17 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
 import { principalOf } from '../auth/auth.decorators.js';
 import type { DataVersion, VersionProbe } from '../common/http/entity-tag.interceptor.js';
 import type { MockableDomain } from '../config/env.validation.js';
-import { mockConfig } from '../config/mock.config.js';
-import { LiveCache } from '../live/live-cache.js';
-import { LiveClients } from '../live/live-clients.js';
-import { fillKey } from '../live/fill-key.js';
+import type { LiveCache } from '../live/live-cache.js';
+import { fillKey } from '../live/fill-cache-key.js';
 import { domainNamed } from '../domains.js';
 import { replicaReads, servedFills } from '../live/request-context.js';
 import { ReplicaReads } from '../replica-reads/replica-reads.js';
-import { MockFileStore } from '../mock/mock-file.store.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
-import { kindOf, SourceModes, sourceModes } from '../source-binding/source-modes.js';
+import { liveSideFor, mockSideFor, SOURCE_SIDES, type SourceSides } from '../source-binding/source-binding.js';
+import { kindOf, SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 
@@ -26,18 +23,12 @@ import { TenantsService } from '../tenants/tenants.service.js';
  */
 @Injectable()
 export class SourceDataVersion implements DataVersion {
-  private readonly modes: SourceModes;
-
   constructor(
-    @Inject(mockConfig.KEY) config: ConfigType<typeof mockConfig>,
-    @Inject(MockFileStore) private readonly store: MockFileStore | null,
-    private readonly cache: LiveCache,
-    private readonly clients: LiveClients,
+    @Inject(SOURCE_MODES) private readonly modes: SourceModes,
+    @Inject(SOURCE_SIDES) private readonly sides: SourceSides,
     private readonly tenants: TenantsService,
     @Optional() private readonly replica?: ReplicaReads,
-  ) {
-    this.modes = sourceModes(config);
-  }
+  ) {}
 
   async probe(request: FastifyRequest, tenantId: string, domains: readonly string[]): Promise<VersionProbe | undefined> {
     let tenant: Tenant;
@@ -48,12 +39,12 @@ export class SourceDataVersion implements DataVersion {
     }
     // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
     const known: string[] = [`tenant=${hash('sha1', JSON.stringify(tenant), 'base64url')}`];
-    const entries: Array<{ vendor: Vendor; key?: string }> = [];
+    const entries: Array<{ vendor: Vendor; key?: string; cache: LiveCache }> = [];
     const streams: string[] = [];
     let unsynced = false;
     for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
       if (kindOf(this.modes, domain) === 'mock') {
-        known.push(`${domain}=mock#${this.store?.dataVersion() ?? 0}`);
+        known.push(`${domain}=mock#${mockSideFor(this.sides, domain).dataVersion()}`);
         continue;
       }
       if (this.replica) {
@@ -67,9 +58,10 @@ export class SourceDataVersion implements DataVersion {
       }
       // The fills the domain's live sources read (ticket descriptions are cached per ticket and
       // `updated_at_remote`, so they follow the tickets' fill).
+      const { clients, cache } = liveSideFor(this.sides, domain).deps;
       for (const vendor of new Set(domainNamed(domain).vendorCalls.map((c) => c.vendor))) {
-        const live = await this.clients.for(tenantId, vendor);
-        entries.push({ vendor, key: live ? fillKey(tenantId, domain, vendor, live.version) : undefined });
+        const live = await clients.for(tenantId, vendor);
+        entries.push({ vendor, key: live ? fillKey(tenantId, domain, vendor, live.version) : undefined, cache });
       }
     }
     const describe = (fetchedAt: (key: string) => number | undefined, stale: readonly string[]): string | undefined => {
@@ -103,7 +95,7 @@ export class SourceDataVersion implements DataVersion {
       };
     }
     const fresh = new Map<string, number | undefined>();
-    for (const { key } of entries) if (key !== undefined) fresh.set(key, await this.cache.freshFetchedAt(key));
+    for (const { key, cache } of entries) if (key !== undefined) fresh.set(key, await cache.freshFetchedAt(key));
     return {
       version: describe((key) => fresh.get(key), []),
       served: () => {

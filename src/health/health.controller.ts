@@ -7,9 +7,8 @@ import { Public } from '../auth/auth.decorators.js';
 import { PRINCIPAL, WithPrincipal } from '../auth/principal.js';
 import { appConfig } from '../config/app.config.js';
 import { ApiProbeRoute } from '../common/openapi/api-route.decorators.js';
-import { mockConfig } from '../config/mock.config.js';
-import { sourceModes } from '../source-binding/source-modes.js';
-import { HealthCheckResult } from './health-check.js';
+import { SOURCE_MODES, SourceModes } from '../config/source-modes.js';
+import { HealthCheckResult } from '../common/health/health-check.js';
 import { HealthReport, LivenessReport, ReadinessReport } from './health.dto.js';
 import { HealthService } from './health.service.js';
 import { Lifecycle } from './lifecycle.js';
@@ -29,12 +28,11 @@ export class HealthController {
     private readonly health: HealthService,
     private readonly lifecycle: Lifecycle,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
-    @Inject(mockConfig.KEY) private readonly mock: ConfigType<typeof mockConfig>,
+    @Inject(SOURCE_MODES) private readonly modes: SourceModes,
   ) {}
 
   private get sources(): Pick<HealthReport, 'mode' | 'sources'> {
-    const { mode, domains } = sourceModes(this.mock);
-    return { mode, sources: domains };
+    return { mode: this.modes.mode, sources: this.modes.domains };
   }
 
   @Get()

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { appConfig } from '../config/app.config.js';
-import { HEALTH_CHECKS, HealthCheck, HealthCheckResult, HealthStatus } from './health-check.js';
+import { HEALTH_CHECKS, HealthCheck, HealthCheckResult, HealthStatus } from '../common/health/health-check.js';
 
 export interface HealthRun {
   status: HealthStatus;

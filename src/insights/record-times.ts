@@ -4,7 +4,7 @@ import { positionsInRange } from '../common/record-index/time-index.js';
 import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
 import { SECURITY_ALERT_QUERY } from '../security-alerts/list-security-alerts-query.dto.js';
 import { TICKET_QUERY } from '../tickets/list-tickets-query.dto.js';
-import type { Ticket } from '../tickets/ticket.record.js';
+import { isTicketClosed, type Ticket } from '../tickets/ticket.record.js';
 
 /*
  * The instants the KPIs read, as epoch ms per record (NaN for none): the record index's own columns —
@@ -14,7 +14,7 @@ import type { Ticket } from '../tickets/ticket.record.js';
 
 export { instantMs } from '../common/query/instants.js';
 
-export const isTicketClosed = (t: Ticket): boolean => !!t.closed_at_remote || t.status === 'Closed';
+export { isTicketClosed } from '../tickets/ticket.record.js';
 
 /** A derived column's positions ascending by value; those without one (NaN) left out. */
 export interface TimeIndex {

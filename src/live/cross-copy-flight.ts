@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -84,15 +84,12 @@ function rebuilt(failure: WalkFailure): VendorError {
 @Injectable()
 export class CrossCopyFlight {
   private readonly logger = new Logger('LiveCache');
-  private readonly timing: WalkLockTiming;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: SharedRedis,
     @Inject(liveConfig.KEY) private readonly config: ConfigType<typeof liveConfig>,
-    @Optional() @Inject(WALK_LOCK_TIMING) timing?: WalkLockTiming,
-  ) {
-    this.timing = timing ?? DEFAULT_WALK_LOCK_TIMING;
-  }
+    @Inject(WALK_LOCK_TIMING) private readonly timing: WalkLockTiming,
+  ) {}
 
   /**
    * `walk()` in one copy at a time for `key`; elsewhere `shared()` (a fresh shared-cache entry, or

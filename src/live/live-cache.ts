@@ -1,5 +1,5 @@
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { Cache } from 'cache-manager';
 import { LRUCache } from 'lru-cache';
@@ -69,9 +69,9 @@ export class LiveCache {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     @Inject(liveConfig.KEY) private readonly config: ConfigType<typeof liveConfig>,
     /** Absent where a LiveCache is built by hand (one process, no Redis): a walk is then per process. */
-    @Optional() private readonly crossCopy?: CrossCopyFlight,
+    private readonly crossCopy?: CrossCopyFlight,
     /** The connection behind the shared store: while it is down, the store is not asked at all. */
-    @Optional() @Inject(REDIS_CLIENT) private readonly redis?: SharedRedis,
+    @Inject(REDIS_CLIENT) private readonly redis?: SharedRedis,
   ) {
     this.hasSharedStore = Boolean(config.redisUrl);
     this.local = new LRUCache({

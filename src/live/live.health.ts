@@ -1,11 +1,10 @@
 import type { Cache } from 'cache-manager';
-import type { HealthCheck, HealthCheckResult } from '../health/health-check.js';
+import type { HealthCheck, HealthCheckResult } from '../common/health/health-check.js';
 import type { PlatformStore } from '../platform/platform.store.js';
 import type { VendorHttp } from '../integrations/http/vendor-http.js';
 import { withTimeout } from '../common/async/with-timeout.js';
 import { CACHE_TIMEOUT_MS } from './live-cache.js';
-import { DOMAIN_NAMES, domainsOfVendor, type DomainName } from '../domains.js';
-import { VENDORS } from '../platform/integration-bodies.dto.js';
+import { DOMAIN_NAMES, domainsOfVendor, VENDORS, type DomainName } from '../config/domains-and-vendors.js';
 
 /** Per vendor and tenant, the circuit breaker's state (`open` means calls are being refused). */
 export class VendorBreakersHealthCheck implements HealthCheck {

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 // the application (and the loader's record classes and validators) is imported.
 import { DEFAULT_PIECE_BYTES, type LoadWorkerData, type LoadWorkerMessage } from './load-worker.protocol.js';
 import type { LoadOptions, MockDataLoadResult } from './mock-data.loader.js';
-import type { DomainName } from './mock-domains.js';
+import type { DomainName, DomainsModule } from './mock-domains.js';
 
 /** The main thread parses pieces for at most this long before it lets other work (requests, timers) run. */
 const SLICE_MS = 8;
@@ -49,6 +49,14 @@ function workerScript(): URL | undefined {
   return built !== sibling && existsSync(built) ? pathToFileURL(built) : undefined;
 }
 
+/** The module a built worker can import: a TypeScript source's built copy in dist/. */
+function builtModule(module: DomainsModule): DomainsModule | undefined {
+  const path = fileURLToPath(module);
+  if (path.endsWith('.js')) return module;
+  const built = path.replace(`${sep}src${sep}`, `${sep}dist${sep}`).replace(/\.ts$/, '.js');
+  return built !== path && existsSync(built) ? pathToFileURL(built).href : undefined;
+}
+
 /** About how much JSON the folder holds (its files and its subfolders' files; links counted by their own size). */
 async function jsonBytes(dir: string): Promise<number> {
   let total = 0;
@@ -70,29 +78,30 @@ export type OffThreadLoadOptions = Pick<LoadOptions, 'maxFileMb' | 'checkTicketR
   background?: boolean;
 };
 
-export function loadMockDataOffThread(dir: string, options: OffThreadLoadOptions = {}): Promise<OffThreadLoadResult> {
-  const early = takePreload(dir, options);
-  return early ?? load(dir, options);
+export function loadMockDataOffThread(domains: DomainsModule, dir: string, options: OffThreadLoadOptions = {}): Promise<OffThreadLoadResult> {
+  const early = takePreload(domains, dir, options);
+  return early ?? load(domains, dir, options);
 }
 
 /** A load started before the application was built (`preloadMockData`), not yet taken or discarded. */
-let preload: { dir: string; maxFileMb?: number; checkTicketRefs?: boolean; result: Promise<OffThreadLoadResult>; abort: AbortController } | undefined;
+let preload: { domains: DomainsModule; dir: string; maxFileMb?: number; checkTicketRefs?: boolean; result: Promise<OffThreadLoadResult>; abort: AbortController } | undefined;
 
 /** Starts loading `dir` while main.ts imports the application; the first `loadMockDataOffThread` with the same folder and options takes it. */
-export function preloadMockData(dir: string, options: Pick<OffThreadLoadOptions, 'maxFileMb' | 'checkTicketRefs'> = {}): Promise<OffThreadLoadResult> {
+export function preloadMockData(domains: DomainsModule, dir: string, options: Pick<OffThreadLoadOptions, 'maxFileMb' | 'checkTicketRefs'> = {}): Promise<OffThreadLoadResult> {
   discardPreload();
   const abort = new AbortController();
-  const result = load(dir, { ...options, signal: abort.signal });
+  const result = load(domains, dir, { ...options, signal: abort.signal });
   result.catch(() => undefined); // reported to whoever takes it; a discarded one is nobody's
-  preload = { dir, maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs, result, abort };
+  preload = { domains, dir, maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs, result, abort };
   return result;
 }
 
-function takePreload(dir: string, options: OffThreadLoadOptions): Promise<OffThreadLoadResult> | undefined {
+function takePreload(domains: DomainsModule, dir: string, options: OffThreadLoadOptions): Promise<OffThreadLoadResult> | undefined {
   const taken = preload;
   if (!taken) return undefined;
   preload = undefined;
   if (
+    taken.domains === domains &&
     taken.dir === dir &&
     taken.maxFileMb === options.maxFileMb &&
     (taken.checkTicketRefs ?? true) === (options.checkTicketRefs ?? true) &&
@@ -110,19 +119,20 @@ export function discardPreload(): void {
   preload = undefined;
 }
 
-async function load(dir: string, options: OffThreadLoadOptions & { signal?: AbortSignal }): Promise<OffThreadLoadResult> {
+async function load(domains: DomainsModule, dir: string, options: OffThreadLoadOptions & { signal?: AbortSignal }): Promise<OffThreadLoadResult> {
   const started = performance.now();
   const script = workerScript();
-  if (!script || (await jsonBytes(dir)) <= (options.inThreadMaxBytes ?? IN_THREAD_MAX_BYTES)) {
+  const workerDomains = script && builtModule(domains);
+  if (!script || !workerDomains || (await jsonBytes(dir)) <= (options.inThreadMaxBytes ?? IN_THREAD_MAX_BYTES)) {
     options.signal?.throwIfAborted();
-    const { loadMockData } = await import('./mock-data.loader.js');
-    const result = await loadMockData(dir, { maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs });
+    const [{ loadMockData }, { importDomains }] = await Promise.all([import('./mock-data.loader.js'), import('./mock-domains.js')]);
+    const result = await loadMockData(await importDomains(domains), dir, { maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs });
     const ms = performance.now() - started;
     return { ...result, stats: { totalMs: ms, longestStepMs: ms, longestStepCpuMs: ms, offThread: false } };
   }
 
   options.signal?.throwIfAborted();
-  const data: LoadWorkerData = { dir, maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs, pieceBytes: DEFAULT_PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES, background: options.background };
+  const data: LoadWorkerData = { domains: workerDomains, dir, maxFileMb: options.maxFileMb, checkTicketRefs: options.checkTicketRefs, pieceBytes: DEFAULT_PIECE_BYTES, maxInFlightBytes: MAX_IN_FLIGHT_BYTES, background: options.background };
   const worker = new Worker(script, { workerData: data });
   const files = new Map<DomainName, Map<string, object[]>>();
   /** Pieces not yet parsed, oldest first, each with the records of its file. */

@@ -1,14 +1,31 @@
-import type { MockDataLoadResult } from './mock-data.loader.js';
-import type { DomainName } from './mock-domains.js';
+import type { DomainName } from '../config/domains-and-vendors.js';
+import type { Tenant } from '../platform/tenant.record.js';
+import type { MockDataProblem } from './mock-data-problem.js';
+import type { ScenarioRule } from './scenarios/scenario-rules.js';
 
 /** JSON text per `LoadOptions.onPiece` piece: below V8's largest regular heap object (128 KiB), so its string stays out of the large-object space. */
 export const DEFAULT_PIECE_BYTES = 96 * 2 ** 10;
 
-/** MOCK_MAX_FILE_MB's default: a larger file is refused rather than parsed. */
-export const DEFAULT_MAX_FILE_MB = 256;
+export interface MockDataSnapshot {
+  tenants: Tenant[];
+  /** domain → tenant id → records, exactly as parsed from the files. */
+  records: Record<DomainName, Map<string, readonly object[]>>;
+  /** Which (tenant, domain) pairs have no file: they serve an empty list. */
+  missing: { tenant_id: string; domain: DomainName }[];
+  files: number;
+  recordCount: number;
+  /** The rules of the optional scenarios.json (empty without one). */
+  scenarios: readonly ScenarioRule[];
+}
+
+export type MockDataLoadResult =
+  | { ok: true; snapshot: MockDataSnapshot; problems: [] }
+  | { ok: false; problems: MockDataProblem[] };
 
 /** What `loadMockDataOffThread` hands its worker. */
 export interface LoadWorkerData {
+  /** The module exporting the folder's domains (`DomainsModule`), as the worker imports it. */
+  domains: string;
   dir: string;
   maxFileMb?: number;
   checkTicketRefs?: boolean;

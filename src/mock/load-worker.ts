@@ -17,8 +17,9 @@ registerHooks({
   resolve: (specifier, context, next) => (specifier === '@nestjs/swagger' ? { url: SWAGGER_STUB, shortCircuit: true } : next(specifier, context)),
 });
 const { loadMockData } = await import('./mock-data.loader.js');
+const { importDomains } = await import('./mock-domains.js');
 
-const { dir, maxFileMb, checkTicketRefs, pieceBytes, maxInFlightBytes, background } = workerData as LoadWorkerData;
+const { domains, dir, maxFileMb, checkTicketRefs, pieceBytes, maxInFlightBytes, background } = workerData as LoadWorkerData;
 if (background) belowNormalPriority();
 const port = parentPort!;
 const send = (message: LoadWorkerMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
@@ -58,7 +59,7 @@ function repeatedFields(records: object[]): string[] {
 
 let shared: string[] | undefined;
 try {
-  const result = await loadMockData(dir, {
+  const result = await loadMockData(await importDomains(domains), dir, {
     maxFileMb,
     checkTicketRefs,
     pieceBytes,

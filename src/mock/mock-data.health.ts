@@ -1,4 +1,4 @@
-import type { HealthCheck, HealthCheckResult } from '../health/health-check.js';
+import type { HealthCheck, HealthCheckResult } from '../common/health/health-check.js';
 import type { MockFileStore } from './mock-file.store.js';
 
 /**

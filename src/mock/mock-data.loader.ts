@@ -1,33 +1,19 @@
 import { realpath, stat } from 'node:fs/promises';
 import { TENANT_ID_PATTERN } from '../common/validation/formats.js';
-import { Tenant } from '../tenants/tenant.record.js';
+import { Tenant } from '../platform/tenant.record.js';
 import { eachPiece, locateJsonError } from './json-array-pieces.js';
-import { DEFAULT_MAX_FILE_MB, DEFAULT_PIECE_BYTES } from './load-worker.protocol.js';
+import { DEFAULT_MAX_FILE_MB } from '../config/mock-limits.js';
+import { DEFAULT_PIECE_BYTES, type MockDataLoadResult, type MockDataSnapshot } from './load-worker.protocol.js';
 import type { MockDataProblem } from './mock-data-problem.js';
-import { DomainName, MOCK_DOMAINS, MockDomain } from './mock-domains.js';
+import type { DomainName, MockDomain } from './mock-domains.js';
 import { Folder, dataFilesIn, largestDataFile, readJson } from './mock-folder-reader.js';
 import { checkRecords, isPlainObject, recordProblems } from './record-checks.js';
 import { checkScenarios, SCENARIOS_FILE, ScenarioRule } from './scenarios/scenario-rules.js';
 
 export { formatProblem, type MockDataProblem } from './mock-data-problem.js';
 
-export interface MockDataSnapshot {
-  tenants: Tenant[];
-  /** domain → tenant id → records, exactly as parsed from the files. */
-  records: Record<DomainName, Map<string, readonly object[]>>;
-  /** Which (tenant, domain) pairs have no file: they serve an empty list. */
-  missing: { tenant_id: string; domain: DomainName }[];
-  files: number;
-  recordCount: number;
-  /** The rules of the optional scenarios.json (empty without one). */
-  scenarios: readonly ScenarioRule[];
-}
-
-export type MockDataLoadResult =
-  | { ok: true; snapshot: MockDataSnapshot; problems: [] }
-  | { ok: false; problems: MockDataProblem[] };
-
-export { DEFAULT_MAX_FILE_MB, DEFAULT_PIECE_BYTES } from './load-worker.protocol.js';
+export { DEFAULT_MAX_FILE_MB } from '../config/mock-limits.js';
+export { DEFAULT_PIECE_BYTES, type MockDataLoadResult, type MockDataSnapshot } from './load-worker.protocol.js';
 
 export interface LoadOptions {
   maxFileMb?: number;
@@ -145,7 +131,7 @@ async function isRecording(folder: Folder, problems: MockDataProblem[]): Promise
  * thread. The `mock:validate` CLI calls it directly; the server's startup and reloads call it in a
  * worker thread (`loadMockDataOffThread`), so the same code gives the same report.
  */
-export async function loadMockData(dir: string, options: LoadOptions = {}): Promise<MockDataLoadResult> {
+export async function loadMockData(domains: readonly MockDomain[], dir: string, options: LoadOptions = {}): Promise<MockDataLoadResult> {
   const problems: MockDataProblem[] = [];
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
@@ -153,7 +139,7 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
   }
   const folder: Folder = { dir, root: await realpath(dir), maxFileMb: options.maxFileMb ?? DEFAULT_MAX_FILE_MB, scratch: Buffer.alloc(0) };
   try {
-    folder.scratch = Buffer.allocUnsafeSlow(await largestDataFile(folder));
+    folder.scratch = Buffer.allocUnsafeSlow(await largestDataFile(folder, domains));
   } catch {
     // Memory refused (a file of gigabytes under a raised MOCK_MAX_FILE_MB): each read then asks for its
     // own, and the file that cannot get it is reported as unreadable, as before this sizing.
@@ -168,7 +154,7 @@ export async function loadMockData(dir: string, options: LoadOptions = {}): Prom
   let files = tenants ? 1 : 0;
   let recordCount = 0;
 
-  for (const domain of MOCK_DOMAINS) {
+  for (const domain of domains) {
     const byTenant = new Map<string, readonly object[]>();
     const served = new Set<string>();
     records[domain.name] = byTenant;

@@ -1,10 +1,6 @@
-import { DOMAINS, type DomainName } from '../domains.js';
+import type { DomainName } from '../config/domains-and-vendors.js';
 
-export type { DomainName } from '../domains.js';
-export { CSAT } from '../csat/csat.domain.js';
-export { SECURITY_ALERTS } from '../security-alerts/security-alerts.domain.js';
-export { TICKETS } from '../tickets/tickets.domain.js';
-export { TIME_ENTRIES } from '../time-entries/time-entries.domain.js';
+export type { DomainName } from '../config/domains-and-vendors.js';
 
 /** What the mock folder reads of a domain's descriptor (src/domains.ts): `<folder>/<tenant_id>.json`, an array of `recordClass`. */
 export interface MockDomain<T = unknown> {
@@ -17,5 +13,11 @@ export interface MockDomain<T = unknown> {
   readonly ticketRef?: string;
 }
 
-/** Every domain, tickets first: the other domains' references are checked against them. */
-export const MOCK_DOMAINS: readonly MockDomain[] = DOMAINS;
+/** URL of the module exporting the folder's domains as `DOMAINS`: they sit above mock, so the application names it and the load (or its worker) imports it. */
+export type DomainsModule = string;
+
+/** The folder's domains, imported from their module. */
+export async function importDomains(module: DomainsModule): Promise<readonly MockDomain[]> {
+  const { DOMAINS } = (await import(module)) as { DOMAINS: readonly MockDomain[] };
+  return DOMAINS;
+}

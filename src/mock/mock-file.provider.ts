@@ -1,4 +1,4 @@
-import type { Tenant } from '../tenants/tenant.record.js';
+import type { Tenant } from '../platform/tenant.record.js';
 import type { MockDomain } from './mock-domains.js';
 import type { MockFileStore } from './mock-file.store.js';
 

@@ -3,10 +3,10 @@ import type { ConfigType } from '@nestjs/config';
 import { access } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mockConfig } from '../config/mock.config.js';
-import { Tenant } from '../tenants/tenant.record.js';
+import { Tenant } from '../platform/tenant.record.js';
 import { OffThreadLoadResult, loadMockDataOffThread } from './load-worker-host.js';
 import { MockDataProblem, MockDataSnapshot, formatProblem } from './mock-data.loader.js';
-import { DomainName } from './mock-domains.js';
+import type { DomainName, DomainsModule } from './mock-domains.js';
 import { CreateWatcher, MockFolderWatcher, MockWatchStatus } from './mock-folder.watcher.js';
 import type { ScenarioRule } from './scenarios/scenario-rules.js';
 
@@ -70,6 +70,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(mockConfig.KEY) private readonly config: ConfigType<typeof mockConfig>,
+    private readonly domains: DomainsModule,
     private readonly createWatcher?: CreateWatcher,
   ) {
     this.initialLoad = this.load();
@@ -94,7 +95,7 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
     try {
-      const result = await loadMockDataOffThread(this.config.dataPath, {
+      const result = await loadMockDataOffThread(this.domains, this.config.dataPath, {
         maxFileMb: this.config.maxFileMb,
         // A reload yields the cores to the requests being served; the first load has nothing to yield to.
         background: reload,

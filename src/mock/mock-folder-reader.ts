@@ -3,7 +3,7 @@ import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { isSpace, locateJsonError } from './json-array-pieces.js';
 import type { MockDataProblem } from './mock-data-problem.js';
-import { MOCK_DOMAINS } from './mock-domains.js';
+import type { MockDomain } from './mock-domains.js';
 
 export type ReadResult =
   | { status: 'missing' }
@@ -22,10 +22,10 @@ export interface Folder {
 }
 
 /** The size (plus a margin) of the largest data file within the limit: the read buffer is made that big once. */
-export async function largestDataFile(folder: Folder): Promise<number> {
+export async function largestDataFile(folder: Folder, domains: readonly MockDomain[]): Promise<number> {
   const limit = folder.maxFileMb * 2 ** 20;
   const sizes = await Promise.all(
-    MOCK_DOMAINS.map(async (domain) => {
+    domains.map(async (domain) => {
       const entries = await readdir(join(folder.dir, domain.folder), { withFileTypes: true }).catch(() => []);
       const each = entries
         .filter((e) => e.name.endsWith('.json'))

@@ -1,18 +1,25 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { mockConfig } from '../config/mock.config.js';
 import { MockFileStore } from './mock-file.store.js';
+import type { DomainsModule } from './mock-domains.js';
 
-/** The mock-data folder, read only when some domain is mocked (MOCK_MODE=true, or MOCK_DOMAINS in mixed mode): in live mode nothing here is constructed. */
+/** The mock-data folder (store and watcher). Imported only when some domain is mocked (SourceBindingModule): in live mode it is not part of the application at all. */
 @Global()
-@Module({
-  providers: [
-    {
-      provide: MockFileStore,
-      inject: [mockConfig.KEY],
-      useFactory: (config: ConfigType<typeof mockConfig>) => (config.enabled || config.domains.length > 0 ? new MockFileStore(config) : null),
-    },
-  ],
-  exports: [MockFileStore],
-})
-export class MockModule {}
+@Module({})
+export class MockModule {
+  /** `domains`: the module listing the folder's domains (`DOMAINS_MODULE` of src/domains.ts), named by the application above them. */
+  static forRoot(domains: DomainsModule): DynamicModule {
+    return {
+      module: MockModule,
+      providers: [
+        {
+          provide: MockFileStore,
+          inject: [mockConfig.KEY],
+          useFactory: (config: ConfigType<typeof mockConfig>) => new MockFileStore(config, domains),
+        },
+      ],
+      exports: [MockFileStore],
+    };
+  }
+}

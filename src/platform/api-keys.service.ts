@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { PlatformCacheOptions, nowIso } from './platform-db.js';
 import { ApiKeyNotFoundError } from './platform.errors.js';
 import { ReadCache } from './read-cache.js';
@@ -21,7 +21,7 @@ const KEY_PREFIX = 'mspk';
 export const TOUCH_EVERY_MS = 60_000;
 const TOUCHED_KEYS_KEPT = 10_000;
 
-const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+const sha256 = (value: string): Buffer => hash('sha256', value, 'buffer');
 const parseScope = (scope: string): ApiKeyScope => (scope === 'admin' ? 'admin' : (JSON.parse(scope) as { tenants: string[] }));
 
 /** `mspk_<id>_<secret>`: the id finds the row, the hash of the whole key proves it. */
@@ -30,10 +30,28 @@ export function parseApiKey(key: string): { id: string } | undefined {
   return m ? { id: m[1] } : undefined;
 }
 
+/** What a key check needs of its row, decoded once per read of the row (not once per request). */
+interface CheckedKey {
+  keyHash: Buffer;
+  revoked: boolean;
+  found: VerifiedKey;
+}
+export interface VerifiedKey {
+  readonly id: string;
+  readonly scope: ApiKeyScope;
+  readonly lastUsedAt: string | null;
+}
+const checked = (row: ApiKeyCheckRow | undefined): CheckedKey | undefined =>
+  row && {
+    keyHash: Buffer.from(row.key_hash, 'hex'),
+    revoked: row.revoked_at !== null,
+    found: Object.freeze({ id: row.id, scope: parseScope(row.scope), lastUsedAt: row.last_used_at }),
+  };
+
 /** Minting, listing, revoking and checking API keys; a key is shown once and kept only as a hash. */
 @Injectable()
 export class ApiKeysService {
-  private readonly rows: ReadCache<ApiKeyCheckRow | undefined>;
+  private readonly rows: ReadCache<CheckedKey | undefined>;
   private readonly touchedAt = new Map<string, number>();
 
   constructor(
@@ -72,14 +90,17 @@ export class ApiKeysService {
     if (!revoked && !(await this.keys.exists(id))) throw new ApiKeyNotFoundError(id);
   }
 
-  /** The key's scope if it exists, is not revoked, and its hash matches in constant time. */
-  async verify(key: string): Promise<{ id: string; scope: ApiKeyScope; lastUsedAt: string | null } | undefined> {
+  /**
+   * The key's scope if it exists, is not revoked, and its hash matches in constant time. While the row's
+   * read is reused, so is the answer object (callers may key their own derived state by it).
+   */
+  async verify(key: string): Promise<VerifiedKey | undefined> {
     const parsed = parseApiKey(key);
     if (!parsed) return undefined;
-    const row = await this.rows.get(parsed.id, () => this.keys.getForCheck(parsed.id));
-    if (!row || row.revoked_at !== null) return undefined;
-    if (!timingSafeEqual(sha256(key), Buffer.from(row.key_hash, 'hex'))) return undefined;
-    return { id: row.id, scope: parseScope(row.scope), lastUsedAt: row.last_used_at };
+    const row = await this.rows.get(parsed.id, () => this.keys.getForCheck(parsed.id).then(checked));
+    if (!row || row.revoked) return undefined;
+    if (!timingSafeEqual(sha256(key), row.keyHash)) return undefined;
+    return row.found;
   }
 
   /**

@@ -11,8 +11,9 @@ import {
   registerDecorator,
 } from 'class-validator';
 
-export const VENDORS = ['connectwise', 'smileback', 'sentinelone', 'defender'] as const;
-export type Vendor = (typeof VENDORS)[number];
+import { VENDORS, type Vendor } from '../config/domains-and-vendors.js';
+
+export { VENDORS, type Vendor } from '../config/domains-and-vendors.js';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['https', 'http'] };
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tenant } from '../tenants/tenant.record.js';
+import type { Tenant } from './tenant.record.js';
 import { TenantNotFoundError } from '../common/problem/problem.error.js';
 import { PlatformCacheOptions, PlatformDb, STALE_ON_UNAVAILABLE_MS, definedOnly } from './platform-db.js';
 import { TenantExistsError, isUniqueViolation } from './platform.errors.js';

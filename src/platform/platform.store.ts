@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tenant } from '../tenants/tenant.record.js';
+import type { Tenant } from './tenant.record.js';
 import type { Vendor } from './integration-bodies.dto.js';
 import { IntegrationCredentials, IntegrationsService } from './integrations.service.js';
 import { PlatformTenantsService } from './platform-tenants.service.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tenant } from '../tenants/tenant.record.js';
+import type { Tenant } from './tenant.record.js';
 import type { Vendor } from './integration-bodies.dto.js';
 import { IntegrationsService } from './integrations.service.js';
 import { PlatformDb } from './platform-db.js';

@@ -1,7 +1,6 @@
 import { DynamicModule, Provider } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
-import { syncConfig } from '../config/sync.config.js';
 import { SyncModule } from '../sync/sync.module.js';
+import { REPLICA_RECORDS } from '../source-binding/replica-source.js';
 import { ReplicaReads } from './replica-reads.js';
 
 /** Live reads from the replica, and the sync engine (given its STREAM_FETCHERS provider) that keeps it. */
@@ -10,9 +9,10 @@ export class ReplicaReadsModule {
     return {
       module: ReplicaReadsModule,
       global: true,
-      imports: [ConfigModule.forFeature(syncConfig), SyncModule.register(fetchers)],
-      providers: [ReplicaReads],
-      exports: [ReplicaReads],
+      // The sync and live configuration come from the global configModule().
+      imports: [SyncModule.register(fetchers)],
+      providers: [ReplicaReads, { provide: REPLICA_RECORDS, useExisting: ReplicaReads }],
+      exports: [ReplicaReads, REPLICA_RECORDS],
     };
   }
 }

@@ -4,7 +4,8 @@ import { LRUCache } from 'lru-cache';
 import { indexBytes } from '../common/record-index/index-cache.js';
 import { liveConfig } from '../config/live.config.js';
 import { syncConfig } from '../config/sync.config.js';
-import type { DomainName } from '../domains.js';
+import type { DomainName } from '../config/domains-and-vendors.js';
+import type { ReplicaRecords } from '../source-binding/replica-source.js';
 import { estimateBytes } from '../live/entry-bytes.js';
 import { noteReplicaRead } from '../live/request-context.js';
 import { PlatformDb } from '../platform/platform-db.js';
@@ -53,7 +54,7 @@ export interface StreamRead {
  * waits up to FIRST_SYNC_WAIT_MS); a read never calls a vendor.
  */
 @Injectable()
-export class ReplicaReads {
+export class ReplicaReads implements ReplicaRecords {
   private readonly logger = new Logger(ReplicaReads.name);
   private readonly cache: LRUCache<string, Entry>;
   private readonly loading = new Map<string, Promise<Entry>>();

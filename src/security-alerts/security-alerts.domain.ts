@@ -1,4 +1,5 @@
 import { defineDomain } from '../common/domain/domain-descriptor.js';
+import { DOMAIN_VENDOR_CALLS } from '../config/domains-and-vendors.js';
 import { SecurityAlert } from './security-alert.record.js';
 
 export const SECURITY_ALERTS = defineDomain({
@@ -9,8 +10,5 @@ export const SECURITY_ALERTS = defineDomain({
   // of the id, as in `mock:validate`'s `defender/DEF-001`, so ties sort by source, then alert id.
   idFields: ['source', 'alert_id'],
   defaultSort: '-detected_at',
-  vendorCalls: [
-    { vendor: 'sentinelone', target: 'GET /web/api/v2.1/threats' },
-    { vendor: 'defender', target: 'GET /v1.0/security/alerts_v2' },
-  ],
+  vendorCalls: DOMAIN_VENDOR_CALLS.security_alerts,
 });

@@ -1,7 +1,7 @@
 import { DefenderAlertSource } from './sources/defender-alert-source.js';
 import { SentinelOneAlertSource } from './sources/sentinelone-alert-source.js';
 import { Module } from '@nestjs/common';
-import { ReplicaSource } from '../replica-reads/replica-source.js';
+import { ReplicaSource } from '../source-binding/replica-source.js';
 import { bindSource } from '../source-binding/source-binding.js';
 import { SECURITY_ALERTS } from './security-alerts.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';

@@ -1,4 +1,4 @@
-import type { DomainName } from '../domains.js';
+import type { DomainName } from '../config/domains-and-vendors.js';
 
 /** One vendor endpoint for one tenant, kept in the replica (api-contract v1.2 names them so). */
 export const STREAM_NAMES = [

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, DynamicModule, Injectable, OnApplicationBootstrap, Provider } from '@nestjs/common';
-import { ConfigModule, type ConfigType } from '@nestjs/config';
+import type { ConfigType } from '@nestjs/config';
 import { syncConfig } from '../config/sync.config.js';
 import { PlatformDb } from '../platform/platform-db.js';
 import { LocalSyncScheduler } from './local.scheduler.js';
@@ -33,7 +33,7 @@ export class SyncModule {
   static register(fetchers: Provider): DynamicModule {
     return {
       module: SyncModule,
-      imports: [ConfigModule.forFeature(syncConfig)],
+      // syncConfig comes from the global configModule(), mapped from the boot's one validation of the environment.
       providers: [
         fetchers,
         ReplicaRepository,

@@ -101,3 +101,6 @@ export class Ticket {
   @IsNotBefore('created_at_remote')
   closed_at_remote?: string | null;
 }
+
+/** Closed by either sign the vendor gives: a close time, or the status (KPIs and the live time-entry source agree on it). */
+export const isTicketClosed = (t: Ticket): boolean => !!t.closed_at_remote || t.status === 'Closed';

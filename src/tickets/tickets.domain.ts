@@ -1,4 +1,5 @@
 import { defineDomain } from '../common/domain/domain-descriptor.js';
+import { DOMAIN_VENDOR_CALLS } from '../config/domains-and-vendors.js';
 import { Ticket } from './ticket.record.js';
 
 export const TICKETS = defineDomain({
@@ -7,5 +8,5 @@ export const TICKETS = defineDomain({
   recordClass: Ticket,
   idFields: ['cw_ticket_id'],
   defaultSort: '-updated_at_remote',
-  vendorCalls: [{ vendor: 'connectwise', target: 'GET /service/tickets' }],
+  vendorCalls: DOMAIN_VENDOR_CALLS.tickets,
 });

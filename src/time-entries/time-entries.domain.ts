@@ -1,4 +1,5 @@
 import { defineDomain } from '../common/domain/domain-descriptor.js';
+import { DOMAIN_VENDOR_CALLS } from '../config/domains-and-vendors.js';
 import { TimeEntry } from './time-entry.record.js';
 
 export const TIME_ENTRIES = defineDomain({
@@ -8,5 +9,5 @@ export const TIME_ENTRIES = defineDomain({
   idFields: ['cw_time_entry_id'],
   defaultSort: '-date_worked',
   ticketRef: 'cw_ticket_id',
-  vendorCalls: [{ vendor: 'connectwise', target: 'GET /time/entries' }],
+  vendorCalls: DOMAIN_VENDOR_CALLS.time_entries,
 });

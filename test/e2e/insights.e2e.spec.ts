@@ -5,7 +5,7 @@ import { bootApp, server, TestApp } from '../support/app.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { TENANT_SOURCE, TenantSource } from '../../src/tenants/sources/tenant-source.js';
 import { TICKET_SOURCE, TicketSource } from '../../src/tickets/sources/ticket-source.js';
-import { SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
 import type { TimeEntry } from '../../src/time-entries/time-entry.record.js';
 import type { Tenant } from '../../src/tenants/tenant.record.js';

@@ -1,6 +1,6 @@
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SEED_CSAT_SURVEY, SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
 import type { CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
 import type { CsatSurvey } from '../../src/csat/csat-survey.record.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockConfig } from '../../src/config/mock.config.js';
 import { MockFileStore } from '../../src/mock/mock-file.store.js';
-import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 import { bootApp, TestApp } from '../support/app.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
+import { DOMAINS_MODULE } from '../../src/domains.js';
 
 // Real folders, real edits, chokidar's native (inotify) events; no polling backend. Nothing is
 // asserted after a fixed sleep: each expectation is polled until it holds or a generous deadline passes.
@@ -235,7 +236,7 @@ describe('mock-data watcher errors', () => {
     };
     return bootApp({ ...WATCH, MOCK_DATA_PATH: root }, (builder) =>
       builder.overrideProvider(MockFileStore).useFactory({
-        factory: (config: ConfigType<typeof mockConfig>) => new MockFileStore(config, create),
+        factory: (config: ConfigType<typeof mockConfig>) => new MockFileStore(config, DOMAINS_MODULE, create),
         inject: [mockConfig.KEY],
       }),
     );

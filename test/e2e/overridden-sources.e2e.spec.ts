@@ -4,7 +4,7 @@ import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { TENANT_SOURCE, TenantSource } from '../../src/tenants/sources/tenant-source.js';
 import { TICKET_SOURCE, TicketSource } from '../../src/tickets/sources/ticket-source.js';
 import { SECURITY_ALERT_SOURCES, SecurityAlertSource } from '../../src/security-alerts/sources/security-alert-source.js';
-import { SEED_DEFENDER_ALERT, SEED_SENTINELONE_ALERT, SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_DEFENDER_ALERT, SEED_SENTINELONE_ALERT, SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
 import type { Tenant } from '../../src/tenants/tenant.record.js';
 

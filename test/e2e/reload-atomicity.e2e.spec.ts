@@ -1,4 +1,4 @@
-import { SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
 import { MockFileStore } from '../../src/mock/mock-file.store.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
 import { TestApp, bootApp } from '../support/app.js';

@@ -1,7 +1,7 @@
 import { CORS_EXPOSED_HEADERS } from '../../src/app.setup.js';
 import { ReplicaReads } from '../../src/replica-reads/replica-reads.js';
 import { SyncScheduler } from '../../src/sync/sync-scheduler.js';
-import { SEED_CSAT_SURVEY } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY } from '../../src/cli/generate/seed-examples.js';
 import type { TestApp } from '../support/app.js';
 import { writeFolder } from '../support/seed-folder.js';
 import {

@@ -8,7 +8,7 @@ import {
   SEED_TENANTS,
   SEED_TICKET,
   SEED_TIME_ENTRY,
-} from '../../src/mock/seed-examples.js';
+} from '../../src/cli/generate/seed-examples.js';
 
 describe('a folder holding exactly the seed examples', () => {
   let t: TestApp;

@@ -17,7 +17,11 @@ import { SmileBackCsatSource } from '../../src/csat/sources/smileback-csat-sourc
 import { LiveCache } from '../../src/live/live-cache.js';
 import { LiveClients } from '../../src/live/live-clients.js';
 import { VendorHttp } from '../../src/integrations/http/vendor-http.js';
-import { CSAT, MockDomain, SECURITY_ALERTS, TICKETS, TIME_ENTRIES } from '../../src/mock/mock-domains.js';
+import type { MockDomain } from '../../src/mock/mock-domains.js';
+import { CSAT } from '../../src/csat/csat.domain.js';
+import { SECURITY_ALERTS } from '../../src/security-alerts/security-alerts.domain.js';
+import { TICKETS } from '../../src/tickets/tickets.domain.js';
+import { TIME_ENTRIES } from '../../src/time-entries/time-entries.domain.js';
 import { MockFileProvider } from '../../src/mock/mock-file.provider.js';
 import { MockFileStore } from '../../src/mock/mock-file.store.js';
 import { openDatabase } from '../../src/platform/database.js';
@@ -51,6 +55,7 @@ import {
   smileBackNonRecords,
   smileBackReview,
 } from '../support/vendor-payloads.js';
+import { DOMAINS_MODULE } from '../../src/domains.js';
 
 type AnyRecord = Record<string, unknown>;
 
@@ -100,7 +105,7 @@ async function startMock(domain: MockDomain, data: ContractDataSet): Promise<Sta
     [`security_alerts/${TENANT}.json`]: data.securityAlerts,
   });
   const config: ConfigType<typeof mockConfig> = { enabled: true, domains: ['tickets', 'time_entries', 'csat', 'security_alerts'], dataPath, watch: false, maxFileMb: 256 };
-  const store = new MockFileStore(config);
+  const store = new MockFileStore(config, DOMAINS_MODULE);
   await store.onModuleInit();
   return {
     source: MockFileProvider.of(store, domain) as unknown as SourceUnderTest,

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { platformConfig } from '../../src/config/platform.config.js';
+import { configModule } from '../../src/config/config.module.js';
 import { PlatformDb } from '../../src/platform/platform-db.js';
 import { PlatformModule } from '../../src/platform/platform.module.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
@@ -36,7 +35,7 @@ describe('SyncModule', () => {
     Object.assign(process.env, { MOCK_MODE: 'false', DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`, SYNC_INTERVAL_SECONDS: '1', SYNC_HISTORY_DAYS: '30', LIVE_WINDOW_DAYS: '30' });
     const moduleRef = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [platformConfig] }),
+        (await configModule()).module,
         PlatformModule,
         SyncModule.register({ provide: STREAM_FETCHERS, useValue: streams }),
       ],

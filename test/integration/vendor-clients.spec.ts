@@ -1,7 +1,8 @@
 import { ConnectWiseClient, CONNECTWISE_ACCEPT, CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
-import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../src/integrations/connectwise/connectwise.mappers.js';
+import { memberEmailMap } from '../../src/integrations/connectwise/connectwise-members.js';
+import { descriptionFromNotes, mapConnectWiseTicket } from '../../src/tickets/sources/connectwise.mappers.js';
 import { DefenderClient, DefenderGraphAlert } from '../../src/integrations/defender/defender.client.js';
-import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../src/integrations/defender/defender.mappers.js';
+import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../src/security-alerts/sources/defender.mappers.js';
 import {
   VendorAuthError,
   VendorDataError,
@@ -13,9 +14,9 @@ import {
 import { OAuthTokenCache } from '../../src/integrations/http/oauth-token.client.js';
 import { VendorHttp, VendorHttpOptions } from '../../src/integrations/http/vendor-http.js';
 import { SentinelOneClient, SentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.client.js';
-import { mapSentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.mappers.js';
+import { mapSentinelOneThreat } from '../../src/security-alerts/sources/sentinelone.mappers.js';
 import { SmileBackClient, SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
-import { mapSmileBackReview } from '../../src/integrations/smileback/smileback.mappers.js';
+import { mapSmileBackReview } from '../../src/csat/sources/smileback.mappers.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeDefender } from '../fakes/fake-defender.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';

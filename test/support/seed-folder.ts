@@ -8,7 +8,7 @@ import {
   SEED_TENANTS,
   SEED_TICKET,
   SEED_TIME_ENTRY,
-} from '../../src/mock/seed-examples.js';
+} from '../../src/cli/generate/seed-examples.js';
 
 export type FolderContents = Record<string, unknown>;
 

@@ -541,7 +541,7 @@ export function smileBackNonRecords(): SmileBackReview[] {
 const S1_STATUS: Record<SecurityAlert['status'], string> = { new: 'unresolved', investigating: 'in_progress', resolved: 'resolved' };
 
 /**
- * A `/threats` item. Severity by src/integrations/sentinelone/sentinelone.mappers.ts:
+ * A `/threats` item. Severity by src/security-alerts/sources/sentinelone.mappers.ts:
  * critical ← malicious + Ransomware, or malicious + not_mitigated; high ← malicious (mitigated);
  * medium ← suspicious; low ← any other confidence. `informational` cannot come from SentinelOne.
  */

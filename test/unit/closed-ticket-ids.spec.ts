@@ -1,4 +1,4 @@
-import { SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
 import { closedTicketIdsOpenedBefore } from '../../src/time-entries/sources/connectwise-time-entry-source.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
 

@@ -4,7 +4,7 @@ import { ValidationTypes, getMetadataStorage, validateSync } from 'class-validat
 import { recordedRulesOf } from '../../src/common/validation/recorded-rules.js';
 import { CsatSurvey } from '../../src/csat/csat-survey.record.js';
 import { compileRecordCheck } from '../../src/mock/compiled-record-check.js';
-import { SEED_CSAT_SURVEY, SEED_DEFENDER_ALERT, SEED_TENANTS, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_DEFENDER_ALERT, SEED_TENANTS, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 import { SecurityAlert } from '../../src/security-alerts/security-alert.record.js';
 import { Tenant } from '../../src/tenants/tenant.record.js';
 import { Ticket } from '../../src/tickets/ticket.record.js';

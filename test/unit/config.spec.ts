@@ -1,6 +1,6 @@
 import { EnvironmentError, LOG_LEVELS, MOCKABLE_DOMAINS, parseCorsOrigins, validateEnvironment } from '../../src/config/env.validation.js';
-import { MOCK_DOMAINS } from '../../src/mock/mock-domains.js';
 import { envFilesFor } from '../../src/config/env-files.js';
+import { DOMAINS } from '../../src/domains.js';
 
 function problemsFor(env: Record<string, string>): string[] {
   try {
@@ -113,7 +113,7 @@ describe('environment validation', () => {
   });
 
   it('lets MOCK_DOMAINS name exactly the mock folder\'s domains', () => {
-    expect([...MOCKABLE_DOMAINS].sort()).toEqual(MOCK_DOMAINS.map((d) => d.name).sort());
+    expect([...MOCKABLE_DOMAINS].sort()).toEqual(DOMAINS.map((d) => d.name).sort());
   });
 
   it('refuses mock data in production unless explicitly allowed', () => {

@@ -9,9 +9,8 @@ import { CSAT_QUERY, ListCsatQuery } from '../../src/csat/list-csat-query.dto.js
 import { DOMAIN_NAMES, DOMAINS } from '../../src/domains.js';
 import { DOMAINS_BY_VENDOR } from '../../src/live/live.health.js';
 import { loadMockData } from '../../src/mock/mock-data.loader.js';
-import { MOCK_DOMAINS } from '../../src/mock/mock-domains.js';
-import { SEED_DEFENDER_ALERT } from '../../src/mock/seed-examples.js';
-import { DOMAIN_VENDOR_CALLS } from '../../src/mock/scenarios/scenario-vendors.js';
+import { SEED_DEFENDER_ALERT } from '../../src/cli/generate/seed-examples.js';
+import { DOMAIN_VENDOR_CALLS } from '../../src/config/domains-and-vendors.js';
 import { ListSecurityAlertsQuery, SECURITY_ALERT_QUERY } from '../../src/security-alerts/list-security-alerts-query.dto.js';
 import { SECURITY_ALERTS } from '../../src/security-alerts/security-alerts.domain.js';
 import { ListTicketsQuery, TICKET_QUERY } from '../../src/tickets/list-tickets-query.dto.js';
@@ -24,7 +23,8 @@ describe('domain descriptors (src/domains.ts)', () => {
   it('lists each domain once, tickets first, and is what MOCK_DOMAINS and the mock folder read', () => {
     expect(DOMAIN_NAMES).toEqual(['tickets', 'time_entries', 'csat', 'security_alerts']);
     expect(MOCKABLE_DOMAINS).toEqual(DOMAIN_NAMES);
-    expect(MOCK_DOMAINS.map(({ name, folder, idFields, ticketRef }) => ({ name, folder, idFields, ticketRef }))).toEqual([
+    expect(DOMAINS.map((d) => d.name)).toEqual(DOMAIN_NAMES);
+    expect(DOMAINS.map(({ name, folder, idFields, ticketRef }) => ({ name, folder, idFields, ticketRef }))).toEqual([
       { name: 'tickets', folder: 'tickets', idFields: ['cw_ticket_id'], ticketRef: undefined },
       { name: 'time_entries', folder: 'time_entries', idFields: ['cw_time_entry_id'], ticketRef: 'cw_ticket_id' },
       { name: 'csat', folder: 'csat', idFields: ['survey_id'], ticketRef: 'ticket_id' },
@@ -65,7 +65,7 @@ describe('domain descriptors (src/domains.ts)', () => {
     const { files } = await writeDataset(dir, ds);
     expect(files.filter((f) => f !== 'tenants.json').map((f) => f.split('/')[0])).toEqual(DOMAINS.map((d) => d.folder));
     expect((await readdir(dir)).sort()).toEqual(['tenants.json', ...DOMAINS.map((d) => d.folder)].sort());
-    expect((await loadMockData(dir)).ok).toBe(true);
+    expect((await loadMockData(DOMAINS, dir)).ok).toBe(true);
   });
 
   it('identifies an alert by source, then alert_id: the same id from two vendors is two alerts, twice from one is a duplicate', async () => {
@@ -73,9 +73,9 @@ describe('domain descriptors (src/domains.ts)', () => {
     const file = 'security_alerts/tenant_demo_cca.json';
     const alerts = contents[file] as Record<string, unknown>[];
     alerts.push({ ...SEED_DEFENDER_ALERT, source: 'sentinelone' });
-    expect((await loadMockData(await writeFolder(contents))).problems).toEqual([]);
+    expect((await loadMockData(DOMAINS, await writeFolder(contents))).problems).toEqual([]);
     alerts.push({ ...SEED_DEFENDER_ALERT, title: 'again' });
-    expect((await loadMockData(await writeFolder(contents))).problems).toEqual([
+    expect((await loadMockData(DOMAINS, await writeFolder(contents))).problems).toEqual([
       { file, record: 3, id: 'defender/DEF-001', field: 'source+alert_id', reason: 'duplicate id (first at record 1)' },
     ]);
   });

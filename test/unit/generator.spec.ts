@@ -29,7 +29,7 @@ import {
   SEED_TENANTS,
   SEED_TICKET,
   SEED_TIME_ENTRY,
-} from '../../src/mock/seed-examples.js';
+} from '../../src/cli/generate/seed-examples.js';
 import { ALERT_SEVERITIES, SecurityAlert } from '../../src/security-alerts/security-alert.record.js';
 import { Tenant } from '../../src/tenants/tenant.record.js';
 import { Ticket } from '../../src/tickets/ticket.record.js';

@@ -6,7 +6,7 @@ import { summarize } from '../../src/insights/kpis.js';
 import { series } from '../../src/insights/series.js';
 import { TenantRecords, newestInstant } from '../../src/insights/tenant-indexes.js';
 import { INTERVALS, Window } from '../../src/insights/window.js';
-import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 import type { SecurityAlert } from '../../src/security-alerts/security-alert.record.js';
 import { TICKET_QUERY } from '../../src/tickets/list-tickets-query.dto.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';

@@ -1,4 +1,4 @@
-import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 import { round } from '../../src/insights/formulas.js';
 import { summarize } from '../../src/insights/kpis.js';
 import { series } from '../../src/insights/series.js';

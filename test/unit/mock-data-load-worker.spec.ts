@@ -3,15 +3,16 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import { discardPreload, loadMockDataOffThread, preloadMockData } from '../../src/mock/load-worker-host.js';
 import { MockDataLoadResult, loadMockData } from '../../src/mock/mock-data.loader.js';
-import { SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 import { FolderContents, seedContents, writeFolder } from '../support/seed-folder.js';
+import { DOMAINS, DOMAINS_MODULE } from '../../src/domains.js';
 
 /** The worker's result without its timing: what callers get either way. */
 async function bothWays(dir: string): Promise<[MockDataLoadResult, MockDataLoadResult]> {
   // Every folder here is small: the worker is used whatever the size.
-  const { stats, ...offThread } = await loadMockDataOffThread(dir, { inThreadMaxBytes: -1 });
+  const { stats, ...offThread } = await loadMockDataOffThread(DOMAINS_MODULE, dir, { inThreadMaxBytes: -1 });
   expect(stats.offThread).toBe(true);
-  return [offThread, await loadMockData(dir)];
+  return [offThread, await loadMockData(DOMAINS, dir)];
 }
 
 /** TKT-001, TKT-002, …: the seed's survey points at TKT-001. */
@@ -104,13 +105,13 @@ describe('loading the mock folder in a worker thread', () => {
     // Time entries and surveys naming the vendor's tickets, which the folder does not hold.
     contents['time_entries/tenant_demo_cca.json'] = [{ ...SEED_TIME_ENTRY, cw_ticket_id: '184231' }];
     const dir = await writeFolder(contents);
-    const checked = await loadMockData(dir);
+    const checked = await loadMockData(DOMAINS, dir);
     expect(checked.ok).toBe(false);
     expect(checked.problems.map((p) => p.reason)).toEqual([expect.stringMatching(/points at ticket '184231', which does not exist/)]);
-    const { stats, ...offThread } = await loadMockDataOffThread(dir, { inThreadMaxBytes: -1, checkTicketRefs: false });
+    const { stats, ...offThread } = await loadMockDataOffThread(DOMAINS_MODULE, dir, { inThreadMaxBytes: -1, checkTicketRefs: false });
     expect(stats.offThread).toBe(true);
     expect(offThread.problems).toEqual([]);
-    expect(offThread).toEqual(await loadMockData(dir, { checkTicketRefs: false }));
+    expect(offThread).toEqual(await loadMockData(DOMAINS, dir, { checkTicketRefs: false }));
   });
 
   it('reports a missing folder as the in-thread load does', async () => {
@@ -121,15 +122,15 @@ describe('loading the mock folder in a worker thread', () => {
 
   it('loads a small folder in-thread (starting a worker would cost more), with the same result', async () => {
     const dir = await writeFolder(seedContents());
-    const { stats, ...result } = await loadMockDataOffThread(dir);
+    const { stats, ...result } = await loadMockDataOffThread(DOMAINS_MODULE, dir);
     expect(stats.offThread).toBe(false);
-    expect(result).toEqual(await loadMockData(dir));
+    expect(result).toEqual(await loadMockData(DOMAINS, dir));
   });
 
 
   it('reads the folder even when the read buffer cannot be made up front (each file then gets its own)', async () => {
     const dir = await writeFolder(seedContents());
-    const expected = await loadMockData(dir);
+    const expected = await loadMockData(DOMAINS, dir);
     const real = Buffer.allocUnsafeSlow.bind(Buffer);
     let refused = 0;
     // The first request, the size of the largest data file, is refused as an exhausted allocator would.
@@ -138,7 +139,7 @@ describe('loading the mock folder in a worker thread', () => {
       return real(size);
     });
     try {
-      expect(await loadMockData(dir)).toEqual(expected);
+      expect(await loadMockData(DOMAINS, dir)).toEqual(expected);
       expect(refused).toBeGreaterThan(1);
     } finally {
       spy.mockRestore();
@@ -173,13 +174,13 @@ describe('loading the mock folder in a worker thread', () => {
     (linux ? it : it.skip)('runs below the main thread\'s priority (requests get the cores first); the first load does not', async () => {
       const dir = await writeFolder(largeContents(3_000));
       const base = Math.max(...niceValues());
-      expect(await highestNiceDuring(loadMockDataOffThread(dir, { inThreadMaxBytes: -1, background: true }))).toBe(Math.max(base, constants.priority.PRIORITY_BELOW_NORMAL));
+      expect(await highestNiceDuring(loadMockDataOffThread(DOMAINS_MODULE, dir, { inThreadMaxBytes: -1, background: true }))).toBe(Math.max(base, constants.priority.PRIORITY_BELOW_NORMAL));
       // Only the worker's own thread was lowered: once it has ended (terminated after its verdict), every
       // thread is back at the base. Bounded, so that a worker that never ends fails here instead of hanging Jest.
       const giveUpAt = Date.now() + 5_000;
       while (Math.max(...niceValues()) !== base && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(Math.max(...niceValues())).toBe(base);
-      expect(await highestNiceDuring(loadMockDataOffThread(dir, { inThreadMaxBytes: -1 }))).toBe(base);
+      expect(await highestNiceDuring(loadMockDataOffThread(DOMAINS_MODULE, dir, { inThreadMaxBytes: -1 }))).toBe(base);
     });
   });
 
@@ -192,49 +193,49 @@ describe('loading the mock folder in a worker thread', () => {
     afterEach(() => discardPreload());
 
     it('is taken by the first load of the same folder and limit, and only by it, with the same result', async () => {
-      const early = preloadMockData(big, { maxFileMb: 256 });
-      const { stats, ...taken } = await loadMockDataOffThread(big, { maxFileMb: 256 });
+      const early = preloadMockData(DOMAINS_MODULE, big, { maxFileMb: 256 });
+      const { stats, ...taken } = await loadMockDataOffThread(DOMAINS_MODULE, big, { maxFileMb: 256 });
       expect(stats).toMatchObject({ early: true, offThread: true });
-      const { stats: again, ...fresh } = await loadMockDataOffThread(big, { maxFileMb: 256 });
+      const { stats: again, ...fresh } = await loadMockDataOffThread(DOMAINS_MODULE, big, { maxFileMb: 256 });
       expect(again.early).toBeUndefined();
       expect(taken).toEqual(fresh);
-      expect(taken).toEqual(await loadMockData(big));
+      expect(taken).toEqual(await loadMockData(DOMAINS, big));
       expect(taken.ok && taken.snapshot.records.tickets.get('tenant_demo_cca')?.length).toBe(9_000);
       await expect(early).resolves.toMatchObject({ ok: true });
     });
 
     it('is discarded (its worker stopped) when the load asks for another folder or another limit, which is read as asked', async () => {
       const small = await writeFolder(seedContents());
-      const otherFolder = preloadMockData(big, { maxFileMb: 256 });
-      const { stats, ...result } = await loadMockDataOffThread(small, { maxFileMb: 256 });
+      const otherFolder = preloadMockData(DOMAINS_MODULE, big, { maxFileMb: 256 });
+      const { stats, ...result } = await loadMockDataOffThread(DOMAINS_MODULE, small, { maxFileMb: 256 });
       expect(stats.early).toBeUndefined();
-      expect(result).toEqual(await loadMockData(small));
+      expect(result).toEqual(await loadMockData(DOMAINS, small));
       await expect(otherFolder).rejects.toThrow('the mock data load was discarded');
 
-      const otherLimit = preloadMockData(big, { maxFileMb: 256 });
-      const limited = await loadMockDataOffThread(big, { maxFileMb: 1 });
+      const otherLimit = preloadMockData(DOMAINS_MODULE, big, { maxFileMb: 256 });
+      const limited = await loadMockDataOffThread(DOMAINS_MODULE, big, { maxFileMb: 1 });
       await expect(otherLimit).rejects.toThrow('discarded');
       expect(limited.ok).toBe(false);
       expect(limited.problems[0]).toMatchObject({ file: 'tickets/tenant_demo_cca.json', reason: expect.stringContaining('over the 1 MB limit') });
     });
 
     it('is discarded when the load checks ticket references differently (mixed mode with tickets live)', async () => {
-      const checking = preloadMockData(big, { maxFileMb: 256 });
-      const { stats } = await loadMockDataOffThread(big, { maxFileMb: 256, checkTicketRefs: false });
+      const checking = preloadMockData(DOMAINS_MODULE, big, { maxFileMb: 256 });
+      const { stats } = await loadMockDataOffThread(DOMAINS_MODULE, big, { maxFileMb: 256, checkTicketRefs: false });
       expect(stats.early).toBeUndefined();
       await expect(checking).rejects.toThrow('discarded');
 
-      const unchecked = preloadMockData(big, { maxFileMb: 256, checkTicketRefs: false });
-      const taken = await loadMockDataOffThread(big, { maxFileMb: 256, checkTicketRefs: false });
+      const unchecked = preloadMockData(DOMAINS_MODULE, big, { maxFileMb: 256, checkTicketRefs: false });
+      const taken = await loadMockDataOffThread(DOMAINS_MODULE, big, { maxFileMb: 256, checkTicketRefs: false });
       expect(taken.stats.early).toBe(true);
       await expect(unchecked).resolves.toMatchObject({ ok: true });
     });
 
     it('is discarded by discardPreload when nothing took it', async () => {
-      const early = preloadMockData(big, { maxFileMb: 256 });
+      const early = preloadMockData(DOMAINS_MODULE, big, { maxFileMb: 256 });
       discardPreload();
       await expect(early).rejects.toThrow('discarded');
-      const { stats } = await loadMockDataOffThread(big, { maxFileMb: 256 });
+      const { stats } = await loadMockDataOffThread(DOMAINS_MODULE, big, { maxFileMb: 256 });
       expect(stats.early).toBeUndefined();
     });
   });

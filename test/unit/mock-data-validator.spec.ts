@@ -1,9 +1,10 @@
 import { loadMockData, formatProblem, MockDataProblem } from '../../src/mock/mock-data.loader.js';
 import { FolderContents, seedContents, writeFolder } from '../support/seed-folder.js';
-import { SEED_CSAT_SURVEY, SEED_TICKET } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
+import { DOMAINS } from '../../src/domains.js';
 
 async function problemsOf(contents: FolderContents): Promise<MockDataProblem[]> {
-  const result = await loadMockData(await writeFolder(contents));
+  const result = await loadMockData(DOMAINS, await writeFolder(contents));
   return result.problems;
 }
 
@@ -16,7 +17,7 @@ function withRecord(file: string, change: (record: Record<string, unknown>) => v
 
 describe('mock-data validator', () => {
   it('accepts the seed examples and reports what it loaded', async () => {
-    const result = await loadMockData(await writeFolder(seedContents()));
+    const result = await loadMockData(DOMAINS, await writeFolder(seedContents()));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.snapshot.recordCount).toBe(5);

@@ -4,6 +4,7 @@ import { parsePrefer, preferenceApplied } from '../../src/mock/scenarios/prefer-
 import { ScenarioRandom } from '../../src/mock/scenarios/scenario-random.js';
 import { checkScenarios, matchRule } from '../../src/mock/scenarios/scenario-rules.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
+import { DOMAINS } from '../../src/domains.js';
 
 const TENANTS = new Set(['tenant_demo_cca', 'tenant_demo_client2']);
 
@@ -119,12 +120,12 @@ describe('scenarios.json rules', () => {
   });
 
   it('is part of a folder\'s validation: mock:validate and reloads see its problems, with line and column for bad JSON', async () => {
-    const broken = await loadMockData(await writeFolder({ ...seedContents(), 'scenarios.json': '{ "rules": [ { "tenant": "*", } ] }' }));
+    const broken = await loadMockData(DOMAINS, await writeFolder({ ...seedContents(), 'scenarios.json': '{ "rules": [ { "tenant": "*", } ] }' }));
     expect(broken.ok).toBe(false);
     expect(broken.problems.map(formatProblem)).toEqual(['scenarios.json:1:31: malformed JSON: PropertyNameExpected']);
-    const good = await loadMockData(await writeFolder({ ...seedContents(), 'scenarios.json': { rules: [{ domain: 'csat', stale: true }] } }));
+    const good = await loadMockData(DOMAINS, await writeFolder({ ...seedContents(), 'scenarios.json': { rules: [{ domain: 'csat', stale: true }] } }));
     expect(good.ok && good.snapshot.scenarios).toEqual([{ tenant: '*', domain: 'csat', latencyMs: undefined, fail: undefined, stale: true }]);
-    const none = await loadMockData(await writeFolder(seedContents()));
+    const none = await loadMockData(DOMAINS, await writeFolder(seedContents()));
     expect(none.ok && none.snapshot.scenarios).toEqual([]);
   });
 });

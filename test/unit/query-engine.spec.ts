@@ -4,7 +4,7 @@ import { TICKET_QUERY } from '../../src/tickets/list-tickets-query.dto.js';
 import { SECURITY_ALERT_QUERY } from '../../src/security-alerts/list-security-alerts-query.dto.js';
 import { TIME_ENTRY_QUERY } from '../../src/time-entries/list-time-entries-query.dto.js';
 import { CSAT_QUERY } from '../../src/csat/list-csat-query.dto.js';
-import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
 import type { SecurityAlert } from '../../src/security-alerts/security-alert.record.js';
 import type { TimeEntry } from '../../src/time-entries/time-entry.record.js';

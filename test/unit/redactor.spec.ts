@@ -1,5 +1,5 @@
 import { Redactor, type RecordedData } from '../../src/cli/record/redactor.js';
-import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TENANTS, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/mock/seed-examples.js';
+import { SEED_CSAT_SURVEY, SEED_SENTINELONE_ALERT, SEED_TENANTS, SEED_TICKET, SEED_TIME_ENTRY } from '../../src/cli/generate/seed-examples.js';
 
 /** A data set naming one company, two people (by their addresses) and one device. */
 function aDataSet(over: { summary?: string; notes?: string; comment?: string } = {}): RecordedData {

@@ -1,7 +1,12 @@
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import type { ConfigType } from '@nestjs/config';
 import type { mockConfig } from '../../src/config/mock.config.js';
-import { kindOf, SourceBindingError, sourceModes } from '../../src/source-binding/source-modes.js';
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { kindOf, SOURCE_MODES, SourceBindingError, sourceModes } from '../../src/config/source-modes.js';
+import { SOURCE_SIDES } from '../../src/source-binding/source-binding.js';
+import { LiveCache } from '../../src/live/live-cache.js';
+import { LiveClients } from '../../src/live/live-clients.js';
+import { CrossCopyFlight } from '../../src/live/cross-copy-flight.js';
 import { AppModule } from '../../src/app.module.js';
 import { MockFileProvider } from '../../src/mock/mock-file.provider.js';
 import { TENANT_SOURCE } from '../../src/tenants/sources/tenant-source.js';
@@ -38,6 +43,12 @@ describe('source binding', () => {
     const alertSources = moduleRef.get(SECURITY_ALERT_SOURCES, { strict: false });
     expect(alertSources).toHaveLength(1);
     expect(alertSources[0]).toBeInstanceOf(MockFileProvider);
+    expect(moduleRef.get(SOURCE_MODES, { strict: false })).toEqual(sourceModes(config(true, ['tickets', 'time_entries', 'csat', 'security_alerts'])));
+    // Nothing is live: no cache, walk locks or shared store are built, absent rather than null; the
+    // vendor clients stay, for the admin API's integration test.
+    for (const part of [LiveCache, CrossCopyFlight, CACHE_MANAGER]) expect(() => moduleRef.get(part, { strict: false })).toThrow(/could not find/);
+    expect(moduleRef.get(LiveClients, { strict: false })).toBeInstanceOf(LiveClients);
+    expect(Object.keys(moduleRef.get(SOURCE_SIDES, { strict: false }))).toEqual(['mock']);
     await moduleRef.close();
   });
 
@@ -49,7 +60,10 @@ describe('source binding', () => {
     expect(moduleRef.get(CSAT_SOURCE, { strict: false })).toBeInstanceOf(SmileBackCsatSource);
     const alertSources = moduleRef.get(SECURITY_ALERT_SOURCES, { strict: false });
     expect(alertSources.map((s: object) => s.constructor)).toEqual([SentinelOneAlertSource, DefenderAlertSource]);
-    expect(moduleRef.get(MockFileStore, { strict: false })).toBeNull();
+    expect(() => moduleRef.get(MockFileStore, { strict: false })).toThrow(/could not find MockFileStore/);
+    expect(moduleRef.get(SOURCE_SIDES, { strict: false }).mock).toBeUndefined();
+    expect(moduleRef.get(LiveCache, { strict: false })).toBeInstanceOf(LiveCache);
+    expect(moduleRef.get(SOURCE_MODES, { strict: false })).toEqual(sourceModes(config(false, [])));
     await moduleRef.close();
   });
 
@@ -69,17 +83,28 @@ describe('source binding', () => {
     const alertSources = moduleRef.get(SECURITY_ALERT_SOURCES, { strict: false });
     expect(alertSources.map((s: object) => s.constructor)).toEqual([MockFileProvider]);
     expect(moduleRef.get(MockFileStore, { strict: false })).toBeInstanceOf(MockFileStore);
+    const sides = moduleRef.get(SOURCE_SIDES, { strict: false });
+    expect(sides.mock).toBe(moduleRef.get(MockFileStore, { strict: false }));
+    expect(sides.live.deps.cache).toBe(moduleRef.get(LiveCache, { strict: false }));
     await moduleRef.close();
   });
 
   it('refuses to boot, rather than fall back to the vendors, when a mocked domain has no mock store', async () => {
-    const dir = await writeFolder(seedContents());
-    const boot = compileWith(
-      { MOCK_MODE: 'false', MOCK_DOMAINS: 'csat', MOCK_DATA_PATH: dir, MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:' },
-      (b) => b.overrideProvider(MockFileStore).useValue(null),
+    // Modes that mock csat over a module graph built for live mode: the mock side was never built.
+    const boot = compileWith({ MOCK_MODE: 'false', DATABASE_URL: 'sqlite::memory:' }, (b) =>
+      b.overrideProvider(SOURCE_MODES).useValue(sourceModes(config(false, ['csat']))),
     );
     await expect(boot).rejects.toThrow(SourceBindingError);
     await expect(boot).rejects.toThrow(/csat is to be read from the mock folder, but no mock store was built/);
+  });
+
+  it('refuses to boot, rather than serve the folder, when a live domain has no live side', async () => {
+    const dir = await writeFolder(seedContents());
+    const boot = compileWith({ MOCK_MODE: 'true', MOCK_DATA_PATH: dir, MOCK_WATCH: 'false' }, (b) =>
+      b.overrideProvider(SOURCE_MODES).useValue({ ...sourceModes(config(false, ['tickets', 'csat', 'security_alerts'])), tenants: 'mock' }),
+    );
+    await expect(boot).rejects.toThrow(SourceBindingError);
+    await expect(boot).rejects.toThrow(/time_entries is to be read live, but no live cache and clients were built/);
   });
 });
 

@@ -6,19 +6,16 @@ import { SecurityAlert } from '../../src/security-alerts/security-alert.record.j
 import { Ticket } from '../../src/tickets/ticket.record.js';
 import { TimeEntry } from '../../src/time-entries/time-entry.record.js';
 import type { CwTicket, CwTimeEntry } from '../../src/integrations/connectwise/connectwise.client.js';
-import {
-  descriptionFromNotes,
-  mapConnectWiseTicket,
-  mapConnectWiseTimeEntry,
-  memberEmailMap,
-} from '../../src/integrations/connectwise/connectwise.mappers.js';
+import { memberEmailMap } from '../../src/integrations/connectwise/connectwise-members.js';
+import { descriptionFromNotes, mapConnectWiseTicket } from '../../src/tickets/sources/connectwise.mappers.js';
+import { mapConnectWiseTimeEntry } from '../../src/time-entries/sources/connectwise-time-entry.mappers.js';
 import type { DefenderEndpointAlert, DefenderGraphAlert } from '../../src/integrations/defender/defender.client.js';
-import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../src/integrations/defender/defender.mappers.js';
+import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../src/security-alerts/sources/defender.mappers.js';
 import { VendorDataError, toInstant } from '../../src/integrations/http/vendor-errors.js';
 import type { SentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.client.js';
-import { SENTINELONE_MAPPING, mapSentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.mappers.js';
+import { SENTINELONE_MAPPING, mapSentinelOneThreat } from '../../src/security-alerts/sources/sentinelone.mappers.js';
 import type { SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
-import { mapSmileBackReview } from '../../src/integrations/smileback/smileback.mappers.js';
+import { mapSmileBackReview } from '../../src/csat/sources/smileback.mappers.js';
 
 const TENANT = 'tenant_a';
 const EMAILS = new Map([

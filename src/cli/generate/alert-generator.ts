@@ -1,5 +1,5 @@
 // SentinelOne and Defender alerts, severities as the live mappings derive them.
-import { SEED_DEFENDER_ALERT, SEED_SENTINELONE_ALERT } from '../../mock/seed-examples.js';
+import { SEED_DEFENDER_ALERT, SEED_SENTINELONE_ALERT } from './seed-examples.js';
 import type { AlertSeverity, AlertSource, AlertStatus, SecurityAlert } from '../../security-alerts/security-alert.record.js';
 import { DEFENDER_ALERTS, SENTINELONE_THREATS } from './msp-vocabulary.js';
 import { ensureCoverage, type Rng } from './seeded-random.js';

@@ -1,6 +1,6 @@
 // CSAT surveys, one per closed ticket while they last, submitted after the close.
 import type { CsatSurvey, Sentiment } from '../../csat/csat-survey.record.js';
-import { SEED_CSAT_SURVEY } from '../../mock/seed-examples.js';
+import { SEED_CSAT_SURVEY } from './seed-examples.js';
 import { CSAT_COMMENTS } from './msp-vocabulary.js';
 import type { Rng } from './seeded-random.js';
 import type { TenantContext } from './tenant-world.js';

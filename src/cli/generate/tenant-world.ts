@@ -1,7 +1,6 @@
 // Tenants and the small fixed world each one's records draw from (staff, client companies, devices).
-import { SEED_DEFENDER_ALERT, SEED_SENTINELONE_ALERT, SEED_TENANTS, SEED_TICKET } from '../../mock/seed-examples.js';
+import { SEED_DEFENDER_ALERT, SEED_SENTINELONE_ALERT, SEED_TENANTS, SEED_TICKET } from './seed-examples.js';
 import type { Tenant } from '../../tenants/tenant.record.js';
-import type { GenerateOptions } from './mock-data.generator.js';
 import { DEPARTMENTS, DEVICE_PATTERNS, SERVER_ROLES } from './msp-vocabulary.js';
 import { Rng, Stream } from './seeded-random.js';
 
@@ -45,7 +44,7 @@ export function buildTenants(rng: Rng, count: number): Tenant[] {
   return tenants;
 }
 
-export function buildTenantContext(rng: Rng, tenant: Tenant, index: number, options: GenerateOptions): TenantContext {
+export function buildTenantContext(rng: Rng, tenant: Tenant, index: number, options: { tickets?: number }): TenantContext {
   rng.reseed(index, Stream.Context);
   const { faker } = rng;
   const withSeeds = index === 0;

@@ -1,5 +1,5 @@
 // Tickets, and the facts about them that time entries and surveys are built on.
-import { SEED_TICKET } from '../../mock/seed-examples.js';
+import { SEED_TICKET } from './seed-examples.js';
 import type { Ticket } from '../../tickets/ticket.record.js';
 import {
   SLA_STAGES,

@@ -1,5 +1,5 @@
 // Time entries: mostly on assigned tickets, noted in the ticket's own words; a few internal.
-import { SEED_TIME_ENTRY } from '../../mock/seed-examples.js';
+import { SEED_TIME_ENTRY } from './seed-examples.js';
 import type { TimeEntry } from '../../time-entries/time-entry.record.js';
 import { TIME_ENTRY_NOTES, WORK_TYPES, type WorkTypeKey } from './msp-vocabulary.js';
 import type { Rng } from './seeded-random.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { DOMAINS } from '../../domains.js';
 import { formatProblem, loadMockData, RECORDING_MANIFEST } from '../../mock/mock-data.loader.js';
 import type { RecordedData } from './redactor.js';
 import { RECORDED_DOMAINS } from './tenant-recorder.js';
@@ -92,7 +93,7 @@ export class RecordingFolder {
       await mkdir(dirname(join(temp, relative)), { recursive: true });
       await writeFile(join(temp, relative), `${JSON.stringify(value, null, 2)}\n`, 'utf8');
     }
-    const check = await loadMockData(temp);
+    const check = await loadMockData(DOMAINS, temp);
     if (!check.ok) {
       throw new RecordRefusedError(
         `the recording would not load as mock data (${check.problems.length} problem(s)), nothing written:\n` +

@@ -1,13 +1,8 @@
 import type { RecordFields } from '../query/field-kinds.js';
 import type { RecordQueryDefinition } from '../query/query-engine.js';
-import type { Vendor } from '../../platform/integration-bodies.dto.js';
+import type { VendorCall } from '../../config/domains-and-vendors.js';
 
-/** One vendor call behind a domain in live mode: what a failure or a stale copy of it names. */
-export interface VendorCall {
-  vendor: Vendor;
-  /** `METHOD /path`, as live mode's vendor errors name it. */
-  target: string;
-}
+export type { VendorCall } from '../../config/domains-and-vendors.js';
 
 /**
  * Everything the service knows about one kind of per-tenant record, in one place: the mock loader,

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import pino, { DestinationStream, LevelWithSilent } from 'pino';
 import type { Options } from 'pino-http';
 import pinoPretty from 'pino-pretty';
-import { PRINCIPAL, WithPrincipal } from '../../auth/principal.js';
+import { PRINCIPAL, WithIdentity } from '../request-identity.js';
 import { redactUrl } from './redact-url.js';
+import type { LogFormat } from '../../config/app.config.js';
 
 /** Where log lines go: stdout in the service; tests bind their own stream. */
 export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
@@ -54,7 +56,19 @@ export function requestIdOf(req: IncomingMessage): string {
   return typeof given === 'string' && ACCEPTED_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export type LogFormat = 'json' | 'text' | 'auto';
+export type { LogFormat };
+
+/** The id of the request being served, from its onRequest hook on (its handlers, and whatever they start). */
+const servingRequest = new AsyncLocalStorage<string>();
+
+/**
+ * pino's `mixin`: every line logged while serving a request carries its id. A child logger per request
+ * would run pino's redaction over its bindings on every request, logged in or not.
+ */
+function requestIdField(): { request_id?: string } {
+  const id = servingRequest.getStore();
+  return id === undefined ? {} : { request_id: id };
+}
 
 /** What the line closing a request says beyond its id; a credential sent in the query never reaches it. */
 function requestLine(req: RawRequest, res: ServerResponse, duration: number) {
@@ -113,6 +127,7 @@ export function pinoHttpOptions(
       level,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      mixin: requestIdField,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
     stream,
@@ -121,43 +136,43 @@ export function pinoHttpOptions(
 
 /**
  * The request logs, from Fastify's hooks (no middleware): every line logged while serving a request
- * carries its id (`runInContext` binds it for nestjs-pino's loggers); the request id (Fastify's
+ * carries its id (`requestIdField`, pino's mixin); the request id (Fastify's
  * `request.id`, from requestIdOf) is echoed on every response; and one line closes each request —
  * routes, 404s, errors, `GET /`, the docs and CORS preflights alike — with what the raw request does
  * not say: the matched route pattern, the tenant in the path, the key's id and the client address
  * (request.ip, which follows TRUST_PROXY).
  */
-export function logRequests(fastify: FastifyInstance, root: () => pino.Logger, runInContext: RunInContext): void {
+export function logRequests(fastify: FastifyInstance, root: () => pino.Logger): void {
   // A callback hook: everything after `done` (hooks, guards, the handler) runs inside the context.
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('X-Request-Id', request.id);
     (request.raw as RawRequest)[LOG_CONTEXT] = { request_id: request.id, route: null, tenant: null, key_id: null, client_ip: null };
-    runInContext(done, { bindings: { request_id: request.id } });
+    servingRequest.run(request.id, done);
   });
   // Recorded before the body is read too: a request cut by REQUEST_TIMEOUT_MS while it arrives never reaches onSend.
-  fastify.addHook('preParsing', async (request, _reply, payload) => {
+  // Callback hooks, not async ones: each async hook costs every request a promise and a microtask turn.
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
     recordContext(request);
-    return payload;
+    done(null, payload);
   });
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     // Answers sent before this file's onRequest hook ran (CORS preflights) echo it too.
     if (!reply.hasHeader('x-request-id')) void reply.header('X-Request-Id', request.id);
     recordContext(request);
-    return payload;
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     writeRequestLine(requestLineLogger(root()), request.raw as RawRequest, reply.raw, Math.round(reply.elapsedTime), request.id);
+    done();
   });
 }
-
-type RunInContext = (fn: () => void, options: { bindings: Record<string, unknown> }) => void;
 
 function recordContext(request: FastifyRequest): void {
   (request.raw as RawRequest)[LOG_CONTEXT] = {
     request_id: request.id,
     route: request.routeOptions?.url ?? null,
     tenant: (request.params as Record<string, string> | undefined)?.tenantId ?? null,
-    key_id: (request as unknown as WithPrincipal)[PRINCIPAL]?.keyId ?? null,
+    key_id: (request as unknown as WithIdentity)[PRINCIPAL]?.keyId ?? null,
     // The peer, or with TRUST_PROXY the client X-Forwarded-For names.
     client_ip: request.ip ?? null,
   };

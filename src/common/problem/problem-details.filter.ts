@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import { VendorError, VendorHttpError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
-import { PRINCIPAL, WithPrincipal } from '../../auth/principal.js';
+import { PRINCIPAL, WithIdentity } from '../request-identity.js';
+import { isProblemSource } from './problem-source.js';
 import { FieldProblem, InvalidTenantIdError, ProblemError } from './problem.error.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -31,17 +31,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problem');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    if (exception instanceof VendorError) this.logger.warn(exception.message);
+    if (isProblemSource(exception)) this.logger.warn(exception.message);
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const instance = (request.url ?? '').split('?')[0];
     // A tenant key learns which vendor failed and how, not what the vendor wrote back (that is for admins and logs).
-    const vendorText = (request as unknown as WithPrincipal)[PRINCIPAL]?.isAdmin === true;
+    const vendorText = (request as unknown as WithIdentity)[PRINCIPAL]?.isAdmin === true;
     const { problem, headers } = problemFor(exception, instance, vendorText);
     if (exception instanceof ProblemError && exception.status === 503) {
       this.logger.warn(`${request.method} ${instance} -> 503 ${exception.type}${exception.logDetail ? `: ${exception.logDetail}` : ''}`);
-    } else if (problem.status >= 500 && !(exception instanceof VendorError)) {
+    } else if (problem.status >= 500 && !isProblemSource(exception)) {
       this.logger.error(
         `${request.method} ${instance} -> ${problem.status} ${problem.type}`,
         exception instanceof Error ? exception.stack : String(exception),
@@ -53,19 +53,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 /** The problem+json body and headers for an error (also used by the HTTP edge hooks, which run before Nest). */
 export function problemFor(exception: unknown, instance: string, vendorText = false): { problem: Problem; headers: Record<string, string> } {
-  if (exception instanceof VendorError) {
-    const retryAfter = exception instanceof VendorUnavailableError ? exception.retryAfterSeconds : undefined;
-    return {
-      problem: {
-        type: exception.problemType,
-        title: STATUS_CODES[exception.httpStatus] ?? 'Error',
-        status: exception.httpStatus,
-        // Vendor errors are written secret-free (vendor, method, path, status, a scrubbed excerpt).
-        detail: !vendorText && exception instanceof VendorHttpError ? exception.withoutVendorText : exception.message,
-        instance,
-      },
-      headers: retryAfter !== undefined ? { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) } : {},
-    };
+  if (isProblemSource(exception)) {
+    const { type, status, detail, headers } = exception.toProblem(vendorText);
+    return { problem: { type, title: STATUS_CODES[status] ?? 'Error', status, detail, instance }, headers };
   }
   if (exception instanceof ProblemError) {
     return {

@@ -1,6 +1,6 @@
-import { fillKey } from '../../live/fill-key.js';
+import { fillKey } from '../../live/fill-cache-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
-import { mapSmileBackReview } from '../../integrations/smileback/smileback.mappers.js';
+import { mapSmileBackReview } from './smileback.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import type { CsatSurvey } from '../csat-survey.record.js';
 import type { CsatSource } from './csat-source.js';

@@ -1,4 +1,5 @@
 import { RECORD_ID_PATTERN } from '../../common/validation/formats.js';
+import type { ProblemSource, SourcedProblem } from '../../common/problem/problem-source.js';
 
 export type VendorProblemType =
   | '/problems/vendor-error'
@@ -8,7 +9,7 @@ export type VendorProblemType =
   | '/problems/vendor-address-refused';
 
 // Messages name the vendor, method and path only: a query string, header or body may carry a credential.
-export abstract class VendorError extends Error {
+export abstract class VendorError extends Error implements ProblemSource {
   abstract readonly httpStatus: number;
   abstract readonly problemType: VendorProblemType;
 
@@ -19,6 +20,15 @@ export abstract class VendorError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+  }
+
+  /** Vendor errors are written secret-free (vendor, method, path, status, a scrubbed excerpt). */
+  toProblem(forAdmin: boolean): SourcedProblem {
+    return { type: this.problemType, status: this.httpStatus, detail: this.detailFor(forAdmin), headers: {} };
+  }
+
+  protected detailFor(_forAdmin: boolean): string {
+    return this.message;
   }
 }
 
@@ -38,6 +48,10 @@ export class VendorHttpError extends VendorError {
   /** The same without the vendor's own words: what a tenant key is shown. */
   get withoutVendorText(): string {
     return `${this.vendor} answered ${this.status} to ${this.target}`;
+  }
+
+  protected override detailFor(forAdmin: boolean): string {
+    return forAdmin ? this.message : this.withoutVendorText;
   }
 }
 
@@ -79,6 +93,12 @@ export class VendorUnavailableError extends VendorError {
     readonly retryAfterSeconds?: number,
   ) {
     super(vendor, `${vendor} is unavailable: ${reason}`);
+  }
+
+  override toProblem(forAdmin: boolean): SourcedProblem {
+    const problem = super.toProblem(forAdmin);
+    if (this.retryAfterSeconds !== undefined) problem.headers = { 'retry-after': String(Math.max(1, Math.ceil(this.retryAfterSeconds))) };
+    return problem;
   }
 }
 

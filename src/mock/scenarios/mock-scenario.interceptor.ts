@@ -5,11 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { VendorError, VendorHttpError, VendorTimeoutError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
 import type { MockFileStore } from '../mock-file.store.js';
-import { DOMAIN_NAMES, type DomainName } from '../../domains.js';
+import { DOMAIN_NAMES, DOMAIN_VENDOR_CALLS, type DomainName } from '../../config/domains-and-vendors.js';
 import { parsePrefer, preferenceApplied, ScenarioCode, ScenarioPreferences } from './prefer-header.js';
 import { ScenarioRandom } from './scenario-random.js';
 import { matchRule, ScenarioRule } from './scenario-rules.js';
-import { DOMAIN_VENDOR_CALLS } from './scenario-vendors.js';
 import { VENDOR_DATA_DOMAIN } from './vendor-data.decorator.js';
 
 /** What one request gets: how long it is held, whether it fails, whether it is marked stale. */

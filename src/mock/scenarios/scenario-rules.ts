@@ -1,6 +1,6 @@
 import { TENANT_ID_PATTERN } from '../../common/validation/formats.js';
 import type { MockDataProblem } from '../mock-data-problem.js';
-import { DOMAIN_NAMES, type DomainName } from '../../domains.js';
+import { DOMAIN_NAMES, type DomainName } from '../../config/domains-and-vendors.js';
 import { MAX_DELAY_MS, SCENARIO_CODES, ScenarioCode } from './prefer-header.js';
 
 export const SCENARIOS_FILE = 'scenarios.json';

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiHeader } from '@nestjs/swagger';
-import type { DomainName } from '../mock-domains.js';
+import type { DomainName } from '../../config/domains-and-vendors.js';
 
 export const VENDOR_DATA_DOMAIN = Symbol('VENDOR_DATA_DOMAIN');
 

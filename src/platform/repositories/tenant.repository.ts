@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tenant } from '../../tenants/tenant.record.js';
+import type { Tenant } from '../tenant.record.js';
 import { PlatformDb, PlatformExecutor, nowIso } from '../platform-db.js';
 
 interface TenantRow {

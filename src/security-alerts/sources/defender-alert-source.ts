@@ -1,6 +1,6 @@
-import { fillKey } from '../../live/fill-key.js';
+import { fillKey } from '../../live/fill-cache-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
-import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../integrations/defender/defender.mappers.js';
+import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from './defender.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import { mergeById } from '../../live/merge-by-id.js';
 import type { SecurityAlert } from '../security-alert.record.js';

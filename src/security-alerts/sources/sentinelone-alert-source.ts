@@ -1,6 +1,6 @@
-import { fillKey } from '../../live/fill-key.js';
+import { fillKey } from '../../live/fill-cache-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
-import { mapSentinelOneThreat } from '../../integrations/sentinelone/sentinelone.mappers.js';
+import { mapSentinelOneThreat } from './sentinelone.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import { mergeById } from '../../live/merge-by-id.js';
 import type { SecurityAlert } from '../security-alert.record.js';

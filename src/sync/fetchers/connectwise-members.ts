@@ -1,5 +1,5 @@
 import { ConnectWiseClient, CwMember, CwQuery, CwRow, cwDateTime } from '../../integrations/connectwise/connectwise.client.js';
-import { memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
+import { memberEmailMap } from '../../integrations/connectwise/connectwise-members.js';
 import type { VendorWalk } from '../../integrations/http/vendor-walk.js';
 import type { ChangesRequest, StreamFetcher, StreamName, StreamPage } from '../stream.js';
 import { decodeResume, encodeResume, lowerBound, vendorInstant } from './stream-resume.js';

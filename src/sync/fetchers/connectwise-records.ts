@@ -1,5 +1,7 @@
 import { ConnectWiseClient, CwMember, CwServiceNote, CwTicket, CwTimeEntry, cwDateTime } from '../../integrations/connectwise/connectwise.client.js';
-import { descriptionFromNotes, mapConnectWiseTicket, mapConnectWiseTimeEntry, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
+import { memberEmailMap } from '../../integrations/connectwise/connectwise-members.js';
+import { descriptionFromNotes, mapConnectWiseTicket } from '../../tickets/sources/connectwise.mappers.js';
+import { mapConnectWiseTimeEntry } from '../../time-entries/sources/connectwise-time-entry.mappers.js';
 import type { Ticket } from '../../tickets/ticket.record.js';
 import type { TimeEntry } from '../../time-entries/time-entry.record.js';
 import type { ChangesRequest, StreamFetcher, StreamPage } from '../stream.js';

@@ -1,5 +1,5 @@
 import { DefenderClient, DefenderEndpointAlert, DefenderGraphAlert } from '../../integrations/defender/defender.client.js';
-import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../integrations/defender/defender.mappers.js';
+import { mapDefenderEndpointAlert, mapDefenderGraphAlert } from '../../security-alerts/sources/defender.mappers.js';
 import type { SecurityAlert } from '../../security-alerts/security-alert.record.js';
 import type { ChangesRequest, StreamFetcher, StreamPage } from '../stream.js';
 import { WALK_START, decodeResume, encodeResume, lowerBound, upperBound, vendorInstant, wantsOpenRecords } from './stream-resume.js';

@@ -1,5 +1,5 @@
 import { OPEN_INCIDENT_STATUSES, SentinelOneClient, SentinelOneThreat } from '../../integrations/sentinelone/sentinelone.client.js';
-import { mapSentinelOneThreat } from '../../integrations/sentinelone/sentinelone.mappers.js';
+import { mapSentinelOneThreat } from '../../security-alerts/sources/sentinelone.mappers.js';
 import type { SecurityAlert } from '../../security-alerts/security-alert.record.js';
 import type { ChangesRequest, StreamFetcher, StreamPage } from '../stream.js';
 import { WALK_START, decodeResume, encodeResume, lowerBound, upperBound, vendorInstant, wantsOpenRecords } from './stream-resume.js';

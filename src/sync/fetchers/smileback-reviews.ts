@@ -1,6 +1,6 @@
 import type { CsatSurvey } from '../../csat/csat-survey.record.js';
 import type { SmileBackClient, SmileBackReview } from '../../integrations/smileback/smileback.client.js';
-import { mapSmileBackReview } from '../../integrations/smileback/smileback.mappers.js';
+import { mapSmileBackReview } from '../../csat/sources/smileback.mappers.js';
 import type { ChangesRequest, StreamChange, StreamFetcher, StreamPage } from '../stream.js';
 import { decodeResume, encodeResume, lowerBound, vendorInstant } from './stream-resume.js';
 

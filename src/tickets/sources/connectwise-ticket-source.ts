@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { fillKey } from '../../live/fill-key.js';
+import { fillKey } from '../../live/fill-cache-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
 import type { ConnectWiseClient } from '../../integrations/connectwise/connectwise.client.js';
-import { descriptionFromNotes, mapConnectWiseTicket, memberEmailMap } from '../../integrations/connectwise/connectwise.mappers.js';
+import { memberEmailMap } from '../../integrations/connectwise/connectwise-members.js';
+import { descriptionFromNotes, mapConnectWiseTicket } from './connectwise.mappers.js';
 import { VendorHttpError } from '../../integrations/http/vendor-errors.js';
 import { outsideRequest } from '../../live/request-context.js';
 import { windowStart } from '../../live/live-window.js';

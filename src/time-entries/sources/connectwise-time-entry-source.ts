@@ -1,12 +1,11 @@
-import { fillKey } from '../../live/fill-key.js';
+import { fillKey } from '../../live/fill-cache-key.js';
 import type { LiveDeps } from '../../live/live-deps.js';
-import { mapConnectWiseTimeEntry } from '../../integrations/connectwise/connectwise.mappers.js';
+import { mapConnectWiseTimeEntry } from './connectwise-time-entry.mappers.js';
 import { windowStart } from '../../live/live-window.js';
 import { mergeById } from '../../live/merge-by-id.js';
 import { connectWiseMemberEmails } from '../../tickets/sources/connectwise-ticket-source.js';
 import type { TimeEntry } from '../time-entry.record.js';
-import type { Ticket } from '../../tickets/ticket.record.js';
-import { isTicketClosed } from '../../insights/record-times.js';
+import { isTicketClosed, type Ticket } from '../../tickets/ticket.record.js';
 import type { TimeEntrySource } from './time-entry-source.js';
 
 /** The ConnectWise ids of a tenant's tickets closed since `since` but opened before it. */

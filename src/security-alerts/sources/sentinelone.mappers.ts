@@ -1,6 +1,6 @@
-import type { AlertSeverity, AlertStatus, SecurityAlert } from '../../security-alerts/security-alert.record.js';
-import { VendorPayload } from '../http/vendor-errors.js';
-import { SENTINELONE_VENDOR, SentinelOneThreat } from './sentinelone.client.js';
+import type { AlertSeverity, AlertStatus, SecurityAlert } from '../security-alert.record.js';
+import { VendorPayload } from '../../integrations/http/vendor-errors.js';
+import { SENTINELONE_VENDOR, SentinelOneThreat } from '../../integrations/sentinelone/sentinelone.client.js';
 
 export interface SentinelOneSeverityRule {
   confidenceLevel?: string;

@@ -1,6 +1,6 @@
-import type { CsatSurvey, Sentiment } from '../../csat/csat-survey.record.js';
-import { VendorPayload } from '../http/vendor-errors.js';
-import { SMILEBACK_VENDOR, SmileBackReview } from './smileback.client.js';
+import type { CsatSurvey, Sentiment } from '../csat-survey.record.js';
+import { VendorPayload } from '../../integrations/http/vendor-errors.js';
+import { SMILEBACK_VENDOR, SmileBackReview } from '../../integrations/smileback/smileback.client.js';
 
 // Our convention, not SmileBack's: its 3-point rating spread over the 1–5 score.
 const RATINGS: Record<number, { score: number; sentiment: Sentiment }> = {

@@ -1,6 +1,6 @@
 import type { ConfigType } from '@nestjs/config';
-import { DOMAIN_NAMES, type DomainName } from '../domains.js';
-import type { mockConfig } from '../config/mock.config.js';
+import { DOMAIN_NAMES, type DomainName } from './domains-and-vendors.js';
+import type { mockConfig } from './mock.config.js';
 
 export type SourceKind = 'mock' | 'live';
 
@@ -13,6 +13,9 @@ export interface SourceModes {
   tenants: SourceKind;
   domains: Record<DomainName, SourceKind>;
 }
+
+/** The one SourceModes of this boot, derived from the validated config when the root module is built. */
+export const SOURCE_MODES = Symbol('SOURCE_MODES');
 
 /** A configuration no binding can honour: a bug or a bypassed validation, never something to paper over. */
 export class SourceBindingError extends Error {
@@ -45,4 +48,14 @@ export function kindOf(modes: SourceModes, served: Served): SourceKind {
   const kind = modes.domains[served];
   if (kind === undefined) throw new SourceBindingError(`'${String(served)}' is not a domain`);
   return kind;
+}
+
+/** The domains read from `kind`'s side, in DOMAIN_NAMES order. */
+export function domainsServed(modes: SourceModes, kind: SourceKind): DomainName[] {
+  return DOMAIN_NAMES.filter((d) => modes.domains[d] === kind);
+}
+
+/** Whether anything, a domain or the tenant list, is read from `kind`'s side: whether that side is built at all. */
+export function servesAny(modes: SourceModes, kind: SourceKind): boolean {
+  return modes.tenants === kind || domainsServed(modes, kind).length > 0;
 }

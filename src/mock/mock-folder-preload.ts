@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { envFilesFor } from '../config/env-files.js';
 import { preloadMockData } from './load-worker-host.js';
-import { DEFAULT_MAX_FILE_MB } from './load-worker.protocol.js';
+import type { DomainsModule } from './mock-domains.js';
+import { DEFAULT_MAX_FILE_MB } from '../config/mock-limits.js';
 
 /**
  * Starts loading the mock-data folder the configuration is about to name, before the application is
@@ -12,7 +13,7 @@ import { DEFAULT_MAX_FILE_MB } from './load-worker.protocol.js';
  * names the same folder and file-size limit (`loadMockDataOffThread`), and the server discards it
  * otherwise, so a wrong guess costs some CPU at boot, never a wrong answer.
  */
-export function preloadMockDataFromEnvironment(): void {
+export function preloadMockDataFromEnvironment(domains: DomainsModule): void {
   try {
     const fromFile: Record<string, string | undefined> = {};
     for (const file of envFilesFor(process.env.NODE_ENV)) {
@@ -31,7 +32,7 @@ export function preloadMockDataFromEnvironment(): void {
     if (!Number.isFinite(maxFileMb)) return;
     // Mixed mode with tickets live leaves ticket references unchecked (MockFileStore), and so must the guess.
     const mocked = mode === 'true' ? ['tickets'] : (get('MOCK_DOMAINS') ?? '').split(',').map((d) => d.trim());
-    preloadMockData(resolve(path), { maxFileMb, checkTicketRefs: mocked.includes('tickets') });
+    preloadMockData(domains, resolve(path), { maxFileMb, checkTicketRefs: mocked.includes('tickets') });
   } catch {
     // Only an optimisation: the store loads the folder itself.
   }

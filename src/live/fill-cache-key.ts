@@ -1,4 +1,4 @@
-import type { DomainName } from '../domains.js';
+import type { DomainName } from '../config/domains-and-vendors.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
 
 /**

@@ -1,8 +1,8 @@
-import type { CsatSurvey } from '../csat/csat-survey.record.js';
-import type { SecurityAlert } from '../security-alerts/security-alert.record.js';
-import type { Tenant } from '../tenants/tenant.record.js';
-import type { Ticket } from '../tickets/ticket.record.js';
-import type { TimeEntry } from '../time-entries/time-entry.record.js';
+import type { CsatSurvey } from '../../csat/csat-survey.record.js';
+import type { SecurityAlert } from '../../security-alerts/security-alert.record.js';
+import type { Tenant } from '../../platform/tenant.record.js';
+import type { Ticket } from '../../tickets/ticket.record.js';
+import type { TimeEntry } from '../../time-entries/time-entry.record.js';
 
 /**
  * The seed document's examples: the two demo tenants and one record of each kind.

@@ -1,6 +1,6 @@
-import type { AlertSeverity, AlertStatus, SecurityAlert } from '../../security-alerts/security-alert.record.js';
-import { VendorPayload } from '../http/vendor-errors.js';
-import { DEFENDER_VENDOR, DefenderEndpointAlert, DefenderGraphAlert } from './defender.client.js';
+import type { AlertSeverity, AlertStatus, SecurityAlert } from '../security-alert.record.js';
+import { VendorPayload } from '../../integrations/http/vendor-errors.js';
+import { DEFENDER_VENDOR, DefenderEndpointAlert, DefenderGraphAlert } from '../../integrations/defender/defender.client.js';
 
 const DEVICE_EVIDENCE = '#microsoft.graph.security.deviceEvidence';
 const UNKNOWN_DEVICE = 'unknown';
