@@ -100,7 +100,8 @@ export class ReplicaReads implements ReplicaRecords {
     const lists = await Promise.all(
       streams.map(async ({ stream, vendor, state }) => {
         const synced = state?.lastSuccessAt ? state : await this.firstSync(tenantId, stream, vendor, state);
-        const entry = await this.load(tenantId, stream, synced.dataVersion);
+        // A running sync moves the version page by page: the rows loaded before it are served until it ends.
+        const entry = await this.load(tenantId, stream, synced.dataVersion, synced.state === 'running');
         this.historyFrom.set(`${tenantId}|${stream}`, synced.historyFrom);
         noteReplicaRead(stream, { vendor, lastSuccessAt: synced.lastSuccessAt as string, dataVersion: entry.version, stale: this.isStale(synced) });
         return entry.records as T[];
@@ -147,11 +148,11 @@ export class ReplicaReads implements ReplicaRecords {
     throw new SyncInProgressError(tenantId, stream, records, Math.max(1, Math.ceil(this.waitMs / 1000)));
   }
 
-  /** The stream's records at `version` or newer: cached, or loaded once (concurrent readers share the load). */
-  private async load(tenantId: string, stream: StreamName, version: number): Promise<Entry> {
+  /** The stream's records at `version` or newer (any cached version if `keepCached`): cached, or loaded once (concurrent readers share the load). */
+  private async load(tenantId: string, stream: StreamName, version: number, keepCached: boolean): Promise<Entry> {
     const key = `${tenantId}|${stream}`;
     const cached = this.cache.get(key);
-    if (cached && cached.version >= version) return this.touch(key, cached);
+    if (cached && (keepCached || cached.version >= version)) return this.touch(key, cached);
     let flight = this.loading.get(key);
     if (!flight) {
       flight = this.loadConsistent(tenantId, stream)

@@ -64,10 +64,16 @@ describe('bench: live replica sync and reads', () => {
 
       const cpu = process.cpuUsage();
       let started = performance.now();
-      await runner.run('bench_big', 'connectwise.tickets', 'incremental');
+      // A run is bounded by VENDOR_WALK_TIMEOUT_MS: a first sync longer than that resumes in the next run.
+      const replica = app.app.get(ReplicaRepository);
+      let runs = 0;
+      while (!(await replica.getState('bench_big', 'connectwise.tickets'))?.lastSuccessAt && runs < 20) {
+        runs++;
+        await runner.run('bench_big', 'connectwise.tickets', 'incremental').catch((error: Error) => console.log(`run ${runs} ended: ${error.message}`));
+      }
       const used = process.cpuUsage(cpu);
       console.log(
-        `first sync of ${TICKETS} tickets: ${Math.round(performance.now() - started)} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU (app, fake and SQLite in this process), ` +
+        `first sync of ${TICKETS} tickets in ${runs} run(s): ${Math.round(performance.now() - started)} ms wall, ${Math.round((used.user + used.system) / 1000)} ms CPU (app, fake and SQLite in this process), ` +
           `${fakes.connectwise.requests.length} ConnectWise calls (${fakes.connectwise.calls('/service/tickets')} list, ${fakes.connectwise.requests.filter((r) => r.path.endsWith('/notes')).length} note, ${fakes.connectwise.calls('/system/members')} members)`,
       );
       for (const key of await streams.streams()) if (key.stream !== 'connectwise.tickets') await runner.run('bench_big', key.stream, 'incremental');

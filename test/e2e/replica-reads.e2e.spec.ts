@@ -168,6 +168,36 @@ describe('live reads from the replica', () => {
     expect(after.headers['x-data-as-of'] > before.headers['x-data-as-of']).toBe(true);
   });
 
+  it('serves the rows loaded before a run while it writes page by page: a read never mixes two runs', async () => {
+    const three = await startFakes();
+    fakes.tenant_three = three;
+    const { tickets, notes } = bulkTickets(150, 3000);
+    Object.assign(three.connectwise, { tickets, notes, members: MEMBERS });
+    // The fetcher hands on (and the engine writes) a page per 100 tickets listed.
+    streams.connectwisePageSize = 100;
+    await registerReplicaTenant(app.app, streams, 'tenant_three', { connectwise: three.connectwise });
+    const path = '/api/tenants/tenant_three/tickets?page_size=100';
+    const before = await app.get(path);
+    expect(before.status).toBe(200);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    for (const [i, t] of tickets.entries()) tickets[i] = { ...t, summary: `run two ${i}`, _info: { ...t._info, lastUpdated: now } };
+    // Each list page answers after 800 ms: the first page is written while the second is still awaited.
+    three.connectwise.hang(800, 2, '/service/tickets');
+    const version = (await stateOf(app.app, 'tenant_three', 'connectwise.tickets'))?.dataVersion as number;
+    const running = syncTenant(app.app, streams, 'tenant_three');
+    const deadline = Date.now() + 5_000;
+    while (((await stateOf(app.app, 'tenant_three', 'connectwise.tickets'))?.dataVersion as number) === version && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const mid = await stateOf(app.app, 'tenant_three', 'connectwise.tickets');
+    expect(mid?.state).toBe('running');
+    expect(mid?.dataVersion).toBeGreaterThan(version);
+    const during = await app.get(path);
+    expect(during.body).toEqual(before.body);
+    await running;
+    const after = await app.get(path);
+    expect(after.body.meta.total).toBe(150);
+    expect(after.body.data.every((t: { summary: string }) => t.summary.startsWith('run two '))).toBe(true);
+  });
+
   it('insights: no caveat inside the synced history; one naming its start for a window reaching before it', async () => {
     const states = await Promise.all(
       (['connectwise.tickets', 'connectwise.time_entries', 'smileback.reviews', 'sentinelone.threats', 'defender.alerts'] as const).map((s) => stateOf(app.app, 'tenant_one', s)),

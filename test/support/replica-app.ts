@@ -23,13 +23,15 @@ import { loopbackHttp } from './stream-runs.js';
 export class FakeTenantStreams implements StreamFetchers {
   readonly tenants = new Map<string, TenantClients>();
   readonly http: VendorHttp = loopbackHttp({ timeoutMs: 5_000 });
+  /** ConnectWise page size for tenants added from now on (the client's maximum when unset). */
+  connectwisePageSize: number | undefined;
 
   constructor(private readonly mocked: readonly DomainName[] = []) {}
 
   add(tenantId: string, fakes: Partial<Fakes>): void {
     const http = this.http;
     this.tenants.set(tenantId, {
-      connectwise: fakes.connectwise && new ConnectWiseClient(fakes.connectwise.integration(), http, `connectwise:${tenantId}`),
+      connectwise: fakes.connectwise && new ConnectWiseClient(fakes.connectwise.integration(), http, `connectwise:${tenantId}`, { pageSize: this.connectwisePageSize }),
       smileback: fakes.smileback && new SmileBackClient(fakes.smileback.integration(), http, `smileback:${tenantId}`),
       sentinelone: fakes.sentinelone && new SentinelOneClient(fakes.sentinelone.integration(), http, `sentinelone:${tenantId}`),
       defender: fakes.defender && new DefenderClient(fakes.defender.integration(), http, `defender:${tenantId}`),
