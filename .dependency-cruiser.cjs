@@ -10,8 +10,8 @@ const LAYERS = [
     name: 'domains',
     paths: ['src/tenants/', 'src/tickets/', 'src/time-entries/', 'src/csat/', 'src/security-alerts/', 'src/domains\\.ts$'],
   },
-  // The replica's fetchers make records with the domains' mappers; nothing reads the replica yet (issue 19).
-  { name: 'sync', paths: ['src/sync/'] },
+  // The replica's fetchers make records with the domains' mappers; replica-reads serves the domains' sources through REPLICA_RECORDS.
+  { name: 'sync', paths: ['src/sync/', 'src/replica-reads/'] },
   { name: 'above the domains', paths: ['src/insights/', 'src/admin/', 'src/health/', 'src/home/', 'src/data-version/', 'src/data-response/'] },
   {
     name: 'app',

@@ -1,4 +1,5 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { ReplicaReadsModule } from './replica-reads/replica-reads.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { PlatformModule } from './platform/platform.module.js';
@@ -16,7 +17,6 @@ import { sourceModules } from './source-binding/source-binding.module.js';
 import { servesAny, sourceModes } from './config/source-modes.js';
 import { DataResponseModule } from './data-response/data-response.module.js';
 import { STREAM_FETCHERS } from './sync/stream-fetchers.js';
-import { SyncModule } from './sync/sync.module.js';
 import { VendorStreamFetchers } from './sync/vendor-stream-fetchers.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -45,7 +45,7 @@ export class AppModule {
    * Built when called, so the environment (and env file) is read at boot, not at import: validated once,
    * and the modes it sets choose the modules (mock side, live side, scenarios only with mocked data).
    */
-  static async forRoot(): Promise<DynamicModule> {
+  static async forRoot(options: { streamFetchers?: Provider } = {}): Promise<DynamicModule> {
     const config = await configModule({ serving: true });
     const modes = sourceModes(config.mock);
     return {
@@ -57,8 +57,10 @@ export class AppModule {
         RedisModule,
         ...sourceModules(modes, DOMAINS_MODULE),
         PlatformModule,
-        // The live replica's sync whenever anything is live; absent in full mock mode.
-        ...(servesAny(modes, 'live') ? [SyncModule.register({ provide: STREAM_FETCHERS, useClass: VendorStreamFetchers })] : []),
+        // With LIVE_READS=replica (or a test's fetchers), live reads come from the replica and the sync keeps it; never both paths at once.
+        ...(servesAny(modes, 'live') && (options.streamFetchers || config.liveReads === 'replica')
+          ? [ReplicaReadsModule.register(options.streamFetchers ?? { provide: STREAM_FETCHERS, useClass: VendorStreamFetchers })]
+          : []),
         ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
         DataResponseModule,
         ...FEATURE_MODULES,

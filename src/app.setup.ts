@@ -61,6 +61,7 @@ export const CORS_ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Prefer', 
 export const CORS_EXPOSED_HEADERS = [
   'Warning',
   'X-Stale-Vendors',
+  'X-Data-As-Of',
   'Retry-After',
   'Preference-Applied',
   'ETag',

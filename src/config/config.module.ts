@@ -15,6 +15,8 @@ export interface LoadedConfig {
   readonly module: DynamicModule;
   /** The mock namespace as this boot maps it: what decides where each domain's data comes from. */
   readonly mock: ConfigType<typeof mockConfig>;
+  /** LIVE_READS: whether live data is read through from the vendors or from the synced replica. */
+  readonly liveReads: 'vendor' | 'replica';
 }
 
 type Mapping = { namespace: EnvNamespace<object>; from: (env: ValidatedEnvironment) => object };
@@ -62,5 +64,5 @@ export async function configModule({ serving = false, recording = false }: { ser
     },
   });
   const mock = valueOf(mappings.find(({ namespace }) => namespace.token === mockConfig.token)!) as ConfigType<typeof mockConfig>;
-  return { module, mock };
+  return { module, mock, liveReads: env!.LIVE_READS };
 }

@@ -165,6 +165,11 @@ export class EnvironmentVariables {
   @IntegerIn(1, 3650)
   LIVE_WINDOW_DAYS: number = 90;
 
+  /** Where live data is read from: `vendor` (the read-through cache) or `replica` (the synced replica, which also turns on the sync). */
+  @IsOptional()
+  @IsIn(['vendor', 'replica'])
+  LIVE_READS: 'vendor' | 'replica' = 'vendor';
+
   /** How often each tenant×stream of the live replica asks its vendor for changes. */
   @IsOptional()
   @IntegerIn(1, 86_400)

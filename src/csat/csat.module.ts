@@ -1,5 +1,6 @@
 import { SmileBackCsatSource } from './sources/smileback-csat-source.js';
 import { Module } from '@nestjs/common';
+import { ReplicaSource } from '../source-binding/replica-source.js';
 import { bindSource, type SourceChoices } from '../source-binding/source-binding.js';
 import { CSAT } from './csat.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
@@ -12,6 +13,7 @@ import { CSAT_SOURCE, CsatSource } from './sources/csat-source.js';
 export const CSAT_SOURCES: SourceChoices<CsatSource> = {
   mock: (store) => MockFileProvider.of(store, CSAT),
   live: (deps) => new SmileBackCsatSource(deps),
+  replica: (reads) => new ReplicaSource(reads, 'csat'),
 };
 
 @Module({

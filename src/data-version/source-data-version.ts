@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { hash } from 'node:crypto';
 import type { MockableDomain } from '../config/env.validation.js';
 import type { LiveCache } from '../live/live-cache.js';
 import { fillKey } from '../live/fill-cache-key.js';
 import { domainNamed } from '../domains.js';
-import { servedFills } from '../live/request-context.js';
+import { replicaReads, servedFills } from '../live/request-context.js';
+import { ReplicaReads } from '../replica-reads/replica-reads.js';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
 import { liveSideFor, mockSideFor, SOURCE_SIDES, type SourceSides } from '../source-binding/source-binding.js';
 import { kindOf, SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
@@ -26,13 +27,15 @@ export interface DataVersion {
 /**
  * Data versions: a mocked domain's is the mock folder's accepted load (any accepted change of the folder
  * changes it); a live domain's is the identity of each cache fill it reads (cache key, which carries the
- * integration's version, and when the fill was fetched; Redis shares fills, so copies agree).
+ * integration's version, and when the fill was fetched; Redis shares fills, so copies agree); read from
+ * the replica, each stream's data version (a sync that changed nothing keeps it).
  */
 @Injectable()
 export class SourceDataVersion implements DataVersion {
   constructor(
     @Inject(SOURCE_MODES) private readonly modes: SourceModes,
     @Inject(SOURCE_SIDES) private readonly sides: SourceSides,
+    @Optional() private readonly replica?: ReplicaReads,
   ) {}
 
   /** The tenant's part of every version, by the record the tenant source answered (the same object until it changes). */
@@ -43,9 +46,20 @@ export class SourceDataVersion implements DataVersion {
     // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
     const known: string[] = [this.tenantVersion(tenant)];
     const entries: Array<{ vendor: Vendor; key?: string; cache: LiveCache }> = [];
+    const streams: string[] = [];
+    let unsynced = false;
     for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
       if (kindOf(this.modes, domain) === 'mock') {
         known.push(`${domain}=mock#${mockSideFor(this.sides, domain).dataVersion()}`);
+        continue;
+      }
+      if (this.replica) {
+        for (const { stream, state } of await this.replica.streamsOf(tenantId, domain)) {
+          streams.push(stream);
+          // A stream turning stale is a new version too: a revalidating client then sees the Warning.
+          if (state?.lastSuccessAt) known.push(`${stream}=v${state.dataVersion}${this.replica.isStale(state) ? '~stale' : ''}`);
+          else unsynced = true;
+        }
         continue;
       }
       // The fills the domain's live sources read (ticket descriptions are cached per ticket and
@@ -69,6 +83,23 @@ export class SourceDataVersion implements DataVersion {
       if (stale.length > 0) parts.push(`stale=${stale.join(',')}`);
       return parts.join('|');
     };
+    if (this.replica) {
+      const fixed = known.filter((part) => !streams.some((stream) => part.startsWith(`${stream}=`)));
+      return {
+        version: unsynced ? undefined : known.join('|'),
+        served: () => {
+          const reads = replicaReads();
+          if (!reads) return undefined;
+          const parts = [...fixed];
+          for (const stream of streams) {
+            const read = reads.get(stream);
+            if (!read) return undefined;
+            parts.push(`${stream}=v${read.dataVersion}${read.stale ? '~stale' : ''}`);
+          }
+          return parts.join('|');
+        },
+      };
+    }
     const fresh = new Map<string, number | undefined>();
     for (const { key, cache } of entries) if (key !== undefined) fresh.set(key, await cache.freshFetchedAt(key));
     return {

@@ -31,7 +31,7 @@ export class InsightsService {
       tenant_id: tenant.id,
       window: shown(window),
       ...summarize(records, window),
-      caveats: this.caveats(window),
+      caveats: this.caveats(window, tenant),
     };
   }
 
@@ -44,7 +44,7 @@ export class InsightsService {
       interval: query.interval,
       window: shown(window),
       buckets: series(records, window, query.interval),
-      caveats: this.caveats(window),
+      caveats: this.caveats(window, tenant),
     };
   }
 
@@ -70,7 +70,14 @@ export class InsightsService {
    * it are not held. Open tickets and open alerts are held however old, and every time entry of a ticket
    * closed inside the live window, so a window inside it has nothing to say.
    */
-  private caveats(window: Window): string[] {
+  private caveats(window: Window, tenant: Tenant): string[] {
+    const synced: Array<[string, Date | undefined]> = [
+      ['tickets closed', this.tickets.syncedSince(tenant.id)],
+      ['time entries', this.timeEntries.syncedSince(tenant.id)],
+      ['surveys', this.csat.syncedSince(tenant.id)],
+      ['security alerts', this.alerts.syncedSince(tenant.id)],
+    ];
+    if (synced.some(([, date]) => date !== undefined)) return this.historyCaveats(window, synced);
     const held: Array<[string, Date | undefined]> = [
       ['tickets closed', this.tickets.heldSince()],
       ['time entries', this.timeEntries.heldSince()],
@@ -85,6 +92,19 @@ export class InsightsService {
     const listed = what.length === 1 ? what[0] : `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}`;
     return [
       `Live mode holds only the records updated in the last ${days} days (LIVE_WINDOW_DAYS, since ${iso(since).slice(0, 10)}) plus every open ticket and alert: ` +
+        `${listed} from before then are missing from this window, so its counts may be low.`,
+    ];
+  }
+
+  /** Live reads from the replica: a window inside the synced history says nothing; one reaching before it, one caveat naming its start. */
+  private historyCaveats(window: Window, synced: Array<[string, Date | undefined]>): string[] {
+    const short = synced.filter((entry): entry is [string, Date] => entry[1] !== undefined && window.from < entry[1].getTime());
+    if (short.length === 0) return [];
+    const since = Math.max(...short.map(([, date]) => date.getTime()));
+    const what = short.map(([name]) => name);
+    const listed = what.length === 1 ? what[0] : `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}`;
+    return [
+      `The synced history starts on ${iso(since).slice(0, 10)} (SYNC_HISTORY_DAYS) plus every open ticket and alert: ` +
         `${listed} from before then are missing from this window, so its counts may be low.`,
     ];
   }

@@ -9,6 +9,17 @@ export interface LiveRequest {
   fills?: Map<string, number>;
   /** Aborted when the client of this request went away before its answer was sent. */
   gone?: AbortSignal;
+  /** Replica streams this response read, by stream name. */
+  replica?: Map<string, ReplicaRead>;
+}
+
+/** One replica stream as a response read it: what its headers and ETag say. */
+export interface ReplicaRead {
+  vendor: string;
+  lastSuccessAt: string;
+  dataVersion: number;
+  /** Last success older than 3 × SYNC_INTERVAL_SECONDS, or the last run failed. */
+  stale: boolean;
 }
 
 const storage = new AsyncLocalStorage<LiveRequest>();
@@ -29,6 +40,18 @@ export function noteFill<T>(key: string, fetchedAt: number, value: T): T {
 export function servedFills(): { fills: ReadonlyMap<string, number>; staleVendors: ReadonlySet<string> } | undefined {
   const state = storage.getStore();
   return state ? { fills: state.fills ?? new Map(), staleVendors: state.staleVendors } : undefined;
+}
+
+/** Called by the replica reads for every stream a response reads. */
+export function noteReplicaRead(stream: string, read: ReplicaRead): void {
+  const state = storage.getStore();
+  if (state) (state.replica ??= new Map()).set(stream, read);
+}
+
+/** The replica streams this request has read so far; undefined outside a live request. */
+export function replicaReads(): ReadonlyMap<string, ReplicaRead> | undefined {
+  const state = storage.getStore();
+  return state ? (state.replica ?? new Map()) : undefined;
 }
 
 /** Aborted when the client of the current request has gone away; undefined outside a request. */
@@ -56,9 +79,25 @@ export function inLiveRequest<T>(reply: FastifyReply, work: (state: LiveRequest)
   return storage.run(state, () => work(state));
 }
 
-/** `Warning: 110 - "stale"` (RFC 7234) and `X-Stale-Vendors` when a vendor's data in this answer is a stale copy. */
+/** `Warning: 110 - "stale"` (RFC 7234) and `X-Stale-Vendors` when a vendor's data in this answer is a stale copy; replica reads add `X-Data-As-Of`. */
 export function warnIfStale(reply: FastifyReply, state: LiveRequest): void {
+  if (state.replica && state.replica.size > 0) return replicaHeaders(reply, state.replica);
   if (state.staleVendors.size === 0) return;
   void reply.header('warning', `110 - "stale"`);
   void reply.header('x-stale-vendors', [...state.staleVendors].sort().join(','));
+}
+
+/** X-Data-As-Of (the oldest last success read) and, per stale vendor, a Warning naming its last sync. */
+function replicaHeaders(reply: FastifyReply, reads: ReadonlyMap<string, ReplicaRead>): void {
+  const all = [...reads.values()];
+  void reply.header('x-data-as-of', all.map((r) => r.lastSuccessAt).sort()[0]);
+  const stale = new Map<string, string>();
+  for (const read of all.filter((r) => r.stale)) {
+    const known = stale.get(read.vendor);
+    if (known === undefined || read.lastSuccessAt < known) stale.set(read.vendor, read.lastSuccessAt);
+  }
+  if (stale.size === 0) return;
+  const vendors = [...stale.keys()].sort();
+  void reply.header('warning', vendors.map((vendor) => `110 - "stale: ${vendor} last synced ${stale.get(vendor)}"`).join(', '));
+  void reply.header('x-stale-vendors', vendors.join(','));
 }

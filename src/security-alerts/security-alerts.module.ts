@@ -1,6 +1,7 @@
 import { DefenderAlertSource } from './sources/defender-alert-source.js';
 import { SentinelOneAlertSource } from './sources/sentinelone-alert-source.js';
 import { Module } from '@nestjs/common';
+import { ReplicaSource } from '../source-binding/replica-source.js';
 import { bindSource } from '../source-binding/source-binding.js';
 import { SECURITY_ALERTS } from './security-alerts.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
@@ -17,6 +18,7 @@ import { SECURITY_ALERT_SOURCES, SecurityAlertSource } from './sources/security-
     bindSource<SecurityAlertSource[]>(SECURITY_ALERT_SOURCES, 'security_alerts', {
       mock: (store) => [MockFileProvider.of(store, SECURITY_ALERTS)],
       live: (deps) => [new SentinelOneAlertSource(deps), new DefenderAlertSource(deps)],
+      replica: (reads) => [new ReplicaSource(reads, 'security_alerts')],
     }),
     SecurityAlertsService,
   ],

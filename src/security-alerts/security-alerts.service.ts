@@ -40,4 +40,10 @@ export class SecurityAlertsService {
     const starts = this.sources.flatMap((source) => source.heldSince?.() ?? []);
     return starts.length === 0 ? undefined : new Date(Math.max(...starts.map((d) => d.getTime())));
   }
+
+  /** Where the tenant's synced alert history starts (live reads from the replica), the latest of its vendors'. */
+  syncedSince(tenantId: string): Date | undefined {
+    const starts = this.sources.flatMap((source) => source.syncedSince?.(tenantId) ?? []);
+    return starts.length === 0 ? undefined : new Date(Math.max(...starts.map((d) => d.getTime())));
+  }
 }

@@ -3,11 +3,14 @@ import type { Cache } from 'cache-manager';
 import type { LiveDeps } from '../live/live-deps.js';
 import type { MockFileStore } from '../mock/mock-file.store.js';
 import { kindOf, Served, SOURCE_MODES, SourceBindingError, SourceModes } from '../config/source-modes.js';
+import { REPLICA_RECORDS, type ReplicaRecords } from './replica-source.js';
 
 export interface SourceChoices<T> {
   mock: (store: MockFileStore) => T;
   /** `bound` builds another domain's source as the configuration binds it (a live source's references). */
   live: (deps: LiveDeps, bound: BoundSources) => T;
+  /** A live domain read from the replica, when the sync engine runs (ReplicaReadsModule); else `live` reads through. */
+  replica?: (reads: ReplicaRecords) => T;
 }
 
 /** What a live source may read of other domains: their sources as bound, mock or live, never both. */
@@ -56,8 +59,8 @@ export function liveSideFor(sides: SourceSides, served: Served): LiveSide {
 export function bindSource<T>(token: symbol, served: Served, choices: SourceChoices<T>): FactoryProvider<T> {
   return {
     provide: token,
-    inject: [SOURCE_MODES, SOURCE_SIDES],
-    useFactory: (modes: SourceModes, sides: SourceSides) => {
+    inject: [SOURCE_MODES, SOURCE_SIDES, { token: REPLICA_RECORDS, optional: true }],
+    useFactory: (modes: SourceModes, sides: SourceSides, replica: ReplicaRecords | undefined) => {
       const bound: BoundSources = {
         sourceOf<U>(domain: Served, its: SourceChoices<U>): U {
           const kind = kindOf(modes, domain);
@@ -65,7 +68,7 @@ export function bindSource<T>(token: symbol, served: Served, choices: SourceChoi
             case 'mock':
               return its.mock(mockSideFor(sides, domain));
             case 'live':
-              return its.live(liveSideFor(sides, domain).deps, bound);
+              return replica && its.replica ? its.replica(replica) : its.live(liveSideFor(sides, domain).deps, bound);
             default:
               throw new SourceBindingError(`${domain}: unknown source kind '${String(kind)}'`);
           }

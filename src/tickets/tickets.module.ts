@@ -1,5 +1,6 @@
 import { ConnectWiseTicketSource } from './sources/connectwise-ticket-source.js';
 import { Module } from '@nestjs/common';
+import { ReplicaSource } from '../source-binding/replica-source.js';
 import { CSAT_SOURCES } from '../csat/csat.module.js';
 import { TIME_ENTRY_SOURCES } from '../time-entries/time-entries.module.js';
 import { bindSource } from '../source-binding/source-binding.js';
@@ -26,6 +27,7 @@ import { TicketsService } from './tickets.service.js';
           async (tenantId) => (await surveys.list(tenantId)).map((survey) => survey.ticket_id),
         ]);
       },
+      replica: (reads) => new ReplicaSource(reads, 'tickets'),
     }),
     TicketsService,
   ],

@@ -56,4 +56,9 @@ export class TicketsService {
   heldSince(): Date | undefined {
     return this.source.heldSince?.();
   }
+
+  /** Where the tenant's synced history starts (live reads from the replica). */
+  syncedSince(tenantId: string): Date | undefined {
+    return this.source.syncedSince?.(tenantId);
+  }
 }

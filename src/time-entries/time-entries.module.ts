@@ -1,6 +1,7 @@
 import { ClosedTicketIds, ConnectWiseTimeEntrySource, closedTicketIdsOpenedBefore } from './sources/connectwise-time-entry-source.js';
 import { TICKETS } from '../tickets/tickets.domain.js';
 import { Module } from '@nestjs/common';
+import { ReplicaSource } from '../source-binding/replica-source.js';
 import { bindSource, type SourceChoices } from '../source-binding/source-binding.js';
 import { TIME_ENTRIES } from './time-entries.domain.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
@@ -25,6 +26,7 @@ export const TIME_ENTRY_SOURCES: SourceChoices<TimeEntrySource> = {
         live: () => undefined,
       }),
     ),
+  replica: (reads) => new ReplicaSource(reads, 'time_entries'),
 };
 
 @Module({

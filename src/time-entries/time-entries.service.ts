@@ -24,4 +24,9 @@ export class TimeEntriesService {
   heldSince(): Date | undefined {
     return this.source.heldSince?.();
   }
+
+  /** Where the tenant's synced history starts (live reads from the replica). */
+  syncedSince(tenantId: string): Date | undefined {
+    return this.source.syncedSince?.(tenantId);
+  }
 }

@@ -45,6 +45,7 @@ export async function bootApp(
   env: Record<string, string | undefined>,
   customize: (builder: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
   logger: ConsoleLogger | false = false,
+  root: Parameters<typeof AppModule.forRoot>[0] = {},
 ): Promise<TestApp> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   const restore = () => {
@@ -58,7 +59,7 @@ export async function bootApp(
     else process.env[k] = v;
   }
   try {
-    const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule.forRoot()] })).compile();
+    const moduleRef = await customize(Test.createTestingModule({ imports: [AppModule.forRoot(root)] })).compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(), { logger });
     configureApp(app);
     await app.init();

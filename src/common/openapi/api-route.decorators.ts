@@ -17,7 +17,7 @@ const RATE_LIMIT: ResponseHeaderName[] = ['RateLimit-Limit', 'RateLimit-Remainin
 /** What a successful GET carries: its entity tag (http-conventions.ts). */
 const CACHEABLE: ResponseHeaderName[] = ['ETag', 'Cache-Control'];
 const PAGE: ResponseHeaderName[] = ['X-Total-Count', 'Link'];
-const STALE: ResponseHeaderName[] = ['Warning', 'X-Stale-Vendors', 'Preference-Applied'];
+const STALE: ResponseHeaderName[] = ['Warning', 'X-Stale-Vendors', 'Preference-Applied', 'X-Data-As-Of'];
 
 /** Every route: an unknown query parameter is a 400; a slow client a 408. */
 const ANY_ROUTE: ProblemName[] = ['BadRequest', 'RequestTimeout', 'InternalError'];

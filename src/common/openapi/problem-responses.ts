@@ -115,6 +115,12 @@ const PROBLEMS = {
     description:
       'The platform database cannot be reached (`/problems/store-unavailable`), vendor secrets cannot be stored without ENCRYPTION_KEY (`/problems/encryption-key-missing`), or a stored secret was encrypted under a key this copy does not have (`/problems/secret-undecryptable`); `Retry-After` when known.',
     examples: {
+      'sync-in-progress': problem(
+        '/problems/sync-in-progress',
+        'Service Unavailable',
+        503,
+        'connectwise.tickets of tenant tenant_demo_cca is being synced for the first time: 4000 records so far; try again in 30 s',
+      ),
       'store-unavailable': problem('/problems/store-unavailable', 'Service Unavailable', 503, 'the platform database is unavailable; retry shortly', '/api/tenants'),
       'secret-undecryptable': problem(
         '/problems/secret-undecryptable',
@@ -133,7 +139,7 @@ const PROBLEMS = {
   VendorUnavailable: {
     status: 503,
     description:
-      'Live mode: the vendor cannot be reached or its circuit is open (`/problems/vendor-unavailable`); the platform database cannot be reached (`/problems/store-unavailable`); or the integration\'s stored secret was encrypted under a key this copy does not have (`/problems/secret-undecryptable`). `Retry-After` says when to try again.',
+      'Live mode: the vendor cannot be reached or its circuit is open (`/problems/vendor-unavailable`); a stream\'s first sync is still running past FIRST_SYNC_WAIT_MS (`/problems/sync-in-progress`); the platform database cannot be reached (`/problems/store-unavailable`); or the integration\'s stored secret was encrypted under a key this copy does not have (`/problems/secret-undecryptable`). `Retry-After` says when to try again.',
     examples: {
       'vendor-unavailable': problem(
         '/problems/vendor-unavailable',

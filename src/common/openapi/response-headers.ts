@@ -55,8 +55,13 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'integer', minimum: 1, example: 30 },
   },
   Warning: {
-    description: 'Live mode: `110 - "stale"` when a vendor failed and a cached copy was served (mock mode: `Prefer: stale`).',
+    description:
+      'Live mode: `110 - "stale"` when a vendor failed and a cached copy was served (mock mode: `Prefer: stale`); read from the replica, `110 - "stale: <vendor> last synced <instant>"` per vendor whose last sync is older than 3 × SYNC_INTERVAL_SECONDS or failed.',
     schema: { type: 'string', example: '110 - "stale"' },
+  },
+  'X-Data-As-Of': {
+    description: 'Live reads from the replica: the oldest last successful sync among the streams this answer read.',
+    schema: { type: 'string', format: 'date-time', example: '2026-12-07T18:00:00.000Z' },
   },
   'X-Stale-Vendors': {
     description: 'With `Warning`: the vendors whose data is a stale copy, comma-separated.',

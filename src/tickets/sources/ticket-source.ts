@@ -10,6 +10,8 @@ export interface TicketSource {
    * sources that hold every record (mock files) do not implement it.
    */
   heldSince?(): Date;
+  /** Replica sources: where the tenant's synced history starts (history_from), as of its last read; undefined when unknown. */
+  syncedSince?(tenantId: string): Date | undefined;
   /**
    * Fills what `list` leaves out because it costs a call per ticket (ConnectWise descriptions), for
    * just the tickets a response needs. Sources whose list is complete do not implement it.

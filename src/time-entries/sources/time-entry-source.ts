@@ -10,4 +10,6 @@ export interface TimeEntrySource {
    * sources that hold every record (mock files) do not implement it.
    */
   heldSince?(): Date;
+  /** Replica sources: where the tenant's synced history starts (history_from), as of its last read; undefined when unknown. */
+  syncedSince?(tenantId: string): Date | undefined;
 }

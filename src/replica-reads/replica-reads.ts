@@ -1,0 +1,209 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { LRUCache } from 'lru-cache';
+import { indexBytes } from '../common/record-index/index-cache.js';
+import { liveConfig } from '../config/live.config.js';
+import { syncConfig } from '../config/sync.config.js';
+import type { DomainName } from '../config/domains-and-vendors.js';
+import type { ReplicaRecords } from '../source-binding/replica-source.js';
+import { estimateBytes } from '../live/entry-bytes.js';
+import { noteReplicaRead } from '../live/request-context.js';
+import { PlatformDb } from '../platform/platform-db.js';
+import { ReplicaRepository } from '../sync/replica.repository.js';
+import type { SyncState } from '../sync/replica.types.js';
+import type { StreamName } from '../sync/stream.js';
+import { SyncScheduler } from '../sync/sync-scheduler.js';
+import { FirstSyncFailedError, SyncInProgressError } from './replica-errors.js';
+
+/** The streams each domain is read from, with their vendor (the members stream feeds none: its emails are in the records). */
+export const DOMAIN_STREAMS: Record<DomainName, ReadonlyArray<{ stream: StreamName; vendor: string }>> = {
+  tickets: [{ stream: 'connectwise.tickets', vendor: 'connectwise' }],
+  time_entries: [{ stream: 'connectwise.time_entries', vendor: 'connectwise' }],
+  csat: [{ stream: 'smileback.reviews', vendor: 'smileback' }],
+  security_alerts: [
+    { stream: 'sentinelone.threats', vendor: 'sentinelone' },
+    { stream: 'defender.alerts', vendor: 'defender' },
+  ],
+};
+
+/** A stream is stale once its last success is older than this many sync intervals. */
+export const STALE_INTERVALS = 3;
+/** How often a read waiting for a first sync looks at the stream's state. */
+const FIRST_SYNC_POLL_MS = 50;
+/** Loads retried when a sync wrote between a load's first and last batch, before the last one is kept. */
+const CONSISTENT_LOAD_TRIES = 5;
+/** What an entry costs besides its records: the key, the entry and the LRU's bookkeeping. */
+const ENTRY_OVERHEAD_BYTES = 256;
+
+interface Entry {
+  version: number;
+  records: readonly unknown[];
+}
+
+/** A stream the tenant has, in the state a read found it. */
+export interface StreamRead {
+  stream: StreamName;
+  vendor: string;
+  state: SyncState;
+}
+
+/**
+ * Reads a tenant's replica (docs/live-replica.md): each tenant×stream's mapped rows, parsed once per
+ * data version and kept in a byte-bounded LRU (SNAPSHOT_CACHE_MAX_MB, records and their indexes); a sync
+ * that changed nothing keeps the entry (and the ETag). A stream never synced is synced first (the read
+ * waits up to FIRST_SYNC_WAIT_MS); a read never calls a vendor.
+ */
+@Injectable()
+export class ReplicaReads implements ReplicaRecords {
+  private readonly logger = new Logger(ReplicaReads.name);
+  private readonly cache: LRUCache<string, Entry>;
+  private readonly loading = new Map<string, Promise<Entry>>();
+  private readonly firstSyncs = new Map<string, Promise<SyncState>>();
+  /** Bytes of each entry's records, estimated once per load. */
+  private readonly recordBytes = new WeakMap<readonly unknown[], number>();
+  private readonly touched = new Set<string>();
+  /** Tenant×stream → history_from as its last read found it (bounded by the streams that exist). */
+  private readonly historyFrom = new Map<string, string | null>();
+  private remeasureScheduled = false;
+  private readonly staleAfterMs: number;
+  private readonly waitMs: number;
+
+  constructor(
+    private readonly replica: ReplicaRepository,
+    private readonly scheduler: SyncScheduler,
+    private readonly platform: PlatformDb,
+    @Inject(liveConfig.KEY) live: ConfigType<typeof liveConfig>,
+    @Inject(syncConfig.KEY) sync: ConfigType<typeof syncConfig>,
+  ) {
+    this.staleAfterMs = STALE_INTERVALS * sync.intervalMs;
+    this.waitMs = sync.firstSyncWaitMs;
+    this.cache = new LRUCache({ maxSize: live.localMaxBytes, sizeCalculation: (entry, key) => this.bytesOf(key, entry) });
+  }
+
+  /** What the cache holds, as estimated, against its budget. */
+  usage(): { entries: number; bytes: number; maxBytes: number } {
+    return { entries: this.cache.size, bytes: this.cache.calculatedSize, maxBytes: this.cache.maxSize };
+  }
+
+  /** The streams of `domain` the tenant has an integration for, in their current state (undefined: never synced). */
+  async streamsOf(tenantId: string, domain: DomainName): Promise<Array<{ stream: StreamName; vendor: string; state: SyncState | undefined }>> {
+    const vendors = new Set(
+      (await this.platform.db.selectFrom('integrations').select('vendor').where('tenant_id', '=', tenantId).execute()).map((r) => r.vendor),
+    );
+    const held = DOMAIN_STREAMS[domain].filter((s) => vendors.has(s.vendor));
+    return Promise.all(held.map(async (s) => ({ ...s, state: await this.replica.getState(tenantId, s.stream) })));
+  }
+
+  /** The domain's records for the tenant, every stream it has concatenated; noted in the request for its headers. */
+  async records<T>(tenantId: string, domain: DomainName): Promise<T[]> {
+    const streams = await this.streamsOf(tenantId, domain);
+    const lists = await Promise.all(
+      streams.map(async ({ stream, vendor, state }) => {
+        const synced = state?.lastSuccessAt ? state : await this.firstSync(tenantId, stream, vendor, state);
+        // A running sync moves the version page by page: the rows loaded before it are served until it ends.
+        const entry = await this.load(tenantId, stream, synced.dataVersion, synced.state === 'running');
+        this.historyFrom.set(`${tenantId}|${stream}`, synced.historyFrom);
+        noteReplicaRead(stream, { vendor, lastSuccessAt: synced.lastSuccessAt as string, dataVersion: entry.version, stale: this.isStale(synced) });
+        return entry.records as T[];
+      }),
+    );
+    return lists.length === 1 ? lists[0] : lists.flat();
+  }
+
+  /** Where the domain's synced history starts for the tenant (the latest of its streams'), as last read; undefined when unknown. */
+  syncedSince(tenantId: string, domain: DomainName): Date | undefined {
+    const starts = DOMAIN_STREAMS[domain].flatMap(({ stream }) => this.historyFrom.get(`${tenantId}|${stream}`) ?? []).map((at) => Date.parse(at));
+    return starts.length === 0 ? undefined : new Date(Math.max(...starts));
+  }
+
+  isStale(state: SyncState): boolean {
+    return state.state === 'failed' || state.lastSuccessAt === null || Date.now() - Date.parse(state.lastSuccessAt) > this.staleAfterMs;
+  }
+
+  /** Starts the stream's first sync (once per process) and waits for it: its state once served, or the failure to answer. */
+  private async firstSync(tenantId: string, stream: StreamName, vendor: string, found: SyncState | undefined): Promise<SyncState> {
+    // Failed and never served: the vendor's failure is the answer until a scheduled retry succeeds.
+    if (found?.state === 'failed' && found.lastError) throw new FirstSyncFailedError(vendor, found.lastError);
+    const key = `${tenantId}|${stream}`;
+    let waiting = this.firstSyncs.get(key);
+    if (!waiting) {
+      waiting = this.awaitFirstSync(tenantId, stream, vendor, found?.consecutiveFailures ?? 0).finally(() => this.firstSyncs.delete(key));
+      this.firstSyncs.set(key, waiting);
+    }
+    return waiting;
+  }
+
+  private async awaitFirstSync(tenantId: string, stream: StreamName, vendor: string, failuresBefore: number): Promise<SyncState> {
+    await this.scheduler.trigger(tenantId, stream);
+    const deadline = Date.now() + this.waitMs;
+    for (;;) {
+      const state = await this.replica.getState(tenantId, stream);
+      if (state?.lastSuccessAt) return state;
+      if (state?.state === 'failed' && state.consecutiveFailures > failuresBefore && state.lastError) throw new FirstSyncFailedError(vendor, state.lastError);
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(FIRST_SYNC_POLL_MS, left)));
+    }
+    const records = await this.replica.countLive(tenantId, stream);
+    throw new SyncInProgressError(tenantId, stream, records, Math.max(1, Math.ceil(this.waitMs / 1000)));
+  }
+
+  /** The stream's records at `version` or newer (any cached version if `keepCached`): cached, or loaded once (concurrent readers share the load). */
+  private async load(tenantId: string, stream: StreamName, version: number, keepCached: boolean): Promise<Entry> {
+    const key = `${tenantId}|${stream}`;
+    const cached = this.cache.get(key);
+    if (cached && (keepCached || cached.version >= version)) return this.touch(key, cached);
+    let flight = this.loading.get(key);
+    if (!flight) {
+      flight = this.loadConsistent(tenantId, stream)
+        .then((entry) => {
+          this.cache.set(key, entry);
+          if (!this.cache.has(key)) this.logger.warn(`${key} alone is larger than SNAPSHOT_CACHE_MAX_MB: served, not kept`);
+          return entry;
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, flight);
+    }
+    return this.touch(key, await flight);
+  }
+
+  /** All live rows at one data version: a load a sync wrote into (the version moved) is read again. */
+  private async loadConsistent(tenantId: string, stream: StreamName): Promise<Entry> {
+    for (let tries = 1; ; tries++) {
+      const before = (await this.replica.getState(tenantId, stream))?.dataVersion ?? 0;
+      const records: unknown[] = [];
+      for await (const batch of this.replica.readLive(tenantId, stream)) for (const record of batch) records.push(record);
+      const after = (await this.replica.getState(tenantId, stream))?.dataVersion ?? 0;
+      if (after === before || tries >= CONSISTENT_LOAD_TRIES) return { version: before, records };
+    }
+  }
+
+  private bytesOf(key: string, entry: Entry): number {
+    let records = this.recordBytes.get(entry.records);
+    if (records === undefined) this.recordBytes.set(entry.records, (records = estimateBytes(entry.records)));
+    return Math.ceil(ENTRY_OVERHEAD_BYTES + 2 * key.length + records + indexBytes(entry.records));
+  }
+
+  /** Once this turn's queries have built their indexes, the entry is measured again so they count against the budget. */
+  private touch(key: string, entry: Entry): Entry {
+    this.touched.add(key);
+    if (!this.remeasureScheduled) {
+      this.remeasureScheduled = true;
+      setImmediate(() => this.remeasure());
+    }
+    return entry;
+  }
+
+  private remeasure(): void {
+    this.remeasureScheduled = false;
+    for (const key of this.touched) {
+      const entry = this.cache.peek(key);
+      const before = this.cache.info(key)?.size;
+      if (!entry || before === undefined) continue;
+      const size = this.bytesOf(key, entry);
+      // A copy, as the LRU keeps the size of a value set again unchanged.
+      if (size !== before) this.cache.set(key, { ...entry }, { size });
+    }
+    this.touched.clear();
+  }
+}

@@ -1,0 +1,74 @@
+import type { INestApplication } from '@nestjs/common';
+import { ConnectWiseClient } from '../../src/integrations/connectwise/connectwise.client.js';
+import { DefenderClient } from '../../src/integrations/defender/defender.client.js';
+import type { VendorHttp } from '../../src/integrations/http/vendor-http.js';
+import { SentinelOneClient } from '../../src/integrations/sentinelone/sentinelone.client.js';
+import { SmileBackClient } from '../../src/integrations/smileback/smileback.client.js';
+import type { DomainName } from '../../src/domains.js';
+import { streamFetchers, type TenantClients } from '../../src/sync/fetchers/stream-fetchers.js';
+import { ReplicaRepository } from '../../src/sync/replica.repository.js';
+import type { SyncState } from '../../src/sync/replica.types.js';
+import { STREAM_FETCHERS, type StreamFetchers } from '../../src/sync/stream-fetchers.js';
+import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
+import type { StreamKey } from '../../src/sync/replica.types.js';
+import { SyncRunner } from '../../src/sync/sync-runner.js';
+import { bootApp, type TestApp } from './app.js';
+import { registerTenant, type Fakes } from './live-fixtures.js';
+import { loopbackHttp } from './stream-runs.js';
+
+/**
+ * The engine's view of the tenants a test registered: the real fetchers over their loopback fakes,
+ * leaving out the streams of mocked domains (as the production binding does).
+ */
+export class FakeTenantStreams implements StreamFetchers {
+  readonly tenants = new Map<string, TenantClients>();
+  readonly http: VendorHttp = loopbackHttp({ timeoutMs: 5_000 });
+  /** ConnectWise page size for tenants added from now on (the client's maximum when unset). */
+  connectwisePageSize: number | undefined;
+
+  constructor(private readonly mocked: readonly DomainName[] = []) {}
+
+  add(tenantId: string, fakes: Partial<Fakes>): void {
+    const http = this.http;
+    this.tenants.set(tenantId, {
+      connectwise: fakes.connectwise && new ConnectWiseClient(fakes.connectwise.integration(), http, `connectwise:${tenantId}`, { pageSize: this.connectwisePageSize }),
+      smileback: fakes.smileback && new SmileBackClient(fakes.smileback.integration(), http, `smileback:${tenantId}`),
+      sentinelone: fakes.sentinelone && new SentinelOneClient(fakes.sentinelone.integration(), http, `sentinelone:${tenantId}`),
+      defender: fakes.defender && new DefenderClient(fakes.defender.integration(), http, `defender:${tenantId}`),
+    });
+  }
+
+  private fetchersOf(tenantId: string): StreamFetcher[] {
+    const clients = this.tenants.get(tenantId);
+    return clients ? streamFetchers(clients).filter((f) => f.domain === null || !this.mocked.includes(f.domain)) : [];
+  }
+
+  streams(): Promise<StreamKey[]> {
+    return Promise.resolve([...this.tenants.keys()].flatMap((tenantId) => this.fetchersOf(tenantId).map((f) => ({ tenantId, stream: f.stream, vendor: f.vendor }))));
+  }
+
+  fetcherFor(tenantId: string, stream: StreamName): Promise<StreamFetcher | undefined> {
+    return Promise.resolve(this.fetchersOf(tenantId).find((f) => f.stream === stream));
+  }
+}
+
+/** The app with the sync engine on and live reads from the replica, its streams over `streams`. */
+export function bootReplicaApp(env: Record<string, string | undefined>, streams: FakeTenantStreams): Promise<TestApp> {
+  return bootApp(env, (b) => b, false, { streamFetchers: { provide: STREAM_FETCHERS, useValue: streams } });
+}
+
+/** Registers the tenant through the admin API and gives the engine its fakes. */
+export async function registerReplicaTenant(app: INestApplication, streams: FakeTenantStreams, tenantId: string, fakes: Partial<Fakes>): Promise<void> {
+  await registerTenant(app, tenantId, fakes);
+  streams.add(tenantId, fakes);
+}
+
+/** Runs every stream of the tenant once, now (as a scheduled incremental would). */
+export async function syncTenant(app: INestApplication, streams: FakeTenantStreams, tenantId: string): Promise<void> {
+  const runner = app.get(SyncRunner);
+  for (const key of await streams.streams()) if (key.tenantId === tenantId) await runner.run(tenantId, key.stream, 'incremental').catch(() => undefined);
+}
+
+export function stateOf(app: INestApplication, tenantId: string, stream: StreamName): Promise<SyncState | undefined> {
+  return app.get(ReplicaRepository).getState(tenantId, stream);
+}
