@@ -138,7 +138,7 @@ export class SyncRunner {
     delete rest[kind];
     const patch: SyncStatePatch = { resume: rest, lastSuccessAt: at, lastError: null, consecutiveFailures: 0 };
     let backfillUntil = state.backfillUntil;
-    if (kind !== 'backfill') patch.checkpoint = latest(state.checkpoint, resume.maxSeen) ?? resume.startedAt;
+    if (kind !== 'backfill') patch.checkpoint = this.checkpoint(key, fetcher, kind, state.checkpoint, resume);
     if (kind === 'full' || kind === 'backfill') {
       patch.historyFrom = resume.from ?? null;
       const owed = resume.first === true && this.config.options.historyDays > this.config.options.windowDays;
@@ -148,6 +148,13 @@ export class SyncRunner {
     patch.state = backfillUntil ? 'backfilling' : 'idle';
     await this.replica.updateState(key, patch, at);
     return { counts, refused: false, note: undefined as string | undefined };
+  }
+
+  /** The next incremental's lower bound: a walk not in change-time order may have passed a record edited after the run began, so never past its start. */
+  private checkpoint(_key: StreamKey, fetcher: StreamFetcher, kind: RunKind, before: string | null, resume: Plan['resume']): string {
+    const ordered = fetcher.orderedByChange === true && kind === 'incremental';
+    const seen = ordered || resume.maxSeen === null ? resume.maxSeen : earliest(resume.maxSeen, resume.startedAt);
+    return latest(before, seen) ?? resume.startedAt;
   }
 
   /** Soft-deletes what the vendor no longer lists, only after a complete id walk, never a mass delete. */
@@ -201,6 +208,12 @@ function add(total: ChangeCounts, page: ChangeCounts): void {
   total.inserted += page.inserted;
   total.changed += page.changed;
   total.deleted += page.deleted;
+}
+
+/** The earlier of two instants as ISO 8601 UTC; an unreadable first one gives the second. */
+function earliest(a: string, b: string): string {
+  const ms = Date.parse(a);
+  return Number.isNaN(ms) || ms > Date.parse(b) ? new Date(Date.parse(b)).toISOString() : new Date(ms).toISOString();
 }
 
 /** The latest of some instants (vendor spellings vary: compared as times), as ISO 8601 UTC; null when none is a time. */

@@ -98,6 +98,7 @@ export interface FetcherHooks {
 export class LoopbackFetcher implements StreamFetcher {
   readonly vendor = 'connectwise';
   readonly domain = 'tickets' as const;
+  readonly orderedByChange = true;
   readonly ids?: StreamFetcher['ids'];
   active = 0;
 
