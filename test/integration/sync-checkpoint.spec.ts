@@ -5,7 +5,9 @@ import { ConnectWiseClient, CwTicket } from '../../src/integrations/connectwise/
 import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
 import { PlatformDb } from '../../src/platform/platform-db.js';
+import { SmileBackClient, SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
 import { ConnectWiseTicketsFetcher } from '../../src/sync/fetchers/connectwise-records.js';
+import { SmileBackReviewsFetcher } from '../../src/sync/fetchers/smileback-reviews.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import type { StreamKey } from '../../src/sync/replica.types.js';
 import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
@@ -13,6 +15,7 @@ import type { StreamFetchers } from '../../src/sync/stream-fetchers.js';
 import { SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
+import { FakeSmileBack } from '../fakes/fake-smileback.js';
 import { daysAgo, seedTenant } from '../support/replica-fakes.js';
 import { loopbackHttp } from '../support/stream-runs.js';
 
@@ -97,5 +100,67 @@ describe('ConnectWise checkpoint after a resumed run (walked by id, not by chang
     const next = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
     expect(next.kind).toBe('incremental');
     expect((await served(runner, 'connectwise.tickets')).find((t) => t.cw_ticket_id === '1')?.summary).toBe('edited while the walk was past it');
+  });
+});
+
+describe('SmileBack paging when a review is modified mid-walk', () => {
+  let smileback: FakeSmileBack;
+  let platform: PlatformDb;
+  let runner: SyncRunner;
+  const review = (id: number, modified: string, over: Partial<SmileBackReview> = {}): SmileBackReview => ({
+    id,
+    rating: 1,
+    comment: '',
+    ticket: { id: String(id) },
+    status: 'open',
+    rated_on: modified,
+    last_modified: modified,
+    ...over,
+  });
+
+  beforeAll(async () => {
+    smileback = await FakeSmileBack.start();
+    platform = await openPlatform('sync-checkpoint-sb-');
+    await seedTenant(platform.db, TENANT, ['smileback']);
+    const client = new SmileBackClient(smileback.integration(), loopbackHttp({ timeoutMs: 10_000 }), `smileback:${TENANT}`, { pageSize: 2 });
+    const fetcher = new SmileBackReviewsFetcher(client);
+    runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), new OneStream(fetcher), new SyncRunnerConfig({ windowDays: 30, historyDays: 30 }));
+  });
+  afterAll(async () => {
+    await smileback.close();
+    await platform.onApplicationShutdown();
+  });
+
+  it('a written review that moves to the end of the list does not push an unread one out of the resumed walk', async () => {
+    smileback.reviews = [review(1, minutesAgo(120)), review(2, minutesAgo(110)), review(3, minutesAgo(100)), review(4, minutesAgo(90))];
+    const stop = new AbortController();
+    let lists = 0;
+    smileback.misbehave = (reply, req) => {
+      if (req.path.endsWith('/reviews/') && ++lists === 2) stop.abort();
+      return reply;
+    };
+    await expect(runner.run(TENANT, 'smileback.reviews', 'incremental', stop.signal)).rejects.toThrow(/interrupted/);
+    smileback.misbehave = undefined;
+    expect((await served(runner, 'smileback.reviews')).map((s) => s.survey_id).sort()).toEqual(['1', '2']);
+
+    // Review 1 (written) gets a late comment: listed by last_modified, it moves behind 3 and 4 (an offset of 2 now skips review 3).
+    smileback.reviews[0] = review(1, minutesAgo(1), { comment: 'late comment' });
+    const pagesFrom = smileback.requests.length;
+    await runner.run(TENANT, 'smileback.reviews', 'incremental');
+    await runner.run(TENANT, 'smileback.reviews', 'incremental');
+    expect((await served(runner, 'smileback.reviews')).map((s) => s.survey_id).sort()).toEqual(['1', '2', '3', '4']);
+    // Keyset pages: no offset is ever asked for.
+    expect(smileback.requests.slice(pagesFrom).some((r) => r.query.has('offset'))).toBe(false);
+  });
+
+  it('reviews sharing one last_modified across a page boundary are each handed on once', async () => {
+    const at = minutesAgo(50);
+    smileback.reviews = [review(11, at), review(12, at), review(13, at), review(14, minutesAgo(40))];
+    const fetcher = new SmileBackReviewsFetcher(
+      new SmileBackClient(smileback.integration(), loopbackHttp({ timeoutMs: 10_000 }), `smileback:${TENANT}:tie`, { pageSize: 2 }),
+    );
+    const ids: string[] = [];
+    for await (const page of fetcher.changes({ since: minutesAgo(60), resume: null, stop: new AbortController().signal })) ids.push(...page.changes.map((c) => c.vendorId));
+    expect(ids).toEqual(['11', '12', '13', '14']);
   });
 });
