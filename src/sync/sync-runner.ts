@@ -13,6 +13,9 @@ export const SYNC_OVERLAP_MS = 5 * 60_000;
 /** A reconcile that would soft-delete more than this share of a stream's rows refuses (django-connectwise's mass-delete guard). */
 export const RECONCILE_MAX_VANISHED = 0.9;
 
+/** A vendor stamp later than run start + this is a wrong clock or a bad import: the checkpoint stops there, or one such record would blind the stream. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 const DAY_MS = 86_400_000;
 
 export interface SyncRunnerOptions {
@@ -151,10 +154,14 @@ export class SyncRunner {
   }
 
   /** The next incremental's lower bound: a walk not in change-time order may have passed a record edited after the run began, so never past its start. */
-  private checkpoint(_key: StreamKey, fetcher: StreamFetcher, kind: RunKind, before: string | null, resume: Plan['resume']): string {
+  private checkpoint(key: StreamKey, fetcher: StreamFetcher, kind: RunKind, before: string | null, resume: Plan['resume']): string {
     const ordered = fetcher.orderedByChange === true && kind === 'incremental';
     const seen = ordered || resume.maxSeen === null ? resume.maxSeen : earliest(resume.maxSeen, resume.startedAt);
-    return latest(before, seen) ?? resume.startedAt;
+    const next = latest(before, seen) ?? resume.startedAt;
+    const cap = new Date(Date.parse(resume.startedAt) + MAX_CLOCK_SKEW_MS).toISOString();
+    if (Date.parse(next) <= Date.parse(cap)) return next;
+    this.logger.warn(`${key.tenantId} ${key.stream}: a change stamped ${next} is in the future; the checkpoint stops at ${cap}`);
+    return cap;
   }
 
   /** Soft-deletes what the vendor no longer lists, only after a complete id walk, never a mass delete. */

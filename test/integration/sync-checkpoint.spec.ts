@@ -12,11 +12,11 @@ import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import type { StreamKey } from '../../src/sync/replica.types.js';
 import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
 import type { StreamFetchers } from '../../src/sync/stream-fetchers.js';
-import { SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
+import { MAX_CLOCK_SKEW_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
-import { daysAgo, seedTenant } from '../support/replica-fakes.js';
+import { daysAgo, LoopbackVendor, seedTenant, TestStreams } from '../support/replica-fakes.js';
 import { loopbackHttp } from '../support/stream-runs.js';
 
 const TENANT = 'tenant_checkpoint';
@@ -163,4 +163,35 @@ describe('SmileBack paging when a review is modified mid-walk', () => {
     for await (const page of fetcher.changes({ since: minutesAgo(60), resume: null, stop: new AbortController().signal })) ids.push(...page.changes.map((c) => c.vendorId));
     expect(ids).toEqual(['11', '12', '13', '14']);
   });
+});
+
+it('a record stamped in the future (a vendor clock, a bad import) does not blind the stream to later changes', async () => {
+  const TICKETS = 'connectwise.tickets' as const;
+  const platform = await openPlatform('sync-checkpoint-future-');
+  const vendor = new LoopbackVendor();
+  await vendor.start();
+  const streams = new TestStreams(vendor);
+  await seedTenant(platform.db, 'f');
+  streams.add('f', TICKETS);
+  const runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), streams, new SyncRunnerConfig({ windowDays: 30, historyDays: 30 }));
+  try {
+    const future = new Date(Date.now() + 200 * 86_400_000).toISOString();
+    vendor.put('f', TICKETS, { id: '1', updatedAt: daysAgo(1), body: {} }, { id: '2', updatedAt: future, body: {} });
+    await runner.run('f', TICKETS, 'incremental');
+    // An incremental (walked in change order) sees the future stamp again: its checkpoint stops at run start + the skew.
+    const before = Date.now();
+    const second = await runner.run('f', TICKETS, 'incremental');
+    expect(second.kind).toBe('incremental');
+    expect(Date.parse(second.state.checkpoint as string)).toBeLessThanOrEqual(Date.now() + MAX_CLOCK_SKEW_MS);
+    expect(Date.parse(second.state.checkpoint as string)).toBeGreaterThanOrEqual(before);
+    vendor.put('f', TICKETS, { id: '3', updatedAt: new Date().toISOString(), body: {} });
+    await runner.run('f', TICKETS, 'incremental');
+    const ids: string[] = [];
+    for await (const batch of runner.readLive('f', TICKETS)) ids.push(...(batch as Array<{ id: string }>).map((r) => r.id));
+    expect(ids.sort()).toEqual(['1', '2', '3']);
+  } finally {
+    await streams.close();
+    await vendor.stop();
+    await platform.onApplicationShutdown();
+  }
 });
