@@ -5,7 +5,7 @@ import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, Sync
 import { zeroCounts } from './replica.types.js';
 import type { StreamFetcher, StreamName } from './stream.js';
 import { STREAM_FETCHERS, type StreamFetchers } from './stream-fetchers.js';
-import { failureText, rateLimitWaitMs, RunInterruptedError, StreamGoneError } from './sync-failure.js';
+import { failureText, isRateLimited, rateLimitWaitMs, RunInterruptedError, StreamGoneError } from './sync-failure.js';
 import { newMeter, SyncRunsRepository, VendorMeter } from './sync-runs.repository.js';
 
 /** Vendors stamp a change when the write starts, and it may be visible only later: every incremental re-reads the last 5 minutes. */
@@ -187,17 +187,23 @@ export class SyncRunner {
     return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, note };
   }
 
-  /** Records the failure (an interruption is not one: its resume point stays, nothing is counted) and returns what to throw. */
+  /** Records the failure (an interruption or a 429 is not one: its resume point stays, nothing is counted) and returns what to throw. */
   private async failed(key: StreamKey, before: SyncState, runId: string, meter: VendorMeter, error: unknown, stop: AbortSignal): Promise<unknown> {
     const at = this.iso();
     const interrupted = error instanceof RunInterruptedError || stop.aborted;
     const thrown = interrupted && !(error instanceof RunInterruptedError) ? new RunInterruptedError(runId) : error;
-    if (rateLimitWaitMs(error) !== undefined) meter.http429 = Math.max(meter.http429, 1);
+    const limited = !interrupted && isRateLimited(error);
+    if (limited) meter.http429 = Math.max(meter.http429, 1);
     const text = interrupted ? (thrown as Error).message : failureText(error);
     if (!interrupted && !(error instanceof VendorError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));
     try {
       const idle = before.backfillUntil ? 'backfilling' : 'idle';
-      await this.replica.updateState(key, interrupted ? { state: idle } : { state: 'failed', lastError: text, consecutiveFailures: 'increment' }, at);
+      if (interrupted || limited) {
+        await this.replica.updateState(key, { state: idle }, at);
+        await this.runs.finish(runId, limited ? { at, meter, note: `waiting: ${text}; the run resumes in ${Math.ceil((rateLimitWaitMs(error) ?? 0) / 1000)} s` } : { at, meter, error: text });
+        return thrown;
+      }
+      await this.replica.updateState(key, { state: 'failed', lastError: text, consecutiveFailures: 'increment' }, at);
       await this.runs.finish(runId, { at, meter, error: text });
     } catch (recording) {
       this.logger.warn(`${key.tenantId} ${key.stream}: could not record the run's failure: ${(recording as Error).message}`);

@@ -5,7 +5,9 @@ import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
 import { PlatformDb } from '../../src/platform/platform-db.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
-import { RunInterruptedError } from '../../src/sync/sync-failure.js';
+import { VendorRateLimitedError } from '../../src/integrations/http/vendor-errors.js';
+import { MAX_RATE_LIMIT_WAIT_MS, rateLimitWaitMs, RunInterruptedError } from '../../src/sync/sync-failure.js';
+import { SyncJobs, SyncJobsConfig } from '../../src/sync/sync-jobs.js';
 import { SYNC_OVERLAP_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
 import { createPostgresDatabase } from '../support/postgres.js';
@@ -176,16 +178,37 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
     const tenantId = await tenant();
     vendor.put(tenantId, TICKETS, record(1, daysAgo(1)));
     await runner.run(tenantId, TICKETS, 'incremental');
-    vendor.rateLimited.set(`${tenantId}|${TICKETS}`, 30);
-    for (let i = 0; i < 2; i++) await expect(runner.run(tenantId, TICKETS, 'incremental')).rejects.toMatchObject({ retryAfterSeconds: 30 });
+    vendor.failing.set(`${tenantId}|${TICKETS}`, 400);
+    for (let i = 0; i < 2; i++) await expect(runner.run(tenantId, TICKETS, 'incremental')).rejects.toThrow(/400/);
     const failed = (await replica.getState(tenantId, TICKETS))!;
-    expect(failed).toMatchObject({ state: 'failed', consecutiveFailures: 2, lastError: expect.stringMatching(/^connectwise is unavailable: asked to retry after 30 s/) });
+    expect(failed).toMatchObject({ state: 'failed', consecutiveFailures: 2, lastError: expect.stringMatching(/400/) });
     const [run] = await runs.recent(tenantId, TICKETS);
-    expect(run).toMatchObject({ http_429: 1, error: failed.lastError });
+    expect(run).toMatchObject({ http_429: 0, error: failed.lastError });
 
-    vendor.rateLimited.clear();
+    vendor.failing.clear();
     const ok = await runner.run(tenantId, TICKETS, 'incremental');
     // The first sync left a backfill owed: the stream goes back to that, not to failed.
     expect(ok.state).toMatchObject({ state: 'backfilling', consecutiveFailures: 0, lastError: null });
   });
+
+  it('a 429 is a wait, not a failure: raised at once with its Retry-After, the stream not marked failed, the run row counts it', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, record(1, daysAgo(1)));
+    await runner.run(tenantId, TICKETS, 'incremental');
+    const before = (await replica.getState(tenantId, TICKETS))!;
+    vendor.rateLimited.set(`${tenantId}|${TICKETS}`, 30);
+    const calls = vendor.requests.length;
+    await expect(runner.run(tenantId, TICKETS, 'incremental')).rejects.toMatchObject({ retryAfterSeconds: 30 });
+    // Raised on the first 429: no retry inside the walk.
+    expect(vendor.requests.length - calls).toBe(1);
+    expect(await replica.getState(tenantId, TICKETS)).toMatchObject({ state: before.state, consecutiveFailures: 0, lastError: null });
+    const [run] = await runs.recent(tenantId, TICKETS);
+    expect(run).toMatchObject({ http_429: 1, error: null, note: expect.stringMatching(/^waiting: .*retry after 30 s.*resumes in 30 s/) });
+    // The job comes back after exactly the Retry-After, never sooner, and never later than MAX_RATE_LIMIT_WAIT_MS.
+    const next = await new SyncJobs(runner, new SyncJobsConfig(600_000)).handle({ tenantId, stream: TICKETS }, new AbortController().signal);
+    expect(next).toEqual({ data: { tenantId, stream: TICKETS }, inMs: 30_000 });
+    expect(rateLimitWaitMs(new VendorRateLimitedError('connectwise', 86_400))).toBe(MAX_RATE_LIMIT_WAIT_MS);
+    vendor.rateLimited.clear();
+  });
+
 });

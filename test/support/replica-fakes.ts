@@ -27,6 +27,8 @@ export class LoopbackVendor {
   readonly data = new Map<string, Map<string, SourceRecord>>();
   /** Tenant×stream → Retry-After seconds answered to its every call. */
   readonly rateLimited = new Map<string, number>();
+  /** Tenant×stream → an error status answered to its every call. */
+  readonly failing = new Map<string, number>();
   readonly requests: { key: string; path: string; query: URLSearchParams }[] = [];
   baseUrl = '';
   private readonly server: Server = createServer((req, res) => {
@@ -36,6 +38,11 @@ export class LoopbackVendor {
     const wait = this.rateLimited.get(key);
     if (wait !== undefined) {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait) }).end('{"message":"slow down"}');
+      return;
+    }
+    const status = this.failing.get(key);
+    if (status !== undefined) {
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{"message":"down"}');
       return;
     }
     const records = [...(this.data.get(key)?.values() ?? [])];
@@ -159,8 +166,9 @@ export class LoopbackFetcher implements StreamFetcher {
       breakerKey: `${this.vendor}:${this.tenantId}`,
       url: `${this.source.baseUrl}${path}`,
       signal: stop,
-      // A Retry-After past this is not waited for: it is the engine's to reschedule.
       deadlineAt: Date.now() + 2_000,
+      // As a stream walk's calls: a 429 is the engine's to reschedule, never waited for here.
+      retryAfter: 'raise',
     });
     return response.body;
   }
