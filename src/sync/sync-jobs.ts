@@ -7,10 +7,15 @@ import { SyncRunner } from './sync-runner.js';
 /** A stream's ids are walked for deletions at most this often (TopLeft applies deletes every 30 min; ids-only walks are cheap, deletions rarely urgent). */
 export const RECONCILE_EVERY_MS = 60 * 60_000;
 
+/** A backfill's or reconcile's longest wait after failures (it doubles from one interval): it keeps being tried, never in the incrementals' way. */
+export const MAX_OWED_BACKOFF_MS = 6 * 60 * 60_000;
+
 export interface SyncJobData {
   tenantId: string;
   stream: StreamName;
   kind?: RunKind;
+  /** Failures in a row of the stream's backfill/reconcile, and when it may be tried again (epoch ms). */
+  backoff?: { failures: number; notBefore: number };
 }
 
 /** The job that follows: its data and how long from now it is due. Null: the stream is gone, its chain ends. */
@@ -39,13 +44,18 @@ export class SyncJobs {
   /** Throws only RunInterruptedError (the queue gives the job to another worker, which resumes it). */
   async handle(data: SyncJobData, stop: AbortSignal): Promise<NextJob> {
     const base = { tenantId: data.tenantId, stream: data.stream };
+    const owedWork = data.kind === 'backfill' || data.kind === 'reconcile';
+    // Incrementals always run each interval; owed work waits out its backoff and never replaces them.
+    const waiting = data.backoff && Date.now() < data.backoff.notBefore ? { backoff: data.backoff } : {};
     try {
       const outcome = await this.runner.run(data.tenantId, data.stream, data.kind ?? 'incremental', stop);
       const { state } = outcome;
-      if (outcome.kind !== 'backfill' && state.backfillUntil) return { data: { ...base, kind: 'backfill' }, inMs: 0 };
+      const carried = outcome.kind === 'backfill' || outcome.kind === 'reconcile' ? {} : data.backoff ? { backoff: data.backoff } : {};
+      const mayOwe = !('backoff' in waiting) || outcome.kind === 'backfill' || outcome.kind === 'reconcile';
+      if (mayOwe && outcome.kind !== 'backfill' && state.backfillUntil) return { data: { ...base, ...carried, kind: 'backfill' }, inMs: 0 };
       const reconcileDue = state.lastReconcileAt === null || Date.now() - Date.parse(state.lastReconcileAt) >= RECONCILE_EVERY_MS;
-      if (outcome.kind === 'incremental' && outcome.reconcilable && reconcileDue) return { data: { ...base, kind: 'reconcile' }, inMs: 0 };
-      return { data: base, inMs: this.config.intervalMs };
+      if (mayOwe && outcome.kind === 'incremental' && outcome.reconcilable && reconcileDue) return { data: { ...base, ...carried, kind: 'reconcile' }, inMs: 0 };
+      return { data: { ...base, ...carried }, inMs: this.config.intervalMs };
     } catch (error) {
       if (error instanceof RunInterruptedError) throw error;
       if (error instanceof StreamGoneError) {
@@ -53,7 +63,12 @@ export class SyncJobs {
         return null;
       }
       const wait = rateLimitWaitMs(error);
-      return { data, inMs: wait ?? this.config.intervalMs };
+      if (wait !== undefined) return { data, inMs: wait };
+      if (!owedWork) return { data, inMs: this.config.intervalMs };
+      const failures = (data.backoff?.failures ?? 0) + 1;
+      const notBefore = Date.now() + Math.min(this.config.intervalMs * 2 ** (failures - 1), MAX_OWED_BACKOFF_MS);
+      this.logger.warn(`${data.tenantId} ${data.stream}: ${data.kind} failed ${failures} time(s) in a row; incrementals go on, it is tried again after ${new Date(notBefore).toISOString()}`);
+      return { data: { ...base, backoff: { failures, notBefore } }, inMs: this.config.intervalMs };
     }
   }
 }

@@ -191,6 +191,39 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
     expect(ok.state).toMatchObject({ state: 'backfilling', consecutiveFailures: 0, lastError: null });
   });
 
+  it('a failing backfill never starves the incrementals: they run each interval, the backfill backs off and is tried again', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, record(1, daysAgo(1)), record(2, daysAgo(200)));
+    const jobs = new SyncJobs(runner, new SyncJobsConfig(300_000));
+    const stop = new AbortController().signal;
+    const first = await jobs.handle({ tenantId, stream: TICKETS }, stop);
+    expect(first).toEqual({ data: { tenantId, stream: TICKETS, kind: 'backfill' }, inMs: 0 });
+    vendor.failWhen = (query) => (query.has('until') ? 400 : undefined);
+    try {
+      const failed = await jobs.handle(first!.data, stop);
+      // The next job is an incremental after the interval, the backfill put off by one interval.
+      expect(failed).toMatchObject({ data: { tenantId, stream: TICKETS, backoff: { failures: 1 } }, inMs: 300_000 });
+      expect(failed!.data.kind).toBeUndefined();
+      vendor.put(tenantId, TICKETS, record(3, new Date().toISOString()));
+      const next = await jobs.handle(failed!.data, stop);
+      expect(next).toMatchObject({ data: { backoff: { failures: 1 } }, inMs: 300_000 });
+      expect(next!.data.kind).toBeUndefined();
+      expect(await replica.countLive(tenantId, TICKETS)).toBe(2);
+      // Its backoff over, the backfill is tried again after an incremental; failing again doubles the wait.
+      const due = await jobs.handle({ ...next!.data, backoff: { failures: 1, notBefore: 0 } }, stop);
+      expect(due).toMatchObject({ data: { kind: 'backfill', backoff: { failures: 1 } }, inMs: 0 });
+      const again = await jobs.handle(due!.data, stop);
+      expect(again!.data.backoff!.failures).toBe(2);
+      expect(again!.data.backoff!.notBefore).toBeGreaterThanOrEqual(Date.now() + 599_000);
+      vendor.failWhen = undefined;
+      const done = await jobs.handle({ ...due!.data, backoff: { failures: 2, notBefore: 0 } }, stop);
+      expect(done!.data.backoff).toBeUndefined();
+      expect(await replica.countLive(tenantId, TICKETS)).toBe(3);
+    } finally {
+      vendor.failWhen = undefined;
+    }
+  });
+
   it('a 429 is a wait, not a failure: raised at once with its Retry-After, the stream not marked failed, the run row counts it', async () => {
     const tenantId = await tenant();
     vendor.put(tenantId, TICKETS, record(1, daysAgo(1)));

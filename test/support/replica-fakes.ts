@@ -29,6 +29,8 @@ export class LoopbackVendor {
   readonly rateLimited = new Map<string, number>();
   /** Tenant×stream → an error status answered to its every call. */
   readonly failing = new Map<string, number>();
+  /** An error status for the calls it names (e.g. a backfill's, which carry `until`). */
+  failWhen: ((query: URLSearchParams) => number | undefined) | undefined;
   readonly requests: { key: string; path: string; query: URLSearchParams }[] = [];
   baseUrl = '';
   private readonly server: Server = createServer((req, res) => {
@@ -40,7 +42,7 @@ export class LoopbackVendor {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait) }).end('{"message":"slow down"}');
       return;
     }
-    const status = this.failing.get(key);
+    const status = this.failing.get(key) ?? this.failWhen?.(url.searchParams);
     if (status !== undefined) {
       res.writeHead(status, { 'content-type': 'application/json' }).end('{"message":"down"}');
       return;
