@@ -50,6 +50,8 @@ export class SyncJobs {
     try {
       const outcome = await this.runner.run(data.tenantId, data.stream, data.kind ?? 'incremental', stop);
       const { state } = outcome;
+      // A run that used up its time slice goes on at once from its resume point.
+      if (outcome.partial) return { data: { ...data, kind: outcome.kind }, inMs: 0 };
       const carried = outcome.kind === 'backfill' || outcome.kind === 'reconcile' ? {} : data.backoff ? { backoff: data.backoff } : {};
       const mayOwe = !('backoff' in waiting) || outcome.kind === 'backfill' || outcome.kind === 'reconcile';
       if (mayOwe && outcome.kind !== 'backfill' && state.backfillUntil) return { data: { ...base, ...carried, kind: 'backfill' }, inMs: 0 };

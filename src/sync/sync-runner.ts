@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { VendorError } from '../integrations/http/vendor-errors.js';
+import { VendorError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
 import { ReplicaRepository } from './replica.repository.js';
 import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
 import { zeroCounts } from './replica.types.js';
@@ -16,6 +16,9 @@ export const RECONCILE_MAX_VANISHED = 0.9;
 /** A vendor stamp later than run start + this is a wrong clock or a bad import: the checkpoint stops there, or one such record would blind the stream. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
+/** A run ends as a partial run (resume point saved, continued at once) after a page past this long: under VENDOR_WALK_TIMEOUT_MS's 120 s default, so the slice, not the walk deadline, usually ends it. */
+export const SYNC_SLICE_MS = 90_000;
+
 const DAY_MS = 86_400_000;
 
 export interface SyncRunnerOptions {
@@ -23,6 +26,8 @@ export interface SyncRunnerOptions {
   windowDays: number;
   /** SYNC_HISTORY_DAYS: how far back the backfill reaches. */
   historyDays: number;
+  /** How long one run walks before it ends as a partial run (SYNC_SLICE_MS). */
+  sliceMs?: number;
   now?: () => number;
 }
 
@@ -37,6 +42,8 @@ export interface RunOutcome {
   counts: ChangeCounts;
   /** A reconcile refused by the mass-delete guard. */
   refused?: boolean;
+  /** The run used up its time slice: its resume point is saved and it should continue at once. */
+  partial?: boolean;
   /** The fetcher can list ids, so the stream can be reconciled. */
   reconcilable: boolean;
   state: SyncState;
@@ -78,7 +85,7 @@ export class SyncRunner {
         plan.kind === 'reconcile' ? await this.reconcile(key, fetcher, state, runId, stop) : await this.walk(key, fetcher, state, plan, runId, stop);
       await this.runs.finish(runId, { at: this.iso(), meter, note: result.note });
       const after = (await this.replica.getState(tenantId, stream)) as SyncState;
-      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, reconcilable: fetcher.ids !== undefined, state: after };
+      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, partial: result.partial, reconcilable: fetcher.ids !== undefined, state: after };
     } catch (error) {
       throw await this.failed(key, state, runId, meter, error, stop);
     }
@@ -121,19 +128,31 @@ export class SyncRunner {
     let resume = { ...plan.resume };
     let resumeMap = { ...state.resume };
     const counts = zeroCounts();
+    const sliceEnds = this.now() + (this.config.options.sliceMs ?? SYNC_SLICE_MS);
+    const partial = async (why: string) => {
+      await this.replica.updateState(key, { state: 'running' }, this.iso());
+      return { counts, refused: false, partial: true, note: `partial: ${why}; the run continues from its resume point` };
+    };
     const pages = fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop });
-    for await (const page of pages) {
-      const changes: ReplicaChange[] = page.changes.map((c) => ({
-        vendorId: c.vendorId,
-        raw: c.raw,
-        mapped: c.deleted ? null : fetcher.map(c.raw, key.tenantId),
-        vendorUpdatedAt: c.vendorUpdatedAt,
-        deleted: c.deleted === true,
-      }));
-      resume = { ...resume, point: page.resume, maxSeen: latest(resume.maxSeen, ...changes.map((c) => c.vendorUpdatedAt)) };
-      resumeMap = { ...resumeMap, [kind]: resume };
-      add(counts, await this.replica.commitPage(key, changes, { resume: resumeMap }, this.iso(), { id: runId }));
-      if (stop.aborted) throw new RunInterruptedError(runId);
+    try {
+      for await (const page of pages) {
+        const changes: ReplicaChange[] = page.changes.map((c) => ({
+          vendorId: c.vendorId,
+          raw: c.raw,
+          mapped: c.deleted ? null : fetcher.map(c.raw, key.tenantId),
+          vendorUpdatedAt: c.vendorUpdatedAt,
+          deleted: c.deleted === true,
+        }));
+        resume = { ...resume, point: page.resume, maxSeen: latest(resume.maxSeen, ...changes.map((c) => c.vendorUpdatedAt)) };
+        resumeMap = { ...resumeMap, [kind]: resume };
+        add(counts, await this.replica.commitPage(key, changes, { resume: resumeMap }, this.iso(), { id: runId }));
+        if (stop.aborted) throw new RunInterruptedError(runId);
+        if (page.resume !== null && this.now() >= sliceEnds) return await partial('its time slice is used up');
+      }
+    } catch (error) {
+      // The vendor walk's own deadline after some progress: as a used-up slice, not a failure.
+      if (error instanceof VendorWalkTimeoutError && counts.seen > 0 && !stop.aborted) return await partial(error.message);
+      throw error;
     }
     if (stop.aborted) throw new RunInterruptedError(runId);
     const at = this.iso();
@@ -150,7 +169,7 @@ export class SyncRunner {
     }
     patch.state = backfillUntil ? 'backfilling' : 'idle';
     await this.replica.updateState(key, patch, at);
-    return { counts, refused: false, note: undefined as string | undefined };
+    return { counts, refused: false, partial: false, note: undefined as string | undefined };
   }
 
   /** The next incremental's lower bound: a walk not in change-time order may have passed a record edited after the run began, so never past its start. */
@@ -184,7 +203,7 @@ export class SyncRunner {
       note = `reconcile refused: ${result.vanished} of ${result.live} live records are no longer listed by ${key.vendor} (over ${RECONCILE_MAX_VANISHED * 100} %); nothing was deleted`;
       this.logger.warn(`${key.tenantId} ${key.stream}: ${note}`);
     }
-    return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, note };
+    return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, partial: false, note };
   }
 
   /** Records the failure (an interruption or a 429 is not one: its resume point stays, nothing is counted) and returns what to throw. */

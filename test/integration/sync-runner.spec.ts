@@ -224,6 +224,26 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
     }
   });
 
+  it('a run that uses up its time slice ends as a partial run (resume saved, not failed) and its job continues at once', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, ...Array.from({ length: 25 }, (_, i) => record(i + 1, daysAgo(1))));
+    const sliced = new SyncRunner(replica, runs, streams, new SyncRunnerConfig({ windowDays: 30, historyDays: 30, sliceMs: 0 }));
+    const jobs = new SyncJobs(sliced, new SyncJobsConfig(300_000));
+    const stop = new AbortController().signal;
+    const first = await jobs.handle({ tenantId, stream: TICKETS }, stop);
+    // One page of 10 written, then the slice is over: the same kind again, at once.
+    expect(first).toEqual({ data: { tenantId, stream: TICKETS, kind: 'full' }, inMs: 0 });
+    expect(await replica.countLive(tenantId, TICKETS)).toBe(10);
+    expect(await replica.getState(tenantId, TICKETS)).toMatchObject({ state: 'running', consecutiveFailures: 0, lastError: null, checkpoint: null });
+    const [run] = await runs.recent(tenantId, TICKETS);
+    expect(run).toMatchObject({ error: null, note: expect.stringMatching(/^partial: its time slice is used up/) });
+    let next = first;
+    for (let i = 0; i < 5 && next?.inMs === 0; i++) next = await jobs.handle(next.data, stop);
+    expect(await replica.countLive(tenantId, TICKETS)).toBe(25);
+    expect(next).toEqual({ data: { tenantId, stream: TICKETS }, inMs: 300_000 });
+    expect((await replica.getState(tenantId, TICKETS))!.checkpoint).not.toBeNull();
+  });
+
   it('a 429 is a wait, not a failure: raised at once with its Retry-After, the stream not marked failed, the run row counts it', async () => {
     const tenantId = await tenant();
     vendor.put(tenantId, TICKETS, record(1, daysAgo(1)));
