@@ -16,6 +16,33 @@ export interface SyncJobData {
   kind?: RunKind;
   /** Failures in a row of the stream's backfill/reconcile, and when it may be tried again (epoch ms). */
   backoff?: { failures: number; notBefore: number };
+  /** The vendor's Retry-After runs until then (epoch ms): no request for the stream starts before. */
+  rateLimitedUntil?: number;
+}
+
+/** A stream's next job as queued: its data and when it may start (epoch ms). */
+export interface QueuedJob {
+  data: SyncJobData;
+  startAt: number;
+}
+
+const KIND_RANK: Record<RunKind, number> = { incremental: 0, reconcile: 1, backfill: 2, full: 3 };
+const rank = (kind: RunKind | undefined) => KIND_RANK[kind ?? 'incremental'];
+
+/** Two requests for one stream's next job as one: the stronger kind (a pending full or trigger survives), the sooner start, never inside a Retry-After. */
+export function composeJobs(queued: QueuedJob | undefined, next: QueuedJob): QueuedJob {
+  if (!queued) return next;
+  const kind = rank(next.data.kind) >= rank(queued.data.kind) ? next.data.kind : queued.data.kind;
+  const limitedUntil = Math.max(queued.data.rateLimitedUntil ?? 0, next.data.rateLimitedUntil ?? 0);
+  const backoff = next.data.backoff ?? queued.data.backoff;
+  const data: SyncJobData = {
+    tenantId: next.data.tenantId,
+    stream: next.data.stream,
+    ...(kind ? { kind } : {}),
+    ...(backoff ? { backoff } : {}),
+    ...(limitedUntil > 0 ? { rateLimitedUntil: limitedUntil } : {}),
+  };
+  return { data, startAt: Math.max(Math.min(queued.startAt, next.startAt), limitedUntil) };
 }
 
 /** The job that follows: its data and how long from now it is due. Null: the stream is gone, its chain ends. */
@@ -65,7 +92,7 @@ export class SyncJobs {
         return null;
       }
       const wait = rateLimitWaitMs(error);
-      if (wait !== undefined) return { data, inMs: wait };
+      if (wait !== undefined) return { data: { ...data, rateLimitedUntil: Date.now() + wait }, inMs: wait };
       if (!owedWork) return { data, inMs: this.config.intervalMs };
       const failures = (data.backoff?.failures ?? 0) + 1;
       const notBefore = Date.now() + Math.min(this.config.intervalMs * 2 ** (failures - 1), MAX_OWED_BACKOFF_MS);
