@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { VendorError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
+import { VendorDataError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
 import { ReplicaRepository } from './replica.repository.js';
 import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
 import { zeroCounts } from './replica.types.js';
@@ -18,6 +18,9 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** A run ends as a partial run (resume point saved, continued at once) after a page past this long: under VENDOR_WALK_TIMEOUT_MS's 120 s default, so the slice, not the walk deadline, usually ends it. */
 export const SYNC_SLICE_MS = 90_000;
+
+/** Runs that may fail in a row from one saved resume point before it is dropped and the walk starts over (a point the vendor keeps choking on). */
+export const MAX_RESUME_FAILURES = 3;
 
 const DAY_MS = 86_400_000;
 
@@ -87,7 +90,7 @@ export class SyncRunner {
       const after = (await this.replica.getState(tenantId, stream)) as SyncState;
       return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, partial: result.partial, reconcilable: fetcher.ids !== undefined, state: after };
     } catch (error) {
-      throw await this.failed(key, state, runId, meter, error, stop);
+      throw await this.failed(key, state, plan.kind, runId, meter, error, stop);
     }
   }
 
@@ -133,17 +136,19 @@ export class SyncRunner {
       await this.replica.updateState(key, { state: 'running' }, this.iso());
       return { counts, refused: false, partial: true, note: `partial: ${why}; the run continues from its resume point` };
     };
-    const pages = fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop });
+    let unreadable = 0;
+    // A resumed run whose every page was written goes straight to its final state write.
+    const pages = resume.done ? [] : fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop });
     try {
       for await (const page of pages) {
-        const changes: ReplicaChange[] = page.changes.map((c) => ({
-          vendorId: c.vendorId,
-          raw: c.raw,
-          mapped: c.deleted ? null : fetcher.map(c.raw, key.tenantId),
-          vendorUpdatedAt: c.vendorUpdatedAt,
-          deleted: c.deleted === true,
-        }));
-        resume = { ...resume, point: page.resume, maxSeen: latest(resume.maxSeen, ...changes.map((c) => c.vendorUpdatedAt)) };
+        const changes: ReplicaChange[] = [];
+        for (const c of page.changes) {
+          const mapped = c.deleted ? null : this.mapped(key, fetcher, c.vendorId, c.raw);
+          if (mapped === UNREADABLE) unreadable += 1;
+          else changes.push({ vendorId: c.vendorId, raw: c.raw, mapped, vendorUpdatedAt: c.vendorUpdatedAt, deleted: c.deleted === true });
+        }
+        const seen = latest(resume.maxSeen, ...page.changes.map((c) => c.vendorUpdatedAt));
+        resume = { ...resume, point: page.resume, maxSeen: seen, done: page.resume === null, failures: 0 };
         resumeMap = { ...resumeMap, [kind]: resume };
         add(counts, await this.replica.commitPage(key, changes, { resume: resumeMap }, this.iso(), { id: runId }));
         if (stop.aborted) throw new RunInterruptedError(runId);
@@ -169,7 +174,18 @@ export class SyncRunner {
     }
     patch.state = backfillUntil ? 'backfilling' : 'idle';
     await this.replica.updateState(key, patch, at);
-    return { counts, refused: false, partial: false, note: undefined as string | undefined };
+    const note = unreadable > 0 ? `${unreadable} record(s) skipped: the mapper could not read them (see the service log)` : undefined;
+    return { counts, refused: false, partial: false, note };
+  }
+
+  /** The record as served, or UNREADABLE when the mapper throws: that record is skipped and logged, the stream goes on. */
+  private mapped(key: StreamKey, fetcher: StreamFetcher, vendorId: string, raw: unknown): unknown {
+    try {
+      return fetcher.map(raw, key.tenantId);
+    } catch (error) {
+      this.logger.error(`${key.tenantId} ${key.stream}: record ${vendorId} skipped, the mapper failed: ${error instanceof Error ? error.message : String(error)}`);
+      return UNREADABLE;
+    }
   }
 
   /** The next incremental's lower bound: a walk not in change-time order may have passed a record edited after the run began, so never past its start. */
@@ -207,7 +223,7 @@ export class SyncRunner {
   }
 
   /** Records the failure (an interruption or a 429 is not one: its resume point stays, nothing is counted) and returns what to throw. */
-  private async failed(key: StreamKey, before: SyncState, runId: string, meter: VendorMeter, error: unknown, stop: AbortSignal): Promise<unknown> {
+  private async failed(key: StreamKey, before: SyncState, kind: RunKind, runId: string, meter: VendorMeter, error: unknown, stop: AbortSignal): Promise<unknown> {
     const at = this.iso();
     const interrupted = error instanceof RunInterruptedError || stop.aborted;
     const thrown = interrupted && !(error instanceof RunInterruptedError) ? new RunInterruptedError(runId) : error;
@@ -222,7 +238,8 @@ export class SyncRunner {
         await this.runs.finish(runId, limited ? { at, meter, note: `waiting: ${text}; the run resumes in ${Math.ceil((rateLimitWaitMs(error) ?? 0) / 1000)} s` } : { at, meter, error: text });
         return thrown;
       }
-      await this.replica.updateState(key, { state: 'failed', lastError: text, consecutiveFailures: 'increment' }, at);
+      const resume = await this.resumeAfterFailure(key, kind, error);
+      await this.replica.updateState(key, { state: 'failed', lastError: text, consecutiveFailures: 'increment', ...(resume ? { resume } : {}) }, at);
       await this.runs.finish(runId, { at, meter, error: text });
     } catch (recording) {
       this.logger.warn(`${key.tenantId} ${key.stream}: could not record the run's failure: ${(recording as Error).message}`);
@@ -230,10 +247,26 @@ export class SyncRunner {
     return thrown;
   }
 
+  /** The resume points after a failed run: its own dropped when the vendor refused it (a 4xx, a link it will not follow) or after MAX_RESUME_FAILURES runs from it. */
+  private async resumeAfterFailure(key: StreamKey, kind: RunKind, error: unknown): Promise<SyncState['resume'] | undefined> {
+    const current = await this.replica.getState(key.tenantId, key.stream);
+    const point = current?.resume[kind];
+    if (!current || !point) return undefined;
+    const failures = (point.failures ?? 0) + 1;
+    const refused = point.point !== null && (error instanceof VendorDataError || (error instanceof VendorHttpError && (error.status ?? 0) >= 400 && (error.status ?? 0) < 500));
+    if (!refused && failures < MAX_RESUME_FAILURES) return { ...current.resume, [kind]: { ...point, failures } };
+    const rest = { ...current.resume };
+    delete rest[kind];
+    this.logger.warn(`${key.tenantId} ${key.stream}: the ${kind} resume point is dropped (${refused ? 'the vendor refused it' : `${failures} failed runs from it`}); the walk starts over`);
+    return rest;
+  }
+
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
 }
+
+const UNREADABLE = Symbol('unreadable');
 
 function add(total: ChangeCounts, page: ChangeCounts): void {
   total.seen += page.seen;

@@ -8,7 +8,7 @@ import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import { VendorRateLimitedError } from '../../src/integrations/http/vendor-errors.js';
 import { MAX_RATE_LIMIT_WAIT_MS, rateLimitWaitMs, RunInterruptedError } from '../../src/sync/sync-failure.js';
 import { SyncJobs, SyncJobsConfig } from '../../src/sync/sync-jobs.js';
-import { SYNC_OVERLAP_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
+import { MAX_RESUME_FAILURES, SYNC_OVERLAP_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
 import { createPostgresDatabase } from '../support/postgres.js';
 import { daysAgo, LoopbackVendor, SourceRecord, seedTenant, TestStreams } from '../support/replica-fakes.js';
@@ -244,6 +244,59 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
     expect((await replica.getState(tenantId, TICKETS))!.checkpoint).not.toBeNull();
   });
 
+  it('a crash after the last page but before the final state write does not walk again', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, ...Array.from({ length: 5 }, (_, i) => record(i + 1, daysAgo(1))));
+    const stop = new AbortController();
+    streams.hooks = { afterPage: () => stop.abort() };
+    await expect(runner.run(tenantId, TICKETS, 'incremental', stop.signal)).rejects.toBeInstanceOf(RunInterruptedError);
+    streams.hooks = {};
+    expect((await replica.getState(tenantId, TICKETS))!.resume.full).toMatchObject({ done: true, point: null });
+    const calls = vendor.requests.length;
+    const resumed = await runner.run(tenantId, TICKETS, 'incremental');
+    expect(resumed.kind).toBe('full');
+    expect(vendor.requests.length).toBe(calls);
+    expect(resumed.state).toMatchObject({ resume: {}, lastError: null });
+    expect(resumed.state.lastSuccessAt).not.toBeNull();
+  });
+
+  it('a resume point the vendor refuses (a 4xx) is dropped; so is one that failed MAX_RESUME_FAILURES runs in a row', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, ...Array.from({ length: 25 }, (_, i) => record(i + 1, daysAgo(1))));
+    const stopAfterFirst = async () => {
+      const stop = new AbortController();
+      streams.hooks = { afterPage: () => stop.abort() };
+      await expect(runner.run(tenantId, TICKETS, 'incremental', stop.signal)).rejects.toBeInstanceOf(RunInterruptedError);
+      streams.hooks = {};
+    };
+    await stopAfterFirst();
+    vendor.failWhen = (query) => (query.get('offset') === '10' ? 400 : undefined);
+    await expect(runner.run(tenantId, TICKETS, 'incremental')).rejects.toThrow(/400/);
+    vendor.failWhen = undefined;
+    expect((await replica.getState(tenantId, TICKETS))!.resume.full).toBeUndefined();
+
+    await stopAfterFirst();
+    vendor.failing.set(`${tenantId}|${TICKETS}`, 500);
+    for (let i = 1; i <= MAX_RESUME_FAILURES; i++) {
+      await expect(runner.run(tenantId, TICKETS, 'incremental')).rejects.toThrow();
+      const resume = (await replica.getState(tenantId, TICKETS))!.resume.full;
+      if (i < MAX_RESUME_FAILURES) expect(resume).toMatchObject({ failures: i });
+      else expect(resume).toBeUndefined();
+    }
+    vendor.failing.clear();
+  });
+
+  it('a record the mapper cannot read is skipped, logged and counted; the stream goes on', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, record(1, daysAgo(1)), record(2, daysAgo(1)), record(3, daysAgo(1)));
+    streams.hooks = { unreadable: (id) => id === '2' };
+    const outcome = await runner.run(tenantId, TICKETS, 'incremental');
+    streams.hooks = {};
+    expect(outcome.state).toMatchObject({ lastError: null, consecutiveFailures: 0 });
+    expect(await replica.countLive(tenantId, TICKETS)).toBe(2);
+    expect((await runs.get(outcome.runId))!.note).toMatch(/^1 record\(s\) skipped: the mapper could not read them/);
+  });
+
   it('a 429 is a wait, not a failure: raised at once with its Retry-After, the stream not marked failed, the run row counts it', async () => {
     const tenantId = await tenant();
     vendor.put(tenantId, TICKETS, record(1, daysAgo(1)));
@@ -259,7 +312,8 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
     expect(run).toMatchObject({ http_429: 1, error: null, note: expect.stringMatching(/^waiting: .*retry after 30 s.*resumes in 30 s/) });
     // The job comes back after exactly the Retry-After, never sooner, and never later than MAX_RATE_LIMIT_WAIT_MS.
     const next = await new SyncJobs(runner, new SyncJobsConfig(600_000)).handle({ tenantId, stream: TICKETS }, new AbortController().signal);
-    expect(next).toEqual({ data: { tenantId, stream: TICKETS }, inMs: 30_000 });
+    expect(next).toMatchObject({ data: { tenantId, stream: TICKETS }, inMs: 30_000 });
+    expect(next!.data.rateLimitedUntil).toBeGreaterThanOrEqual(Date.now() + 29_000);
     expect(rateLimitWaitMs(new VendorRateLimitedError('connectwise', 86_400))).toBe(MAX_RATE_LIMIT_WAIT_MS);
     vendor.rateLimited.clear();
   });

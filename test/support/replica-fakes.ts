@@ -101,6 +101,8 @@ export interface FetcherHooks {
   pageDelayMs?: number;
   /** Awaited before each page is asked for (0-based): a test holds a run here, as if its copy hung. */
   gate?: (key: string, index: number) => Promise<void>;
+  /** A record id the mapper cannot read (it throws, as a mapper meeting a malformed payload). */
+  unreadable?: (id: string) => boolean;
 }
 
 /** A stream fetcher over the loopback vendor, through the project's real VendorHttp (retries, Retry-After, errors). */
@@ -152,6 +154,7 @@ export class LoopbackFetcher implements StreamFetcher {
 
   map(raw: unknown, tenantId: string): unknown {
     const { updatedAt: _dropped, ...rest } = raw as Record<string, unknown>;
+    if (this.hooks.unreadable?.(String(rest.id))) throw new TypeError(`record ${String(rest.id)} is malformed`);
     return { ...rest, tenant_id: tenantId };
   }
 
