@@ -12,7 +12,7 @@ const LAYERS = [
   },
   // The replica's fetchers make records with the domains' mappers; nothing reads the replica yet (issue 19).
   { name: 'sync', paths: ['src/sync/'] },
-  { name: 'above the domains', paths: ['src/insights/', 'src/admin/', 'src/health/', 'src/home/', 'src/data-version/'] },
+  { name: 'above the domains', paths: ['src/insights/', 'src/admin/', 'src/health/', 'src/home/', 'src/data-version/', 'src/data-response/'] },
   {
     name: 'app',
     paths: ['src/cli/', 'src/(main|server|app\\.module|app\\.setup|edge-guards|runtime-check)\\.ts$'],

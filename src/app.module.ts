@@ -14,7 +14,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { sourceModules } from './source-binding/source-binding.module.js';
 import { servesAny, sourceModes } from './config/source-modes.js';
-import { DataVersionModule } from './data-version/data-version.module.js';
+import { DataResponseModule } from './data-response/data-response.module.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -55,7 +55,7 @@ export class AppModule {
         ...sourceModules(modes, DOMAINS_MODULE),
         PlatformModule,
         ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
-        DataVersionModule,
+        DataResponseModule,
         ...FEATURE_MODULES,
       ],
     };

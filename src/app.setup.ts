@@ -13,8 +13,8 @@ import { appConfig, httpConfig, trustProxySetting } from './config/app.config.js
 import { applyConnectionLimits, installEdgeGuards, requestInFlight } from './edge-guards.js';
 import { Lifecycle } from './health/lifecycle.js';
 import { PROBLEM_CONTENT_TYPE, ProblemDetailsFilter } from './common/problem/problem-details.filter.js';
-import { RejectUndeclaredQueryInterceptor } from './common/validation/query-params.js';
-import { createValidationPipe } from './common/validation/validation-pipe.js';
+import { StrictValidationPipe } from './common/validation/validation-pipe.js';
+import { DataResponseInterceptor } from './data-response/data-response.interceptor.js';
 import { logAnsweredOutsideFastify, logRequests, requestIdOf, requestIdOfRaw } from './common/logging/request-logging.js';
 import { registerHttpConventions } from './common/http/http-conventions.js';
 import { describeHttpContract } from './common/openapi/http-contract.js';
@@ -114,8 +114,9 @@ export function configureApp(app: INestApplication): void {
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new RejectUndeclaredQueryInterceptor());
+  app.useGlobalPipes(app.get(StrictValidationPipe));
+  // The only interceptor: the perimeter's steps (scenarios, shape, tenant, query, ETag, headers) and their order are in that one class.
+  app.useGlobalInterceptors(app.get(DataResponseInterceptor));
   app.useGlobalFilters(new ProblemDetailsFilter());
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   // A record index's page is assembled from its records' kept JSON; anything else is stringified.

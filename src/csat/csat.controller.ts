@@ -5,8 +5,7 @@ import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
-import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
-import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
+import { ApiTenantParam, CurrentTenant } from '../tenants/tenant-param.decorator.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { CsatSurvey } from './csat-survey.record.js';
 import { CsatService } from './csat.service.js';
@@ -24,7 +23,7 @@ export class CsatController {
   @ApiTenantParam()
   @ApiDataRoute({ type: PageOf(CsatSurvey), description: 'One page of the tenant\'s CSAT surveys with the total matching the filters.' }, { list: true })
   @VendorData('csat')
-  list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @QueryDto() query: ListCsatQuery): Promise<Page<CsatSurvey>> {
+  list(@CurrentTenant() tenant: Tenant, @QueryDto() query: ListCsatQuery): Promise<Page<CsatSurvey>> {
     return this.csat.list(tenant, query);
   }
 }

@@ -1,8 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { hash } from 'node:crypto';
-import { principalOf } from '../auth/auth.decorators.js';
-import type { DataVersion, VersionProbe } from '../common/http/entity-tag.interceptor.js';
 import type { MockableDomain } from '../config/env.validation.js';
 import type { LiveCache } from '../live/live-cache.js';
 import { fillKey } from '../live/fill-cache-key.js';
@@ -12,7 +9,19 @@ import type { Vendor } from '../platform/integration-bodies.dto.js';
 import { liveSideFor, mockSideFor, SOURCE_SIDES, type SourceSides } from '../source-binding/source-binding.js';
 import { kindOf, SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
 import type { Tenant } from '../tenants/tenant.record.js';
-import { TenantsService } from '../tenants/tenants.service.js';
+
+/** What one answer reads, looked at before it is built. */
+export interface VersionProbe {
+  /** The version of everything the answer would read now; undefined when it cannot be known without reading it (live: nothing fresh cached). */
+  version?: string;
+  /** Called after the answer was built, in its request: the version of what it actually read (live: the cache fills served, stale or not). */
+  served(): string | undefined;
+}
+
+/** Where data versions come from: the mock folder's accepted load, or the live cache's fills. */
+export interface DataVersion {
+  probe(tenant: Tenant, domains: readonly string[]): Promise<VersionProbe>;
+}
 
 /**
  * Data versions: a mocked domain's is the mock folder's accepted load (any accepted change of the folder
@@ -24,18 +33,15 @@ export class SourceDataVersion implements DataVersion {
   constructor(
     @Inject(SOURCE_MODES) private readonly modes: SourceModes,
     @Inject(SOURCE_SIDES) private readonly sides: SourceSides,
-    private readonly tenants: TenantsService,
   ) {}
 
-  async probe(request: FastifyRequest, tenantId: string, domains: readonly string[]): Promise<VersionProbe | undefined> {
-    let tenant: Tenant;
-    try {
-      tenant = await this.tenants.getActive(tenantId, principalOf(request));
-    } catch {
-      return undefined;
-    }
+  /** The tenant's part of every version, by the record the tenant source answered (the same object until it changes). */
+  private readonly tenantVersions = new WeakMap<Tenant, string>();
+
+  async probe(tenant: Tenant, domains: readonly string[]): Promise<VersionProbe> {
+    const tenantId = tenant.id;
     // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
-    const known: string[] = [`tenant=${hash('sha1', JSON.stringify(tenant), 'base64url')}`];
+    const known: string[] = [this.tenantVersion(tenant)];
     const entries: Array<{ vendor: Vendor; key?: string; cache: LiveCache }> = [];
     for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
       if (kindOf(this.modes, domain) === 'mock') {
@@ -73,5 +79,11 @@ export class SourceDataVersion implements DataVersion {
         return describe((key) => state.fills.get(key), [...state.staleVendors].sort());
       },
     };
+  }
+
+  private tenantVersion(tenant: Tenant): string {
+    let version = this.tenantVersions.get(tenant);
+    if (version === undefined) this.tenantVersions.set(tenant, (version = `tenant=${hash('sha1', JSON.stringify(tenant), 'base64url')}`));
+    return version;
   }
 }

@@ -3,8 +3,7 @@ import { QueryDto } from '../common/validation/query-dto.decorator.js';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
-import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
-import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
+import { ApiTenantParam, CurrentTenant } from '../tenants/tenant-param.decorator.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { InsightsService } from './insights.service.js';
 import { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
@@ -26,7 +25,7 @@ export class InsightsController {
   @ApiTenantParam()
   @ApiDataRoute({ type: TenantSummary, description: 'The KPIs over the window actually used (echoed in `window`).' })
   @VendorData('tickets', 'time_entries', 'csat', 'security_alerts')
-  summary(@TenantParam(ActiveTenantPipe) tenant: Tenant, @QueryDto() query: SummaryQuery): Promise<TenantSummary> {
+  summary(@CurrentTenant() tenant: Tenant, @QueryDto() query: SummaryQuery): Promise<TenantSummary> {
     return this.insights.summary(tenant, query);
   }
 
@@ -40,7 +39,7 @@ export class InsightsController {
   @ApiTenantParam()
   @ApiDataRoute({ type: TenantSeries, description: 'One entry per calendar bucket, clipped to the window.' })
   @VendorData('tickets', 'time_entries', 'csat', 'security_alerts')
-  series(@TenantParam(ActiveTenantPipe) tenant: Tenant, @QueryDto() query: SeriesQuery): Promise<TenantSeries> {
+  series(@CurrentTenant() tenant: Tenant, @QueryDto() query: SeriesQuery): Promise<TenantSeries> {
     return this.insights.series(tenant, query);
   }
 }

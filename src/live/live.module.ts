@@ -1,6 +1,5 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Keyv } from 'keyv';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
@@ -9,7 +8,6 @@ import { LiveCache } from './live-cache.js';
 import { LiveClients } from './live-clients.js';
 import { CrossCopyFlight, DEFAULT_WALK_LOCK_TIMING, WALK_LOCK_TIMING } from './cross-copy-flight.js';
 import { REDIS_CLIENT, RedisModule, SharedRedis } from '../redis/redis.module.js';
-import { StaleWarningInterceptor } from './request-context.js';
 
 /** The cache behind live sources: in Redis (REDIS_URL) for every copy, else in memory for the health probe only (LiveCache keeps its entries in its own bounded LRU, see live-cache.ts). */
 const sharedCache = CacheModule.registerAsync({
@@ -37,7 +35,7 @@ const sharedCache = CacheModule.registerAsync({
 /**
  * The vendor clients, always (the admin API tests an integration in every mode), and, only with
  * `liveData` (some domain or the tenant list is read live), what live sources serve from: the cache,
- * the cross-copy walk locks and the stale-warning interceptor. In mock mode none of those is built.
+ * the cross-copy walk locks. In mock mode none of those is built.
  */
 @Module({})
 export class LiveModule {
@@ -54,8 +52,6 @@ export class LiveModule {
         LiveCache,
         CrossCopyFlight,
         { provide: WALK_LOCK_TIMING, useValue: DEFAULT_WALK_LOCK_TIMING },
-        // Only live data can be stale.
-        { provide: APP_INTERCEPTOR, useClass: StaleWarningInterceptor },
       ],
       exports: [IntegrationsModule, LiveClients, LiveCache, CacheModule],
     };

@@ -1,9 +1,8 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Observable, tap } from 'rxjs';
 
-interface RequestState {
+/** A live request's bookkeeping: the fills it read, the vendors served stale, whether its client is gone. */
+export interface LiveRequest {
   /** Vendors whose data in this response is a cached copy served because the vendor failed. */
   staleVendors: Set<string>;
   /** Cache key → when the entry this response read was fetched (the fill served: what its ETag names). */
@@ -12,7 +11,7 @@ interface RequestState {
   gone?: AbortSignal;
 }
 
-const storage = new AsyncLocalStorage<RequestState>();
+const storage = new AsyncLocalStorage<LiveRequest>();
 
 /** Called by the live cache when it answers with a stale copy. */
 export function markStale(vendor: string): void {
@@ -46,33 +45,20 @@ export function outsideRequest<T>(work: () => T, gone?: AbortSignal): T {
   return gone ? storage.run({ staleVendors: new Set(), gone }, work) : storage.exit(work);
 }
 
-/**
- * Gives each request a place to note that a vendor's data was served stale, and turns that into
- * `Warning: 110 - "stale"` (RFC 7234) on the response.
- */
-@Injectable()
-export class StaleWarningInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const gone = new AbortController();
-    // 'close' before the answer is finished: the client hung up (or the request timed out).
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) gone.abort();
-    });
-    const state: RequestState = { staleVendors: new Set(), gone: gone.signal };
-    return new Observable((subscriber) =>
-      storage.run(state, () =>
-        next
-          .handle()
-          .pipe(
-            tap(() => {
-              if (state.staleVendors.size === 0) return;
-              void reply.header('warning', `110 - "stale"`);
-              void reply.header('x-stale-vendors', [...state.staleVendors].sort().join(','));
-            }),
-          )
-          .subscribe(subscriber),
-      ),
-    );
-  }
+/** Opened by the perimeter for a route that reads live data: `work` (the whole request) runs inside it. */
+export function inLiveRequest<T>(reply: FastifyReply, work: (state: LiveRequest) => Promise<T>): Promise<T> {
+  const gone = new AbortController();
+  // 'close' before the answer is finished: the client hung up (or the request timed out).
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) gone.abort();
+  });
+  const state: LiveRequest = { staleVendors: new Set(), gone: gone.signal };
+  return storage.run(state, () => work(state));
+}
+
+/** `Warning: 110 - "stale"` (RFC 7234) and `X-Stale-Vendors` when a vendor's data in this answer is a stale copy. */
+export function warnIfStale(reply: FastifyReply, state: LiveRequest): void {
+  if (state.staleVendors.size === 0) return;
+  void reply.header('warning', `110 - "stale"`);
+  void reply.header('x-stale-vendors', [...state.staleVendors].sort().join(','));
 }

@@ -109,6 +109,8 @@ export class MockFileStore implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // A context closed before init (tests, a refused boot) must not leave the first load running past it.
+    await this.initialLoad.catch(() => undefined);
     await this.watcher?.close();
     await this.reloading;
   }

@@ -5,8 +5,7 @@ import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
-import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
-import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
+import { ApiTenantParam, CurrentTenant } from '../tenants/tenant-param.decorator.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { ListSecurityAlertsQuery } from './list-security-alerts-query.dto.js';
 import { SecurityAlert } from './security-alert.record.js';
@@ -28,7 +27,7 @@ export class SecurityAlertsController {
   @ApiDataRoute({ type: PageOf(SecurityAlert), description: 'One page of the tenant\'s security alerts (every vendor) with the total matching the filters.' }, { list: true })
   @VendorData('security_alerts')
   list(
-    @TenantParam(ActiveTenantPipe) tenant: Tenant,
+    @CurrentTenant() tenant: Tenant,
     @QueryDto() query: ListSecurityAlertsQuery,
   ): Promise<Page<SecurityAlert>> {
     return this.alerts.list(tenant, query);

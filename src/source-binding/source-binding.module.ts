@@ -45,8 +45,7 @@ export class SourceBindingModule {
 /**
  * Where each domain's data comes from, decided once per boot, and only the modules those modes read
  * from: MockModule when something is mocked, LiveModule's cache side when something is live. For a root
- * module's own imports (AppModule, the CLIs): Nest orders global interceptors by the root's imports, so
- * LiveModule's comes where these are listed, not after every other import as it would nested here.
+ * module's own imports (AppModule, the CLIs).
  */
 export function sourceModules(modes: SourceModes, domains: DomainsModule): Array<DynamicModule | Type> {
   return [

@@ -3,22 +3,15 @@ import type { TenantRequest } from './tenant-param.decorator.js';
 import { Tenant } from './tenant.record.js';
 import { TenantsService } from './tenants.service.js';
 
-/** `{tenantId}` → the Tenant: 400 malformed (before any lookup), 404 unknown or outside the key's scope. */
+/**
+ * `{tenantId}` → the Tenant: 400 malformed (before any lookup), 404 unknown or outside the key's scope.
+ * Data routes get theirs (active, else 403) from the perimeter instead: `@CurrentTenant()`.
+ */
 @Injectable()
 export class TenantPipe implements PipeTransform<TenantRequest, Promise<Tenant>> {
   constructor(private readonly tenants: TenantsService) {}
 
   transform({ tenantId, principal }: TenantRequest): Promise<Tenant> {
     return this.tenants.get(tenantId, principal);
-  }
-}
-
-/** As TenantPipe, and 403 when the tenant is inactive: for every tenant data route. */
-@Injectable()
-export class ActiveTenantPipe implements PipeTransform<TenantRequest, Promise<Tenant>> {
-  constructor(private readonly tenants: TenantsService) {}
-
-  transform({ tenantId, principal }: TenantRequest): Promise<Tenant> {
-    return this.tenants.getActive(tenantId, principal);
   }
 }

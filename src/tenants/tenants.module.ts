@@ -4,7 +4,7 @@ import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { PlatformTenantSource } from './sources/platform-tenant-source.js';
 import { ReadOnlyTenantWriter } from './sources/read-only-tenant-writer.js';
 import { TENANT_SOURCE, TENANT_WRITER, TenantSource, TenantWriter } from './sources/tenant-source.js';
-import { ActiveTenantPipe, TenantPipe } from './tenant.pipes.js';
+import { TenantPipe } from './tenant.pipes.js';
 import { TenantsController } from './tenants.controller.js';
 import { TenantsService } from './tenants.service.js';
 
@@ -21,8 +21,7 @@ import { TenantsService } from './tenants.service.js';
     }),
     TenantsService,
     TenantPipe,
-    ActiveTenantPipe,
   ],
-  exports: [TenantsService, TenantPipe, ActiveTenantPipe, TENANT_WRITER],
+  exports: [TenantsService, TenantPipe, TENANT_WRITER],
 })
 export class TenantsModule {}

@@ -1,13 +1,12 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { QueryDto } from '../common/validation/query-dto.decorator.js';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
-import { RecordIdPipe } from '../common/validation/record-id.pipe.js';
+import { RecordIdParam } from '../common/validation/record-id.pipe.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
-import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
-import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
+import { ApiTenantParam, CurrentTenant } from '../tenants/tenant-param.decorator.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { ListTicketsQuery } from './list-tickets-query.dto.js';
 import { Ticket } from './ticket.record.js';
@@ -25,7 +24,7 @@ export class TicketsController {
   @ApiTenantParam()
   @ApiDataRoute({ type: PageOf(Ticket), description: 'One page of the tenant\'s tickets with the total matching the filters.' }, { list: true })
   @VendorData('tickets')
-  list(@TenantParam(ActiveTenantPipe) tenant: Tenant, @QueryDto() query: ListTicketsQuery): Promise<Page<Ticket>> {
+  list(@CurrentTenant() tenant: Tenant, @QueryDto() query: ListTicketsQuery): Promise<Page<Ticket>> {
     return this.tickets.list(tenant, query);
   }
 
@@ -35,7 +34,7 @@ export class TicketsController {
   @ApiParam({ name: 'cwTicketId', description: 'The ticket id (`cw_ticket_id`).', example: 'TKT-001' })
   @ApiDataRoute({ type: Ticket, description: 'The ticket.' })
   @VendorData('tickets')
-  get(@TenantParam(ActiveTenantPipe) tenant: Tenant, @Param('cwTicketId', RecordIdPipe) cwTicketId: string): Promise<Ticket> {
+  get(@CurrentTenant() tenant: Tenant, @RecordIdParam('cwTicketId') cwTicketId: string): Promise<Ticket> {
     return this.tickets.get(tenant, cwTicketId);
   }
 }

@@ -5,8 +5,7 @@ import { ApiDataRoute } from '../common/openapi/api-route.decorators.js';
 import { VendorData } from '../mock/scenarios/vendor-data.decorator.js';
 import { PageOf } from '../common/query/list-query.dto.js';
 import { Page } from '../common/query/query-engine.js';
-import { ApiTenantParam, TenantParam } from '../tenants/tenant-param.decorator.js';
-import { ActiveTenantPipe } from '../tenants/tenant.pipes.js';
+import { ApiTenantParam, CurrentTenant } from '../tenants/tenant-param.decorator.js';
 import { Tenant } from '../tenants/tenant.record.js';
 import { ListTimeEntriesQuery } from './list-time-entries-query.dto.js';
 import { TimeEntriesService } from './time-entries.service.js';
@@ -25,7 +24,7 @@ export class TimeEntriesController {
   @ApiDataRoute({ type: PageOf(TimeEntry), description: 'One page of the tenant\'s time entries with the total matching the filters.' }, { list: true })
   @VendorData('time_entries')
   list(
-    @TenantParam(ActiveTenantPipe) tenant: Tenant,
+    @CurrentTenant() tenant: Tenant,
     @QueryDto() query: ListTimeEntriesQuery,
   ): Promise<Page<TimeEntry>> {
     return this.timeEntries.list(tenant, query);

@@ -1,6 +1,7 @@
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import type { ConfigType } from '@nestjs/config';
-import type { mockConfig } from '../../src/config/mock.config.js';
+import { mockConfig } from '../../src/config/mock.config.js';
+import { DOMAINS_MODULE } from '../../src/domains.js';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { kindOf, SOURCE_MODES, SourceBindingError, sourceModes } from '../../src/config/source-modes.js';
 import { SOURCE_SIDES } from '../../src/source-binding/source-binding.js';
@@ -100,11 +101,18 @@ describe('source binding', () => {
 
   it('refuses to boot, rather than serve the folder, when a live domain has no live side', async () => {
     const dir = await writeFolder(seedContents());
+    // The real store, captured: the refused boot never closes it, so the test waits for its first load itself.
+    let store: MockFileStore | undefined;
     const boot = compileWith({ MOCK_MODE: 'true', MOCK_DATA_PATH: dir, MOCK_WATCH: 'false' }, (b) =>
-      b.overrideProvider(SOURCE_MODES).useValue({ ...sourceModes(config(false, ['tickets', 'csat', 'security_alerts'])), tenants: 'mock' }),
+      b
+        .overrideProvider(SOURCE_MODES)
+        .useValue({ ...sourceModes(config(false, ['tickets', 'csat', 'security_alerts'])), tenants: 'mock' })
+        .overrideProvider(MockFileStore)
+        .useFactory({ inject: [mockConfig.KEY], factory: (c: ConfigType<typeof mockConfig>) => (store = new MockFileStore(c, DOMAINS_MODULE)) }),
     );
     await expect(boot).rejects.toThrow(SourceBindingError);
     await expect(boot).rejects.toThrow(/time_entries is to be read live, but no live cache and clients were built/);
+    await store?.onApplicationShutdown();
   });
 });
 

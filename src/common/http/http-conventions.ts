@@ -55,7 +55,7 @@ const ENTITY_TAG = Symbol('entityTag');
 const NOT_MODIFIED = Symbol('notModified');
 type Tagged = FastifyRequest & { [ENTITY_TAG]?: string; [NOT_MODIFIED]?: true };
 
-/** The tag of this request's answer, decided from its data version (entity-tag.interceptor.ts) rather than its bytes. */
+/** The tag of this request's answer, decided from its data version (data-response.interceptor.ts) rather than its bytes. */
 export function setEntityTag(request: FastifyRequest, etag: string): void {
   (request as Tagged)[ENTITY_TAG] = etag;
 }
@@ -83,13 +83,19 @@ export function noneMatch(header: string | undefined, etag: string): boolean {
   return header.split(',').some((tag) => opaque(tag) === opaque(etag));
 }
 
+/** A list answer's `X-Total-Count` and RFC 8288 `Link` (set by the perimeter, DataResponseInterceptor, on every 200 page). */
+export function setPageHeaders(request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
+  if (reply.statusCode !== 200 || !isPage(payload)) return;
+  void reply.header('x-total-count', String(payload.meta.total));
+  void reply.header('link', pageLinks(request.url, payload.meta));
+}
+
 /**
  * HTTP conventions every route follows, as Fastify hooks:
  * - a known path asked with a method it does not answer: 405 problem+json with `Allow`;
- * - list answers carry `X-Total-Count` and an RFC 8288 `Link` header;
  * - successful GET answers carry a weak `ETag` (`Cache-Control: private, no-cache`), and a matching
  *   `If-None-Match` gets 304 with no body. Data and insights answers get theirs from the data version
- *   before the route runs (entity-tag.interceptor.ts); other GET answers from their bytes.
+ *   before the route runs (src/data-response/data-response.interceptor.ts); other GET answers from their bytes.
  */
 export function registerHttpConventions(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -108,14 +114,6 @@ export function registerHttpConventions(fastify: FastifyInstance): void {
         detail: `${request.method} is not supported on ${path}; use ${allow.join(', ')}`,
         instance: path,
       });
-  });
-
-  fastify.addHook('preSerialization', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (reply.statusCode === 200 && isPage(payload)) {
-      void reply.header('x-total-count', String(payload.meta.total));
-      void reply.header('link', pageLinks(request.url, payload.meta));
-    }
-    return payload;
   });
 
   fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {

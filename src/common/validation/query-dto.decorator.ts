@@ -3,8 +3,10 @@ import { Query, Type } from '@nestjs/common';
 const QUERY_DTO_INDEX = Symbol('QUERY_DTO_INDEX');
 
 /**
- * `@Query()` for a whole query DTO, recorded in our own metadata so that the interceptors can ask which
- * class a route's query is (or that it has none) without reading Nest's private route-argument storage.
+ * `@Query()` for a whole query DTO, recorded in our own metadata so that the perimeter (DataResponseInterceptor)
+ * can ask which class a route's query is (or that it has none) without reading Nest's private route-argument
+ * storage. Nest's `@Query()` keeps Swagger documenting the DTO's parameters; the instance it hands the route is
+ * the one the perimeter validated (StrictValidationPipe keeps it).
  */
 export function QueryDto(): ParameterDecorator {
   return (target, key, index) => {

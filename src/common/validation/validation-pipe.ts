@@ -27,8 +27,14 @@ export function fieldProblems(errors: ValidationError[], parent = ''): FieldProb
  * DTO, since a key such as `toString` slips past class-transformer. A valid query of a DTO the
  * compiler models is converted by its compiled plan (compiled-query.ts); everything else, and every
  * invalid query, goes through Nest's ValidationPipe, which writes the problems.
+ *
+ * A query object is converted once: the perimeter (DataResponseInterceptor) converts the route's query
+ * before the route runs, and the route's `@QueryDto()` parameter then gets that same instance.
  */
 export class StrictValidationPipe extends ValidationPipe {
+  /** By the request's own query object (Fastify's `request.query`, which Nest's `@Query()` hands on as it is). */
+  private readonly converted = new WeakMap<object, { metatype: unknown; dto: unknown }>();
+
   constructor(
     options: ValidationPipeOptions,
     private readonly compiled = true,
@@ -37,6 +43,12 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'query' && metadata.data === undefined && metadata.metatype && typeof value === 'object' && value !== null) {
+      const done = this.converted.get(value);
+      if (done?.metatype === metadata.metatype) return done.dto;
+      checkQueryShape(value, metadata.metatype as new () => unknown);
+      return this.convertQuery(value, metadata.metatype as new () => unknown);
+    }
     // Whatever the DTO, before it: a NUL in any string of a body, query or path parameter is refused here, once for every route.
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
       const nul = nulProblems(value, metadata.data ?? '');
@@ -44,13 +56,23 @@ export class StrictValidationPipe extends ValidationPipe {
     }
     if (metadata.type === 'query' && metadata.metatype && typeof value === 'object' && value !== null) {
       rejectUnknown(unknownParameters(value, metadata.metatype as new () => unknown));
-      if (this.compiled && metadata.data === undefined) {
-        const entity = compiledQuery(metadata.metatype)?.build(value);
-        if (entity !== undefined) return entity;
-      }
     }
     return super.transform(value, metadata);
   }
+
+  /** A whole query's values as its DTO (after checkQueryShape), kept for the rest of the request. */
+  async convertQuery(query: object, dto: new () => unknown): Promise<unknown> {
+    const entity = (this.compiled ? compiledQuery(dto)?.build(query) : undefined) ?? (await super.transform(query, { type: 'query', metatype: dto }));
+    this.converted.set(query, { metatype: dto, dto: entity });
+    return entity;
+  }
+}
+
+/** A query's names and characters: a NUL anywhere, or a parameter the DTO does not declare, is a 400 (checked before anything is looked up). */
+export function checkQueryShape(query: object, dto: new () => unknown): void {
+  const nul = nulProblems(query, '');
+  if (nul.length > 0) throw new ValidationProblemError(nul);
+  rejectUnknown(unknownParameters(query, dto));
 }
 
 /** The options of the app's pipe; `compiled: false` forces the generic path (the differential test's reference). */

@@ -1,15 +1,11 @@
-import { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { from, lastValueFrom, Observable } from 'rxjs';
 import { VendorError, VendorHttpError, VendorTimeoutError, VendorUnavailableError } from '../../integrations/http/vendor-errors.js';
 import type { MockFileStore } from '../mock-file.store.js';
 import { DOMAIN_NAMES, DOMAIN_VENDOR_CALLS, type DomainName } from '../../config/domains-and-vendors.js';
 import { parsePrefer, preferenceApplied, ScenarioCode, ScenarioPreferences } from './prefer-header.js';
 import { ScenarioRandom } from './scenario-random.js';
 import { matchRule, ScenarioRule } from './scenario-rules.js';
-import { VENDOR_DATA_DOMAIN } from './vendor-data.decorator.js';
 
 /** What one request gets: how long it is held, whether it fails, whether it is marked stale. */
 export interface ScenarioOutcome {
@@ -28,6 +24,9 @@ export interface SimulatedFailureSettings {
   retryAfterSeconds: number;
 }
 
+/** The scenarios, bound only when some domain is mocked (ScenariosModule): in live mode `Prefer` has no effect and no work is done. */
+export const MOCK_SCENARIOS = Symbol('MOCK_SCENARIOS');
+
 /**
  * On routes marked `@VendorData` whose every domain is mocked, answers as live mode would when its vendor
  * is slow, failing or served from a stale copy — asked per request through `Prefer`, or by the first
@@ -35,12 +34,12 @@ export interface SimulatedFailureSettings {
  * The route runs first, so a bad query or unknown tenant is answered as it would be live.
  * In mixed mode a route that reads a live domain (the insights, unless all four are mocked) calls real
  * vendors: it answers as live mode does, and `Prefer` has no effect there, as in live mode.
+ * Applied by the perimeter (src/data-response/data-response.interceptor.ts) around everything else it does.
  */
-export class MockScenarioInterceptor implements NestInterceptor {
+export class MockScenarios {
   private rulesSeen?: readonly ScenarioRule[];
 
   constructor(
-    private readonly reflector: Reflector,
     private readonly store: MockFileStore,
     private readonly random: ScenarioRandom,
     private readonly settings: SimulatedFailureSettings,
@@ -48,18 +47,18 @@ export class MockScenarioInterceptor implements NestInterceptor {
     private readonly mocked: readonly DomainName[] = DOMAIN_NAMES,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const domains = this.reflector.get<readonly DomainName[] | undefined>(VENDOR_DATA_DOMAIN, context.getHandler());
-    if (!domains || !domains.every((domain) => this.mocked.includes(domain))) return next.handle();
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const tenantId = (request.params as Record<string, string | undefined>).tenantId ?? '';
-    const outcome = this.decide(domains, tenantId, request.headers.prefer);
+  /** Whether a route reading these domains follows scenarios: all of them are mocked. */
+  covers(domains: readonly DomainName[]): boolean {
+    return domains.every((domain) => this.mocked.includes(domain));
+  }
+
+  /** Runs `route` (the rest of the request) as `outcome` says: held, failed, or marked stale. */
+  run(outcome: ScenarioOutcome, domains: readonly DomainName[], reply: FastifyReply, route: () => Promise<unknown>): Promise<unknown> {
     if (outcome.delayMs === 0 && outcome.fail === undefined && !outcome.stale) {
       if (outcome.applied) void reply.header('preference-applied', preferenceApplied(outcome.applied));
-      return next.handle();
+      return route();
     }
-    return from(this.answer(next, outcome, domains, reply));
+    return this.answer(route, outcome, domains, reply);
   }
 
   /** The outcome for one request; throws a 400 (naming `Prefer`) for a bad scenario preference. */
@@ -89,10 +88,10 @@ export class MockScenarioInterceptor implements NestInterceptor {
     return { delayMs, fail: fails ? rule.fail?.status : undefined, stale: !fails && rule.stale };
   }
 
-  private async answer(next: CallHandler, outcome: ScenarioOutcome, domains: readonly DomainName[], reply: FastifyReply): Promise<unknown> {
+  private async answer(route: () => Promise<unknown>, outcome: ScenarioOutcome, domains: readonly DomainName[], reply: FastifyReply): Promise<unknown> {
     let body: unknown;
     try {
-      body = await lastValueFrom(next.handle());
+      body = await route();
     } catch (error) {
       // The route's own error (bad query, unknown record) answers instead: only the delay was applied.
       await sleep(outcome.delayMs);
