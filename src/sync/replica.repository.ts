@@ -125,11 +125,11 @@ export class ReplicaRepository {
     });
   }
 
-  /** Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` would go (a vendor glitch, not deletions). */
+  /** Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` of at least `minLive` rows would go (a vendor glitch, not deletions). */
   async softDeleteMissing(
     key: StreamKey,
     present: ReadonlySet<string>,
-    scope: { from?: string; maxFraction: number },
+    scope: { from?: string; maxFraction: number; minLive?: number },
     patch: SyncStatePatch,
     now: string,
     runId: string,
@@ -144,7 +144,7 @@ export class ReplicaRepository {
       if (scope.from) query = query.where((eb) => eb.or([eb('vendor_updated_at', '>=', scope.from!), eb('vendor_updated_at', 'is', null)]));
       const live = (await query.execute()).map((r) => r.vendor_id);
       const vanished = live.filter((id) => !present.has(id));
-      const refused = live.length > 0 && vanished.length / live.length > scope.maxFraction;
+      const refused = live.length > 0 && live.length >= (scope.minLive ?? 0) && vanished.length / live.length > scope.maxFraction;
       const counts: ChangeCounts = { seen: present.size, inserted: 0, changed: 0, deleted: refused ? 0 : vanished.length };
       if (!refused) {
         for (let i = 0; i < vanished.length; i += LOOKUP_CHUNK) {

@@ -12,6 +12,8 @@ import { newMeter, SyncRunsRepository, VendorMeter } from './sync-runs.repositor
 export const SYNC_OVERLAP_MS = 5 * 60_000;
 /** A reconcile that would soft-delete more than this share of a stream's rows refuses (django-connectwise's mass-delete guard). */
 export const RECONCILE_MAX_VANISHED = 0.9;
+/** The guard applies from this many live rows: on a small stream most rows going (a tenant closing its last tickets) is ordinary, not a vendor glitch. */
+export const RECONCILE_GUARD_MIN_ROWS = 20;
 
 /** A vendor stamp later than run start + this is a wrong clock or a bad import: the checkpoint stops there, or one such record would blind the stream. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
@@ -209,7 +211,7 @@ export class SyncRunner {
     const result = await this.replica.softDeleteMissing(
       key,
       new Set(ids),
-      { from, maxFraction: RECONCILE_MAX_VANISHED },
+      { from, maxFraction: RECONCILE_MAX_VANISHED, minLive: RECONCILE_GUARD_MIN_ROWS },
       { lastReconcileAt: at, lastSuccessAt: at, lastError: null, consecutiveFailures: 0, state: idle },
       at,
       runId,

@@ -8,7 +8,7 @@ import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import { VendorRateLimitedError } from '../../src/integrations/http/vendor-errors.js';
 import { MAX_RATE_LIMIT_WAIT_MS, rateLimitWaitMs, RunInterruptedError } from '../../src/sync/sync-failure.js';
 import { SyncJobs, SyncJobsConfig } from '../../src/sync/sync-jobs.js';
-import { MAX_RESUME_FAILURES, SYNC_OVERLAP_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
+import { MAX_RESUME_FAILURES, RECONCILE_GUARD_MIN_ROWS, SYNC_OVERLAP_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
 import { createPostgresDatabase } from '../support/postgres.js';
 import { daysAgo, LoopbackVendor, SourceRecord, seedTenant, TestStreams } from '../support/replica-fakes.js';
@@ -157,7 +157,7 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
 
   it('reconcile soft-deletes what the vendor no longer lists, but refuses when over 90 % would vanish', async () => {
     const tenantId = await tenant({ ids: true });
-    vendor.put(tenantId, TICKETS, ...Array.from({ length: 20 }, (_, i) => record(i + 1, daysAgo(1))));
+    vendor.put(tenantId, TICKETS, ...Array.from({ length: 22 }, (_, i) => record(i + 1, daysAgo(1))));
     await runner.run(tenantId, TICKETS, 'incremental');
     vendor.remove(tenantId, TICKETS, '1', '2');
 
@@ -166,12 +166,22 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
     expect(await liveIds(tenantId)).toEqual(sourceIds(tenantId));
     expect(pruned.state.lastReconcileAt).not.toBeNull();
 
-    vendor.remove(tenantId, TICKETS, ...Array.from({ length: 17 }, (_, i) => String(i + 3)));
+    vendor.remove(tenantId, TICKETS, ...Array.from({ length: 19 }, (_, i) => String(i + 3)));
     const refused = await runner.run(tenantId, TICKETS, 'reconcile');
     expect(refused).toMatchObject({ refused: true, counts: { deleted: 0 } });
-    expect(await replica.countLive(tenantId, TICKETS)).toBe(18);
+    expect(await replica.countLive(tenantId, TICKETS)).toBe(20);
     expect(refused.state.dataVersion).toBe(pruned.state.dataVersion);
-    expect((await runs.get(refused.runId))!.note).toMatch(/refused: 17 of 18 live records/);
+    expect((await runs.get(refused.runId))!.note).toMatch(/refused: 19 of 20 live records/);
+  });
+
+  it(`the mass-delete guard applies from ${RECONCILE_GUARD_MIN_ROWS} live rows: a small stream may lose most of its rows`, async () => {
+    const tenantId = await tenant({ ids: true });
+    vendor.put(tenantId, TICKETS, ...Array.from({ length: RECONCILE_GUARD_MIN_ROWS - 1 }, (_, i) => record(i + 1, daysAgo(1))));
+    await runner.run(tenantId, TICKETS, 'incremental');
+    vendor.remove(tenantId, TICKETS, ...Array.from({ length: RECONCILE_GUARD_MIN_ROWS - 2 }, (_, i) => String(i + 1)));
+    const pruned = await runner.run(tenantId, TICKETS, 'reconcile');
+    expect(pruned).toMatchObject({ refused: false, counts: { deleted: RECONCILE_GUARD_MIN_ROWS - 2 } });
+    expect(await replica.countLive(tenantId, TICKETS)).toBe(1);
   });
 
   it('a vendor failure is recorded (its own secret-free words, failures counted) and the next success clears it', async () => {
