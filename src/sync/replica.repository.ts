@@ -12,6 +12,9 @@ const INSERT_CHUNK = 500;
 /** Rows per read batch: a 100 000-row stream is read in 20 short queries, never held by one cursor. */
 export const READ_BATCH = 5_000;
 
+/** A `running` state with no write for this long is a run that died (a crash, a killed copy): read as idle. Several time slices and walk deadlines. */
+export const STALE_RUN_MS = 10 * 60_000;
+
 /** How a run's row counters move with the page it wrote (same transaction). */
 export interface RunIncrement {
   runId: string;
@@ -46,7 +49,7 @@ export class ReplicaRepository {
       lastError: row.last_error,
       consecutiveFailures: Number(row.consecutive_failures),
       dataVersion: Number(row.data_version),
-      state: row.state as SyncStateName,
+      state: staleRun(row.state, row.updated_at) ? (row.backfill_until ? 'backfilling' : 'idle') : (row.state as SyncStateName),
     };
   }
 
@@ -236,6 +239,10 @@ function notNewer(eb: ExpressionBuilder<OnConflictDatabase<PlatformDatabase, 're
     eb('excluded.vendor_updated_at', 'is', null),
     eb('replica_records.vendor_updated_at', '<=', eb.ref('excluded.vendor_updated_at')),
   ]);
+}
+
+function staleRun(state: string, updatedAt: string): boolean {
+  return state === 'running' && Date.now() - Date.parse(updatedAt) > STALE_RUN_MS;
 }
 
 function toColumns(patch: SyncStatePatch): Updateable<SyncStateTable> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
 import { PlatformDb } from '../../src/platform/platform-db.js';
-import { ReplicaRepository } from '../../src/sync/replica.repository.js';
+import { ReplicaRepository, STALE_RUN_MS } from '../../src/sync/replica.repository.js';
 import { VendorRateLimitedError } from '../../src/integrations/http/vendor-errors.js';
 import { MAX_RATE_LIMIT_WAIT_MS, rateLimitWaitMs, RunInterruptedError } from '../../src/sync/sync-failure.js';
 import { SyncJobs, SyncJobsConfig } from '../../src/sync/sync-jobs.js';
@@ -305,6 +305,18 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
     expect(outcome.state).toMatchObject({ lastError: null, consecutiveFailures: 0 });
     expect(await replica.countLive(tenantId, TICKETS)).toBe(2);
     expect((await runs.get(outcome.runId))!.note).toMatch(/^1 record\(s\) skipped: the mapper could not read them/);
+  });
+
+  it('a state left running by a run that died (no write for STALE_RUN_MS) reads as idle', async () => {
+    const tenantId = await tenant();
+    vendor.put(tenantId, TICKETS, record(1, daysAgo(1)));
+    await runner.run(tenantId, TICKETS, 'incremental');
+    await runner.run(tenantId, TICKETS, 'backfill');
+    const key = { tenantId, stream: TICKETS, vendor: 'connectwise' };
+    await replica.updateState(key, { state: 'running' }, new Date().toISOString());
+    expect((await replica.getState(tenantId, TICKETS))!.state).toBe('running');
+    await replica.updateState(key, { state: 'running' }, new Date(Date.now() - STALE_RUN_MS - 1_000).toISOString());
+    expect((await replica.getState(tenantId, TICKETS))!.state).toBe('idle');
   });
 
   it('a 429 is a wait, not a failure: raised at once with its Retry-After, the stream not marked failed, the run row counts it', async () => {
