@@ -73,7 +73,7 @@ export class PgBossSyncScheduler extends SyncScheduler {
     const boss = this.boss;
     if (!boss) return;
     for (const key of await this.fetchers.streams()) {
-      await boss.send(SYNC_QUEUE, { tenantId: key.tenantId, stream: key.stream }, { singletonKey: streamKeyOf(key) });
+      await boss.send(SYNC_QUEUE, { tenantId: key.tenantId, stream: key.stream, planned: true }, { singletonKey: streamKeyOf(key) });
     }
   }
 

@@ -18,6 +18,8 @@ export interface SyncJobData {
   backoff?: { failures: number; notBefore: number };
   /** The vendor's Retry-After runs until then (epoch ms): no request for the stream starts before. */
   rateLimitedUntil?: number;
+  /** Queued by the planner for a stream it saw without a queued job: a run's own successor replaces it. */
+  planned?: boolean;
 }
 
 /** A stream's next job as queued: its data and when it may start (epoch ms). */
@@ -31,7 +33,7 @@ const rank = (kind: RunKind | undefined) => KIND_RANK[kind ?? 'incremental'];
 
 /** Two requests for one stream's next job as one: the stronger kind (a pending full or trigger survives), the sooner start, never inside a Retry-After. */
 export function composeJobs(queued: QueuedJob | undefined, next: QueuedJob): QueuedJob {
-  if (!queued) return next;
+  if (!queued || queued.data.planned) return next;
   const kind = rank(next.data.kind) >= rank(queued.data.kind) ? next.data.kind : queued.data.kind;
   const limitedUntil = Math.max(queued.data.rateLimitedUntil ?? 0, next.data.rateLimitedUntil ?? 0);
   const backoff = next.data.backoff ?? queued.data.backoff;
@@ -69,7 +71,8 @@ export class SyncJobs {
   }
 
   /** Throws only RunInterruptedError (the queue gives the job to another worker, which resumes it). */
-  async handle(data: SyncJobData, stop: AbortSignal): Promise<NextJob> {
+  async handle(job: SyncJobData, stop: AbortSignal): Promise<NextJob> {
+    const { planned: _planned, ...data } = job;
     const base = { tenantId: data.tenantId, stream: data.stream };
     const owedWork = data.kind === 'backfill' || data.kind === 'reconcile';
     // Incrementals always run each interval; owed work waits out its backoff and never replaces them.

@@ -67,6 +67,17 @@ describe('pg-boss: requests for one stream compose', () => {
     expect(jobs.every((j) => new Date(j.start_after).getTime() < Date.now() + 60_000)).toBe(true);
   }, 60_000);
 
+  it("the planner's job queued during a run is replaced by the run's successor: the next run still waits the interval", async () => {
+    streams.hooks = { pageDelayMs: 2_000 };
+    await scheduler.start();
+    await sleep(1_200); // the first run is active
+    await scheduler.plan(); // the stately queue takes it: no job was queued behind the active one
+    await sleep(3_000); // the first run has completed and queued its successor
+    const jobs = await queued();
+    expect(jobs).toHaveLength(1);
+    expect(new Date(jobs[0].start_after).getTime()).toBeGreaterThan(Date.now() + 500_000);
+  }, 60_000);
+
   it('a trigger during a Retry-After wait queues after the wait, not now', async () => {
     vendor.rateLimited.set(streamId('a', TICKETS), 30);
     const asked = Date.now();
