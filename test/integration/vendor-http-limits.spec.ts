@@ -111,15 +111,14 @@ async function gzipBomb(inflatedBytes: number): Promise<Buffer> {
 }
 
 /** RSS growth while `run` goes, sampled so that a peak that is given back is still seen. */
-async function peakRssGrowth<T>(run: () => Promise<T>): Promise<{ result: T; growthMb: number; ms: number }> {
+async function peakRssGrowth<T>(run: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
   const before = process.memoryUsage.rss();
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
-  const started = Date.now();
   try {
     const result = await run();
     peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, growthMb: (peak - before) / MB, ms: Date.now() - started };
+    return { result, growthMb: (peak - before) / MB };
   } finally {
     clearInterval(sampler);
   }
@@ -144,24 +143,22 @@ describe('VendorHttp: the size of a vendor answer is capped (VENDOR_MAX_RESPONSE
   it('cuts a 500 MB body at the cap, without keeping it in memory, and does not retry', async () => {
     const server = await vendor((_req, res) => stream(res, 500 * MB));
     const http = client();
-    const { result, growthMb, ms } = await peakRssGrowth(() =>
+    const { result, growthMb } = await peakRssGrowth(() =>
       failure(http.request({ vendor: 'acme', breakerKey: 'acme:t', url: `${server.url}/big` })),
     );
     expectTooLarge(result);
     expect(growthMb).toBeLessThan(150);
-    expect(ms).toBeLessThan(5000);
     expect(server.calls).toBe(1);
     await eventually(() => server.closedResponses === 1);
   });
 
   it('cuts an endless chunked body at the cap and closes the connection', async () => {
     const server = await vendor((_req, res) => stream(res, Number.POSITIVE_INFINITY));
-    const { result, growthMb, ms } = await peakRssGrowth(() =>
+    const { result, growthMb } = await peakRssGrowth(() =>
       failure(client().request({ vendor: 'acme', breakerKey: 'acme:t', url: `${server.url}/big` })),
     );
     expectTooLarge(result);
     expect(growthMb).toBeLessThan(150);
-    expect(ms).toBeLessThan(5000);
     expect(server.calls).toBe(1);
     await eventually(() => server.closedResponses === 1);
   });
@@ -173,12 +170,11 @@ describe('VendorHttp: the size of a vendor answer is capped (VENDOR_MAX_RESPONSE
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length });
       res.end(bomb);
     });
-    const { result, growthMb, ms } = await peakRssGrowth(() =>
+    const { result, growthMb } = await peakRssGrowth(() =>
       failure(client().request({ vendor: 'acme', breakerKey: 'acme:t', url: `${server.url}/big` })),
     );
     expectTooLarge(result);
     expect(growthMb).toBeLessThan(150);
-    expect(ms).toBeLessThan(5000);
     expect(server.calls).toBe(1);
   });
 
