@@ -15,6 +15,9 @@ import { ScenariosModule } from './mock/scenarios/scenarios.module.js';
 import { sourceModules } from './source-binding/source-binding.module.js';
 import { servesAny, sourceModes } from './config/source-modes.js';
 import { DataResponseModule } from './data-response/data-response.module.js';
+import { STREAM_FETCHERS } from './sync/stream-fetchers.js';
+import { SyncModule } from './sync/sync.module.js';
+import { VendorStreamFetchers } from './sync/vendor-stream-fetchers.js';
 import { SecurityAlertsModule } from './security-alerts/security-alerts.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -54,6 +57,8 @@ export class AppModule {
         RedisModule,
         ...sourceModules(modes, DOMAINS_MODULE),
         PlatformModule,
+        // The live replica's sync whenever anything is live; absent in full mock mode.
+        ...(servesAny(modes, 'live') ? [SyncModule.register({ provide: STREAM_FETCHERS, useClass: VendorStreamFetchers })] : []),
         ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),
         DataResponseModule,
         ...FEATURE_MODULES,

@@ -16,6 +16,7 @@ import { IntegrationNotConfiguredError, VendorNotFoundError } from '../platform/
 import { TENANT_WRITER, TenantWriter } from '../tenants/sources/tenant-source.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { AdminSyncService } from './admin-sync.service.js';
 import type { ApiKeyInfo, CreateApiKeyBody, CreatedApiKey, IntegrationInfo, IntegrationTestResult } from './admin-api-key.dto.js';
 import type { CreateTenantBody, UpdateTenantBody } from './admin-tenant.dto.js';
 
@@ -33,6 +34,7 @@ export class AdminService {
     private readonly integrations: IntegrationsService,
     private readonly apiKeys: ApiKeysService,
     private readonly clients: LiveClients,
+    private readonly sync: AdminSyncService,
     @Inject(liveConfig.KEY) private readonly live: ConfigType<typeof liveConfig>,
   ) {}
 
@@ -64,7 +66,9 @@ export class AdminService {
 
   async deleteIntegration(tenant: Tenant, vendorParam: string): Promise<void> {
     const vendor = vendorOf(vendorParam);
+    // The replica's rows and sync state go with the integration (foreign keys, ON DELETE CASCADE).
     if (!(await this.integrations.delete(tenant.id, vendor))) throw new IntegrationNotConfiguredError(tenant.id, vendor);
+    this.sync.forgetVendor(tenant.id, vendor);
   }
 
   /** One cheap authenticated call; a vendor failure is an answer (`ok: false`), not an error. */

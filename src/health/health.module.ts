@@ -9,6 +9,7 @@ import { VendorHttp } from '../integrations/http/vendor-http.js';
 import { CacheHealthCheck, LiveIntegrationsHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
 import { SOURCE_SIDES, SourceSides } from '../source-binding/source-binding.js';
 import { domainsServed, SOURCE_MODES, SourceModes } from '../config/source-modes.js';
+import { SyncHealthCheck } from '../sync/sync.health.js';
 import { HEALTH_CHECKS, HealthCheck } from '../common/health/health-check.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
@@ -19,7 +20,7 @@ import { Lifecycle } from './lifecycle.js';
   providers: [
     {
       provide: HEALTH_CHECKS,
-      inject: [SOURCE_MODES, SOURCE_SIDES, liveConfig.KEY, PlatformStore, PlatformDb, VendorHttp],
+      inject: [SOURCE_MODES, SOURCE_SIDES, liveConfig.KEY, PlatformStore, PlatformDb, VendorHttp, { token: SyncHealthCheck, optional: true }],
       useFactory: (
         modes: SourceModes,
         sides: SourceSides,
@@ -27,6 +28,7 @@ import { Lifecycle } from './lifecycle.js';
         platform: PlatformStore,
         db: PlatformDb,
         vendorHttp: VendorHttp,
+        sync: SyncHealthCheck | undefined,
       ): HealthCheck[] => [
         new PlatformStoreHealthCheck(platform.integrations, db.engine),
         // Mixed mode (MOCK_DOMAINS) checks both sides, each for its own domains; a side not built is not checked.
@@ -38,6 +40,8 @@ import { Lifecycle } from './lifecycle.js';
               new LiveIntegrationsHealthCheck(platform, domainsServed(modes, 'live')),
             ]
           : []),
+        // Registered with the sync (anything live); admin detail only.
+        ...(sync ? [sync] : []),
       ],
     },
     HealthService,

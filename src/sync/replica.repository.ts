@@ -21,6 +21,16 @@ export interface RunIncrement {
   counts: ChangeCounts;
 }
 
+/** One stream's standing: what health and the boot-time metrics read. */
+export interface StreamStanding {
+  tenant_id: string;
+  stream: string;
+  state: string;
+  last_success_at: string | null;
+  last_error: string | null;
+  consecutive_failures: number;
+}
+
 /** The replica's records and sync state: every page is written with the state that follows it, in one transaction. */
 @Injectable()
 export class ReplicaRepository {
@@ -194,6 +204,12 @@ export class ReplicaRepository {
       .where('deleted_at', 'is', null)
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /** Every stream's standing, for health and for the metrics a copy reports from boot. */
+  async overview(): Promise<StreamStanding[]> {
+    const rows = await this.platform.db.selectFrom('sync_state').select(['tenant_id', 'stream', 'state', 'last_success_at', 'last_error', 'consecutive_failures']).execute();
+    return rows.map((r) => ({ ...r, consecutive_failures: Number(r.consecutive_failures) }));
   }
 
   /** Soft-deletes one live row, unless what is stored changed after the tombstone; 1 when it did. */

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { VendorDataError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
+import { Metrics } from '../metrics/metrics.js';
 import { ReplicaRepository } from './replica.repository.js';
 import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
 import { zeroCounts } from './replica.types.js';
@@ -64,12 +65,15 @@ interface Plan {
 export class SyncRunner {
   private readonly logger = new Logger('SyncRunner');
   private readonly now: () => number;
+  /** Streams whose record count this copy has reported: counted again only when a run changes it. */
+  private readonly counted = new Set<string>();
 
   constructor(
     private readonly replica: ReplicaRepository,
     private readonly runs: SyncRunsRepository,
     @Inject(STREAM_FETCHERS) private readonly fetchers: StreamFetchers,
     private readonly config: SyncRunnerConfig,
+    @Optional() private readonly metrics?: Metrics,
   ) {
     this.now = config.options.now ?? Date.now;
   }
@@ -85,15 +89,36 @@ export class SyncRunner {
     const plan = this.plan(kind, state, fetcher, startedAt);
     const runId = await this.runs.start(key, plan.kind, startedAt);
     await this.replica.updateState(key, { state: 'running' }, startedAt);
+    const began = performance.now();
     try {
       const result =
         plan.kind === 'reconcile' ? await this.reconcile(key, fetcher, state, runId, stop) : await this.walk(key, fetcher, state, plan, runId, stop);
       await this.runs.finish(runId, { at: this.iso(), meter, note: result.note });
       const after = (await this.replica.getState(tenantId, stream)) as SyncState;
+      await this.measured(key, plan.kind, began, result.counts, after);
       return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, partial: result.partial, reconcilable: fetcher.ids !== undefined, state: after };
     } catch (error) {
+      this.metrics?.syncRunFinished(stream, plan.kind, 'failure', (performance.now() - began) / 1000);
       throw await this.failed(key, state, plan.kind, runId, meter, error, stop);
     }
+  }
+
+  /** A successful run's duration, the stream's last success (lag counts from it) and, when it moved, its record count. */
+  private async measured(key: StreamKey, kind: RunKind, began: number, counts: ChangeCounts, after: SyncState): Promise<void> {
+    if (!this.metrics) return;
+    this.metrics.syncRunFinished(key.stream, kind, 'success', (performance.now() - began) / 1000);
+    if (after.lastSuccessAt) this.metrics.syncSucceeded(key.tenantId, key.stream, Date.parse(after.lastSuccessAt));
+    const id = `${key.tenantId}|${key.stream}`;
+    if (counts.inserted + counts.deleted > 0 || !this.counted.has(id)) {
+      this.metrics.replicaRecords(key.tenantId, key.stream, await this.replica.countLive(key.tenantId, key.stream));
+      this.counted.add(id);
+    }
+  }
+
+  /** Drops a stream (or a tenant's every stream) from the metrics, when it is no longer synced. */
+  forget(tenantId: string, stream?: StreamName): void {
+    this.metrics?.forget(tenantId, stream);
+    for (const id of this.counted) if (id === `${tenantId}|${stream}` || (stream === undefined && id.startsWith(`${tenantId}|`))) this.counted.delete(id);
   }
 
   /** The records served for a tenant×stream now. */

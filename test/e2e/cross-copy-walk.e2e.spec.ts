@@ -19,6 +19,7 @@ import {
   registerTenant,
   startFakes,
   VENDOR_PAGE_SIZE,
+  withoutSync,
 } from '../support/live-fixtures.js';
 
 const pages = (n: number) => Math.ceil(n / VENDOR_PAGE_SIZE);
@@ -49,9 +50,9 @@ describeWithRedis('two app copies sharing Redis make one vendor walk per key (cr
       VENDOR_TIMEOUT_MS: '10000',
       DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
     };
-    a = await bootApp(env);
+    a = await bootApp(env, withoutSync);
     await registerTenant(a.app, TENANT, { sentinelone: fakes.sentinelone, smileback: fakes.smileback });
-    b = await bootApp(env);
+    b = await bootApp(env, withoutSync);
   });
 
   afterAll(async () => {
@@ -93,7 +94,7 @@ describeWithRedis('two app copies sharing Redis make one vendor walk per key (cr
   });
 
   it('a deployment with another REDIS_KEY_PREFIX on the same Redis never reads these entries: it walks the vendors itself', async () => {
-    const other = await bootApp({ ...env, REDIS_KEY_PREFIX: `test-${randomUUID()}:` });
+    const other = await bootApp({ ...env, REDIS_KEY_PREFIX: `test-${randomUUID()}:` }, withoutSync);
     try {
       const before = fakes.sentinelone.calls('/web/api/v2.1/threats');
       expect((await call(other.app).get(`/api/tenants/${TENANT}/security-alerts?page_size=1`)).status).toBe(200);
@@ -136,7 +137,7 @@ describeWithRedis('the cross-copy walk lock: renewed during a long walk, and a f
       VENDOR_BREAKER_THRESHOLD: '100',
       DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
     };
-    const fast = (builder: TestingModuleBuilder) => builder.overrideProvider(WALK_LOCK_TIMING).useValue(timing);
+    const fast = (builder: TestingModuleBuilder) => withoutSync(builder.overrideProvider(WALK_LOCK_TIMING).useValue(timing));
     a = await bootApp(env, fast);
     await registerTenant(a.app, LONG, { smileback: fakes.smileback });
     await registerTenant(a.app, FAILING, { sentinelone: fakes.sentinelone });

@@ -86,7 +86,7 @@ describe('health in live mode', () => {
     expect(JSON.stringify(publicView.body)).not.toContain('tenant_health');
 
     const admin = await anonymous(t, '/api/health').set('authorization', ADMIN).expect(200);
-    expect(Object.keys(admin.body.checks).sort()).toEqual(['cache', 'integrations', 'store', 'vendors']);
+    expect(Object.keys(admin.body.checks).sort()).toEqual(['cache', 'integrations', 'store', 'sync', 'vendors']);
     expect(JSON.stringify(admin.body)).toContain('tenant_health');
   });
 

@@ -31,6 +31,7 @@ import {
   pingRedis,
   registerTenant,
   startFakes,
+  withoutSync,
 } from '../support/live-fixtures.js';
 
 /*
@@ -512,7 +513,7 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         },
       },
     ];
-    t = await bootApp({ ...LIVE_ENV });
+    t = await bootApp({ ...LIVE_ENV }, withoutSync);
     await registerTenant(t.app, ALPHA, fakes, { connectwise: { time_zone: ALPHA_TZ } });
     await registerTenant(t.app, BETA, { sentinelone: betaS1 });
     await registerTenant(t.app, GAMMA, {});
@@ -876,9 +877,9 @@ describeWithRedis('live mode with Redis: app copies share the cache', () => {
     fakes.sentinelone.threats = [...HAND_THREATS];
     fakes.defender.graphAlerts = [...HAND_GRAPH_ALERTS];
     const env = { ...LIVE_ENV, REDIS_URL, DATABASE_URL: `sqlite:${join(dir, 'platform.db')}` };
-    first = await bootApp(env);
+    first = await bootApp(env, withoutSync);
     await registerTenant(first.app, TENANT, fakes, { connectwise: { time_zone: ALPHA_TZ } });
-    second = await bootApp(env);
+    second = await bootApp(env, withoutSync);
   });
 
   afterAll(async () => {

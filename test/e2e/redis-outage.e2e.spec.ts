@@ -18,6 +18,7 @@ import {
   describeWithRedis,
   registerTenant,
   startFakes,
+  withoutSync,
 } from '../support/live-fixtures.js';
 import { REDIS_ADDRESS } from '../support/services.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -87,9 +88,9 @@ describeWithRedis('Redis stalled under the walking copy: another copy takes the 
       DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
     };
     // The default lock timing: what is under test.
-    walker = await bootApp({ ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}` });
+    walker = await bootApp({ ...env, REDIS_URL: `redis://127.0.0.1:${proxy.port}` }, withoutSync);
     await registerTenant(walker.app, TENANT, { smileback: fakes.smileback });
-    other = await bootApp({ ...env, REDIS_URL });
+    other = await bootApp({ ...env, REDIS_URL }, withoutSync);
   });
 
   afterAll(async () => {

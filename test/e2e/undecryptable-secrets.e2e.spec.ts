@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { bootApp, server, TestApp } from '../support/app.js';
-import { bulkThreats, call, closeFakes, fakeSecrets, Fakes, LIVE_ENV, registerTenant, startFakes } from '../support/live-fixtures.js';
+import { bulkThreats, call, closeFakes, fakeSecrets, Fakes, LIVE_ENV, registerTenant, startFakes, withoutSync } from '../support/live-fixtures.js';
 
 describe('a copy that lacks the key an integration was stored under (one SQLite file, two keys)', () => {
   const TENANT = 'tenant_rotated';
@@ -19,8 +19,9 @@ describe('a copy that lacks the key an integration was stored under (one SQLite 
     fakes.sentinelone.threats = bulkThreats(3, 1);
     const env = { ...LIVE_ENV, DATABASE_URL: `sqlite:${join(dir, 'platform.db')}` };
     // The older copy starts first (nothing stored yet), then a copy with a rotated key stores the integration.
-    older = await bootApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') });
-    newer = await bootApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    // Without the sync, whose planning at boot would fill the older copy's tenant cache before the tenant exists.
+    older = await bootApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') }, withoutSync);
+    newer = await bootApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') }, withoutSync);
     await registerTenant(newer.app, TENANT, { sentinelone: fakes.sentinelone });
   });
 

@@ -6,7 +6,7 @@ import { headers, ResponseHeaderName } from './response-headers.js';
 
 /** A route's successful answer. */
 export interface Success {
-  status?: 200 | 201 | 204;
+  status?: 200 | 201 | 202 | 204;
   type?: Type<unknown> | [Type<unknown>];
   description: string;
   /** A body that is not JSON, by media type. */

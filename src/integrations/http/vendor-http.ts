@@ -167,6 +167,18 @@ export class VendorHttp implements OnApplicationShutdown {
     return Object.create(this, { secrets: { value: [...this.secrets, ...secrets, ...basic] } }) as VendorHttp;
   }
 
+  /** The same client, whose every request (retries included) `observer` also hears: a sync run counts its vendor calls so. */
+  withCallObserver(observer: VendorCallMetrics): VendorHttp {
+    const outer = this.metrics;
+    const both: VendorCallMetrics = {
+      vendorCall: (vendor, outcome) => {
+        outer?.vendorCall(vendor, outcome);
+        observer.vendorCall(vendor, outcome);
+      },
+    };
+    return Object.create(this, { metrics: { value: both } }) as VendorHttp;
+  }
+
   /** Every call still running fails at once with 503 ("the service is shutting down"), and so does every later one. */
   abortAll(): void {
     this.shutdown.abort();
