@@ -3,15 +3,15 @@ import PQueue from 'p-queue';
 import type { RunKind } from './replica.types.js';
 import type { StreamName } from './stream.js';
 import type { StreamFetchers } from './stream-fetchers.js';
-import { NextJob, streamKeyOf, SyncJobData, SyncJobs } from './sync-jobs.js';
+import { composeJobs, NextJob, QueuedJob, streamKeyOf, SyncJobData, SyncJobs } from './sync-jobs.js';
 import { PLAN_EVERY_MS, SyncScheduler } from './sync-scheduler.js';
 
 /** One copy on SQLite (pg-boss needs PostgreSQL): p-queue bounds runs, one timer or run per stream, no other copy to exclude. */
 export class LocalSyncScheduler extends SyncScheduler {
   private readonly logger = new Logger('SyncScheduler');
   private readonly queue: PQueue;
-  private readonly timers = new Map<string, { timer: NodeJS.Timeout; data: SyncJobData }>();
-  private readonly running = new Map<string, NonNullable<NextJob> | undefined>();
+  private readonly timers = new Map<string, QueuedJob & { timer: NodeJS.Timeout }>();
+  private readonly running = new Map<string, QueuedJob | undefined>();
   private planner: NodeJS.Timeout | undefined;
   private stopping = new AbortController();
 
@@ -51,18 +51,20 @@ export class LocalSyncScheduler extends SyncScheduler {
     }
   }
 
-  /** The stream's next job: replaces its timer, or waits for its run to end when one is running. */
+  /** The stream's next job, composed with the one armed (or asked during its run), which then waits for the run to end. */
   private arm(next: NonNullable<NextJob>): void {
     if (this.stopping.signal.aborted) return;
     const id = streamKeyOf(next.data);
+    const asked = { data: next.data, startAt: Date.now() + next.inMs };
     if (this.running.has(id)) {
-      this.running.set(id, next);
+      this.running.set(id, composeJobs(this.running.get(id), asked));
       return;
     }
     const armed = this.timers.get(id);
     if (armed) clearTimeout(armed.timer);
-    const timer = setTimeout(() => this.launch(id, next.data), next.inMs).unref();
-    this.timers.set(id, { timer, data: next.data });
+    const job = composeJobs(armed, asked);
+    const timer = setTimeout(() => this.launch(id, job.data), Math.max(0, job.startAt - Date.now())).unref();
+    this.timers.set(id, { timer, ...job });
   }
 
   private launch(id: string, data: SyncJobData): void {
@@ -78,9 +80,9 @@ export class LocalSyncScheduler extends SyncScheduler {
       }
       const asked = this.running.get(id);
       this.running.delete(id);
-      // A trigger during the run is honoured after it, unless the run owes something sooner.
-      const chosen = asked && next ? (asked.inMs <= next.inMs ? asked : next) : (next ?? asked);
-      if (chosen) this.arm(chosen);
+      // A trigger during the run is honoured after it, composed with what the run owes.
+      const chosen = next ? composeJobs(asked, { data: next.data, startAt: Date.now() + next.inMs }) : asked;
+      if (chosen) this.arm({ data: chosen.data, inMs: Math.max(0, chosen.startAt - Date.now()) });
     });
   }
 }

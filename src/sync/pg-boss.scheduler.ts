@@ -3,7 +3,7 @@ import { PgBoss, type ConstructorOptions, type Job } from 'pg-boss';
 import type { RunKind } from './replica.types.js';
 import type { StreamName } from './stream.js';
 import type { StreamFetchers } from './stream-fetchers.js';
-import { NextJob, streamKeyOf, SyncJobData, SyncJobs } from './sync-jobs.js';
+import { composeJobs, NextJob, streamKeyOf, SyncJobData, SyncJobs } from './sync-jobs.js';
 import { SyncScheduler } from './sync-scheduler.js';
 
 export const SYNC_QUEUE = 'replica-sync';
@@ -73,7 +73,7 @@ export class PgBossSyncScheduler extends SyncScheduler {
     const boss = this.boss;
     if (!boss) return;
     for (const key of await this.fetchers.streams()) {
-      await boss.send(SYNC_QUEUE, { tenantId: key.tenantId, stream: key.stream }, { singletonKey: streamKeyOf(key) });
+      await boss.send(SYNC_QUEUE, { tenantId: key.tenantId, stream: key.stream, planned: true }, { singletonKey: streamKeyOf(key) });
     }
   }
 
@@ -83,8 +83,13 @@ export class PgBossSyncScheduler extends SyncScheduler {
     if (next) await this.queue(next);
   }
 
+  /** Composed with the stream's queued job (a trigger made during the run, a Retry-After wait), never overwriting it. */
   private async queue(next: NonNullable<NextJob>): Promise<void> {
     if (!this.boss) return;
-    await this.boss.upsert(SYNC_QUEUE, next.data, { singletonKey: streamKeyOf(next.data), startAfter: new Date(Date.now() + next.inMs) });
+    const key = streamKeyOf(next.data);
+    const [found] = await this.boss.findJobs<SyncJobData>(SYNC_QUEUE, { key, queued: true });
+    const queued = found ? { data: found.data, startAt: found.startAfter.getTime() } : undefined;
+    const job = composeJobs(queued, { data: next.data, startAt: Date.now() + next.inMs });
+    await this.boss.upsert(SYNC_QUEUE, job.data, { singletonKey: key, startAfter: new Date(job.startAt) });
   }
 }

@@ -1,16 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { Updateable } from 'kysely';
+import type { ExpressionBuilder, OnConflictDatabase, OnConflictTables, Updateable } from 'kysely';
 import { PlatformDb, PlatformExecutor } from '../platform/platform-db.js';
-import type { SyncStateTable } from '../platform/platform.schema.js';
+import type { PlatformDatabase, SyncStateTable } from '../platform/platform.schema.js';
 import { contentHash } from './content-hash.js';
 import type { ChangeCounts, ReplicaChange, StreamKey, SyncState, SyncStatePatch, SyncStateName } from './replica.types.js';
 import type { StreamName } from './stream.js';
 
-/** Ids looked up per query, and rows inserted per statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+/** Ids per query, and rows upserted per statement (12 values each): well under SQLite's and PostgreSQL's bound-parameter limits. */
 const LOOKUP_CHUNK = 500;
-const INSERT_CHUNK = 100;
+const INSERT_CHUNK = 500;
 /** Rows per read batch: a 100 000-row stream is read in 20 short queries, never held by one cursor. */
 export const READ_BATCH = 5_000;
+
+/** A `running` state with no write for this long is a run that died (a crash, a killed copy): read as idle. Several time slices and walk deadlines. */
+export const STALE_RUN_MS = 10 * 60_000;
 
 /** How a run's row counters move with the page it wrote (same transaction). */
 export interface RunIncrement {
@@ -26,12 +29,6 @@ export interface StreamStanding {
   last_success_at: string | null;
   last_error: string | null;
   consecutive_failures: number;
-}
-
-interface Existing {
-  vendor_id: string;
-  content_hash: string;
-  deleted_at: string | null;
 }
 
 /** The replica's records and sync state: every page is written with the state that follows it, in one transaction. */
@@ -62,7 +59,7 @@ export class ReplicaRepository {
       lastError: row.last_error,
       consecutiveFailures: Number(row.consecutive_failures),
       dataVersion: Number(row.data_version),
-      state: row.state as SyncStateName,
+      state: staleRun(row.state, row.updated_at) ? (row.backfill_until ? 'backfilling' : 'idle') : (row.state as SyncStateName),
     };
   }
 
@@ -75,52 +72,77 @@ export class ReplicaRepository {
       .execute();
   }
 
-  /** One page and the state after it, all or nothing, so a run resumes exactly after its last written page. */
+  /**
+   * One page and the state after it, all or nothing, so a run resumes exactly after its last written page.
+   * Rows are upserted a chunk per statement: a row is rewritten only when its content changed (or it was
+   * deleted) and the stored change is not newer, so two writers of one stream never collide on a key
+   * and a late page never overwrites a newer row. Counts come from what the statements returned.
+   */
   async commitPage(key: StreamKey, changes: ReplicaChange[], patch: SyncStatePatch, now: string, run: { id: string }): Promise<ChangeCounts> {
     const latest = new Map<string, ReplicaChange>();
     for (const change of changes) latest.set(change.vendorId, change);
     return this.platform.transaction(async (trx) => {
-      const existing = await this.existing(trx, key, [...latest.keys()]);
       const counts: ChangeCounts = { seen: changes.length, inserted: 0, changed: 0, deleted: 0 };
-      const inserts = [];
+      const rows = [];
       for (const change of latest.values()) {
-        const stored = existing.get(change.vendorId);
         if (change.deleted) {
-          if (!stored || stored.deleted_at !== null) continue;
-          await this.rowUpdate(trx, key, change.vendorId, { deleted_at: now, changed_at: now, run_id: run.id });
-          counts.deleted += 1;
+          counts.deleted += await this.tombstone(trx, key, change, now, run.id);
           continue;
         }
-        const hash = contentHash(change.raw);
-        if (stored && stored.content_hash === hash && stored.deleted_at === null) continue;
-        const values = {
+        rows.push({
+          tenant_id: key.tenantId,
+          stream: key.stream,
+          vendor: key.vendor,
+          vendor_id: change.vendorId,
+          first_seen_at: now,
           raw: JSON.stringify(change.raw),
           mapped: change.mapped === null || change.mapped === undefined ? null : JSON.stringify(change.mapped),
           vendor_updated_at: change.vendorUpdatedAt,
-          content_hash: hash,
+          content_hash: contentHash(change.raw),
           changed_at: now,
           deleted_at: null,
           run_id: run.id,
-        };
-        if (stored) {
-          await this.rowUpdate(trx, key, change.vendorId, values);
-          counts.changed += 1;
-        } else {
-          inserts.push({ tenant_id: key.tenantId, stream: key.stream, vendor: key.vendor, vendor_id: change.vendorId, first_seen_at: now, ...values });
-          counts.inserted += 1;
-        }
+        });
       }
-      for (let i = 0; i < inserts.length; i += INSERT_CHUNK) await trx.insertInto('replica_records').values(inserts.slice(i, i + INSERT_CHUNK)).execute();
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        const written = await trx
+          .insertInto('replica_records')
+          .values(rows.slice(i, i + INSERT_CHUNK))
+          .onConflict((oc) =>
+            oc
+              .columns(['tenant_id', 'stream', 'vendor_id'])
+              .doUpdateSet((eb) => ({
+                raw: eb.ref('excluded.raw'),
+                mapped: eb.ref('excluded.mapped'),
+                vendor_updated_at: eb.ref('excluded.vendor_updated_at'),
+                content_hash: eb.ref('excluded.content_hash'),
+                changed_at: eb.ref('excluded.changed_at'),
+                deleted_at: null,
+                run_id: eb.ref('excluded.run_id'),
+              }))
+              .where((eb) =>
+                eb.and([
+                  eb.or([eb('replica_records.content_hash', '<>', eb.ref('excluded.content_hash')), eb('replica_records.deleted_at', 'is not', null)]),
+                  notNewer(eb),
+                ]),
+              ),
+          )
+          .returning(['first_seen_at'])
+          .execute();
+        // A row first seen by this very statement was inserted; any other returned row was rewritten.
+        for (const row of written) if (row.first_seen_at === now) counts.inserted += 1;
+        counts.changed += written.filter((row) => row.first_seen_at !== now).length;
+      }
       await this.afterWrite(trx, key, counts, patch, now, run.id);
       return counts;
     });
   }
 
-  /** Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` would go (a vendor glitch, not deletions). */
+  /** Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` of at least `minLive` rows would go (a vendor glitch, not deletions). */
   async softDeleteMissing(
     key: StreamKey,
     present: ReadonlySet<string>,
-    scope: { from?: string; maxFraction: number },
+    scope: { from?: string; maxFraction: number; minLive?: number },
     patch: SyncStatePatch,
     now: string,
     runId: string,
@@ -135,7 +157,7 @@ export class ReplicaRepository {
       if (scope.from) query = query.where((eb) => eb.or([eb('vendor_updated_at', '>=', scope.from!), eb('vendor_updated_at', 'is', null)]));
       const live = (await query.execute()).map((r) => r.vendor_id);
       const vanished = live.filter((id) => !present.has(id));
-      const refused = live.length > 0 && vanished.length / live.length > scope.maxFraction;
+      const refused = live.length > 0 && live.length >= (scope.minLive ?? 0) && vanished.length / live.length > scope.maxFraction;
       const counts: ChangeCounts = { seen: present.size, inserted: 0, changed: 0, deleted: refused ? 0 : vanished.length };
       if (!refused) {
         for (let i = 0; i < vanished.length; i += LOOKUP_CHUNK) {
@@ -190,29 +212,18 @@ export class ReplicaRepository {
     return rows.map((r) => ({ ...r, consecutive_failures: Number(r.consecutive_failures) }));
   }
 
-  private async existing(db: PlatformExecutor, key: StreamKey, ids: string[]): Promise<Map<string, Existing>> {
-    const found = new Map<string, Existing>();
-    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
-      const rows = await db
-        .selectFrom('replica_records')
-        .select(['vendor_id', 'content_hash', 'deleted_at'])
-        .where('tenant_id', '=', key.tenantId)
-        .where('stream', '=', key.stream)
-        .where('vendor_id', 'in', ids.slice(i, i + LOOKUP_CHUNK))
-        .execute();
-      for (const row of rows) found.set(row.vendor_id, row);
-    }
-    return found;
-  }
-
-  private async rowUpdate(db: PlatformExecutor, key: StreamKey, vendorId: string, values: Record<string, string | null>): Promise<void> {
-    await db
+  /** Soft-deletes one live row, unless what is stored changed after the tombstone; 1 when it did. */
+  private async tombstone(db: PlatformExecutor, key: StreamKey, change: ReplicaChange, now: string, runId: string): Promise<number> {
+    let query = db
       .updateTable('replica_records')
-      .set(values)
+      .set({ deleted_at: now, changed_at: now, run_id: runId })
       .where('tenant_id', '=', key.tenantId)
       .where('stream', '=', key.stream)
-      .where('vendor_id', '=', vendorId)
-      .execute();
+      .where('vendor_id', '=', change.vendorId)
+      .where('deleted_at', 'is', null);
+    if (change.vendorUpdatedAt !== null) query = query.where((eb) => eb.or([eb('vendor_updated_at', 'is', null), eb('vendor_updated_at', '<=', change.vendorUpdatedAt)]));
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   /** The state after a write, the data version bumped when a row changed, and the run's counters moved: same transaction. */
@@ -235,6 +246,19 @@ export class ReplicaRepository {
       .where('id', '=', runId)
       .execute();
   }
+}
+
+/** The stored change is not newer than the incoming one (ISO 8601 UTC strings compare as times; unknown stamps do not block). */
+function notNewer(eb: ExpressionBuilder<OnConflictDatabase<PlatformDatabase, 'replica_records'>, OnConflictTables<'replica_records'>>) {
+  return eb.or([
+    eb('replica_records.vendor_updated_at', 'is', null),
+    eb('excluded.vendor_updated_at', 'is', null),
+    eb('replica_records.vendor_updated_at', '<=', eb.ref('excluded.vendor_updated_at')),
+  ]);
+}
+
+function staleRun(state: string, updatedAt: string): boolean {
+  return state === 'running' && Date.now() - Date.parse(updatedAt) > STALE_RUN_MS;
 }
 
 function toColumns(patch: SyncStatePatch): Updateable<SyncStateTable> {

@@ -39,6 +39,10 @@ export interface ResumePoint {
   maxSeen: string | null;
   /** The run was the stream's first sync (recent window first). */
   first?: boolean;
+  /** Every page is written: a crash before the final state write does not walk again. */
+  done?: boolean;
+  /** Runs in a row that failed from this point (no page written since): at MAX_RESUME_FAILURES it is dropped. */
+  failures?: number;
 }
 
 export interface SyncState {

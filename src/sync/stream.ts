@@ -46,6 +46,8 @@ export interface StreamFetcher<Mapped = unknown> {
   readonly vendor: string;
   /** The API domain the stream's records feed; members feed tickets/time entries (owner emails) and have none. */
   readonly domain: DomainName | null;
+  /** Every walk of an incremental run is in change-time order, so the newest change seen bounds what was missed; absent: walked by id (ConnectWise). */
+  readonly orderedByChange?: boolean;
   changes(request: ChangesRequest): AsyncIterable<StreamPage>;
   /** Every id the vendor still has in scope (ConnectWise reconcile; `fields=id`); absent when the vendor has a deletion feed or none is needed. */
   ids?(scope: { open: boolean; from?: string }, stop: AbortSignal): Promise<string[]>;

@@ -1,11 +1,19 @@
-import { VendorError, VendorHttpError, VendorUnavailableError } from '../integrations/http/vendor-errors.js';
+import { VendorError, VendorHttpError, VendorRateLimitedError, VendorUnavailableError } from '../integrations/http/vendor-errors.js';
 
 /** A 429 that named no Retry-After (retries exhausted): try the stream again after this long. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
+/** A job is never put off longer than this for a Retry-After: the longest vendor window we know (Defender for Endpoint's 1 500 calls an hour). */
+export const MAX_RATE_LIMIT_WAIT_MS = 60 * 60_000;
+
+/** The vendor answered 429: a wait it asked for, not a failure of the stream. */
+export function isRateLimited(error: unknown): boolean {
+  return error instanceof VendorRateLimitedError || (error instanceof VendorHttpError && error.status === 429);
+}
+
 /** The vendor asked us to wait: how long, or undefined when the failure is of another kind. */
 export function rateLimitWaitMs(error: unknown): number | undefined {
-  if (error instanceof VendorUnavailableError && error.retryAfterSeconds !== undefined) return error.retryAfterSeconds * 1000;
+  if (error instanceof VendorUnavailableError && error.retryAfterSeconds !== undefined) return Math.min(error.retryAfterSeconds * 1000, MAX_RATE_LIMIT_WAIT_MS);
   if (error instanceof VendorHttpError && error.status === 429) return DEFAULT_RATE_LIMIT_WAIT_MS;
   return undefined;
 }

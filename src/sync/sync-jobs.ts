@@ -7,10 +7,44 @@ import { SyncRunner } from './sync-runner.js';
 /** A stream's ids are walked for deletions at most this often (TopLeft applies deletes every 30 min; ids-only walks are cheap, deletions rarely urgent). */
 export const RECONCILE_EVERY_MS = 60 * 60_000;
 
+/** A backfill's or reconcile's longest wait after failures (it doubles from one interval): it keeps being tried, never in the incrementals' way. */
+export const MAX_OWED_BACKOFF_MS = 6 * 60 * 60_000;
+
 export interface SyncJobData {
   tenantId: string;
   stream: StreamName;
   kind?: RunKind;
+  /** Failures in a row of the stream's backfill/reconcile, and when it may be tried again (epoch ms). */
+  backoff?: { failures: number; notBefore: number };
+  /** The vendor's Retry-After runs until then (epoch ms): no request for the stream starts before. */
+  rateLimitedUntil?: number;
+  /** Queued by the planner for a stream it saw without a queued job: a run's own successor replaces it. */
+  planned?: boolean;
+}
+
+/** A stream's next job as queued: its data and when it may start (epoch ms). */
+export interface QueuedJob {
+  data: SyncJobData;
+  startAt: number;
+}
+
+const KIND_RANK: Record<RunKind, number> = { incremental: 0, reconcile: 1, backfill: 2, full: 3 };
+const rank = (kind: RunKind | undefined) => KIND_RANK[kind ?? 'incremental'];
+
+/** Two requests for one stream's next job as one: the stronger kind (a pending full or trigger survives), the sooner start, never inside a Retry-After. */
+export function composeJobs(queued: QueuedJob | undefined, next: QueuedJob): QueuedJob {
+  if (!queued || queued.data.planned) return next;
+  const kind = rank(next.data.kind) >= rank(queued.data.kind) ? next.data.kind : queued.data.kind;
+  const limitedUntil = Math.max(queued.data.rateLimitedUntil ?? 0, next.data.rateLimitedUntil ?? 0);
+  const backoff = next.data.backoff ?? queued.data.backoff;
+  const data: SyncJobData = {
+    tenantId: next.data.tenantId,
+    stream: next.data.stream,
+    ...(kind ? { kind } : {}),
+    ...(backoff ? { backoff } : {}),
+    ...(limitedUntil > 0 ? { rateLimitedUntil: limitedUntil } : {}),
+  };
+  return { data, startAt: Math.max(Math.min(queued.startAt, next.startAt), limitedUntil) };
 }
 
 /** The job that follows: its data and how long from now it is due. Null: the stream is gone, its chain ends. */
@@ -37,15 +71,23 @@ export class SyncJobs {
   }
 
   /** Throws only RunInterruptedError (the queue gives the job to another worker, which resumes it). */
-  async handle(data: SyncJobData, stop: AbortSignal): Promise<NextJob> {
+  async handle(job: SyncJobData, stop: AbortSignal): Promise<NextJob> {
+    const { planned: _planned, ...data } = job;
     const base = { tenantId: data.tenantId, stream: data.stream };
+    const owedWork = data.kind === 'backfill' || data.kind === 'reconcile';
+    // Incrementals always run each interval; owed work waits out its backoff and never replaces them.
+    const waiting = data.backoff && Date.now() < data.backoff.notBefore ? { backoff: data.backoff } : {};
     try {
       const outcome = await this.runner.run(data.tenantId, data.stream, data.kind ?? 'incremental', stop);
       const { state } = outcome;
-      if (outcome.kind !== 'backfill' && state.backfillUntil) return { data: { ...base, kind: 'backfill' }, inMs: 0 };
+      // A run that used up its time slice goes on at once from its resume point.
+      if (outcome.partial) return { data: { ...data, kind: outcome.kind }, inMs: 0 };
+      const carried = outcome.kind === 'backfill' || outcome.kind === 'reconcile' ? {} : data.backoff ? { backoff: data.backoff } : {};
+      const mayOwe = !('backoff' in waiting) || outcome.kind === 'backfill' || outcome.kind === 'reconcile';
+      if (mayOwe && outcome.kind !== 'backfill' && state.backfillUntil) return { data: { ...base, ...carried, kind: 'backfill' }, inMs: 0 };
       const reconcileDue = state.lastReconcileAt === null || Date.now() - Date.parse(state.lastReconcileAt) >= RECONCILE_EVERY_MS;
-      if (outcome.kind === 'incremental' && outcome.reconcilable && reconcileDue) return { data: { ...base, kind: 'reconcile' }, inMs: 0 };
-      return { data: base, inMs: this.config.intervalMs };
+      if (mayOwe && outcome.kind === 'incremental' && outcome.reconcilable && reconcileDue) return { data: { ...base, ...carried, kind: 'reconcile' }, inMs: 0 };
+      return { data: { ...base, ...carried }, inMs: this.config.intervalMs };
     } catch (error) {
       if (error instanceof RunInterruptedError) throw error;
       if (error instanceof StreamGoneError) {
@@ -53,7 +95,12 @@ export class SyncJobs {
         return null;
       }
       const wait = rateLimitWaitMs(error);
-      return { data, inMs: wait ?? this.config.intervalMs };
+      if (wait !== undefined) return { data: { ...data, rateLimitedUntil: Date.now() + wait }, inMs: wait };
+      if (!owedWork) return { data, inMs: this.config.intervalMs };
+      const failures = (data.backoff?.failures ?? 0) + 1;
+      const notBefore = Date.now() + Math.min(this.config.intervalMs * 2 ** (failures - 1), MAX_OWED_BACKOFF_MS);
+      this.logger.warn(`${data.tenantId} ${data.stream}: ${data.kind} failed ${failures} time(s) in a row; incrementals go on, it is tried again after ${new Date(notBefore).toISOString()}`);
+      return { data: { ...base, backoff: { failures, notBefore } }, inMs: this.config.intervalMs };
     }
   }
 }

@@ -1,18 +1,29 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { VendorError } from '../integrations/http/vendor-errors.js';
+import { VendorDataError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
 import { Metrics } from '../metrics/metrics.js';
 import { ReplicaRepository } from './replica.repository.js';
 import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
 import { zeroCounts } from './replica.types.js';
 import type { StreamFetcher, StreamName } from './stream.js';
 import { STREAM_FETCHERS, type StreamFetchers } from './stream-fetchers.js';
-import { failureText, rateLimitWaitMs, RunInterruptedError, StreamGoneError } from './sync-failure.js';
+import { failureText, isRateLimited, rateLimitWaitMs, RunInterruptedError, StreamGoneError } from './sync-failure.js';
 import { newMeter, SyncRunsRepository, VendorMeter } from './sync-runs.repository.js';
 
 /** Vendors stamp a change when the write starts, and it may be visible only later: every incremental re-reads the last 5 minutes. */
 export const SYNC_OVERLAP_MS = 5 * 60_000;
 /** A reconcile that would soft-delete more than this share of a stream's rows refuses (django-connectwise's mass-delete guard). */
 export const RECONCILE_MAX_VANISHED = 0.9;
+/** The guard applies from this many live rows: on a small stream most rows going (a tenant closing its last tickets) is ordinary, not a vendor glitch. */
+export const RECONCILE_GUARD_MIN_ROWS = 20;
+
+/** A vendor stamp later than run start + this is a wrong clock or a bad import: the checkpoint stops there, or one such record would blind the stream. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** A run ends as a partial run (resume point saved, continued at once) after a page past this long: under VENDOR_WALK_TIMEOUT_MS's 120 s default, so the slice, not the walk deadline, usually ends it. */
+export const SYNC_SLICE_MS = 90_000;
+
+/** Runs that may fail in a row from one saved resume point before it is dropped and the walk starts over (a point the vendor keeps choking on). */
+export const MAX_RESUME_FAILURES = 3;
 
 const DAY_MS = 86_400_000;
 
@@ -21,6 +32,8 @@ export interface SyncRunnerOptions {
   windowDays: number;
   /** SYNC_HISTORY_DAYS: how far back the backfill reaches. */
   historyDays: number;
+  /** How long one run walks before it ends as a partial run (SYNC_SLICE_MS). */
+  sliceMs?: number;
   now?: () => number;
 }
 
@@ -35,6 +48,8 @@ export interface RunOutcome {
   counts: ChangeCounts;
   /** A reconcile refused by the mass-delete guard. */
   refused?: boolean;
+  /** The run used up its time slice: its resume point is saved and it should continue at once. */
+  partial?: boolean;
   /** The fetcher can list ids, so the stream can be reconciled. */
   reconcilable: boolean;
   state: SyncState;
@@ -81,10 +96,10 @@ export class SyncRunner {
       await this.runs.finish(runId, { at: this.iso(), meter, note: result.note });
       const after = (await this.replica.getState(tenantId, stream)) as SyncState;
       await this.measured(key, plan.kind, began, result.counts, after);
-      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, reconcilable: fetcher.ids !== undefined, state: after };
+      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, partial: result.partial, reconcilable: fetcher.ids !== undefined, state: after };
     } catch (error) {
       this.metrics?.syncRunFinished(stream, plan.kind, 'failure', (performance.now() - began) / 1000);
-      throw await this.failed(key, state, runId, meter, error, stop);
+      throw await this.failed(key, state, plan.kind, runId, meter, error, stop);
     }
   }
 
@@ -143,19 +158,33 @@ export class SyncRunner {
     let resume = { ...plan.resume };
     let resumeMap = { ...state.resume };
     const counts = zeroCounts();
-    const pages = fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop });
-    for await (const page of pages) {
-      const changes: ReplicaChange[] = page.changes.map((c) => ({
-        vendorId: c.vendorId,
-        raw: c.raw,
-        mapped: c.deleted ? null : fetcher.map(c.raw, key.tenantId),
-        vendorUpdatedAt: c.vendorUpdatedAt,
-        deleted: c.deleted === true,
-      }));
-      resume = { ...resume, point: page.resume, maxSeen: latest(resume.maxSeen, ...changes.map((c) => c.vendorUpdatedAt)) };
-      resumeMap = { ...resumeMap, [kind]: resume };
-      add(counts, await this.replica.commitPage(key, changes, { resume: resumeMap }, this.iso(), { id: runId }));
-      if (stop.aborted) throw new RunInterruptedError(runId);
+    const sliceEnds = this.now() + (this.config.options.sliceMs ?? SYNC_SLICE_MS);
+    const partial = async (why: string) => {
+      await this.replica.updateState(key, { state: 'running' }, this.iso());
+      return { counts, refused: false, partial: true, note: `partial: ${why}; the run continues from its resume point` };
+    };
+    let unreadable = 0;
+    // A resumed run whose every page was written goes straight to its final state write.
+    const pages = resume.done ? [] : fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop });
+    try {
+      for await (const page of pages) {
+        const changes: ReplicaChange[] = [];
+        for (const c of page.changes) {
+          const mapped = c.deleted ? null : this.mapped(key, fetcher, c.vendorId, c.raw);
+          if (mapped === UNREADABLE) unreadable += 1;
+          else changes.push({ vendorId: c.vendorId, raw: c.raw, mapped, vendorUpdatedAt: c.vendorUpdatedAt, deleted: c.deleted === true });
+        }
+        const seen = latest(resume.maxSeen, ...page.changes.map((c) => c.vendorUpdatedAt));
+        resume = { ...resume, point: page.resume, maxSeen: seen, done: page.resume === null, failures: 0 };
+        resumeMap = { ...resumeMap, [kind]: resume };
+        add(counts, await this.replica.commitPage(key, changes, { resume: resumeMap }, this.iso(), { id: runId }));
+        if (stop.aborted) throw new RunInterruptedError(runId);
+        if (page.resume !== null && this.now() >= sliceEnds) return await partial('its time slice is used up');
+      }
+    } catch (error) {
+      // The vendor walk's own deadline after some progress: as a used-up slice, not a failure.
+      if (error instanceof VendorWalkTimeoutError && counts.seen > 0 && !stop.aborted) return await partial(error.message);
+      throw error;
     }
     if (stop.aborted) throw new RunInterruptedError(runId);
     const at = this.iso();
@@ -163,7 +192,7 @@ export class SyncRunner {
     delete rest[kind];
     const patch: SyncStatePatch = { resume: rest, lastSuccessAt: at, lastError: null, consecutiveFailures: 0 };
     let backfillUntil = state.backfillUntil;
-    if (kind !== 'backfill') patch.checkpoint = latest(state.checkpoint, resume.maxSeen) ?? resume.startedAt;
+    if (kind !== 'backfill') patch.checkpoint = this.checkpoint(key, fetcher, kind, state.checkpoint, resume);
     if (kind === 'full' || kind === 'backfill') {
       patch.historyFrom = resume.from ?? null;
       const owed = resume.first === true && this.config.options.historyDays > this.config.options.windowDays;
@@ -172,7 +201,29 @@ export class SyncRunner {
     }
     patch.state = backfillUntil ? 'backfilling' : 'idle';
     await this.replica.updateState(key, patch, at);
-    return { counts, refused: false, note: undefined as string | undefined };
+    const note = unreadable > 0 ? `${unreadable} record(s) skipped: the mapper could not read them (see the service log)` : undefined;
+    return { counts, refused: false, partial: false, note };
+  }
+
+  /** The record as served, or UNREADABLE when the mapper throws: that record is skipped and logged, the stream goes on. */
+  private mapped(key: StreamKey, fetcher: StreamFetcher, vendorId: string, raw: unknown): unknown {
+    try {
+      return fetcher.map(raw, key.tenantId);
+    } catch (error) {
+      this.logger.error(`${key.tenantId} ${key.stream}: record ${vendorId} skipped, the mapper failed: ${error instanceof Error ? error.message : String(error)}`);
+      return UNREADABLE;
+    }
+  }
+
+  /** The next incremental's lower bound: a walk not in change-time order may have passed a record edited after the run began, so never past its start. */
+  private checkpoint(key: StreamKey, fetcher: StreamFetcher, kind: RunKind, before: string | null, resume: Plan['resume']): string {
+    const ordered = fetcher.orderedByChange === true && kind === 'incremental';
+    const seen = ordered || resume.maxSeen === null ? resume.maxSeen : earliest(resume.maxSeen, resume.startedAt);
+    const next = latest(before, seen) ?? resume.startedAt;
+    const cap = new Date(Date.parse(resume.startedAt) + MAX_CLOCK_SKEW_MS).toISOString();
+    if (Date.parse(next) <= Date.parse(cap)) return next;
+    this.logger.warn(`${key.tenantId} ${key.stream}: a change stamped ${next} is in the future; the checkpoint stops at ${cap}`);
+    return cap;
   }
 
   /** Soft-deletes what the vendor no longer lists, only after a complete id walk, never a mass delete. */
@@ -185,7 +236,7 @@ export class SyncRunner {
     const result = await this.replica.softDeleteMissing(
       key,
       new Set(ids),
-      { from, maxFraction: RECONCILE_MAX_VANISHED },
+      { from, maxFraction: RECONCILE_MAX_VANISHED, minLive: RECONCILE_GUARD_MIN_ROWS },
       { lastReconcileAt: at, lastSuccessAt: at, lastError: null, consecutiveFailures: 0, state: idle },
       at,
       runId,
@@ -195,20 +246,27 @@ export class SyncRunner {
       note = `reconcile refused: ${result.vanished} of ${result.live} live records are no longer listed by ${key.vendor} (over ${RECONCILE_MAX_VANISHED * 100} %); nothing was deleted`;
       this.logger.warn(`${key.tenantId} ${key.stream}: ${note}`);
     }
-    return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, note };
+    return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, partial: false, note };
   }
 
-  /** Records the failure (an interruption is not one: its resume point stays, nothing is counted) and returns what to throw. */
-  private async failed(key: StreamKey, before: SyncState, runId: string, meter: VendorMeter, error: unknown, stop: AbortSignal): Promise<unknown> {
+  /** Records the failure (an interruption or a 429 is not one: its resume point stays, nothing is counted) and returns what to throw. */
+  private async failed(key: StreamKey, before: SyncState, kind: RunKind, runId: string, meter: VendorMeter, error: unknown, stop: AbortSignal): Promise<unknown> {
     const at = this.iso();
     const interrupted = error instanceof RunInterruptedError || stop.aborted;
     const thrown = interrupted && !(error instanceof RunInterruptedError) ? new RunInterruptedError(runId) : error;
-    if (rateLimitWaitMs(error) !== undefined) meter.http429 = Math.max(meter.http429, 1);
+    const limited = !interrupted && isRateLimited(error);
+    if (limited) meter.http429 = Math.max(meter.http429, 1);
     const text = interrupted ? (thrown as Error).message : failureText(error);
     if (!interrupted && !(error instanceof VendorError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));
     try {
       const idle = before.backfillUntil ? 'backfilling' : 'idle';
-      await this.replica.updateState(key, interrupted ? { state: idle } : { state: 'failed', lastError: text, consecutiveFailures: 'increment' }, at);
+      if (interrupted || limited) {
+        await this.replica.updateState(key, { state: idle }, at);
+        await this.runs.finish(runId, limited ? { at, meter, note: `waiting: ${text}; the run resumes in ${Math.ceil((rateLimitWaitMs(error) ?? 0) / 1000)} s` } : { at, meter, error: text });
+        return thrown;
+      }
+      const resume = await this.resumeAfterFailure(key, kind, error);
+      await this.replica.updateState(key, { state: 'failed', lastError: text, consecutiveFailures: 'increment', ...(resume ? { resume } : {}) }, at);
       await this.runs.finish(runId, { at, meter, error: text });
     } catch (recording) {
       this.logger.warn(`${key.tenantId} ${key.stream}: could not record the run's failure: ${(recording as Error).message}`);
@@ -216,16 +274,38 @@ export class SyncRunner {
     return thrown;
   }
 
+  /** The resume points after a failed run: its own dropped when the vendor refused it (a 4xx, a link it will not follow) or after MAX_RESUME_FAILURES runs from it. */
+  private async resumeAfterFailure(key: StreamKey, kind: RunKind, error: unknown): Promise<SyncState['resume'] | undefined> {
+    const current = await this.replica.getState(key.tenantId, key.stream);
+    const point = current?.resume[kind];
+    if (!current || !point) return undefined;
+    const failures = (point.failures ?? 0) + 1;
+    const refused = point.point !== null && (error instanceof VendorDataError || (error instanceof VendorHttpError && (error.status ?? 0) >= 400 && (error.status ?? 0) < 500));
+    if (!refused && failures < MAX_RESUME_FAILURES) return { ...current.resume, [kind]: { ...point, failures } };
+    const rest = { ...current.resume };
+    delete rest[kind];
+    this.logger.warn(`${key.tenantId} ${key.stream}: the ${kind} resume point is dropped (${refused ? 'the vendor refused it' : `${failures} failed runs from it`}); the walk starts over`);
+    return rest;
+  }
+
   private iso(): string {
     return new Date(this.now()).toISOString();
   }
 }
+
+const UNREADABLE = Symbol('unreadable');
 
 function add(total: ChangeCounts, page: ChangeCounts): void {
   total.seen += page.seen;
   total.inserted += page.inserted;
   total.changed += page.changed;
   total.deleted += page.deleted;
+}
+
+/** The earlier of two instants as ISO 8601 UTC; an unreadable first one gives the second. */
+function earliest(a: string, b: string): string {
+  const ms = Date.parse(a);
+  return Number.isNaN(ms) || ms > Date.parse(b) ? new Date(Date.parse(b)).toISOString() : new Date(ms).toISOString();
 }
 
 /** The latest of some instants (vendor spellings vary: compared as times), as ISO 8601 UTC; null when none is a time. */

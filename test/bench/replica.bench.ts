@@ -15,14 +15,14 @@ import { seedTenant } from '../support/replica-fakes.js';
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const PAGE = 1_000;
 
-const ticket = (i: number) => ({
+const ticket = (i: number, version = 0) => ({
   id: i,
-  summary: `Printer on floor ${i % 9} does not print ${i}`,
+  summary: `Printer on floor ${i % 9} does not print ${i}${version ? ` (v${version})` : ''}`,
   board: { id: 1, name: 'Service' },
   status: { id: 5, name: i % 3 === 0 ? 'Closed' : 'New' },
   company: { id: 250 + (i % 40), identifier: `client${i % 40}`, name: `Client ${i % 40}` },
   contactEmailAddress: `user${i}@client${i % 40}.example`,
-  _info: { lastUpdated: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(), dateEntered: '2025-12-01T00:00:00Z' },
+  _info: { lastUpdated: new Date(Date.UTC(2026, 0, 1) + i * 60_000 + version).toISOString(), dateEntered: '2025-12-01T00:00:00Z' },
   notes: 'x'.repeat(400),
 });
 
@@ -35,15 +35,20 @@ async function measure(name: string, url: string): Promise<void> {
   const key: StreamKey = { tenantId: 'bench', stream: 'connectwise.tickets', vendor: 'connectwise' };
   await replica.ensureState(key, new Date().toISOString());
   const runId = await new SyncRunsRepository(platform).start(key, 'full', new Date().toISOString());
-  const pages: ReplicaChange[][] = [];
-  for (let i = 0; i < RECORDS; i += PAGE) {
-    pages.push(
-      Array.from({ length: Math.min(PAGE, RECORDS - i) }, (_, j) => {
-        const raw = ticket(i + j);
-        return { vendorId: String(raw.id), raw, mapped: { id: raw.id, summary: raw.summary }, vendorUpdatedAt: raw._info.lastUpdated, deleted: false };
-      }),
-    );
-  }
+  const pagesOf = (version: number) => {
+    const pages: ReplicaChange[][] = [];
+    for (let i = 0; i < RECORDS; i += PAGE) {
+      pages.push(
+        Array.from({ length: Math.min(PAGE, RECORDS - i) }, (_, j) => {
+          const raw = ticket(i + j, version);
+          return { vendorId: String(raw.id), raw, mapped: { id: raw.id, summary: raw.summary }, vendorUpdatedAt: raw._info.lastUpdated, deleted: false };
+        }),
+      );
+    }
+    return pages;
+  };
+  const pages = pagesOf(0);
+  const edited = pagesOf(1);
   const timed = async (what: string, work: () => Promise<unknown>) => {
     const cpu = process.cpuUsage();
     const started = performance.now();
@@ -58,6 +63,11 @@ async function measure(name: string, url: string): Promise<void> {
   await timed('the same pages again (unchanged)', async () => {
     let changed = 0;
     for (const page of pages) changed += (await replica.commitPage(key, page, {}, new Date().toISOString(), { id: runId })).changed;
+    return `${changed} changed`;
+  });
+  await timed('every record changed (newer stamp, new content)', async () => {
+    let changed = 0;
+    for (const page of edited) changed += (await replica.commitPage(key, page, {}, new Date().toISOString(), { id: runId })).changed;
     return `${changed} changed`;
   });
   await timed('read every live row (batches of 5 000)', async () => {

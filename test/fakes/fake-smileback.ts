@@ -55,9 +55,10 @@ export class FakeSmileBack extends FakeVendorServer {
     const sinceMs = since === null ? Number.NEGATIVE_INFINITY : Date.parse(since);
     if (Number.isNaN(sinceMs)) return this.json(400, { modified_since: ['Enter a valid date/time.'] });
     const includeUnrated = req.query.get('include_unrated') === 'true';
-    const rows = this.reviews.filter(
-      (r) => instantMs(r.last_modified) >= sinceMs && (includeUnrated || (r.rating !== null && r.rating !== undefined)),
-    );
+    // Listed by last_modified, then id: the order the vendor's modified_since loop relies on (reference §2.4).
+    const rows = this.reviews
+      .filter((r) => instantMs(r.last_modified) >= sinceMs && (includeUnrated || (r.rating !== null && r.rating !== undefined)))
+      .sort((a, b) => instantMs(a.last_modified) - instantMs(b.last_modified) || Number(a.id) - Number(b.id));
     const link = (at: number) => {
       const query = new URLSearchParams(req.query);
       query.set('limit', String(limit));

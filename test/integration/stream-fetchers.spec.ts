@@ -111,23 +111,28 @@ describe('SmileBack reviews stream against a fake SmileBack', () => {
     expect(fake.requests.length).toBe(1);
   });
 
-  it('resumes from the next link saved with a page, and applies `until` itself', async () => {
+  it('pages by keyset on last_modified, resumes from the last one handed on, and applies `until` itself', async () => {
     fake.reviews = [1, 2, 3, 4, 5].map((id) => review(id, 10 + id));
     const fetcher = fetcherOf();
     const first = await interrupted(fetcher, request(), 1);
     expect(first.ids).toEqual(['1', '2']);
-    expect(first.resume).toMatch(/^smileback\.reviews\|0\|http/);
+    expect(first.resume).toBe(`smileback.reviews|1|${review(2, 12).last_modified}`);
     fake.requests.length = 0;
-    expect(await idsOf(fetcher, request({ resume: first.resume }))).toEqual(['3', '4', '5']);
-    expect(reviewCalls()[0].query.get('offset')).toBe('2');
+    // modified_since may be inclusive: the boundary review comes again on a resume (an upsert), never one is skipped.
+    expect(await idsOf(fetcher, request({ resume: first.resume }))).toEqual(['2', '3', '4', '5']);
+    expect(reviewCalls()[0].query.get('modified_since')).toBe(review(2, 12).last_modified);
+    expect(reviewCalls().some((call) => call.query.has('offset'))).toBe(false);
+    fake.requests.length = 0;
     expect(await idsOf(fetcher, request({ until: '2026-01-14T00:00:00.000Z' }))).toEqual(['1', '2', '3']);
+    // Listed by last_modified: the walk stops at the first page past `until`.
+    expect(reviewCalls()).toHaveLength(3);
   });
 
-  it('refuses a resume point on another origin (it would carry our token there) and a next link that repeats', async () => {
-    const error = await runFailure(fetcherOf(), request({ resume: 'smileback.reviews|0|https://evil.example/api/v3/reviews/?offset=2' }));
-    expect(error).toBeInstanceOf(VendorDataError);
+  it('never follows an offset link saved before keyset paging (not even to another origin), and refuses a list that goes back in time', async () => {
     fake.reviews = [1, 2, 3].map((id) => review(id, 10 + id));
-    fake.misbehave = (reply, req) => ({ ...reply, body: { ...(reply.body as object), next: `${fake.baseUrl}${req.path}?limit=2&offset=0` } });
+    expect(await idsOf(fetcherOf(), request({ resume: 'smileback.reviews|0|https://evil.example/api/v3/reviews/?offset=2' }))).toEqual(['1', '2', '3']);
+    const boundary = review(2, 12).last_modified;
+    fake.misbehave = (reply, req) => (req.query.get('modified_since') === boundary ? { ...reply, body: { ...(reply.body as object), results: [review(1, 11)] } } : reply);
     expect(await runFailure(fetcherOf(), request())).toBeInstanceOf(VendorDataError);
   });
 

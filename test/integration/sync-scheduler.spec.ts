@@ -152,7 +152,7 @@ describe('sync scheduling with pg-boss on one PostgreSQL', () => {
     expect(other.filter((r) => r.finished_at !== null && r.error === null).length).toBeGreaterThanOrEqual(2);
     const limited = await runRows(copies[0].platform, 'limited');
     expect(limited).toHaveLength(1);
-    expect(limited[0]).toMatchObject({ http_429: 1, error: expect.stringMatching(/retry after 30 s/) });
+    expect(limited[0]).toMatchObject({ http_429: 1, error: null, note: expect.stringMatching(/retry after 30 s/) });
 
     const reader = new PgBoss({ connectionString: database.url, schedule: false, supervise: false, migrate: false, registerInstance: false });
     await reader.start();

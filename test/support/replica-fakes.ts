@@ -27,6 +27,10 @@ export class LoopbackVendor {
   readonly data = new Map<string, Map<string, SourceRecord>>();
   /** Tenant×stream → Retry-After seconds answered to its every call. */
   readonly rateLimited = new Map<string, number>();
+  /** Tenant×stream → an error status answered to its every call. */
+  readonly failing = new Map<string, number>();
+  /** An error status for the calls it names (e.g. a backfill's, which carry `until`). */
+  failWhen: ((query: URLSearchParams) => number | undefined) | undefined;
   readonly requests: { key: string; path: string; query: URLSearchParams }[] = [];
   baseUrl = '';
   private readonly server: Server = createServer((req, res) => {
@@ -36,6 +40,11 @@ export class LoopbackVendor {
     const wait = this.rateLimited.get(key);
     if (wait !== undefined) {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait) }).end('{"message":"slow down"}');
+      return;
+    }
+    const status = this.failing.get(key) ?? this.failWhen?.(url.searchParams);
+    if (status !== undefined) {
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{"message":"down"}');
       return;
     }
     const records = [...(this.data.get(key)?.values() ?? [])];
@@ -92,12 +101,15 @@ export interface FetcherHooks {
   pageDelayMs?: number;
   /** Awaited before each page is asked for (0-based): a test holds a run here, as if its copy hung. */
   gate?: (key: string, index: number) => Promise<void>;
+  /** A record id the mapper cannot read (it throws, as a mapper meeting a malformed payload). */
+  unreadable?: (id: string) => boolean;
 }
 
 /** A stream fetcher over the loopback vendor, through the project's real VendorHttp (retries, Retry-After, errors). */
 export class LoopbackFetcher implements StreamFetcher {
   readonly vendor = 'connectwise';
   readonly domain = 'tickets' as const;
+  readonly orderedByChange = true;
   readonly ids?: StreamFetcher['ids'];
   active = 0;
 
@@ -142,6 +154,7 @@ export class LoopbackFetcher implements StreamFetcher {
 
   map(raw: unknown, tenantId: string): unknown {
     const { updatedAt: _dropped, ...rest } = raw as Record<string, unknown>;
+    if (this.hooks.unreadable?.(String(rest.id))) throw new TypeError(`record ${String(rest.id)} is malformed`);
     return { ...rest, tenant_id: tenantId };
   }
 
@@ -158,8 +171,9 @@ export class LoopbackFetcher implements StreamFetcher {
       breakerKey: `${this.vendor}:${this.tenantId}`,
       url: `${this.source.baseUrl}${path}`,
       signal: stop,
-      // A Retry-After past this is not waited for: it is the engine's to reschedule.
       deadlineAt: Date.now() + 2_000,
+      // As a stream walk's calls: a 429 is the engine's to reschedule, never waited for here.
+      retryAfter: 'raise',
     });
     return response.body;
   }

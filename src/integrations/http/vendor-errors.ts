@@ -102,6 +102,13 @@ export class VendorUnavailableError extends VendorError {
   }
 }
 
+/** The vendor answered 429 with a Retry-After to a call that raises rather than waits (a sync run's walk). */
+export class VendorRateLimitedError extends VendorUnavailableError {
+  constructor(vendor: string, retryAfterSeconds: number) {
+    super(vendor, `rate limited (429): asked to retry after ${retryAfterSeconds} s`, retryAfterSeconds);
+  }
+}
+
 /**
  * The integration's URL is plain http, or names (or resolves to) a private, loopback or link-local
  * address, and VENDOR_ALLOW_PRIVATE_NETWORKS is off: nothing was sent.

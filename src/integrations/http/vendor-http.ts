@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
 import { bodyExcerpt, requestSecrets } from './vendor-text.js';
-import type { WalkBytes } from './vendor-walk.js';
+import type { RetryAfterPolicy, WalkBytes } from './vendor-walk.js';
 import {
   VendorAddressRefusedError,
   VendorAuthError,
@@ -14,6 +14,7 @@ import {
   VendorHttpError,
   VendorResponseTooLargeError,
   VendorTimeoutError,
+  VendorRateLimitedError,
   VendorUnavailableError,
   VendorWalkTooLargeError,
 } from './vendor-errors.js';
@@ -74,6 +75,8 @@ export interface VendorRequest {
   deadlineAt?: number;
   /** What is left of the caller's walk's byte budget: this answer is taken from it. */
   walkBytes?: WalkBytes;
+  /** `raise`: a 429 fails at once (VendorUnavailableError with the vendor's Retry-After, else a 429 VendorHttpError); default `wait`. */
+  retryAfter?: RetryAfterPolicy;
 }
 
 export interface VendorResponse<T> {
@@ -232,6 +235,10 @@ export class VendorHttp implements OnApplicationShutdown {
         return response;
       } catch (error) {
         if (!(error instanceof TransientFailure) || retries >= this.options.maxAttempts || call.stop.aborted) throw error;
+        if (call.req.retryAfter === 'raise' && error.response?.status === 429) {
+          if (error.retryAfterMs === undefined) throw error;
+          throw new VendorRateLimitedError(call.req.vendor, Math.ceil(error.retryAfterMs / 1000));
+        }
         backoff = backoff ? backoff.next(undefined) : this.backoff.next();
         const hinted = error.retryAfterMs;
         const waitMs = hinted === undefined ? backoff.duration : Math.min(hinted, this.options.maxRetryAfterMs);

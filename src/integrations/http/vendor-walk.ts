@@ -25,7 +25,11 @@ export interface WalkRequest {
   signal: AbortSignal;
   deadlineAt: number;
   walkBytes: WalkBytes;
+  retryAfter: RetryAfterPolicy;
 }
+
+/** On a 429, `wait` for Retry-After and retry (a read-through); `raise` it at once (a sync run reschedules itself). */
+export type RetryAfterPolicy = 'wait' | 'raise';
 
 /** How a vendor's list item is told apart: its id and its last update (e.g. CW `_info.lastUpdated`). */
 export interface WalkItemShape<T> {
@@ -55,6 +59,7 @@ export class VendorWalk<T extends object> {
     private readonly limits: Readonly<WalkLimits>,
     private readonly shape: WalkItemShape<T>,
     stop?: AbortSignal,
+    private readonly retryAfter: RetryAfterPolicy = 'wait',
   ) {
     this.deadlineAt = Date.now() + limits.timeoutMs;
     this.bytes = { left: limits.maxBytes, limit: limits.maxBytes };
@@ -63,7 +68,7 @@ export class VendorWalk<T extends object> {
   }
 
   get request(): WalkRequest {
-    return { signal: this.signal, deadlineAt: this.deadlineAt, walkBytes: this.bytes };
+    return { signal: this.signal, deadlineAt: this.deadlineAt, walkBytes: this.bytes, retryAfter: this.retryAfter };
   }
 
   /** Throws the walk's stop (deadline, or its caller gone) if it came; called before each page. */
@@ -191,6 +196,7 @@ function updatedMs(value: unknown): number {
 /**
  * Runs `body`'s pages over one VendorWalk (one record and byte budget, one deadline, repeated cursors
  * refused) and hands each page on as it comes; the walk's timer is released however the caller leaves.
+ * A stream run's walk: a 429 is raised at once with its Retry-After (the run is rescheduled after it).
  */
 export async function* walkPages<T extends object, P>(
   vendor: string,
@@ -199,7 +205,7 @@ export async function* walkPages<T extends object, P>(
   stop: AbortSignal | undefined,
   body: (walk: VendorWalk<T>) => AsyncIterable<P>,
 ): AsyncGenerator<P> {
-  const walk = new VendorWalk<T>(vendor, limits, shape, stop);
+  const walk = new VendorWalk<T>(vendor, limits, shape, stop, 'raise');
   try {
     for await (const page of body(walk)) {
       walk.checkStopped();

@@ -90,24 +90,42 @@ export class SmileBackClient {
   }
 
   /**
-   * The review pages of a stream's run (one walk): every review modified since `since` (everything
-   * when null), unrated and deleted ones included (`include_unrated`: a tombstone is never left out),
-   * or the rest of a walk from `resumeUrl` (a `next` link it gave). Each page says where the next starts.
+   * The review pages of a stream's run (one walk), by keyset on `last_modified` (the replication API
+   * lists by it, the vendor's own loop moves `modified_since`): every review modified at or after
+   * `since` (everything when null), unrated and deleted ones included (`include_unrated`: a tombstone
+   * is never left out). Offset links would skip a review that moves to the end when modified mid-walk.
+   * Each page says where the next starts: the last `last_modified` it holds (null after the last page).
    */
-  modifiedPages(since: string | null, resumeUrl: string | null, stop?: AbortSignal): AsyncGenerator<{ rows: SmileBackReview[]; next: string | null }> {
+  modifiedPages(since: string | null, stop?: AbortSignal): AsyncGenerator<{ rows: SmileBackReview[]; next: string | null }> {
     const target = walkTarget(vendorUrl(this.baseUrl, REVIEWS_PATH));
-    const first = resumeUrl
-      ? sameOriginLink(resumeUrl, this.baseUrl, SMILEBACK_VENDOR, 'resume')
-      : vendorUrl(this.baseUrl, REVIEWS_PATH, { modified_since: since ?? undefined, include_unrated: 'true', limit: this.pageSize, offset: 0 });
+    const keyset = (from: string | null) =>
+      vendorUrl(this.baseUrl, REVIEWS_PATH, { modified_since: from ?? undefined, include_unrated: 'true', limit: this.pageSize });
     const pages = async function* (this: SmileBackClient, walk: VendorWalk<SmileBackReview>) {
-      for (let url: string | null = first; url !== null; ) {
+      let cursor = since;
+      // Ids already handed on whose `last_modified` is the cursor: `modified_since` may be inclusive.
+      let boundary = new Set<string>();
+      for (let url: string | null = keyset(cursor); url !== null; ) {
         walk.checkStopped();
         const body: ReviewPage | null = await this.authorizedGet<ReviewPage>(url, walk.request);
         if (!body || !Array.isArray(body.results)) throw new VendorDataError(SMILEBACK_VENDOR, undefined, 'results', 'is not a JSON array');
-        const rows = walk.take(body.results, target);
-        url = nextLink(body.next, this.baseUrl) ?? null;
-        if (url !== null) walk.follow('next', url);
-        yield { rows, next: url };
+        const fresh = body.results.filter((r) => !(String(r.last_modified) === cursor && boundary.has(String(r.id))));
+        const rows = walk.take(fresh, target);
+        const last: unknown = body.results.at(-1)?.last_modified;
+        const next: string | null = nextLink(body.next, this.baseUrl) ?? null;
+        if (typeof last === 'string' && cursor !== null && Date.parse(last) < Date.parse(cursor)) {
+          throw new VendorDataError(SMILEBACK_VENDOR, undefined, 'last_modified', 'went back: the list is not ordered by it');
+        }
+        if (next === null || typeof last !== 'string') {
+          yield { rows, next: null };
+          return;
+        }
+        if (last !== cursor) boundary = new Set();
+        for (const r of body.results) if (String(r.last_modified) === last) boundary.add(String(r.id));
+        // A page ending at the instant it started from cannot move the keyset: its offset link goes on.
+        url = last === cursor ? next : keyset(last);
+        cursor = last;
+        walk.follow('next', url as string);
+        yield { rows, next: cursor };
       }
     };
     return walkPages(SMILEBACK_VENDOR, this.walkLimits, REVIEWS, stop, (walk) => pages.call(this, walk));

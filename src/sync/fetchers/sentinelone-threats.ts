@@ -15,6 +15,7 @@ export class SentinelOneThreatsFetcher implements StreamFetcher<SecurityAlert> {
   readonly stream = 'sentinelone.threats' as const;
   readonly vendor = 'sentinelone';
   readonly domain = 'security_alerts' as const;
+  readonly orderedByChange = true;
 
   constructor(private readonly client: SentinelOneClient) {}
 
