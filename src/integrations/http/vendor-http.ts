@@ -18,7 +18,7 @@ import {
   VendorUnavailableError,
   VendorWalkTooLargeError,
 } from './vendor-errors.js';
-import { BreakerState, Lane, VendorLanes } from './vendor-lanes.js';
+import { BreakerState, Lane, untilStopped, VendorLanes } from './vendor-lanes.js';
 import { outcomeOfStatus, VendorCallMetrics, VendorCallOutcome } from './vendor-call-metrics.js';
 import { networkCode, parseJson, privateAddressCause, readAtMost, retryAfterMs } from './vendor-response.js';
 import { describeTarget } from './vendor-url.js';
@@ -385,19 +385,6 @@ function decodeUtf8(chunks: Uint8Array[], vendor: string, target: string): strin
   } catch {
     throw new VendorDataError(vendor, undefined, 'body', `of ${target} cannot be read as text`);
   }
-}
-
-// cockatiel's bulkhead drops a queued call only when a slot frees; a stopped caller should not wait for that.
-function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
-  if (stop.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(stop.reason as Error);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onStop = () => reject(stop.reason as Error);
-    stop.addEventListener('abort', onStop, { once: true });
-    work.then(resolve, reject).finally(() => stop.removeEventListener('abort', onStop));
-  });
 }
 
 function stoppedBy(req: VendorRequest): VendorError {

@@ -74,3 +74,16 @@ export class VendorLanes {
     return gate;
   }
 }
+
+// cockatiel's bulkhead drops a queued call only when a slot frees; a stopped caller should not wait for that.
+export function untilStopped<T>(work: Promise<T>, stop: AbortSignal): Promise<T> {
+  if (stop.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(stop.reason as Error);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onStop = () => reject(stop.reason as Error);
+    stop.addEventListener('abort', onStop, { once: true });
+    work.then(resolve, reject).finally(() => stop.removeEventListener('abort', onStop));
+  });
+}
