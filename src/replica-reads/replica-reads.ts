@@ -4,30 +4,26 @@ import { LRUCache } from 'lru-cache';
 import { indexBytes } from '../common/record-index/index-cache.js';
 import { liveConfig } from '../config/live.config.js';
 import { syncConfig } from '../config/sync.config.js';
-import type { DomainName } from '../config/domains-and-vendors.js';
+import { DOMAIN_NAMES, type DomainName } from '../config/domains-and-vendors.js';
 import type { ReplicaRecords } from '../source-binding/replica-source.js';
 import { estimateBytes } from '../live/entry-bytes.js';
 import { noteReplicaRead } from '../live/request-context.js';
 import { PlatformDb } from '../platform/platform-db.js';
 import { ReplicaRepository } from '../sync/replica.repository.js';
 import type { SyncState } from '../sync/replica.types.js';
-import type { StreamName } from '../sync/stream.js';
+import { STREAM_NAMES, type StreamName } from '../sync/stream.js';
+import { streamKeyOf } from '../sync/sync-jobs.js';
+import { SYNC_DEGRADED_INTERVALS } from '../sync/sync.health.js';
+import { STREAMS } from '../sync/vendor-stream-fetchers.js';
 import { SyncScheduler } from '../sync/sync-scheduler.js';
 import { FirstSyncFailedError, SyncInProgressError } from './replica-errors.js';
 
-/** The streams each domain is read from, with their vendor (the members stream feeds none: its emails are in the records). */
-export const DOMAIN_STREAMS: Record<DomainName, ReadonlyArray<{ stream: StreamName; vendor: string }>> = {
-  tickets: [{ stream: 'connectwise.tickets', vendor: 'connectwise' }],
-  time_entries: [{ stream: 'connectwise.time_entries', vendor: 'connectwise' }],
-  csat: [{ stream: 'smileback.reviews', vendor: 'smileback' }],
-  security_alerts: [
-    { stream: 'sentinelone.threats', vendor: 'sentinelone' },
-    { stream: 'defender.alerts', vendor: 'defender' },
-  ],
-};
+/** The streams each domain is read from, with their vendor, from the sync's one table (members feed none: their emails are in the records). */
+const DOMAIN_STREAMS = {} as Record<DomainName, ReadonlyArray<{ stream: StreamName; vendor: string }>>;
+for (const domain of DOMAIN_NAMES) {
+  DOMAIN_STREAMS[domain] = STREAM_NAMES.filter((s) => STREAMS[s].domain === domain).map((stream) => ({ stream, vendor: STREAMS[stream].vendor }));
+}
 
-/** A stream is stale once its last success is older than this many sync intervals. */
-export const STALE_INTERVALS = 3;
 /** How often a read waiting for a first sync looks at the stream's state. */
 const FIRST_SYNC_POLL_MS = 50;
 /** Loads retried when a sync wrote between a load's first and last batch, before the last one is kept. */
@@ -75,7 +71,7 @@ export class ReplicaReads implements ReplicaRecords {
     @Inject(liveConfig.KEY) live: ConfigType<typeof liveConfig>,
     @Inject(syncConfig.KEY) sync: ConfigType<typeof syncConfig>,
   ) {
-    this.staleAfterMs = STALE_INTERVALS * sync.intervalMs;
+    this.staleAfterMs = SYNC_DEGRADED_INTERVALS * sync.intervalMs;
     this.waitMs = sync.firstSyncWaitMs;
     this.cache = new LRUCache({ maxSize: live.localMaxBytes, sizeCalculation: (entry, key) => this.bytesOf(key, entry) });
   }
@@ -102,7 +98,7 @@ export class ReplicaReads implements ReplicaRecords {
         const synced = state?.lastSuccessAt ? state : await this.firstSync(tenantId, stream, vendor, state);
         // A running sync moves the version page by page: the rows loaded before it are served until it ends.
         const entry = await this.load(tenantId, stream, synced.dataVersion, synced.state === 'running');
-        this.historyFrom.set(`${tenantId}|${stream}`, synced.historyFrom);
+        this.historyFrom.set(streamKeyOf({ tenantId, stream }), synced.historyFrom);
         noteReplicaRead(stream, { vendor, lastSuccessAt: synced.lastSuccessAt as string, dataVersion: entry.version, stale: this.isStale(synced) });
         return entry.records as T[];
       }),
@@ -112,7 +108,7 @@ export class ReplicaReads implements ReplicaRecords {
 
   /** Where the domain's synced history starts for the tenant (the latest of its streams'), as last read; undefined when unknown. */
   syncedSince(tenantId: string, domain: DomainName): Date | undefined {
-    const starts = DOMAIN_STREAMS[domain].flatMap(({ stream }) => this.historyFrom.get(`${tenantId}|${stream}`) ?? []).map((at) => Date.parse(at));
+    const starts = DOMAIN_STREAMS[domain].flatMap(({ stream }) => this.historyFrom.get(streamKeyOf({ tenantId, stream })) ?? []).map((at) => Date.parse(at));
     return starts.length === 0 ? undefined : new Date(Math.max(...starts));
   }
 
@@ -124,7 +120,7 @@ export class ReplicaReads implements ReplicaRecords {
   private async firstSync(tenantId: string, stream: StreamName, vendor: string, found: SyncState | undefined): Promise<SyncState> {
     // Failed and never served: the vendor's failure is the answer until a scheduled retry succeeds.
     if (found?.state === 'failed' && found.lastError) throw new FirstSyncFailedError(vendor, found.lastError);
-    const key = `${tenantId}|${stream}`;
+    const key = streamKeyOf({ tenantId, stream });
     let waiting = this.firstSyncs.get(key);
     if (!waiting) {
       waiting = this.awaitFirstSync(tenantId, stream, vendor, found?.consecutiveFailures ?? 0).finally(() => this.firstSyncs.delete(key));
@@ -150,7 +146,7 @@ export class ReplicaReads implements ReplicaRecords {
 
   /** The stream's records at `version` or newer (any cached version if `keepCached`): cached, or loaded once (concurrent readers share the load). */
   private async load(tenantId: string, stream: StreamName, version: number, keepCached: boolean): Promise<Entry> {
-    const key = `${tenantId}|${stream}`;
+    const key = streamKeyOf({ tenantId, stream });
     const cached = this.cache.get(key);
     if (cached && (keepCached || cached.version >= version)) return this.touch(key, cached);
     let flight = this.loading.get(key);
