@@ -133,7 +133,6 @@ describe('live replica wired into the app (SQLite, in-process scheduler)', () =>
     fakes.connectwise.tickets[0] = { ...edited, summary: 'Edited at the vendor', _info: { ...(edited._info as object), lastUpdated: now } };
     fakes.connectwise.tickets.push({ ...edited, id: 99, summary: 'Brand new', _info: { ...(edited._info as object), lastUpdated: now } });
     fakes.connectwise.notes.push({ id: 20_000_000, ticketId: 99, text: 'New one', detailDescriptionFlag: true, internalAnalysisFlag: false });
-    const started = Date.now();
     const records = await until(
       'the edit and the new ticket in the replica',
       async () => {
@@ -144,7 +143,6 @@ describe('live replica wired into the app (SQLite, in-process scheduler)', () =>
       // Two intervals, and a few seconds' slack for a loaded machine.
       2 * INTERVAL_S * 1000 + 5_000,
     );
-    expect(Date.now() - started).toBeLessThan(2 * INTERVAL_S * 1000 + 5_000);
     expect(records).toHaveLength(7);
     const tickets = (await streamsOf(t, 'acme')).find((s) => s.stream === 'connectwise.tickets');
     expect(tickets?.records).toBe(7);
