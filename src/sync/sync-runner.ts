@@ -266,6 +266,8 @@ export class SyncRunner {
         await this.runs.finish(runId, limited ? { at, meter, note: `waiting: ${text}; the run resumes in ${Math.ceil((rateLimitWaitMs(error) ?? 0) / 1000)} s` } : { at, meter, error: text });
         return thrown;
       }
+      // A vendor failure is written secret-free; logged so that an operator sees a failing stream, not only the admin status.
+      if (error instanceof VendorError) this.logger.warn(`${key.tenantId} ${key.stream} ${kind} run failed: ${text}`);
       const resume = await this.resumeAfterFailure(key, kind, error);
       await this.replica.updateState(key, { state: 'failed', lastError: text, consecutiveFailures: 'increment', ...(resume ? { resume } : {}) }, at);
       await this.runs.finish(runId, { at, meter, error: text });
