@@ -9,7 +9,8 @@ describe('vendor URLs with VENDOR_ALLOW_PRIVATE_NETWORKS=false', () => {
   const admin = () => call(t.app);
 
   beforeAll(async () => {
-    t = await bootSyncedApp({ ...REPLICA_ENV, VENDOR_ALLOW_PRIVATE_NETWORKS: 'false' });
+    // A loaded machine can take longer than LIVE_ENV's 500 ms to resolve localhost; nothing is ever called here.
+    t = await bootSyncedApp({ ...REPLICA_ENV, VENDOR_ALLOW_PRIVATE_NETWORKS: 'false', VENDOR_TIMEOUT_MS: '10000' });
     fake = await FakeSentinelOne.start();
     await admin().post('/api/admin/tenants', { id: 'tenant_ssrf', name: 'SSRF', is_active: true, llm_enabled: false }).expect(201);
   });
