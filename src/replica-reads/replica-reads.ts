@@ -16,7 +16,7 @@ import { streamKeyOf } from '../sync/sync-jobs.js';
 import { SYNC_DEGRADED_INTERVALS } from '../sync/sync.health.js';
 import { STREAMS } from '../sync/vendor-stream-fetchers.js';
 import { SyncScheduler } from '../sync/sync-scheduler.js';
-import { FirstSyncFailedError, SyncInProgressError } from './replica-errors.js';
+import { FirstSyncFailedError, retryAfterFailure, SyncInProgressError } from './replica-errors.js';
 
 /** The streams each domain is read from, with their vendor, from the sync's one table (members feed none: their emails are in the records). */
 const DOMAIN_STREAMS = {} as Record<DomainName, ReadonlyArray<{ stream: StreamName; vendor: string }>>;
@@ -63,6 +63,8 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   private remeasureScheduled = false;
   private readonly staleAfterMs: number;
   private readonly waitMs: number;
+  /** When a failed first sync's job runs again: after the breaker's cooldown (an open circuit) or the interval. */
+  private readonly retryWaits: { cooldownMs: number; intervalMs: number };
   /** Set at shutdown: this copy's syncs are stopped, so a first-sync wait has nothing left to wait for. */
   private stopping = false;
 
@@ -75,6 +77,7 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   ) {
     this.staleAfterMs = SYNC_DEGRADED_INTERVALS * sync.intervalMs;
     this.waitMs = sync.firstSyncWaitMs;
+    this.retryWaits = { cooldownMs: live.http.halfOpenAfterMs, intervalMs: sync.intervalMs };
     this.cache = new LRUCache({ maxSize: live.localMaxBytes, sizeCalculation: (entry, key) => this.bytesOf(key, entry) });
   }
 
@@ -125,7 +128,7 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   /** Starts the stream's first sync (once per process) and waits for it: its state once served, or the failure to answer. */
   private async firstSync(tenantId: string, stream: StreamName, vendor: string, found: SyncState | undefined): Promise<SyncState> {
     // Failed and never served: the vendor's failure is the answer until a scheduled retry succeeds.
-    if (found?.state === 'failed' && found.lastError) throw new FirstSyncFailedError(vendor, found.lastError);
+    if (found?.state === 'failed' && found.lastError) throw await this.firstSyncFailed(tenantId, stream, vendor, found.lastError);
     const key = streamKeyOf({ tenantId, stream });
     let waiting = this.firstSyncs.get(key);
     if (!waiting) {
@@ -141,7 +144,7 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     for (;;) {
       const state = await this.replica.getState(tenantId, stream);
       if (state?.lastSuccessAt) return state;
-      if (state?.state === 'failed' && state.consecutiveFailures > failuresBefore && state.lastError) throw new FirstSyncFailedError(vendor, state.lastError);
+      if (state?.state === 'failed' && state.consecutiveFailures > failuresBefore && state.lastError) throw await this.firstSyncFailed(tenantId, stream, vendor, state.lastError);
       const left = deadline - Date.now();
       // Draining: the run is interrupted (another copy resumes it), so answer 503 now rather than hold the drain.
       if (left <= 0 || this.stopping) break;
@@ -149,6 +152,18 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     }
     const records = await this.replica.countLive(tenantId, stream);
     throw new SyncInProgressError(tenantId, stream, records, Math.max(1, Math.ceil(this.waitMs / 1000)));
+  }
+
+  /** The recorded failure as the read's answer, with Retry-After counted from when it was recorded (the state's last write). */
+  private async firstSyncFailed(tenantId: string, stream: StreamName, vendor: string, lastError: string): Promise<FirstSyncFailedError> {
+    const row = await this.platform.db
+      .selectFrom('sync_state')
+      .select('updated_at')
+      .where('tenant_id', '=', tenantId)
+      .where('stream', '=', stream)
+      .executeTakeFirst();
+    const failedAt = row ? Date.parse(row.updated_at) : Date.now();
+    return new FirstSyncFailedError(vendor, lastError, retryAfterFailure(lastError, failedAt, this.retryWaits));
   }
 
   /** The stream's records at `version` or newer (any cached version if `keepCached`): cached, or loaded once (concurrent readers share the load). */

@@ -240,6 +240,9 @@ describe('live replica under vendor faults', () => {
     const res = await get(`/api/tenants/${id}/security-alerts`);
     expectVendorProblem(res, 503, '/problems/vendor-unavailable', fakeSecrets({ sentinelone }));
     expect(res.body.detail).toMatch(/^sentinelone is unavailable: network error/);
+    // Not before the next scheduled run (SYNC_INTERVAL_SECONDS=3600).
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(3500);
+    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(3600);
     await expectFailedRun(t, id, 'sentinelone.threats', /^sentinelone is unavailable: network error/, []);
   });
 
@@ -265,6 +268,8 @@ describe('live replica under vendor faults', () => {
       const refused = await get(`/api/tenants/${id}/security-alerts`);
       expectVendorProblem(refused, 503, '/problems/vendor-unavailable', secrets);
       expect(refused.body.detail).toMatch(/^sentinelone is unavailable: circuit sentinelone:\S+ is open/);
+      // The breaker's remaining cooldown (VENDOR_BREAKER_COOLDOWN_MS=1000), when the stream's retry is queued.
+      expect(refused.headers['retry-after']).toBe('1');
     }
     expect(sentinelone.calls()).toBe(THRESHOLD);
 
