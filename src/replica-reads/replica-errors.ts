@@ -1,6 +1,7 @@
 import { ProblemError } from '../common/problem/problem.error.js';
 import type { SourcedProblem } from '../common/problem/problem-source.js';
 import { VendorError, type VendorProblemType } from '../integrations/http/vendor-errors.js';
+import { SecretUndecryptableError } from '../platform/secret-box.js';
 
 /** A stream's first sync is still running past FIRST_SYNC_WAIT_MS: nothing complete to serve yet. */
 export class SyncInProgressError extends ProblemError {
@@ -23,6 +24,15 @@ function kindOf(message: string): { httpStatus: number; problemType: VendorProbl
   // VendorDataError's wording: the vendor's answer (or one item of it) could not be used.
   if (/^\S+ (response|item \S+): /.test(message)) return { httpStatus: 502, problemType: '/problems/vendor-data' };
   return { httpStatus: 502, problemType: '/problems/vendor-error' };
+}
+
+/** SecretUndecryptableError's words, as a run that could not decrypt the integration's secrets recorded them. */
+const UNDECRYPTABLE = /^the \S+ integration of tenant '.*' cannot be used by this server: its secrets were stored under an encryption key it does not have/s;
+
+/** A first sync's recorded failure as the read's answer: the admin /test call's 503 for secrets this copy cannot decrypt, else the vendor failure. */
+export function firstSyncFailure(tenantId: string, vendor: string, lastError: string, retryAfterSeconds?: number): Error {
+  if (UNDECRYPTABLE.test(lastError)) return new SecretUndecryptableError(`${tenantId}/${vendor}`, lastError);
+  return new FirstSyncFailedError(vendor, lastError, retryAfterSeconds);
 }
 
 /** VendorHttp's words for a call refused by an open circuit breaker. */

@@ -16,7 +16,7 @@ import { streamKeyOf } from '../sync/sync-jobs.js';
 import { SYNC_DEGRADED_INTERVALS } from '../sync/sync.health.js';
 import { STREAMS } from '../sync/vendor-stream-fetchers.js';
 import { SyncScheduler } from '../sync/sync-scheduler.js';
-import { FirstSyncFailedError, retryAfterFailure, SyncInProgressError } from './replica-errors.js';
+import { firstSyncFailure, retryAfterFailure, SyncInProgressError } from './replica-errors.js';
 
 /** The streams each domain is read from, with their vendor, from the sync's one table (members feed none: their emails are in the records). */
 const DOMAIN_STREAMS = {} as Record<DomainName, ReadonlyArray<{ stream: StreamName; vendor: string }>>;
@@ -154,8 +154,8 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     throw new SyncInProgressError(tenantId, stream, records, Math.max(1, Math.ceil(this.waitMs / 1000)));
   }
 
-  /** The recorded failure as the read's answer, with Retry-After counted from when it was recorded (the state's last write). */
-  private async firstSyncFailed(tenantId: string, stream: StreamName, vendor: string, lastError: string): Promise<FirstSyncFailedError> {
+  /** The recorded failure as the read's answer: secrets this copy cannot decrypt, or the vendor's failure with Retry-After counted from when it was recorded (the state's last write). */
+  private async firstSyncFailed(tenantId: string, stream: StreamName, vendor: string, lastError: string): Promise<Error> {
     const row = await this.platform.db
       .selectFrom('sync_state')
       .select('updated_at')
@@ -163,7 +163,7 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
       .where('stream', '=', stream)
       .executeTakeFirst();
     const failedAt = row ? Date.parse(row.updated_at) : Date.now();
-    return new FirstSyncFailedError(vendor, lastError, retryAfterFailure(lastError, failedAt, this.retryWaits));
+    return firstSyncFailure(tenantId, vendor, lastError, retryAfterFailure(lastError, failedAt, this.retryWaits));
   }
 
   /** The stream's records at `version` or newer (any cached version if `keepCached`): cached, or loaded once (concurrent readers share the load). */
