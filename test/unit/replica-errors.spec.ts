@@ -8,7 +8,8 @@ import {
   VendorUnavailableError,
   VendorWalkTimeoutError,
 } from '../../src/integrations/http/vendor-errors.js';
-import { FirstSyncFailedError, retryAfterFailure } from '../../src/replica-reads/replica-errors.js';
+import { FirstSyncFailedError, firstSyncFailure, retryAfterFailure } from '../../src/replica-reads/replica-errors.js';
+import { SecretUndecryptableError } from '../../src/platform/secret-box.js';
 
 describe('a failed first sync answered as the vendor failure it recorded', () => {
   it.each([
@@ -58,5 +59,19 @@ describe('Retry-After on a failed first sync answered 503', () => {
     expect(new FirstSyncFailedError('sentinelone', circuit, 18).toProblem(false)).toMatchObject({ status: 503, headers: { 'retry-after': '18' } });
     const vendorError = new VendorHttpError('connectwise', 500, 'GET /service/tickets', 'down').message;
     expect(new FirstSyncFailedError('connectwise', vendorError, 18).toProblem(false).headers).toEqual({});
+  });
+});
+
+describe('a first sync that could not decrypt the integration secrets', () => {
+  it("answers the admin /test's 503 problem with the detail it recorded", () => {
+    const recorded = new SecretUndecryptableError("tenant_a/sentinelone/api_token", 'under key abc, which is not ENCRYPTION_KEY').message;
+    const answer = firstSyncFailure('tenant_a', 'sentinelone', recorded, 30);
+    expect(answer).toBeInstanceOf(SecretUndecryptableError);
+    expect(answer).toMatchObject({ status: 503, type: '/problems/secret-undecryptable', message: recorded });
+  });
+
+  it('any other recorded failure is still the vendor failure', () => {
+    const recorded = new VendorHttpError('connectwise', 500, 'GET /service/tickets', 'down').message;
+    expect(firstSyncFailure('tenant_a', 'connectwise', recorded)).toBeInstanceOf(FirstSyncFailedError);
   });
 });
