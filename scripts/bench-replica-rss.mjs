@@ -126,7 +126,6 @@ const server = await bootServer(
   KEY,
   {
     MOCK_MODE: 'false',
-    LIVE_READS: 'replica',
     DATABASE_URL,
     SNAPSHOT_CACHE_MAX_MB: String(CACHE_MB),
     SYNC_INTERVAL_SECONDS: '3600',

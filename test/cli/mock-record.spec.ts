@@ -86,8 +86,8 @@ function seedFakes(fakes: Fakes): void {
   fakes.defender.graphAlerts = bulkGraphAlerts(25, 200);
 }
 
-/** Live mode reading the replica (the sync fills it from the fakes); LIVE_READS is ignored once the replica is the only live path. */
-const REPLICA_ENV = { ...LIVE_ENV, LIVE_READS: 'replica', FIRST_SYNC_WAIT_MS: '60000', VENDOR_TIMEOUT_MS: '10000' };
+/** Live mode (the replica, which the sync fills from the fakes), with room for a loaded machine. */
+const REPLICA_ENV = { ...LIVE_ENV, FIRST_SYNC_WAIT_MS: '60000', VENDOR_TIMEOUT_MS: '10000' };
 
 const vendorRequests = (fakes: Fakes) => Object.values(fakes).reduce((n, fake: { requests: unknown[] }) => n + fake.requests.length, 0);
 

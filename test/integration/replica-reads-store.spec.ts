@@ -1,16 +1,14 @@
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { FastifyReply } from 'fastify';
 import type { LogEvent } from 'kysely';
-import { inLiveRequest } from '../../src/live/request-context.js';
 import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
 import { PlatformDb } from '../../src/platform/platform-db.js';
 import { SecretBox } from '../../src/platform/secret-box.js';
 import { ReplicaReads } from '../../src/replica-reads/replica-reads.js';
+import { inLiveRequest } from '../../src/replica-reads/replica-request.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import type { ReplicaChange, StreamKey } from '../../src/sync/replica.types.js';
 import type { StreamName } from '../../src/sync/stream.js';
@@ -147,8 +145,7 @@ describe('replica reads on the platform store', () => {
   it('gives one answer one snapshot of a stream: a second read in the same request gets the rows of the first, whatever synced between', async () => {
     const key = await syncedTenant();
     const reads = readsOf();
-    const reply = { raw: Object.assign(new EventEmitter(), { writableFinished: false }) } as unknown as FastifyReply;
-    const [first, second] = await inLiveRequest(reply, async () => {
+    const [first, second] = await inLiveRequest(async () => {
       const a = await reads.records<{ run: number }>(key.tenantId, 'tickets');
       await write(key, 1);
       const b = await reads.records<{ run: number }>(key.tenantId, 'tickets');

@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { configModule } from '../../config/config.module.js';
-import { IntegrationsModule } from '../../integrations/integrations.module.js';
-import { LiveClients } from '../../live/live-clients.js';
+import { VendorClientsModule } from '../../platform/live-clients.module.js';
 import { PlatformModule } from '../../platform/platform.module.js';
 import { ReplicaRepository } from '../../sync/replica.repository.js';
 
@@ -16,8 +15,8 @@ export class RecordModule {
     const config = await configModule({ recording: true });
     return {
       module: RecordModule,
-      imports: [config.module, PlatformModule, IntegrationsModule],
-      providers: [LiveClients, ReplicaRepository],
+      imports: [config.module, PlatformModule, VendorClientsModule],
+      providers: [ReplicaRepository],
     };
   }
 }

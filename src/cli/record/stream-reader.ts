@@ -1,5 +1,5 @@
 import type { Vendor } from '../../platform/integration-bodies.dto.js';
-import { LiveClients } from '../../live/live-clients.js';
+import { LiveClients } from '../../platform/live-clients.js';
 import { streamFetchers } from '../../sync/fetchers/stream-fetchers.js';
 import { ReplicaRepository } from '../../sync/replica.repository.js';
 import type { StreamChange, StreamFetcher, StreamName } from '../../sync/stream.js';

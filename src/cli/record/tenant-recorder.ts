@@ -5,7 +5,7 @@ import { MOCKABLE_DOMAINS, type MockableDomain as DomainName } from '../../confi
 import type { CwMember } from '../../integrations/connectwise/connectwise.client.js';
 import { IntegrationsService } from '../../platform/integrations.service.js';
 import { PlatformTenantsService } from '../../platform/platform-tenants.service.js';
-import { LiveClients } from '../../live/live-clients.js';
+import { LiveClients } from '../../platform/live-clients.js';
 import { ReplicaRepository } from '../../sync/replica.repository.js';
 import { STREAM_NAMES, type StreamName } from '../../sync/stream.js';
 import { STREAMS } from '../../sync/vendor-stream-fetchers.js';
