@@ -228,7 +228,8 @@ describe('ConnectWise stream fetchers against a fake ConnectWise', () => {
     it('every member on a first sync, the changed ones after; mapped to the email the other mappers pick', async () => {
       fake.members = [member(176, 'jdoe@msp.example', 2), { ...member(177, 'not-an-email', 3), primaryEmail: 'a@home.example' }];
       const fetcher = new ConnectWiseMembersFetcher(clientOf());
-      const pages = await pagesOf(fetcher, request());
+      // A first sync's request carries the window's start: members edited before it are listed all the same.
+      const pages = await pagesOf(fetcher, request({ from: '2026-01-10T00:00:00.000Z' }));
       expect(pages[0].changes.map((c) => [c.vendorId, c.vendorUpdatedAt])).toEqual([
         ['176', '2026-01-02T12:00:00.000Z'],
         ['177', '2026-01-03T12:00:00.000Z'],
