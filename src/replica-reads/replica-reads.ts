@@ -7,8 +7,9 @@ import { syncConfig } from '../config/sync.config.js';
 import { DOMAIN_NAMES, type DomainName } from '../config/domains-and-vendors.js';
 import type { ReplicaRecords } from '../source-binding/replica-source.js';
 import { estimateBytes } from './entry-bytes.js';
-import { noteReplicaRead } from './replica-request.js';
+import { noteReplicaRead, oncePerRequest } from './replica-request.js';
 import { PlatformDb } from '../platform/platform-db.js';
+import { PlatformStore } from '../platform/platform.store.js';
 import { ReplicaRepository } from '../sync/replica.repository.js';
 import type { SyncState } from '../sync/replica.types.js';
 import { STREAM_NAMES, type StreamName } from '../sync/stream.js';
@@ -26,8 +27,8 @@ for (const domain of DOMAIN_NAMES) {
 
 /** How often a read waiting for a first sync looks at the stream's state. */
 const FIRST_SYNC_POLL_MS = 50;
-/** Loads retried when a sync wrote between a load's first and last batch, before the last one is kept. */
-const CONSISTENT_LOAD_TRIES = 5;
+/** Loads retried when a sync wrote between a load's first and last batch, before one is read in a single transaction. */
+const CONSISTENT_LOAD_TRIES = 3;
 /** What an entry costs besides its records: the key, the entry and the LRU's bookkeeping. */
 const ENTRY_OVERHEAD_BYTES = 256;
 
@@ -63,21 +64,25 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   private remeasureScheduled = false;
   private readonly staleAfterMs: number;
   private readonly waitMs: number;
-  /** When a failed first sync's job runs again: after the breaker's cooldown (an open circuit) or the interval. */
-  private readonly retryWaits: { cooldownMs: number; intervalMs: number };
+  /** The vendor calls' settings: the breaker's cooldown says when a run refused by an open circuit is tried again. */
+  private readonly vendorHttp: ConfigType<typeof liveConfig>['http'];
+  private readonly intervalMs: number;
   /** Set at shutdown: this copy's syncs are stopped, so a first-sync wait has nothing left to wait for. */
   private stopping = false;
 
   constructor(
     private readonly replica: ReplicaRepository,
     private readonly scheduler: SyncScheduler,
-    private readonly platform: PlatformDb,
+    private readonly platform: PlatformStore,
     @Inject(liveConfig.KEY) live: ConfigType<typeof liveConfig>,
     @Inject(syncConfig.KEY) sync: ConfigType<typeof syncConfig>,
+    /** Only to read when a failed first sync was recorded. */
+    private readonly platformDb: PlatformDb,
   ) {
     this.staleAfterMs = SYNC_DEGRADED_INTERVALS * sync.intervalMs;
     this.waitMs = sync.firstSyncWaitMs;
-    this.retryWaits = { cooldownMs: live.http.halfOpenAfterMs, intervalMs: sync.intervalMs };
+    this.vendorHttp = live.http;
+    this.intervalMs = sync.intervalMs;
     this.cache = new LRUCache({ maxSize: live.localMaxBytes, sizeCalculation: (entry, key) => this.bytesOf(key, entry) });
   }
 
@@ -90,13 +95,21 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     return { entries: this.cache.size, bytes: this.cache.calculatedSize, maxBytes: this.cache.maxSize };
   }
 
-  /** The streams of `domain` the tenant has an integration for, in their current state (undefined: never synced). */
+  /**
+   * The streams of `domain` the tenant has an integration for (the platform's cached integrations), in
+   * their current state (undefined: never synced). Those synced are noted in the request, so an answer
+   * decided before reading (a 304) carries their headers too; a read then notes what it served.
+   */
   async streamsOf(tenantId: string, domain: DomainName): Promise<Array<{ stream: StreamName; vendor: string; state: SyncState | undefined }>> {
-    const vendors = new Set(
-      (await this.platform.db.selectFrom('integrations').select('vendor').where('tenant_id', '=', tenantId).execute()).map((r) => r.vendor),
-    );
+    const vendors = await this.platform.integrationVendors(tenantId);
     const held = DOMAIN_STREAMS[domain].filter((s) => vendors.has(s.vendor));
-    return Promise.all(held.map(async (s) => ({ ...s, state: await this.replica.getState(tenantId, s.stream) })));
+    return Promise.all(
+      held.map(async (s) => {
+        const state = await this.replica.getState(tenantId, s.stream);
+        if (state?.lastSuccessAt) noteReplicaRead(s.stream, { vendor: s.vendor, lastSuccessAt: state.lastSuccessAt, dataVersion: state.dataVersion, stale: this.isStale(state) });
+        return { ...s, state };
+      }),
+    );
   }
 
   /** The domain's records for the tenant, every stream it has concatenated; noted in the request for its headers. */
@@ -105,8 +118,8 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     const lists = await Promise.all(
       streams.map(async ({ stream, vendor, state }) => {
         const synced = state?.lastSuccessAt ? state : await this.firstSync(tenantId, stream, vendor, state);
-        // A running sync moves the version page by page: the rows loaded before it are served until it ends.
-        const entry = await this.load(tenantId, stream, synced.dataVersion, synced.state === 'running');
+        // One answer reads a stream once: a later read of it (a reference lookup, another domain of a summary) gets the same rows, whatever a sync finished meanwhile.
+        const entry = await oncePerRequest(`rows:${streamKeyOf({ tenantId, stream })}`, () => this.load(tenantId, stream, synced));
         this.historyFrom.set(streamKeyOf({ tenantId, stream }), synced.historyFrom);
         noteReplicaRead(stream, { vendor, lastSuccessAt: synced.lastSuccessAt as string, dataVersion: entry.version, stale: this.isStale(synced) });
         return entry.records as T[];
@@ -156,24 +169,28 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
 
   /** The recorded failure as the read's answer: secrets this copy cannot decrypt, or the vendor's failure with Retry-After counted from when it was recorded (the state's last write). */
   private async firstSyncFailed(tenantId: string, stream: StreamName, vendor: string, lastError: string): Promise<Error> {
-    const row = await this.platform.db
+    const row = await this.platformDb.db
       .selectFrom('sync_state')
       .select('updated_at')
       .where('tenant_id', '=', tenantId)
       .where('stream', '=', stream)
       .executeTakeFirst();
     const failedAt = row ? Date.parse(row.updated_at) : Date.now();
-    return firstSyncFailure(tenantId, vendor, lastError, retryAfterFailure(lastError, failedAt, this.retryWaits));
+    return firstSyncFailure(tenantId, vendor, lastError, retryAfterFailure(lastError, failedAt, { cooldownMs: this.vendorHttp.halfOpenAfterMs, intervalMs: this.intervalMs }));
   }
 
-  /** The stream's records at `version` or newer (any cached version if `keepCached`): cached, or loaded once (concurrent readers share the load). */
-  private async load(tenantId: string, stream: StreamName, version: number, keepCached: boolean): Promise<Entry> {
+  /**
+   * The stream's records at the version of `state` or newer: cached, or loaded once (concurrent readers
+   * share the load). A running sync moves the version page by page: the rows loaded before it (any
+   * cached version) are served until it ends.
+   */
+  private async load(tenantId: string, stream: StreamName, state: SyncState): Promise<Entry> {
     const key = streamKeyOf({ tenantId, stream });
     const cached = this.cache.get(key);
-    if (cached && (keepCached || cached.version >= version)) return this.touch(key, cached);
+    if (cached && (state.state === 'running' || cached.version >= state.dataVersion)) return this.touch(key, cached);
     let flight = this.loading.get(key);
     if (!flight) {
-      flight = this.loadConsistent(tenantId, stream)
+      flight = this.loadConsistent(tenantId, stream, state.dataVersion)
         .then((entry) => {
           this.cache.set(key, entry);
           if (!this.cache.has(key)) this.logger.warn(`${key} alone is larger than SNAPSHOT_CACHE_MAX_MB: served, not kept`);
@@ -185,15 +202,21 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     return this.touch(key, await flight);
   }
 
-  /** All live rows at one data version: a load a sync wrote into (the version moved) is read again. */
-  private async loadConsistent(tenantId: string, stream: StreamName): Promise<Entry> {
-    for (let tries = 1; ; tries++) {
-      const before = (await this.replica.getState(tenantId, stream))?.dataVersion ?? 0;
+  /**
+   * All live rows at one data version, never two: batches read between two reads of the version (the
+   * first is the state the read already has), again if a sync wrote between them; after
+   * CONSISTENT_LOAD_TRIES, in one transaction (which holds a connection, so only when syncs keep writing).
+   */
+  private async loadConsistent(tenantId: string, stream: StreamName, known: number): Promise<Entry> {
+    let before = known;
+    for (let tries = 1; tries <= CONSISTENT_LOAD_TRIES; tries++) {
       const records: unknown[] = [];
       for await (const batch of this.replica.readLive(tenantId, stream)) for (const record of batch) records.push(record);
       const after = (await this.replica.getState(tenantId, stream))?.dataVersion ?? 0;
-      if (after === before || tries >= CONSISTENT_LOAD_TRIES) return { version: before, records };
+      if (after === before) return { version: before, records };
+      before = after;
     }
+    return this.replica.readSnapshot(tenantId, stream);
   }
 
   private bytesOf(key: string, entry: Entry): number {

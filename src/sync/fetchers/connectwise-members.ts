@@ -83,7 +83,7 @@ export interface MemberRecord {
 }
 
 /**
- * ConnectWise members (`/system/members`, `lastUpdated>=` the checkpoint; all of them on a first sync or a full re-sync, about one page).
+ * ConnectWise members (`/system/members`, `lastUpdated>=`; all of them on a first sync, about one page).
  * They feed no domain: the ticket and time-entry fetchers put the member a record names into that
  * record's raw payload, so their `map` needs no other stream.
  */
@@ -95,9 +95,8 @@ export class ConnectWiseMembersFetcher implements StreamFetcher<MemberRecord> {
   constructor(private readonly client: ConnectWiseClient) {}
 
   changes(request: ChangesRequest): AsyncIterable<StreamPage> {
-    // Without a checkpoint (a first sync, a full re-sync) `from` is not asked: a member untouched for years still owns tickets.
-    const everyone = request.since === null && request.until === undefined;
-    const query = { conditions: everyone ? undefined : updatedWindow(request), fields: `${MEMBER_FIELDS},firstName,lastName,_info/lastUpdated` };
+    // Not bounded by `from`: a first sync lists every member (a name in free text may be a colleague not edited for years).
+    const query = { conditions: updatedWindow({ since: request.since, until: request.until }), fields: `${MEMBER_FIELDS},firstName,lastName,_info/lastUpdated` };
     return this.client.streamWalk(request.stop, (walk) =>
       forwardStream<CwMember>(this.client, walk, this.stream, '/system/members', query, request.resume, async (rows) =>
         rows.map((member) => ({ vendorId: String(member.id), raw: member, vendorUpdatedAt: vendorInstant((member._info as { lastUpdated?: unknown } | undefined)?.lastUpdated) })),
