@@ -7,7 +7,7 @@ import type { Ticket } from '../../src/tickets/ticket.record.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
 import { bootApp, TestApp } from '../support/app.js';
 import { writeFolder } from '../support/seed-folder.js';
-import { LIVE_ENV, MEMBERS, at, bulkThreats, call, closeFakes, day, Fakes, listAll, registerTenant, startFakes } from '../support/live-fixtures.js';
+import { LIVE_ENV, MEMBERS, at, bulkGraphAlerts, bulkThreats, call, closeFakes, day, Fakes, listAll, registerTenant, startFakes } from '../support/live-fixtures.js';
 import { bootVendorReplicaApp, syncStatus, untilHistorySynced } from '../support/replica-sync.js';
 
 /*
@@ -233,6 +233,29 @@ describe('insights in live mode (reads from the replica)', () => {
       expect(used.size).toBe(4); // one per domain
       for (const index of used) expect(listed.has(index)).toBe(true);
     } finally {
+      query.mockRestore();
+      between.mockRestore();
+    }
+  });
+
+  it('reads both alert vendors of a tenant through one index, from the list route to the summary, while neither stream changes', async () => {
+    const other = 'tenant_kpi_both_alerts';
+    const saved = fakes.defender.graphAlerts;
+    fakes.defender.graphAlerts = bulkGraphAlerts(3, 50);
+    await registerTenant(live.app, other, { sentinelone: fakes.sentinelone, defender: fakes.defender });
+    await untilHistorySynced(live.app, other);
+    const query = jest.spyOn(RecordIndex.prototype, 'query');
+    const between = jest.spyOn(RecordIndex.prototype, 'between');
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await call(live.app).get(`/api/tenants/${other}/security-alerts`).expect(200);
+        expect(new Set(res.body.data.map((a: { source: string }) => a.source))).toEqual(new Set(['sentinelone', 'defender']));
+      }
+      expect(new Set(query.mock.contexts).size).toBe(1);
+      await call(live.app).get(`/api/tenants/${other}/summary?from=${FROM}&to=${TO}`).expect(200);
+      expect(between.mock.contexts).toContain(query.mock.contexts[0]);
+    } finally {
+      fakes.defender.graphAlerts = saved;
       query.mockRestore();
       between.mockRestore();
     }
