@@ -7,7 +7,7 @@ import { CapturedLines, lineFor } from '../support/captured-log.js';
 import { ADMIN, LIVE_ENV } from '../support/live-fixtures.js';
 import { createPostgresDatabase, TestDatabase } from '../support/postgres.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
-import { bootVendorReplicaApp } from '../support/replica-sync.js';
+import { bootVendorReplicaApp } from '../support/vendor-replica-app.js';
 
 /** A raw client: writes what it is given, collects what comes back, and knows when the server closed. */
 class RawClient {

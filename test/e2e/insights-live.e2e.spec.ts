@@ -8,7 +8,8 @@ import { FakeSmileBack } from '../fakes/fake-smileback.js';
 import { bootApp, TestApp } from '../support/app.js';
 import { writeFolder } from '../support/seed-folder.js';
 import { LIVE_ENV, MEMBERS, at, bulkGraphAlerts, bulkThreats, call, closeFakes, day, Fakes, listAll, registerTenant, startFakes } from '../support/live-fixtures.js';
-import { bootVendorReplicaApp, syncStatus, untilHistorySynced } from '../support/replica-sync.js';
+import { bootVendorReplicaApp, syncStatus } from '../support/vendor-replica-app.js';
+import { untilHistorySynced, type HistoryStatus } from '../support/replica-sync.js';
 
 /*
  * Insights in live mode over fake vendors, read from the replica (issue 19): the KPIs written by hand
@@ -262,7 +263,7 @@ describe('insights in live mode (reads from the replica)', () => {
   });
 
   it('answers summary and series windows anywhere inside the synced history without a caveat, and names its start for one reaching before it', async () => {
-    const start = (await syncStatus(live.app, TENANT)).map((s) => s.history_from as string).sort().at(-1) as string;
+    const start = ((await syncStatus(live.app, TENANT)) as HistoryStatus[]).map((s) => s.history_from as string).sort().at(-1) as string;
     expect(daysAgo(start)).toBe(180);
     // Older than LIVE_WINDOW_DAYS, inside SYNC_HISTORY_DAYS: answered in full.
     const old = await summary(live, `from=${day(170)}&to=${TO}`);

@@ -4,7 +4,8 @@ import { Metrics } from '../../src/metrics/metrics.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { bootApp, server, TestApp } from '../support/app.js';
 import { bulkTickets, LIVE_ENV, MEMBERS, mintTenantKey, registerTenant } from '../support/live-fixtures.js';
-import { bootVendorReplicaApp, untilHistorySynced } from '../support/replica-sync.js';
+import { bootVendorReplicaApp } from '../support/vendor-replica-app.js';
+import { untilHistorySynced } from '../support/replica-sync.js';
 
 /*
  * GET /metrics on the real app: Prometheus text for admin keys only, HTTP durations by route pattern,

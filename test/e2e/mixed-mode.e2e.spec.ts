@@ -22,7 +22,8 @@ import {
   startFakes,
 } from '../support/live-fixtures.js';
 import { writeFolder } from '../support/seed-folder.js';
-import { bootVendorReplicaApp, syncStatus, untilHistorySynced } from '../support/replica-sync.js';
+import { bootVendorReplicaApp, syncStatus } from '../support/vendor-replica-app.js';
+import { untilHistorySynced } from '../support/replica-sync.js';
 
 /*
  * Mixed mode: MOCK_MODE=false with MOCK_DOMAINS=tickets,csat. Tickets and CSAT come from the mock

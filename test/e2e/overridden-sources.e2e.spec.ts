@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { bootApp, server, TestApp } from '../support/app.js';
 import { LIVE_ENV, registerTenant } from '../support/live-fixtures.js';
-import { bootVendorReplicaApp, syncStatus } from '../support/replica-sync.js';
+import { bootVendorReplicaApp, syncStatus } from '../support/vendor-replica-app.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { TENANT_SOURCE, TenantSource } from '../../src/tenants/sources/tenant-source.js';
 import { TICKET_SOURCE, TicketSource } from '../../src/tickets/sources/ticket-source.js';

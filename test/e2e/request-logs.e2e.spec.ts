@@ -4,7 +4,7 @@ import { LOG_DESTINATION } from '../../src/common/logging/request-logging.js';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
 import { CapturedLines, lineFor } from '../support/captured-log.js';
 import { closeFakes, Fakes, fakeSecrets, LIVE_ENV, mintTenantKey, registerTenant, startFakes } from '../support/live-fixtures.js';
-import { bootVendorReplicaApp } from '../support/replica-sync.js';
+import { bootVendorReplicaApp } from '../support/vendor-replica-app.js';
 
 describe('request logs (pino, JSON)', () => {
   const out = new CapturedLines();

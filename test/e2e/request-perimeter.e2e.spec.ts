@@ -13,7 +13,7 @@ import { TicketsService } from '../../src/tickets/tickets.service.js';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
 import { bulkReviews, closeFakes, Fakes, LIVE_ENV, mintTenantKey, registerTenant, startFakes } from '../support/live-fixtures.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
-import { bootVendorReplicaApp } from '../support/replica-sync.js';
+import { bootVendorReplicaApp } from '../support/vendor-replica-app.js';
 
 const TENANT = 'tenant_demo_cca';
 const auth = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
