@@ -98,7 +98,7 @@ describe('GET /metrics', () => {
     connectwise = await FakeConnectWise.start();
     mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: join(process.cwd(), 'mock-data'), MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:' });
     // History = the recent window: one run per stream (no backfill), then none for an hour.
-    live = await bootVendorReplicaApp({ ...LIVE_ENV, VENDOR_RETRY_BASE_MS: '1', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' });
+    live = await bootVendorReplicaApp({ ...LIVE_ENV, VENDOR_TIMEOUT_MS: '5000', VENDOR_RETRY_BASE_MS: '1', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' });
   });
   afterAll(async () => {
     await mock?.close();

@@ -16,7 +16,7 @@ describe('request logs (pino, JSON)', () => {
     fakes = await startFakes();
     // Live reads from the replica: the sync's own lines (its runs, their failures) go to the same log.
     const env = { ...LIVE_ENV, LOG_FORMAT: 'json', LOG_LEVEL: 'info', VENDOR_BREAKER_THRESHOLD: '100', CORS_ORIGINS: '*', DOCS_ENABLED: 'true' };
-    t = await bootVendorReplicaApp({ ...env, SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', FIRST_SYNC_WAIT_MS: '10000' }, (b) =>
+    t = await bootVendorReplicaApp({ ...env, VENDOR_TIMEOUT_MS: '5000', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', FIRST_SYNC_WAIT_MS: '10000' }, (b) =>
       b.overrideProvider(LOG_DESTINATION).useValue(out),
     );
     t.app.useLogger(t.app.get(Logger));

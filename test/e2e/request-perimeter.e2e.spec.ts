@@ -149,7 +149,7 @@ describe('request perimeter (live mode, reads from the replica): one tenant look
   beforeAll(async () => {
     fakes = await startFakes();
     fakes.smileback.reviews = bulkReviews(3, 1);
-    t = await bootVendorReplicaApp({ ...LIVE_ENV, SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', FIRST_SYNC_WAIT_MS: '10000' });
+    t = await bootVendorReplicaApp({ ...LIVE_ENV, VENDOR_TIMEOUT_MS: '5000', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', FIRST_SYNC_WAIT_MS: '10000' });
     await registerTenant(t.app, 'tenant_perimeter', { smileback: fakes.smileback });
   });
   afterAll(async () => {
