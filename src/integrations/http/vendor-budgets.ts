@@ -55,6 +55,7 @@ const logger = new Logger('VendorBudgets');
 interface Budget {
   union: RateLimiterUnion;
   windows: ReadonlyMap<string, BudgetWindow>;
+  limiters: ReadonlyMap<string, RateLimiterAbstract>;
 }
 
 /**
@@ -110,12 +111,16 @@ export class VendorBudgets {
   async take(name: VendorBudgetName, key: string): Promise<BudgetAnswer> {
     const budget = this.budgets.get(name);
     if (!budget) return { waitMs: 0 };
+    const stored = storeKey(key);
     try {
-      await budget.union.consume(storeKey(key));
+      await budget.union.consume(stored);
       return { waitMs: 0 };
     } catch (rejected) {
+      const spent = rejected as Record<string, unknown>;
+      // The union took the request from every window: the windows that had room get it back, nothing was sent.
+      await Promise.all([...budget.limiters].filter(([prefix]) => !(prefix in spent)).map(([, limiter]) => limiter.reward(stored).catch(() => undefined)));
       let answer: BudgetAnswer = { waitMs: 0 };
-      for (const [prefix, res] of Object.entries(rejected as Record<string, unknown>)) {
+      for (const [prefix, res] of Object.entries(spent)) {
         if (!(res instanceof RateLimiterRes)) {
           // A store error the insurance limiter could not answer: the vendor's own 429 still guards.
           logger.warn(`budget ${prefix} could not be read: ${res instanceof Error ? res.message : String(res)}`);
@@ -177,8 +182,8 @@ function build(limits: VendorBudgetLimits, limiter: (window: BudgetWindow, keyPr
   for (const [name, windows] of Object.entries(limits) as [VendorBudgetName, readonly BudgetWindow[]][]) {
     if (!windows?.length) continue;
     const byPrefix = new Map(windows.map((w, i) => [`${name}.${i}.${w.seconds}s`, w]));
-    const union = new RateLimiterUnion(...[...byPrefix].map(([prefix, window]) => limiter(window, prefix)));
-    budgets.set(name, { union, windows: byPrefix });
+    const limiters = new Map([...byPrefix].map(([prefix, window]) => [prefix, limiter(window, prefix)]));
+    budgets.set(name, { union: new RateLimiterUnion(...limiters.values()), windows: byPrefix, limiters });
   }
   return budgets;
 }
