@@ -5,7 +5,8 @@ import { VendorBudgetSpentError, VendorError } from '../../src/integrations/http
 import { VendorHttp } from '../../src/integrations/http/vendor-http.js';
 import { rateLimitWaitMs } from '../../src/sync/sync-failure.js';
 import { Metrics } from '../../src/metrics/metrics.js';
-import { createPostgresDatabase, TestDatabase } from '../support/postgres.js';
+import { createPostgresDatabase, POSTGRES_ADDRESS, TestDatabase } from '../support/postgres.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 /*
  * VendorHttp takes every request from its credential's budget (rate-limiter-flexible), against a loopback
@@ -110,5 +111,23 @@ describe('vendor request budgets on PostgreSQL', () => {
     expect(await failed(b.request(req))).toBeInstanceOf(VendorBudgetSpentError);
     expect(await failed(a.request(req))).toBeInstanceOf(VendorBudgetSpentError);
     expect(arrived).toBe(3);
+  });
+
+  it('an unreachable store does not stop vendor calls: the copy counts in its own memory until it is back', async () => {
+    const proxy = await new TcpProxy(POSTGRES_ADDRESS.host, POSTGRES_ADDRESS.port).listen();
+    try {
+      const budgets = await VendorBudgets.onPostgres(database.urlVia(proxy.port), { connectTimeoutMs: 500, queryTimeoutMs: 500 }, { smileback: [{ requests: 2, seconds: 600 }] });
+      opened.push(budgets);
+      const http = new VendorHttp(options, undefined, budgets);
+      const req = { vendor: 'smileback', breakerKey: 'smileback:outage', url, budget: { name: 'smileback' as const } };
+      proxy.refuse();
+      await http.request(req);
+      await http.request(req);
+      // Still a budget: the insurance count in memory refuses the third.
+      expect(await failed(http.request(req))).toBeInstanceOf(VendorBudgetSpentError);
+      expect(arrived).toBe(2);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -96,6 +96,7 @@ export class VendorBudgets {
       insuranceLimiter: memoryLimiter(window, keyPrefix),
     });
     try {
+      // One limiter runs the library's own CREATE TABLE IF NOT EXISTS before the others use the table.
       await new Promise<void>((resolve, reject) => new RateLimiterPostgres(options({ requests: 1, seconds: 1 }, 'created', false), (e) => (e ? reject(e) : resolve())));
     } catch (error) {
       await pool.end();
