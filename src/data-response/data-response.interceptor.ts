@@ -11,7 +11,7 @@ import { rejectUnknown } from '../common/validation/query-params.js';
 import { checkRecordIds, recordIdParamsOf } from '../common/validation/record-id.pipe.js';
 import { checkQueryShape, StrictValidationPipe } from '../common/validation/validation-pipe.js';
 import type { DomainName } from '../domains.js';
-import { inLiveRequest, warnIfStale } from '../live/request-context.js';
+import { inLiveRequest, warnIfStale } from '../replica-reads/replica-request.js';
 import type { MockScenarios } from '../mock/scenarios/mock-scenarios.js';
 import { VENDOR_DATA_DOMAIN } from '../mock/scenarios/vendor-data.decorator.js';
 import { kindOf, SourceModes } from '../config/source-modes.js';
@@ -28,7 +28,7 @@ interface RoutePlan {
   domains?: readonly DomainName[];
   /** All its domains are mocked: it follows `Prefer` and scenarios.json. */
   scenarios: boolean;
-  /** One of its domains is live: its request gets the live bookkeeping (fills served, stale copies, client gone). */
+  /** One of its domains is live: its request gets the live bookkeeping (the replica streams read, for the ETag and headers). */
   live: boolean;
 }
 
@@ -40,13 +40,13 @@ interface RoutePlan {
  * 3. the tenant of a data route, once (400 malformed id, 404 unknown or outside the key's scope, 403 inactive);
  * 4. the query's values, once, as the route's DTO (400), which the route's `@QueryDto()` then gets;
  * 5. on a data GET, the ETag from the data version, and 304 before the route runs when it matches;
- * 6. the route; then the tag of what it served, `Warning: 110` when a live copy was stale, `Link` and `X-Total-Count` on a page.
+ * 6. the route; then the tag of what it served, `X-Data-As-Of` and `Warning: 110` when a replica stream was stale, `Link` and `X-Total-Count` on a page.
  *
  * tag = hash(representation (app version), route, path parameters, normalised query (the DTO: defaults
  * applied, keys sorted, repeated values in the order sent), `Prefer`, data version). Weak (`W/`): it names
- * the data and the question, not the bytes. When the version is unknown before reading (live, cache expired
- * or empty), the route runs and the tag names the fills it actually served; a stale copy gets a tag of its
- * own, so it never passes for the fresh answer of the same fill, and is never 304 before the vendor was tried.
+ * the data and the question, not the bytes. When the version is unknown before reading (live: a stream not
+ * synced yet), the route runs and the tag names the stream versions it actually read; a stale stream's
+ * version is marked, so a revalidating client sees the warning.
  */
 export class DataResponseInterceptor implements NestInterceptor {
   private readonly plans = new WeakMap<object, RoutePlan>();
@@ -90,7 +90,7 @@ export class DataResponseInterceptor implements NestInterceptor {
       const outcome = this.scenarios.decide(domains, tenantId, request.headers.prefer);
       body = await this.scenarios.run(outcome, domains, reply, respond);
     } else if (plan.live) {
-      body = await inLiveRequest(reply, async (live) => {
+      body = await inLiveRequest(async (live) => {
         const answer = await respond();
         warnIfStale(reply, live);
         return answer;

@@ -63,7 +63,7 @@ describe('vendor request budgets: two app copies on one PostgreSQL take from one
     globex = await smileBackWith(3, 500);
     // A window far longer than the test: whatever reaches the fake in it is all the budget allows.
     const customize = withBudget({ smileback: [{ requests: BUDGET, seconds: 600 }] });
-    const env = { ...LIVE_ENV, LIVE_READS: 'replica', DATABASE_URL: database.url, SYNC_INTERVAL_SECONDS: '1', SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' };
+    const env = { ...LIVE_ENV, DATABASE_URL: database.url, SYNC_INTERVAL_SECONDS: '1', SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' };
     copies.push(await bootApp(env, customize));
     copies.push(await bootApp(env, customize));
   });
@@ -135,7 +135,7 @@ describe('vendor request budgets: a short spent window is waited out within the 
 
   beforeAll(async () => {
     acme = await smileBackWith(8, 1);
-    app = await bootApp({ ...LIVE_ENV, LIVE_READS: 'replica', SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' }, withBudget({ smileback: [{ requests: BUDGET, seconds: WINDOW_MS / 1000 }] }));
+    app = await bootApp({ ...LIVE_ENV, SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' }, withBudget({ smileback: [{ requests: BUDGET, seconds: WINDOW_MS / 1000 }] }));
   });
 
   afterAll(async () => {

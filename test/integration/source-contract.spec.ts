@@ -15,7 +15,7 @@ import type { liveConfig } from '../../src/config/live.config.js';
 import type { mockConfig } from '../../src/config/mock.config.js';
 import { SmileBackCsatSource } from '../../src/csat/sources/smileback-csat-source.js';
 import { LiveCache } from '../../src/live/live-cache.js';
-import { LiveClients } from '../../src/live/live-clients.js';
+import { LiveClients } from '../../src/platform/live-clients.js';
 import { VendorHttp } from '../../src/integrations/http/vendor-http.js';
 import type { MockDomain } from '../../src/mock/mock-domains.js';
 import { CSAT } from '../../src/csat/csat.domain.js';
