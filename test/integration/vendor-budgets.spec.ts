@@ -44,13 +44,14 @@ async function waits(metrics: Metrics): Promise<Record<string, number>> {
 
 describe('vendor request budgets in VendorHttp (in process)', () => {
   it('takes each request from every window: a short window spent is waited out, a long one raises with its wait as Retry-After, nothing sent', async () => {
-    const budgets = VendorBudgets.inMemory({ 'defender-endpoint': [{ requests: 2, seconds: 1 }, { requests: 3, seconds: 3_600 }] });
+    // A short window of 2 s (a loaded machine still sends two requests within it), waited out up to 3 s.
+    const budgets = VendorBudgets.inMemory({ 'defender-endpoint': [{ requests: 2, seconds: 2 }, { requests: 3, seconds: 3_600 }] });
     const metrics = new Metrics();
-    const http = new VendorHttp(options, metrics, budgets);
+    const http = new VendorHttp({ ...options, maxBudgetWaitMs: 3_000 }, metrics, budgets);
     const req = { vendor: 'defender', breakerKey: 'defender:t1@v1', url, budget: { name: 'defender-endpoint' as const, key: 'entra-1|app-1' }, retryAfter: 'raise' as const };
     await http.request(req);
     await http.request(req);
-    // The minute window is spent: a wait of under a second, waited out.
+    // The short window is spent: a wait of under 2 s, waited out.
     await http.request(req);
     expect(arrived).toBe(3);
     const error = await failed(http.request(req));
@@ -116,7 +117,7 @@ describe('vendor request budgets on PostgreSQL', () => {
   it('an unreachable store does not stop vendor calls: the copy counts in its own memory until it is back', async () => {
     const proxy = await new TcpProxy(POSTGRES_ADDRESS.host, POSTGRES_ADDRESS.port).listen();
     try {
-      const budgets = await VendorBudgets.onPostgres(database.urlVia(proxy.port), { connectTimeoutMs: 500, queryTimeoutMs: 500 }, { smileback: [{ requests: 2, seconds: 600 }] });
+      const budgets = await VendorBudgets.onPostgres(database.urlVia(proxy.port), { connectTimeoutMs: 5_000, queryTimeoutMs: 5_000 }, { smileback: [{ requests: 2, seconds: 600 }] });
       opened.push(budgets);
       const http = new VendorHttp(options, undefined, budgets);
       const req = { vendor: 'smileback', breakerKey: 'smileback:outage', url, budget: { name: 'smileback' as const } };
