@@ -1,10 +1,9 @@
 import { CallHandler, ExecutionContext, NestInterceptor, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { hash } from 'node:crypto';
 import { from, lastValueFrom, Observable, tap } from 'rxjs';
 import { principalOf } from '../auth/auth.decorators.js';
-import { markNotModified, noneMatch, setEntityTag, setPageHeaders } from '../common/http/http-conventions.js';
+import { markNotModified, noneMatch, setEntityTag, setPageHeaders, weakTagOf } from '../common/http/http-conventions.js';
 import { openContext, RequestContext } from '../common/http/request-context.js';
 import { queryDtoOf } from '../common/validation/query-dto.decorator.js';
 import { rejectUnknown } from '../common/validation/query-params.js';
@@ -17,6 +16,10 @@ import { VENDOR_DATA_DOMAIN } from '../mock/scenarios/vendor-data.decorator.js';
 import { kindOf, SourceModes } from '../config/source-modes.js';
 import type { DataVersion } from '../data-version/source-data-version.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
+import { AnswerCache, CachedAnswer } from './answer-cache.js';
+
+/** What Fastify would have said of a serialized object; a string or bytes handed to it must say so themselves. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** What the perimeter does for one route, read once from its decorators. */
 interface RoutePlan {
@@ -59,6 +62,7 @@ export class DataResponseInterceptor implements NestInterceptor {
     private readonly scenarios: MockScenarios | null,
     private readonly modes: SourceModes,
     private readonly representation: string,
+    private readonly answers: AnswerCache,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -84,7 +88,7 @@ export class DataResponseInterceptor implements NestInterceptor {
 
   private async dataAnswer(plan: RoutePlan, domains: readonly DomainName[], request: FastifyRequest, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     const tenantId = (request.params as Record<string, string | undefined>).tenantId ?? '';
-    const respond = () => this.tagged(plan, domains, tenantId, request, next);
+    const respond = () => this.tagged(plan, domains, tenantId, request, reply, next);
     let body: unknown;
     if (plan.scenarios && this.scenarios) {
       const outcome = this.scenarios.decide(domains, tenantId, request.headers.prefer);
@@ -96,12 +100,13 @@ export class DataResponseInterceptor implements NestInterceptor {
         return answer;
       });
     } else body = await respond();
+    if (body instanceof CachedAnswer) return sendCached(request, reply, body);
     setPageHeaders(request, reply, body);
     return body;
   }
 
   /** Steps 2 to 6 of a data route, short of the headers that follow the answer. */
-  private async tagged(plan: RoutePlan, domains: readonly DomainName[], tenantId: string, request: FastifyRequest, next: CallHandler): Promise<unknown> {
+  private async tagged(plan: RoutePlan, domains: readonly DomainName[], tenantId: string, request: FastifyRequest, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     const context = openContext(request);
     this.checkShape(plan, request);
     const tenant = (context.tenant = await this.tenants.getActive(tenantId, principalOf(request)));
@@ -111,9 +116,17 @@ export class DataResponseInterceptor implements NestInterceptor {
     const probe = await this.versions.probe(tenant, domains);
     const etag = probe.version === undefined ? undefined : dataTag(question, probe.version);
     if (etag !== undefined && noneMatch(request.headers['if-none-match'], etag)) return markNotModified(request, etag);
+    // Mocked data only: a live route's answer also says how fresh its replica streams are, so it always runs.
+    const key = etag !== undefined && !plan.live ? `${question}\n${probe.version}` : undefined;
+    const cached = key === undefined ? undefined : this.answers.get(key);
+    if (cached !== undefined) {
+      setEntityTag(request, etag as string);
+      return cached;
+    }
     const body = await lastValueFrom(next.handle());
     const served = probe.served() ?? probe.version;
     if (served !== undefined) setEntityTag(request, served === probe.version && etag !== undefined ? etag : dataTag(question, served));
+    if (key !== undefined && served === probe.version && reply.statusCode === 200 && body !== undefined && body !== null) return this.answers.keep(key, body);
     return body;
   }
 
@@ -154,6 +167,13 @@ export class DataResponseInterceptor implements NestInterceptor {
   }
 }
 
+/** A kept answer, sent as the bytes it was the first time (the reply serializer does not run for bytes). */
+function sendCached(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): Buffer | string {
+  void reply.header('content-type', JSON_CONTENT_TYPE);
+  if (answer.page !== undefined) setPageHeaders(request, reply, answer.page);
+  return answer.bytes;
+}
+
 /** The query as the route's DTO sees it (defaults applied, values converted), keys sorted. */
 function normalised(query: object | undefined): string {
   if (!query) return '{}';
@@ -166,5 +186,5 @@ function normalised(query: object | undefined): string {
 }
 
 function dataTag(question: string, version: string): string {
-  return `W/"${hash('sha1', `${question}\n${version}`, 'base64url')}"`;
+  return weakTagOf(`${question}\n${version}`);
 }
