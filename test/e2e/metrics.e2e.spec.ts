@@ -121,6 +121,7 @@ describe('GET /metrics', () => {
       http_request_duration_seconds: 'histogram',
       vendor_requests_total: 'counter',
       vendor_rate_limited_total: 'counter',
+      vendor_budget_waits_total: 'counter',
       sync_lag_seconds: 'gauge',
       sync_run_duration_seconds: 'histogram',
       replica_records: 'gauge',
