@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { VendorDataError, VendorDeadlineError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
+import { VendorBudgetSpentError, VendorDataError, VendorDeadlineError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
 import { Metrics } from '../metrics/metrics.js';
 import { SecretUndecryptableError } from '../platform/secret-box.js';
 import { ReplicaRepository } from './replica.repository.js';
@@ -270,7 +270,8 @@ export class SyncRunner {
     const interrupted = error instanceof RunInterruptedError || stop.aborted;
     const thrown = interrupted && !(error instanceof RunInterruptedError) ? new RunInterruptedError(runId) : error;
     const limited = !interrupted && isRateLimited(error);
-    if (limited) meter.http429 = Math.max(meter.http429, 1);
+    // Our own spent budget is no vendor 429: the run's note names it.
+    if (limited && !(error instanceof VendorBudgetSpentError)) meter.http429 = Math.max(meter.http429, 1);
     const text = interrupted ? (thrown as Error).message : failureText(error);
     if (!interrupted && !(error instanceof VendorError) && !(error instanceof SecretUndecryptableError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));
     try {

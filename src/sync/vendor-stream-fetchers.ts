@@ -56,6 +56,9 @@ export class VendorStreamFetchers implements StreamFetchers {
         meter.calls++;
         if (outcome === 'rate_limited') meter.http429++;
       },
+      vendorBudgetWait: (_vendor, waitMs, outcome) => {
+        if (outcome === 'waited') meter.waitedMs += waitMs;
+      },
     });
     if (!client) return undefined;
     return streamFetchers({ [spec.vendor]: client }).find((f) => f.stream === stream);
