@@ -4,7 +4,7 @@ import { PlatformDb, PlatformExecutor } from '../platform/platform-db.js';
 import type { PlatformDatabase, SyncStateTable } from '../platform/platform.schema.js';
 import { contentHash } from './content-hash.js';
 import type { ChangeCounts, ReplicaChange, StreamKey, SyncState, SyncStatePatch, SyncStateName } from './replica.types.js';
-import type { StreamName } from './stream.js';
+import type { KnownRecord, StreamName } from './stream.js';
 
 /** Ids per query, and rows upserted per statement (12 values each): well under SQLite's and PostgreSQL's bound-parameter limits. */
 const LOOKUP_CHUNK = 500;
@@ -193,6 +193,23 @@ export class ReplicaRepository {
       if (mapped.length > 0) yield mapped;
       if (rows.length < batchSize) return;
     }
+  }
+
+  /** The stored change instant and raw payload of those of `vendorIds` that are live, a chunk per query. */
+  async known(tenantId: string, stream: StreamName, vendorIds: readonly string[]): Promise<Map<string, KnownRecord>> {
+    const found = new Map<string, KnownRecord>();
+    for (let i = 0; i < vendorIds.length; i += LOOKUP_CHUNK) {
+      const rows = await this.platform.db
+        .selectFrom('replica_records')
+        .select(['vendor_id', 'vendor_updated_at', 'raw'])
+        .where('tenant_id', '=', tenantId)
+        .where('stream', '=', stream)
+        .where('deleted_at', 'is', null)
+        .where('vendor_id', 'in', vendorIds.slice(i, i + LOOKUP_CHUNK))
+        .execute();
+      for (const row of rows) found.set(row.vendor_id, { vendorUpdatedAt: row.vendor_updated_at, raw: JSON.parse(row.raw) as unknown });
+    }
+    return found;
   }
 
   async countLive(tenantId: string, stream: StreamName): Promise<number> {

@@ -38,6 +38,14 @@ export interface ChangesRequest {
   /** Resume point saved after the last page of an interrupted run. */
   resume: string | null;
   stop: AbortSignal;
+  /** What the replica already holds for some vendor ids (one batched read); absent on an operator's full re-sync, which fetches everything again. */
+  known?: (vendorIds: string[]) => Promise<Map<string, KnownRecord>>;
+}
+
+/** A live replica row as stored: its vendor change instant and raw payload, so a fetcher can reuse what an unchanged record cost it before. */
+export interface KnownRecord {
+  vendorUpdatedAt: string | null;
+  raw: unknown;
 }
 
 /** How one stream talks to its vendor: incremental pages, optional id-only reconcile, and the mapper. */

@@ -165,7 +165,9 @@ export class SyncRunner {
     };
     let unreadable = 0;
     // A resumed run whose every page was written goes straight to its final state write.
-    const pages = resume.done ? [] : fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop });
+    // An operator's full re-sync fetches everything again; any other run may reuse what an unchanged record cost before.
+    const known = kind === 'full' && resume.first !== true ? undefined : (ids: string[]) => this.replica.known(key.tenantId, key.stream, ids);
+    const pages = resume.done ? [] : fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop, known });
     try {
       for await (const page of pages) {
         const changes: ReplicaChange[] = [];

@@ -112,17 +112,52 @@ describe('stream fetchers under the sync engine (SQLite)', () => {
     expect(edit.counts).toMatchObject({ inserted: 0, changed: 1 });
     expect(connectwise.requests[0].query.get('conditions')).toMatch(/^lastUpdated>=\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\]$/);
 
-    // Quiet: the overlap re-reads the newest ticket (its note and the members with it), and nothing changes.
+    // Quiet: the overlap re-reads the newest ticket, whose lastUpdated is as stored: its note and owner come from the replica.
     connectwise.requests.length = 0;
     const quiet = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
-    expect(quiet.counts).toMatchObject({ inserted: 0, changed: 0, deleted: 0 });
-    expect(connectwise.requests.map((r) => r.path.split('/').slice(-1)[0])).toEqual(['tickets', 'notes', 'members']);
+    expect(quiet.counts).toMatchObject({ seen: 1, inserted: 0, changed: 0, deleted: 0 });
+    expect(connectwise.requests.map((r) => r.path.split('/').slice(-1)[0])).toEqual(['tickets']);
 
     connectwise.tickets = connectwise.tickets.filter((t) => t.id !== 3);
     const reconcile = await runner.run(TENANT, 'connectwise.tickets', 'reconcile');
     expect(reconcile.counts).toMatchObject({ deleted: 1 });
     expect(connectwise.lastRequest('/service/tickets')?.query.get('fields')).toBe('id');
     expect((await live('connectwise.tickets')).map((t) => t.cw_ticket_id)).toEqual(['1', '2', '4']);
+  });
+
+  it('tickets: a description note is fetched again only when the ticket lastUpdated moves, and on an operator full re-sync', async () => {
+    const notePaths = () => connectwise.requests.filter((r) => r.path.endsWith('/notes')).map((r) => r.path.split('/').at(-2));
+    const description = async (id: string) => (await live('connectwise.tickets')).find((t) => t.cw_ticket_id === id)?.description;
+    connectwise.tickets = [ticket(11, 0.01), ticket(12, 0.01), ticket(13, 0.01)];
+    connectwise.notes = [11, 12, 13].map((id) => ({ id: 100 + id, ticketId: id, text: `First words of ${id}`, detailDescriptionFlag: true }));
+    connectwise.requests.length = 0;
+    await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(notePaths()).toEqual(['11', '12', '13']);
+
+    // All three are within the overlap: listed again, none costs a note call.
+    connectwise.requests.length = 0;
+    const quiet = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(quiet.counts).toMatchObject({ seen: 3, inserted: 0, changed: 0 });
+    expect(notePaths()).toEqual([]);
+    expect(connectwise.calls('/system/members')).toBe(0);
+
+    // An edit moves lastUpdated: that ticket's note (edited with it) is fetched again, the others' are not.
+    connectwise.tickets[1] = ticket(12, 0, { _info: { dateEntered: daysAgo(600), lastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } });
+    connectwise.notes[1] = { ...connectwise.notes[1], text: 'Rewritten with the edit' };
+    connectwise.requests.length = 0;
+    const edit = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(edit.counts).toMatchObject({ changed: 1 });
+    expect(notePaths()).toEqual(['12']);
+    expect(await description('12')).toBe('Rewritten with the edit');
+
+    // A note edited with no lastUpdated move is not seen by an incremental (the documented assumption) but is by a full re-sync.
+    connectwise.notes[0] = { ...connectwise.notes[0], text: 'Changed behind the ticket' };
+    await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(await description('11')).toBe('First words of 11');
+    connectwise.requests.length = 0;
+    await runner.run(TENANT, 'connectwise.tickets', 'full');
+    expect(notePaths()).toEqual(expect.arrayContaining(['11', '12', '13']));
+    expect(await description('11')).toBe('Changed behind the ticket');
   });
 
   it('reviews: a tombstone soft-deletes the served survey; a quiet interval costs one call', async () => {
