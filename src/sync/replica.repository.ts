@@ -195,6 +195,12 @@ export class ReplicaRepository {
     }
   }
 
+  /** The integration's version (its `updated_at`, moved by every change of settings or secrets), or null when it is gone. */
+  async integrationVersion(tenantId: string, vendor: string): Promise<string | null> {
+    const row = await this.platform.db.selectFrom('integrations').select('updated_at').where('tenant_id', '=', tenantId).where('vendor', '=', vendor).executeTakeFirst();
+    return row?.updated_at ?? null;
+  }
+
   /** The stored change instant and raw payload of those of `vendorIds` that are live, a chunk per query. */
   async known(tenantId: string, stream: StreamName, vendorIds: readonly string[]): Promise<Map<string, KnownRecord>> {
     const found = new Map<string, KnownRecord>();

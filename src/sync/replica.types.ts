@@ -43,6 +43,8 @@ export interface ResumePoint {
   done?: boolean;
   /** Runs in a row that failed from this point (no page written since): at MAX_RESUME_FAILURES it is dropped. */
   failures?: number;
+  /** The integration's `updated_at` when the walk began: a point of another version (new base URL, credentials, company) is dropped. */
+  integration?: string;
 }
 
 export interface SyncState {

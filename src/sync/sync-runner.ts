@@ -85,8 +85,9 @@ export class SyncRunner {
     if (!fetcher) throw new StreamGoneError(tenantId, stream);
     const key: StreamKey = { tenantId, stream, vendor: fetcher.vendor };
     const startedAt = this.iso();
-    const state = await this.replica.ensureState(key, startedAt);
-    const plan = this.plan(kind, state, fetcher, startedAt);
+    const version = (await this.replica.integrationVersion(tenantId, fetcher.vendor)) ?? undefined;
+    const state = await this.ofThisIntegration(key, await this.replica.ensureState(key, startedAt), version, startedAt);
+    const plan = this.plan(kind, state, fetcher, startedAt, version);
     const runId = await this.runs.start(key, plan.kind, startedAt);
     await this.replica.updateState(key, { state: 'running' }, startedAt);
     const began = performance.now();
@@ -126,9 +127,21 @@ export class SyncRunner {
     return this.replica.readLive(tenantId, stream);
   }
 
-  private plan(asked: RunKind, state: SyncState, fetcher: StreamFetcher, startedAt: string): Plan {
+  /** The state with only the resume points saved under this version of the integration: a cursor of the old one must not steer a walk of the new. */
+  private async ofThisIntegration(key: StreamKey, state: SyncState, version: string | undefined, now: string): Promise<SyncState> {
+    const kinds = Object.keys(state.resume) as RunKind[];
+    const stale = kinds.filter((kind) => state.resume[kind]?.integration !== version);
+    if (stale.length === 0) return state;
+    const resume = { ...state.resume };
+    for (const kind of stale) delete resume[kind];
+    await this.replica.updateState(key, { resume }, now);
+    this.logger.warn(`${key.tenantId} ${key.stream}: the ${stale.join(', ')} resume point(s) belong to an earlier version of the ${key.vendor} integration; dropped, the walk starts over`);
+    return { ...state, resume };
+  }
+
+  private plan(asked: RunKind, state: SyncState, fetcher: StreamFetcher, startedAt: string, integration: string | undefined): Plan {
     const now = Date.parse(startedAt);
-    const fresh = (base: ResumePoint) => ({ startedAt, ...base });
+    const fresh = (base: ResumePoint) => ({ startedAt, ...base, ...(integration === undefined ? {} : { integration }) });
     const saved = (kind: RunKind) => state.resume[kind] as (ResumePoint & { startedAt: string }) | undefined;
     let kind = asked;
     if (kind === 'reconcile' && (!fetcher.ids || state.lastSuccessAt === null)) kind = 'incremental';

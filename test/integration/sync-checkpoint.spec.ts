@@ -103,6 +103,59 @@ describe('ConnectWise checkpoint after a resumed run (walked by id, not by chang
   });
 });
 
+describe('resume points and the integration they were saved under', () => {
+  let connectwise: FakeConnectWise;
+  let platform: PlatformDb;
+  let runner: SyncRunner;
+  const listCalls = () => connectwise.requests.filter((r) => r.path.endsWith('/service/tickets'));
+
+  beforeAll(async () => {
+    connectwise = await FakeConnectWise.start();
+    connectwise.members = [{ id: 176, identifier: 'jdoe', officeEmail: 'jdoe@msp.example', inactiveFlag: false }];
+    platform = await openPlatform('sync-checkpoint-version-');
+    await seedTenant(platform.db, TENANT, ['connectwise']);
+    const client = new ConnectWiseClient(connectwise.integration(), loopbackHttp({ timeoutMs: 10_000 }), `connectwise:${TENANT}`, { pageSize: 1 });
+    runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), new OneStream(new ConnectWiseTicketsFetcher(client)), new SyncRunnerConfig({ windowDays: 30, historyDays: 30 }));
+  });
+  afterAll(async () => {
+    await connectwise.close();
+    await platform.onApplicationShutdown();
+  });
+
+  /** A first sync stopped once its walk is past ticket 1: its resume point (pageId 1) is saved. */
+  async function interruptedFirstSync(): Promise<void> {
+    const stop = new AbortController();
+    connectwise.misbehave = (reply, req) => {
+      if (req.path.endsWith('/service/tickets') && req.query.has('pageId')) stop.abort();
+      return reply;
+    };
+    await expect(runner.run(TENANT, 'connectwise.tickets', 'incremental', stop.signal)).rejects.toThrow(/interrupted/);
+    connectwise.misbehave = undefined;
+  }
+
+  it('a run of the same integration resumes from the saved page; after the integration changed it walks from the start', async () => {
+    connectwise.tickets = [ticket(1, minutesAgo(30)), ticket(2, minutesAgo(20)), ticket(3, minutesAgo(10))];
+    await interruptedFirstSync();
+    connectwise.requests.length = 0;
+    await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(listCalls()[0]?.query.get('pageId')).toBe('1');
+
+    // The same again from a stream never synced, but the integration changes before the resumed run.
+    await platform.db.deleteFrom('sync_state').execute();
+    await interruptedFirstSync();
+    const saved = (await new ReplicaRepository(platform).getState(TENANT, 'connectwise.tickets'))?.resume.full;
+    expect(saved?.point).toMatch(/\|1$/);
+    // An admin points the integration elsewhere (a new base URL, credentials, company): its updated_at moves.
+    await platform.db.updateTable('integrations').set({ updated_at: new Date(Date.now() + 1_000).toISOString() }).where('tenant_id', '=', TENANT).execute();
+    connectwise.requests.length = 0;
+    const run = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(run.kind).toBe('full');
+    expect(listCalls()[0].query.has('pageId')).toBe(false);
+    expect((await served(runner, 'connectwise.tickets')).map((t) => t.cw_ticket_id)).toEqual(['1', '2', '3']);
+    expect(run.state.resume).toEqual({});
+  });
+});
+
 describe('SmileBack paging when a review is modified mid-walk', () => {
   let smileback: FakeSmileBack;
   let platform: PlatformDb;
