@@ -56,6 +56,7 @@ export class ReplicaRepository {
       backfillUntil: row.backfill_until,
       lastSuccessAt: row.last_success_at,
       lastReconcileAt: row.last_reconcile_at,
+      lastOpenReconcileAt: row.last_open_reconcile_at,
       lastError: row.last_error,
       consecutiveFailures: Number(row.consecutive_failures),
       dataVersion: Number(row.data_version),
@@ -138,26 +139,36 @@ export class ReplicaRepository {
     });
   }
 
-  /** Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` of at least `minLive` rows would go (a vendor glitch, not deletions). */
+  /**
+   * Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` of at least `minLive` rows would go (a vendor glitch, not deletions).
+   * In scope: every row when there is no `from`; else rows changed since `from` (or with no stamp) and, with `isOpen`, rows whose mapped record is open.
+   * Only rows not listed are read for `isOpen`; a listed row is in scope by being listed.
+   */
   async softDeleteMissing(
     key: StreamKey,
     present: ReadonlySet<string>,
-    scope: { from?: string; maxFraction: number; minLive?: number },
+    scope: { from?: string; isOpen?: (mapped: unknown) => boolean; maxFraction: number; minLive?: number },
     patch: SyncStatePatch,
     now: string,
     runId: string,
   ): Promise<{ deleted: number; live: number; vanished: number; refused: boolean }> {
     return this.platform.transaction(async (trx) => {
-      let query = trx
+      const rows = await trx
         .selectFrom('replica_records')
-        .select('vendor_id')
+        .select(['vendor_id', 'vendor_updated_at'])
         .where('tenant_id', '=', key.tenantId)
         .where('stream', '=', key.stream)
-        .where('deleted_at', 'is', null);
-      if (scope.from) query = query.where((eb) => eb.or([eb('vendor_updated_at', '>=', scope.from!), eb('vendor_updated_at', 'is', null)]));
-      const live = (await query.execute()).map((r) => r.vendor_id);
-      const vanished = live.filter((id) => !present.has(id));
-      const refused = live.length > 0 && live.length >= (scope.minLive ?? 0) && vanished.length / live.length > scope.maxFraction;
+        .where('deleted_at', 'is', null)
+        .execute();
+      const from = scope.from;
+      const recent = (at: string | null) => from === undefined || at === null || at >= from;
+      const listed = rows.filter((r) => present.has(r.vendor_id));
+      const unlisted = rows.filter((r) => !present.has(r.vendor_id));
+      const vanished = unlisted.filter((r) => recent(r.vendor_updated_at)).map((r) => r.vendor_id);
+      const older = unlisted.filter((r) => !recent(r.vendor_updated_at)).map((r) => r.vendor_id);
+      if (scope.isOpen) vanished.push(...(await this.openAmong(trx, key, older, scope.isOpen)));
+      const live = (from === undefined || scope.isOpen ? listed.length : listed.filter((r) => recent(r.vendor_updated_at)).length) + vanished.length;
+      const refused = live > 0 && live >= (scope.minLive ?? 0) && vanished.length / live > scope.maxFraction;
       const counts: ChangeCounts = { seen: present.size, inserted: 0, changed: 0, deleted: refused ? 0 : vanished.length };
       if (!refused) {
         for (let i = 0; i < vanished.length; i += LOOKUP_CHUNK) {
@@ -171,8 +182,24 @@ export class ReplicaRepository {
         }
       }
       await this.afterWrite(trx, key, counts, patch, now, runId);
-      return { deleted: counts.deleted, live: live.length, vanished: vanished.length, refused };
+      return { deleted: counts.deleted, live, vanished: vanished.length, refused };
     });
+  }
+
+  /** Those of `vendorIds` whose stored mapped record `isOpen` says is open, a chunk per query. */
+  private async openAmong(db: PlatformExecutor, key: StreamKey, vendorIds: string[], isOpen: (mapped: unknown) => boolean): Promise<string[]> {
+    const open: string[] = [];
+    for (let i = 0; i < vendorIds.length; i += LOOKUP_CHUNK) {
+      const rows = await db
+        .selectFrom('replica_records')
+        .select(['vendor_id', 'mapped'])
+        .where('tenant_id', '=', key.tenantId)
+        .where('stream', '=', key.stream)
+        .where('vendor_id', 'in', vendorIds.slice(i, i + LOOKUP_CHUNK))
+        .execute();
+      for (const row of rows) if (row.mapped !== null && isOpen(JSON.parse(row.mapped) as unknown)) open.push(row.vendor_id);
+    }
+    return open;
   }
 
   /** The mapped records of a tenant×stream that are not deleted, in id order, a batch at a time. */
@@ -292,6 +319,7 @@ function toColumns(patch: SyncStatePatch): Updateable<SyncStateTable> {
   if (patch.backfillUntil !== undefined) columns.backfill_until = patch.backfillUntil;
   if (patch.lastSuccessAt !== undefined) columns.last_success_at = patch.lastSuccessAt;
   if (patch.lastReconcileAt !== undefined) columns.last_reconcile_at = patch.lastReconcileAt;
+  if (patch.lastOpenReconcileAt !== undefined) columns.last_open_reconcile_at = patch.lastOpenReconcileAt;
   if (patch.lastError !== undefined) columns.last_error = patch.lastError;
   if (typeof patch.consecutiveFailures === 'number') columns.consecutive_failures = patch.consecutiveFailures;
   if (patch.state !== undefined) columns.state = patch.state;

@@ -59,6 +59,8 @@ export interface StreamFetcher<Mapped = unknown> {
   changes(request: ChangesRequest): AsyncIterable<StreamPage>;
   /** Every id the vendor still has in scope (ConnectWise reconcile; `fields=id`); absent when the vendor has a deletion feed or none is needed. */
   ids?(scope: { open: boolean; from?: string }, stop: AbortSignal): Promise<string[]>;
+  /** Whether a mapped record is open (tickets): such records are reconciled hourly against the vendor's open list; absent: only the daily window reconcile. */
+  isOpen?(mapped: unknown): boolean;
   /** The record the API serves, from the raw payload alone (plus the tenant id). */
   map(raw: unknown, tenantId: string): Mapped;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { VendorDataError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
 import { Metrics } from '../metrics/metrics.js';
 import { ReplicaRepository } from './replica.repository.js';
-import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
+import type { ChangeCounts, ReconcileScope, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
 import { zeroCounts } from './replica.types.js';
 import type { StreamFetcher, StreamName } from './stream.js';
 import { STREAM_FETCHERS, type StreamFetchers } from './stream-fetchers.js';
@@ -50,8 +50,8 @@ export interface RunOutcome {
   refused?: boolean;
   /** The run used up its time slice: its resume point is saved and it should continue at once. */
   partial?: boolean;
-  /** The fetcher can list ids, so the stream can be reconciled. */
-  reconcilable: boolean;
+  /** The reconciles the stream has: none (no id list), the daily window only, or the hourly open records too (the fetcher knows which are open). */
+  reconcilable: false | 'window' | 'open';
   state: SyncState;
 }
 
@@ -79,7 +79,7 @@ export class SyncRunner {
   }
 
   /** Runs `kind`, resuming an interrupted one; a never-synced stream's incremental is its first sync; failures are recorded, then thrown. */
-  async run(tenantId: string, stream: StreamName, kind: RunKind, stop: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
+  async run(tenantId: string, stream: StreamName, kind: RunKind, stop: AbortSignal = new AbortController().signal, scope: ReconcileScope = 'window'): Promise<RunOutcome> {
     const meter = newMeter();
     const fetcher = await this.fetchers.fetcherFor(tenantId, stream, meter);
     if (!fetcher) throw new StreamGoneError(tenantId, stream);
@@ -93,11 +93,11 @@ export class SyncRunner {
     const began = performance.now();
     try {
       const result =
-        plan.kind === 'reconcile' ? await this.reconcile(key, fetcher, state, runId, stop) : await this.walk(key, fetcher, state, plan, runId, stop);
+        plan.kind === 'reconcile' ? await this.reconcile(key, fetcher, state, fetcher.isOpen ? scope : 'window', runId, stop) : await this.walk(key, fetcher, state, plan, runId, stop);
       await this.runs.finish(runId, { at: this.iso(), meter, note: result.note });
       const after = (await this.replica.getState(tenantId, stream)) as SyncState;
       await this.measured(key, plan.kind, began, result.counts, after);
-      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, partial: result.partial, reconcilable: fetcher.ids !== undefined, state: after };
+      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, partial: result.partial, reconcilable: !fetcher.ids ? false : fetcher.isOpen ? 'open' : 'window', state: after };
     } catch (error) {
       this.metrics?.syncRunFinished(stream, plan.kind, 'failure', (performance.now() - began) / 1000);
       throw await this.failed(key, state, plan.kind, runId, meter, error, stop);
@@ -241,18 +241,26 @@ export class SyncRunner {
     return cap;
   }
 
-  /** Soft-deletes what the vendor no longer lists, only after a complete id walk, never a mass delete. */
-  private async reconcile(key: StreamKey, fetcher: StreamFetcher, state: SyncState, runId: string, stop: AbortSignal) {
-    const from = state.historyFrom ?? undefined;
-    const ids = await (fetcher.ids as NonNullable<StreamFetcher['ids']>)({ open: false, from }, stop);
+  /**
+   * Soft-deletes what the vendor no longer lists, only after a complete id walk, never a mass delete. `open`: the open records and those
+   * changed since the checkpoint's overlap (a ticket closed since the last incremental is listed, not taken for deleted); `window`: the
+   * open ones and those changed in the recent window.
+   */
+  private async reconcile(key: StreamKey, fetcher: StreamFetcher, state: SyncState, scope: ReconcileScope, runId: string, stop: AbortSignal) {
+    const from =
+      scope === 'open' && state.checkpoint !== null
+        ? new Date(Date.parse(state.checkpoint) - SYNC_OVERLAP_MS).toISOString()
+        : new Date(this.now() - this.config.options.windowDays * DAY_MS).toISOString();
+    const ids = await (fetcher.ids as NonNullable<StreamFetcher['ids']>)({ open: true, from }, stop);
     if (stop.aborted) throw new RunInterruptedError(runId);
     const at = this.iso();
     const idle = state.backfillUntil ? 'backfilling' : 'idle';
+    const reconciled: SyncStatePatch = scope === 'window' ? { lastReconcileAt: at, lastOpenReconcileAt: at } : { lastOpenReconcileAt: at };
     const result = await this.replica.softDeleteMissing(
       key,
       new Set(ids),
-      { from, maxFraction: RECONCILE_MAX_VANISHED, minLive: RECONCILE_GUARD_MIN_ROWS },
-      { lastReconcileAt: at, lastSuccessAt: at, lastError: null, consecutiveFailures: 0, state: idle },
+      { from, isOpen: fetcher.isOpen?.bind(fetcher), maxFraction: RECONCILE_MAX_VANISHED, minLive: RECONCILE_GUARD_MIN_ROWS },
+      { ...reconciled, lastSuccessAt: at, lastError: null, consecutiveFailures: 0, state: idle },
       at,
       runId,
     );
@@ -261,6 +269,7 @@ export class SyncRunner {
       note = `reconcile refused: ${result.vanished} of ${result.live} live records are no longer listed by ${key.vendor} (over ${RECONCILE_MAX_VANISHED * 100} %); nothing was deleted`;
       this.logger.warn(`${key.tenantId} ${key.stream}: ${note}`);
     }
+    note ??= `reconcile of the ${scope === 'open' ? 'open records' : 'recent window'}: ${result.deleted} of ${result.live} soft-deleted`;
     return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, partial: false, note };
   }
 

@@ -47,7 +47,7 @@ async function bootBench(streams: FakeTenantStreams): Promise<TestApp> {
 
 describe('bench: live replica sync and reads', () => {
   it('first sync, quiet interval, reads during a sync', async () => {
-    const streams = new FakeTenantStreams();
+    const streams = new FakeTenantStreams([], { timeoutMs: 30_000 });
     const app = await bootBench(streams);
     const fakes = await startFakes();
     try {

@@ -13,6 +13,7 @@ import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
 import type { StreamFetchers } from '../../src/sync/stream-fetchers.js';
 import { SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
+import { SyncJobData, SyncJobs, SyncJobsConfig } from '../../src/sync/sync-jobs.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
@@ -158,6 +159,57 @@ describe('stream fetchers under the sync engine (SQLite)', () => {
     await runner.run(TENANT, 'connectwise.tickets', 'full');
     expect(notePaths()).toEqual(expect.arrayContaining(['11', '12', '13']));
     expect(await description('11')).toBe('Changed behind the ticket');
+  });
+
+  it('tickets: the jobs reconcile the window first, then the open records hourly; an hourly reconcile deletes an old open ticket gone from the vendor, never a closed one', async () => {
+    const jobs = new SyncJobs(runner, new SyncJobsConfig(300_000));
+    const job = (data: Partial<SyncJobData> = {}) => jobs.handle({ tenantId: TENANT, stream: 'connectwise.tickets', ...data }, new AbortController().signal);
+    const ids = async () => (await live('connectwise.tickets')).map((t) => t.cw_ticket_id);
+    connectwise.tickets = [
+      ticket(21, 200),
+      ticket(22, 200),
+      ticket(23, 200, { closedFlag: true, closedDate: daysAgo(200), status: { name: 'Closed' } }),
+      ticket(24, 0.01),
+    ];
+    await runner.run(TENANT, 'connectwise.tickets', 'full');
+    await platform.db.updateTable('sync_state').set({ last_reconcile_at: null, last_open_reconcile_at: null }).execute();
+
+    // Never reconciled: after the incremental, the window reconcile (which covers the open records too).
+    expect(await job()).toEqual({ data: { tenantId: TENANT, stream: 'connectwise.tickets', kind: 'reconcile', reconcile: 'window' }, inMs: 0 });
+    expect(await job({ kind: 'reconcile', reconcile: 'window' })).toEqual({ data: { tenantId: TENANT, stream: 'connectwise.tickets' }, inMs: 300_000 });
+    // Both done just now: the next incremental owes nothing.
+    expect(await job()).toEqual({ data: { tenantId: TENANT, stream: 'connectwise.tickets' }, inMs: 300_000 });
+
+    // An hour later (the open reconcile's stamp moved back), the open records are owed, not the window.
+    const hourAgo = new Date(Date.now() - 61 * 60_000).toISOString();
+    await platform.db.updateTable('sync_state').set({ last_open_reconcile_at: hourAgo }).execute();
+    expect(await job()).toEqual({ data: { tenantId: TENANT, stream: 'connectwise.tickets', kind: 'reconcile', reconcile: 'open' }, inMs: 0 });
+
+    // Ticket 22 (open, 200 days old) is deleted in ConnectWise, ticket 23 (closed long ago) is not listed as open either.
+    connectwise.tickets = connectwise.tickets.filter((t) => t.id !== 22);
+    connectwise.requests.length = 0;
+    const reconcile = await runner.run(TENANT, 'connectwise.tickets', 'reconcile', new AbortController().signal, 'open');
+    expect(reconcile.counts).toMatchObject({ deleted: 1 });
+    expect(connectwise.lastRequest('/service/tickets')?.query.get('conditions')).toMatch(/^closedFlag=false or lastUpdated>=\[/);
+    expect(await ids()).toEqual(expect.arrayContaining(['21', '23', '24']));
+    expect(await ids()).not.toContain('22');
+    expect(reconcile.state.lastOpenReconcileAt).not.toBeNull();
+    expect(Date.parse(reconcile.state.lastOpenReconcileAt as string)).toBeGreaterThan(Date.parse(reconcile.state.lastReconcileAt as string));
+  });
+
+  it('tickets: a reconcile whose id walk fails deletes nothing', async () => {
+    await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    const before = await live('connectwise.tickets');
+    expect(before.length).toBeGreaterThan(0);
+    // Every ticket gone from the vendor's lists, but the id walk fails: nothing is taken for deleted.
+    connectwise.tickets = [];
+    connectwise.misbehave = (reply, req) => (req.query.get('fields') === 'id' ? { status: 500, body: { message: 'down' } } : reply);
+    try {
+      await expect(runner.run(TENANT, 'connectwise.tickets', 'reconcile', new AbortController().signal, 'open')).rejects.toThrow();
+    } finally {
+      connectwise.misbehave = undefined;
+    }
+    expect(await live('connectwise.tickets')).toEqual(before);
   });
 
   it('reviews: a tombstone soft-deletes the served survey; a quiet interval costs one call', async () => {

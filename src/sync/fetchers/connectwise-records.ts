@@ -2,7 +2,7 @@ import { ConnectWiseClient, CwMember, CwServiceNote, CwTicket, CwTimeEntry, cwDa
 import { memberEmailMap } from '../../integrations/connectwise/connectwise-members.js';
 import { descriptionFromNotes, mapConnectWiseTicket } from '../../tickets/sources/connectwise.mappers.js';
 import { mapConnectWiseTimeEntry } from '../../time-entries/sources/connectwise-time-entry.mappers.js';
-import type { Ticket } from '../../tickets/ticket.record.js';
+import { isTicketClosed, type Ticket } from '../../tickets/ticket.record.js';
 import type { TimeEntry } from '../../time-entries/time-entry.record.js';
 import type { ChangesRequest, KnownRecord, StreamFetcher, StreamPage } from '../stream.js';
 import { RunMembers, forwardIds, forwardStream, updatedWindow } from './connectwise-members.js';
@@ -85,6 +85,10 @@ export class ConnectWiseTicketsFetcher implements StreamFetcher<Ticket> {
   ids(scope: { open: boolean; from?: string }, stop: AbortSignal): Promise<string[]> {
     const parts = [scope.open ? 'closedFlag=false' : undefined, scope.from ? `lastUpdated>=[${cwDateTime(new Date(scope.from))}]` : undefined];
     return forwardIds(this.client, '/service/tickets', parts.filter(Boolean).join(' or ') || undefined, stop);
+  }
+
+  isOpen(mapped: unknown): boolean {
+    return !isTicketClosed(mapped as Ticket);
   }
 
   map(raw: unknown, tenantId: string): Ticket {
