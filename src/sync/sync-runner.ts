@@ -280,6 +280,8 @@ export class SyncRunner {
     const thrown = interrupted && !(error instanceof RunInterruptedError) ? new RunInterruptedError(runId) : error;
     const limited = !interrupted && isRateLimited(error);
     if (limited) meter.http429 = Math.max(meter.http429, 1);
+    // The vendor's Retry-After is waited out between runs, not in one: it is this run's wait all the same.
+    if (limited) meter.waitedMs += rateLimitWaitMs(error) ?? 0;
     const text = interrupted ? (thrown as Error).message : failureText(error);
     if (!interrupted && !(error instanceof VendorError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));
     try {

@@ -115,6 +115,7 @@ describe('live replica wired into the app (SQLite, in-process scheduler)', () =>
         finished_at: expect.any(String),
         vendor_calls: expect.any(Number),
         http_429: 0,
+        waited_ms: expect.any(Number),
         seen: expect.any(Number),
         inserted: expect.any(Number),
         changed: expect.any(Number),

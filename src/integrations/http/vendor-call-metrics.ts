@@ -13,6 +13,8 @@ export type VendorCallOutcome =
 /** What VendorHttp reports of every request it sends (each retry is one more); the metrics module implements it. */
 export interface VendorCallMetrics {
   vendorCall(vendor: string, outcome: VendorCallOutcome): void;
+  /** Time slept before a retry (backoff or a honoured Retry-After), in ms. */
+  waited?(vendor: string, ms: number): void;
 }
 
 /** The injection token of VendorCallMetrics: bound by the metrics module, absent (nothing counted) in the CLIs. */
