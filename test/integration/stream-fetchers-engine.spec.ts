@@ -1,17 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ConnectWiseClient, CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
 import { SmileBackClient, SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
-import { openDatabase } from '../../src/platform/database.js';
-import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformDb } from '../../src/platform/platform-db.js';
+import type { PlatformDb } from '../../src/platform/platform-db.js';
 import { ConnectWiseTicketsFetcher } from '../../src/sync/fetchers/connectwise-records.js';
 import { SmileBackReviewsFetcher } from '../../src/sync/fetchers/smileback-reviews.js';
-import type { StreamKey } from '../../src/sync/replica.types.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
-import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
-import type { StreamFetchers } from '../../src/sync/stream-fetchers.js';
+import type { StreamName } from '../../src/sync/stream.js';
 import { SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncJobData, SyncJobs, SyncJobsConfig } from '../../src/sync/sync-jobs.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
@@ -19,6 +12,7 @@ import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
 import { daysAgo, seedTenant } from '../support/replica-fakes.js';
 import { loopbackHttp } from '../support/stream-runs.js';
+import { FixedFetchers, openSqliteStore } from '../support/sync-harness.js';
 
 const TENANT = 'tenant_engine';
 
@@ -46,19 +40,6 @@ const review = (id: number, modifiedDaysAgo: number, over: Partial<SmileBackRevi
   ...over,
 });
 
-/** The engine's view of one tenant's streams: the real fetchers over the fakes. */
-class FakeVendorStreams implements StreamFetchers {
-  constructor(private readonly fetchers: StreamFetcher[]) {}
-
-  streams(): Promise<StreamKey[]> {
-    return Promise.resolve(this.fetchers.map((f) => ({ tenantId: TENANT, stream: f.stream, vendor: f.vendor })));
-  }
-
-  fetcherFor(_tenantId: string, stream: StreamName): Promise<StreamFetcher | undefined> {
-    return Promise.resolve(this.fetchers.find((f) => f.stream === stream));
-  }
-}
-
 describe('stream fetchers under the sync engine (SQLite)', () => {
   let connectwise: FakeConnectWise;
   let smileback: FakeSmileBack;
@@ -69,13 +50,11 @@ describe('stream fetchers under the sync engine (SQLite)', () => {
   beforeAll(async () => {
     [connectwise, smileback] = await Promise.all([FakeConnectWise.start(), FakeSmileBack.start()]);
     connectwise.members = [{ id: 176, identifier: 'jdoe', officeEmail: 'jdoe@msp.example', inactiveFlag: false }];
-    const opened = openDatabase(`sqlite:${join(await mkdtemp(join(tmpdir(), 'stream-engine-')), 'platform.db')}`, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
-    await migrateToLatest(opened.db);
-    platform = new PlatformDb(opened.db, opened.engine);
+    platform = await openSqliteStore('stream-engine-');
     await seedTenant(platform.db, TENANT, ['connectwise', 'smileback']);
     replica = new ReplicaRepository(platform);
     const http = loopbackHttp({ timeoutMs: 10_000 });
-    const streams = new FakeVendorStreams([
+    const streams = new FixedFetchers(TENANT, [
       new ConnectWiseTicketsFetcher(new ConnectWiseClient(connectwise.integration(), http, `connectwise:${TENANT}`)),
       new SmileBackReviewsFetcher(new SmileBackClient(smileback.integration(), http, `smileback:${TENANT}`)),
     ]);

@@ -1,9 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../src/platform/database.js';
-import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformDb } from '../../src/platform/platform-db.js';
+import type { PlatformDb } from '../../src/platform/platform-db.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import { SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
@@ -11,6 +6,7 @@ import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { bulkTickets, MEMBERS } from '../support/live-fixtures.js';
 import { FakeTenantStreams } from '../support/replica-app.js';
 import { seedTenant } from '../support/replica-fakes.js';
+import { openSqliteStore } from '../support/sync-harness.js';
 
 const TENANT = 'tenant_meter';
 
@@ -26,9 +22,7 @@ describe('sync run metering (real ConnectWise fetcher and VendorHttp over the fa
     connectwise = await FakeConnectWise.start();
     const { tickets, notes } = bulkTickets(3, 1);
     Object.assign(connectwise, { tickets, notes, members: MEMBERS });
-    const opened = openDatabase(`sqlite:${join(await mkdtemp(join(tmpdir(), 'sync-metering-')), 'platform.db')}`, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
-    await migrateToLatest(opened.db);
-    platform = new PlatformDb(opened.db, opened.engine);
+    platform = await openSqliteStore('sync-metering-');
     await seedTenant(platform.db, TENANT, ['connectwise']);
     streams = new FakeTenantStreams();
     streams.add(TENANT, { connectwise });
