@@ -4,7 +4,7 @@ const LAYERS = [
   { name: 'common', paths: ['src/common/'] },
   { name: 'integrations', paths: ['src/integrations/', 'src/redis/'] },
   { name: 'platform', paths: ['src/platform/', 'src/auth/', 'src/rate-limit/', 'src/metrics/'] },
-  { name: 'mock|live', paths: ['src/mock/', 'src/live/'] },
+  { name: 'mock', paths: ['src/mock/'] },
   { name: 'source-binding', paths: ['src/source-binding/'] },
   {
     name: 'domains',
@@ -45,23 +45,8 @@ module.exports = {
       comment: 'two folders that import each other have no order either, even without a file cycle',
       severity: 'error',
       scope: 'folder',
-      // Known: the tickets' live binding reads time entries' references, which read tickets (docs/architecture.md).
-      from: { path: '^src/', pathNot: '^src/(tickets|time-entries)(/|$)' },
+      from: { path: '^src/' },
       to: { circular: true },
-    },
-    {
-      name: 'mock-and-live-apart',
-      comment: 'mock and live are alternatives at the same level; source-binding is where they meet',
-      severity: 'error',
-      from: { path: '^src/mock/' },
-      to: { path: '^src/live/' },
-    },
-    {
-      name: 'live-and-mock-apart',
-      comment: 'mock and live are alternatives at the same level; source-binding is where they meet',
-      severity: 'error',
-      from: { path: '^src/live/' },
-      to: { path: '^src/mock/' },
     },
     {
       name: 'folder-without-layer',

@@ -45,5 +45,11 @@ try {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bare = median(figures.bare);
-console.log(`${path}: CPU per request (medians of ${opts.rounds} rounds), and the bare app's as a share of it`);
-for (const [name, xs] of Object.entries(figures)) console.log(`  ${name.padEnd(5)} ${median(xs).toFixed(0).padStart(5)} µs  ${((100 * bare) / median(xs)).toFixed(1)} %`);
+console.log(`${path}: CPU per request (medians of ${opts.rounds} rounds), and the bare app's as a share of it; then the lowest round and the spread`);
+// On a shared machine the neighbours only ever add CPU time per request, so the lowest round is the steadier figure for an A/B.
+for (const [name, xs] of Object.entries(figures)) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  console.log(
+    `  ${name.padEnd(5)} ${median(xs).toFixed(0).padStart(5)} µs  ${((100 * bare) / median(xs)).toFixed(1).padStart(5)} %   lowest ${sorted[0].toFixed(0).padStart(5)} µs   rounds ${sorted.map((x) => x.toFixed(0)).join(' ')}`,
+  );
+}

@@ -57,8 +57,8 @@ export class AppModule {
         RedisModule,
         ...sourceModules(modes, DOMAINS_MODULE),
         PlatformModule,
-        // With LIVE_READS=replica (or a test's fetchers), live reads come from the replica and the sync keeps it; never both paths at once.
-        ...(servesAny(modes, 'live') && (options.streamFetchers || config.liveReads === 'replica')
+        // Anything live is read from the replica, which the sync keeps (a test may hand in its own fetchers).
+        ...(servesAny(modes, 'live')
           ? [ReplicaReadsModule.register(options.streamFetchers ?? { provide: STREAM_FETCHERS, useClass: VendorStreamFetchers })]
           : []),
         ...(servesAny(modes, 'mock') ? [ScenariosModule] : []),

@@ -137,8 +137,10 @@ export function configureApp(app: INestApplication): void {
 function setupDocs(app: INestApplication, version: string): void {
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   // Swagger UI's page links its assets relative to `/docs`; `/docs/` would break them.
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/docs/' || request.url.startsWith('/docs/?')) await reply.redirect(request.url.replace('/docs/', '/docs'), 301);
+  // A callback hook: an async one would cost every request, docs or not, a promise.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.url === '/docs/' || request.url.startsWith('/docs/?')) void reply.redirect(request.url.replace('/docs/', '/docs'), 301);
+    else done();
   });
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, version), {
     jsonDocumentUrl: 'docs-json',

@@ -7,7 +7,7 @@ import { liveConfig } from '../config/live.config.js';
 import { ValidationProblemError } from '../common/problem/problem.error.js';
 import { fieldProblems } from '../common/validation/validation-pipe.js';
 import { VendorAuthError, VendorError, VendorHttpError } from '../integrations/http/vendor-errors.js';
-import { LiveClients } from '../live/live-clients.js';
+import { LiveClients } from '../platform/live-clients.js';
 import { ApiKeysService } from '../platform/api-keys.service.js';
 import { VENDOR_DEFINITIONS, Vendor, isVendor } from '../platform/integration-bodies.dto.js';
 import { integrationUrlProblems } from '../platform/integration-urls.js';

@@ -3,8 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { ApiKeyAuthenticator } from './api-key.authenticator.js';
 import { ADMIN_ONLY, IS_PUBLIC } from './auth.decorators.js';
 import { AdminScopeRequiredError } from './auth.errors.js';
-import { PRINCIPAL, WithPrincipal } from './principal.js';
+import { Principal, PRINCIPAL, WithPrincipal } from './principal.js';
 
+/** Who may call a route: anyone, any valid key, or admin keys only. */
+type Access = 'public' | 'key' | 'admin';
 type AuthRequest = { headers: Record<string, string | undefined> } & WithPrincipal;
 
 /**
@@ -15,6 +17,7 @@ type AuthRequest = { headers: Record<string, string | undefined> } & WithPrincip
 @Injectable()
 export class AuthGuard implements CanActivate, OnModuleInit {
   private readonly logger = new Logger('Auth');
+  private readonly access = new WeakMap<object, Map<object, Access>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -25,19 +28,44 @@ export class AuthGuard implements CanActivate, OnModuleInit {
     if (this.authenticator.disabled) this.logger.warn('AUTH_DISABLED=true: every route is open and every caller is an admin (mock mode only)');
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const access = this.accessOf(context);
     const request = context.switchToHttp().getRequest<AuthRequest>();
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
-      if (!request[PRINCIPAL] && request.headers.authorization) {
-        request[PRINCIPAL] = await this.authenticator.authenticate(request.headers.authorization).catch(() => undefined);
-      }
-      return true;
+    if (access === 'public') {
+      if (request[PRINCIPAL] || !request.headers.authorization) return true;
+      return this.authenticator.authenticate(request.headers.authorization).then(
+        (principal) => ((request[PRINCIPAL] = principal), true),
+        () => true,
+      );
     }
     // Write requests were authenticated at the edge, before their body was read.
-    const principal = request[PRINCIPAL] ?? (await this.authenticator.authenticate(request.headers.authorization));
-    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && !principal.isAdmin) throw new AdminScopeRequiredError();
+    const known = request[PRINCIPAL];
+    if (known) return this.admit(access, request, known);
+    return this.authenticator.authenticate(request.headers.authorization).then((principal) => this.admit(access, request, principal));
+  }
+
+  private admit(access: Access, request: AuthRequest, principal: Principal): true {
+    if (access === 'admin' && !principal.isAdmin) throw new AdminScopeRequiredError();
     request[PRINCIPAL] = principal;
     return true;
+  }
+
+  /** A route's access, read from its decorators once rather than on every request. */
+  private accessOf(context: ExecutionContext): Access {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let byHandler = this.access.get(controller);
+    if (byHandler === undefined) this.access.set(controller, (byHandler = new Map()));
+    let access = byHandler.get(handler);
+    if (access === undefined) {
+      const targets = [handler, controller];
+      access = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)
+        ? 'public'
+        : this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets)
+          ? 'admin'
+          : 'key';
+      byHandler.set(handler, access);
+    }
+    return access;
   }
 }

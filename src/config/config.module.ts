@@ -15,8 +15,6 @@ export interface LoadedConfig {
   readonly module: DynamicModule;
   /** The mock namespace as this boot maps it: what decides where each domain's data comes from. */
   readonly mock: ConfigType<typeof mockConfig>;
-  /** LIVE_READS: whether live data is read through from the vendors or from the synced replica. */
-  readonly liveReads: 'vendor' | 'replica';
 }
 
 type Mapping = { namespace: EnvNamespace<object>; from: (env: ValidatedEnvironment) => object };
@@ -25,15 +23,12 @@ const SERVING: Mapping[] = [appConfig, httpConfig, mockConfig, platformConfig, a
   (namespace: EnvNamespace<object>) => ({ namespace, from: namespace.from }),
 );
 
-// Same namespaces (same injection keys) as mockConfig and liveConfig.
+// Same namespaces (same injection keys) as mockConfig.
 const RECORDING: Mapping[] = SERVING.map((mapping) => {
   switch (mapping.namespace.token) {
     case mockConfig.token:
       /** `mock:record`: every domain from the vendors whatever MOCK_MODE/MOCK_DOMAINS say, so a recording is live data. */
       return { ...mapping, from: (env) => ({ ...mockConfig.from(env), enabled: false, domains: [] }) };
-    case liveConfig.token:
-      /** ... and fetched fresh: no shared cache (Redis) to answer from, so a failing vendor is reported, never a stale copy recorded. */
-      return { ...mapping, from: (env) => ({ ...liveConfig.from(env), redisUrl: undefined }) };
     default:
       return mapping;
   }
@@ -64,5 +59,5 @@ export async function configModule({ serving = false, recording = false }: { ser
     },
   });
   const mock = valueOf(mappings.find(({ namespace }) => namespace.token === mockConfig.token)!) as ConfigType<typeof mockConfig>;
-  return { module, mock, liveReads: env!.LIVE_READS };
+  return { module, mock };
 }

@@ -29,3 +29,6 @@ export const DOMAIN_VENDOR_CALLS: Readonly<Record<DomainName, readonly VendorCal
 export function domainsOfVendor(vendor: Vendor | string): DomainName[] {
   return DOMAIN_NAMES.filter((d) => DOMAIN_VENDOR_CALLS[d].some((c) => c.vendor === vendor));
 }
+
+/** The domains each vendor's integration serves (from the domains' vendor calls). */
+export const DOMAINS_BY_VENDOR: Readonly<Record<string, DomainName[]>> = Object.fromEntries(VENDORS.map((vendor) => [vendor, domainsOfVendor(vendor)]));

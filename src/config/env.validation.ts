@@ -148,27 +148,15 @@ export class EnvironmentVariables {
   @IsTrustProxy()
   TRUST_PROXY: string = 'false';
 
-  @IsOptional()
-  @IntegerIn(1, 86_400)
-  CACHE_TTL_SECONDS: number = 300;
-
-  @IsOptional()
-  @IntegerIn(0, 2_592_000)
-  CACHE_STALE_SECONDS: number = 86_400;
-
-  /** Budget of the live cache in this process (vendor records with their indexes), least recently used evicted first. */
+  /** Budget of the replica read cache in this process (records with their indexes), least recently used evicted first. */
   @IsOptional()
   @IntegerIn(1, 1_048_576)
   SNAPSHOT_CACHE_MAX_MB: number = 512;
 
+  /** What a stream's first sync fetches before the stream is served (then a backfill reaches SYNC_HISTORY_DAYS). */
   @IsOptional()
   @IntegerIn(1, 3650)
   LIVE_WINDOW_DAYS: number = 90;
-
-  /** Where live data is read from: `vendor` (the read-through cache) or `replica` (the synced replica, which also turns on the sync). */
-  @IsOptional()
-  @IsIn(['vendor', 'replica'])
-  LIVE_READS: 'vendor' | 'replica' = 'vendor';
 
   /** How often each tenant×stream of the live replica asks its vendor for changes. */
   @IsOptional()
@@ -215,7 +203,7 @@ export class EnvironmentVariables {
   @IntegerIn(100, 3_600_000)
   VENDOR_BREAKER_COOLDOWN_MS: number = 30_000;
 
-  /** Records one paged vendor walk may bring before it is refused (502): what bounds a fill's memory. */
+  /** Records one paged vendor walk may bring before it is refused: what bounds a sync page's memory. */
   @IsOptional()
   @IntegerIn(1, 10_000_000)
   VENDOR_WALK_MAX_RECORDS: number = 200_000;

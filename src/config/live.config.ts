@@ -1,16 +1,14 @@
 import { envNamespace } from './env-namespace.js';
 
-/** Live mode: how vendor data is fetched, cached and protected. */
+/** Live mode: how vendor data is fetched (by the sync) and protected, and the replica read cache's bound. */
 export const liveConfig = envNamespace('live', (env) => {
   return {
     redisUrl: env.REDIS_URL,
-    /** Prefix of the keys written to Redis besides the cache: rate budgets, walk locks. */
+    /** Prefix of the keys written to Redis (rate budgets). */
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
-    cacheTtlMs: env.CACHE_TTL_SECONDS * 1000,
-    /** How long a copy is kept to be served (with a warning) when the vendor fails. */
-    staleForMs: env.CACHE_STALE_SECONDS * 1000,
-    /** Bytes the cache in this process may hold (records, their indexes and JSON); least recently used go first. */
+    /** Bytes the replica read cache in this process may hold (records, their indexes and JSON); least recently used go first. */
     localMaxBytes: env.SNAPSHOT_CACHE_MAX_MB * 1024 * 1024,
+    /** What a stream's first sync fetches (mock:record's window too). */
     windowDays: env.LIVE_WINDOW_DAYS,
     http: {
       timeoutMs: env.VENDOR_TIMEOUT_MS,

@@ -1,22 +1,25 @@
 import { CallHandler, ExecutionContext, NestInterceptor, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { hash } from 'node:crypto';
 import { from, lastValueFrom, Observable, tap } from 'rxjs';
 import { principalOf } from '../auth/auth.decorators.js';
-import { markNotModified, noneMatch, setEntityTag, setPageHeaders } from '../common/http/http-conventions.js';
+import { markNotModified, noneMatch, setEntityTag, setPageHeaders, weakTagOf } from '../common/http/http-conventions.js';
 import { openContext, RequestContext } from '../common/http/request-context.js';
 import { queryDtoOf } from '../common/validation/query-dto.decorator.js';
 import { rejectUnknown } from '../common/validation/query-params.js';
 import { checkRecordIds, recordIdParamsOf } from '../common/validation/record-id.pipe.js';
 import { checkQueryShape, StrictValidationPipe } from '../common/validation/validation-pipe.js';
 import type { DomainName } from '../domains.js';
-import { inLiveRequest, warnIfStale } from '../live/request-context.js';
+import { inLiveRequest, warnIfStale } from '../replica-reads/replica-request.js';
 import type { MockScenarios } from '../mock/scenarios/mock-scenarios.js';
 import { VENDOR_DATA_DOMAIN } from '../mock/scenarios/vendor-data.decorator.js';
 import { kindOf, SourceModes } from '../config/source-modes.js';
 import type { DataVersion } from '../data-version/source-data-version.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
+import { AnswerCache, CachedAnswer } from './answer-cache.js';
+
+/** What Fastify would have said of a serialized object; a string or bytes handed to it must say so themselves. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** What the perimeter does for one route, read once from its decorators. */
 interface RoutePlan {
@@ -28,7 +31,7 @@ interface RoutePlan {
   domains?: readonly DomainName[];
   /** All its domains are mocked: it follows `Prefer` and scenarios.json. */
   scenarios: boolean;
-  /** One of its domains is live: its request gets the live bookkeeping (fills served, stale copies, client gone). */
+  /** One of its domains is live: its request gets the live bookkeeping (the replica streams read, for the ETag and headers). */
   live: boolean;
 }
 
@@ -40,13 +43,13 @@ interface RoutePlan {
  * 3. the tenant of a data route, once (400 malformed id, 404 unknown or outside the key's scope, 403 inactive);
  * 4. the query's values, once, as the route's DTO (400), which the route's `@QueryDto()` then gets;
  * 5. on a data GET, the ETag from the data version, and 304 before the route runs when it matches;
- * 6. the route; then the tag of what it served, `Warning: 110` when a live copy was stale, `Link` and `X-Total-Count` on a page.
+ * 6. the route; then the tag of what it served, `X-Data-As-Of` and `Warning: 110` when a replica stream was stale, `Link` and `X-Total-Count` on a page.
  *
  * tag = hash(representation (app version), route, path parameters, normalised query (the DTO: defaults
  * applied, keys sorted, repeated values in the order sent), `Prefer`, data version). Weak (`W/`): it names
- * the data and the question, not the bytes. When the version is unknown before reading (live, cache expired
- * or empty), the route runs and the tag names the fills it actually served; a stale copy gets a tag of its
- * own, so it never passes for the fresh answer of the same fill, and is never 304 before the vendor was tried.
+ * the data and the question, not the bytes. When the version is unknown before reading (live: a stream not
+ * synced yet), the route runs and the tag names the stream versions it actually read; a stale stream's
+ * version is marked, so a revalidating client sees the warning.
  */
 export class DataResponseInterceptor implements NestInterceptor {
   private readonly plans = new WeakMap<object, RoutePlan>();
@@ -59,6 +62,7 @@ export class DataResponseInterceptor implements NestInterceptor {
     private readonly scenarios: MockScenarios | null,
     private readonly modes: SourceModes,
     private readonly representation: string,
+    private readonly answers: AnswerCache,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -84,24 +88,25 @@ export class DataResponseInterceptor implements NestInterceptor {
 
   private async dataAnswer(plan: RoutePlan, domains: readonly DomainName[], request: FastifyRequest, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     const tenantId = (request.params as Record<string, string | undefined>).tenantId ?? '';
-    const respond = () => this.tagged(plan, domains, tenantId, request, next);
+    const respond = () => this.tagged(plan, domains, tenantId, request, reply, next);
     let body: unknown;
     if (plan.scenarios && this.scenarios) {
       const outcome = this.scenarios.decide(domains, tenantId, request.headers.prefer);
       body = await this.scenarios.run(outcome, domains, reply, respond);
     } else if (plan.live) {
-      body = await inLiveRequest(reply, async (live) => {
+      body = await inLiveRequest(async (live) => {
         const answer = await respond();
         warnIfStale(reply, live);
         return answer;
       });
     } else body = await respond();
+    if (body instanceof CachedAnswer) return sendCached(request, reply, body);
     setPageHeaders(request, reply, body);
     return body;
   }
 
   /** Steps 2 to 6 of a data route, short of the headers that follow the answer. */
-  private async tagged(plan: RoutePlan, domains: readonly DomainName[], tenantId: string, request: FastifyRequest, next: CallHandler): Promise<unknown> {
+  private async tagged(plan: RoutePlan, domains: readonly DomainName[], tenantId: string, request: FastifyRequest, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     const context = openContext(request);
     this.checkShape(plan, request);
     const tenant = (context.tenant = await this.tenants.getActive(tenantId, principalOf(request)));
@@ -111,9 +116,17 @@ export class DataResponseInterceptor implements NestInterceptor {
     const probe = await this.versions.probe(tenant, domains);
     const etag = probe.version === undefined ? undefined : dataTag(question, probe.version);
     if (etag !== undefined && noneMatch(request.headers['if-none-match'], etag)) return markNotModified(request, etag);
+    // Mocked data only: a live route's answer also says how fresh its replica streams are, so it always runs.
+    const key = etag !== undefined && !plan.live ? `${question}\n${probe.version}` : undefined;
+    const cached = key === undefined ? undefined : this.answers.get(key);
+    if (cached !== undefined) {
+      setEntityTag(request, etag as string);
+      return cached;
+    }
     const body = await lastValueFrom(next.handle());
     const served = probe.served() ?? probe.version;
     if (served !== undefined) setEntityTag(request, served === probe.version && etag !== undefined ? etag : dataTag(question, served));
+    if (key !== undefined && served === probe.version && reply.statusCode === 200 && body !== undefined && body !== null) return this.answers.keep(key, body);
     return body;
   }
 
@@ -154,6 +167,13 @@ export class DataResponseInterceptor implements NestInterceptor {
   }
 }
 
+/** A kept answer, sent as the bytes it was the first time (the reply serializer does not run for bytes). */
+function sendCached(request: FastifyRequest, reply: FastifyReply, answer: CachedAnswer): Buffer | string {
+  void reply.header('content-type', JSON_CONTENT_TYPE);
+  if (answer.page !== undefined) setPageHeaders(request, reply, answer.page);
+  return answer.bytes;
+}
+
 /** The query as the route's DTO sees it (defaults applied, values converted), keys sorted. */
 function normalised(query: object | undefined): string {
   if (!query) return '{}';
@@ -166,5 +186,5 @@ function normalised(query: object | undefined): string {
 }
 
 function dataTag(question: string, version: string): string {
-  return `W/"${hash('sha1', `${question}\n${version}`, 'base64url')}"`;
+  return weakTagOf(`${question}\n${version}`);
 }

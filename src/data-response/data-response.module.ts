@@ -9,6 +9,10 @@ import { SOURCE_MODES, SourceModes } from '../config/source-modes.js';
 import { TenantsModule } from '../tenants/tenants.module.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { DataResponseInterceptor } from './data-response.interceptor.js';
+import { AnswerCache } from './answer-cache.js';
+
+/** Kept answers of data GETs, at most (docs/performance.md: what it saves on repeated list and by-id queries). */
+const ANSWER_CACHE_BYTES = 32 * 2 ** 20;
 
 /**
  * The request perimeter and the one validation pipe, installed globally by configureApp (app.setup.ts):
@@ -30,7 +34,7 @@ import { DataResponseInterceptor } from './data-response.interceptor.js';
         scenarios: MockScenarios | undefined,
         modes: SourceModes,
         app: ConfigType<typeof appConfig>,
-      ) => new DataResponseInterceptor(reflector, pipe, tenants, versions, scenarios ?? null, modes, app.version),
+      ) => new DataResponseInterceptor(reflector, pipe, tenants, versions, scenarios ?? null, modes, app.version, new AnswerCache(ANSWER_CACHE_BYTES)),
     },
   ],
   exports: [DataResponseInterceptor, StrictValidationPipe],

@@ -1,34 +1,29 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { hash } from 'node:crypto';
-import type { MockableDomain } from '../config/env.validation.js';
-import type { LiveCache } from '../live/live-cache.js';
-import { fillKey } from '../live/fill-cache-key.js';
-import { domainNamed } from '../domains.js';
-import { replicaReads, servedFills } from '../live/request-context.js';
+import type { DomainName } from '../config/domains-and-vendors.js';
+import { replicaReads } from '../replica-reads/replica-request.js';
 import { ReplicaReads } from '../replica-reads/replica-reads.js';
-import type { Vendor } from '../platform/integration-bodies.dto.js';
-import { liveSideFor, mockSideFor, SOURCE_SIDES, type SourceSides } from '../source-binding/source-binding.js';
-import { kindOf, SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
+import { mockSideFor, SOURCE_SIDES, type SourceSides } from '../source-binding/source-binding.js';
+import { kindOf, SOURCE_MODES, SourceBindingError, type SourceModes } from '../config/source-modes.js';
 import type { Tenant } from '../tenants/tenant.record.js';
 
 /** What one answer reads, looked at before it is built. */
 export interface VersionProbe {
-  /** The version of everything the answer would read now; undefined when it cannot be known without reading it (live: nothing fresh cached). */
+  /** The version of everything the answer would read now; undefined when it cannot be known without reading it (a stream not synced yet). */
   version?: string;
-  /** Called after the answer was built, in its request: the version of what it actually read (live: the cache fills served, stale or not). */
+  /** Called after the answer was built, in its request: the version of what it actually read (the replica streams' versions it was served). */
   served(): string | undefined;
 }
 
-/** Where data versions come from: the mock folder's accepted load, or the live cache's fills. */
+/** Where data versions come from: the mock folder's accepted load, or the replica streams' data versions. */
 export interface DataVersion {
   probe(tenant: Tenant, domains: readonly string[]): Promise<VersionProbe>;
 }
 
 /**
  * Data versions: a mocked domain's is the mock folder's accepted load (any accepted change of the folder
- * changes it); a live domain's is the identity of each cache fill it reads (cache key, which carries the
- * integration's version, and when the fill was fetched; Redis shares fills, so copies agree); read from
- * the replica, each stream's data version (a sync that changed nothing keeps it).
+ * changes it); a live domain's is each of its replica streams' data version (a sync that changed nothing
+ * keeps it; every copy reads the same table, so copies agree).
  */
 @Injectable()
 export class SourceDataVersion implements DataVersion {
@@ -42,72 +37,38 @@ export class SourceDataVersion implements DataVersion {
   private readonly tenantVersions = new WeakMap<Tenant, string>();
 
   async probe(tenant: Tenant, domains: readonly string[]): Promise<VersionProbe> {
-    const tenantId = tenant.id;
     // An admin change of the tenant (name, activity) is a new version too: cheap, and nothing to reason about.
-    const known: string[] = [this.tenantVersion(tenant)];
-    const entries: Array<{ vendor: Vendor; key?: string; cache: LiveCache }> = [];
+    const fixed: string[] = [this.tenantVersion(tenant)];
+    const known: string[] = [];
     const streams: string[] = [];
     let unsynced = false;
-    for (const domain of [...new Set(domains)].sort() as MockableDomain[]) {
+    for (const domain of [...new Set(domains)].sort() as DomainName[]) {
       if (kindOf(this.modes, domain) === 'mock') {
-        known.push(`${domain}=mock#${mockSideFor(this.sides, domain).dataVersion()}`);
+        fixed.push(`${domain}=mock#${mockSideFor(this.sides, domain).dataVersion()}`);
         continue;
       }
-      if (this.replica) {
-        for (const { stream, state } of await this.replica.streamsOf(tenantId, domain)) {
-          streams.push(stream);
-          // A stream turning stale is a new version too: a revalidating client then sees the Warning.
-          if (state?.lastSuccessAt) known.push(`${stream}=v${state.dataVersion}${this.replica.isStale(state) ? '~stale' : ''}`);
-          else unsynced = true;
-        }
-        continue;
-      }
-      // The fills the domain's live sources read (ticket descriptions are cached per ticket and
-      // `updated_at_remote`, so they follow the tickets' fill).
-      const { clients, cache } = liveSideFor(this.sides, domain).deps;
-      for (const vendor of new Set(domainNamed(domain).vendorCalls.map((c) => c.vendor))) {
-        const live = await clients.for(tenantId, vendor);
-        entries.push({ vendor, key: live ? fillKey(tenantId, domain, vendor, live.version) : undefined, cache });
+      if (!this.replica) throw new SourceBindingError(`${domain} is read from the replica, but the replica reads (ReplicaReadsModule) were not registered`);
+      for (const { stream, state } of await this.replica.streamsOf(tenant.id, domain)) {
+        streams.push(stream);
+        // A stream turning stale is a new version too: a revalidating client then sees the Warning.
+        if (state?.lastSuccessAt) known.push(`${stream}=v${state.dataVersion}${this.replica.isStale(state) ? '~stale' : ''}`);
+        else unsynced = true;
       }
     }
-    const describe = (fetchedAt: (key: string) => number | undefined, stale: readonly string[]): string | undefined => {
-      const parts = [...known];
-      for (const { vendor, key } of entries) {
-        if (key === undefined) parts.push(`${vendor}=none`);
-        else {
-          const at = fetchedAt(key);
-          if (at === undefined) return undefined;
-          parts.push(`${key}@${at}`);
-        }
-      }
-      if (stale.length > 0) parts.push(`stale=${stale.join(',')}`);
-      return parts.join('|');
-    };
-    if (this.replica) {
-      const fixed = known.filter((part) => !streams.some((stream) => part.startsWith(`${stream}=`)));
-      return {
-        version: unsynced ? undefined : known.join('|'),
-        served: () => {
-          const reads = replicaReads();
-          if (!reads) return undefined;
-          const parts = [...fixed];
-          for (const stream of streams) {
-            const read = reads.get(stream);
-            if (!read) return undefined;
-            parts.push(`${stream}=v${read.dataVersion}${read.stale ? '~stale' : ''}`);
-          }
-          return parts.join('|');
-        },
-      };
-    }
-    const fresh = new Map<string, number | undefined>();
-    for (const { key, cache } of entries) if (key !== undefined) fresh.set(key, await cache.freshFetchedAt(key));
+    const version = unsynced ? undefined : [...fixed, ...known].join('|');
+    if (streams.length === 0) return { version, served: () => version };
     return {
-      version: describe((key) => fresh.get(key), []),
+      version,
       served: () => {
-        const state = servedFills();
-        if (!state) return entries.length === 0 ? describe(() => undefined, []) : undefined;
-        return describe((key) => state.fills.get(key), [...state.staleVendors].sort());
+        const reads = replicaReads();
+        if (!reads) return undefined;
+        const parts = [...fixed];
+        for (const stream of streams) {
+          const read = reads.get(stream);
+          if (!read) return undefined;
+          parts.push(`${stream}=v${read.dataVersion}${read.stale ? '~stale' : ''}`);
+        }
+        return parts.join('|');
       },
     };
   }

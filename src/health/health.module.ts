@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
 import { MockDataHealthCheck } from '../mock/mock-data.health.js';
 import { PlatformStore } from '../platform/platform.store.js';
 import { PlatformDb } from '../platform/platform-db.js';
 import { PlatformStoreHealthCheck } from '../platform/platform-store.health.js';
-import { liveConfig } from '../config/live.config.js';
 import { VendorHttp } from '../integrations/http/vendor-http.js';
-import { CacheHealthCheck, LiveIntegrationsHealthCheck, VendorBreakersHealthCheck } from '../live/live.health.js';
+import { VendorBreakersHealthCheck } from '../integrations/http/vendor-breakers.health.js';
+import { LiveIntegrationsHealthCheck } from '../platform/integrations.health.js';
 import { SOURCE_SIDES, SourceSides } from '../source-binding/source-binding.js';
-import { domainsServed, SOURCE_MODES, SourceModes } from '../config/source-modes.js';
+import { domainsServed, servesAny, SOURCE_MODES, SourceModes } from '../config/source-modes.js';
 import { SyncHealthCheck } from '../sync/sync.health.js';
 import { HEALTH_CHECKS, HealthCheck } from '../common/health/health-check.js';
 import { HealthController } from './health.controller.js';
@@ -20,11 +19,10 @@ import { Lifecycle } from './lifecycle.js';
   providers: [
     {
       provide: HEALTH_CHECKS,
-      inject: [SOURCE_MODES, SOURCE_SIDES, liveConfig.KEY, PlatformStore, PlatformDb, VendorHttp, { token: SyncHealthCheck, optional: true }],
+      inject: [SOURCE_MODES, SOURCE_SIDES, PlatformStore, PlatformDb, VendorHttp, { token: SyncHealthCheck, optional: true }],
       useFactory: (
         modes: SourceModes,
         sides: SourceSides,
-        live: ConfigType<typeof liveConfig>,
         platform: PlatformStore,
         db: PlatformDb,
         vendorHttp: VendorHttp,
@@ -33,13 +31,7 @@ import { Lifecycle } from './lifecycle.js';
         new PlatformStoreHealthCheck(platform.integrations, db.engine),
         // Mixed mode (MOCK_DOMAINS) checks both sides, each for its own domains; a side not built is not checked.
         ...(sides.mock ? [new MockDataHealthCheck(sides.mock, modes.mode === 'mock' ? undefined : domainsServed(modes, 'mock'))] : []),
-        ...(sides.live
-          ? [
-              new VendorBreakersHealthCheck(vendorHttp),
-              new CacheHealthCheck(sides.live.sharedCache, live.redisUrl ? 'redis' : 'memory'),
-              new LiveIntegrationsHealthCheck(platform, domainsServed(modes, 'live')),
-            ]
-          : []),
+        ...(servesAny(modes, 'live') ? [new VendorBreakersHealthCheck(vendorHttp), new LiveIntegrationsHealthCheck(platform, domainsServed(modes, 'live'))] : []),
         // Registered with the sync (anything live); admin detail only.
         ...(sync ? [sync] : []),
       ],

@@ -9,7 +9,7 @@ import { series } from './series.js';
 import { TenantIndexes, newestInstant } from './tenant-indexes.js';
 import type { SeriesQuery, SummaryQuery } from './summary-query.dto.js';
 import type { TenantSeries, TenantSummary } from './summary.dto.js';
-import { DAY_MS, Window, buckets, iso, resolveWindow } from './window.js';
+import { Window, buckets, iso, resolveWindow } from './window.js';
 
 /**
  * KPIs from exactly the records the list routes serve, whichever sources are bound: the very
@@ -65,11 +65,7 @@ export class InsightsService {
     return { records, window };
   }
 
-  /**
-   * A window reaching before the live window: the records closed, worked, submitted or detected before
-   * it are not held. Open tickets and open alerts are held however old, and every time entry of a ticket
-   * closed inside the live window, so a window inside it has nothing to say.
-   */
+  /** A window inside the synced history (live: the replica) says nothing; one reaching before it, one caveat naming its start. */
   private caveats(window: Window, tenant: Tenant): string[] {
     const synced: Array<[string, Date | undefined]> = [
       ['tickets closed', this.tickets.syncedSince(tenant.id)],
@@ -77,27 +73,6 @@ export class InsightsService {
       ['surveys', this.csat.syncedSince(tenant.id)],
       ['security alerts', this.alerts.syncedSince(tenant.id)],
     ];
-    if (synced.some(([, date]) => date !== undefined)) return this.historyCaveats(window, synced);
-    const held: Array<[string, Date | undefined]> = [
-      ['tickets closed', this.tickets.heldSince()],
-      ['time entries', this.timeEntries.heldSince()],
-      ['surveys', this.csat.heldSince()],
-      ['security alerts', this.alerts.heldSince()],
-    ];
-    const short = held.filter((entry): entry is [string, Date] => entry[1] !== undefined && window.from < entry[1].getTime());
-    if (short.length === 0) return [];
-    const since = Math.max(...short.map(([, date]) => date.getTime()));
-    const days = Math.round((Date.now() - since) / DAY_MS);
-    const what = short.map(([name]) => name);
-    const listed = what.length === 1 ? what[0] : `${what.slice(0, -1).join(', ')} and ${what[what.length - 1]}`;
-    return [
-      `Live mode holds only the records updated in the last ${days} days (LIVE_WINDOW_DAYS, since ${iso(since).slice(0, 10)}) plus every open ticket and alert: ` +
-        `${listed} from before then are missing from this window, so its counts may be low.`,
-    ];
-  }
-
-  /** Live reads from the replica: a window inside the synced history says nothing; one reaching before it, one caveat naming its start. */
-  private historyCaveats(window: Window, synced: Array<[string, Date | undefined]>): string[] {
     const short = synced.filter((entry): entry is [string, Date] => entry[1] !== undefined && window.from < entry[1].getTime());
     if (short.length === 0) return [];
     const since = Math.max(...short.map(([, date]) => date.getTime()));

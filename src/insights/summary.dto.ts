@@ -197,8 +197,8 @@ export class TenantSummary {
   security: SecuritySummary;
   /**
    * What the figures cannot show, in short sentences (live mode only; empty in mock mode): a window
-   * reaching before the records held (`LIVE_WINDOW_DAYS`), whose counts may be low. Open tickets and
-   * alerts are held however old, and every time entry of a ticket closed inside the live window.
+   * reaching before the synced history (`SYNC_HISTORY_DAYS`), whose counts may be low. Open tickets and
+   * alerts are held however old.
    * @example []
    */
   caveats: string[];

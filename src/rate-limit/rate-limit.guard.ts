@@ -16,6 +16,8 @@ export class RateLimitedError extends ProblemError {
   }
 }
 
+const ADMITTED = Promise.resolve(true);
+
 /**
  * @nestjs/throttler with one budget per API key across every route (per client address where no key
  * is needed), IETF `RateLimit-*` headers, and a 429 problem+json. Runs after the AuthGuard, so the
@@ -23,6 +25,11 @@ export class RateLimitedError extends ProblemError {
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  /** With rate limiting off (RATE_LIMIT_PER_MINUTE=0) a request costs no promise chain or metadata reads here. */
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.commonOptions.skipIf?.(context) ? ADMITTED : super.canActivate(context);
+  }
+
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const principal = (request as WithPrincipal)[PRINCIPAL];
     return principal ? `key:${principal.keyId}` : `ip:${(request as unknown as FastifyRequest).ip}`;

@@ -16,8 +16,11 @@ export class SyncInProgressError extends ProblemError {
 
 /** How a recorded vendor failure (its message, as VendorError subclasses write it) is answered. */
 function kindOf(message: string): { httpStatus: number; problemType: VendorProblemType } {
-  if (/ did not answer .* within | walk did not end within /.test(message)) return { httpStatus: 504, problemType: '/problems/vendor-timeout' };
+  if (/ did not answer .* (within |before the walk's deadline)| walk did not end within /.test(message)) return { httpStatus: 504, problemType: '/problems/vendor-timeout' };
   if (/ is unavailable: /.test(message)) return { httpStatus: 503, problemType: '/problems/vendor-unavailable' };
+  if (/^\S+ was not called: /.test(message)) return { httpStatus: 502, problemType: '/problems/vendor-address-refused' };
+  // VendorDataError's wording: the vendor's answer (or one item of it) could not be used.
+  if (/^\S+ (response|item \S+): /.test(message)) return { httpStatus: 502, problemType: '/problems/vendor-data' };
   return { httpStatus: 502, problemType: '/problems/vendor-error' };
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { LRUCache } from 'lru-cache';
 import { indexBytes } from '../common/record-index/index-cache.js';
@@ -6,8 +6,8 @@ import { liveConfig } from '../config/live.config.js';
 import { syncConfig } from '../config/sync.config.js';
 import { DOMAIN_NAMES, type DomainName } from '../config/domains-and-vendors.js';
 import type { ReplicaRecords } from '../source-binding/replica-source.js';
-import { estimateBytes } from '../live/entry-bytes.js';
-import { noteReplicaRead } from '../live/request-context.js';
+import { estimateBytes } from './entry-bytes.js';
+import { noteReplicaRead } from './replica-request.js';
 import { PlatformDb } from '../platform/platform-db.js';
 import { ReplicaRepository } from '../sync/replica.repository.js';
 import type { SyncState } from '../sync/replica.types.js';
@@ -47,10 +47,10 @@ export interface StreamRead {
  * Reads a tenant's replica (docs/live-replica.md): each tenant×stream's mapped rows, parsed once per
  * data version and kept in a byte-bounded LRU (SNAPSHOT_CACHE_MAX_MB, records and their indexes); a sync
  * that changed nothing keeps the entry (and the ETag). A stream never synced is synced first (the read
- * waits up to FIRST_SYNC_WAIT_MS); a read never calls a vendor.
+ * waits up to FIRST_SYNC_WAIT_MS, or until this copy shuts down and stops its syncs); a read never calls a vendor.
  */
 @Injectable()
-export class ReplicaReads implements ReplicaRecords {
+export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReplicaReads.name);
   private readonly cache: LRUCache<string, Entry>;
   private readonly loading = new Map<string, Promise<Entry>>();
@@ -63,6 +63,8 @@ export class ReplicaReads implements ReplicaRecords {
   private remeasureScheduled = false;
   private readonly staleAfterMs: number;
   private readonly waitMs: number;
+  /** Set at shutdown: this copy's syncs are stopped, so a first-sync wait has nothing left to wait for. */
+  private stopping = false;
 
   constructor(
     private readonly replica: ReplicaRepository,
@@ -74,6 +76,10 @@ export class ReplicaReads implements ReplicaRecords {
     this.staleAfterMs = SYNC_DEGRADED_INTERVALS * sync.intervalMs;
     this.waitMs = sync.firstSyncWaitMs;
     this.cache = new LRUCache({ maxSize: live.localMaxBytes, sizeCalculation: (entry, key) => this.bytesOf(key, entry) });
+  }
+
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
   }
 
   /** What the cache holds, as estimated, against its budget. */
@@ -137,7 +143,8 @@ export class ReplicaReads implements ReplicaRecords {
       if (state?.lastSuccessAt) return state;
       if (state?.state === 'failed' && state.consecutiveFailures > failuresBefore && state.lastError) throw new FirstSyncFailedError(vendor, state.lastError);
       const left = deadline - Date.now();
-      if (left <= 0) break;
+      // Draining: the run is interrupted (another copy resumes it), so answer 503 now rather than hold the drain.
+      if (left <= 0 || this.stopping) break;
       await new Promise((resolve) => setTimeout(resolve, Math.min(FIRST_SYNC_POLL_MS, left)));
     }
     const records = await this.replica.countLive(tenantId, stream);

@@ -1,5 +1,3 @@
-import { DefenderAlertSource } from './sources/defender-alert-source.js';
-import { SentinelOneAlertSource } from './sources/sentinelone-alert-source.js';
 import { Module } from '@nestjs/common';
 import { ReplicaSource } from '../source-binding/replica-source.js';
 import { bindSource } from '../source-binding/source-binding.js';
@@ -17,7 +15,6 @@ import { SECURITY_ALERT_SOURCES, SecurityAlertSource } from './sources/security-
     // Mock mode: one file per tenant already holds both vendors' alerts.
     bindSource<SecurityAlertSource[]>(SECURITY_ALERT_SOURCES, 'security_alerts', {
       mock: (store) => [MockFileProvider.of(store, SECURITY_ALERTS)],
-      live: (deps) => [new SentinelOneAlertSource(deps), new DefenderAlertSource(deps)],
       replica: (reads) => [new ReplicaSource(reads, 'security_alerts')],
     }),
     SecurityAlertsService,

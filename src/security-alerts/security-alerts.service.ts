@@ -35,12 +35,6 @@ export class SecurityAlertsService {
     return all;
   }
 
-  /** Where a source holds only recent alerts (live mode), the latest instant they start from. */
-  heldSince(): Date | undefined {
-    const starts = this.sources.flatMap((source) => source.heldSince?.() ?? []);
-    return starts.length === 0 ? undefined : new Date(Math.max(...starts.map((d) => d.getTime())));
-  }
-
   /** Where the tenant's synced alert history starts (live reads from the replica), the latest of its vendors'. */
   syncedSince(tenantId: string): Date | undefined {
     const starts = this.sources.flatMap((source) => source.syncedSince?.(tenantId) ?? []);

@@ -80,8 +80,12 @@ export class ReplicaRepository {
    * and a late page never overwrites a newer row. Counts come from what the statements returned.
    */
   async commitPage(key: StreamKey, changes: ReplicaChange[], patch: SyncStatePatch, now: string, run: { id: string }): Promise<ChangeCounts> {
+    // One id listed twice in a page (a vendor paging while records change): the copy updated last, else the later one.
     const latest = new Map<string, ReplicaChange>();
-    for (const change of changes) latest.set(change.vendorId, change);
+    for (const change of changes) {
+      const kept = latest.get(change.vendorId);
+      if (!kept || !(instantMs(kept.vendorUpdatedAt) > instantMs(change.vendorUpdatedAt))) latest.set(change.vendorId, change);
+    }
     return this.platform.transaction(async (trx) => {
       const counts: ChangeCounts = { seen: changes.length, inserted: 0, changed: 0, deleted: 0 };
       const rows = [];
@@ -324,4 +328,9 @@ function toColumns(patch: SyncStatePatch): Updateable<SyncStateTable> {
   if (typeof patch.consecutiveFailures === 'number') columns.consecutive_failures = patch.consecutiveFailures;
   if (patch.state !== undefined) columns.state = patch.state;
   return columns;
+}
+
+/** A change instant as epoch ms; NaN when unknown, which compares as not newer (as `notNewer`: unknown stamps do not block). */
+function instantMs(at: string | null): number {
+  return at === null ? Number.NaN : Date.parse(at);
 }

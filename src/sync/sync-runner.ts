@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { VendorDataError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
+import { VendorDataError, VendorDeadlineError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
 import { Metrics } from '../metrics/metrics.js';
 import { ReplicaRepository } from './replica.repository.js';
 import type { ChangeCounts, ReconcileScope, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
@@ -189,7 +189,8 @@ export class SyncRunner {
           if (mapped === UNREADABLE) unreadable += 1;
           else changes.push({ vendorId: c.vendorId, raw: c.raw, mapped, vendorUpdatedAt: c.vendorUpdatedAt, deleted: c.deleted === true });
         }
-        const seen = latest(resume.maxSeen, ...page.changes.map((c) => c.vendorUpdatedAt));
+        // Folded, not spread: a page may hold more changes than a call takes arguments.
+        const seen = page.changes.reduce<string | null>((max, c) => latest(max, c.vendorUpdatedAt), resume.maxSeen);
         resume = { ...resume, point: page.resume, maxSeen: seen, done: page.resume === null, failures: 0 };
         resumeMap = { ...resumeMap, [kind]: resume };
         add(counts, await this.replica.commitPage(key, changes, { resume: resumeMap }, this.iso(), { id: runId }));
@@ -197,8 +198,8 @@ export class SyncRunner {
         if (page.resume !== null && this.now() >= sliceEnds) return await partial('its time slice is used up');
       }
     } catch (error) {
-      // The vendor walk's own deadline after some progress: as a used-up slice, not a failure.
-      if (error instanceof VendorWalkTimeoutError && counts.seen > 0 && !stop.aborted) return await partial(error.message);
+      // The vendor walk's own deadline after some progress (its timer, or a page call it cut short): as a used-up slice, not a failure.
+      if ((error instanceof VendorWalkTimeoutError || error instanceof VendorDeadlineError) && counts.seen > 0 && !stop.aborted) return await partial(error.message);
       throw error;
     }
     if (stop.aborted) throw new RunInterruptedError(runId);
@@ -291,6 +292,8 @@ export class SyncRunner {
         await this.runs.finish(runId, limited ? { at, meter, note: `waiting: ${text}; the run resumes in ${Math.ceil((rateLimitWaitMs(error) ?? 0) / 1000)} s` } : { at, meter, error: text });
         return thrown;
       }
+      // A vendor failure is written secret-free; logged so that an operator sees a failing stream, not only the admin status.
+      if (error instanceof VendorError) this.logger.warn(`${key.tenantId} ${key.stream} ${kind} run failed: ${text}`);
       const resume = await this.resumeAfterFailure(key, kind, error);
       await this.replica.updateState(key, { state: 'failed', lastError: text, consecutiveFailures: 'increment', ...(resume ? { resume } : {}) }, at);
       await this.runs.finish(runId, { at, meter, error: text });

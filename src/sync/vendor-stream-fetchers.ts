@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { domainsServed, SOURCE_MODES, type SourceModes } from '../config/source-modes.js';
 import type { DomainName } from '../domains.js';
-import { LiveClients } from '../live/live-clients.js';
+import { LiveClients } from '../platform/live-clients.js';
 import { isVendor, type Vendor } from '../platform/integration-bodies.dto.js';
 import { PlatformStore } from '../platform/platform.store.js';
 import { streamFetchers } from './fetchers/stream-fetchers.js';

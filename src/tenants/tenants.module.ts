@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { bindSource } from '../source-binding/source-binding.js';
+import { bindTenantSource } from '../source-binding/source-binding.js';
 import { MockFileProvider } from '../mock/mock-file.provider.js';
 import { PlatformTenantSource } from './sources/platform-tenant-source.js';
 import { ReadOnlyTenantWriter } from './sources/read-only-tenant-writer.js';
@@ -11,13 +11,13 @@ import { TenantsService } from './tenants.service.js';
 @Module({
   controllers: [TenantsController],
   providers: [
-    bindSource<TenantSource>(TENANT_SOURCE, 'tenants', {
+    bindTenantSource<TenantSource>(TENANT_SOURCE, {
       mock: (store) => MockFileProvider.tenants(store),
-      live: ({ platform }) => new PlatformTenantSource(platform.tenants),
+      platform: (platform) => new PlatformTenantSource(platform.tenants),
     }),
-    bindSource<TenantWriter>(TENANT_WRITER, 'tenants', {
+    bindTenantSource<TenantWriter>(TENANT_WRITER, {
       mock: () => new ReadOnlyTenantWriter(),
-      live: ({ platform }) => new PlatformTenantSource(platform.tenants),
+      platform: (platform) => new PlatformTenantSource(platform.tenants),
     }),
     TenantsService,
     TenantPipe,

@@ -20,11 +20,6 @@ export class TimeEntriesService {
     return indexOf(await this.source.list(tenant.id), TIME_ENTRY_QUERY);
   }
 
-  /** Where the source holds only recent records (live mode), the instant they start from. */
-  heldSince(): Date | undefined {
-    return this.source.heldSince?.();
-  }
-
   /** Where the tenant's synced history starts (live reads from the replica). */
   syncedSince(tenantId: string): Date | undefined {
     return this.source.syncedSince?.(tenantId);

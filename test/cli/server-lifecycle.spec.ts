@@ -141,11 +141,11 @@ describe('the built server: boot checks, files, shutdown', () => {
       return running;
     }
 
-    async function untilVendorCalled(): Promise<void> {
-      while (fake.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    async function untilVendorCalled(which: (query: URLSearchParams) => boolean = () => true): Promise<void> {
+      while (!fake.requests.some((r) => which(r.query))) await new Promise((resolve) => setTimeout(resolve, 20));
     }
 
-    it('lets requests under way finish, refuses new connections, logs each phase and exits 0', async () => {
+    it('answers the reads under way (waiting on a first sync the drain stops: 503 sync-in-progress, never a reset), refuses new connections, logs each phase and exits 0', async () => {
       const running = await liveServer({ SHUTDOWN_TIMEOUT_MS: '20000' });
       fake.hang(1_500, 100);
       const inFlight = Array.from({ length: 20 }, () => get(`${running.url}/api/tenants/tenant_a/security-alerts`, { authorization: `Bearer ${ADMIN_KEY}` }));
@@ -153,20 +153,30 @@ describe('the built server: boot checks, files, shutdown', () => {
       running.child.kill('SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 400));
       const late = await get(`${running.url}/api/health/live`);
-      expect(await Promise.all(inFlight)).toEqual(Array(20).fill(200));
+      expect(await Promise.all(inFlight)).toEqual(Array(20).fill(503));
       expect(late).toBe('ECONNREFUSED');
       expect(await running.exited).toBe(0);
       expect(running.output()).toMatch(/SIGTERM: draining/);
+      expect(running.output()).toMatch(/sentinelone\.threats: sync run \S+ was interrupted; it resumes from its last page/);
       expect(running.output()).toMatch(/drained: connections closed/);
+      // The drain did not wait for its deadline: the first-sync waiters were answered when the sync stopped.
+      expect(running.output()).not.toMatch(/deadline of 20000 ms reached/);
     });
 
     it('aborts vendor calls at SHUTDOWN_TIMEOUT_MS instead of waiting VENDOR_TIMEOUT_MS, and still exits 0', async () => {
       const running = await liveServer({ SHUTDOWN_TIMEOUT_MS: '500', VENDOR_TIMEOUT_MS: '300000' });
       fake.hang(120_000, 100);
-      const inFlight = get(`${running.url}/api/tenants/tenant_a/security-alerts`, { authorization: `Bearer ${ADMIN_KEY}` });
-      await untilVendorCalled();
+      // The admin test route's call (the sync's walk may hang on the same fake meanwhile).
+      const inFlight = fetch(`${running.url}/api/admin/tenants/tenant_a/integrations/sentinelone/test`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: '{}',
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { ok: boolean; error?: string } }));
+      await untilVendorCalled((query) => query.get('skipCount') === 'true');
       running.child.kill('SIGTERM');
-      expect(await inFlight).toBe(503);
+      const answered = await inFlight;
+      expect(answered.status).toBe(200);
+      expect(answered.body.ok).toBe(false);
       expect(await running.exited).toBe(0);
       expect(running.output()).toMatch(/deadline of 500 ms reached/);
     });

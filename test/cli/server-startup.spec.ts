@@ -117,7 +117,7 @@ describe('starting the built server (npm start)', () => {
       const health = (await (await fetch(`${url}/api/health`)).json()) as { mode: string; checks: Record<string, { status: string }> };
       expect(health.mode).toBe('live');
       // Without an admin key: no per-tenant integration check.
-      expect(Object.keys(health.checks).sort()).toEqual(['cache', 'store', 'vendors']);
+      expect(Object.keys(health.checks).sort()).toEqual(['store', 'vendors']);
     } finally {
       child.kill('SIGTERM');
     }

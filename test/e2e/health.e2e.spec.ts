@@ -1,7 +1,9 @@
 import request from 'supertest';
 import { Lifecycle } from '../../src/health/lifecycle.js';
 import { bootApp, server, TestApp } from '../support/app.js';
-import { ADMIN, call, LIVE_ENV, registerTenant } from '../support/live-fixtures.js';
+import { SYNC_DEGRADED_FAILURES } from '../../src/sync/sync.health.js';
+import { ADMIN, fakeSecrets, LIVE_ENV } from '../support/live-fixtures.js';
+import { bootReplicaApp, FakeTenantStreams, registerReplicaTenant, syncTenant } from '../support/replica-app.js';
 import { createPostgresDatabase, POSTGRES_ADDRESS, TestDatabase } from '../support/postgres.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -51,53 +53,74 @@ describe('health in mock mode', () => {
   });
 });
 
-describe('health in live mode', () => {
+describe('health in live mode (replica reads, sync check)', () => {
   let t: TestApp;
   let fake: FakeSentinelOne;
+  let streams: FakeTenantStreams;
   let database: TestDatabase;
   let proxy: TcpProxy;
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
     proxy = await new TcpProxy(POSTGRES_ADDRESS.host, POSTGRES_ADDRESS.port).listen();
-    t = await bootApp({
-      ...LIVE_ENV,
-      DATABASE_URL: database.urlVia(proxy.port),
-      DATABASE_QUERY_TIMEOUT_MS: '10000',
-      DATABASE_CONNECT_TIMEOUT_MS: '10000',
-      HEALTH_CHECK_TIMEOUT_MS: '300',
-      PLATFORM_CACHE_TTL_MS: '0',
-    });
+    streams = new FakeTenantStreams();
+    t = await bootReplicaApp(
+      {
+        ...LIVE_ENV,
+        DATABASE_URL: database.urlVia(proxy.port),
+        DATABASE_QUERY_TIMEOUT_MS: '10000',
+        DATABASE_CONNECT_TIMEOUT_MS: '10000',
+        HEALTH_CHECK_TIMEOUT_MS: '300',
+        PLATFORM_CACHE_TTL_MS: '0',
+        SYNC_INTERVAL_SECONDS: '3600',
+        SYNC_HISTORY_DAYS: '90',
+        FIRST_SYNC_WAIT_MS: '300',
+      },
+      streams,
+    );
     fake = await FakeSentinelOne.start();
-    await registerTenant(t.app, 'tenant_health', { sentinelone: fake });
-    fake.failNext(10, { status: 500 });
-    await call(t.app).get('/api/tenants/tenant_health/security-alerts');
-  });
+    await registerReplicaTenant(t.app, streams, 'tenant_health', { sentinelone: fake });
+    // SentinelOne down for three runs in a row: the stream is failing, as health counts it.
+    fake.failNext(1_000, { status: 500 });
+    for (let run = 0; run < SYNC_DEGRADED_FAILURES; run++) await syncTenant(t.app, streams, 'tenant_health');
+  }, 60_000);
   afterAll(async () => {
-    await fake.close();
-    await t.close();
-    await proxy.close();
-    await database.drop();
+    await t?.close();
+    await streams?.http.onApplicationShutdown();
+    await fake?.close();
+    await proxy?.close();
+    await database?.drop();
   });
 
-  it('keeps tenant ids, breaker keys and the per-tenant integration check for admin keys', async () => {
+  it('keeps the sync check, its tenant ids and its errors for admin keys; the public view shows neither', async () => {
     const publicView = await anonymous(t, '/api/health').expect(200);
-    expect(Object.keys(publicView.body.checks).sort()).toEqual(['cache', 'store', 'vendors']);
+    expect(publicView.body.checks.store).toEqual({ status: 'ok' });
+    expect(publicView.body.checks).not.toHaveProperty('sync');
     expect(JSON.stringify(publicView.body)).not.toContain('tenant_health');
 
     const admin = await anonymous(t, '/api/health').set('authorization', ADMIN).expect(200);
-    // Reads through the vendors (LIVE_READS=vendor): no sync runs, so no sync check (live-sync.e2e covers it with the replica).
-    expect(Object.keys(admin.body.checks).sort()).toEqual(['cache', 'integrations', 'store', 'vendors']);
-    expect(JSON.stringify(admin.body)).toContain('tenant_health');
+    expect(admin.body.status).toBe('degraded');
+    expect(admin.body.checks.sync).toMatchObject({
+      status: 'degraded',
+      streams: 1,
+      never_synced: 1,
+      worst_lag: null,
+      failing: [{ tenant: 'tenant_health', stream: 'sentinelone.threats', consecutive_failures: SYNC_DEGRADED_FAILURES }],
+      lagging: [],
+    });
+    // The vendor's answer, or the breaker those answers opened: either way it names the vendor.
+    expect(admin.body.checks.sync.failing[0].last_error).toMatch(/^sentinelone (answered 500 to |is unavailable: circuit sentinelone:tenant_health is open)/);
+    for (const secret of fakeSecrets({ sentinelone: fake })) expect(admin.text).not.toContain(secret);
   });
 
-  it('bounds each check by HEALTH_CHECK_TIMEOUT_MS: a silent database makes health and readiness 503, not a hang', async () => {
+  it('bounds each check by HEALTH_CHECK_TIMEOUT_MS: a silent database makes health and readiness 503, not a hang; the sync check degrades', async () => {
     proxy.blackhole();
     try {
       const health = await anonymous(t, '/api/health').set('authorization', ADMIN);
       expect(health.status).toBe(503);
       expect(health.body.checks.store).toMatchObject({ status: 'error', error: 'no answer within 300 ms' });
-      expect(health.body.checks.cache.status).toBe('ok');
+      // The sync check reads the same database: bounded too, and not critical.
+      expect(health.body.checks.sync).toMatchObject({ status: 'degraded', error: 'no answer within 300 ms' });
       const ready = await anonymous(t, '/api/health/ready');
       expect(ready.status).toBe(503);
       expect(ready.body.checks.store.status).toBe('error');

@@ -6,6 +6,7 @@ import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { TENANT_SOURCE, TenantSource } from '../../src/tenants/sources/tenant-source.js';
 import { TICKET_SOURCE, TicketSource } from '../../src/tickets/sources/ticket-source.js';
 import { SEED_TICKET } from '../../src/cli/generate/seed-examples.js';
+import { MockFileStore } from '../../src/mock/mock-file.store.js';
 import type { Ticket } from '../../src/tickets/ticket.record.js';
 import type { TimeEntry } from '../../src/time-entries/time-entry.record.js';
 import type { Tenant } from '../../src/tenants/tenant.record.js';
@@ -209,6 +210,8 @@ describe('insights over overridden sources', () => {
     const first = (await t.get(`/api/tenants/tenant_demo_cca/summary?${window}`).expect(200)).body.tickets;
     expect(first).toMatchObject({ created: 2, closed: 1, open: 1, kill_rate: 0.5, same_day_close_rate: 1, avg_resolution_hours: 2 });
     tickets = [...tickets, aTicket({ cw_ticket_id: 'D', created_at_remote: '2026-03-07T23:59:59.999Z', updated_at_remote: '2026-03-07T23:59:59.999Z' })];
+    // This stand-in source changed its data behind the data version; a real source's change is a new one (a new load).
+    await t.app.get(MockFileStore).reload();
     const second = (await t.get(`/api/tenants/tenant_demo_cca/summary?${window}`).expect(200)).body.tickets;
     // A, created exactly 7 days before `to`, is 7 days old; D, 1 ms before `to`, is new.
     expect(second).toMatchObject({ created: 3, open: 2, aging: { under_7d: 1, '7_to_30d': 1, '30_to_90d': 0, over_90d: 0 } });

@@ -1,18 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { CwServiceNote, CwTicket, CwTimeEntry } from '../../src/integrations/connectwise/connectwise.client.js';
 import type { DefenderGraphAlert } from '../../src/integrations/defender/defender.client.js';
 import type { SentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.client.js';
 import type { SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
-import type { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
-import { bootApp, TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import {
   LIVE_ENV,
   MEMBERS,
   MEMBER_EMAILS,
-  REDIS_URL,
   VENDOR_PAGE_SIZE,
   at,
   bulkGraphAlerts,
@@ -23,22 +18,21 @@ import {
   call,
   closeFakes,
   day,
-  deleteRedisKeys,
-  describeWithRedis,
   Fakes,
   listAll,
   mintTenantKey,
-  pingRedis,
   registerTenant,
   startFakes,
-  withoutSync,
 } from '../support/live-fixtures.js';
+import { createPostgresDatabase, TestDatabase } from '../support/postgres.js';
+import { bootVendorReplicaApp, settled, syncStatus } from '../support/vendor-replica-app.js';
 
 /*
  * Live mode end to end: the real AppModule with MOCK_MODE=false, a tenant registered through the
- * admin API whose four integrations point at fake vendor servers on loopback. The exact records
- * below are written by hand from data-contract.md's "Live-mode mapping decisions" (never computed
- * with the mappers under test); the bulk data checks paging, counts and ids.
+ * admin API whose four integrations point at fake vendor servers on loopback. Reads come from the
+ * replica the sync keeps (a stream's first read waits for its first sync; no read calls a vendor).
+ * The exact records below are written by hand from data-contract.md's "Live-mode mapping decisions"
+ * (never computed with the mappers under test); the bulk data checks paging, counts and ids.
  */
 
 const ALPHA = 'tenant_alpha';
@@ -477,17 +471,18 @@ const pages = (n: number) => Math.ceil(n / VENDOR_PAGE_SIZE);
 /** The calls of one walk over n rows: a walk asks at least once, even for none. */
 const walk = (n: number) => Math.max(1, pages(n));
 const openThreats = (threats: SentinelOneThreat[]) => threats.filter((x) => x.threatInfo?.incidentStatus !== 'resolved').length;
-/** The closed tickets opened before the live window whose entries time entries fetch by id: one query for their ids. */
-const closedIdsQueries = (fake: FakeConnectWise) => fake.requests.filter((r) => r.query.get('conditions')?.startsWith('(closedFlag=true or status/name="Closed") and')).length;
 const ids = (rows: Array<Record<string, unknown>>, field: string) => rows.map((r) => String(r[field])).sort();
-const totalRequests = (f: Fakes) => Object.values(f).reduce((sum, fake) => sum + fake.requests.length, 0);
+const totalRequests = (f: Partial<Fakes>) => Object.values(f).reduce((sum, fake) => sum + fake.requests.length, 0);
 const noteTicketIds = (f: Fakes, from = 0) =>
   f.connectwise.requests
     .slice(from)
     .filter((r) => r.path.endsWith('/notes'))
     .map((r) => /\/service\/tickets\/(\d+)\/notes$/.exec(r.path)![1]);
 
-describe('live mode: every route served from the tenant vendors (in-memory cache)', () => {
+/** Live mode on the replica: an hour's interval (no run but those a test causes), the 90-day window as history, room for a big first sync on a loaded machine. */
+const REPLICA_ENV = { ...LIVE_ENV, VENDOR_TIMEOUT_MS: '5000', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90', FIRST_SYNC_WAIT_MS: '60000' };
+
+describe('live mode: every route served from the replica the sync keeps of the tenant vendors', () => {
   let t: TestApp;
   let fakes: Fakes;
   let betaS1: FakeSentinelOne;
@@ -513,7 +508,8 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         },
       },
     ];
-    t = await bootApp({ ...LIVE_ENV }, withoutSync);
+    // The production binding: each run's clients are built from the integrations as stored (secrets decrypted, time zone).
+    t = await bootVendorReplicaApp(REPLICA_ENV);
     await registerTenant(t.app, ALPHA, fakes, { connectwise: { time_zone: ALPHA_TZ } });
     await registerTenant(t.app, BETA, { sentinelone: betaS1 });
     await registerTenant(t.app, GAMMA, {});
@@ -528,9 +524,10 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
   });
 
   const api = () => call(t.app);
+  const firstRun = async (stream: string) => (await syncStatus(t.app, ALPHA)).find((s) => s.stream === stream);
 
   describe('tickets (ConnectWise)', () => {
-    it('serves a cold first page: one paged walk, members once, descriptions for exactly the page', async () => {
+    it('answers a cold first read once the first sync is done: one paged walk, each description fetched once', async () => {
       const res = await api().get(`/api/tenants/${ALPHA}/tickets`);
       expect(res.status).toBe(200);
       expect(res.body.meta).toEqual({ total: TICKETS_IN_WINDOW, page: 1, page_size: 50 });
@@ -540,46 +537,45 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         expect(ticket.description).toBe(`Details for ticket ${ticket.cw_ticket_id}`);
         expect(ticket.tenant_id).toBe(ALPHA);
       }
+      const state = await firstRun('connectwise.tickets');
+      expect(state).toMatchObject({ state: 'idle', records: TICKETS_IN_WINDOW, last_error: null });
+      expect(res.headers['x-data-as-of']).toBe(state!.last_success_at);
+      expect(res.headers.warning).toBeUndefined();
 
       const cw = fakes.connectwise;
-      // The walk, the time entries' query for the ids of closed tickets opened before the window (their
-      // references are read), then one lookup by id: a bulk survey names ticket 300000, which the walk did not hold.
-      expect(closedIdsQueries(cw)).toBe(1);
-      expect(cw.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW) + 1 + 1);
-      expect(cw.lastRequest('/service/tickets')!.query.get('conditions')).toBe('id in (300000)');
-      expect(cw.calls('/system/members')).toBe(1);
-      expect(cw.calls('/notes')).toBe(50);
-      // The notes fetched are exactly the returned page's, each once.
-      expect(noteTicketIds(fakes).sort()).toEqual(ids(res.body.data, 'cw_ticket_id'));
-      // Every page re-sends the window condition; the first-page request asks for detail notes only.
-      for (const req of cw.requests.filter((r) => r.path.endsWith('/service/tickets')).slice(0, pages(TICKETS_IN_WINDOW))) {
-        expect(req.query.get('conditions')).toMatch(/^closedFlag=false or lastUpdated>=\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\]$/);
+      // The first sync walks the window plus every open ticket, in pages of the client's maximum.
+      const walked = cw.requests.filter((r) => r.path.endsWith('/service/tickets'));
+      expect(walked).toHaveLength(pages(TICKETS_IN_WINDOW));
+      for (const req of walked) {
+        expect(req.query.get('conditions')).toMatch(/^closedFlag=false or \(lastUpdated>=\[\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\]\)/);
         expect(req.query.get('pageSize')).toBe(String(VENDOR_PAGE_SIZE));
       }
+      // Every ticket in the window described, each exactly once; the one outside the window never asked about.
+      const noted = noteTicketIds(fakes);
+      expect(noted).toHaveLength(TICKETS_IN_WINDOW);
+      expect(new Set(noted).size).toBe(TICKETS_IN_WINDOW);
+      expect(noted).not.toContain(String(OUT_OF_WINDOW_TICKET.id));
       expect(cw.lastRequest('/notes')!.query.get('conditions')).toBe('detailDescriptionFlag=true');
-      figures.cold_tickets_vendor_calls = cw.requests.length;
-      figures.cold_tickets_ticket_pages = cw.calls('/service/tickets');
-      figures.cold_tickets_notes_calls = cw.calls('/notes');
+      figures.first_sync_tickets_vendor_calls = state!.last_run!.vendor_calls;
+      figures.first_sync_tickets_ticket_pages = walked.length;
       figures.tickets_in_window = TICKETS_IN_WINDOW;
-    });
+    }, 90_000);
 
-    it('serves the hand-written tickets exactly, from the cache (no vendor call)', async () => {
+    it('serves the hand-written tickets exactly, from the replica (no vendor call)', async () => {
       const before = totalRequests(fakes);
       const res = await api().get(`/api/tenants/${ALPHA}/tickets?page_size=3`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: EXPECTED_TICKETS, meta: { total: TICKETS_IN_WINDOW, page: 1, page_size: 3 } });
       expect(totalRequests(fakes)).toBe(before);
-      figures.cached_tickets_vendor_calls = totalRequests(fakes) - before;
     });
 
-    it('serves one ticket with its description; an out-of-window or unknown id is a 404', async () => {
-      const before = fakes.connectwise.calls('/notes');
+    it('serves one ticket with its description; an out-of-window or unknown id is a 404; no vendor call', async () => {
+      const before = totalRequests(fakes);
       const one = await api().get(`/api/tenants/${ALPHA}/tickets/184232`);
       expect(one.status).toBe(200);
       expect(one.body).toEqual(EXPECTED_TICKETS[1]);
-      expect(fakes.connectwise.calls('/notes')).toBe(before); // described already
 
-      // A bulk ticket not on page 1 (updated 59 days ago): its description is fetched for it alone.
+      // A bulk ticket not on page 1 (updated 59 days ago).
       const bulk = await api().get(`/api/tenants/${ALPHA}/tickets/300050`);
       expect(bulk.status).toBe(200);
       expect(bulk.body).toMatchObject({
@@ -592,8 +588,6 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         description: 'Details for ticket 300050',
         updated_at_remote: at(59, '01:49:00'),
       });
-      expect(fakes.connectwise.calls('/notes')).toBe(before + 1);
-      expect(noteTicketIds(fakes).at(-1)).toBe('300050');
 
       for (const id of ['100001', '999999']) {
         const missing = await api().get(`/api/tenants/${ALPHA}/tickets/${id}`);
@@ -601,58 +595,50 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
         expect(missing.body.type).toBe('/problems/record-not-found');
       }
+      expect(totalRequests(fakes)).toBe(before);
     });
 
-    it('`q` fetches descriptions only for the candidates the other filters let through', async () => {
-      const from = fakes.connectwise.requests.length;
+    it('`q` searches descriptions and summaries within the other filters, without a vendor call', async () => {
+      const before = totalRequests(fakes);
       const res = await api().get(`/api/tenants/${ALPHA}/tickets?company=Initech&q=printer`);
       expect(res.status).toBe(200);
       expect(res.body.meta.total).toBe(INITECH_PRINTER_IDS.length);
       expect(ids(res.body.data, 'cw_ticket_id')).toEqual(INITECH_PRINTER_IDS.map(String).sort());
       for (const ticket of res.body.data) expect(ticket.description).toBe('PRINTER jam on the 2nd floor');
-      // Exactly the 10 Initech candidates, each once; nothing else was asked of ConnectWise.
-      expect(noteTicketIds(fakes, from).sort()).toEqual(INITECH_IDS.map(String).sort());
-      expect(fakes.connectwise.requests.length - from).toBe(INITECH_IDS.length);
-      figures.q_candidates_notes_calls = fakes.connectwise.requests.length - from;
-
-      // Candidates already described are not fetched again; `q` also reads the summary.
-      const again = fakes.connectwise.requests.length;
+      // The Acme "printer" ticket is outside the company filter.
       const acme = await api().get(`/api/tenants/${ALPHA}/tickets?company=Acme%20Corporation&q=OUTLOOK`);
       expect(acme.body).toEqual({ data: [EXPECTED_TICKETS[0]], meta: { total: 1, page: 1, page_size: 50 } });
       const bySummary = await api().get(`/api/tenants/${ALPHA}/tickets?company=Acme%20Corporation,Globex&q=firewall`);
       expect(bySummary.body.data).toEqual([EXPECTED_TICKETS[2]]);
-      expect(fakes.connectwise.requests.length).toBe(again);
+      expect(totalRequests(fakes)).toBe(before);
     });
 
-    it('serves every ticket the vendor holds in the window, each description fetched once', async () => {
+    it('serves every ticket the vendor holds in the window, and filters them', async () => {
+      const before = totalRequests(fakes);
       const all = await listAll<Record<string, unknown>>(t.app, `/api/tenants/${ALPHA}/tickets?sort=cw_ticket_id`);
       const expectedIds = fakes.connectwise.tickets.filter((tk) => tk.id !== OUT_OF_WINDOW_TICKET.id).map((tk) => String(tk.id));
       expect(all).toHaveLength(TICKETS_IN_WINDOW);
       expect(ids(all, 'cw_ticket_id')).toEqual(expectedIds.sort());
       expect(all.every((tk) => tk.tenant_id === ALPHA && typeof tk.description === 'string')).toBe(true);
-      // Still one walk of the ticket list (the closed-ids query and the one lookup by id); each ticket's notes fetched exactly once over all requests.
-      expect(fakes.connectwise.calls('/service/tickets')).toBe(pages(TICKETS_IN_WINDOW) + 1 + 1);
-      const noted = noteTicketIds(fakes);
-      expect(noted).toHaveLength(TICKETS_IN_WINDOW);
-      expect(new Set(noted).size).toBe(TICKETS_IN_WINDOW);
 
       const closed = await api().get(`/api/tenants/${ALPHA}/tickets?status=Closed&page_size=1`);
       expect(closed.body.meta.total).toBe(1 + BULK.tickets.filter((tk) => tk.closedFlag).length);
       const unassigned = await api().get(`/api/tenants/${ALPHA}/tickets?company=Globex&page_size=1`);
       expect(unassigned.body.data).toEqual([EXPECTED_TICKETS[2]]);
+      expect(totalRequests(fakes)).toBe(before);
     });
   });
 
   describe('time entries (ConnectWise)', () => {
     it('maps the hand-written entries exactly (day in the integration time zone) and pages the rest', async () => {
-      const membersBefore = fakes.connectwise.calls('/system/members');
       const res = await api().get(`/api/tenants/${ALPHA}/time-entries?page_size=3`);
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: EXPECTED_TIME_ENTRIES, meta: { total: 3 + BULK_TIME_ENTRIES.length, page: 1, page_size: 3 } });
+      // The first sync: the window's entries in pages of the client's maximum (the 200-day-old one is not asked for).
       expect(fakes.connectwise.calls('/time/entries')).toBe(pages(3 + BULK_TIME_ENTRIES.length));
-      // The member list is shared with tickets (cached), not walked again.
-      expect(fakes.connectwise.calls('/system/members')).toBe(membersBefore);
+      expect((await firstRun('connectwise.time_entries'))?.records).toBe(3 + BULK_TIME_ENTRIES.length);
 
+      const before = totalRequests(fakes);
       const all = await listAll<Record<string, unknown>>(t.app, `/api/tenants/${ALPHA}/time-entries`);
       expect(ids(all, 'cw_time_entry_id')).toEqual([...HAND_TIME_ENTRIES, ...BULK_TIME_ENTRIES].map((e) => String(e.id)).sort());
       const byTicket = await api().get(`/api/tenants/${ALPHA}/time-entries?cw_ticket_id=184231`);
@@ -671,7 +657,8 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         notes: 'Worked on it (700006)',
         date_worked: day(15),
       });
-    });
+      expect(totalRequests(fakes)).toBe(before);
+    }, 60_000);
   });
 
   describe('CSAT (SmileBack)', () => {
@@ -680,15 +667,17 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: EXPECTED_SURVEYS, meta: { total: 3 + BULK_REVIEWS.length, page: 1, page_size: 3 } });
       const sb = fakes.smileback;
-      // The fake omits unrated reviews (the client does not ask for them), so 2,104 rows come back.
-      expect(sb.calls('/api/v3/reviews/')).toBe(pages(4 + BULK_REVIEWS.length));
+      // The first sync asks for unrated reviews too (a review rated later comes back modified), and drops them.
+      expect(sb.calls('/api/v3/reviews/')).toBe(pages(HAND_REVIEWS.length + BULK_REVIEWS.length));
       expect(sb.calls('/api/token/')).toBe(1);
       expect(sb.lastRequest('/api/v3/reviews/')!.query.get('modified_since')).toMatch(/Z$/);
 
+      const before = totalRequests(fakes);
       const all = await listAll<Record<string, unknown>>(t.app, `/api/tenants/${ALPHA}/csat`);
       expect(ids(all, 'survey_id')).toEqual([...HAND_REVIEWS.slice(0, 3), ...BULK_REVIEWS].map((r) => String(r.id)).sort());
       expect(all.find((s) => s.survey_id === '35929239')).toBeUndefined();
       expect(all.find((s) => s.survey_id === '35929238')).toBeUndefined();
+      expect(all.find((s) => s.survey_id === String(OLD_REVIEW.id))).toBeUndefined();
       const negative = await api().get(`/api/tenants/${ALPHA}/csat?sentiment=negative&page_size=1`);
       expect(negative.body.meta.total).toBe(1 + BULK_REVIEWS.filter((r) => r.rating === -1).length);
       expect(all.find((s) => s.survey_id === '40000004')).toEqual({
@@ -700,7 +689,8 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         comment: '',
         submitted_at: `${day(13)}T03:03:00Z`,
       });
-    });
+      expect(totalRequests(fakes)).toBe(before);
+    }, 60_000);
   });
 
   describe('security alerts (SentinelOne + Defender, merged)', () => {
@@ -709,7 +699,7 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       expect(res.status).toBe(200);
       const total = HAND_THREATS.length + BULK_THREATS.length + 2 + BULK_GRAPH_ALERTS.length;
       expect(res.body).toEqual({ data: EXPECTED_ALERTS, meta: { total, page: 1, page_size: 4 } });
-      // The updated-since walk, then the walk over every alert not yet resolved (in the window here, so no more alerts).
+      // Each first sync: the updated-since walk, then the walk over every alert not yet resolved (in the window here, so no more alerts).
       expect(fakes.sentinelone.calls('/web/api/v2.1/threats')).toBe(
         pages(HAND_THREATS.length + BULK_THREATS.length) + walk(openThreats([...HAND_THREATS, ...BULK_THREATS])),
       );
@@ -721,6 +711,7 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         "serviceSource eq 'microsoftDefenderForEndpoint'",
       );
 
+      const before = totalRequests(fakes);
       const all = await listAll<Record<string, unknown>>(t.app, `/api/tenants/${ALPHA}/security-alerts`);
       const expected = [
         ...[...HAND_THREATS, ...BULK_THREATS].map((x) => `sentinelone/${x.id}`),
@@ -741,22 +732,28 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
         status: 'new',
         detected_at: `${day(13)}T03:03:10.123Z`,
       });
-    });
+      expect(totalRequests(fakes)).toBe(before);
+    }, 60_000);
   });
 
-  it('answers every route again from the cache, without a vendor call', async () => {
+  it('answers every route again from the replica, without a vendor call, once every stream has synced', async () => {
+    // The members stream is planned, not read: synced here so that no run is left to start.
+    const streams = await settled(t.app, ALPHA, { streams: 6, startUnsynced: true });
+    expect(streams.every((s) => s.state === 'idle' && s.last_error === null)).toBe(true);
+    for (const s of streams) figures[`${s.stream}_records`] = s.records;
     const before = totalRequests(fakes);
-    for (const path of ['tickets', 'tickets?page=2', 'tickets/184231', 'time-entries', 'csat', 'security-alerts']) {
+    for (const path of ['tickets', 'tickets?page=2', 'tickets/184231', 'time-entries', 'csat', 'security-alerts', 'summary']) {
       const res = await api().get(`/api/tenants/${ALPHA}/${path}`);
-      expect(res.status).toBe(200);
+      expect({ path, status: res.status }).toEqual({ path, status: 200 });
       expect(res.headers.warning).toBeUndefined();
+      expect(res.headers['x-data-as-of']).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     }
     expect(totalRequests(fakes)).toBe(before);
-    figures.cached_requests_vendor_calls = totalRequests(fakes) - before;
-  });
+    figures.replica_reads_vendor_calls = totalRequests(fakes) - before;
+  }, 90_000);
 
   it('serves empty lists to a tenant without integrations, and says which are not configured', async () => {
-    const before = totalRequests(fakes);
+    const before = totalRequests(fakes) + betaS1.requests.length;
     for (const path of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
       const res = await api().get(`/api/tenants/${GAMMA}/${path}`);
       expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 200, body: { data: [], meta: { total: 0, page: 1, page_size: 50 } } });
@@ -764,7 +761,8 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
     expect((await api().get(`/api/tenants/${GAMMA}/tickets/184231`)).status).toBe(404);
     // tenant_beta has SentinelOne only: its tickets are empty, its alerts come from its own console.
     expect((await api().get(`/api/tenants/${BETA}/tickets`)).body).toEqual({ data: [], meta: { total: 0, page: 1, page_size: 50 } });
-    expect(totalRequests(fakes)).toBe(before);
+    expect(totalRequests(fakes) + betaS1.requests.length).toBe(before);
+    expect((await syncStatus(t.app, GAMMA))).toEqual([]);
 
     const listed = await api().get(`/api/admin/tenants/${GAMMA}/integrations`);
     expect(listed.body.map((i: { vendor: string; configured: boolean }) => [i.vendor, i.configured])).toEqual([
@@ -810,9 +808,19 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
       ],
       meta: { total: 1, page: 1, page_size: 50 },
     });
-    expect(betaS1.calls('/web/api/v2.1/threats')).toBe(2); // updated in the window, then open however old
+    expect(betaS1.calls('/web/api/v2.1/threats')).toBe(2); // its first sync: updated in the window, then open however old
     expect((await asBeta.get('/api/tenants')).body.data.map((tn: { id: string }) => tn.id)).toEqual([BETA]);
     expect((await asBeta.get(`/api/admin/tenants/${BETA}/integrations`)).status).toBe(403);
+    expect((await asBeta.get(`/api/admin/tenants/${BETA}/sync`)).status).toBe(403);
+  }, 60_000);
+
+  it('reports live mode with the sync check: every stream synced, none failing or lagging', async () => {
+    const res = await call(t.app).get('/api/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', mode: 'live' });
+    // ALPHA's six streams and BETA's one.
+    expect(res.body.checks.sync).toMatchObject({ status: 'ok', streams: 7, never_synced: 0, failing: [], lagging: [] });
+    expect(res.body.checks).not.toHaveProperty('mock_data');
   });
 
   it('tests each stored integration with one authenticated call', async () => {
@@ -833,40 +841,19 @@ describe('live mode: every route served from the tenant vendors (in-memory cache
     expect(res.body.error).toMatch(/^401 from SentinelOne/);
     expect(res.text).not.toContain(wrong);
   });
-
-  it('reports live mode with every vendor breaker and the in-memory cache', async () => {
-    const res = await call(t.app).get('/api/health');
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', mode: 'live', checks: { cache: { status: 'ok', backend: 'memory' } } });
-    expect(res.body.checks.vendors).toMatchObject({
-      status: 'ok',
-      open: [],
-      breakers: {
-        [`connectwise:${ALPHA}`]: 'closed',
-        [`smileback:${ALPHA}`]: 'closed',
-        [`sentinelone:${ALPHA}`]: 'closed',
-        [`defender:${ALPHA}`]: 'closed',
-        [`sentinelone:${BETA}`]: 'closed',
-      },
-    });
-    expect(res.body.checks).not.toHaveProperty('mock_data');
-  });
 });
 
-describeWithRedis('live mode with Redis: app copies share the cache', () => {
-  // A tenant id of its own per run: cached entries outlive a run (CACHE_STALE_SECONDS).
-  const TENANT = `tenant_redis_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+describe('two app copies on one PostgreSQL share the replica', () => {
+  const TENANT = 'tenant_shared';
   const PATHS = ['tickets', 'tickets?page_size=3', 'tickets/184232', 'time-entries?page_size=3', 'csat?page_size=3', 'security-alerts?page_size=4'];
-  let dir: string;
+  let database: TestDatabase;
   let fakes: Fakes;
   let first: TestApp | undefined;
   let second: TestApp | undefined;
   const figures: Record<string, number> = {};
 
   beforeAll(async () => {
-    // The run's Redis must answer: once chosen by the global setup, unreachable fails this suite.
-    await pingRedis();
-    dir = await mkdtemp(join(tmpdir(), 'live-redis-'));
+    database = await createPostgresDatabase();
     fakes = await startFakes();
     const bulk = bulkTickets(1200, 300_001);
     fakes.connectwise.members = [...MEMBERS];
@@ -876,48 +863,33 @@ describeWithRedis('live mode with Redis: app copies share the cache', () => {
     fakes.smileback.reviews = [...HAND_REVIEWS, ...bulkReviews(1500, 40_000_001)];
     fakes.sentinelone.threats = [...HAND_THREATS];
     fakes.defender.graphAlerts = [...HAND_GRAPH_ALERTS];
-    const env = { ...LIVE_ENV, REDIS_URL, DATABASE_URL: `sqlite:${join(dir, 'platform.db')}` };
-    first = await bootApp(env, withoutSync);
+    const env = { ...REPLICA_ENV, DATABASE_URL: database.url };
+    // Both copies up before the tenant exists: neither plans its streams at boot, the reads start them.
+    first = await bootVendorReplicaApp(env);
+    second = await bootVendorReplicaApp(env);
     await registerTenant(first.app, TENANT, fakes, { connectwise: { time_zone: ALPHA_TZ } });
-    second = await bootApp(env, withoutSync);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     // Reverse order: each copy restores the environment it found.
     await second?.close();
     await first?.close();
     await closeFakes(fakes);
-    await deleteRedisKeys(REDIS_URL, [TENANT]).catch(() => 0);
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await database?.drop();
     // eslint-disable-next-line no-console
-    console.log(`live-mode redis figures: ${JSON.stringify(figures)}`);
+    console.log(`live-mode shared replica figures: ${JSON.stringify(figures)}`);
   });
 
-  it('reports the redis cache backend on both copies', async () => {
-    for (const copy of [first!, second!]) {
-      const res = await call(copy.app).get('/api/health');
-      expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'ok', mode: 'live', checks: { cache: { status: 'ok', backend: 'redis' } } });
-    }
-  });
-
-  it("serves, from the second copy, the first copy's cached data without calling the vendors", async () => {
+  it("serves, from the second copy, the data the first copy's reads synced, without calling the vendors", async () => {
     const bodies: Record<string, unknown> = {};
     for (const path of PATHS) {
       const res = await call(first!.app).get(`/api/tenants/${TENANT}/${path}`);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
       bodies[path] = res.body;
     }
+    // Every stream synced once (members too, planned rather than read), and nothing left running.
+    await settled(first!.app, TENANT, { streams: 6, startUnsynced: true });
     const fetched = totalRequests(fakes);
-    // Two pages of the walk, then the tickets the surveys name that the walk lacks, 100 ids a lookup.
-    const held = new Set(fakes.connectwise.tickets.map((tk) => String(tk.id)));
-    const named = new Set(fakes.smileback.reviews.map((r) => (r.ticket as { id?: unknown } | null)?.id).filter((id) => id !== undefined).map(String));
-    const lookups = Math.ceil([...named].filter((id) => !held.has(id)).length / 100);
-    expect(lookups).toBe(3);
-    expect(closedIdsQueries(fakes.connectwise)).toBe(1);
-    expect(fakes.connectwise.calls('/service/tickets')).toBe(2 + 1 + lookups);
-    expect(fakes.connectwise.calls('/notes')).toBe(50);
-    expect(fakes.smileback.calls('/api/v3/reviews/')).toBe(2);
     figures.first_copy_vendor_calls = fetched;
 
     for (const path of PATHS) {
@@ -927,9 +899,10 @@ describeWithRedis('live mode with Redis: app copies share the cache', () => {
     expect(totalRequests(fakes)).toBe(fetched);
     figures.second_copy_vendor_calls = totalRequests(fakes) - fetched;
 
-    // The data is the tenant's, mapped exactly as in memory mode.
+    // The data is the tenant's, mapped exactly as on one copy.
     const tickets = bodies['tickets?page_size=3'] as { data: Array<Record<string, unknown>> };
     expect(tickets.data).toEqual(EXPECTED_TICKETS.map((tk) => ({ ...tk, tenant_id: TENANT })));
     expect((bodies['csat?page_size=3'] as { data: unknown[] }).data).toEqual(EXPECTED_SURVEYS.map((s) => ({ ...s, tenant_id: TENANT })));
-  });
+    expect((bodies['time-entries?page_size=3'] as { data: unknown[] }).data).toEqual(EXPECTED_TIME_ENTRIES.map((e) => ({ ...e, tenant_id: TENANT })));
+  }, 120_000);
 });

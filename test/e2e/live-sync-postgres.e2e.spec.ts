@@ -20,7 +20,7 @@ describe('two app copies on one PostgreSQL: pg-boss runs each stream in one copy
     fakes.connectwise.timeEntries = bulkTimeEntries(5, 100, [1, 2]);
     fakes.connectwise.members = MEMBERS.map((m) => ({ ...m, _info: { lastUpdated: at(30) } }));
     fakes.smileback.reviews = bulkReviews(3, 1);
-    const env = { ...LIVE_ENV, LIVE_READS: 'replica', DATABASE_URL: database.url, SYNC_INTERVAL_SECONDS: String(INTERVAL_S), SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' };
+    const env = { ...LIVE_ENV, DATABASE_URL: database.url, SYNC_INTERVAL_SECONDS: String(INTERVAL_S), SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' };
     copies.push(await bootApp(env));
     await registerTenant(copies[0].app, 'acme', { connectwise: fakes.connectwise, smileback: fakes.smileback });
     // The second copy plans the new streams as it starts; the first would within a minute.

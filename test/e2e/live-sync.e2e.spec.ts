@@ -23,7 +23,7 @@ import {
 } from '../support/live-fixtures.js';
 
 const INTERVAL_S = 2;
-const ENV = { ...LIVE_ENV, LIVE_READS: 'replica', SYNC_INTERVAL_SECONDS: String(INTERVAL_S), SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' };
+const ENV = { ...LIVE_ENV, SYNC_INTERVAL_SECONDS: String(INTERVAL_S), SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' };
 
 interface StreamInfo {
   stream: string;

@@ -3,8 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { bootApp, server, TestApp } from '../support/app.js';
-import { bulkThreats, call, closeFakes, fakeSecrets, Fakes, LIVE_ENV, registerTenant, startFakes, withoutSync } from '../support/live-fixtures.js';
+import { SyncRunner } from '../../src/sync/sync-runner.js';
+import { server, TestApp } from '../support/app.js';
+import { bulkThreats, call, closeFakes, fakeSecrets, Fakes, LIVE_ENV, registerTenant, startFakes } from '../support/live-fixtures.js';
+import { bootVendorReplicaApp, syncStatus } from '../support/vendor-replica-app.js';
 
 describe('a copy that lacks the key an integration was stored under (one SQLite file, two keys)', () => {
   const TENANT = 'tenant_rotated';
@@ -17,11 +19,19 @@ describe('a copy that lacks the key an integration was stored under (one SQLite 
     dir = await mkdtemp(join(tmpdir(), 'undecryptable-'));
     fakes = await startFakes();
     fakes.sentinelone.threats = bulkThreats(3, 1);
-    const env = { ...LIVE_ENV, DATABASE_URL: `sqlite:${join(dir, 'platform.db')}` };
+    const env = {
+      ...LIVE_ENV,
+      DATABASE_URL: `sqlite:${join(dir, 'platform.db')}`,
+      // Each copy reads the tenants the other registered at once.
+      PLATFORM_CACHE_TTL_MS: '0',
+      VENDOR_TIMEOUT_MS: '5000',
+      SYNC_INTERVAL_SECONDS: '3600',
+      SYNC_HISTORY_DAYS: '90',
+      FIRST_SYNC_WAIT_MS: '20000',
+    };
     // The older copy starts first (nothing stored yet), then a copy with a rotated key stores the integration.
-    // Without the sync, whose planning at boot would fill the older copy's tenant cache before the tenant exists.
-    older = await bootApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') }, withoutSync);
-    newer = await bootApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') }, withoutSync);
+    older = await bootVendorReplicaApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    newer = await bootVendorReplicaApp({ ...env, ENCRYPTION_KEY: randomBytes(32).toString('base64') });
     await registerTenant(newer.app, TENANT, { sentinelone: fakes.sentinelone });
   });
 
@@ -40,14 +50,34 @@ describe('a copy that lacks the key an integration was stored under (one SQLite 
     for (const secret of fakeSecrets({ sentinelone: fakes.sentinelone })) expect(res.text).not.toContain(secret);
   };
 
-  it('the copy with the key serves the data', async () => {
+  it('the copy with the key syncs and serves the data', async () => {
     const res = await call(newer!.app).get(`/api/tenants/${TENANT}/security-alerts`);
     expect(res.status).toBe(200);
     expect(res.body.meta.total).toBe(3);
   });
 
-  it('answers 503 /problems/secret-undecryptable on a data route, naming the integration and the fix (not 500)', async () => {
-    expectUndecryptable(await call(older!.app).get(`/api/tenants/${TENANT}/security-alerts`));
+  it('the copy without the key serves the replica the other synced: a read needs no secret', async () => {
+    const calls = fakes.sentinelone.requests.length;
+    const res = await call(older!.app).get(`/api/tenants/${TENANT}/security-alerts`);
+    expect(res.status).toBe(200);
+    expect(res.body.meta.total).toBe(3);
+    expect(res.headers.warning).toBeUndefined();
+    expect(fakes.sentinelone.requests.length).toBe(calls);
+  });
+
+  it('a sync run on the copy without the key fails with that problem, calling no vendor; the synced data stays served', async () => {
+    const calls = fakes.sentinelone.requests.length;
+    const failure = await older!.app.get(SyncRunner).run(TENANT, 'sentinelone.threats', 'incremental').then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failure).toMatchObject({ status: 503, type: '/problems/secret-undecryptable' });
+    expect(failure?.message).toContain(`sentinelone integration of tenant '${TENANT}'`);
+    expect(fakes.sentinelone.requests.length).toBe(calls);
+    const res = await call(older!.app).get(`/api/tenants/${TENANT}/security-alerts`);
+    expect(res.status).toBe(200);
+    expect(res.body.meta.total).toBe(3);
+    for (const secret of fakeSecrets({ sentinelone: fakes.sentinelone })) expect(JSON.stringify(await syncStatus(older!.app, TENANT))).not.toContain(secret);
   });
 
   it('answers the same 503 on the admin integration test route', async () => {

@@ -1,7 +1,9 @@
 import type { RecordedRequest, FakeReply } from '../fakes/fake-server.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
-import { bootApp, CapturingLogger, TestApp } from '../support/app.js';
-import { call, closeFakes, Fakes, LIVE_ENV, mintTenantKey, registerTenant, startFakes } from '../support/live-fixtures.js';
+import type { StreamName } from '../../src/sync/stream.js';
+import { CapturingLogger, TestApp } from '../support/app.js';
+import { bulkReviews, bulkThreats, bulkTickets, call, closeFakes, Fakes, MEMBERS, mintTenantKey, registerTenant, startFakes } from '../support/live-fixtures.js';
+import { bootSyncedApp, REPLICA_ENV, runHistory, runStream, streamStatus } from '../support/replica-runs.js';
 import { SECRET_SPELLINGS, showsSecret } from '../support/secret-spellings.js';
 
 /** A SmileBack whose token endpoint answers 400 and echoes back everything it was sent, in several encodings. */
@@ -44,6 +46,12 @@ function spellings(secret: string, identity: string): string[] {
   ];
 }
 
+/*
+ * Live reads come from the replica: a vendor's error text reaches the stream's sync status (admins
+ * only), its run history and the log, each scrubbed of every spelling of the integration's secrets;
+ * a read answers a failed first sync with the vendor and status only, whoever asks.
+ */
+
 describe('vendor error text never carries an integration secret', () => {
   let t: TestApp;
   let fake: EchoingSmileBack;
@@ -53,7 +61,7 @@ describe('vendor error text never carries an integration secret', () => {
   const clientSecret = 'cl!ent sécret/+=';
 
   beforeAll(async () => {
-    t = await bootApp(LIVE_ENV, undefined, logger);
+    t = await bootSyncedApp(REPLICA_ENV, logger);
     fake = await EchoingSmileBack.start();
     await registerTenant(t.app, 'tenant_echo', { smileback: fake }, { smileback: { password, client_secret: clientSecret } });
   });
@@ -67,23 +75,30 @@ describe('vendor error text never carries an integration secret', () => {
     ...spellings(clientSecret, fake.credentials.client_id).filter((s) => text.includes(s)),
   ];
 
-  it('shows a tenant key the vendor and status only, and an admin the scrubbed vendor text', async () => {
+  it('answers a read with the vendor and status only, and shows an admin the scrubbed vendor text in the sync status', async () => {
     const key = await mintTenantKey(t.app, ['tenant_echo']);
     const tenant = await call(t.app, key).get('/api/tenants/tenant_echo/csat');
     expect(tenant.status).toBe(502);
     expect(tenant.body.type).toBe('/problems/vendor-error');
-    expect(tenant.body.detail).toMatch(/smileback answered 400/);
-    expect(tenant.body.detail).not.toMatch(/invalid_grant|raw body/);
+    expect(tenant.body.detail).toMatch(/^smileback answered 400 to POST \/api\/token\/$/);
 
+    // The read's answer is the same for an admin: the vendor's own words are in the sync status.
     const admin = await call(t.app).get('/api/tenants/tenant_echo/csat');
     expect(admin.status).toBe(502);
-    expect(admin.body.detail).toMatch(/invalid_grant/);
-    expect(admin.body.detail).toContain('[redacted]');
+    expect(admin.body.detail).toBe(tenant.body.detail);
+    const status = await streamStatus(t.app, 'tenant_echo', 'smileback.reviews');
+    expect(status.state).toBe('failed');
+    expect(status.last_error).toMatch(/^smileback answered 400 to POST \/api\/token\/: .*invalid_grant/);
+    expect(status.last_error).toContain('[redacted]');
+    const [run] = await runHistory(t.app, 'tenant_echo', 'smileback.reviews');
+    expect(run.error).toBe(status.last_error);
 
     expect(leaks(JSON.stringify(tenant.body))).toEqual([]);
     expect(leaks(JSON.stringify(admin.body))).toEqual([]);
+    expect(leaks((await call(t.app).get('/api/admin/tenants/tenant_echo/sync')).text)).toEqual([]);
+    expect(leaks(JSON.stringify(run))).toEqual([]);
     expect(leaks(logger.lines.join('\n'))).toEqual([]);
-    expect(logger.lines.join('\n')).toMatch(/smileback answered 400/);
+    expect(logger.lines.join('\n')).toMatch(/smileback answered 400 to POST \/api\/token\/: .*invalid_grant.*\[redacted\]/);
   });
 
   it('answers the integration test with the status and a short reason, not what the vendor wrote', async () => {
@@ -105,12 +120,21 @@ describe('a secret a vendor echoes in any spelling reaches neither the admin nor
   const privateKey = 'cw/Priv+key=&é:41aa';
 
   beforeAll(async () => {
-    t = await bootApp({ ...LIVE_ENV, VENDOR_BREAKER_THRESHOLD: '100' }, undefined, logger);
+    t = await bootSyncedApp({ ...REPLICA_ENV, VENDOR_BREAKER_THRESHOLD: '100' }, logger);
     fakes = await startFakes();
     fakes.sentinelone.apiToken = token;
     fakes.smileback.credentials.password = password;
     fakes.connectwise.credentials.private_key = privateKey;
+    const bulk = bulkTickets(3, 300_001);
+    Object.assign(fakes.connectwise, { members: [...MEMBERS], tickets: bulk.tickets, notes: bulk.notes });
+    fakes.smileback.reviews = bulkReviews(3, 40_000_001);
+    fakes.sentinelone.threats = bulkThreats(3, 1);
     await registerTenant(t.app, 'tenant_spellings', { sentinelone: fakes.sentinelone, smileback: fakes.smileback, connectwise: fakes.connectwise });
+    // Every stream synced once: each case's failing run leaves the last good data served.
+    for (const route of ['security-alerts', 'csat', 'tickets']) {
+      const res = await call(t.app).get(`/api/tenants/tenant_spellings/${route}`);
+      if (res.status !== 200) throw new Error(`first sync of ${route}: ${res.status} ${res.text}`);
+    }
   });
   afterAll(async () => {
     await closeFakes(fakes);
@@ -118,28 +142,46 @@ describe('a secret a vendor echoes in any spelling reaches neither the admin nor
   });
 
   const vendors = [
-    { vendor: 'sentinelone', secret: token, route: 'security-alerts', fail: (raw: string) => fakes.sentinelone.failNext(1, { status: 400, rawBody: raw }) },
-    { vendor: 'smileback', secret: password, route: 'csat', fail: (raw: string) => fakes.smileback.failNext(1, { status: 400, rawBody: raw }) },
+    {
+      vendor: 'sentinelone',
+      secret: token,
+      route: 'security-alerts',
+      stream: 'sentinelone.threats' as StreamName,
+      fail: (raw: string) => fakes.sentinelone.failNext(1, { status: 400, rawBody: raw }),
+    },
+    { vendor: 'smileback', secret: password, route: 'csat', stream: 'smileback.reviews' as StreamName, fail: (raw: string) => fakes.smileback.failNext(1, { status: 400, rawBody: raw }) },
     {
       vendor: 'connectwise',
       secret: privateKey,
       route: 'tickets',
+      stream: 'connectwise.tickets' as StreamName,
       fail: (raw: string) => fakes.connectwise.failNext(1, { status: 400, rawBody: raw, path: '/service/tickets' }),
     },
   ];
   const cases = vendors.flatMap((v) => SECRET_SPELLINGS.map((spelling) => [v.vendor, spelling.name, v, spelling] as const));
 
-  it.each(cases)('%s echoing its secret %s', async (vendor, _name, { secret, route, fail }, spelling) => {
+  it.each(cases)('%s echoing its secret %s', async (vendor, _name, { secret, route, stream, fail }, spelling) => {
     fail(`echo ${spelling.spell(secret)} end`);
     const linesBefore = logger.lines.length;
-    const res = await call(t.app).get(`/api/tenants/tenant_spellings/${route}`);
-    expect(res.status).toBe(502);
-    expect(res.body.detail).toMatch(new RegExp(`^${vendor} answered 400 to GET \\S+: echo .*\\[redacted\\].* end$`));
-    if (spelling.exact) expect(res.body.detail).toMatch(/: echo \[redacted\] end$/);
-    expect(showsSecret(res.body.detail as string, secret)).toBe(false);
+    expect(await runStream(t.app, 'tenant_spellings', stream)).toBeInstanceOf(Error);
+
+    const status = await streamStatus(t.app, 'tenant_spellings', stream);
+    expect(status.state).toBe('failed');
+    const detail = status.last_error as string;
+    expect(detail).toMatch(new RegExp(`^${vendor} answered 400 to GET \\S+: echo .*\\[redacted\\].* end$`));
+    if (spelling.exact) expect(detail).toMatch(/: echo \[redacted\] end$/);
+    expect(showsSecret(detail, secret)).toBe(false);
+    const [run] = await runHistory(t.app, 'tenant_spellings', stream);
+    expect(run.error).toBe(detail);
 
     const logged = logger.lines.slice(linesBefore).join('\n');
     expect(logged).toMatch(new RegExp(`^warn .*${vendor} answered 400 to GET \\S+: echo .*\\[redacted\\].* end$`, 'm'));
     expect(showsSecret(logged, secret)).toBe(false);
+
+    // Reads go on from the last good data, saying it is stale, with nothing of the vendor's text.
+    const res = await call(t.app).get(`/api/tenants/tenant_spellings/${route}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['x-stale-vendors']).toBe(vendor);
+    expect(showsSecret(res.text, secret)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
-import { bootApp, TestApp } from '../support/app.js';
-import { call, LIVE_ENV } from '../support/live-fixtures.js';
+import type { TestApp } from '../support/app.js';
+import { call } from '../support/live-fixtures.js';
+import { bootSyncedApp, REPLICA_ENV, runHistory, streamStatus } from '../support/replica-runs.js';
 
 describe('vendor URLs with VENDOR_ALLOW_PRIVATE_NETWORKS=false', () => {
   let t: TestApp;
@@ -8,7 +9,8 @@ describe('vendor URLs with VENDOR_ALLOW_PRIVATE_NETWORKS=false', () => {
   const admin = () => call(t.app);
 
   beforeAll(async () => {
-    t = await bootApp({ ...LIVE_ENV, VENDOR_ALLOW_PRIVATE_NETWORKS: 'false' });
+    // A loaded machine can take longer than LIVE_ENV's 500 ms to resolve localhost; nothing is ever called here.
+    t = await bootSyncedApp({ ...REPLICA_ENV, VENDOR_ALLOW_PRIVATE_NETWORKS: 'false', VENDOR_TIMEOUT_MS: '10000' });
     fake = await FakeSentinelOne.start();
     await admin().post('/api/admin/tenants', { id: 'tenant_ssrf', name: 'SSRF', is_active: true, llm_enabled: false }).expect(201);
   });
@@ -32,14 +34,20 @@ describe('vendor URLs with VENDOR_ALLOW_PRIVATE_NETWORKS=false', () => {
     expect(res.body.errors).toEqual([{ field: 'base_url', message: expect.stringMatching(message) }]);
   });
 
-  it('refuses at connect time a host name that resolves to loopback, and the test route says so without calling it', async () => {
+  it('refuses at connect time a host name that resolves to loopback: the test route and the sync say so without calling it', async () => {
     await put(`https://localhost:${new URL(fake.baseUrl).port}`).expect(200);
     const test = await admin().post('/api/admin/tenants/tenant_ssrf/integrations/sentinelone/test').expect(200);
     expect(test.body.ok).toBe(false);
     expect(test.body.error).toMatch(/was not called: localhost resolves to .*(127\.0\.0\.1|::1)/);
+    // The first read starts the stream's first sync, whose every call the address guard refuses.
     const data = await admin().get('/api/tenants/tenant_ssrf/security-alerts');
     expect(data.status).toBe(502);
     expect(data.body.type).toBe('/problems/vendor-address-refused');
+    expect(data.body.detail).toMatch(/^sentinelone was not called: localhost resolves to .*(127\.0\.0\.1|::1).*VENDOR_ALLOW_PRIVATE_NETWORKS=true/);
+    const status = await streamStatus(t.app, 'tenant_ssrf', 'sentinelone.threats');
+    expect({ state: status.state, records: status.records, last_error: status.last_error }).toEqual({ state: 'failed', records: 0, last_error: data.body.detail });
+    const [run] = await runHistory(t.app, 'tenant_ssrf', 'sentinelone.threats');
+    expect(run.error).toBe(data.body.detail);
     expect(fake.requests).toEqual([]);
   });
 });

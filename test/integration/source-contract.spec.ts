@@ -1,22 +1,21 @@
 /**
  * One source contract, run against every implementation of every domain source: MockFileProvider
- * over a folder written from a small data set, and each live vendor source over its fake server
- * serving the vendor payloads built from the same data set (test/support/vendor-payloads.ts).
+ * over a folder written from a small data set, and the live replica as the sync keeps it (the real
+ * stream fetchers over each vendor's fake server serving the vendor payloads built from the same data
+ * set, test/support/vendor-payloads.ts, each stream's first sync run by the real SyncRunner into the
+ * platform store) read as ReplicaReads serves it (each stream's live rows).
  * Same underlying data → the same records, field for field, key for key.
  */
 import type { ConfigType } from '@nestjs/config';
-import { createCache } from 'cache-manager';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { LiveDeps } from '../../src/live/live-deps.js';
-import type { liveConfig } from '../../src/config/live.config.js';
 import type { mockConfig } from '../../src/config/mock.config.js';
-import { SmileBackCsatSource } from '../../src/csat/sources/smileback-csat-source.js';
-import { LiveCache } from '../../src/live/live-cache.js';
-import { LiveClients } from '../../src/live/live-clients.js';
-import { VendorHttp } from '../../src/integrations/http/vendor-http.js';
+import { ConnectWiseClient, type ConnectWiseIntegration } from '../../src/integrations/connectwise/connectwise.client.js';
+import { DefenderClient, type DefenderIntegration } from '../../src/integrations/defender/defender.client.js';
+import { SentinelOneClient, type SentinelOneIntegration } from '../../src/integrations/sentinelone/sentinelone.client.js';
+import { SmileBackClient, type SmileBackIntegration } from '../../src/integrations/smileback/smileback.client.js';
 import type { MockDomain } from '../../src/mock/mock-domains.js';
 import { CSAT } from '../../src/csat/csat.domain.js';
 import { SECURITY_ALERTS } from '../../src/security-alerts/security-alerts.domain.js';
@@ -27,18 +26,23 @@ import { MockFileStore } from '../../src/mock/mock-file.store.js';
 import { openDatabase } from '../../src/platform/database.js';
 import type { Vendor } from '../../src/platform/integration-bodies.dto.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
-import { platformOn } from '../support/platform.js';
+import { PlatformDb } from '../../src/platform/platform-db.js';
 import { SecretBox } from '../../src/platform/secret-box.js';
-import { DefenderAlertSource } from '../../src/security-alerts/sources/defender-alert-source.js';
-import { SentinelOneAlertSource } from '../../src/security-alerts/sources/sentinelone-alert-source.js';
-import { ConnectWiseTicketSource } from '../../src/tickets/sources/connectwise-ticket-source.js';
-import { ConnectWiseTimeEntrySource } from '../../src/time-entries/sources/connectwise-time-entry-source.js';
+import { streamFetchers, type TenantClients } from '../../src/sync/fetchers/stream-fetchers.js';
+import { ReplicaRepository } from '../../src/sync/replica.repository.js';
+import type { StreamKey } from '../../src/sync/replica.types.js';
+import type { StreamFetchers } from '../../src/sync/stream-fetchers.js';
+import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
+import { SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
+import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeDefender } from '../fakes/fake-defender.js';
 import type { FakeVendorServer } from '../fakes/fake-server.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
+import { platformOn } from '../support/platform.js';
 import { writeFolder } from '../support/seed-folder.js';
+import { loopbackHttp } from '../support/stream-runs.js';
 import {
   CONTRACT_EMPTY_TENANT,
   CONTRACT_LOCAL_START,
@@ -59,7 +63,7 @@ import { DOMAINS_MODULE } from '../../src/domains.js';
 
 type AnyRecord = Record<string, unknown>;
 
-/** What every source offers (TicketSource adds `complete`). */
+/** What every source offers (the mock TicketSource adds `complete`). */
 interface SourceUnderTest {
   list(tenantId: string): Promise<AnyRecord[]>;
   complete?(tenantId: string, records: AnyRecord[]): Promise<AnyRecord[]>;
@@ -80,19 +84,8 @@ interface Implementation {
 
 const TENANT = CONTRACT_TENANT.id;
 const UNKNOWN_TENANT = 'tenant_contract_unknown';
-
-// The live config object, shaped like src/config/live.config.ts's value, with small delays.
-const LIVE_CONFIG: ConfigType<typeof liveConfig> = {
-  redisUrl: undefined,
-  redisKeyPrefix: 'msp-data:',
-  cacheTtlMs: 60_000,
-  staleForMs: 60_000,
-  localMaxBytes: 64 * 1024 * 1024,
-  // The data set is dated January 2026: a window of ten years keeps it in, whatever today is.
-  windowDays: 3650,
-  http: { timeoutMs: 2_000, maxAttempts: 1, baseDelayMs: 1, concurrencyPerVendor: 4, breakerThreshold: 50, halfOpenAfterMs: 1_000, maxResponseBytes: 64 * 1024 * 1024, allowPrivateNetworks: true },
-  walk: { maxRecords: 100_000, maxBytes: 64 * 1024 * 1024, timeoutMs: 30_000 },
-};
+// The data set is dated January 2026: a first sync reaching ten years back keeps it in, whatever today is.
+const WINDOW_DAYS = 3650;
 
 // ---- mock
 
@@ -123,23 +116,7 @@ const mock = (label: string, domain: MockDomain, expected: Implementation['expec
   start: (data) => startMock(domain, data),
 });
 
-// ---- live
-
-/** LiveDeps by hand: the real platform services on in-memory SQLite, real LiveClients and LiveCache. */
-async function liveDeps(): Promise<{ deps: LiveDeps; close(): Promise<void> }> {
-  const { db, engine } = openDatabase('sqlite::memory:');
-  await migrateToLatest(db);
-  const { store: platform, tenants } = platformOn(db, engine, new SecretBox(randomBytes(32)));
-  await tenants.create(CONTRACT_TENANT);
-  await tenants.create(CONTRACT_EMPTY_TENANT);
-  const deps: LiveDeps = {
-    platform,
-    clients: new LiveClients(platform, LIVE_CONFIG, new VendorHttp(LIVE_CONFIG.http)),
-    cache: new LiveCache(createCache(), LIVE_CONFIG),
-    windowDays: LIVE_CONFIG.windowDays,
-  };
-  return { deps, close: () => db.destroy() };
-}
+// ---- the replica, as the sync keeps it
 
 interface LiveSetup {
   vendor: Vendor;
@@ -147,21 +124,75 @@ interface LiveSetup {
   integration: object;
 }
 
+/** The streams of CONTRACT_TENANT's integrations, each fetcher over its fake (through the real vendor clients). */
+class ContractStreams implements StreamFetchers {
+  private readonly http = loopbackHttp({ timeoutMs: 5_000 });
+  private readonly clients: TenantClients = {};
+
+  constructor(setups: LiveSetup[]) {
+    for (const { vendor, integration } of setups) {
+      const key = `${vendor}:${TENANT}`;
+      if (vendor === 'connectwise') this.clients.connectwise = new ConnectWiseClient(integration as ConnectWiseIntegration, this.http, key);
+      if (vendor === 'smileback') this.clients.smileback = new SmileBackClient(integration as SmileBackIntegration, this.http, key);
+      if (vendor === 'sentinelone') this.clients.sentinelone = new SentinelOneClient(integration as SentinelOneIntegration, this.http, key);
+      if (vendor === 'defender') this.clients.defender = new DefenderClient(integration as DefenderIntegration, this.http, key);
+    }
+  }
+
+  streams(): Promise<StreamKey[]> {
+    return Promise.resolve(streamFetchers(this.clients).map((f) => ({ tenantId: TENANT, stream: f.stream, vendor: f.vendor })));
+  }
+
+  fetcherFor(tenantId: string, stream: StreamName): Promise<StreamFetcher | undefined> {
+    return Promise.resolve(tenantId === TENANT ? streamFetchers(this.clients).find((f) => f.stream === stream) : undefined);
+  }
+
+  close(): Promise<void> {
+    return this.http.onApplicationShutdown();
+  }
+}
+
 /**
- * Starts the fakes, points CONTRACT_TENANT's integrations at them, builds the source. Whatever was
- * opened is closed again if a step fails, so that a failing setup cannot leave a server keeping Jest alive.
+ * Starts the fakes, stores CONTRACT_TENANT's integrations pointing at them, runs each of its streams'
+ * first sync with the real SyncRunner (in-memory SQLite), and reads `streams` as the replica reads
+ * serve them: each stream's live mapped rows, concatenated. Whatever was opened is closed again if a
+ * step fails, so that a failing setup cannot leave a server keeping Jest alive.
  */
-async function startLive(setups: Array<() => Promise<LiveSetup>>, build: (deps: LiveDeps) => SourceUnderTest): Promise<Started> {
-  const { deps, close } = await liveDeps();
+async function startSynced(setups: Array<() => Promise<LiveSetup>>, streams: StreamName[]): Promise<Started> {
+  const { db, engine } = openDatabase('sqlite::memory:');
+  await migrateToLatest(db);
+  const { tenants, integrations } = platformOn(db, engine, new SecretBox(randomBytes(32)));
   const started: LiveSetup[] = [];
+  let fetchers: ContractStreams | undefined;
   const closeAll = async () => {
     await Promise.all(started.map((s) => s.fake.close()));
-    await close();
+    await fetchers?.close();
+    await db.destroy();
   };
   try {
+    await tenants.create(CONTRACT_TENANT);
+    await tenants.create(CONTRACT_EMPTY_TENANT);
     for (const setup of setups) started.push(await setup());
-    for (const s of started) await deps.platform.integrations.put(TENANT, s.vendor, { ...s.integration });
-    return { source: build(deps), close: closeAll };
+    for (const s of started) await integrations.put(TENANT, s.vendor, { ...s.integration });
+    fetchers = new ContractStreams(started);
+    const platform = new PlatformDb(db, engine);
+    const replica = new ReplicaRepository(platform);
+    const runner = new SyncRunner(replica, new SyncRunsRepository(platform), fetchers, new SyncRunnerConfig({ windowDays: WINDOW_DAYS, historyDays: WINDOW_DAYS }));
+    for (const key of await fetchers.streams()) {
+      const outcome = await runner.run(TENANT, key.stream, 'incremental');
+      // A record the mapper skipped would make the replica differ silently: the contract wants none.
+      if (outcome.state.lastSuccessAt === null) throw new Error(`${key.stream}: the first sync did not complete`);
+      const [run] = await new SyncRunsRepository(platform).recent(TENANT, key.stream, 1);
+      if (run.note) throw new Error(`${key.stream}: ${run.note}`);
+    }
+    const source: SourceUnderTest = {
+      async list(tenantId: string): Promise<AnyRecord[]> {
+        const records: AnyRecord[] = [];
+        for (const stream of streams) for await (const batch of replica.readLive(tenantId, stream)) records.push(...(batch as AnyRecord[]));
+        return records;
+      },
+    };
+    return { source, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
@@ -204,69 +235,54 @@ async function defenderFake(data: ContractDataSet, api: 'graph' | 'endpoint'): P
   return { vendor: 'defender', fake, integration: fake.integration({ api }) };
 }
 
-/** The security alerts as the module binds them in live mode: both vendors' sources, merged. */
-class MergedAlertSources implements SourceUnderTest {
-  constructor(private readonly sources: SourceUnderTest[]) {}
-
-  async list(tenantId: string): Promise<AnyRecord[]> {
-    return (await Promise.all(this.sources.map((s) => s.list(tenantId)))).flat();
-  }
-}
-
-const asSource = (source: object) => source as unknown as SourceUnderTest;
-
 // ---- the implementations
 
 const IMPLEMENTATIONS: Implementation[] = [
   mock('tickets', TICKETS, (d) => d.tickets as unknown as AnyRecord[]),
   {
-    label: 'tickets · live (ConnectWiseTicketSource)',
+    label: 'tickets · synced replica (connectwise.tickets)',
     domain: TICKETS,
     expected: (d) => d.tickets as unknown as AnyRecord[],
-    start: (d) => startLive([() => connectWiseFake(d)], (deps) => asSource(new ConnectWiseTicketSource(deps))),
+    start: (d) => startSynced([() => connectWiseFake(d)], ['connectwise.tickets']),
   },
   mock('time entries', TIME_ENTRIES, (d) => d.timeEntries as unknown as AnyRecord[]),
   {
-    label: 'time entries · live (ConnectWiseTimeEntrySource)',
+    label: 'time entries · synced replica (connectwise.time_entries)',
     domain: TIME_ENTRIES,
     expected: (d) => d.timeEntries as unknown as AnyRecord[],
-    start: (d) => startLive([() => connectWiseFake(d)], (deps) => asSource(new ConnectWiseTimeEntrySource(deps))),
+    start: (d) => startSynced([() => connectWiseFake(d)], ['connectwise.time_entries']),
   },
   mock('csat', CSAT, (d) => d.csat as unknown as AnyRecord[]),
   {
-    label: 'csat · live (SmileBackCsatSource)',
+    label: 'csat · synced replica (smileback.reviews)',
     domain: CSAT,
     expected: (d) => d.csat as unknown as AnyRecord[],
-    start: (d) => startLive([() => smileBackFake(d)], (deps) => asSource(new SmileBackCsatSource(deps))),
+    start: (d) => startSynced([() => smileBackFake(d)], ['smileback.reviews']),
   },
   mock('security alerts', SECURITY_ALERTS, (d) => d.securityAlerts as unknown as AnyRecord[]),
   {
-    label: 'security alerts · live (SentinelOneAlertSource)',
+    label: 'security alerts · synced replica (sentinelone.threats)',
     domain: SECURITY_ALERTS,
     expected: (d) => ofSource(d, 'sentinelone') as unknown as AnyRecord[],
-    start: (d) => startLive([() => sentinelOneFake(d)], (deps) => asSource(new SentinelOneAlertSource(deps))),
+    start: (d) => startSynced([() => sentinelOneFake(d)], ['sentinelone.threats']),
   },
   {
-    label: 'security alerts · live (DefenderAlertSource, Graph alerts_v2)',
+    label: 'security alerts · synced replica (defender.alerts, Graph alerts_v2)',
     domain: SECURITY_ALERTS,
     expected: (d) => ofSource(d, 'defender') as unknown as AnyRecord[],
-    start: (d) => startLive([() => defenderFake(d, 'graph')], (deps) => asSource(new DefenderAlertSource(deps))),
+    start: (d) => startSynced([() => defenderFake(d, 'graph')], ['defender.alerts']),
   },
   {
-    label: 'security alerts · live (DefenderAlertSource, endpoint /api/alerts)',
+    label: 'security alerts · synced replica (defender.alerts, endpoint /api/alerts)',
     domain: SECURITY_ALERTS,
     expected: (d) => ofSource(d, 'defender') as unknown as AnyRecord[],
-    start: (d) => startLive([() => defenderFake(d, 'endpoint')], (deps) => asSource(new DefenderAlertSource(deps))),
+    start: (d) => startSynced([() => defenderFake(d, 'endpoint')], ['defender.alerts']),
   },
   {
-    label: 'security alerts · live (SentinelOne + Defender merged, as bound)',
+    label: 'security alerts · synced replica (SentinelOne + Defender, both streams as read)',
     domain: SECURITY_ALERTS,
     expected: (d) => d.securityAlerts as unknown as AnyRecord[],
-    start: (d) =>
-      startLive(
-        [() => sentinelOneFake(d), () => defenderFake(d, 'graph')],
-        (deps) => new MergedAlertSources([asSource(new SentinelOneAlertSource(deps)), asSource(new DefenderAlertSource(deps))]),
-      ),
+    start: (d) => startSynced([() => sentinelOneFake(d), () => defenderFake(d, 'graph')], ['sentinelone.threats', 'defender.alerts']),
   },
 ];
 

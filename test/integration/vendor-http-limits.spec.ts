@@ -17,7 +17,7 @@ import { VendorWalk } from '../../src/integrations/http/vendor-walk.js';
 import { VendorHttp, VendorHttpOptions } from '../../src/integrations/http/vendor-http.js';
 import { bodyExcerpt } from '../../src/integrations/http/vendor-text.js';
 import type { liveConfig } from '../../src/config/live.config.js';
-import { LiveClients } from '../../src/live/live-clients.js';
+import { LiveClients } from '../../src/platform/live-clients.js';
 import type { IntegrationCredentials, PlatformStore } from '../../src/platform/platform.store.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { vendorFailure } from '../support/vendor-failure.js';

@@ -1,13 +1,10 @@
 import { connect } from 'node:net';
 import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
-import type { TestingModuleBuilder } from '@nestjs/testing';
-import KeyvRedis from '@keyv/redis';
 import type { CwMember, CwServiceNote, CwTicket, CwTimeEntry } from '../../src/integrations/connectwise/connectwise.client.js';
 import type { DefenderGraphAlert } from '../../src/integrations/defender/defender.client.js';
 import type { SentinelOneThreat } from '../../src/integrations/sentinelone/sentinelone.client.js';
 import type { SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
-import { STREAM_FETCHERS, type StreamFetchers } from '../../src/sync/stream-fetchers.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeDefender } from '../fakes/fake-defender.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
@@ -30,10 +27,6 @@ export const LIVE_ENV: Record<string, string | undefined> = {
 };
 
 export const ADMIN = `Bearer ${TEST_ADMIN_KEY}`;
-
-/** For suites counting the vendor calls of live reads: the replica's sync, which would call the same fakes, has no stream. */
-export const withoutSync = (builder: TestingModuleBuilder): TestingModuleBuilder =>
-  builder.overrideProvider(STREAM_FETCHERS).useValue({ streams: async () => [], fetcherFor: async () => undefined } satisfies StreamFetchers);
 
 /** The page size every live client asks its vendor for (the clients' maximum; not configurable). */
 export const VENDOR_PAGE_SIZE = 1000;
@@ -296,20 +289,4 @@ export function pingRedis(host = REDIS_ADDRESS.host, port = REDIS_ADDRESS.port, 
       else fail(`answered ${JSON.stringify(data.toString().trim())} to PING`);
     });
   });
-}
-
-/** Deletes every key of the app's Redis cache that names one of these tenants. */
-export async function deleteRedisKeys(url: string, tenants: string[]): Promise<number> {
-  const store = new KeyvRedis(url);
-  try {
-    const client = (await store.getClient()) as unknown as { keys(pattern: string): Promise<string[]>; del(keys: string[]): Promise<number> };
-    let deleted = 0;
-    for (const tenant of tenants) {
-      const keys = await client.keys(`*${tenant}:*`);
-      if (keys.length > 0) deleted += await client.del(keys);
-    }
-    return deleted;
-  } finally {
-    await store.disconnect();
-  }
 }

@@ -7,10 +7,9 @@ import { MOCKABLE_DOMAINS } from '../../src/config/env.validation.js';
 import { CSAT } from '../../src/csat/csat.domain.js';
 import { CSAT_QUERY, ListCsatQuery } from '../../src/csat/list-csat-query.dto.js';
 import { DOMAIN_NAMES, DOMAINS } from '../../src/domains.js';
-import { DOMAINS_BY_VENDOR } from '../../src/live/live.health.js';
 import { loadMockData } from '../../src/mock/mock-data.loader.js';
 import { SEED_DEFENDER_ALERT } from '../../src/cli/generate/seed-examples.js';
-import { DOMAIN_VENDOR_CALLS } from '../../src/config/domains-and-vendors.js';
+import { DOMAIN_VENDOR_CALLS, DOMAINS_BY_VENDOR } from '../../src/config/domains-and-vendors.js';
 import { ListSecurityAlertsQuery, SECURITY_ALERT_QUERY } from '../../src/security-alerts/list-security-alerts-query.dto.js';
 import { SECURITY_ALERTS } from '../../src/security-alerts/security-alerts.domain.js';
 import { ListTicketsQuery, TICKET_QUERY } from '../../src/tickets/list-tickets-query.dto.js';
@@ -44,7 +43,7 @@ describe('domain descriptors (src/domains.ts)', () => {
     expect(new queryClass().sort).toBe(domain.defaultSort);
   });
 
-  it('derives which vendor serves which domain, for live health, the recorder and the scenarios', () => {
+  it('derives which vendor serves which domain, for the integrations health check, the recorder and the scenarios', () => {
     expect(DOMAINS_BY_VENDOR).toEqual({
       connectwise: ['tickets', 'time_entries'],
       smileback: ['csat'],

@@ -41,15 +41,18 @@ describe('layers (docs/architecture.md, `npm run lint:layers`)', () => {
     expect(await violations(ROOT)).toEqual([]);
   }, 120_000);
 
-  it('names an upward import (type-only too), a cycle of files or of folders, mock and live importing each other, and a folder with no layer', async () => {
+  it('names an upward import (type-only too), a cycle of files or of folders (tickets and time entries included: no exemption), and a folder with no layer', async () => {
     const dir = await tree({
       'src/domains.ts': 'export const DOMAINS = [];\n',
       'src/common/a.ts': "import type { DOMAINS } from '../domains.js';\nexport type A = typeof DOMAINS;\n",
       'src/config/b.ts': "import { c } from './c.js';\nexport const b = () => c;\n",
       'src/config/c.ts': "import { b } from './b.js';\nexport const c = () => b;\n",
-      'src/mock/m.ts': "import { l } from '../live/l.js';\nexport const m = l;\n",
-      'src/live/l.ts': 'export const l = 1;\n',
-      'src/elsewhere/e.ts': "import { l } from '../live/l.js';\nexport const e = l;\n",
+      'src/mock/m.ts': "import { t } from '../tickets/t.js';\nexport const m = t;\n",
+      'src/tickets/t.ts': 'export const t = 1;\n',
+      'src/tickets/u.ts': "import { v } from '../time-entries/v.js';\nexport const u = v;\n",
+      'src/time-entries/v.ts': 'export const v = 1;\n',
+      'src/time-entries/w.ts': "import { t } from '../tickets/t.js';\nexport const w = t;\n",
+      'src/elsewhere/e.ts': "import { t } from '../tickets/t.js';\nexport const e = t;\n",
       'src/csat/x.ts': "import { y } from '../security-alerts/y.js';\nexport const x = y;\n",
       'src/security-alerts/y.ts': 'export const y = 1;\n',
       'src/security-alerts/w.ts': "import { z } from '../csat/z.js';\nexport const w = z;\n",
@@ -57,11 +60,13 @@ describe('layers (docs/architecture.md, `npm run lint:layers`)', () => {
     });
     expect((await violations(dir)).sort()).toEqual([
       'common-imports-upward: src/common/a.ts → src/domains.ts',
-      'folder-without-layer: src/elsewhere/e.ts → src/live/l.ts',
-      'mock-and-live-apart: src/mock/m.ts → src/live/l.ts',
+      'folder-without-layer: src/elsewhere/e.ts → src/tickets/t.ts',
+      'mock-imports-upward: src/mock/m.ts → src/tickets/t.ts',
       'no-cycle: src/config/b.ts → src/config/c.ts → src/config/b.ts',
       'no-folder-cycle: src/csat → src/security-alerts → src/csat',
       'no-folder-cycle: src/security-alerts → src/csat → src/security-alerts',
+      'no-folder-cycle: src/tickets → src/time-entries → src/tickets',
+      'no-folder-cycle: src/time-entries → src/tickets → src/time-entries',
     ]);
   }, 120_000);
 });

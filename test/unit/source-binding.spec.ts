@@ -2,12 +2,12 @@ import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import type { ConfigType } from '@nestjs/config';
 import { mockConfig } from '../../src/config/mock.config.js';
 import { DOMAINS_MODULE } from '../../src/domains.js';
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { kindOf, SOURCE_MODES, SourceBindingError, sourceModes } from '../../src/config/source-modes.js';
 import { SOURCE_SIDES } from '../../src/source-binding/source-binding.js';
-import { LiveCache } from '../../src/live/live-cache.js';
-import { LiveClients } from '../../src/live/live-clients.js';
-import { CrossCopyFlight } from '../../src/live/cross-copy-flight.js';
+import { REPLICA_RECORDS, ReplicaSource } from '../../src/source-binding/replica-source.js';
+import { LiveClients } from '../../src/platform/live-clients.js';
+import { ReplicaReads } from '../../src/replica-reads/replica-reads.js';
+import { SyncScheduler } from '../../src/sync/sync-scheduler.js';
 import { AppModule } from '../../src/app.module.js';
 import { MockFileProvider } from '../../src/mock/mock-file.provider.js';
 import { TENANT_SOURCE } from '../../src/tenants/sources/tenant-source.js';
@@ -18,11 +18,6 @@ import { SECURITY_ALERT_SOURCES } from '../../src/security-alerts/sources/securi
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { MockFileStore } from '../../src/mock/mock-file.store.js';
 import { PlatformTenantSource } from '../../src/tenants/sources/platform-tenant-source.js';
-import { ConnectWiseTicketSource } from '../../src/tickets/sources/connectwise-ticket-source.js';
-import { ConnectWiseTimeEntrySource } from '../../src/time-entries/sources/connectwise-time-entry-source.js';
-import { SmileBackCsatSource } from '../../src/csat/sources/smileback-csat-source.js';
-import { SentinelOneAlertSource } from '../../src/security-alerts/sources/sentinelone-alert-source.js';
-import { DefenderAlertSource } from '../../src/security-alerts/sources/defender-alert-source.js';
 
 async function compileWith(env: Record<string, string>, customize: (b: TestingModuleBuilder) => TestingModuleBuilder = (b) => b) {
   const saved = { ...process.env };
@@ -34,41 +29,42 @@ async function compileWith(env: Record<string, string>, customize: (b: TestingMo
   }
 }
 
+const LIVE_DOMAIN_TOKENS = [TICKET_SOURCE, TIME_ENTRY_SOURCE, CSAT_SOURCE];
+
 describe('source binding', () => {
-  it('binds every source token to MockFileProvider when MOCK_MODE=true', async () => {
+  it('binds every source token to MockFileProvider when MOCK_MODE=true, and builds neither the replica reads nor the sync', async () => {
     const dir = await writeFolder(seedContents());
     const moduleRef = await compileWith({ MOCK_MODE: 'true', MOCK_DATA_PATH: dir, MOCK_WATCH: 'false' });
-    for (const token of [TENANT_SOURCE, TICKET_SOURCE, TIME_ENTRY_SOURCE, CSAT_SOURCE]) {
+    for (const token of [TENANT_SOURCE, ...LIVE_DOMAIN_TOKENS]) {
       expect(moduleRef.get(token, { strict: false })).toBeInstanceOf(MockFileProvider);
     }
     const alertSources = moduleRef.get(SECURITY_ALERT_SOURCES, { strict: false });
     expect(alertSources).toHaveLength(1);
     expect(alertSources[0]).toBeInstanceOf(MockFileProvider);
     expect(moduleRef.get(SOURCE_MODES, { strict: false })).toEqual(sourceModes(config(true, ['tickets', 'time_entries', 'csat', 'security_alerts'])));
-    // Nothing is live: no cache, walk locks or shared store are built, absent rather than null; the
-    // vendor clients stay, for the admin API's integration test.
-    for (const part of [LiveCache, CrossCopyFlight, CACHE_MANAGER]) expect(() => moduleRef.get(part, { strict: false })).toThrow(/could not find/);
+    // Nothing is live: no replica reads and no sync, absent rather than null; the vendor clients stay,
+    // for the admin API's integration test.
+    for (const part of [ReplicaReads, REPLICA_RECORDS, SyncScheduler]) expect(() => moduleRef.get(part, { strict: false })).toThrow(/could not find/);
     expect(moduleRef.get(LiveClients, { strict: false })).toBeInstanceOf(LiveClients);
     expect(Object.keys(moduleRef.get(SOURCE_SIDES, { strict: false }))).toEqual(['mock']);
     await moduleRef.close();
   });
 
-  it('binds the vendor sources when MOCK_MODE=false, and constructs no mock store', async () => {
+  it('binds every live domain to the replica when MOCK_MODE=false (and registers the sync), and constructs no mock store', async () => {
     const moduleRef = await compileWith({ MOCK_MODE: 'false', DATABASE_URL: 'sqlite::memory:' });
     expect(moduleRef.get(TENANT_SOURCE, { strict: false })).toBeInstanceOf(PlatformTenantSource);
-    expect(moduleRef.get(TICKET_SOURCE, { strict: false })).toBeInstanceOf(ConnectWiseTicketSource);
-    expect(moduleRef.get(TIME_ENTRY_SOURCE, { strict: false })).toBeInstanceOf(ConnectWiseTimeEntrySource);
-    expect(moduleRef.get(CSAT_SOURCE, { strict: false })).toBeInstanceOf(SmileBackCsatSource);
+    for (const token of LIVE_DOMAIN_TOKENS) expect(moduleRef.get(token, { strict: false })).toBeInstanceOf(ReplicaSource);
     const alertSources = moduleRef.get(SECURITY_ALERT_SOURCES, { strict: false });
-    expect(alertSources.map((s: object) => s.constructor)).toEqual([SentinelOneAlertSource, DefenderAlertSource]);
+    expect(alertSources.map((s: object) => s.constructor)).toEqual([ReplicaSource]);
+    expect(moduleRef.get(REPLICA_RECORDS, { strict: false })).toBe(moduleRef.get(ReplicaReads, { strict: false }));
+    expect(moduleRef.get(SyncScheduler, { strict: false })).toBeDefined();
     expect(() => moduleRef.get(MockFileStore, { strict: false })).toThrow(/could not find MockFileStore/);
     expect(moduleRef.get(SOURCE_SIDES, { strict: false }).mock).toBeUndefined();
-    expect(moduleRef.get(LiveCache, { strict: false })).toBeInstanceOf(LiveCache);
     expect(moduleRef.get(SOURCE_MODES, { strict: false })).toEqual(sourceModes(config(false, [])));
     await moduleRef.close();
   });
 
-  it('binds MOCK_DOMAINS to the mock folder and the rest to vendors in mixed mode; tenants stay the store\'s', async () => {
+  it('binds MOCK_DOMAINS to the mock folder and the rest to the replica in mixed mode; tenants stay the store\'s', async () => {
     const dir = await writeFolder(seedContents());
     const moduleRef = await compileWith({
       MOCK_MODE: 'false',
@@ -79,18 +75,17 @@ describe('source binding', () => {
     });
     expect(moduleRef.get(TENANT_SOURCE, { strict: false })).toBeInstanceOf(PlatformTenantSource);
     expect(moduleRef.get(TICKET_SOURCE, { strict: false })).toBeInstanceOf(MockFileProvider);
-    expect(moduleRef.get(TIME_ENTRY_SOURCE, { strict: false })).toBeInstanceOf(ConnectWiseTimeEntrySource);
-    expect(moduleRef.get(CSAT_SOURCE, { strict: false })).toBeInstanceOf(SmileBackCsatSource);
+    expect(moduleRef.get(TIME_ENTRY_SOURCE, { strict: false })).toBeInstanceOf(ReplicaSource);
+    expect(moduleRef.get(CSAT_SOURCE, { strict: false })).toBeInstanceOf(ReplicaSource);
     const alertSources = moduleRef.get(SECURITY_ALERT_SOURCES, { strict: false });
     expect(alertSources.map((s: object) => s.constructor)).toEqual([MockFileProvider]);
     expect(moduleRef.get(MockFileStore, { strict: false })).toBeInstanceOf(MockFileStore);
-    const sides = moduleRef.get(SOURCE_SIDES, { strict: false });
-    expect(sides.mock).toBe(moduleRef.get(MockFileStore, { strict: false }));
-    expect(sides.live.deps.cache).toBe(moduleRef.get(LiveCache, { strict: false }));
+    expect(moduleRef.get(SOURCE_SIDES, { strict: false }).mock).toBe(moduleRef.get(MockFileStore, { strict: false }));
+    expect(moduleRef.get(ReplicaReads, { strict: false })).toBeInstanceOf(ReplicaReads);
     await moduleRef.close();
   });
 
-  it('refuses to boot, rather than fall back to the vendors, when a mocked domain has no mock store', async () => {
+  it('refuses to boot, rather than read live, when a mocked domain has no mock store', async () => {
     // Modes that mock csat over a module graph built for live mode: the mock side was never built.
     const boot = compileWith({ MOCK_MODE: 'false', DATABASE_URL: 'sqlite::memory:' }, (b) =>
       b.overrideProvider(SOURCE_MODES).useValue(sourceModes(config(false, ['csat']))),
@@ -99,7 +94,7 @@ describe('source binding', () => {
     await expect(boot).rejects.toThrow(/csat is to be read from the mock folder, but no mock store was built/);
   });
 
-  it('refuses to boot, rather than serve the folder, when a live domain has no live side', async () => {
+  it('refuses to boot, rather than serve the folder, when a live domain has no replica reads', async () => {
     const dir = await writeFolder(seedContents());
     // The real store, captured: the refused boot never closes it, so the test waits for its first load itself.
     let store: MockFileStore | undefined;
@@ -111,7 +106,7 @@ describe('source binding', () => {
         .useFactory({ inject: [mockConfig.KEY], factory: (c: ConfigType<typeof mockConfig>) => (store = new MockFileStore(c, DOMAINS_MODULE)) }),
     );
     await expect(boot).rejects.toThrow(SourceBindingError);
-    await expect(boot).rejects.toThrow(/time_entries is to be read live, but no live cache and clients were built/);
+    await expect(boot).rejects.toThrow(/time_entries is to be read from the replica, but the replica reads \(ReplicaReadsModule\) were not registered/);
     await store?.onApplicationShutdown();
   });
 });

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../../config/live.config.js';
 import { CSAT_SOURCE, type CsatSource } from '../../csat/sources/csat-source.js';
-import { DOMAINS_BY_VENDOR } from '../../live/live.health.js';
+import { DOMAINS_BY_VENDOR } from '../../config/domains-and-vendors.js';
 import { MOCKABLE_DOMAINS, type MockableDomain as DomainName } from '../../config/env.validation.js';
 import { IntegrationsService } from '../../platform/integrations.service.js';
 import { PlatformTenantsService } from '../../platform/platform-tenants.service.js';
@@ -10,7 +10,7 @@ import { SECURITY_ALERT_SOURCES, type SecurityAlertSource } from '../../security
 import type { Tenant } from '../../tenants/tenant.record.js';
 import { TICKET_SOURCE, type TicketSource } from '../../tickets/sources/ticket-source.js';
 import { TIME_ENTRY_SOURCE, type TimeEntrySource } from '../../time-entries/sources/time-entry-source.js';
-import { LiveClients } from '../../live/live-clients.js';
+import { LiveClients } from '../../platform/live-clients.js';
 import type { KnownPerson, RecordedData } from './redactor.js';
 
 /** Every domain of the mock-data folder, in its order. */

@@ -72,7 +72,27 @@ export function markNotModified(request: FastifyRequest, etag: string): null {
  * whatever served it (mock files, a vendor, the cache, a stale copy). SHA-1 as a fingerprint, not for security (its cost against SHA-256: docs/performance.md).
  */
 export function entityTag(body: string | Buffer): string {
-  return `W/"${hash('sha1', body, 'base64url')}"`;
+  return typeof body === 'string' && body.length <= MAX_REMEMBERED_TEXT ? weakTagOf(body) : `W/"${hash('sha1', body, 'base64url')}"`;
+}
+
+/** Texts up to this length have their tag remembered; longer ones are hashed every time (they rarely repeat). */
+const MAX_REMEMBERED_TEXT = 2048;
+/** At most this many remembered tags (≤ 2048 characters each, so a few MiB at worst); the oldest goes first. */
+const MAX_REMEMBERED_TAGS = 1024;
+const rememberedTags = new Map<string, string>();
+
+/**
+ * The weak tag of a text, remembered: the same small answer (a probe, a record polled at one data
+ * version) asked again costs a map look-up instead of a SHA-1 (docs/performance.md).
+ */
+export function weakTagOf(text: string): string {
+  let tag = rememberedTags.get(text);
+  if (tag !== undefined) return tag;
+  tag = `W/"${hash('sha1', text, 'base64url')}"`;
+  if (text.length > MAX_REMEMBERED_TEXT) return tag;
+  if (rememberedTags.size >= MAX_REMEMBERED_TAGS) rememberedTags.delete(rememberedTags.keys().next().value as string);
+  rememberedTags.set(text, tag);
+  return tag;
 }
 
 /** `If-None-Match` matches `etag` (weak comparison, RFC 9110 §13.1.2), or is `*`. */
@@ -98,12 +118,13 @@ export function setPageHeaders(request: FastifyRequest, reply: FastifyReply, pay
  *   before the route runs (src/data-response/data-response.interceptor.ts); other GET answers from their bytes.
  */
 export function registerHttpConventions(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.is404) return;
+  // Callback hooks, not async ones: an async hook costs every request a promise and a microtask turn.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!request.is404) return done();
     const path = request.url.split('?')[0];
     const allow = allowedMethods(fastify, path);
-    if (allow.length === 0) return;
-    await reply
+    if (allow.length === 0) return done();
+    void reply
       .status(405)
       .header('allow', allow.join(', '))
       .header('content-type', PROBLEM_CONTENT_TYPE)
@@ -116,18 +137,21 @@ export function registerHttpConventions(fastify: FastifyInstance): void {
       });
   });
 
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
-    const tagged = request as Tagged;
-    if (tagged[NOT_MODIFIED]) return notModified(reply, tagged[ENTITY_TAG] as string);
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (!type.startsWith('application/json')) return payload;
-    const etag = tagged[ENTITY_TAG] ?? entityTag(payload);
-    if (noneMatch(request.headers['if-none-match'], etag)) return notModified(reply, etag);
-    void reply.header('etag', etag).header('cache-control', 'private, no-cache');
-    return payload;
-  });
+  fastify.addHook('onSend', (request, reply, payload, done) => done(null, conditionalAnswer(request, reply, payload)));
+}
+
+/** The ETag of a successful GET answer, or the 304 that replaces it when `If-None-Match` matches. */
+function conditionalAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload;
+  const tagged = request as Tagged;
+  if (tagged[NOT_MODIFIED]) return notModified(reply, tagged[ENTITY_TAG] as string);
+  if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+  const type = String(reply.getHeader('content-type') ?? '');
+  if (!type.startsWith('application/json')) return payload;
+  const etag = tagged[ENTITY_TAG] ?? entityTag(payload);
+  if (noneMatch(request.headers['if-none-match'], etag)) return notModified(reply, etag);
+  void reply.header('etag', etag).header('cache-control', 'private, no-cache');
+  return payload;
 }
 
 function notModified(reply: FastifyReply, etag: string): string {

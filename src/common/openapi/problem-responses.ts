@@ -27,7 +27,7 @@ const PROBLEMS = {
   BadRequest: {
     status: 400,
     description:
-      'Malformed tenant or record id, a bad or unknown query parameter, a bad `Prefer`, or an invalid body (`/problems/validation`, `/problems/invalid-tenant-id`, `/problems/query-too-broad`, `/problems/bad-request`).',
+      'Malformed tenant or record id, a bad or unknown query parameter, a bad `Prefer`, or an invalid body (`/problems/validation`, `/problems/invalid-tenant-id`, `/problems/bad-request`).',
     examples: {
       validation: {
         ...problem('/problems/validation', 'Bad Request', 400, 'page_size: must not be greater than 1000'),

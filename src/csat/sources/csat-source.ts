@@ -5,11 +5,6 @@ export const CSAT_SOURCE = Symbol('CSAT_SOURCE');
 /** A tenant's CSAT surveys: mock files, or SmileBack in live mode. */
 export interface CsatSource {
   list(tenantId: string): Promise<CsatSurvey[]>;
-  /**
-   * Live sources hold only the records updated since this instant (LIVE_WINDOW_DAYS back from now);
-   * sources that hold every record (mock files) do not implement it.
-   */
-  heldSince?(): Date;
   /** Replica sources: where the tenant's synced history starts (history_from), as of its last read; undefined when unknown. */
   syncedSince?(tenantId: string): Date | undefined;
 }

@@ -108,8 +108,8 @@ export class SmileBackClient {
         walk.checkStopped();
         const body: ReviewPage | null = await this.authorizedGet<ReviewPage>(url, walk.request);
         if (!body || !Array.isArray(body.results)) throw new VendorDataError(SMILEBACK_VENDOR, undefined, 'results', 'is not a JSON array');
-        const fresh = body.results.filter((r) => !(String(r.last_modified) === cursor && boundary.has(String(r.id))));
-        const rows = walk.take(fresh, target);
+        // Checked before anything reads a field: an item that is not an object fails the walk naming it, never a TypeError.
+        const rows = walk.take(body.results, target).filter((r) => !(String(r.last_modified) === cursor && boundary.has(String(r.id))));
         const last: unknown = body.results.at(-1)?.last_modified;
         const next: string | null = nextLink(body.next, this.baseUrl) ?? null;
         if (typeof last === 'string' && cursor !== null && Date.parse(last) < Date.parse(cursor)) {

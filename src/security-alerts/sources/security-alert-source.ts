@@ -5,11 +5,6 @@ export const SECURITY_ALERT_SOURCES = Symbol('SECURITY_ALERT_SOURCES');
 
 export interface SecurityAlertSource {
   list(tenantId: string): Promise<SecurityAlert[]>;
-  /**
-   * Live sources hold only the records updated since this instant (LIVE_WINDOW_DAYS back from now);
-   * sources that hold every record (mock files) do not implement it.
-   */
-  heldSince?(): Date;
   /** Replica sources: where the tenant's synced history starts (history_from), as of its last read; undefined when unknown. */
   syncedSince?(tenantId: string): Date | undefined;
 }

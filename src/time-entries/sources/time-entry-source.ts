@@ -5,11 +5,6 @@ export const TIME_ENTRY_SOURCE = Symbol('TIME_ENTRY_SOURCE');
 /** A tenant's time entries: mock files, or ConnectWise PSA in live mode. */
 export interface TimeEntrySource {
   list(tenantId: string): Promise<TimeEntry[]>;
-  /**
-   * Live sources hold only the records updated since this instant (LIVE_WINDOW_DAYS back from now);
-   * sources that hold every record (mock files) do not implement it.
-   */
-  heldSince?(): Date;
   /** Replica sources: where the tenant's synced history starts (history_from), as of its last read; undefined when unknown. */
   syncedSince?(tenantId: string): Date | undefined;
 }

@@ -9,8 +9,8 @@ import { OAuthTokenCache } from '../integrations/http/oauth-token.client.js';
 import type { WalkLimits } from '../integrations/http/vendor-walk.js';
 import { SentinelOneClient, SentinelOneIntegration } from '../integrations/sentinelone/sentinelone.client.js';
 import { SmileBackClient, SmileBackIntegration } from '../integrations/smileback/smileback.client.js';
-import type { Vendor } from '../platform/integration-bodies.dto.js';
-import { IntegrationCredentials, PlatformStore } from '../platform/platform.store.js';
+import type { Vendor } from './integration-bodies.dto.js';
+import { IntegrationCredentials, PlatformStore } from './platform.store.js';
 
 export interface VendorClients {
   connectwise: ConnectWiseClient;
