@@ -30,6 +30,8 @@ export class IntegrationsService {
   private readonly credentials: ReadCache<IntegrationCredentials | undefined>;
   // Health asks on every probe (public, unthrottled): one table scan per cache period, not per probe.
   private readonly unknownKeys: ReadCache<{ tenant_id: string; vendor: string }[]>;
+  // Live reads ask on every request which vendors a tenant has: one query per tenant and cache period.
+  private readonly vendorSets: ReadCache<ReadonlySet<string>>;
 
   constructor(
     private readonly integrations: IntegrationRepository,
@@ -38,6 +40,12 @@ export class IntegrationsService {
   ) {
     this.credentials = new ReadCache({ ttlMs: options.cacheTtlMs, staleOnUnavailableMs: STALE_ON_UNAVAILABLE_MS });
     this.unknownKeys = new ReadCache({ ttlMs: options.cacheTtlMs, staleOnUnavailableMs: 0 });
+    this.vendorSets = new ReadCache({ ttlMs: options.cacheTtlMs, staleOnUnavailableMs: STALE_ON_UNAVAILABLE_MS });
+  }
+
+  /** The vendors the tenant has an integration for, from a read at most `cacheTtlMs` old; no secret is opened. */
+  vendorsOf(tenantId: string): Promise<ReadonlySet<string>> {
+    return this.vendorSets.get(tenantId, async () => new Set(await this.integrations.vendorsOf(tenantId)));
   }
 
   /** One entry per vendor, configured or not; secrets only by name. */
@@ -65,6 +73,7 @@ export class IntegrationsService {
   async put(tenantId: string, vendor: Vendor, body: Record<string, unknown>): Promise<IntegrationView> {
     await this.integrations.upsert(this.toRow(tenantId, vendor, body));
     this.credentials.invalidate(`${tenantId}/${vendor}`);
+    this.vendorSets.invalidate(tenantId);
     this.unknownKeys.invalidate();
     return (await this.list(tenantId)).find((i) => i.vendor === vendor) as IntegrationView;
   }
@@ -72,6 +81,7 @@ export class IntegrationsService {
   async delete(tenantId: string, vendor: Vendor): Promise<boolean> {
     const deleted = await this.integrations.delete(tenantId, vendor);
     this.credentials.invalidate(`${tenantId}/${vendor}`);
+    this.vendorSets.invalidate(tenantId);
     this.unknownKeys.invalidate();
     return deleted;
   }
@@ -155,5 +165,6 @@ export class IntegrationsService {
   invalidate(): void {
     this.credentials.invalidate();
     this.unknownKeys.invalidate();
+    this.vendorSets.invalidate();
   }
 }

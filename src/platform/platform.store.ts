@@ -22,6 +22,11 @@ export class PlatformStore {
     return this.integrations.configuredVendors();
   }
 
+  /** The vendors the tenant has an integration for, cached as the credentials are. */
+  integrationVendors(tenantId: string): Promise<ReadonlySet<string>> {
+    return this.integrations.vendorsOf(tenantId);
+  }
+
   integrationCredentials(tenantId: string, vendor: Vendor): Promise<IntegrationCredentials | undefined> {
     return this.integrations.credentialsFor(tenantId, vendor);
   }

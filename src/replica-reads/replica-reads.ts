@@ -7,8 +7,8 @@ import { syncConfig } from '../config/sync.config.js';
 import { DOMAIN_NAMES, type DomainName } from '../config/domains-and-vendors.js';
 import type { ReplicaRecords } from '../source-binding/replica-source.js';
 import { estimateBytes } from './entry-bytes.js';
-import { noteReplicaRead } from './replica-request.js';
-import { PlatformDb } from '../platform/platform-db.js';
+import { noteReplicaRead, oncePerRequest } from './replica-request.js';
+import { PlatformStore } from '../platform/platform.store.js';
 import { ReplicaRepository } from '../sync/replica.repository.js';
 import type { SyncState } from '../sync/replica.types.js';
 import { STREAM_NAMES, type StreamName } from '../sync/stream.js';
@@ -26,8 +26,8 @@ for (const domain of DOMAIN_NAMES) {
 
 /** How often a read waiting for a first sync looks at the stream's state. */
 const FIRST_SYNC_POLL_MS = 50;
-/** Loads retried when a sync wrote between a load's first and last batch, before the last one is kept. */
-const CONSISTENT_LOAD_TRIES = 5;
+/** Loads retried when a sync wrote between a load's first and last batch, before one is read in a single transaction. */
+const CONSISTENT_LOAD_TRIES = 3;
 /** What an entry costs besides its records: the key, the entry and the LRU's bookkeeping. */
 const ENTRY_OVERHEAD_BYTES = 256;
 
@@ -69,7 +69,7 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   constructor(
     private readonly replica: ReplicaRepository,
     private readonly scheduler: SyncScheduler,
-    private readonly platform: PlatformDb,
+    private readonly platform: PlatformStore,
     @Inject(liveConfig.KEY) live: ConfigType<typeof liveConfig>,
     @Inject(syncConfig.KEY) sync: ConfigType<typeof syncConfig>,
   ) {
@@ -87,13 +87,21 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     return { entries: this.cache.size, bytes: this.cache.calculatedSize, maxBytes: this.cache.maxSize };
   }
 
-  /** The streams of `domain` the tenant has an integration for, in their current state (undefined: never synced). */
+  /**
+   * The streams of `domain` the tenant has an integration for (the platform's cached integrations), in
+   * their current state (undefined: never synced). Those synced are noted in the request, so an answer
+   * decided before reading (a 304) carries their headers too; a read then notes what it served.
+   */
   async streamsOf(tenantId: string, domain: DomainName): Promise<Array<{ stream: StreamName; vendor: string; state: SyncState | undefined }>> {
-    const vendors = new Set(
-      (await this.platform.db.selectFrom('integrations').select('vendor').where('tenant_id', '=', tenantId).execute()).map((r) => r.vendor),
-    );
+    const vendors = await this.platform.integrationVendors(tenantId);
     const held = DOMAIN_STREAMS[domain].filter((s) => vendors.has(s.vendor));
-    return Promise.all(held.map(async (s) => ({ ...s, state: await this.replica.getState(tenantId, s.stream) })));
+    return Promise.all(
+      held.map(async (s) => {
+        const state = await this.replica.getState(tenantId, s.stream);
+        if (state?.lastSuccessAt) noteReplicaRead(s.stream, { vendor: s.vendor, lastSuccessAt: state.lastSuccessAt, dataVersion: state.dataVersion, stale: this.isStale(state) });
+        return { ...s, state };
+      }),
+    );
   }
 
   /** The domain's records for the tenant, every stream it has concatenated; noted in the request for its headers. */
@@ -102,8 +110,8 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     const lists = await Promise.all(
       streams.map(async ({ stream, vendor, state }) => {
         const synced = state?.lastSuccessAt ? state : await this.firstSync(tenantId, stream, vendor, state);
-        // A running sync moves the version page by page: the rows loaded before it are served until it ends.
-        const entry = await this.load(tenantId, stream, synced.dataVersion, synced.state === 'running');
+        // One answer reads a stream once: a later read of it (a reference lookup, another domain of a summary) gets the same rows, whatever a sync finished meanwhile.
+        const entry = await oncePerRequest(`rows:${streamKeyOf({ tenantId, stream })}`, () => this.load(tenantId, stream, synced));
         this.historyFrom.set(streamKeyOf({ tenantId, stream }), synced.historyFrom);
         noteReplicaRead(stream, { vendor, lastSuccessAt: synced.lastSuccessAt as string, dataVersion: entry.version, stale: this.isStale(synced) });
         return entry.records as T[];
@@ -151,14 +159,18 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     throw new SyncInProgressError(tenantId, stream, records, Math.max(1, Math.ceil(this.waitMs / 1000)));
   }
 
-  /** The stream's records at `version` or newer (any cached version if `keepCached`): cached, or loaded once (concurrent readers share the load). */
-  private async load(tenantId: string, stream: StreamName, version: number, keepCached: boolean): Promise<Entry> {
+  /**
+   * The stream's records at the version of `state` or newer: cached, or loaded once (concurrent readers
+   * share the load). A running sync moves the version page by page: the rows loaded before it (any
+   * cached version) are served until it ends.
+   */
+  private async load(tenantId: string, stream: StreamName, state: SyncState): Promise<Entry> {
     const key = streamKeyOf({ tenantId, stream });
     const cached = this.cache.get(key);
-    if (cached && (keepCached || cached.version >= version)) return this.touch(key, cached);
+    if (cached && (state.state === 'running' || cached.version >= state.dataVersion)) return this.touch(key, cached);
     let flight = this.loading.get(key);
     if (!flight) {
-      flight = this.loadConsistent(tenantId, stream)
+      flight = this.loadConsistent(tenantId, stream, state.dataVersion)
         .then((entry) => {
           this.cache.set(key, entry);
           if (!this.cache.has(key)) this.logger.warn(`${key} alone is larger than SNAPSHOT_CACHE_MAX_MB: served, not kept`);
@@ -170,15 +182,21 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     return this.touch(key, await flight);
   }
 
-  /** All live rows at one data version: a load a sync wrote into (the version moved) is read again. */
-  private async loadConsistent(tenantId: string, stream: StreamName): Promise<Entry> {
-    for (let tries = 1; ; tries++) {
-      const before = (await this.replica.getState(tenantId, stream))?.dataVersion ?? 0;
+  /**
+   * All live rows at one data version, never two: batches read between two reads of the version (the
+   * first is the state the read already has), again if a sync wrote between them; after
+   * CONSISTENT_LOAD_TRIES, in one transaction (which holds a connection, so only when syncs keep writing).
+   */
+  private async loadConsistent(tenantId: string, stream: StreamName, known: number): Promise<Entry> {
+    let before = known;
+    for (let tries = 1; tries <= CONSISTENT_LOAD_TRIES; tries++) {
       const records: unknown[] = [];
       for await (const batch of this.replica.readLive(tenantId, stream)) for (const record of batch) records.push(record);
       const after = (await this.replica.getState(tenantId, stream))?.dataVersion ?? 0;
-      if (after === before || tries >= CONSISTENT_LOAD_TRIES) return { version: before, records };
+      if (after === before) return { version: before, records };
+      before = after;
     }
+    return this.replica.readSnapshot(tenantId, stream);
   }
 
   private bytesOf(key: string, entry: Entry): number {

@@ -5,6 +5,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface LiveRequest {
   /** Replica streams this response read, by stream name. */
   replica?: Map<string, ReplicaRead>;
+  /** What `oncePerRequest` answered in this request, by key. */
+  once?: Map<string, Promise<unknown>>;
 }
 
 /** One replica stream as a response read it: what its headers and ETag say. */
@@ -22,6 +24,16 @@ const storage = new AsyncLocalStorage<LiveRequest>();
 export function noteReplicaRead(stream: string, read: ReplicaRead): void {
   const state = storage.getStore();
   if (state) (state.replica ??= new Map()).set(stream, read);
+}
+
+/** `work()`'s answer, asked once per live request (every later call with `key` gets the same promise); outside one, `work()` each time. */
+export function oncePerRequest<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const state = storage.getStore();
+  if (!state) return work();
+  const once = (state.once ??= new Map());
+  let answer = once.get(key) as Promise<T> | undefined;
+  if (!answer) once.set(key, (answer = work()));
+  return answer;
 }
 
 /** The replica streams this request has read so far; undefined outside a live request. */

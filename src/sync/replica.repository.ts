@@ -206,13 +206,18 @@ export class ReplicaRepository {
     return open;
   }
 
-  /** The mapped records of a tenant×stream that are not deleted, in id order, a batch at a time. */
-  async *readLive(tenantId: string, stream: StreamName, batchSize = READ_BATCH): AsyncGenerator<unknown[]> {
+  /** The mapped records (or, with `column: 'raw'`, the payloads as fetched) of a tenant×stream that are not deleted, in id order, a batch at a time. */
+  async *readLive(
+    tenantId: string,
+    stream: StreamName,
+    batchSize = READ_BATCH,
+    { column = 'mapped', db = this.platform.db }: { column?: 'mapped' | 'raw'; db?: PlatformExecutor } = {},
+  ): AsyncGenerator<unknown[]> {
     let after: string | undefined;
     for (;;) {
-      let query = this.platform.db
+      let query = db
         .selectFrom('replica_records')
-        .select(['vendor_id', 'mapped'])
+        .select(['vendor_id', column === 'raw' ? 'raw as mapped' : 'mapped'])
         .where('tenant_id', '=', tenantId)
         .where('stream', '=', stream)
         .where('deleted_at', 'is', null);
@@ -247,6 +252,21 @@ export class ReplicaRepository {
       for (const row of rows) found.set(row.vendor_id, { vendorUpdatedAt: row.vendor_updated_at, raw: JSON.parse(row.raw) as unknown });
     }
     return found;
+  }
+
+  /**
+   * The stream's data version and its live rows (mapped, or raw), read in one transaction: one snapshot however
+   * many batches (PostgreSQL: repeatable read; SQLite: the one connection is held, no write comes between).
+   */
+  async readSnapshot(tenantId: string, stream: StreamName, column: 'mapped' | 'raw' = 'mapped'): Promise<{ version: number; records: unknown[] }> {
+    const read = async (trx: PlatformExecutor) => {
+      const version = (await this.getState(tenantId, stream, trx))?.dataVersion ?? 0;
+      const records: unknown[] = [];
+      for await (const batch of this.readLive(tenantId, stream, READ_BATCH, { column, db: trx })) for (const record of batch) records.push(record);
+      return { version, records };
+    };
+    const transaction = this.platform.db.transaction();
+    return (this.platform.engine === 'postgres' ? transaction.setIsolationLevel('repeatable read') : transaction).execute(read);
   }
 
   async countLive(tenantId: string, stream: StreamName): Promise<number> {

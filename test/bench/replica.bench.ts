@@ -1,17 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/platform/database.js';
 import { migrateToLatest } from '../../src/platform/migrations.js';
 import { PlatformDb } from '../../src/platform/platform-db.js';
+import { SecretBox } from '../../src/platform/secret-box.js';
+import { ReplicaReads } from '../../src/replica-reads/replica-reads.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import type { ReplicaChange, StreamKey } from '../../src/sync/replica.types.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
+import { SyncScheduler } from '../../src/sync/sync-scheduler.js';
+import { platformOn } from '../support/platform.js';
 import { createPostgresDatabase } from '../support/postgres.js';
 import { seedTenant } from '../support/replica-fakes.js';
 
 // Replica writes and reads at the size the brief names (100 000 records in one tenant×stream): first
-// write, the same pages again (all unchanged: hashed, not rewritten), and one full read of the live rows.
+// write, the same pages again (all unchanged: hashed, not rewritten), one full read of the live rows,
+// then what a live read costs through ReplicaReads: a miss (load and parse) and warm reads, with the
+// statements each makes.
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const PAGE = 1_000;
 
@@ -26,8 +33,20 @@ const ticket = (i: number, version = 0) => ({
   notes: 'x'.repeat(400),
 });
 
+/** The stream has synced: no read here asks for a first sync. */
+class Synced extends SyncScheduler {
+  async start(): Promise<void> {}
+  async stop(): Promise<void> {}
+  trigger(): Promise<void> {
+    return Promise.reject(new Error('no first sync in this bench'));
+  }
+}
+
+const WARM_READS = 1_000;
+
 async function measure(name: string, url: string): Promise<void> {
-  const opened = openDatabase(url, { connectTimeoutMs: 5_000, queryTimeoutMs: 60_000 });
+  let statements = 0;
+  const opened = openDatabase(url, { connectTimeoutMs: 5_000, queryTimeoutMs: 60_000, onQuery: () => statements++ });
   await migrateToLatest(opened.db);
   const platform = new PlatformDb(opened.db, opened.engine);
   const replica = new ReplicaRepository(platform);
@@ -74,6 +93,16 @@ async function measure(name: string, url: string): Promise<void> {
     let rows = 0;
     for await (const batch of replica.readLive('bench', 'connectwise.tickets')) rows += batch.length;
     return `${rows} rows`;
+  });
+  await replica.updateState(key, { lastSuccessAt: new Date().toISOString() }, new Date().toISOString());
+  const store = platformOn(opened.db, opened.engine, new SecretBox(randomBytes(32)), 1_000).store;
+  const reads = new ReplicaReads(replica, new Synced(), store, { localMaxBytes: 512 * 2 ** 20 } as never, { intervalMs: 3_600_000, firstSyncWaitMs: 1_000 } as never);
+  statements = 0;
+  await timed('ReplicaReads: first read (a miss: every row loaded and parsed)', async () => `${(await reads.records('bench', 'tickets')).length} records, ${statements} statements`);
+  statements = 0;
+  await timed(`ReplicaReads: ${WARM_READS} warm reads, one after another`, async () => {
+    for (let i = 0; i < WARM_READS; i++) await reads.records('bench', 'tickets');
+    return `${(statements / WARM_READS).toFixed(2)} statements per read`;
   });
   await platform.onApplicationShutdown();
 }

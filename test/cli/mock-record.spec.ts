@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { CwMember, CwServiceNote, CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
@@ -21,7 +21,9 @@ import { runNode, startNode } from './run.js';
 
 /*
  * `npm run mock:record` as a person runs it (a child process), against the fake vendors on loopback,
- * with a tenant imported into a SQLite platform store by `npm run cli -- tenants import`.
+ * with a tenant imported into a SQLite platform store by `npm run cli -- tenants import`. The store
+ * the recordings read is never synced, so they walk the vendors; live mode (which syncs) runs on
+ * copies of it, and the last block records from a copy the sync has completed.
  */
 
 const MOCK_CLI = 'dist/cli/mock-cli.js';
@@ -84,6 +86,11 @@ function seedFakes(fakes: Fakes): void {
   fakes.defender.graphAlerts = bulkGraphAlerts(25, 200);
 }
 
+/** Live mode (the replica, which the sync fills from the fakes), with room for a loaded machine. */
+const REPLICA_ENV = { ...LIVE_ENV, FIRST_SYNC_WAIT_MS: '60000', VENDOR_TIMEOUT_MS: '10000' };
+
+const vendorRequests = (fakes: Fakes) => Object.values(fakes).reduce((n, fake: { requests: unknown[] }) => n + fake.requests.length, 0);
+
 async function filesOf(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const walk = async (folder: string): Promise<void> => {
@@ -114,7 +121,14 @@ describe('npm run mock:record', () => {
   let fakes: Fakes;
   let work: string;
   let env: Record<string, string>;
+  let copies = 0;
   const record = (...args: string[]) => runNode([MOCK_CLI, 'record', ...args], env, 90_000);
+  /** A copy of the platform store as imported (never synced), for a live app whose sync must not reach the store the recordings read. */
+  const storeCopy = async (): Promise<string> => {
+    const file = join(work, `store-copy-${++copies}.db`);
+    await copyFile(join(work, 'platform.db'), file);
+    return `sqlite:${file}`;
+  };
 
   beforeAll(async () => {
     fakes = await startFakes();
@@ -223,32 +237,29 @@ describe('npm run mock:record', () => {
       // Domains are fetched at once: their lines interleave, each domain's in order.
       const lines = run.stderr.split('\n').filter((line) => line !== '');
       expect(run.stderr).not.toMatch(/\x1b/);
+      // Nothing is synced in this store: every stream is walked at its vendor (descriptions within the ticket walk).
       expect([...lines].sort()).toEqual(
         [
-          'tickets: fetching',
-          `tickets: descriptions (${n('tickets')})`,
+          'tickets: connectwise.tickets from the vendor',
           `tickets: ${n('tickets')} record(s)`,
-          'time_entries: fetching',
+          'time_entries: connectwise.time_entries from the vendor',
           `time_entries: ${n('time_entries')} record(s)`,
-          'csat: fetching',
+          'csat: smileback.reviews from the vendor',
           `csat: ${n('csat')} record(s)`,
-          'security_alerts: fetching',
+          'security_alerts: sentinelone.threats from the vendor',
+          'security_alerts: defender.alerts from the vendor',
           `security_alerts: ${n('security_alerts')} record(s)`,
         ].sort(),
       );
-      expect(lines.filter((line) => line.startsWith('tickets:'))).toEqual([
-        'tickets: fetching',
-        `tickets: descriptions (${n('tickets')})`,
-        `tickets: ${n('tickets')} record(s)`,
-      ]);
+      expect(lines.filter((line) => line.startsWith('tickets:'))).toEqual(['tickets: connectwise.tickets from the vendor', `tickets: ${n('tickets')} record(s)`]);
       expect(run.stdout).toBe(
         `Recorded ${TENANT} to ${out}: ${n('tickets')} tickets, ${n('time_entries')} time_entries, ${n('csat')} csat, ` +
-          `${n('security_alerts')} security_alerts; not redacted\n`,
+          `${n('security_alerts')} security_alerts; fetched from the vendors; not redacted\n`,
       );
     });
 
     it('serves in mock mode exactly the records live mode serves, field for field', async () => {
-      live = await bootApp({ ...LIVE_ENV, DATABASE_URL: env.DATABASE_URL });
+      live = await bootApp({ ...REPLICA_ENV, DATABASE_URL: await storeCopy() });
       mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: out, MOCK_WATCH: 'false' });
       for (const route of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
         const path = `/api/tenants/${TENANT}/${route}`;
@@ -273,7 +284,7 @@ describe('npm run mock:record', () => {
       expect(result.code).toBe(0);
       expect([...(await filesOf(out)).keys()].sort()).toEqual([`csat/${CSAT_ONLY_TENANT}.json`, 'recording.json', 'tenants.json']);
       expect(JSON.parse(await readFile(join(out, 'recording.json'), 'utf8'))).toMatchObject({ domains: ['csat'] });
-      const live = await bootApp({ ...LIVE_ENV, DATABASE_URL: env.DATABASE_URL });
+      const live = await bootApp({ ...REPLICA_ENV, DATABASE_URL: await storeCopy() });
       const mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: out, MOCK_WATCH: 'false' });
       try {
         for (const route of ['tickets', 'time-entries', 'csat', 'security-alerts']) {
@@ -494,5 +505,67 @@ describe('npm run mock:record', () => {
       expect((await record('--tenant', 'Bad/Id', '--out', join(work, 'x'))).code).toBe(2);
       expect((await record('--tenant', TENANT)).code).toBe(2);
     }, 60_000);
+  });
+
+  describe('a tenant the sync has completed', () => {
+    const routes = ['tickets', 'time-entries', 'csat', 'security-alerts'];
+    let synced: Record<string, string>;
+    let served: Record<string, Row[]>;
+
+    beforeAll(async () => {
+      synced = { ...env, DATABASE_URL: await storeCopy() };
+      // Live mode syncs every stream of the store's tenants; its reads are what a recording must equal.
+      const live = await bootApp({ ...REPLICA_ENV, DATABASE_URL: synced.DATABASE_URL });
+      try {
+        served = {};
+        for (const route of routes) served[route] = await listAll<Row>(live.app, `/api/tenants/${TENANT}/${route}`);
+        // The members stream (names for redaction) feeds no route: waited for through the admin status.
+        for (;;) {
+          const status = await live.get(`/api/admin/tenants/${TENANT}/sync`);
+          const streams = status.body.streams as Array<{ last_success_at: string | null }>;
+          if (streams.length === 6 && streams.every((st) => st.last_success_at !== null)) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await live.close();
+      }
+    }, 180_000);
+
+    it('copies every stream from the replica, asking no vendor, and mock mode serves what live mode served', async () => {
+      const out = join(work, 'from-replica');
+      const before = vendorRequests(fakes);
+      const result = await runNode([MOCK_CLI, 'record', '--tenant', TENANT, '--out', out, '--no-redact'], synced, 90_000);
+      expect(result.stderr).not.toMatch(/error|warning/);
+      expect(result.code).toBe(0);
+      expect(vendorRequests(fakes)).toBe(before);
+      expect(result.stderr).toMatch(/^security_alerts: defender\.alerts from the replica$/m);
+      expect(result.stdout).toMatch(/; copied from the replica \(no vendor call\); not redacted\n$/);
+      const validated = await runNode([MOCK_CLI, 'validate', out], env, 60_000);
+      expect(validated.code).toBe(0);
+      const mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: out, MOCK_WATCH: 'false' });
+      try {
+        for (const route of routes) {
+          expect(served[route].length).toBeGreaterThan(0);
+          expect({ route, rows: await listAll<Row>(mock.app, `/api/tenants/${TENANT}/${route}`) }).toEqual({ route, rows: served[route] });
+        }
+      } finally {
+        await mock.close();
+      }
+    }, 120_000);
+
+    it('redacts with the members the replica holds (names only the member list has), still asking no vendor', async () => {
+      const out = join(work, 'from-replica-redacted');
+      const before = vendorRequests(fakes);
+      const result = await runNode([MOCK_CLI, 'record', '--tenant', TENANT, '--out', out, '--seed', 'correct horse'], synced, 90_000);
+      expect(result.code).toBe(0);
+      expect(vendorRequests(fakes)).toBe(before);
+      const files = await filesOf(out);
+      for (const [file, content] of files) {
+        const found = ['Milton', 'Waddams', 'mwaddams', 'Maria Garcia', TENANT_NAME].filter((o) => content.includes(o));
+        expect({ file, found }).toEqual({ file, found: [] });
+      }
+      const entries = (await folderRecords(out)).time_entries;
+      expect(entries[2].notes).toMatch(/^Person (\w+) \(Person (\w+)\) moved the printer; ask Person (\w+)$/);
+    }, 120_000);
   });
 });

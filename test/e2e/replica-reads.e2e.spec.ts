@@ -112,7 +112,11 @@ describe('live reads from the replica', () => {
     await syncTenant(app.app, streams, 'tenant_one');
     const quiet = await app.get(path);
     expect(quiet.headers.etag).toBe(before.headers.etag);
-    expect((await app.get(path).set('if-none-match', before.headers.etag)).status).toBe(304);
+    const notModified = await app.get(path).set('if-none-match', before.headers.etag);
+    expect(notModified.status).toBe(304);
+    // A 304 is a data answer too: it says how old the data the client keeps is (the quiet sync succeeded since).
+    expect(notModified.headers['x-data-as-of']).toBe(quiet.headers['x-data-as-of']);
+    expect(notModified.headers['x-data-as-of'] > before.headers['x-data-as-of']).toBe(true);
 
     const cw = fakes.tenant_one.connectwise;
     cw.tickets[0] = { ...cw.tickets[0], summary: 'Edited in ConnectWise', _info: { ...cw.tickets[0]._info, lastUpdated: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') } };
@@ -138,7 +142,11 @@ describe('live reads from the replica', () => {
     // Same data, but now stale: a client revalidating its fresh copy is answered in full, with the Warning.
     expect(res.headers.etag).not.toBe(fresh.headers.etag);
     expect((await app.get('/api/tenants/tenant_two/csat').set('if-none-match', fresh.headers.etag)).status).toBe(200);
-    expect((await app.get('/api/tenants/tenant_two/csat').set('if-none-match', res.headers.etag)).status).toBe(304);
+    const notModified = await app.get('/api/tenants/tenant_two/csat').set('if-none-match', res.headers.etag);
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.warning).toBe(res.headers.warning);
+    expect(notModified.headers['x-stale-vendors']).toBe('smileback');
+    expect(notModified.headers['x-data-as-of']).toBe(synced);
     expect(vendorCalls(fakes.tenant_two)).toBe(before);
     // Tickets are not smileback's: no warning there.
     expect((await app.get('/api/tenants/tenant_two/tickets')).headers.warning).toBeUndefined();

@@ -11,6 +11,7 @@ import { Redactor } from './redactor.js';
 import { RecordModule } from './record.module.js';
 import { progressReporter, type ProgressReporter } from './progress.js';
 import { checkOutDir, RecordingFolder, RecordRefusedError, recordingFiles } from './recording-writer.js';
+import type { StreamOrigin } from './stream-reader.js';
 import { TenantRecorder } from './tenant-recorder.js';
 
 interface RecordOptions {
@@ -25,8 +26,9 @@ export function registerRecordCommand(program: Command): void {
   program
     .command('record')
     .description(
-      'Record a live tenant as a mock-data folder: its tenant entry and every configured domain, fetched through the ' +
-        'live sources (DATABASE_URL, ENCRYPTION_KEY as the server uses them). Names, emails, companies and devices are ' +
+      'Record a live tenant as a mock-data folder: its tenant entry and every configured domain, each stream copied from the ' +
+        'replica when the sync has completed it (no vendor call), else from the vendors through the sync\'s fetchers ' +
+        '(DATABASE_URL, ENCRYPTION_KEY as the server uses them). Names, emails, companies and devices are ' +
         'replaced by consistent pseudonyms unless --no-redact.',
     )
     .requiredOption('--tenant <id>', 'the tenant to record (as in the platform store)', parseTenantId)
@@ -80,19 +82,21 @@ async function runRecord(opts: RecordOptions): Promise<void> {
       if (!tenant) throw new RecordRefusedError(`tenant '${opts.tenant}' does not exist in the platform store`);
       const domains = await recorder.configuredDomains(tenant.id);
       progress = progressReporter(domains);
-      let data;
+      let outcome;
       try {
-        data = await recorder.record(tenant, domains, progress);
+        outcome = await recorder.record(tenant, domains, progress);
       } finally {
         progress.stop();
       }
+      const { data } = outcome;
+      if (outcome.unreadable > 0) process.stderr.write(`warning: ${outcome.unreadable} record(s) the mapper could not read were skipped, as the sync skips them\n`);
       const seed = opts.seed ?? randomBytes(32).toString('base64');
       const written = opts.redact ? new Redactor(seed).redact(data, await recorder.people(tenant.id, domains)) : data;
       const manifest = { recorded_from: tenant.id, redacted: opts.redact, live_window_days: recorder.windowDays, domains: [...domains] };
       await folder.commit(recordingFiles(written, manifest));
       const counts = domains.map((d) => `${data[d]?.length ?? 0} ${d}`).join(', ') || 'no configured domain';
       const how = !opts.redact ? 'not redacted' : opts.seed !== undefined ? 'redacted with the given seed' : 'redacted with a random seed (pass --seed to reproduce it)';
-      summary = `Recorded ${tenant.id} to ${out}: ${counts}; ${how}\n`;
+      summary = `Recorded ${tenant.id} to ${out}: ${counts}; ${originOf(Object.values(outcome.origins))}; ${how}\n`;
     } finally {
       await closeQuietly(app);
     }
@@ -103,6 +107,14 @@ async function runRecord(opts: RecordOptions): Promise<void> {
     for (const signal of INTERRUPTS) process.off(signal, interrupted);
   }
   process.stdout.write(summary);
+}
+
+/** Where the recording came from, as its summary says it. */
+function originOf(origins: readonly StreamOrigin[]): string {
+  const from = new Set(origins);
+  if (from.size === 0) return 'nothing to read';
+  if (from.size === 2) return 'copied from the replica where synced, the rest from the vendors';
+  return from.has('replica') ? 'copied from the replica (no vendor call)' : 'fetched from the vendors';
 }
 
 async function closeQuietly(app: INestApplicationContext): Promise<void> {

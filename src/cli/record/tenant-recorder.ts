@@ -1,23 +1,22 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { liveConfig } from '../../config/live.config.js';
-import { CSAT_SOURCE, type CsatSource } from '../../csat/sources/csat-source.js';
-import { DOMAINS_BY_VENDOR } from '../../config/domains-and-vendors.js';
+import { syncConfig } from '../../config/sync.config.js';
 import { MOCKABLE_DOMAINS, type MockableDomain as DomainName } from '../../config/env.validation.js';
+import type { CwMember } from '../../integrations/connectwise/connectwise.client.js';
 import { IntegrationsService } from '../../platform/integrations.service.js';
 import { PlatformTenantsService } from '../../platform/platform-tenants.service.js';
-import { SECURITY_ALERT_SOURCES, type SecurityAlertSource } from '../../security-alerts/sources/security-alert-source.js';
-import type { Tenant } from '../../tenants/tenant.record.js';
-import { TICKET_SOURCE, type TicketSource } from '../../tickets/sources/ticket-source.js';
-import { TIME_ENTRY_SOURCE, type TimeEntrySource } from '../../time-entries/sources/time-entry-source.js';
 import { LiveClients } from '../../platform/live-clients.js';
+import { ReplicaRepository } from '../../sync/replica.repository.js';
+import { STREAM_NAMES, type StreamName } from '../../sync/stream.js';
+import { STREAMS } from '../../sync/vendor-stream-fetchers.js';
+import type { Tenant } from '../../tenants/tenant.record.js';
 import type { KnownPerson, RecordedData } from './redactor.js';
+import { StreamReader, type StreamOrigin } from './stream-reader.js';
 
 /** Every domain of the mock-data folder, in its order. */
 export const RECORDED_DOMAINS: readonly DomainName[] = MOCKABLE_DOMAINS;
 
-/** Descriptions cost a vendor call per ticket: fetched in slices so progress can be shown. */
-const DESCRIPTION_SLICE = 100;
+const MEMBERS_STREAM: StreamName = 'connectwise.members';
 
 export interface RecordProgress {
   /** `total` is unknown (undefined) until the domain's list has arrived. */
@@ -25,15 +24,28 @@ export interface RecordProgress {
   finish(domain: DomainName, records: number): void;
 }
 
+/** What a recording read from where: each stream's origin, and records the mapper could not read. */
+export interface RecordOutcome {
+  data: RecordedData;
+  origins: Partial<Record<StreamName, StreamOrigin>>;
+  unreadable: number;
+}
+
 /**
- * Reads one tenant's data through the server's own live sources (same vendor clients, window and
- * mappers, descriptions included), from the tenant's integrations in the platform store.
+ * Reads one tenant's data as live mode serves it from the replica: each stream the sync has completed
+ * is copied from the replica (no vendor call), any other is walked through the sync's own fetcher
+ * (same vendor clients, window and mappers, descriptions included), from the tenant's integrations
+ * in the platform store.
  */
 export class TenantRecorder {
-  constructor(private readonly app: INestApplicationContext) {}
+  private readonly streams: StreamReader;
+
+  constructor(private readonly app: INestApplicationContext) {
+    this.streams = new StreamReader(app.get(ReplicaRepository), app.get(LiveClients), this.windowDays);
+  }
 
   get windowDays(): number {
-    return this.app.get<ConfigType<typeof liveConfig>>(liveConfig.KEY).windowDays;
+    return this.app.get<ConfigType<typeof syncConfig>>(syncConfig.KEY).windowDays;
   }
 
   async tenant(id: string): Promise<Tenant | undefined> {
@@ -43,9 +55,8 @@ export class TenantRecorder {
 
   /** The domains some integration of the tenant serves; the others have no file, as live mode serves them nothing. */
   async configuredDomains(tenantId: string): Promise<DomainName[]> {
-    const integrations = await this.app.get(IntegrationsService).list(tenantId);
-    const served = new Set(integrations.filter((i) => i.configured).flatMap((i) => DOMAINS_BY_VENDOR[i.vendor] ?? []));
-    return RECORDED_DOMAINS.filter((d) => served.has(d));
+    const vendors = new Set((await this.app.get(IntegrationsService).list(tenantId)).filter((i) => i.configured).map((i) => i.vendor as string));
+    return RECORDED_DOMAINS.filter((d) => this.streamsOf(d, vendors).length > 0);
   }
 
   /**
@@ -53,61 +64,39 @@ export class TenantRecorder {
    * only one email per member, while free text calls them "John", "John Doe" or "jdoe".
    */
   async people(tenantId: string, domains: readonly DomainName[]): Promise<KnownPerson[]> {
-    if (!domains.some((d) => DOMAINS_BY_VENDOR.connectwise?.includes(d))) return [];
-    const cw = await this.app.get(LiveClients).for(tenantId, 'connectwise');
-    if (!cw) return [];
-    return (await cw.client.listMemberNames()).map((m) => ({
+    if (!domains.some((d) => STREAMS[MEMBERS_STREAM].feeds.includes(d))) return [];
+    return ((await this.streams.raw(tenantId, MEMBERS_STREAM)) as CwMember[]).map((m) => ({
       names: [m.firstName, m.lastName].filter((n): n is string => typeof n === 'string' && n.trim() !== ''),
       identifier: typeof m.identifier === 'string' ? m.identifier : undefined,
       emails: [m.officeEmail, m.primaryEmail].filter((e): e is string => typeof e === 'string' && e.includes('@')),
     }));
   }
 
-  async record(tenant: Tenant, domains: readonly DomainName[], progress: RecordProgress): Promise<RecordedData> {
-    const data: RecordedData = { tenant };
-    const fetchers: Record<DomainName, () => Promise<void>> = {
-      tickets: async () => {
-        data.tickets = await this.tickets(tenant.id, progress);
-      },
-      time_entries: async () => {
-        progress.update('time_entries', 0, undefined, 'fetching');
-        data.time_entries = await this.source<TimeEntrySource>(TIME_ENTRY_SOURCE).list(tenant.id);
-      },
-      csat: async () => {
-        progress.update('csat', 0, undefined, 'fetching');
-        data.csat = await this.source<CsatSource>(CSAT_SOURCE).list(tenant.id);
-      },
-      security_alerts: async () => {
-        progress.update('security_alerts', 0, undefined, 'fetching');
-        const sources = this.source<SecurityAlertSource[]>(SECURITY_ALERT_SOURCES);
-        // In the order the service merges them, so mock mode sorts ties exactly as live mode does.
-        data.security_alerts = (await Promise.all(sources.map((s) => s.list(tenant.id)))).flat();
-      },
-    };
+  async record(tenant: Tenant, domains: readonly DomainName[], progress: RecordProgress): Promise<RecordOutcome> {
+    const outcome: RecordOutcome = { data: { tenant }, origins: {}, unreadable: 0 };
+    const vendors = new Set((await this.app.get(IntegrationsService).list(tenant.id)).filter((i) => i.configured).map((i) => i.vendor as string));
     await Promise.all(
       domains.map(async (domain) => {
-        await fetchers[domain]();
-        progress.finish(domain, data[domain]?.length ?? 0);
+        // In the order the replica reads concatenate them (STREAM_NAMES), so mock mode sorts ties as live mode does.
+        const reads = await Promise.all(
+          this.streamsOf(domain, vendors).map((stream) =>
+            this.streams.mapped(tenant.id, stream, (origin, n) =>
+              progress.update(domain, n, undefined, origin === 'replica' ? `${stream} from the replica` : `${stream} from the vendor`),
+            ),
+          ),
+        );
+        this.streamsOf(domain, vendors).forEach((stream, i) => (outcome.origins[stream] = reads[i].origin));
+        outcome.unreadable += reads.reduce((n, r) => n + r.unreadable, 0);
+        const records = reads.flatMap((r) => r.records);
+        (outcome.data as unknown as Record<DomainName, unknown[]>)[domain] = records;
+        progress.finish(domain, records.length);
       }),
     );
-    return data;
+    return outcome;
   }
 
-  private async tickets(tenantId: string, progress: RecordProgress): Promise<RecordedData['tickets']> {
-    progress.update('tickets', 0, undefined, 'fetching');
-    const source = this.source<TicketSource>(TICKET_SOURCE);
-    const listed = await source.list(tenantId);
-    if (!source.complete) return listed;
-    const complete: NonNullable<RecordedData['tickets']> = [];
-    progress.update('tickets', 0, listed.length, 'descriptions');
-    for (let start = 0; start < listed.length; start += DESCRIPTION_SLICE) {
-      complete.push(...(await source.complete(tenantId, listed.slice(start, start + DESCRIPTION_SLICE))));
-      progress.update('tickets', complete.length, listed.length, 'descriptions');
-    }
-    return complete;
-  }
-
-  private source<T>(token: symbol): T {
-    return this.app.get<T>(token, { strict: false });
+  /** The streams feeding `domain` that the tenant has an integration for, in the replica reads' order. */
+  private streamsOf(domain: DomainName, vendors: ReadonlySet<string>): StreamName[] {
+    return STREAM_NAMES.filter((s) => STREAMS[s].domain === domain && vendors.has(STREAMS[s].vendor));
   }
 }

@@ -6,8 +6,6 @@ import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest
 export const CONNECTWISE_VENDOR = 'connectwise';
 export const CONNECTWISE_ACCEPT = 'application/vnd.connectwise.com+json; version=2025.1';
 const MAX_PAGE_SIZE = 1000;
-// About 10 URL characters per id (digits and an encoded comma): 100 ids keep a request well under ConnectWise's ~2000.
-const IDS_PER_REQUEST = 100;
 
 export interface ConnectWiseIntegration {
   base_url: string;
@@ -106,80 +104,11 @@ export class ConnectWiseClient {
     return this.config.time_zone ?? 'UTC';
   }
 
-  /** Every open ticket, however old, and every ticket updated since `since` (closed ones included). */
-  listTickets(since: Date, stop?: AbortSignal): Promise<CwTicket[]> {
-    return this.listAll<CwTicket>(
-      '/service/tickets',
-      { conditions: `closedFlag=false or lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' },
-      stop,
-    );
-  }
-
-  /** The tickets with these ids (those that exist), a batch of ids per request to keep URLs short. */
-  listTicketsById(ids: number[], stop?: AbortSignal): Promise<CwTicket[]> {
-    return this.inBatches<CwTicket>('/service/tickets', ids, (batch) => `id in (${batch})`, stop);
-  }
-
-  /**
-   * The ids of the closed tickets updated since `since` but opened before it: those whose older time
-   * entries (updated before `since`) the updated-since walk of `/time/entries` does not return. A
-   * ticket opened since cannot have such entries (an entry is charged to a ticket that exists).
-   */
-  async listClosedTicketIdsOpenedBefore(since: Date, stop?: AbortSignal): Promise<number[]> {
-    const at = cwDateTime(since);
-    const rows = await this.listAll<CwTicket>(
-      '/service/tickets',
-      {
-        conditions: `(closedFlag=true or status/name="Closed") and lastUpdated>=[${at}] and _info/dateEntered<[${at}]`,
-        fields: 'id',
-        orderBy: 'id asc',
-      },
-      stop,
-    );
-    return rows.map((row) => row.id).filter((id): id is number => typeof id === 'number');
-  }
-
-  listTimeEntries(since: Date, stop?: AbortSignal): Promise<CwTimeEntry[]> {
-    return this.listAll<CwTimeEntry>('/time/entries', { conditions: `lastUpdated>=[${cwDateTime(since)}]`, orderBy: 'id asc' }, stop);
-  }
-
-  /** Every time entry charged to these tickets (service or project), any date, a batch of ids per request. */
-  listTimeEntriesForTickets(ticketIds: number[], stop?: AbortSignal): Promise<CwTimeEntry[]> {
-    return this.inBatches<CwTimeEntry>(
-      '/time/entries',
-      ticketIds,
-      (batch) => `(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId in (${batch})`,
-      stop,
-    );
-  }
-
-  /** One walk (one budget, one deadline) over every batch. */
-  private inBatches<T extends CwRow>(path: string, ids: number[], conditions: (batch: string) => string, stop?: AbortSignal): Promise<T[]> {
-    return walkAll<T>(CONNECTWISE_VENDOR, this.walkLimits, CW_ROWS, stop, async (walk) => {
-      for (let i = 0; i < ids.length; i += IDS_PER_REQUEST) {
-        const batch = ids.slice(i, i + IDS_PER_REQUEST).join(',');
-        await this.pages(walk, path, { conditions: conditions(batch), orderBy: 'id asc' });
-      }
-    });
-  }
-
-  listMembers(stop?: AbortSignal): Promise<CwMember[]> {
-    return this.listAll<CwMember>('/system/members', { fields: 'id,identifier,officeEmail,primaryEmail,inactiveFlag', orderBy: 'id asc' }, stop);
-  }
-
   /** The members with their names: what `mock:record` needs to find them in free text (the server never asks). */
   listMemberNames(): Promise<CwMember[]> {
     return this.listAll<CwMember>('/system/members', {
       fields: 'id,identifier,firstName,lastName,officeEmail,primaryEmail',
       orderBy: 'id asc',
-    });
-  }
-
-  ticketNotes(ticketId: number | string, stop?: AbortSignal): Promise<CwServiceNote[]> {
-    const path = `/service/tickets/${encodeURIComponent(String(ticketId))}/notes`;
-    const url = vendorUrl(this.config.base_url, path, { conditions: 'detailDescriptionFlag=true', orderBy: 'id asc', pageSize: 1 });
-    return walkAll<CwServiceNote>(CONNECTWISE_VENDOR, this.walkLimits, CW_ROWS, stop, async (walk) => {
-      walk.add(asArray((await this.get(url, walk.request)).body), this.target(path));
     });
   }
 

@@ -2,7 +2,7 @@ import { VendorDataError } from '../http/vendor-errors.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { OAuthTokenCache, OAuthTokenClient } from '../http/oauth-token.client.js';
 import { sameOriginLink, vendorUrl } from '../http/vendor-url.js';
-import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkPages, walkTarget } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkPages, walkTarget } from '../http/vendor-walk.js';
 
 export const DEFENDER_VENDOR = 'defender';
 export const DEFENDER_DEFAULTS = {
@@ -77,8 +77,6 @@ interface ODataPage {
 }
 
 // Graph {id:"da637…", lastUpdateDateTime:"…"}; the endpoint API {id:"da637…", lastUpdateTime:"…"}
-const GRAPH_ALERTS: WalkItemShape<DefenderGraphAlert> = { id: (a) => a.id, updated: (a) => a.lastUpdateDateTime };
-const ENDPOINT_ALERTS: WalkItemShape<DefenderEndpointAlert> = { id: (a) => a.id, updated: (a) => a.lastUpdateTime };
 const ANY_ALERTS: WalkItemShape<DefenderGraphAlert & DefenderEndpointAlert> = { id: (a) => a.id, updated: (a) => a.lastUpdateDateTime ?? a.lastUpdateTime };
 const NEXT_LINK = '@odata.nextLink';
 
@@ -120,25 +118,6 @@ export class DefenderClient {
     );
   }
 
-  /** Every alert updated since `since` (any status). */
-  async listAlerts(since: Date, stop?: AbortSignal): Promise<DefenderAlertBatch> {
-    // Graph and the endpoint API want the date unquoted and zoned; a quoted one is a 400.
-    return this.api === 'graph'
-      ? { api: 'graph', items: await this.listGraphAlerts(`lastUpdateDateTime ge ${since.toISOString()}`, stop) }
-      : { api: 'endpoint', items: await this.listEndpointAlerts(`lastUpdateTime ge ${since.toISOString()}`, stop) };
-  }
-
-  /**
-   * Every alert not yet resolved, however long untouched: an open alert counts as open whatever its
-   * age, and the updated-since walk misses the quiet ones. `unknown` is listed too: it maps to `new`.
-   */
-  async listOpenAlerts(stop?: AbortSignal): Promise<DefenderAlertBatch> {
-    const anyOf = (statuses: readonly string[]) => `(${statuses.map((s) => `status eq '${s}'`).join(' or ')})`;
-    return this.api === 'graph'
-      ? { api: 'graph', items: await this.listGraphAlerts(anyOf(GRAPH_OPEN_STATUSES), stop) }
-      : { api: 'endpoint', items: await this.listEndpointAlerts(anyOf(ENDPOINT_OPEN_STATUSES), stop) };
-  }
-
   /** Which API this integration reads: `graph` (alerts_v2) or `endpoint` (Defender for Endpoint). */
   get apiName(): DefenderApi {
     return this.api;
@@ -174,7 +153,8 @@ export class DefenderClient {
           this.next(walk, body) ??
           (this.api === 'graph' || rows.length < this.pageSize ? null : vendorUrl(this.baseUrl, path, { $filter: filter, $top: this.pageSize, $skip: skip }));
         url = next;
-        yield this.api === 'graph' ? { api: 'graph', items: rows, next } : { api: 'endpoint', items: rows, next };
+        const items = walk.onceEach(rows);
+        yield this.api === 'graph' ? { api: 'graph', items, next } : { api: 'endpoint', items, next };
       }
     };
     return walkPages(DEFENDER_VENDOR, this.walkLimits, ANY_ALERTS, stop, (walk) => pages.call(this, walk));
@@ -191,40 +171,6 @@ export class DefenderClient {
   private sourceFilter(): string {
     const sources = this.config.service_sources?.length ? this.config.service_sources : DEFENDER_DEFAULTS.serviceSources;
     return sources.map((s) => `serviceSource eq '${s.replace(/'/g, "''")}'`).join(' or ');
-  }
-
-  private listGraphAlerts(condition: string, stop?: AbortSignal): Promise<DefenderGraphAlert[]> {
-    const filter = `${condition} and (${this.sourceFilter()})`;
-    const first = vendorUrl(this.baseUrl, '/v1.0/security/alerts_v2', { $filter: filter, $top: this.pageSize });
-    return walkAll(DEFENDER_VENDOR, this.walkLimits, GRAPH_ALERTS, stop, async (walk) => {
-      for (let url: string | undefined = first; url !== undefined; ) {
-        const body: ODataPage | null = await this.page(walk, url);
-        url = this.next(walk, body);
-      }
-    });
-  }
-
-  private listEndpointAlerts(filter: string, stop?: AbortSignal): Promise<DefenderEndpointAlert[]> {
-    const first = vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize });
-    return walkAll(DEFENDER_VENDOR, this.walkLimits, ENDPOINT_ALERTS, stop, async (walk) => {
-      let skip = 0;
-      for (let url: string | undefined = first; url !== undefined; ) {
-        const body: ODataPage | null = await this.page(walk, url);
-        const rows: number = values(body).length;
-        skip += rows;
-        // The alerts API documents no nextLink: follow one if it comes, else page with $skip until a short page.
-        url =
-          this.next(walk, body) ??
-          (rows < this.pageSize ? undefined : vendorUrl(this.baseUrl, '/api/alerts', { $filter: filter, $top: this.pageSize, $skip: skip }));
-      }
-    });
-  }
-
-  private async page<T extends object>(walk: VendorWalk<T>, url: string): Promise<ODataPage | null> {
-    walk.checkStopped();
-    const body = await this.authorizedGet(url, walk.request);
-    walk.add(values(body), walkTarget(url));
-    return body;
   }
 
   private next<T extends object>(walk: VendorWalk<T>, body: ODataPage | null): string | undefined {

@@ -100,6 +100,23 @@ export class VendorWalk<T extends object> {
     return rows.map((row, index) => this.checked(row, index, page, target));
   }
 
+  /** Each id of a page once, where it first stood: the copy updated last, else the later one (as `add` keeps them over a walk). */
+  onceEach(rows: readonly T[]): T[] {
+    const kept: T[] = [];
+    const indexById = new Map<string, number>();
+    for (const item of rows) {
+      const id = String(this.shape.id(item));
+      const at = indexById.get(id);
+      if (at === undefined) {
+        indexById.set(id, kept.length);
+        kept.push(item);
+      } else if (updatedMs(this.shape.updated(item)) >= updatedMs(this.shape.updated(kept[at]))) {
+        kept[at] = item;
+      }
+    }
+    return kept;
+  }
+
   private count(rows: readonly unknown[], target: string): number {
     const page = ++this.pages;
     // An empty page counts as one record, so a vendor paging emptiness for ever meets the budget too.

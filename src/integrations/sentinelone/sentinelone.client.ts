@@ -1,7 +1,7 @@
 import { VendorDataError } from '../http/vendor-errors.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { vendorUrl } from '../http/vendor-url.js';
-import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkPages, walkTarget } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkPages, walkTarget } from '../http/vendor-walk.js';
 
 export const SENTINELONE_VENDOR = 'sentinelone';
 const THREATS_PATH = '/web/api/v2.1/threats';
@@ -66,19 +66,6 @@ export class SentinelOneClient {
     this.walkLimits = options.walk ?? DEFAULT_WALK_LIMITS;
   }
 
-  /** Every threat updated since `since` (any status), oldest update first. */
-  listThreats(since: Date, stop?: AbortSignal): Promise<SentinelOneThreat[]> {
-    return this.walk({ updatedAt__gte: since.toISOString(), sortBy: 'updatedAt', sortOrder: 'asc' }, stop);
-  }
-
-  /**
-   * Every threat not yet resolved (`unresolved` or `in_progress`), however long untouched: an open
-   * threat counts as open whatever its age, and the updated-since walk misses the quiet ones.
-   */
-  listOpenThreats(stop?: AbortSignal): Promise<SentinelOneThreat[]> {
-    return this.walk({ incidentStatuses: OPEN_INCIDENT_STATUSES.join(','), sortBy: 'id', sortOrder: 'asc' }, stop);
-  }
-
   /** One walk (budgets, deadline, `stop`) for a stream's run: every page of `body` is counted against it. */
   streamWalk<P>(stop: AbortSignal | undefined, body: (walk: VendorWalk<SentinelOneThreat>) => AsyncIterable<P>): AsyncGenerator<P> {
     return walkPages(SENTINELONE_VENDOR, this.walkLimits, THREATS, stop, body);
@@ -101,25 +88,9 @@ export class SentinelOneClient {
       const rows = walk.take(body.data, target);
       at = nextCursor(body);
       if (at !== undefined) walk.follow('pagination.nextCursor', at);
-      yield { rows, next: at ?? null };
+      yield { rows: walk.onceEach(rows), next: at ?? null };
       if (at === undefined) return;
     }
-  }
-
-  private walk(filters: Record<string, string>, stop?: AbortSignal): Promise<SentinelOneThreat[]> {
-    const target = walkTarget(vendorUrl(this.config.base_url, THREATS_PATH));
-    return walkAll(SENTINELONE_VENDOR, this.walkLimits, THREATS, stop, async (walk) => {
-      let cursor: string | undefined;
-      do {
-        walk.checkStopped();
-        // The cursor walk must repeat the same filters on every page.
-        const body = await this.get({ ...filters, limit: this.pageSize, ...this.scope(), cursor }, walk.request);
-        if (!body || !Array.isArray(body.data)) throw new VendorDataError(SENTINELONE_VENDOR, undefined, 'data', 'is not a JSON array');
-        walk.add(body.data, target);
-        cursor = nextCursor(body);
-        if (cursor !== undefined) walk.follow('pagination.nextCursor', cursor);
-      } while (cursor !== undefined);
-    });
   }
 
   async ping(): Promise<void> {

@@ -2,7 +2,7 @@ import { VendorDataError } from '../http/vendor-errors.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { OAuthTokenClient } from '../http/oauth-token.client.js';
 import { sameOriginLink, vendorUrl } from '../http/vendor-url.js';
-import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkAll, walkPages, walkTarget } from '../http/vendor-walk.js';
+import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkPages, walkTarget } from '../http/vendor-walk.js';
 
 export const SMILEBACK_VENDOR = 'smileback';
 export const SMILEBACK_DEFAULT_BASE_URL = 'https://app.smileback.io';
@@ -74,21 +74,6 @@ export class SmileBackClient {
     });
   }
 
-  listReviews(since: Date, stop?: AbortSignal): Promise<SmileBackReview[]> {
-    const target = walkTarget(vendorUrl(this.baseUrl, REVIEWS_PATH));
-    return walkAll(SMILEBACK_VENDOR, this.walkLimits, REVIEWS, stop, async (walk) => {
-      let url: string | undefined = vendorUrl(this.baseUrl, REVIEWS_PATH, { modified_since: since.toISOString(), limit: this.pageSize, offset: 0 });
-      while (url !== undefined) {
-        walk.checkStopped();
-        const body: ReviewPage | null = await this.authorizedGet<ReviewPage>(url, walk.request);
-        if (!body || !Array.isArray(body.results)) throw new VendorDataError(SMILEBACK_VENDOR, undefined, 'results', 'is not a JSON array');
-        walk.add(body.results, target);
-        url = nextLink(body.next, this.baseUrl);
-        if (url !== undefined) walk.follow('next', url);
-      }
-    });
-  }
-
   /**
    * The review pages of a stream's run (one walk), by keyset on `last_modified` (the replication API
    * lists by it, the vendor's own loop moves `modified_since`): every review modified at or after
@@ -116,7 +101,7 @@ export class SmileBackClient {
           throw new VendorDataError(SMILEBACK_VENDOR, undefined, 'last_modified', 'went back: the list is not ordered by it');
         }
         if (next === null || typeof last !== 'string') {
-          yield { rows, next: null };
+          yield { rows: walk.onceEach(rows), next: null };
           return;
         }
         if (last !== cursor) boundary = new Set();
@@ -125,7 +110,7 @@ export class SmileBackClient {
         url = last === cursor ? next : keyset(last);
         cursor = last;
         walk.follow('next', url as string);
-        yield { rows, next: cursor };
+        yield { rows: walk.onceEach(rows), next: cursor };
       }
     };
     return walkPages(SMILEBACK_VENDOR, this.walkLimits, REVIEWS, stop, (walk) => pages.call(this, walk));

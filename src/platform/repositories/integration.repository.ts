@@ -43,6 +43,11 @@ export class IntegrationRepository {
     return (await this.platform.db.selectFrom('integrations').selectAll().where('tenant_id', '=', tenantId).execute()).map(fromStored);
   }
 
+  /** The vendors the tenant has an integration for (no payload read). */
+  async vendorsOf(tenantId: string): Promise<string[]> {
+    return (await this.platform.db.selectFrom('integrations').select('vendor').where('tenant_id', '=', tenantId).execute()).map((r) => r.vendor);
+  }
+
   async get(tenantId: string, vendor: string): Promise<IntegrationRow | undefined> {
     const row = await this.platform.db
       .selectFrom('integrations')

@@ -95,7 +95,8 @@ export class ConnectWiseMembersFetcher implements StreamFetcher<MemberRecord> {
   constructor(private readonly client: ConnectWiseClient) {}
 
   changes(request: ChangesRequest): AsyncIterable<StreamPage> {
-    const query = { conditions: updatedWindow(request), fields: `${MEMBER_FIELDS},firstName,lastName,_info/lastUpdated` };
+    // Not bounded by `from`: a first sync lists every member (a name in free text may be a colleague not edited for years).
+    const query = { conditions: updatedWindow({ since: request.since, until: request.until }), fields: `${MEMBER_FIELDS},firstName,lastName,_info/lastUpdated` };
     return this.client.streamWalk(request.stop, (walk) =>
       forwardStream<CwMember>(this.client, walk, this.stream, '/system/members', query, request.resume, async (rows) =>
         rows.map((member) => ({ vendorId: String(member.id), raw: member, vendorUpdatedAt: vendorInstant((member._info as { lastUpdated?: unknown } | undefined)?.lastUpdated) })),
