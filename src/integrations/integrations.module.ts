@@ -1,17 +1,30 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
+import { platformConfig } from '../config/platform.config.js';
+import { VENDOR_BUDGET_LIMITS, VENDOR_BUDGETS, VendorBudgetLimits, VendorBudgets } from './http/vendor-budgets.js';
 import { VENDOR_CALL_METRICS, VendorCallMetrics } from './http/vendor-call-metrics.js';
 import { VendorHttp } from './http/vendor-http.js';
 
-/** The one vendor HTTP client, with the policies of liveConfig; Nest's shutdown aborts its calls still running. */
+/**
+ * The one vendor HTTP client, with the policies of liveConfig and the vendors' request budgets: in the
+ * platform's PostgreSQL when it is one (every app copy shares them), else in this process. Nest's
+ * shutdown aborts its calls still running.
+ */
 @Module({
   providers: [
+    { provide: VENDOR_BUDGET_LIMITS, useValue: VENDOR_BUDGETS },
+    {
+      provide: VendorBudgets,
+      inject: [platformConfig.KEY, VENDOR_BUDGET_LIMITS],
+      useFactory: (platform: ConfigType<typeof platformConfig>, limits: VendorBudgetLimits) =>
+        /^postgres(ql)?:\/\//.test(platform.databaseUrl) ? VendorBudgets.onPostgres(platform.databaseUrl, platform, limits) : VendorBudgets.inMemory(limits),
+    },
     {
       provide: VendorHttp,
       // Optional: the CLIs call vendors without the metrics module.
-      inject: [liveConfig.KEY, { token: VENDOR_CALL_METRICS, optional: true }],
-      useFactory: (live: ConfigType<typeof liveConfig>, metrics?: VendorCallMetrics) => new VendorHttp(live.http, metrics),
+      inject: [liveConfig.KEY, VendorBudgets, { token: VENDOR_CALL_METRICS, optional: true }],
+      useFactory: (live: ConfigType<typeof liveConfig>, budgets: VendorBudgets, metrics?: VendorCallMetrics) => new VendorHttp(live.http, metrics, budgets),
     },
   ],
   exports: [VendorHttp],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { VendorCallMetrics, VendorCallOutcome } from '../integrations/http/vendor-call-metrics.js';
+import type { VendorBudgetWaitOutcome, VendorCallMetrics, VendorCallOutcome } from '../integrations/http/vendor-call-metrics.js';
 
 /** How a sync run was asked for (api-contract v1.2, `last_run.kind`). */
 export type SyncRunKind = 'incremental' | 'backfill' | 'reconcile' | 'full';
@@ -43,6 +43,7 @@ export class Metrics implements VendorCallMetrics {
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly vendorRequests: Counter<'vendor' | 'outcome'>;
   private readonly vendorRateLimited: Counter<'vendor'>;
+  private readonly vendorBudgetWaits: Counter<'vendor' | 'outcome'>;
   private readonly syncLag: Gauge<'tenant' | 'stream'>;
   private readonly syncRunDuration: Histogram<'stream' | 'kind' | 'outcome'>;
   private readonly replicaRecordCount: Gauge<'tenant' | 'stream'>;
@@ -69,6 +70,12 @@ export class Metrics implements VendorCallMetrics {
       name: 'vendor_rate_limited_total',
       help: 'Vendor answers 429 (rate limited).',
       labelNames: ['vendor'],
+      registers,
+    });
+    this.vendorBudgetWaits = new Counter({
+      name: 'vendor_budget_waits_total',
+      help: "Requests that found their credential's request budget spent: waited out briefly, or deferred (nothing sent; a sync run is rescheduled).",
+      labelNames: ['vendor', 'outcome'],
       registers,
     });
     const lastSuccess = this.lastSuccess;
@@ -119,6 +126,10 @@ export class Metrics implements VendorCallMetrics {
   vendorCall(vendor: string, outcome: VendorCallOutcome): void {
     this.vendorRequests.inc({ vendor, outcome });
     if (outcome === 'rate_limited') this.vendorRateLimited.inc({ vendor });
+  }
+
+  vendorBudgetWait(vendor: string, _waitMs: number, outcome: VendorBudgetWaitOutcome): void {
+    this.vendorBudgetWaits.inc({ vendor, outcome });
   }
 
   /** The stream's last successful sync, at `at` (Date or epoch ms): `sync_lag_seconds` counts from it. */

@@ -24,6 +24,8 @@ for (const domain of DOMAIN_NAMES) {
   DOMAIN_STREAMS[domain] = STREAM_NAMES.filter((s) => STREAMS[s].domain === domain).map((stream) => ({ stream, vendor: STREAMS[stream].vendor }));
 }
 
+const NO_RECORDS: readonly unknown[] = [];
+
 /** How often a read waiting for a first sync looks at the stream's state. */
 const FIRST_SYNC_POLL_MS = 50;
 /** Loads retried when a sync wrote between a load's first and last batch, before one is read in a single transaction. */
@@ -60,6 +62,8 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   private readonly touched = new Set<string>();
   /** Tenant×stream → history_from as its last read found it (bounded by the streams that exist). */
   private readonly historyFrom = new Map<string, string | null>();
+  /** A domain's streams concatenated, keyed by the first stream's records: one array (so one index) while none of them changes. */
+  private readonly joined = new WeakMap<readonly unknown[], { parts: ReadonlyArray<readonly unknown[]>; all: unknown[] }>();
   private remeasureScheduled = false;
   private readonly staleAfterMs: number;
   private readonly waitMs: number;
@@ -117,7 +121,15 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
         return entry.records as T[];
       }),
     );
-    return lists.length === 1 ? lists[0] : lists.flat();
+    return lists.length <= 1 ? ((lists[0] ?? NO_RECORDS) as T[]) : (this.join(lists) as T[]);
+  }
+
+  private join(lists: ReadonlyArray<readonly unknown[]>): unknown[] {
+    const last = this.joined.get(lists[0]);
+    if (last && last.parts.length === lists.length && lists.every((list, i) => list === last.parts[i])) return last.all;
+    const all = lists.flat();
+    this.joined.set(lists[0], { parts: lists, all });
+    return all;
   }
 
   /** Where the domain's synced history starts for the tenant (the latest of its streams'), as last read; undefined when unknown. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { VendorDataError, VendorDeadlineError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
+import { VendorBudgetSpentError, VendorDataError, VendorDeadlineError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
 import { Metrics } from '../metrics/metrics.js';
 import { ReplicaRepository } from './replica.repository.js';
 import type { ChangeCounts, ReconcileScope, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
@@ -280,8 +280,9 @@ export class SyncRunner {
     const interrupted = error instanceof RunInterruptedError || stop.aborted;
     const thrown = interrupted && !(error instanceof RunInterruptedError) ? new RunInterruptedError(runId) : error;
     const limited = !interrupted && isRateLimited(error);
-    if (limited) meter.http429 = Math.max(meter.http429, 1);
-    // The vendor's Retry-After is waited out between runs, not in one: it is this run's wait all the same.
+    // Our own spent budget is no vendor 429: the run's note names it.
+    if (limited && !(error instanceof VendorBudgetSpentError)) meter.http429 = Math.max(meter.http429, 1);
+    // The vendor's Retry-After (or our spent budget's) is waited out between runs, not in one: it is this run's wait all the same.
     if (limited) meter.waitedMs += rateLimitWaitMs(error) ?? 0;
     const text = interrupted ? (thrown as Error).message : failureText(error);
     if (!interrupted && !(error instanceof VendorError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));

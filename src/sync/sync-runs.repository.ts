@@ -15,7 +15,7 @@ export interface VendorMeter {
 
 export const newMeter = (): VendorMeter => ({ calls: 0, http429: 0, waitedMs: 0 });
 
-/** What a run's vendor client reports into its meter: every request (retries included), its 429s, its sleeps before retries. */
+/** What a run's vendor client reports into its meter: every request (retries included), its 429s, its sleeps before retries and for a spent budget. */
 export function meterObserver(meter: VendorMeter): VendorCallMetrics {
   return {
     vendorCall: (_vendor, outcome) => {
@@ -24,6 +24,8 @@ export function meterObserver(meter: VendorMeter): VendorCallMetrics {
     },
     waited: (_vendor, ms) => {
       meter.waitedMs += ms;
+    },    vendorBudgetWait: (_vendor, waitMs, outcome) => {
+      if (outcome === 'waited') meter.waitedMs += waitMs;
     },
   };
 }

@@ -7,6 +7,7 @@ import { CapturedLines, lineFor } from '../support/captured-log.js';
 import { ADMIN, LIVE_ENV } from '../support/live-fixtures.js';
 import { createPostgresDatabase, TestDatabase } from '../support/postgres.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
+import { bootVendorReplicaApp } from '../support/vendor-replica-app.js';
 
 /** A raw client: writes what it is given, collects what comes back, and knows when the server closed. */
 class RawClient {
@@ -158,7 +159,8 @@ describe('HTTP edge: concurrent creation of one tenant on PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createPostgresDatabase();
-    t = await bootApp({ ...LIVE_ENV, DATABASE_URL: database.url });
+    // Live mode as it runs: the replica's sync (pg-boss) shares the database and its pool.
+    t = await bootVendorReplicaApp({ ...LIVE_ENV, DATABASE_URL: database.url, SYNC_INTERVAL_SECONDS: '3600' });
   });
   afterAll(async () => {
     await t.close();

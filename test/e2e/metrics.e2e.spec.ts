@@ -4,11 +4,14 @@ import { Metrics } from '../../src/metrics/metrics.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { bootApp, server, TestApp } from '../support/app.js';
 import { bulkTickets, LIVE_ENV, MEMBERS, mintTenantKey, registerTenant } from '../support/live-fixtures.js';
+import { bootVendorReplicaApp } from '../support/vendor-replica-app.js';
+import { untilHistorySynced } from '../support/replica-sync.js';
 
 /*
  * GET /metrics on the real app: Prometheus text for admin keys only, HTTP durations by route pattern,
- * vendor requests and 429s counted in the one vendor client, the sync engine's instruments, and one
- * registry per app (a mock-mode and a live-mode app run side by side in this process).
+ * vendor requests and 429s counted in the one vendor client (live mode: the sync's runs, reads come
+ * from the replica), the sync engine's instruments, and one registry per app (a mock-mode and a
+ * live-mode app run side by side in this process).
  */
 
 const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -94,8 +97,8 @@ describe('GET /metrics', () => {
   beforeAll(async () => {
     connectwise = await FakeConnectWise.start();
     mock = await bootApp({ MOCK_MODE: 'true', MOCK_DATA_PATH: join(process.cwd(), 'mock-data'), MOCK_WATCH: 'false', DATABASE_URL: 'sqlite::memory:' });
-    live = await bootApp({ ...LIVE_ENV, VENDOR_RETRY_BASE_MS: '1' });
-    await registerTenant(live.app, 'tenant_metrics', { connectwise });
+    // History = the recent window: one run per stream (no backfill), then none for an hour.
+    live = await bootVendorReplicaApp({ ...LIVE_ENV, VENDOR_TIMEOUT_MS: '5000', VENDOR_RETRY_BASE_MS: '1', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', LIVE_WINDOW_DAYS: '90' });
   });
   afterAll(async () => {
     await mock?.close();
@@ -118,6 +121,7 @@ describe('GET /metrics', () => {
       http_request_duration_seconds: 'histogram',
       vendor_requests_total: 'counter',
       vendor_rate_limited_total: 'counter',
+      vendor_budget_waits_total: 'counter',
       sync_lag_seconds: 'gauge',
       sync_run_duration_seconds: 'histogram',
       replica_records: 'gauge',
@@ -152,16 +156,21 @@ describe('GET /metrics', () => {
     expect(total(after, 'http_request_duration_seconds_sum', tickets)).toBeGreaterThan(0);
   });
 
-  it('counts every request sent to a vendor by outcome, and its 429s, in the vendor client', async () => {
+  it("counts every request the sync sends to a vendor by outcome, and its 429s, in the vendor client; reads send none", async () => {
     connectwise.members = [...MEMBERS];
     connectwise.tickets = bulkTickets(3, 500_001).tickets;
-    connectwise.failNext(1, { status: 429, retryAfter: 0, path: '/service/tickets' });
+    // The tickets stream's first run meets a 429 (it ends and resumes after Retry-After), the next a 503 (retried in the run).
+    connectwise.failNext(1, { status: 429, retryAfter: 1, path: '/service/tickets' });
     connectwise.failNext(1, { status: 503, path: '/service/tickets' });
-
-    const res = await live.get('/api/tenants/tenant_metrics/tickets').expect(200);
-    expect(res.body.meta.total).toBe(3);
+    await registerTenant(live.app, 'tenant_metrics', { connectwise });
+    const synced = await untilHistorySynced(live.app, 'tenant_metrics');
+    expect(synced.find((s) => s.stream === 'connectwise.tickets')?.records).toBe(3);
 
     const sent = connectwise.requests.length;
+    const res = await live.get('/api/tenants/tenant_metrics/tickets').expect(200);
+    expect(res.body.meta.total).toBe(3);
+    expect(connectwise.requests.length).toBe(sent);
+
     let exposition = await scrape(live);
     for (const end = Date.now() + 3000; total(exposition, 'vendor_requests_total', { vendor: 'connectwise' }) < sent && Date.now() < end; ) {
       await sleep(20);
@@ -172,6 +181,11 @@ describe('GET /metrics', () => {
     );
     expect(byOutcome).toEqual({ ok: sent - 2, rate_limited: 1, server_error: 1 });
     expect(total(exposition, 'vendor_rate_limited_total', { vendor: 'connectwise' })).toBe(1);
+    // The runs behind them, in the sync engine's instruments.
+    const tickets = { tenant: 'tenant_metrics', stream: 'connectwise.tickets' };
+    expect(total(exposition, 'replica_records', tickets)).toBe(3);
+    expect(exposition.samples.some((s) => s.name === 'sync_lag_seconds' && s.labels.tenant === 'tenant_metrics' && s.labels.stream === 'connectwise.tickets')).toBe(true);
+    expect(total(exposition, 'sync_run_duration_seconds_count', { stream: 'connectwise.tickets', outcome: 'success' })).toBeGreaterThanOrEqual(1);
   });
 
   it('keeps a registry per app: what one app serves and calls never shows in the other', async () => {

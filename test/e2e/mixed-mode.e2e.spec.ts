@@ -22,24 +22,31 @@ import {
   startFakes,
 } from '../support/live-fixtures.js';
 import { writeFolder } from '../support/seed-folder.js';
+import { bootVendorReplicaApp, syncStatus } from '../support/vendor-replica-app.js';
+import { untilHistorySynced } from '../support/replica-sync.js';
 
 /*
  * Mixed mode: MOCK_MODE=false with MOCK_DOMAINS=tickets,csat. Tickets and CSAT come from the mock
- * folder, time entries and alerts from the fake vendors; the tenant is the platform store's.
+ * folder, time entries and alerts from the replica of the fake vendors (the production stream binding:
+ * a mocked domain's streams do not exist, so its vendor is never called); the tenant is the platform store's.
  */
+
+// A synced history longer than the recent window: what the read-through fetched by id, the replica holds by its history.
+// VENDOR_TIMEOUT_MS: no test here times a vendor out; LIVE_ENV's 500 ms fails first syncs on a loaded machine.
+const ENV = { ...LIVE_ENV, VENDOR_TIMEOUT_MS: '5000', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '180', FIRST_SYNC_WAIT_MS: '10000' };
 
 const TENANT = 'tenant_mixed';
 const STORE_ONLY = 'tenant_store_only';
 const CW_ONLY = 'tenant_cw_only';
 
 const mockTicket = (id: string, over: Partial<Ticket> = {}): Ticket => ({ ...SEED_TICKET, tenant_id: TENANT, cw_ticket_id: id, ...over });
-// 7777: a ConnectWise ticket, opened 120 days ago, closed 2 days ago: its every time entry is fetched by id.
+// 7777: a ConnectWise ticket, opened 120 days ago, closed 2 days ago: its time entries come from the synced history.
 const MOCK_TICKETS = [
   mockTicket('MOCK-1'),
   mockTicket('MOCK-2', { status: 'New', closed_at_remote: null }),
   mockTicket('7777', { created_at_remote: at(120), updated_at_remote: at(2), closed_at_remote: at(2) }),
 ];
-// Worked 110 days ago on 7777, untouched since: outside the live window.
+// Worked 110 days ago on 7777, untouched since: older than LIVE_WINDOW_DAYS, inside SYNC_HISTORY_DAYS.
 const OLD_ENTRY = {
   id: 9001,
   chargeToId: 7777,
@@ -78,10 +85,11 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
       [`tickets/${TENANT}.json`]: MOCK_TICKETS,
       [`csat/${TENANT}.json`]: MOCK_SURVEYS,
     });
-    t = await bootApp({ ...LIVE_ENV, MOCK_DOMAINS: 'tickets,csat', MOCK_DATA_PATH: folder, MOCK_WATCH: 'true' });
+    t = await bootVendorReplicaApp({ ...ENV, MOCK_DOMAINS: 'tickets,csat', MOCK_DATA_PATH: folder, MOCK_WATCH: 'true' });
     await registerTenant(t.app, TENANT, fakes);
     await registerTenant(t.app, STORE_ONLY, fakes);
     await registerTenant(t.app, CW_ONLY, { connectwise: fakes.connectwise });
+    for (const tenant of [TENANT, STORE_ONLY, CW_ONLY]) await untilHistorySynced(t.app, tenant);
   }, 120_000);
 
   afterAll(async () => {
@@ -100,9 +108,11 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
     expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
     expect(fakes.connectwise.calls('/notes')).toBe(0);
     expect(fakes.smileback.calls()).toBe(0);
+    // The mocked domains' streams do not exist: ConnectWise syncs time entries and the members they name, SmileBack nothing.
+    expect((await syncStatus(t.app, TENANT)).map((s) => s.stream)).toEqual(['connectwise.time_entries', 'connectwise.members', 'sentinelone.threats', 'defender.alerts']);
   });
 
-  it('serves the other domains from the vendors', async () => {
+  it('serves the other domains from the replica of their vendors', async () => {
     const entries = await listAll<{ cw_time_entry_id: string }>(t.app, `/api/tenants/${TENANT}/time-entries`);
     expect(entries.map((e) => e.cw_time_entry_id).sort()).toEqual(fakes.connectwise.timeEntries.map((e) => String(e.id)).sort());
     const alerts = await listAll<{ source: string }>(t.app, `/api/tenants/${TENANT}/security-alerts`);
@@ -111,13 +121,18 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
     expect(fakes.connectwise.calls('/time/entries')).toBeGreaterThan(0);
     expect(fakes.sentinelone.calls('/threats')).toBeGreaterThan(0);
     expect(fakes.smileback.calls()).toBe(0);
-    // The old entry of the folder's closed ticket 7777 is held: the closed tickets came from the folder,
-    // not from ConnectWise's tickets endpoint (the mocked domain's vendor call).
+    // The old entry of the folder's closed ticket 7777 is held: it is inside the synced history (the backfill),
+    // and no ticket was asked of ConnectWise's tickets endpoint (the mocked domain's vendor call).
     expect(entries.map((e) => e.cw_time_entry_id)).toContain('9001');
-    expect(fakes.connectwise.lastRequest('/time/entries')!.query.get('conditions')).toBe(
-      '(chargeToType="ServiceTicket" OR chargeToType="ProjectTicket") AND chargeToId in (7777)',
-    );
+    const conditions = fakes.connectwise.requests.filter((r) => r.path.endsWith('/time/entries')).map((r) => r.query.get('conditions') ?? '');
+    expect(conditions).toContainEqual(expect.stringMatching(/^lastUpdated>=\[\S+\] and lastUpdated<\[\S+\]$/));
+    expect(conditions.filter((c) => c.includes('chargeToId'))).toEqual([]);
     expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
+    // Served from the replica: reading again calls no vendor.
+    const before = Object.values(fakes).reduce((sum, fake) => sum + fake.requests.length, 0);
+    await listAll(t.app, `/api/tenants/${TENANT}/time-entries`);
+    await listAll(t.app, `/api/tenants/${TENANT}/security-alerts`);
+    expect(Object.values(fakes).reduce((sum, fake) => sum + fake.requests.length, 0)).toBe(before);
   });
 
   it('keeps the platform store as the tenant list, not the folder\'s tenants.json', async () => {
@@ -133,7 +148,7 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
       mode: 'mixed',
       sources: { tickets: 'mock', time_entries: 'live', csat: 'mock', security_alerts: 'live' },
     });
-    expect(Object.keys(res.body.checks)).toEqual(expect.arrayContaining(['mock_data', 'vendors', 'cache', 'integrations']));
+    expect(Object.keys(res.body.checks).sort()).toEqual(['integrations', 'mock_data', 'store', 'sync', 'vendors']);
     // Each side lists only its own domains without data: the folder its mocked ones, the store its live ones.
     expect(res.body.checks.mock_data.not_configured).toEqual([
       { tenant_id: 'tenant_folder_only', domain: 'tickets' },
@@ -159,7 +174,7 @@ describe('mixed mode (MOCK_DOMAINS)', () => {
 
 describe('mixed mode with only CSAT mocked (MOCK_DOMAINS=csat): the live tickets resolve the mock surveys', () => {
   const CSAT_TENANT = 'tenant_csat_mocked';
-  // Closed 150 days ago: outside the live window, so held only because a survey names it — a mock one.
+  // Closed 150 days ago: older than LIVE_WINDOW_DAYS, inside SYNC_HISTORY_DAYS: held through the backfill, and named by a mock survey.
   const OLD_TICKET_ID = 9100;
   const oldTicket: CwTicket = {
     id: OLD_TICKET_ID,
@@ -193,8 +208,9 @@ describe('mixed mode with only CSAT mocked (MOCK_DOMAINS=csat): the live tickets
       'tenants.json': [{ id: CSAT_TENANT, name: 'CSAT mocked', is_active: true, llm_enabled: false }],
       [`csat/${CSAT_TENANT}.json`]: [survey],
     });
-    t = await bootApp({ ...LIVE_ENV, MOCK_DOMAINS: 'csat', MOCK_DATA_PATH: folder, MOCK_WATCH: 'false' });
+    t = await bootVendorReplicaApp({ ...ENV, MOCK_DOMAINS: 'csat', MOCK_DATA_PATH: folder, MOCK_WATCH: 'false' });
     await registerTenant(t.app, CSAT_TENANT, { connectwise: fakes.connectwise, smileback: fakes.smileback });
+    await untilHistorySynced(t.app, CSAT_TENANT);
   }, 120_000);
 
   afterAll(async () => {
@@ -202,12 +218,16 @@ describe('mixed mode with only CSAT mocked (MOCK_DOMAINS=csat): the live tickets
     await closeFakes(fakes);
   });
 
-  it('holds the old ticket a mock survey names, and never calls SmileBack for the ticket walk', async () => {
+  it('holds the old ticket a mock survey names, and never calls SmileBack', async () => {
     const tickets = await listAll<Ticket>(t.app, `/api/tenants/${CSAT_TENANT}/tickets`);
     expect(tickets.map((x) => x.cw_ticket_id)).toContain(String(OLD_TICKET_ID));
-    // Fetched by id, not by the window: the walk asked ConnectWise for exactly the referenced ticket.
-    expect(fakes.connectwise.lastRequest('/service/tickets')?.query.get('conditions')).toBe(`id in (${OLD_TICKET_ID})`);
+    expect(tickets.find((x) => x.cw_ticket_id === String(OLD_TICKET_ID))).toMatchObject({ summary: oldTicket.summary, company: 'Acme Corporation' });
+    // Held by the synced history (the backfill's window), not fetched by id.
+    const conditions = fakes.connectwise.requests.filter((r) => r.path.endsWith('/service/tickets')).map((r) => r.query.get('conditions') ?? '');
+    expect(conditions).toContainEqual(expect.stringMatching(/^lastUpdated>=\[\S+\] and lastUpdated<\[\S+\]$/));
+    expect(conditions.filter((c) => c.startsWith('id in'))).toEqual([]);
     expect(fakes.smileback.calls()).toBe(0);
+    expect((await syncStatus(t.app, CSAT_TENANT)).map((s) => s.stream)).not.toContain('smileback.reviews');
     expect(await listAll(t.app, `/api/tenants/${CSAT_TENANT}/csat`)).toEqual([survey]);
     expect(fakes.smileback.calls()).toBe(0);
   });
@@ -224,7 +244,7 @@ describe('mode reported by health', () => {
     } finally {
       await mock.close();
     }
-    const live = await bootApp({ ...LIVE_ENV });
+    const live = await bootVendorReplicaApp(ENV);
     try {
       expect((await live.get('/api/health')).body).toMatchObject({
         mode: 'live',
@@ -255,7 +275,7 @@ describe('mixed mode scenarios (MOCK_DOMAINS=tickets): Prefer and scenarios.json
       // Every domain, every tenant: only the mocked domain's routes may follow it.
       'scenarios.json': { rules: [{ tenant: '*', domain: '*', stale: true }] },
     });
-    t = await bootApp({ ...LIVE_ENV, MOCK_DOMAINS: 'tickets', MOCK_DATA_PATH: folder, MOCK_WATCH: 'false' });
+    t = await bootVendorReplicaApp({ ...ENV, MOCK_DOMAINS: 'tickets', MOCK_DATA_PATH: folder, MOCK_WATCH: 'false' });
     await registerTenant(t.app, SC_TENANT, fakes);
   }, 120_000);
 
@@ -291,8 +311,10 @@ describe('mixed mode scenarios (MOCK_DOMAINS=tickets): Prefer and scenarios.json
       // A value mock mode would refuse is ignored, as live mode ignores every preference.
       await t.get(`/api/tenants/${SC_TENANT}/${path}`).set('prefer', 'code=500').expect(200);
     }
+    // Live: synced from their vendors, the mocked domain's never.
     expect(fakes.connectwise.calls('/time/entries')).toBeGreaterThan(0);
     expect(fakes.smileback.calls()).toBeGreaterThan(0);
+    expect(fakes.connectwise.calls('/service/tickets')).toBe(0);
   });
 
   it('leaves the insights alone while they read a live domain', async () => {

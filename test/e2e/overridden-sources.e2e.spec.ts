@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { bootApp, server, TestApp } from '../support/app.js';
+import { LIVE_ENV, registerTenant } from '../support/live-fixtures.js';
+import { bootVendorReplicaApp, syncStatus } from '../support/vendor-replica-app.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
 import { TENANT_SOURCE, TenantSource } from '../../src/tenants/sources/tenant-source.js';
 import { TICKET_SOURCE, TicketSource } from '../../src/tickets/sources/ticket-source.js';
@@ -95,6 +97,42 @@ describe('the API over overridden sources', () => {
     it('merges every security alert source', async () => {
       const res = await t.get('/api/tenants/tenant_demo_cca/security-alerts?sort=source').expect(200);
       expect(res.body.data.map((a: { source: string }) => a.source)).toEqual(['defender', 'sentinelone']);
+    });
+  });
+
+  describe('in live mode, where domains read the replica', () => {
+    let t: TestApp;
+    const tickets: TicketSource = { list: async () => [aTicket({ tenant_id: 'live_acme', cw_ticket_id: 'OVR-1' })] };
+    const alerts: SecurityAlertSource[] = [{ list: async () => [{ ...SEED_SENTINELONE_ALERT, tenant_id: 'live_acme' }] }];
+    const failing: TicketSource = {
+      list: async () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.7:5432 (password=hunter2)');
+      },
+    };
+    afterEach(() => t?.close());
+
+    const boot = (overrides: [symbol, unknown][]) =>
+      bootVendorReplicaApp({ ...LIVE_ENV, SYNC_INTERVAL_SECONDS: '3600', FIRST_SYNC_WAIT_MS: '1000' }, (builder) =>
+        overrides.reduce((b, [token, value]) => b.overrideProvider(token).useValue(value), builder),
+      );
+
+    it('serves what an overridden source lists, in place of the replica', async () => {
+      t = await boot([[TICKET_SOURCE, tickets], [SECURITY_ALERT_SOURCES, alerts]]);
+      await registerTenant(t.app, 'live_acme', {});
+      expect((await t.get('/api/tenants/live_acme/tickets').expect(200)).body.data.map((x: Ticket) => x.cw_ticket_id)).toEqual(['OVR-1']);
+      expect((await t.get('/api/tenants/live_acme/tickets/OVR-1').expect(200)).body.cw_ticket_id).toBe('OVR-1');
+      expect((await t.get('/api/tenants/live_acme/security-alerts').expect(200)).body.data).toHaveLength(1);
+      // The domains left alone still read the replica: a tenant without integrations has nothing there, and no stream.
+      expect((await t.get('/api/tenants/live_acme/csat').expect(200)).body.data).toEqual([]);
+      expect(await syncStatus(t.app, 'live_acme')).toEqual([]);
+    });
+
+    it('answers a bare 500 when an overridden source fails unexpectedly', async () => {
+      t = await boot([[TICKET_SOURCE, failing]]);
+      await registerTenant(t.app, 'live_acme', {});
+      const res = await t.get('/api/tenants/live_acme/tickets').expect(500);
+      expect(res.body).toMatchObject({ type: '/problems/internal', status: 500, detail: 'an unexpected error occurred; it has been logged' });
+      expect(res.text).not.toMatch(/10\.0\.0\.7|hunter2|ECONNREFUSED|at \w+ \(/);
     });
   });
 });

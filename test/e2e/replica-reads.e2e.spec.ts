@@ -18,6 +18,7 @@ import {
   Fakes,
   listAll,
   mintTenantKey,
+  registerTenant,
   startFakes,
 } from '../support/live-fixtures.js';
 import { bootReplicaApp, FakeTenantStreams, registerReplicaTenant, stateOf, syncTenant } from '../support/replica-app.js';
@@ -267,14 +268,21 @@ describe('live reads of a stream never synced', () => {
   });
 
   it('waits for a first sync that ends within FIRST_SYNC_WAIT_MS and answers 200', async () => {
-    fakes.smileback.hang(150, 1, '/reviews/');
-    const started = Date.now();
-    const read = await app.get('/api/tenants/tenant_slow/csat');
-    expect(read.status).toBe(200);
-    expect(read.body.data).toHaveLength(3);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
-    expect(read.headers['x-data-as-of']).toBe((await stateOf(app.app, 'tenant_slow', 'smileback.reviews'))?.lastSuccessAt);
-  });
+    // This app's 300 ms wait is for the 503 above; a second app with a wait no loaded machine exceeds.
+    const waiting = await bootReplicaApp({ ...REPLICA_ENV, FIRST_SYNC_WAIT_MS: '60000' }, streams);
+    try {
+      await registerTenant(waiting.app, 'tenant_slow', fakes);
+      fakes.smileback.hang(150, 1, '/reviews/');
+      const started = Date.now();
+      const read = await waiting.get('/api/tenants/tenant_slow/csat');
+      expect(read.status).toBe(200);
+      expect(read.body.data).toHaveLength(3);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(read.headers['x-data-as-of']).toBe((await stateOf(waiting.app, 'tenant_slow', 'smileback.reviews'))?.lastSuccessAt);
+    } finally {
+      await waiting.close();
+    }
+  }, 90_000);
 
   it('answers the vendor failure (502 vendor-error) when the first sync failed', async () => {
     const broken = await startFakes();
@@ -338,7 +346,8 @@ describe('the replica read cache under a 1 MiB budget', () => {
 
   it('evicts least recently used tenants and still serves every tenant its own data', async () => {
     streams = new FakeTenantStreams();
-    app = await bootReplicaApp({ ...REPLICA_ENV, SNAPSHOT_CACHE_MAX_MB: '1' }, streams);
+    // Four first syncs of 700 tickets, each with its notes: a loaded machine can take longer than the suite's 10 s wait.
+    app = await bootReplicaApp({ ...REPLICA_ENV, SNAPSHOT_CACHE_MAX_MB: '1', FIRST_SYNC_WAIT_MS: '60000' }, streams);
     const tenants = ['mem_a', 'mem_b', 'mem_c', 'mem_d'];
     for (const [i, tenant] of tenants.entries()) {
       const fakes = await startFakes();
@@ -367,7 +376,7 @@ describe('the replica read cache under a 1 MiB budget', () => {
     }
     expect(reads.usage().maxBytes).toBe(1024 * 1024);
     expect(reads.usage().entries).toBeLessThan(tenants.length);
-  });
+  }, 120_000);
 });
 
 describe('mixed mode with the replica', () => {

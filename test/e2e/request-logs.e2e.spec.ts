@@ -4,6 +4,7 @@ import { LOG_DESTINATION } from '../../src/common/logging/request-logging.js';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
 import { CapturedLines, lineFor } from '../support/captured-log.js';
 import { closeFakes, Fakes, fakeSecrets, LIVE_ENV, mintTenantKey, registerTenant, startFakes } from '../support/live-fixtures.js';
+import { bootVendorReplicaApp } from '../support/vendor-replica-app.js';
 
 describe('request logs (pino, JSON)', () => {
   const out = new CapturedLines();
@@ -13,7 +14,9 @@ describe('request logs (pino, JSON)', () => {
 
   beforeAll(async () => {
     fakes = await startFakes();
-    t = await bootApp({ ...LIVE_ENV, LOG_FORMAT: 'json', LOG_LEVEL: 'info', VENDOR_BREAKER_THRESHOLD: '100', CORS_ORIGINS: '*', DOCS_ENABLED: 'true' }, (b) =>
+    // Live reads from the replica: the sync's own lines (its runs, their failures) go to the same log.
+    const env = { ...LIVE_ENV, LOG_FORMAT: 'json', LOG_LEVEL: 'info', VENDOR_BREAKER_THRESHOLD: '100', CORS_ORIGINS: '*', DOCS_ENABLED: 'true' };
+    t = await bootVendorReplicaApp({ ...env, VENDOR_TIMEOUT_MS: '5000', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', FIRST_SYNC_WAIT_MS: '10000' }, (b) =>
       b.overrideProvider(LOG_DESTINATION).useValue(out),
     );
     t.app.useLogger(t.app.get(Logger));
@@ -72,7 +75,9 @@ describe('request logs (pino, JSON)', () => {
       .get('/api/tenants/tenant_logs/security-alerts')
       .set('authorization', `Bearer ${tenantKey}`)
       .set('x-request-id', 'failing-1');
+    // The read started the stream's first sync and answers its failure: the run's own lines were logged while serving it.
     expect(res.status).toBe(502);
+    expect(res.body.detail).toMatch(/^sentinelone answered 500 to /);
     const line = await lineFor(out, 'failing-1');
     expect(line).toMatchObject({ level: 'error', status: 502, msg: 'request failed' });
     const inside = out.lines.filter((l) => l.request_id === 'failing-1' && l.msg !== 'request failed');
@@ -84,6 +89,8 @@ describe('request logs (pino, JSON)', () => {
     await request(server(t.app)).get('/api/tenants/tenant_logs/tickets').set('authorization', `Bearer ${tenantKey}`);
     await request(server(t.app)).get('/api/tenants/tenant_logs/tickets').set('authorization', 'Bearer not-a-real-key-but-secret-anyway');
     const all = out.text.join('\n');
+    // The sync's lines are in it: the failed first run above, and the runs that synced ConnectWise.
+    expect(out.lines.some((l) => String(l.msg).startsWith('sentinelone answered 500'))).toBe(true);
     for (const secret of [tenantKey, TEST_ADMIN_KEY, 'not-a-real-key-but-secret-anyway', ...fakeSecrets(fakes)]) expect(all).not.toContain(secret);
     expect(all).not.toMatch(/authorization/i);
   });

@@ -13,6 +13,7 @@ import { TicketsService } from '../../src/tickets/tickets.service.js';
 import { bootApp, server, TEST_ADMIN_KEY, TestApp } from '../support/app.js';
 import { bulkReviews, closeFakes, Fakes, LIVE_ENV, mintTenantKey, registerTenant, startFakes } from '../support/live-fixtures.js';
 import { seedContents, writeFolder } from '../support/seed-folder.js';
+import { bootVendorReplicaApp } from '../support/vendor-replica-app.js';
 
 const TENANT = 'tenant_demo_cca';
 const auth = { authorization: `Bearer ${TEST_ADMIN_KEY}` };
@@ -140,7 +141,7 @@ describe('request perimeter (mock mode)', () => {
   });
 });
 
-describe('request perimeter (live mode): one tenant lookup per request, 304 included', () => {
+describe('request perimeter (live mode, reads from the replica): one tenant lookup per request, 304 included', () => {
   let fakes: Fakes;
   let t: TestApp;
   const CSAT = '/api/tenants/tenant_perimeter/csat';
@@ -148,7 +149,7 @@ describe('request perimeter (live mode): one tenant lookup per request, 304 incl
   beforeAll(async () => {
     fakes = await startFakes();
     fakes.smileback.reviews = bulkReviews(3, 1);
-    t = await bootApp({ ...LIVE_ENV });
+    t = await bootVendorReplicaApp({ ...LIVE_ENV, VENDOR_TIMEOUT_MS: '5000', SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', FIRST_SYNC_WAIT_MS: '10000' });
     await registerTenant(t.app, 'tenant_perimeter', { smileback: fakes.smileback });
   });
   afterAll(async () => {

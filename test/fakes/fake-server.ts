@@ -19,6 +19,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: string;
+  /** When it arrived (epoch ms): a test counts the requests of a window. */
+  at: number;
 }
 
 export interface FakeReply {
@@ -142,6 +144,7 @@ export abstract class FakeVendorServer {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', this.baseUrl);
     const recorded: RecordedRequest = {
+      at: Date.now(),
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,

@@ -10,6 +10,8 @@ const KNOWN_PARAMS = new Set(['modified_since', 'include_unrated', 'limit', 'off
 
 export class FakeSmileBack extends FakeVendorServer {
   reviews: SmileBackReview[] = [];
+  /** The largest page served whatever `limit` asks (DRF's max_limit): many pages from few reviews. */
+  pageCap = MAX_LIMIT;
   readonly credentials = {
     client_id: 'sb-client-3321',
     client_secret: 'sb-client-SECRET-5d2c',
@@ -46,7 +48,8 @@ export class FakeSmileBack extends FakeVendorServer {
     if (unknown !== undefined) return this.json(400, { [unknown]: ['Unknown query parameter.'] });
     const unrated = req.query.get('include_unrated');
     if (unrated !== null && unrated !== 'true' && unrated !== 'false') return this.json(400, { include_unrated: ['Must be a valid boolean.'] });
-    const limit = Number(req.query.get('limit') ?? DEFAULT_LIMIT);
+    const asked = Number(req.query.get('limit') ?? DEFAULT_LIMIT);
+    const limit = Number.isInteger(asked) ? Math.min(asked, this.pageCap) : asked;
     const offset = Number(req.query.get('offset') ?? 0);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT || !Number.isInteger(offset) || offset < 0) {
       return this.json(400, { limit: ['Ensure this value is less than or equal to 1000.'] });

@@ -1,6 +1,7 @@
 import { VendorDataError } from '../http/vendor-errors.js';
 import type { VendorHttp } from '../http/vendor-http.js';
 import { OAuthTokenCache, OAuthTokenClient } from '../http/oauth-token.client.js';
+import type { VendorBudgetRef } from '../http/vendor-budgets.js';
 import { sameOriginLink, vendorUrl } from '../http/vendor-url.js';
 import { DEFAULT_WALK_LIMITS, VendorWalk, WalkItemShape, WalkLimits, WalkRequest, walkPages, walkTarget } from '../http/vendor-walk.js';
 
@@ -90,6 +91,7 @@ export class DefenderClient {
   private readonly pageSize: number;
   private readonly tokens: OAuthTokenClient;
   private readonly walkLimits: WalkLimits;
+  private readonly budget: VendorBudgetRef;
 
   constructor(
     private readonly config: DefenderIntegration,
@@ -104,6 +106,8 @@ export class DefenderClient {
     const maxPageSize = this.api === 'graph' ? GRAPH_MAX_PAGE_SIZE : ENDPOINT_MAX_PAGE_SIZE;
     this.pageSize = Math.min(options.pageSize ?? maxPageSize, maxPageSize);
     this.walkLimits = options.walk ?? DEFAULT_WALK_LIMITS;
+    // Microsoft counts per app (client id) per Entra tenant, whichever of our tenants holds the credential.
+    this.budget = { name: this.api === 'graph' ? 'defender-graph' : 'defender-endpoint', key: `${config.azure_tenant_id.toLowerCase()}|${config.client_id}` };
     const scope = DEFENDER_SCOPES[this.api];
     this.tokens = new OAuthTokenClient(
       http,
@@ -186,7 +190,7 @@ export class DefenderClient {
     return this.tokens.authorized(async (authorization) => {
       const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' };
       if (this.options.userAgent) headers['User-Agent'] = this.options.userAgent;
-      const response = await this.http.request<ODataPage | null>({ vendor: DEFENDER_VENDOR, breakerKey: this.breakerKey, url, headers, ...walk });
+      const response = await this.http.request<ODataPage | null>({ vendor: DEFENDER_VENDOR, breakerKey: this.breakerKey, url, headers, budget: this.budget, ...walk });
       return response.body;
     }, walk?.signal);
   }

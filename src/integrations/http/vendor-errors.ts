@@ -109,6 +109,14 @@ export class VendorRateLimitedError extends VendorUnavailableError {
   }
 }
 
+/** Our own request budget for this credential (the vendor's documented limit) is spent: nothing was sent. */
+export class VendorBudgetSpentError extends VendorRateLimitedError {
+  constructor(vendor: string, budget: string, retryAfterSeconds: number) {
+    super(vendor, retryAfterSeconds);
+    this.message = `${vendor} is unavailable: its request budget for this credential (${budget}) is spent: retry after ${retryAfterSeconds} s`;
+  }
+}
+
 /**
  * The integration's URL is plain http, or names (or resolves to) a private, loopback or link-local
  * address, and VENDOR_ALLOW_PRIVATE_NETWORKS is off: nothing was sent.

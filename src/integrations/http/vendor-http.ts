@@ -3,6 +3,7 @@ import { BrokenCircuitError, BulkheadRejectedError, CircuitState, ExponentialBac
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { isPrivateAddress, literalAddress, publicOnlyLookup } from './address-guard.js';
+import { spendBudget, VendorBudgetRef, VendorBudgets } from './vendor-budgets.js';
 import { bodyExcerpt, requestSecrets } from './vendor-text.js';
 import type { RetryAfterPolicy, WalkBytes } from './vendor-walk.js';
 import {
@@ -19,8 +20,8 @@ import {
   VendorWalkTooLargeError,
 } from './vendor-errors.js';
 import { BreakerState, Lane, untilStopped, VendorLanes } from './vendor-lanes.js';
-import { outcomeOfStatus, VendorCallMetrics, VendorCallOutcome } from './vendor-call-metrics.js';
-import { networkCode, parseJson, privateAddressCause, readAtMost, retryAfterMs } from './vendor-response.js';
+import { bothMetrics, outcomeOfStatus, VendorCallMetrics, VendorCallOutcome } from './vendor-call-metrics.js';
+import { decodeUtf8, networkCode, parseJson, privateAddressCause, readAtMost, retryAfterMs } from './vendor-response.js';
 import { describeTarget } from './vendor-url.js';
 
 export type { BreakerState } from './vendor-lanes.js';
@@ -40,6 +41,8 @@ export interface VendorHttpOptions {
   maxResponseBytes: number;
   /** Plain http and private, loopback or link-local addresses (local fakes, tests). Off: https to public addresses only. */
   allowPrivateNetworks: boolean;
+  /** A spent request budget is waited for up to this long (within the walk's deadline); a longer wait raises VendorBudgetSpentError. */
+  maxBudgetWaitMs: number;
 }
 
 export const DEFAULT_VENDOR_HTTP_OPTIONS: Readonly<VendorHttpOptions> = {
@@ -53,6 +56,7 @@ export const DEFAULT_VENDOR_HTTP_OPTIONS: Readonly<VendorHttpOptions> = {
   halfOpenAfterMs: 30_000,
   maxResponseBytes: 64 * 1024 * 1024,
   allowPrivateNetworks: false,
+  maxBudgetWaitMs: 2_000,
 };
 
 export interface VendorRequest {
@@ -77,6 +81,8 @@ export interface VendorRequest {
   walkBytes?: WalkBytes;
   /** `raise`: a 429 fails at once (VendorUnavailableError with the vendor's Retry-After, else a 429 VendorHttpError); default `wait`. */
   retryAfter?: RetryAfterPolicy;
+  /** The vendor's documented request budget this call is taken from (every try counts); none: concurrency alone bounds it. */
+  budget?: VendorBudgetRef;
 }
 
 export interface VendorResponse<T> {
@@ -140,10 +146,11 @@ export class VendorHttp implements OnApplicationShutdown {
   /** The integration's own secrets, scrubbed from vendor text (see withSecrets). */
   protected readonly secrets: readonly string[] = [];
 
-  /** `metrics` hears of every request sent (retries included) and how it ended. */
+  /** `metrics` hears of every request sent (retries included) and how it ended; without `budgets`, no request budget applies. */
   constructor(
     options: Partial<VendorHttpOptions> = {},
     private readonly metrics?: VendorCallMetrics,
+    private readonly budgets?: VendorBudgets,
   ) {
     this.options = { ...DEFAULT_VENDOR_HTTP_OPTIONS, ...options };
     this.dispatcher = new Agent(this.options.allowPrivateNetworks ? {} : { connect: { lookup: publicOnlyLookup } });
@@ -169,15 +176,7 @@ export class VendorHttp implements OnApplicationShutdown {
 
   /** The same client, whose every request (retries included) `observer` also hears: a sync run counts its vendor calls so. */
   withCallObserver(observer: VendorCallMetrics): VendorHttp {
-    const outer = this.metrics;
-    const both: VendorCallMetrics = {
-      vendorCall: (vendor, outcome) => {
-        outer?.vendorCall(vendor, outcome);
-        observer.vendorCall(vendor, outcome);
-      },
-      waited: (vendor, ms) => (outer?.waited?.(vendor, ms), observer.waited?.(vendor, ms)),
-    };
-    return Object.create(this, { metrics: { value: both } }) as VendorHttp;
+    return Object.create(this, { metrics: { value: bothMetrics(this.metrics, observer) } }) as VendorHttp;
   }
 
   /** Every call still running fails at once with 503 ("the service is shutting down"), and so does every later one. */
@@ -210,7 +209,10 @@ export class VendorHttp implements OnApplicationShutdown {
     const call: Call = { req, method, target, stop: AbortSignal.any(signals), deadline, budgetMs };
     let raw: RawResponse;
     try {
-      raw = await this.withRetries(call, () => untilStopped(gate.execute(() => lane.breaker.execute(() => this.attemptIn(lane, call)), call.stop), call.stop));
+      raw = await this.withRetries(call, async () => {
+        if (req.budget && this.budgets) await spendBudget(this.budgets, req, lane.name, this.options.maxBudgetWaitMs, call.stop, this.metrics);
+        return untilStopped(gate.execute(() => lane.breaker.execute(() => this.attemptIn(lane, call)), call.stop), call.stop);
+      });
     } catch (error) {
       throw this.translate(error, call, lane.name);
     }
@@ -378,15 +380,6 @@ function unansweredOutcome(failure: Error): VendorCallOutcome {
 
 function isVendorFailure(error: unknown): boolean {
   return error instanceof StoppedTrial || error instanceof TransientFailure || error instanceof VendorTimeoutError || error instanceof VendorResponseTooLargeError;
-}
-
-// A body that is not text (or too long for one string) is the vendor's data problem, never a network error to retry.
-function decodeUtf8(chunks: Uint8Array[], vendor: string, target: string): string {
-  try {
-    return new TextDecoder().decode(Buffer.concat(chunks));
-  } catch {
-    throw new VendorDataError(vendor, undefined, 'body', `of ${target} cannot be read as text`);
-  }
 }
 
 function stoppedBy(req: VendorRequest): VendorError {

@@ -50,3 +50,12 @@ export function privateAddressCause(error: unknown): PrivateAddressError | undef
   }
   return undefined;
 }
+
+// A body that is not text (or too long for one string) is the vendor's data problem, never a network error to retry.
+export function decodeUtf8(chunks: Uint8Array[], vendor: string, target: string): string {
+  try {
+    return new TextDecoder().decode(Buffer.concat(chunks));
+  } catch {
+    throw new VendorDataError(vendor, undefined, 'body', `of ${target} cannot be read as text`);
+  }
+}

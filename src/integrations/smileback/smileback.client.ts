@@ -127,6 +127,8 @@ export class SmileBackClient {
         breakerKey: this.breakerKey,
         url,
         headers: { Authorization: authorization, Accept: 'application/json' },
+        // 30 requests a minute per customer (VENDOR_BUDGETS); the token call is not counted.
+        budget: { name: 'smileback' },
         ...walk,
       });
       return response.body;
