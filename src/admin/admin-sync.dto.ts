@@ -22,6 +22,11 @@ export class SyncRunInfo {
   vendor_calls: number;
   /** @example 0 */
   http_429: number;
+  /**
+   * Milliseconds the run waited on the vendor: its sleeps before retries (backoff, a honoured Retry-After) and, for a run a 429 ended, the Retry-After its stream waits before the next run.
+   * @example 0
+   */
+  waited_ms: number;
   /** @example 120 */
   seen: number;
   /** @example 2 */

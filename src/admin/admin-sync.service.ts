@@ -71,6 +71,7 @@ export class AdminSyncService {
             finished_at: run.finished_at ?? null,
             vendor_calls: Number(run.vendor_calls),
             http_429: Number(run.http_429),
+            waited_ms: Number(run.waited_ms),
             seen: Number(run.seen),
             inserted: Number(run.inserted),
             changed: Number(run.changed),

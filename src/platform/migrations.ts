@@ -113,6 +113,12 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('sync_runs_by_stream').on('sync_runs').columns(['tenant_id', 'stream', 'started_at']).execute();
     },
   },
+  // Reconcile in two cadences (docs/live-replica.md): open records hourly, the recent window daily (last_reconcile_at).
+  '2026-12-08-001-replica-open-reconcile': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('sync_state').addColumn('last_open_reconcile_at', 'varchar(32)').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

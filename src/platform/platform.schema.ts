@@ -70,7 +70,10 @@ export interface SyncStateTable {
   /** Set while a backfill below history_from is still owed: its upper bound. */
   backfill_until: string | null;
   last_success_at: string | null;
+  /** The last reconcile of the recent window (daily); it covers the open records too. */
   last_reconcile_at: string | null;
+  /** The last reconcile of the open records (hourly). */
+  last_open_reconcile_at: string | null;
   last_error: string | null;
   consecutive_failures: number;
   /** Bumped by every transaction that changed a row of the stream, never otherwise. */

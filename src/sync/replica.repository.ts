@@ -4,7 +4,7 @@ import { PlatformDb, PlatformExecutor } from '../platform/platform-db.js';
 import type { PlatformDatabase, SyncStateTable } from '../platform/platform.schema.js';
 import { contentHash } from './content-hash.js';
 import type { ChangeCounts, ReplicaChange, StreamKey, SyncState, SyncStatePatch, SyncStateName } from './replica.types.js';
-import type { StreamName } from './stream.js';
+import type { KnownRecord, StreamName } from './stream.js';
 
 /** Ids per query, and rows upserted per statement (12 values each): well under SQLite's and PostgreSQL's bound-parameter limits. */
 const LOOKUP_CHUNK = 500;
@@ -56,6 +56,7 @@ export class ReplicaRepository {
       backfillUntil: row.backfill_until,
       lastSuccessAt: row.last_success_at,
       lastReconcileAt: row.last_reconcile_at,
+      lastOpenReconcileAt: row.last_open_reconcile_at,
       lastError: row.last_error,
       consecutiveFailures: Number(row.consecutive_failures),
       dataVersion: Number(row.data_version),
@@ -142,26 +143,36 @@ export class ReplicaRepository {
     });
   }
 
-  /** Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` of at least `minLive` rows would go (a vendor glitch, not deletions). */
+  /**
+   * Soft-deletes live rows in scope the vendor no longer lists, unless over `maxFraction` of at least `minLive` rows would go (a vendor glitch, not deletions).
+   * In scope: every row when there is no `from`; else rows changed since `from` (or with no stamp) and, with `isOpen`, rows whose mapped record is open.
+   * Only rows not listed are read for `isOpen`; a listed row is in scope by being listed.
+   */
   async softDeleteMissing(
     key: StreamKey,
     present: ReadonlySet<string>,
-    scope: { from?: string; maxFraction: number; minLive?: number },
+    scope: { from?: string; isOpen?: (mapped: unknown) => boolean; maxFraction: number; minLive?: number },
     patch: SyncStatePatch,
     now: string,
     runId: string,
   ): Promise<{ deleted: number; live: number; vanished: number; refused: boolean }> {
     return this.platform.transaction(async (trx) => {
-      let query = trx
+      const rows = await trx
         .selectFrom('replica_records')
-        .select('vendor_id')
+        .select(['vendor_id', 'vendor_updated_at'])
         .where('tenant_id', '=', key.tenantId)
         .where('stream', '=', key.stream)
-        .where('deleted_at', 'is', null);
-      if (scope.from) query = query.where((eb) => eb.or([eb('vendor_updated_at', '>=', scope.from!), eb('vendor_updated_at', 'is', null)]));
-      const live = (await query.execute()).map((r) => r.vendor_id);
-      const vanished = live.filter((id) => !present.has(id));
-      const refused = live.length > 0 && live.length >= (scope.minLive ?? 0) && vanished.length / live.length > scope.maxFraction;
+        .where('deleted_at', 'is', null)
+        .execute();
+      const from = scope.from;
+      const recent = (at: string | null) => from === undefined || at === null || at >= from;
+      const listed = rows.filter((r) => present.has(r.vendor_id));
+      const unlisted = rows.filter((r) => !present.has(r.vendor_id));
+      const vanished = unlisted.filter((r) => recent(r.vendor_updated_at)).map((r) => r.vendor_id);
+      const older = unlisted.filter((r) => !recent(r.vendor_updated_at)).map((r) => r.vendor_id);
+      if (scope.isOpen) vanished.push(...(await this.openAmong(trx, key, older, scope.isOpen)));
+      const live = (from === undefined || scope.isOpen ? listed.length : listed.filter((r) => recent(r.vendor_updated_at)).length) + vanished.length;
+      const refused = live > 0 && live >= (scope.minLive ?? 0) && vanished.length / live > scope.maxFraction;
       const counts: ChangeCounts = { seen: present.size, inserted: 0, changed: 0, deleted: refused ? 0 : vanished.length };
       if (!refused) {
         for (let i = 0; i < vanished.length; i += LOOKUP_CHUNK) {
@@ -175,8 +186,24 @@ export class ReplicaRepository {
         }
       }
       await this.afterWrite(trx, key, counts, patch, now, runId);
-      return { deleted: counts.deleted, live: live.length, vanished: vanished.length, refused };
+      return { deleted: counts.deleted, live, vanished: vanished.length, refused };
     });
+  }
+
+  /** Those of `vendorIds` whose stored mapped record `isOpen` says is open, a chunk per query. */
+  private async openAmong(db: PlatformExecutor, key: StreamKey, vendorIds: string[], isOpen: (mapped: unknown) => boolean): Promise<string[]> {
+    const open: string[] = [];
+    for (let i = 0; i < vendorIds.length; i += LOOKUP_CHUNK) {
+      const rows = await db
+        .selectFrom('replica_records')
+        .select(['vendor_id', 'mapped'])
+        .where('tenant_id', '=', key.tenantId)
+        .where('stream', '=', key.stream)
+        .where('vendor_id', 'in', vendorIds.slice(i, i + LOOKUP_CHUNK))
+        .execute();
+      for (const row of rows) if (row.mapped !== null && isOpen(JSON.parse(row.mapped) as unknown)) open.push(row.vendor_id);
+    }
+    return open;
   }
 
   /** The mapped records (or, with `column: 'raw'`, the payloads as fetched) of a tenant×stream that are not deleted, in id order, a batch at a time. */
@@ -202,6 +229,29 @@ export class ReplicaRepository {
       if (mapped.length > 0) yield mapped;
       if (rows.length < batchSize) return;
     }
+  }
+
+  /** The integration's version (its `updated_at`, moved by every change of settings or secrets), or null when it is gone. */
+  async integrationVersion(tenantId: string, vendor: string): Promise<string | null> {
+    const row = await this.platform.db.selectFrom('integrations').select('updated_at').where('tenant_id', '=', tenantId).where('vendor', '=', vendor).executeTakeFirst();
+    return row?.updated_at ?? null;
+  }
+
+  /** The stored change instant and raw payload of those of `vendorIds` that are live, a chunk per query. */
+  async known(tenantId: string, stream: StreamName, vendorIds: readonly string[]): Promise<Map<string, KnownRecord>> {
+    const found = new Map<string, KnownRecord>();
+    for (let i = 0; i < vendorIds.length; i += LOOKUP_CHUNK) {
+      const rows = await this.platform.db
+        .selectFrom('replica_records')
+        .select(['vendor_id', 'vendor_updated_at', 'raw'])
+        .where('tenant_id', '=', tenantId)
+        .where('stream', '=', stream)
+        .where('deleted_at', 'is', null)
+        .where('vendor_id', 'in', vendorIds.slice(i, i + LOOKUP_CHUNK))
+        .execute();
+      for (const row of rows) found.set(row.vendor_id, { vendorUpdatedAt: row.vendor_updated_at, raw: JSON.parse(row.raw) as unknown });
+    }
+    return found;
   }
 
   /**
@@ -293,6 +343,7 @@ function toColumns(patch: SyncStatePatch): Updateable<SyncStateTable> {
   if (patch.backfillUntil !== undefined) columns.backfill_until = patch.backfillUntil;
   if (patch.lastSuccessAt !== undefined) columns.last_success_at = patch.lastSuccessAt;
   if (patch.lastReconcileAt !== undefined) columns.last_reconcile_at = patch.lastReconcileAt;
+  if (patch.lastOpenReconcileAt !== undefined) columns.last_open_reconcile_at = patch.lastOpenReconcileAt;
   if (patch.lastError !== undefined) columns.last_error = patch.lastError;
   if (typeof patch.consecutiveFailures === 'number') columns.consecutive_failures = patch.consecutiveFailures;
   if (patch.state !== undefined) columns.state = patch.state;

@@ -1,5 +1,8 @@
 import type { StreamName } from './stream.js';
 
+/** What a reconcile compares: the open records and those changed since the checkpoint (hourly), or the open ones and the recent window (daily). */
+export type ReconcileScope = 'open' | 'window';
+
 export const RUN_KINDS = ['incremental', 'backfill', 'reconcile', 'full'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
@@ -43,6 +46,8 @@ export interface ResumePoint {
   done?: boolean;
   /** Runs in a row that failed from this point (no page written since): at MAX_RESUME_FAILURES it is dropped. */
   failures?: number;
+  /** The integration's `updated_at` when the walk began: a point of another version (new base URL, credentials, company) is dropped. */
+  integration?: string;
 }
 
 export interface SyncState {
@@ -51,7 +56,10 @@ export interface SyncState {
   historyFrom: string | null;
   backfillUntil: string | null;
   lastSuccessAt: string | null;
+  /** The last reconcile of the recent window (daily), which covers the open records too. */
   lastReconcileAt: string | null;
+  /** The last reconcile of the open records only (hourly). */
+  lastOpenReconcileAt: string | null;
   lastError: string | null;
   consecutiveFailures: number;
   dataVersion: number;

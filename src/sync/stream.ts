@@ -38,6 +38,14 @@ export interface ChangesRequest {
   /** Resume point saved after the last page of an interrupted run. */
   resume: string | null;
   stop: AbortSignal;
+  /** What the replica already holds for some vendor ids (one batched read); absent on an operator's full re-sync, which fetches everything again. */
+  known?: (vendorIds: string[]) => Promise<Map<string, KnownRecord>>;
+}
+
+/** A live replica row as stored: its vendor change instant and raw payload, so a fetcher can reuse what an unchanged record cost it before. */
+export interface KnownRecord {
+  vendorUpdatedAt: string | null;
+  raw: unknown;
 }
 
 /** How one stream talks to its vendor: incremental pages, optional id-only reconcile, and the mapper. */
@@ -51,6 +59,8 @@ export interface StreamFetcher<Mapped = unknown> {
   changes(request: ChangesRequest): AsyncIterable<StreamPage>;
   /** Every id the vendor still has in scope (ConnectWise reconcile; `fields=id`); absent when the vendor has a deletion feed or none is needed. */
   ids?(scope: { open: boolean; from?: string }, stop: AbortSignal): Promise<string[]>;
+  /** Whether a mapped record is open (tickets): such records are reconciled hourly against the vendor's open list; absent: only the daily window reconcile. */
+  isOpen?(mapped: unknown): boolean;
   /** The record the API serves, from the raw payload alone (plus the tenant id). */
   map(raw: unknown, tenantId: string): Mapped;
 }

@@ -1,11 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { RunKind } from './replica.types.js';
+import type { ReconcileScope, RunKind, SyncState } from './replica.types.js';
 import type { StreamName } from './stream.js';
 import { rateLimitWaitMs, RunInterruptedError, StreamGoneError } from './sync-failure.js';
 import { SyncRunner } from './sync-runner.js';
 
-/** A stream's ids are walked for deletions at most this often (TopLeft applies deletes every 30 min; ids-only walks are cheap, deletions rarely urgent). */
-export const RECONCILE_EVERY_MS = 60 * 60_000;
+/** The open records' ids are walked for deletions this often (TopLeft applies deletes every 30 min; ids-only walks are cheap, deletions rarely urgent). */
+export const RECONCILE_OPEN_EVERY_MS = 60 * 60_000;
+/** The recent window's ids (a longer list) are walked this often. */
+export const RECONCILE_WINDOW_EVERY_MS = 24 * 60 * 60_000;
+
+/** The reconcile owed after an incremental, if any: the recent window daily (it covers the open records), else the open records hourly. */
+export function reconcileDue(state: Pick<SyncState, 'lastReconcileAt' | 'lastOpenReconcileAt'>, reconcilable: false | 'window' | 'open', now: number): ReconcileScope | null {
+  const due = (last: string | null, every: number) => last === null || now - Date.parse(last) >= every;
+  if (!reconcilable) return null;
+  if (due(state.lastReconcileAt, RECONCILE_WINDOW_EVERY_MS)) return 'window';
+  return reconcilable === 'open' && due(state.lastOpenReconcileAt, RECONCILE_OPEN_EVERY_MS) ? 'open' : null;
+}
 
 /** A backfill's or reconcile's longest wait after failures (it doubles from one interval): it keeps being tried, never in the incrementals' way. */
 export const MAX_OWED_BACKOFF_MS = 6 * 60 * 60_000;
@@ -14,6 +24,8 @@ export interface SyncJobData {
   tenantId: string;
   stream: StreamName;
   kind?: RunKind;
+  /** A reconcile's scope (`window` when absent). */
+  reconcile?: ReconcileScope;
   /** Failures in a row of the stream's backfill/reconcile, and when it may be tried again (epoch ms). */
   backoff?: { failures: number; notBefore: number };
   /** The vendor's Retry-After runs until then (epoch ms): no request for the stream starts before. */
@@ -37,10 +49,14 @@ export function composeJobs(queued: QueuedJob | undefined, next: QueuedJob): Que
   const kind = rank(next.data.kind) >= rank(queued.data.kind) ? next.data.kind : queued.data.kind;
   const limitedUntil = Math.max(queued.data.rateLimitedUntil ?? 0, next.data.rateLimitedUntil ?? 0);
   const backoff = next.data.backoff ?? queued.data.backoff;
+  // Of two reconciles, the wider scope (the window covers the open records).
+  const scopes = [queued.data, next.data].filter((d) => d.kind === 'reconcile').map((d) => d.reconcile ?? 'window');
+  const scope = scopes.includes('window') ? 'window' : scopes[0];
   const data: SyncJobData = {
     tenantId: next.data.tenantId,
     stream: next.data.stream,
     ...(kind ? { kind } : {}),
+    ...(kind === 'reconcile' && scope ? { reconcile: scope } : {}),
     ...(backoff ? { backoff } : {}),
     ...(limitedUntil > 0 ? { rateLimitedUntil: limitedUntil } : {}),
   };
@@ -78,15 +94,15 @@ export class SyncJobs {
     // Incrementals always run each interval; owed work waits out its backoff and never replaces them.
     const waiting = data.backoff && Date.now() < data.backoff.notBefore ? { backoff: data.backoff } : {};
     try {
-      const outcome = await this.runner.run(data.tenantId, data.stream, data.kind ?? 'incremental', stop);
+      const outcome = await this.runner.run(data.tenantId, data.stream, data.kind ?? 'incremental', stop, data.reconcile);
       const { state } = outcome;
       // A run that used up its time slice goes on at once from its resume point.
       if (outcome.partial) return { data: { ...data, kind: outcome.kind }, inMs: 0 };
       const carried = outcome.kind === 'backfill' || outcome.kind === 'reconcile' ? {} : data.backoff ? { backoff: data.backoff } : {};
       const mayOwe = !('backoff' in waiting) || outcome.kind === 'backfill' || outcome.kind === 'reconcile';
       if (mayOwe && outcome.kind !== 'backfill' && state.backfillUntil) return { data: { ...base, ...carried, kind: 'backfill' }, inMs: 0 };
-      const reconcileDue = state.lastReconcileAt === null || Date.now() - Date.parse(state.lastReconcileAt) >= RECONCILE_EVERY_MS;
-      if (mayOwe && outcome.kind === 'incremental' && outcome.reconcilable && reconcileDue) return { data: { ...base, ...carried, kind: 'reconcile' }, inMs: 0 };
+      const scope = outcome.kind === 'incremental' ? reconcileDue(state, outcome.reconcilable, Date.now()) : null;
+      if (mayOwe && scope) return { data: { ...base, ...carried, kind: 'reconcile', reconcile: scope }, inMs: 0 };
       return { data: { ...base, ...carried }, inMs: this.config.intervalMs };
     } catch (error) {
       if (error instanceof RunInterruptedError) throw error;

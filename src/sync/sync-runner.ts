@@ -3,7 +3,7 @@ import { VendorBudgetSpentError, VendorDataError, VendorDeadlineError, VendorErr
 import { Metrics } from '../metrics/metrics.js';
 import { SecretUndecryptableError } from '../platform/secret-box.js';
 import { ReplicaRepository } from './replica.repository.js';
-import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
+import type { ChangeCounts, ReconcileScope, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
 import { zeroCounts } from './replica.types.js';
 import type { StreamFetcher, StreamName } from './stream.js';
 import { STREAM_FETCHERS, type StreamFetchers } from './stream-fetchers.js';
@@ -52,8 +52,8 @@ export interface RunOutcome {
   refused?: boolean;
   /** The run used up its time slice: its resume point is saved and it should continue at once. */
   partial?: boolean;
-  /** The fetcher can list ids, so the stream can be reconciled. */
-  reconcilable: boolean;
+  /** The reconciles the stream has: none (no id list), the daily window only, or the hourly open records too (the fetcher knows which are open). */
+  reconcilable: false | 'window' | 'open';
   state: SyncState;
 }
 
@@ -81,7 +81,7 @@ export class SyncRunner {
   }
 
   /** Runs `kind`, resuming an interrupted one; a never-synced stream's incremental is its first sync; failures are recorded, then thrown. */
-  async run(tenantId: string, stream: StreamName, kind: RunKind, stop: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
+  async run(tenantId: string, stream: StreamName, kind: RunKind, stop: AbortSignal = new AbortController().signal, scope: ReconcileScope = 'window'): Promise<RunOutcome> {
     const meter = newMeter();
     const fetcher = await this.fetchers.fetcherFor(tenantId, stream, meter).catch(async (error: unknown) => {
       // No fetcher without the integration's secrets: a run that failed like any other, so the state says why.
@@ -90,18 +90,19 @@ export class SyncRunner {
     if (!fetcher) throw new StreamGoneError(tenantId, stream);
     const key: StreamKey = { tenantId, stream, vendor: fetcher.vendor };
     const startedAt = this.iso();
-    const state = await this.replica.ensureState(key, startedAt);
-    const plan = this.plan(kind, state, fetcher, startedAt);
+    const version = (await this.replica.integrationVersion(tenantId, fetcher.vendor)) ?? undefined;
+    const state = await this.ofThisIntegration(key, await this.replica.ensureState(key, startedAt), version, startedAt);
+    const plan = this.plan(kind, state, fetcher, startedAt, version);
     const runId = await this.runs.start(key, plan.kind, startedAt);
     await this.replica.updateState(key, { state: 'running' }, startedAt);
     const began = performance.now();
     try {
       const result =
-        plan.kind === 'reconcile' ? await this.reconcile(key, fetcher, state, runId, stop) : await this.walk(key, fetcher, state, plan, runId, stop);
+        plan.kind === 'reconcile' ? await this.reconcile(key, fetcher, state, fetcher.isOpen ? scope : 'window', runId, stop) : await this.walk(key, fetcher, state, plan, runId, stop);
       await this.runs.finish(runId, { at: this.iso(), meter, note: result.note });
       const after = (await this.replica.getState(tenantId, stream)) as SyncState;
       await this.measured(key, plan.kind, began, result.counts, after);
-      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, partial: result.partial, reconcilable: fetcher.ids !== undefined, state: after };
+      return { runId, kind: plan.kind, key, counts: result.counts, refused: result.refused, partial: result.partial, reconcilable: !fetcher.ids ? false : fetcher.isOpen ? 'open' : 'window', state: after };
     } catch (error) {
       this.metrics?.syncRunFinished(stream, plan.kind, 'failure', (performance.now() - began) / 1000);
       throw await this.failed(key, state, plan.kind, runId, meter, error, stop);
@@ -131,9 +132,21 @@ export class SyncRunner {
     return this.replica.readLive(tenantId, stream);
   }
 
-  private plan(asked: RunKind, state: SyncState, fetcher: StreamFetcher, startedAt: string): Plan {
+  /** The state with only the resume points saved under this version of the integration: a cursor of the old one must not steer a walk of the new. */
+  private async ofThisIntegration(key: StreamKey, state: SyncState, version: string | undefined, now: string): Promise<SyncState> {
+    const kinds = Object.keys(state.resume) as RunKind[];
+    const stale = kinds.filter((kind) => state.resume[kind]?.integration !== version);
+    if (stale.length === 0) return state;
+    const resume = { ...state.resume };
+    for (const kind of stale) delete resume[kind];
+    await this.replica.updateState(key, { resume }, now);
+    this.logger.warn(`${key.tenantId} ${key.stream}: the ${stale.join(', ')} resume point(s) belong to an earlier version of the ${key.vendor} integration; dropped, the walk starts over`);
+    return { ...state, resume };
+  }
+
+  private plan(asked: RunKind, state: SyncState, fetcher: StreamFetcher, startedAt: string, integration: string | undefined): Plan {
     const now = Date.parse(startedAt);
-    const fresh = (base: ResumePoint) => ({ startedAt, ...base });
+    const fresh = (base: ResumePoint) => ({ startedAt, ...base, ...(integration === undefined ? {} : { integration }) });
     const saved = (kind: RunKind) => state.resume[kind] as (ResumePoint & { startedAt: string }) | undefined;
     let kind = asked;
     if (kind === 'reconcile' && (!fetcher.ids || state.lastSuccessAt === null)) kind = 'incremental';
@@ -170,7 +183,9 @@ export class SyncRunner {
     };
     let unreadable = 0;
     // A resumed run whose every page was written goes straight to its final state write.
-    const pages = resume.done ? [] : fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop });
+    // An operator's full re-sync fetches everything again; any other run may reuse what an unchanged record cost before.
+    const known = kind === 'full' && resume.first !== true ? undefined : (ids: string[]) => this.replica.known(key.tenantId, key.stream, ids);
+    const pages = resume.done ? [] : fetcher.changes({ since: resume.since, from: resume.from, until: resume.until, resume: resume.point, stop, known });
     try {
       for await (const page of pages) {
         const changes: ReplicaChange[] = [];
@@ -232,18 +247,26 @@ export class SyncRunner {
     return cap;
   }
 
-  /** Soft-deletes what the vendor no longer lists, only after a complete id walk, never a mass delete. */
-  private async reconcile(key: StreamKey, fetcher: StreamFetcher, state: SyncState, runId: string, stop: AbortSignal) {
-    const from = state.historyFrom ?? undefined;
-    const ids = await (fetcher.ids as NonNullable<StreamFetcher['ids']>)({ open: false, from }, stop);
+  /**
+   * Soft-deletes what the vendor no longer lists, only after a complete id walk, never a mass delete. `open`: the open records and those
+   * changed since the checkpoint's overlap (a ticket closed since the last incremental is listed, not taken for deleted); `window`: the
+   * open ones and those changed in the recent window.
+   */
+  private async reconcile(key: StreamKey, fetcher: StreamFetcher, state: SyncState, scope: ReconcileScope, runId: string, stop: AbortSignal) {
+    const from =
+      scope === 'open' && state.checkpoint !== null
+        ? new Date(Date.parse(state.checkpoint) - SYNC_OVERLAP_MS).toISOString()
+        : new Date(this.now() - this.config.options.windowDays * DAY_MS).toISOString();
+    const ids = await (fetcher.ids as NonNullable<StreamFetcher['ids']>)({ open: true, from }, stop);
     if (stop.aborted) throw new RunInterruptedError(runId);
     const at = this.iso();
     const idle = state.backfillUntil ? 'backfilling' : 'idle';
+    const reconciled: SyncStatePatch = scope === 'window' ? { lastReconcileAt: at, lastOpenReconcileAt: at } : { lastOpenReconcileAt: at };
     const result = await this.replica.softDeleteMissing(
       key,
       new Set(ids),
-      { from, maxFraction: RECONCILE_MAX_VANISHED, minLive: RECONCILE_GUARD_MIN_ROWS },
-      { lastReconcileAt: at, lastSuccessAt: at, lastError: null, consecutiveFailures: 0, state: idle },
+      { from, isOpen: fetcher.isOpen?.bind(fetcher), maxFraction: RECONCILE_MAX_VANISHED, minLive: RECONCILE_GUARD_MIN_ROWS },
+      { ...reconciled, lastSuccessAt: at, lastError: null, consecutiveFailures: 0, state: idle },
       at,
       runId,
     );
@@ -252,6 +275,7 @@ export class SyncRunner {
       note = `reconcile refused: ${result.vanished} of ${result.live} live records are no longer listed by ${key.vendor} (over ${RECONCILE_MAX_VANISHED * 100} %); nothing was deleted`;
       this.logger.warn(`${key.tenantId} ${key.stream}: ${note}`);
     }
+    note ??= `reconcile of the ${scope === 'open' ? 'open records' : 'recent window'}: ${result.deleted} of ${result.live} soft-deleted`;
     return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, partial: false, note };
   }
 
@@ -272,6 +296,8 @@ export class SyncRunner {
     const limited = !interrupted && isRateLimited(error);
     // Our own spent budget is no vendor 429: the run's note names it.
     if (limited && !(error instanceof VendorBudgetSpentError)) meter.http429 = Math.max(meter.http429, 1);
+    // The vendor's Retry-After (or our spent budget's) is waited out between runs, not in one: it is this run's wait all the same.
+    if (limited) meter.waitedMs += rateLimitWaitMs(error) ?? 0;
     const text = interrupted ? (thrown as Error).message : failureText(error);
     if (!interrupted && !(error instanceof VendorError) && !(error instanceof SecretUndecryptableError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));
     try {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { VendorCallMetrics } from '../integrations/http/vendor-call-metrics.js';
 import { PlatformDb } from '../platform/platform-db.js';
 import type { SyncRunsTable } from '../platform/platform.schema.js';
 import type { RunKind, StreamKey } from './replica.types.js';
@@ -13,6 +14,21 @@ export interface VendorMeter {
 }
 
 export const newMeter = (): VendorMeter => ({ calls: 0, http429: 0, waitedMs: 0 });
+
+/** What a run's vendor client reports into its meter: every request (retries included), its 429s, its sleeps before retries and for a spent budget. */
+export function meterObserver(meter: VendorMeter): VendorCallMetrics {
+  return {
+    vendorCall: (_vendor, outcome) => {
+      meter.calls++;
+      if (outcome === 'rate_limited') meter.http429++;
+    },
+    waited: (_vendor, ms) => {
+      meter.waitedMs += ms;
+    },    vendorBudgetWait: (_vendor, waitMs, outcome) => {
+      if (outcome === 'waited') meter.waitedMs += waitMs;
+    },
+  };
+}
 
 export type SyncRun = SyncRunsTable;
 

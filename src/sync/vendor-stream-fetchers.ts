@@ -8,7 +8,7 @@ import { streamFetchers } from './fetchers/stream-fetchers.js';
 import type { StreamKey } from './replica.types.js';
 import type { StreamFetcher, StreamName } from './stream.js';
 import type { StreamFetchers } from './stream-fetchers.js';
-import type { VendorMeter } from './sync-runs.repository.js';
+import { meterObserver, type VendorMeter } from './sync-runs.repository.js';
 
 /** Each stream's vendor and the domains it feeds (members: the owner emails of tickets and time entries). */
 export const STREAMS: Record<StreamName, { vendor: Vendor; domain: DomainName | null; feeds: readonly DomainName[] }> = {
@@ -51,15 +51,7 @@ export class VendorStreamFetchers implements StreamFetchers {
     if (!spec || !this.streamsOfVendor(spec.vendor).includes(stream)) return undefined;
     const tenant = (await this.store.listTenants()).find((t) => t.id === tenantId);
     if (!tenant?.is_active) return undefined;
-    const client = await this.clients.fresh(tenantId, spec.vendor, {
-      vendorCall: (_vendor, outcome) => {
-        meter.calls++;
-        if (outcome === 'rate_limited') meter.http429++;
-      },
-      vendorBudgetWait: (_vendor, waitMs, outcome) => {
-        if (outcome === 'waited') meter.waitedMs += waitMs;
-      },
-    });
+    const client = await this.clients.fresh(tenantId, spec.vendor, meterObserver(meter));
     if (!client) return undefined;
     return streamFetchers({ [spec.vendor]: client }).find((f) => f.stream === stream);
   }

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { PlatformDb } from '../../src/platform/platform-db.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import { bootApp, server, TestApp } from '../support/app.js';
+import { until } from '../support/sync-harness.js';
 import {
   bulkReviews,
   bulkTickets,
@@ -35,16 +36,6 @@ interface StreamInfo {
   history_from: string | null;
   last_error: string | null;
   last_run: Record<string, unknown> | null;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 async function streamsOf(t: TestApp, tenant: string): Promise<StreamInfo[]> {
@@ -115,6 +106,7 @@ describe('live replica wired into the app (SQLite, in-process scheduler)', () =>
         finished_at: expect.any(String),
         vendor_calls: expect.any(Number),
         http_429: 0,
+        waited_ms: expect.any(Number),
         seen: expect.any(Number),
         inserted: expect.any(Number),
         changed: expect.any(Number),

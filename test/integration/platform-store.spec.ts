@@ -71,7 +71,7 @@ describe.each(ENGINES)('platform repositories and services on $name', (engine) =
     expect(await migrateToLatest(db)).toEqual(expect.any(Array));
     expect(await migrateToLatest(db)).toEqual([]);
     const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-    expect(rows.rows.map((r) => r.name)).toEqual(['2026-11-27-001-platform', '2026-12-07-001-replica']);
+    expect(rows.rows.map((r) => r.name)).toEqual(['2026-11-27-001-platform', '2026-12-07-001-replica', '2026-12-08-001-replica-open-reconcile']);
     await db.destroy();
   });
 

@@ -25,7 +25,7 @@ describe('two app copies on one PostgreSQL database', () => {
     const migrations = await client.query('select name from kysely_migration order by name');
     const tables = await client.query("select table_name from information_schema.tables where table_schema = 'public' order by table_name");
     await client.end();
-    expect(migrations.rows).toEqual([{ name: '2026-11-27-001-platform' }, { name: '2026-12-07-001-replica' }]);
+    expect(migrations.rows).toEqual([{ name: '2026-11-27-001-platform' }, { name: '2026-12-07-001-replica' }, { name: '2026-12-08-001-replica-open-reconcile' }]);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'api_keys',
       'integrations',

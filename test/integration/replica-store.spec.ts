@@ -1,31 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../src/platform/database.js';
-import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformDb } from '../../src/platform/platform-db.js';
+import type { PlatformDb } from '../../src/platform/platform-db.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import type { ReplicaChange, StreamKey } from '../../src/sync/replica.types.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
-import { createPostgresDatabase } from '../support/postgres.js';
 import { seedTenant } from '../support/replica-fakes.js';
-
-const ENGINES = [
-  {
-    name: 'sqlite',
-    async setup() {
-      const dir = await mkdtemp(join(tmpdir(), 'replica-'));
-      return { url: `sqlite:${join(dir, 'platform.db')}`, teardown: async () => undefined };
-    },
-  },
-  {
-    name: 'postgres',
-    async setup() {
-      const db = await createPostgresDatabase();
-      return { url: db.url, teardown: () => db.drop() };
-    },
-  },
-];
+import { openSyncStore, SYNC_ENGINES } from '../support/sync-harness.js';
 
 const change = (id: string, body: Record<string, unknown>, over: Partial<ReplicaChange> = {}): ReplicaChange => ({
   vendorId: id,
@@ -36,7 +14,7 @@ const change = (id: string, body: Record<string, unknown>, over: Partial<Replica
   ...over,
 });
 
-describe.each(ENGINES)('replica store on $name', (engine) => {
+describe.each(SYNC_ENGINES)('replica store on $name', (engine) => {
   let platform: PlatformDb;
   let replica: ReplicaRepository;
   let runs: SyncRunsRepository;
@@ -46,9 +24,7 @@ describe.each(ENGINES)('replica store on $name', (engine) => {
   beforeAll(async () => {
     const setup = await engine.setup();
     teardown = setup.teardown;
-    const opened = openDatabase(setup.url, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
-    await migrateToLatest(opened.db);
-    platform = new PlatformDb(opened.db, opened.engine);
+    platform = await openSyncStore(setup.url);
     replica = new ReplicaRepository(platform);
     runs = new SyncRunsRepository(platform);
   });

@@ -1,23 +1,17 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ConnectWiseClient, CwTicket } from '../../src/integrations/connectwise/connectwise.client.js';
-import { openDatabase } from '../../src/platform/database.js';
-import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformDb } from '../../src/platform/platform-db.js';
+import type { PlatformDb } from '../../src/platform/platform-db.js';
 import { SmileBackClient, SmileBackReview } from '../../src/integrations/smileback/smileback.client.js';
 import { ConnectWiseTicketsFetcher } from '../../src/sync/fetchers/connectwise-records.js';
 import { SmileBackReviewsFetcher } from '../../src/sync/fetchers/smileback-reviews.js';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
-import type { StreamKey } from '../../src/sync/replica.types.js';
-import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
-import type { StreamFetchers } from '../../src/sync/stream-fetchers.js';
+import type { StreamName } from '../../src/sync/stream.js';
 import { MAX_CLOCK_SKEW_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
 import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
 import { daysAgo, LoopbackVendor, seedTenant, TestStreams } from '../support/replica-fakes.js';
 import { loopbackHttp } from '../support/stream-runs.js';
+import { FixedFetchers, openSqliteStore } from '../support/sync-harness.js';
 
 const TENANT = 'tenant_checkpoint';
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -34,22 +28,6 @@ const ticket = (id: number, lastUpdated: string, over: Partial<CwTicket> = {}): 
   ...over,
 });
 
-class OneStream implements StreamFetchers {
-  constructor(private readonly fetcher: StreamFetcher) {}
-  streams(): Promise<StreamKey[]> {
-    return Promise.resolve([{ tenantId: TENANT, stream: this.fetcher.stream, vendor: this.fetcher.vendor }]);
-  }
-  fetcherFor(_tenantId: string, stream: StreamName): Promise<StreamFetcher | undefined> {
-    return Promise.resolve(stream === this.fetcher.stream ? this.fetcher : undefined);
-  }
-}
-
-async function openPlatform(prefix: string): Promise<PlatformDb> {
-  const opened = openDatabase(`sqlite:${join(await mkdtemp(join(tmpdir(), prefix)), 'platform.db')}`, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
-  await migrateToLatest(opened.db);
-  return new PlatformDb(opened.db, opened.engine);
-}
-
 async function served(runner: SyncRunner, stream: StreamName): Promise<Array<Record<string, unknown>>> {
   const rows: Array<Record<string, unknown>> = [];
   for await (const batch of runner.readLive(TENANT, stream)) rows.push(...(batch as Array<Record<string, unknown>>));
@@ -65,11 +43,11 @@ describe('ConnectWise checkpoint after a resumed run (walked by id, not by chang
   beforeAll(async () => {
     connectwise = await FakeConnectWise.start();
     connectwise.members = [{ id: 176, identifier: 'jdoe', officeEmail: 'jdoe@msp.example', inactiveFlag: false }];
-    platform = await openPlatform('sync-checkpoint-cw-');
+    platform = await openSqliteStore('sync-checkpoint-cw-');
     await seedTenant(platform.db, TENANT, ['connectwise']);
     const client = new ConnectWiseClient(connectwise.integration(), loopbackHttp({ timeoutMs: 10_000 }), `connectwise:${TENANT}`, { pageSize: 1 });
     const fetcher = new ConnectWiseTicketsFetcher(client);
-    runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), new OneStream(fetcher), new SyncRunnerConfig({ windowDays: 30, historyDays: 30, now: () => clock }));
+    runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), new FixedFetchers(TENANT, [fetcher]), new SyncRunnerConfig({ windowDays: 30, historyDays: 30, now: () => clock }));
   });
   afterAll(async () => {
     await connectwise.close();
@@ -103,6 +81,59 @@ describe('ConnectWise checkpoint after a resumed run (walked by id, not by chang
   });
 });
 
+describe('resume points and the integration they were saved under', () => {
+  let connectwise: FakeConnectWise;
+  let platform: PlatformDb;
+  let runner: SyncRunner;
+  const listCalls = () => connectwise.requests.filter((r) => r.path.endsWith('/service/tickets'));
+
+  beforeAll(async () => {
+    connectwise = await FakeConnectWise.start();
+    connectwise.members = [{ id: 176, identifier: 'jdoe', officeEmail: 'jdoe@msp.example', inactiveFlag: false }];
+    platform = await openSqliteStore('sync-checkpoint-version-');
+    await seedTenant(platform.db, TENANT, ['connectwise']);
+    const client = new ConnectWiseClient(connectwise.integration(), loopbackHttp({ timeoutMs: 10_000 }), `connectwise:${TENANT}`, { pageSize: 1 });
+    runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), new FixedFetchers(TENANT, [new ConnectWiseTicketsFetcher(client)]), new SyncRunnerConfig({ windowDays: 30, historyDays: 30 }));
+  });
+  afterAll(async () => {
+    await connectwise.close();
+    await platform.onApplicationShutdown();
+  });
+
+  /** A first sync stopped once its walk is past ticket 1: its resume point (pageId 1) is saved. */
+  async function interruptedFirstSync(): Promise<void> {
+    const stop = new AbortController();
+    connectwise.misbehave = (reply, req) => {
+      if (req.path.endsWith('/service/tickets') && req.query.has('pageId')) stop.abort();
+      return reply;
+    };
+    await expect(runner.run(TENANT, 'connectwise.tickets', 'incremental', stop.signal)).rejects.toThrow(/interrupted/);
+    connectwise.misbehave = undefined;
+  }
+
+  it('a run of the same integration resumes from the saved page; after the integration changed it walks from the start', async () => {
+    connectwise.tickets = [ticket(1, minutesAgo(30)), ticket(2, minutesAgo(20)), ticket(3, minutesAgo(10))];
+    await interruptedFirstSync();
+    connectwise.requests.length = 0;
+    await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(listCalls()[0]?.query.get('pageId')).toBe('1');
+
+    // The same again from a stream never synced, but the integration changes before the resumed run.
+    await platform.db.deleteFrom('sync_state').execute();
+    await interruptedFirstSync();
+    const saved = (await new ReplicaRepository(platform).getState(TENANT, 'connectwise.tickets'))?.resume.full;
+    expect(saved?.point).toMatch(/\|1$/);
+    // An admin points the integration elsewhere (a new base URL, credentials, company): its updated_at moves.
+    await platform.db.updateTable('integrations').set({ updated_at: new Date(Date.now() + 1_000).toISOString() }).where('tenant_id', '=', TENANT).execute();
+    connectwise.requests.length = 0;
+    const run = await runner.run(TENANT, 'connectwise.tickets', 'incremental');
+    expect(run.kind).toBe('full');
+    expect(listCalls()[0].query.has('pageId')).toBe(false);
+    expect((await served(runner, 'connectwise.tickets')).map((t) => t.cw_ticket_id)).toEqual(['1', '2', '3']);
+    expect(run.state.resume).toEqual({});
+  });
+});
+
 describe('SmileBack paging when a review is modified mid-walk', () => {
   let smileback: FakeSmileBack;
   let platform: PlatformDb;
@@ -120,11 +151,11 @@ describe('SmileBack paging when a review is modified mid-walk', () => {
 
   beforeAll(async () => {
     smileback = await FakeSmileBack.start();
-    platform = await openPlatform('sync-checkpoint-sb-');
+    platform = await openSqliteStore('sync-checkpoint-sb-');
     await seedTenant(platform.db, TENANT, ['smileback']);
     const client = new SmileBackClient(smileback.integration(), loopbackHttp({ timeoutMs: 10_000 }), `smileback:${TENANT}`, { pageSize: 2 });
     const fetcher = new SmileBackReviewsFetcher(client);
-    runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), new OneStream(fetcher), new SyncRunnerConfig({ windowDays: 30, historyDays: 30 }));
+    runner = new SyncRunner(new ReplicaRepository(platform), new SyncRunsRepository(platform), new FixedFetchers(TENANT, [fetcher]), new SyncRunnerConfig({ windowDays: 30, historyDays: 30 }));
   });
   afterAll(async () => {
     await smileback.close();
@@ -167,7 +198,7 @@ describe('SmileBack paging when a review is modified mid-walk', () => {
 
 it('a record stamped in the future (a vendor clock, a bad import) does not blind the stream to later changes', async () => {
   const TICKETS = 'connectwise.tickets' as const;
-  const platform = await openPlatform('sync-checkpoint-future-');
+  const platform = await openSqliteStore('sync-checkpoint-future-');
   const vendor = new LoopbackVendor();
   await vendor.start();
   const streams = new TestStreams(vendor);

@@ -1,39 +1,17 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../src/platform/database.js';
-import { migrateToLatest } from '../../src/platform/migrations.js';
-import { PlatformDb } from '../../src/platform/platform-db.js';
+import type { PlatformDb } from '../../src/platform/platform-db.js';
 import { ReplicaRepository, STALE_RUN_MS } from '../../src/sync/replica.repository.js';
 import { VendorRateLimitedError } from '../../src/integrations/http/vendor-errors.js';
 import { MAX_RATE_LIMIT_WAIT_MS, rateLimitWaitMs, RunInterruptedError } from '../../src/sync/sync-failure.js';
 import { SyncJobs, SyncJobsConfig } from '../../src/sync/sync-jobs.js';
 import { MAX_RESUME_FAILURES, RECONCILE_GUARD_MIN_ROWS, SYNC_OVERLAP_MS, SyncRunner, SyncRunnerConfig } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository } from '../../src/sync/sync-runs.repository.js';
-import { createPostgresDatabase } from '../support/postgres.js';
 import { daysAgo, LoopbackVendor, SourceRecord, seedTenant, TestStreams } from '../support/replica-fakes.js';
-
-const ENGINES = [
-  {
-    name: 'sqlite',
-    async setup() {
-      const dir = await mkdtemp(join(tmpdir(), 'sync-runner-'));
-      return { url: `sqlite:${join(dir, 'platform.db')}`, teardown: async () => undefined };
-    },
-  },
-  {
-    name: 'postgres',
-    async setup() {
-      const db = await createPostgresDatabase();
-      return { url: db.url, teardown: () => db.drop() };
-    },
-  },
-];
+import { openSyncStore, SYNC_ENGINES } from '../support/sync-harness.js';
 
 const TICKETS = 'connectwise.tickets' as const;
 const record = (id: number, updatedAt: string, body: Record<string, unknown> = {}): SourceRecord => ({ id: String(id), updatedAt, body: { summary: `ticket ${id}`, ...body } });
 
-describe.each(ENGINES)('sync runner on $name', (engine) => {
+describe.each(SYNC_ENGINES)('sync runner on $name', (engine) => {
   let platform: PlatformDb;
   let replica: ReplicaRepository;
   let runs: SyncRunsRepository;
@@ -46,9 +24,7 @@ describe.each(ENGINES)('sync runner on $name', (engine) => {
   beforeAll(async () => {
     const setup = await engine.setup();
     teardown = setup.teardown;
-    const opened = openDatabase(setup.url, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000 });
-    await migrateToLatest(opened.db);
-    platform = new PlatformDb(opened.db, opened.engine);
+    platform = await openSyncStore(setup.url);
     replica = new ReplicaRepository(platform);
     runs = new SyncRunsRepository(platform);
     vendor = new LoopbackVendor();

@@ -12,6 +12,7 @@ import { STREAM_FETCHERS, type StreamFetchers } from '../../src/sync/stream-fetc
 import type { StreamFetcher, StreamName } from '../../src/sync/stream.js';
 import type { StreamKey } from '../../src/sync/replica.types.js';
 import { SyncRunner } from '../../src/sync/sync-runner.js';
+import { meterObserver, type VendorMeter } from '../../src/sync/sync-runs.repository.js';
 import { bootApp, type TestApp } from './app.js';
 import { registerTenant, type Fakes } from './live-fixtures.js';
 import { loopbackHttp } from './stream-runs.js';
@@ -21,25 +22,35 @@ import { loopbackHttp } from './stream-runs.js';
  * leaving out the streams of mocked domains (as the production binding does).
  */
 export class FakeTenantStreams implements StreamFetchers {
-  readonly tenants = new Map<string, TenantClients>();
-  readonly http: VendorHttp = loopbackHttp({ timeoutMs: 5_000 });
+  /** Each tenant's clients over a given http. */
+  readonly tenants = new Map<string, (http: VendorHttp) => TenantClients>();
+  /** Per tenant×stream, fetchers built once (their tokens kept across runs) whose calls go to the meter of the stream's current run. */
+  private readonly built = new Map<string, { fetchers: StreamFetcher[]; meter: { current?: VendorMeter } }>();
+  readonly http: VendorHttp;
   /** ConnectWise page size for tenants added from now on (the client's maximum when unset). */
   connectwisePageSize: number | undefined;
 
-  constructor(private readonly mocked: readonly DomainName[] = []) {}
+  /** `timeoutMs`: per vendor call; the benches' fake filters 100 000 tickets per page, slower than 5 s on a loaded machine. */
+  constructor(
+    private readonly mocked: readonly DomainName[] = [],
+    { timeoutMs = 5_000 }: { timeoutMs?: number } = {},
+  ) {
+    this.http = loopbackHttp({ timeoutMs });
+  }
 
   add(tenantId: string, fakes: Partial<Fakes>): void {
-    const http = this.http;
-    this.tenants.set(tenantId, {
-      connectwise: fakes.connectwise && new ConnectWiseClient(fakes.connectwise.integration(), http, `connectwise:${tenantId}`, { pageSize: this.connectwisePageSize }),
+    const pageSize = this.connectwisePageSize;
+    for (const id of [...this.built.keys()]) if (id.startsWith(`${tenantId}|`)) this.built.delete(id);
+    this.tenants.set(tenantId, (http) => ({
+      connectwise: fakes.connectwise && new ConnectWiseClient(fakes.connectwise.integration(), http, `connectwise:${tenantId}`, { pageSize }),
       smileback: fakes.smileback && new SmileBackClient(fakes.smileback.integration(), http, `smileback:${tenantId}`),
       sentinelone: fakes.sentinelone && new SentinelOneClient(fakes.sentinelone.integration(), http, `sentinelone:${tenantId}`),
       defender: fakes.defender && new DefenderClient(fakes.defender.integration(), http, `defender:${tenantId}`),
-    });
+    }));
   }
 
   private fetchersOf(tenantId: string): StreamFetcher[] {
-    const clients = this.tenants.get(tenantId);
+    const clients = this.tenants.get(tenantId)?.(this.http);
     return clients ? streamFetchers(clients).filter((f) => f.domain === null || !this.mocked.includes(f.domain)) : [];
   }
 
@@ -47,8 +58,22 @@ export class FakeTenantStreams implements StreamFetchers {
     return Promise.resolve([...this.tenants.keys()].flatMap((tenantId) => this.fetchersOf(tenantId).map((f) => ({ tenantId, stream: f.stream, vendor: f.vendor }))));
   }
 
-  fetcherFor(tenantId: string, stream: StreamName): Promise<StreamFetcher | undefined> {
-    return Promise.resolve(this.fetchersOf(tenantId).find((f) => f.stream === stream));
+  fetcherFor(tenantId: string, stream: StreamName, meter?: VendorMeter): Promise<StreamFetcher | undefined> {
+    const id = `${tenantId}|${stream}`;
+    const make = this.tenants.get(tenantId);
+    if (!make) return Promise.resolve(undefined);
+    let entry = this.built.get(id);
+    if (!entry) {
+      const forward: { current?: VendorMeter } = {};
+      const observed = this.http.withCallObserver({
+        vendorCall: (vendor, outcome) => forward.current && meterObserver(forward.current).vendorCall(vendor, outcome),
+        waited: (vendor, ms) => forward.current && meterObserver(forward.current).waited?.(vendor, ms),
+      });
+      entry = { fetchers: streamFetchers(make(observed)).filter((f) => f.domain === null || !this.mocked.includes(f.domain)), meter: forward };
+      this.built.set(id, entry);
+    }
+    entry.meter.current = meter;
+    return Promise.resolve(entry.fetchers.find((f) => f.stream === stream));
   }
 }
 

@@ -13,6 +13,8 @@ export type VendorCallOutcome =
 /** What VendorHttp reports of every request it sends (each retry is one more); the metrics module implements it. */
 export interface VendorCallMetrics {
   vendorCall(vendor: string, outcome: VendorCallOutcome): void;
+  /** Time slept before a retry (backoff or a honoured Retry-After), in ms. */
+  waited?(vendor: string, ms: number): void;
   /** A request found its credential's budget spent: it `waited` `waitMs` before going, or was `deferred` (raised, nothing sent). */
   vendorBudgetWait?(vendor: string, waitMs: number, outcome: VendorBudgetWaitOutcome): void;
 }
@@ -32,6 +34,9 @@ export function bothMetrics(outer: VendorCallMetrics | undefined, observer: Vend
     vendorBudgetWait: (vendor, waitMs, outcome) => {
       outer?.vendorBudgetWait?.(vendor, waitMs, outcome);
       observer.vendorBudgetWait?.(vendor, waitMs, outcome);
+    },    waited: (vendor, ms) => {
+      outer?.waited?.(vendor, ms);
+      observer.waited?.(vendor, ms);
     },
   };
 }

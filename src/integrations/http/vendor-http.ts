@@ -250,7 +250,8 @@ export class VendorHttp implements OnApplicationShutdown {
           const seconds = Math.ceil(hinted / 1000);
           throw new VendorUnavailableError(call.req.vendor, `asked to retry after ${seconds} s, past the walk's deadline`, seconds);
         }
-        await sleep(waitMs, undefined, { signal: call.stop });
+        const slept = performance.now();
+        await sleep(waitMs, undefined, { signal: call.stop }).finally(() => this.metrics?.waited?.(call.req.vendor, performance.now() - slept));
       }
     }
   }

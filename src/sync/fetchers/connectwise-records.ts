@@ -2,9 +2,9 @@ import { ConnectWiseClient, CwMember, CwServiceNote, CwTicket, CwTimeEntry, cwDa
 import { memberEmailMap } from '../../integrations/connectwise/connectwise-members.js';
 import { descriptionFromNotes, mapConnectWiseTicket } from '../../tickets/sources/connectwise.mappers.js';
 import { mapConnectWiseTimeEntry } from '../../time-entries/sources/connectwise-time-entry.mappers.js';
-import type { Ticket } from '../../tickets/ticket.record.js';
+import { isTicketClosed, type Ticket } from '../../tickets/ticket.record.js';
 import type { TimeEntry } from '../../time-entries/time-entry.record.js';
-import type { ChangesRequest, StreamFetcher, StreamPage } from '../stream.js';
+import type { ChangesRequest, KnownRecord, StreamFetcher, StreamPage } from '../stream.js';
 import { RunMembers, forwardIds, forwardStream, updatedWindow } from './connectwise-members.js';
 import { vendorInstant, wantsOpenRecords } from './stream-resume.js';
 
@@ -25,9 +25,21 @@ export interface CwTimeEntryRaw {
 const DESCRIPTION_BATCH = 100;
 
 /**
+ * The stored payload of a ticket whose `_info.lastUpdated` is what the replica holds (the vendor's sign
+ * that nothing on it changed, its description note included: docs/stream-fetchers.md), else undefined.
+ */
+function unchangedTicket(known: KnownRecord | undefined, vendorUpdatedAt: string | null): CwTicketRaw | undefined {
+  if (!known || vendorUpdatedAt === null || known.vendorUpdatedAt !== vendorUpdatedAt) return undefined;
+  const raw = known.raw as Partial<CwTicketRaw> | null;
+  return raw && typeof raw === 'object' && 'description' in raw && raw.ticket ? (raw as CwTicketRaw) : undefined;
+}
+
+/**
  * ConnectWise tickets (`/service/tickets`, forward-only by id, `lastUpdated>=[since]`; a first sync
  * adds every open ticket: `closedFlag=false or lastUpdated>=[from]`). Each changed ticket costs one
- * more call for its description note; a run with changes one more for the members (once).
+ * more call for its description note; a run with changes one more for the members (once). A ticket
+ * listed again with the `lastUpdated` the replica holds (the overlap, a resumed run) reuses its stored
+ * note and owner row (`request.known`): no call.
  * Raw = CwTicketRaw: the owner's member row travels with the ticket, so `map` needs no members
  * stream; a member's new email reaches a ticket when the ticket next changes or on a full sync.
  */
@@ -52,14 +64,16 @@ export class ConnectWiseTicketsFetcher implements StreamFetcher<Ticket> {
         { conditions },
         request.resume,
         async (tickets) => {
+          const stored = request.known ? await request.known(tickets.map((ticket) => String(ticket.id))) : new Map<string, KnownRecord>();
           // In flight at most as the vendor bulkhead allows (VendorHttp), queued beyond.
-          const notes = await Promise.all(tickets.map((ticket) => this.client.descriptionNote(walk, ticket.id as number)));
           return Promise.all(
-            tickets.map(async (ticket, i) => ({
-              vendorId: String(ticket.id),
-              raw: { ticket, description: notes[i], owner: ticket.owner ? await members.byId(ticket.owner.id) : null } satisfies CwTicketRaw,
-              vendorUpdatedAt: vendorInstant(ticket._info?.lastUpdated),
-            })),
+            tickets.map(async (ticket) => {
+              const vendorUpdatedAt = vendorInstant(ticket._info?.lastUpdated);
+              const before = unchangedTicket(stored.get(String(ticket.id)), vendorUpdatedAt);
+              const description = before ? before.description : await this.client.descriptionNote(walk, ticket.id as number);
+              const owner = !ticket.owner ? null : before?.owner && before.owner.id === ticket.owner.id ? before.owner : await members.byId(ticket.owner.id);
+              return { vendorId: String(ticket.id), raw: { ticket, description, owner } satisfies CwTicketRaw, vendorUpdatedAt };
+            }),
           );
         },
         DESCRIPTION_BATCH,
@@ -71,6 +85,10 @@ export class ConnectWiseTicketsFetcher implements StreamFetcher<Ticket> {
   ids(scope: { open: boolean; from?: string }, stop: AbortSignal): Promise<string[]> {
     const parts = [scope.open ? 'closedFlag=false' : undefined, scope.from ? `lastUpdated>=[${cwDateTime(new Date(scope.from))}]` : undefined];
     return forwardIds(this.client, '/service/tickets', parts.filter(Boolean).join(' or ') || undefined, stop);
+  }
+
+  isOpen(mapped: unknown): boolean {
+    return !isTicketClosed(mapped as Ticket);
   }
 
   map(raw: unknown, tenantId: string): Ticket {
