@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Vendor } from '../platform/integration-bodies.dto.js';
+import type { PlatformExecutor } from '../platform/platform-db.js';
 import { ReplicaRepository } from '../sync/replica.repository.js';
 import type { StreamKey } from '../sync/replica.types.js';
 import { STREAM_NAMES } from '../sync/stream.js';
@@ -33,6 +34,11 @@ export class AdminSyncService {
     const keys = await this.streamsOf(tenant.id);
     for (const key of keys) await this.scheduler?.trigger(key.tenantId, key.stream, full ? 'full' : undefined);
     return { queued: keys.map((k) => k.stream) };
+  }
+
+  /** The vendor's integration now names another source: its streams start over, inside the caller's transaction. */
+  async resetVendor(tenantId: string, vendor: Vendor, db: PlatformExecutor): Promise<void> {
+    await this.replica?.resetVendor(tenantId, vendor, new Date().toISOString(), db);
   }
 
   /** The vendor's integration is gone (its replica rows with it): its streams' metrics series go too. */

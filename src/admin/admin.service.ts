@@ -50,7 +50,7 @@ export class AdminService {
     return this.integrations.list(tenant.id);
   }
 
-  /** The body is validated against the vendor's own class, then its URLs against the address guard. */
+  /** The body is validated against the vendor's own class, then its URLs against the address guard; another data source starts its replica over. */
   async putIntegration(tenant: Tenant, vendorParam: string, body: unknown): Promise<IntegrationInfo> {
     const vendor = vendorOf(vendorParam);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -61,7 +61,13 @@ export class AdminService {
     if (errors.length > 0) throw new ValidationProblemError(fieldProblems(errors));
     const unsafe = integrationUrlProblems({ ...instance }, this.live.http.allowPrivateNetworks);
     if (unsafe.length > 0) throw new ValidationProblemError(unsafe);
-    return this.integrations.put(tenant.id, vendor, { ...instance });
+    let replaced = false;
+    const info = await this.integrations.put(tenant.id, vendor, { ...instance }, async (db) => {
+      replaced = true;
+      await this.sync.resetVendor(tenant.id, vendor, db);
+    });
+    if (replaced) this.sync.forgetVendor(tenant.id, vendor);
+    return info;
   }
 
   async deleteIntegration(tenant: Tenant, vendorParam: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { PlatformCacheOptions, PlatformDb, STALE_ON_UNAVAILABLE_MS, definedOnly } from './platform-db.js';
+import { PlatformCacheOptions, PlatformDb, PlatformExecutor, STALE_ON_UNAVAILABLE_MS, definedOnly } from './platform-db.js';
+import { sourceChanged } from './integration-identity.js';
 import { VENDOR_DEFINITIONS, VENDORS, Vendor } from './integration-bodies.dto.js';
 import { withoutUserinfo } from './integration-urls.js';
 import { IntegrationRepository, IntegrationRow, secretContext } from './repositories/integration.repository.js';
@@ -69,9 +70,22 @@ export class IntegrationsService {
     return this.integrations.getConfigured();
   }
 
-  /** Replaces the whole integration; secret fields are encrypted, bound to (tenant, vendor, field). */
-  async put(tenantId: string, vendor: Vendor, body: Record<string, unknown>): Promise<IntegrationView> {
-    await this.integrations.upsert(this.toRow(tenantId, vendor, body));
+  /**
+   * Replaces the whole integration; secret fields are encrypted, bound to (tenant, vendor, field). When the new
+   * settings name another data source, `onSourceChanged` runs in the same transaction as the write.
+   */
+  async put(
+    tenantId: string,
+    vendor: Vendor,
+    body: Record<string, unknown>,
+    onSourceChanged?: (db: PlatformExecutor) => Promise<void>,
+  ): Promise<IntegrationView> {
+    const row = this.toRow(tenantId, vendor, body);
+    await this.platform.transaction(async (trx) => {
+      const before = await this.integrations.get(tenantId, vendor, trx);
+      await this.integrations.upsert(row, trx);
+      if (onSourceChanged && sourceChanged(vendor, before?.settings, row.settings)) await onSourceChanged(trx);
+    });
     this.credentials.invalidate(`${tenantId}/${vendor}`);
     this.vendorSets.invalidate(tenantId);
     this.unknownKeys.invalidate();

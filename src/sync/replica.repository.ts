@@ -280,6 +280,34 @@ export class ReplicaRepository {
     return Number(row.n);
   }
 
+  /**
+   * The tenant's streams of `vendor` start over (the integration now names another source): their rows and run
+   * history are deleted and their state is back to never synced. The state row stays with its data version
+   * bumped, so no cached load or ETag of the old rows matches what the new source's first sync writes.
+   */
+  async resetVendor(tenantId: string, vendor: string, now: string, db: PlatformExecutor = this.platform.db): Promise<void> {
+    await db.deleteFrom('replica_records').where('tenant_id', '=', tenantId).where('vendor', '=', vendor).execute();
+    await db.deleteFrom('sync_runs').where('tenant_id', '=', tenantId).where('vendor', '=', vendor).execute();
+    await db
+      .updateTable('sync_state')
+      .set((eb) => ({
+        checkpoint: null,
+        resume: null,
+        history_from: null,
+        backfill_until: null,
+        last_success_at: null,
+        last_reconcile_at: null,
+        last_error: null,
+        consecutive_failures: 0,
+        state: 'idle',
+        updated_at: now,
+        data_version: eb('data_version', '+', 1),
+      }))
+      .where('tenant_id', '=', tenantId)
+      .where('vendor', '=', vendor)
+      .execute();
+  }
+
   /** Every stream's standing, for health and for the metrics a copy reports from boot. */
   async overview(): Promise<StreamStanding[]> {
     const rows = await this.platform.db.selectFrom('sync_state').select(['tenant_id', 'stream', 'state', 'last_success_at', 'last_error', 'consecutive_failures']).execute();

@@ -533,9 +533,47 @@ describe('live replica: fixes for what the fault review found', () => {
   afterEach(() => h.closeAll());
   afterAll(() => t?.close());
 
-  // GAP (issue 19): PUT of an integration keeps the old console's replica rows and checkpoint, so the
-  // old records stay served and the new console's older ones are never fetched (checked: 1001 served).
-  it.todo('serves the new vendor at once when an integration is replaced, not the old replica');
+  // Issue 19: a PUT naming another console resets the vendor's replica (rows, checkpoint, runs) with the integration.
+  it('serves the new vendor at once when an integration is replaced, not the old replica; a rotated secret keeps it', async () => {
+    const { sentinelone: oldConsole } = await h.fakes('sentinelone');
+    const { sentinelone: newConsole } = await h.fakes('sentinelone');
+    oldConsole.threats = [threat('1790000000000000001', 'old-console.exe')];
+    // Changed before the old console's checkpoint: an incremental from that checkpoint would never fetch it.
+    const older = threat('1790000000000000002', 'new-console.exe');
+    older.threatInfo = { ...older.threatInfo, identifiedAt: at(20, '09:00:00'), createdAt: at(20, '09:00:00'), updatedAt: at(20, '09:05:00') };
+    newConsole.threats = [older];
+    const id = await h.tenant({ sentinelone: oldConsole });
+    const names = (res: { body: { data: Array<{ title?: string; threat_name?: string }> } }) => JSON.stringify(res.body.data);
+
+    const before = await get(`/api/tenants/${id}/security-alerts`).expect(200);
+    expect(names(before)).toContain('old-console.exe');
+    expect((await runHistory(t.app, id, 'sentinelone.threats')).length).toBeGreaterThan(0);
+
+    await call(t.app).put(`/api/admin/tenants/${id}/integrations/sentinelone`, newConsole.integration()).expect(200);
+    const reset = await streamStatus(t.app, id, 'sentinelone.threats');
+    expect(reset).toMatchObject({ records: 0, last_success_at: null, history_from: null, last_run: null });
+    expect(await runHistory(t.app, id, 'sentinelone.threats')).toEqual([]);
+
+    // The read waits for the new console's first sync (a full walk: the older record is fetched).
+    const after = await get(`/api/tenants/${id}/security-alerts`).expect(200);
+    expect(names(after)).toContain('new-console.exe');
+    expect(names(after)).not.toContain('old-console.exe');
+    expect(after.body.data).toHaveLength(1);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
+    const runsAfter = (await runHistory(t.app, id, 'sentinelone.threats')).length;
+    expect(runsAfter).toBeGreaterThan(0);
+
+    // A rotated token (same console): the replica and its runs stay, and the read calls no vendor.
+    newConsole.apiToken = 'S1-rotated-token-SECRET';
+    const calls = newConsole.requests.length;
+    await call(t.app).put(`/api/admin/tenants/${id}/integrations/sentinelone`, newConsole.integration()).expect(200);
+    expect(await streamStatus(t.app, id, 'sentinelone.threats')).toMatchObject({ records: 1 });
+    expect((await streamStatus(t.app, id, 'sentinelone.threats')).last_success_at).not.toBeNull();
+    const rotated = await get(`/api/tenants/${id}/security-alerts`).expect(200);
+    expect(rotated.body.data).toEqual(after.body.data);
+    expect(newConsole.requests.length).toBe(calls);
+    expect(await runHistory(t.app, id, 'sentinelone.threats')).toHaveLength(runsAfter);
+  }, LONG_MS);
 
   it('answers a q search over 1100 tickets from the replica, descriptions included, with no vendor call', async () => {
     const { connectwise } = await h.fakes('connectwise');

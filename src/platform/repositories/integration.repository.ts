@@ -48,8 +48,8 @@ export class IntegrationRepository {
     return (await this.platform.db.selectFrom('integrations').select('vendor').where('tenant_id', '=', tenantId).execute()).map((r) => r.vendor);
   }
 
-  async get(tenantId: string, vendor: string): Promise<IntegrationRow | undefined> {
-    const row = await this.platform.db
+  async get(tenantId: string, vendor: string, db: PlatformExecutor = this.platform.db): Promise<IntegrationRow | undefined> {
+    const row = await db
       .selectFrom('integrations')
       .selectAll()
       .where('tenant_id', '=', tenantId)
