@@ -24,7 +24,7 @@ function kindOf(message: string): { httpStatus: number; problemType: VendorProbl
   return { httpStatus: 502, problemType: '/problems/vendor-error' };
 }
 
-/** A stream's first sync failed: the read answers that vendor failure as a read-through would have. */
+/** A stream's first sync failed: the read answers that vendor failure, with the vendor's own problem type and status. */
 export class FirstSyncFailedError extends VendorError {
   readonly httpStatus: number;
   readonly problemType: VendorProblemType;
