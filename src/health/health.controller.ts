@@ -69,7 +69,7 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({
     summary: 'Readiness: whether to send this copy traffic',
-    description: '503 while shutting down or when the store or mock data cannot be read; 200 `degraded` when only a non-critical check is (syncs failing or lagging, a rejected mock reload).',
+    description: '503 while shutting down or when the store or mock data cannot be read; 200 `degraded` when only Redis (the shared rate-limit budgets) is down.',
   })
   @ApiProbeRoute(
     { type: ReadinessReport, description: 'Ready for traffic (`ok` or `degraded`).' },

@@ -8,6 +8,10 @@ import { VendorBreakersHealthCheck } from '../integrations/http/vendor-breakers.
 import { LiveIntegrationsHealthCheck } from '../platform/integrations.health.js';
 import { SOURCE_SIDES, SourceSides } from '../source-binding/source-binding.js';
 import { domainsServed, servesAny, SOURCE_MODES, SourceModes } from '../config/source-modes.js';
+import { REDIS_CLIENT, type SharedRedis } from '../redis/redis.module.js';
+import { RedisHealthCheck } from '../redis/redis.health.js';
+import { liveConfig } from '../config/live.config.js';
+import type { ConfigType } from '@nestjs/config';
 import { SyncHealthCheck } from '../sync/sync.health.js';
 import { HEALTH_CHECKS, HealthCheck } from '../common/health/health-check.js';
 import { HealthController } from './health.controller.js';
@@ -19,19 +23,23 @@ import { Lifecycle } from './lifecycle.js';
   providers: [
     {
       provide: HEALTH_CHECKS,
-      inject: [SOURCE_MODES, SOURCE_SIDES, PlatformStore, PlatformDb, VendorHttp, { token: SyncHealthCheck, optional: true }],
+      inject: [SOURCE_MODES, SOURCE_SIDES, PlatformStore, PlatformDb, VendorHttp, REDIS_CLIENT, liveConfig.KEY, { token: SyncHealthCheck, optional: true }],
       useFactory: (
         modes: SourceModes,
         sides: SourceSides,
         platform: PlatformStore,
         db: PlatformDb,
         vendorHttp: VendorHttp,
+        redis: SharedRedis,
+        live: ConfigType<typeof liveConfig>,
         sync: SyncHealthCheck | undefined,
       ): HealthCheck[] => [
         new PlatformStoreHealthCheck(platform.integrations, db.engine),
         // Mixed mode (MOCK_DOMAINS) checks both sides, each for its own domains; a side not built is not checked.
         ...(sides.mock ? [new MockDataHealthCheck(sides.mock, modes.mode === 'mock' ? undefined : domainsServed(modes, 'mock'))] : []),
         ...(servesAny(modes, 'live') ? [new VendorBreakersHealthCheck(vendorHttp), new LiveIntegrationsHealthCheck(platform, domainsServed(modes, 'live'))] : []),
+        // Any mode with REDIS_URL: the rate-limit budgets are shared through it.
+        ...(live.redisUrl ? [new RedisHealthCheck(redis, live.redisUrl)] : []),
         // Registered with the sync (anything live); admin detail only.
         ...(sync ? [sync] : []),
       ],

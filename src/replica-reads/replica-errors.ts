@@ -1,5 +1,7 @@
 import { ProblemError } from '../common/problem/problem.error.js';
+import type { SourcedProblem } from '../common/problem/problem-source.js';
 import { VendorError, type VendorProblemType } from '../integrations/http/vendor-errors.js';
+import { SecretUndecryptableError } from '../platform/secret-box.js';
 
 /** A stream's first sync is still running past FIRST_SYNC_WAIT_MS: nothing complete to serve yet. */
 export class SyncInProgressError extends ProblemError {
@@ -24,14 +26,46 @@ function kindOf(message: string): { httpStatus: number; problemType: VendorProbl
   return { httpStatus: 502, problemType: '/problems/vendor-error' };
 }
 
+/** SecretUndecryptableError's words, as a run that could not decrypt the integration's secrets recorded them. */
+const UNDECRYPTABLE = /^the \S+ integration of tenant '.*' cannot be used by this server: its secrets were stored under an encryption key it does not have/s;
+
+/** A first sync's recorded failure as the read's answer: the admin /test call's 503 for secrets this copy cannot decrypt, else the vendor failure. */
+export function firstSyncFailure(tenantId: string, vendor: string, lastError: string, retryAfterSeconds?: number): Error {
+  if (UNDECRYPTABLE.test(lastError)) return new SecretUndecryptableError(`${tenantId}/${vendor}`, lastError);
+  return new FirstSyncFailedError(vendor, lastError, retryAfterSeconds);
+}
+
+/** VendorHttp's words for a call refused by an open circuit breaker. */
+const OPEN_CIRCUIT = /^\S+ is unavailable: circuit \S+ is open/;
+
+/**
+ * Seconds until a failed first sync is tried again, as its job was queued: an open circuit's run after the
+ * breaker's cooldown, any other failure's at the next interval (at least 1: a run overdue is due now).
+ */
+export function retryAfterFailure(lastError: string, failedAtMs: number, waits: { cooldownMs: number; intervalMs: number }, nowMs = Date.now()): number {
+  const waitMs = OPEN_CIRCUIT.test(lastError) ? waits.cooldownMs : waits.intervalMs;
+  return Math.max(1, Math.ceil((failedAtMs + waitMs - nowMs) / 1000));
+}
+
 /** A stream's first sync failed: the read answers that vendor failure, with the vendor's own problem type and status. */
 export class FirstSyncFailedError extends VendorError {
   readonly httpStatus: number;
   readonly problemType: VendorProblemType;
 
-  constructor(vendor: string, lastError: string) {
+  constructor(
+    vendor: string,
+    lastError: string,
+    /** Sent as Retry-After on a 503. */
+    readonly retryAfterSeconds?: number,
+  ) {
     // The vendor's own words (an answer's excerpt) stay in the sync status, which only admins read.
     super(vendor, lastError.replace(/^(\S+ answered \d+ to \S+ \S+): .*$/s, '$1'));
     ({ httpStatus: this.httpStatus, problemType: this.problemType } = kindOf(lastError));
+  }
+
+  override toProblem(forAdmin: boolean): SourcedProblem {
+    const problem = super.toProblem(forAdmin);
+    if (this.httpStatus === 503 && this.retryAfterSeconds !== undefined) problem.headers = { 'retry-after': String(this.retryAfterSeconds) };
+    return problem;
   }
 }

@@ -8,6 +8,7 @@ import { DOMAIN_NAMES, type DomainName } from '../config/domains-and-vendors.js'
 import type { ReplicaRecords } from '../source-binding/replica-source.js';
 import { estimateBytes } from './entry-bytes.js';
 import { noteReplicaRead, oncePerRequest } from './replica-request.js';
+import { PlatformDb } from '../platform/platform-db.js';
 import { PlatformStore } from '../platform/platform.store.js';
 import { ReplicaRepository } from '../sync/replica.repository.js';
 import type { SyncState } from '../sync/replica.types.js';
@@ -16,7 +17,7 @@ import { streamKeyOf } from '../sync/sync-jobs.js';
 import { SYNC_DEGRADED_INTERVALS } from '../sync/sync.health.js';
 import { STREAMS } from '../sync/vendor-stream-fetchers.js';
 import { SyncScheduler } from '../sync/sync-scheduler.js';
-import { FirstSyncFailedError, SyncInProgressError } from './replica-errors.js';
+import { firstSyncFailure, retryAfterFailure, SyncInProgressError } from './replica-errors.js';
 
 /** The streams each domain is read from, with their vendor, from the sync's one table (members feed none: their emails are in the records). */
 const DOMAIN_STREAMS = {} as Record<DomainName, ReadonlyArray<{ stream: StreamName; vendor: string }>>;
@@ -67,6 +68,9 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   private remeasureScheduled = false;
   private readonly staleAfterMs: number;
   private readonly waitMs: number;
+  /** The vendor calls' settings: the breaker's cooldown says when a run refused by an open circuit is tried again. */
+  private readonly vendorHttp: ConfigType<typeof liveConfig>['http'];
+  private readonly intervalMs: number;
   /** Set at shutdown: this copy's syncs are stopped, so a first-sync wait has nothing left to wait for. */
   private stopping = false;
 
@@ -76,9 +80,13 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     private readonly platform: PlatformStore,
     @Inject(liveConfig.KEY) live: ConfigType<typeof liveConfig>,
     @Inject(syncConfig.KEY) sync: ConfigType<typeof syncConfig>,
+    /** Only to read when a failed first sync was recorded. */
+    private readonly platformDb: PlatformDb,
   ) {
     this.staleAfterMs = SYNC_DEGRADED_INTERVALS * sync.intervalMs;
     this.waitMs = sync.firstSyncWaitMs;
+    this.vendorHttp = live.http;
+    this.intervalMs = sync.intervalMs;
     this.cache = new LRUCache({ maxSize: live.localMaxBytes, sizeCalculation: (entry, key) => this.bytesOf(key, entry) });
   }
 
@@ -145,7 +153,7 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
   /** Starts the stream's first sync (once per process) and waits for it: its state once served, or the failure to answer. */
   private async firstSync(tenantId: string, stream: StreamName, vendor: string, found: SyncState | undefined): Promise<SyncState> {
     // Failed and never served: the vendor's failure is the answer until a scheduled retry succeeds.
-    if (found?.state === 'failed' && found.lastError) throw new FirstSyncFailedError(vendor, found.lastError);
+    if (found?.state === 'failed' && found.lastError) throw await this.firstSyncFailed(tenantId, stream, vendor, found.lastError);
     const key = streamKeyOf({ tenantId, stream });
     let waiting = this.firstSyncs.get(key);
     if (!waiting) {
@@ -161,7 +169,7 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     for (;;) {
       const state = await this.replica.getState(tenantId, stream);
       if (state?.lastSuccessAt) return state;
-      if (state?.state === 'failed' && state.consecutiveFailures > failuresBefore && state.lastError) throw new FirstSyncFailedError(vendor, state.lastError);
+      if (state?.state === 'failed' && state.consecutiveFailures > failuresBefore && state.lastError) throw await this.firstSyncFailed(tenantId, stream, vendor, state.lastError);
       const left = deadline - Date.now();
       // Draining: the run is interrupted (another copy resumes it), so answer 503 now rather than hold the drain.
       if (left <= 0 || this.stopping) break;
@@ -169,6 +177,18 @@ export class ReplicaReads implements ReplicaRecords, BeforeApplicationShutdown {
     }
     const records = await this.replica.countLive(tenantId, stream);
     throw new SyncInProgressError(tenantId, stream, records, Math.max(1, Math.ceil(this.waitMs / 1000)));
+  }
+
+  /** The recorded failure as the read's answer: secrets this copy cannot decrypt, or the vendor's failure with Retry-After counted from when it was recorded (the state's last write). */
+  private async firstSyncFailed(tenantId: string, stream: StreamName, vendor: string, lastError: string): Promise<Error> {
+    const row = await this.platformDb.db
+      .selectFrom('sync_state')
+      .select('updated_at')
+      .where('tenant_id', '=', tenantId)
+      .where('stream', '=', stream)
+      .executeTakeFirst();
+    const failedAt = row ? Date.parse(row.updated_at) : Date.now();
+    return firstSyncFailure(tenantId, vendor, lastError, retryAfterFailure(lastError, failedAt, { cooldownMs: this.vendorHttp.halfOpenAfterMs, intervalMs: this.intervalMs }));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { SecretUndecryptableError } from '../platform/secret-box.js';
 import { VendorError, VendorHttpError, VendorRateLimitedError, VendorUnavailableError } from '../integrations/http/vendor-errors.js';
 
 /** A 429 that named no Retry-After (retries exhausted): try the stream again after this long. */
@@ -22,6 +23,8 @@ export function rateLimitWaitMs(error: unknown): number | undefined {
 export function failureText(error: unknown): string {
   if (error instanceof VendorError) return error.message;
   if (error instanceof StreamGoneError) return error.message;
+  // Names the integration and what to fix (its key's fingerprint goes to the log only), never a secret.
+  if (error instanceof SecretUndecryptableError) return error.message;
   return `sync failed with an internal error (${error instanceof Error ? error.name : typeof error}); see the service log`;
 }
 

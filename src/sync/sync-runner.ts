@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { VendorBudgetSpentError, VendorDataError, VendorDeadlineError, VendorError, VendorHttpError, VendorWalkTimeoutError } from '../integrations/http/vendor-errors.js';
 import { Metrics } from '../metrics/metrics.js';
+import { SecretUndecryptableError } from '../platform/secret-box.js';
 import { ReplicaRepository } from './replica.repository.js';
 import type { ChangeCounts, ReplicaChange, ResumePoint, RunKind, StreamKey, SyncState, SyncStatePatch } from './replica.types.js';
 import { zeroCounts } from './replica.types.js';
@@ -8,6 +9,7 @@ import type { StreamFetcher, StreamName } from './stream.js';
 import { STREAM_FETCHERS, type StreamFetchers } from './stream-fetchers.js';
 import { failureText, isRateLimited, rateLimitWaitMs, RunInterruptedError, StreamGoneError } from './sync-failure.js';
 import { newMeter, SyncRunsRepository, VendorMeter } from './sync-runs.repository.js';
+import { STREAMS } from './vendor-stream-fetchers.js';
 
 /** Vendors stamp a change when the write starts, and it may be visible only later: every incremental re-reads the last 5 minutes. */
 export const SYNC_OVERLAP_MS = 5 * 60_000;
@@ -81,7 +83,10 @@ export class SyncRunner {
   /** Runs `kind`, resuming an interrupted one; a never-synced stream's incremental is its first sync; failures are recorded, then thrown. */
   async run(tenantId: string, stream: StreamName, kind: RunKind, stop: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
     const meter = newMeter();
-    const fetcher = await this.fetchers.fetcherFor(tenantId, stream, meter);
+    const fetcher = await this.fetchers.fetcherFor(tenantId, stream, meter).catch(async (error: unknown) => {
+      // No fetcher without the integration's secrets: a run that failed like any other, so the state says why.
+      throw error instanceof SecretUndecryptableError ? await this.unusable(tenantId, stream, kind, meter, error, stop) : error;
+    });
     if (!fetcher) throw new StreamGoneError(tenantId, stream);
     const key: StreamKey = { tenantId, stream, vendor: fetcher.vendor };
     const startedAt = this.iso();
@@ -250,6 +255,15 @@ export class SyncRunner {
     return { counts: { seen: ids.length, inserted: 0, changed: 0, deleted: result.deleted }, refused: result.refused, partial: false, note };
   }
 
+  /** A run that could not start (the integration's secrets cannot be decrypted), recorded as failed. */
+  private async unusable(tenantId: string, stream: StreamName, kind: RunKind, meter: VendorMeter, error: unknown, stop: AbortSignal): Promise<unknown> {
+    const key: StreamKey = { tenantId, stream, vendor: STREAMS[stream].vendor };
+    const at = this.iso();
+    const state = await this.replica.ensureState(key, at);
+    const runId = await this.runs.start(key, kind, at);
+    return this.failed(key, state, kind, runId, meter, error, stop);
+  }
+
   /** Records the failure (an interruption or a 429 is not one: its resume point stays, nothing is counted) and returns what to throw. */
   private async failed(key: StreamKey, before: SyncState, kind: RunKind, runId: string, meter: VendorMeter, error: unknown, stop: AbortSignal): Promise<unknown> {
     const at = this.iso();
@@ -259,7 +273,7 @@ export class SyncRunner {
     // Our own spent budget is no vendor 429: the run's note names it.
     if (limited && !(error instanceof VendorBudgetSpentError)) meter.http429 = Math.max(meter.http429, 1);
     const text = interrupted ? (thrown as Error).message : failureText(error);
-    if (!interrupted && !(error instanceof VendorError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));
+    if (!interrupted && !(error instanceof VendorError) && !(error instanceof SecretUndecryptableError)) this.logger.error(`${key.tenantId} ${key.stream} run ${runId} failed`, error instanceof Error ? error.stack : String(error));
     try {
       const idle = before.backfillUntil ? 'backfilling' : 'idle';
       if (interrupted || limited) {
@@ -268,7 +282,7 @@ export class SyncRunner {
         return thrown;
       }
       // A vendor failure is written secret-free; logged so that an operator sees a failing stream, not only the admin status.
-      if (error instanceof VendorError) this.logger.warn(`${key.tenantId} ${key.stream} ${kind} run failed: ${text}`);
+      if (error instanceof VendorError || error instanceof SecretUndecryptableError) this.logger.warn(`${key.tenantId} ${key.stream} ${kind} run failed: ${text}`);
       const resume = await this.resumeAfterFailure(key, kind, error);
       await this.replica.updateState(key, { state: 'failed', lastError: text, consecutiveFailures: 'increment', ...(resume ? { resume } : {}) }, at);
       await this.runs.finish(runId, { at, meter, error: text });

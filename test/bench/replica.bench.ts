@@ -96,7 +96,7 @@ async function measure(name: string, url: string): Promise<void> {
   });
   await replica.updateState(key, { lastSuccessAt: new Date().toISOString() }, new Date().toISOString());
   const store = platformOn(opened.db, opened.engine, new SecretBox(randomBytes(32)), 1_000).store;
-  const reads = new ReplicaReads(replica, new Synced(), store, { localMaxBytes: 512 * 2 ** 20 } as never, { intervalMs: 3_600_000, firstSyncWaitMs: 1_000 } as never);
+  const reads = new ReplicaReads(replica, new Synced(), store, { localMaxBytes: 512 * 2 ** 20 } as never, { intervalMs: 3_600_000, firstSyncWaitMs: 1_000 } as never, platform);
   statements = 0;
   await timed('ReplicaReads: first read (a miss: every row loaded and parsed)', async () => `${(await reads.records('bench', 'tickets')).length} records, ${statements} statements`);
   statements = 0;

@@ -5,7 +5,8 @@ import { FakeConnectWise } from '../fakes/fake-connectwise.js';
 import { FakeDefender } from '../fakes/fake-defender.js';
 import { FakeSentinelOne } from '../fakes/fake-sentinelone.js';
 import { FakeSmileBack } from '../fakes/fake-smileback.js';
-import { CapturingLogger, type TestApp } from '../support/app.js';
+import request from 'supertest';
+import { CapturingLogger, server, type TestApp } from '../support/app.js';
 import {
   MEMBERS,
   VENDOR_PAGE_SIZE,
@@ -239,6 +240,9 @@ describe('live replica under vendor faults', () => {
     const res = await get(`/api/tenants/${id}/security-alerts`);
     expectVendorProblem(res, 503, '/problems/vendor-unavailable', fakeSecrets({ sentinelone }));
     expect(res.body.detail).toMatch(/^sentinelone is unavailable: network error/);
+    // Not before the next scheduled run (SYNC_INTERVAL_SECONDS=3600).
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(3500);
+    expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(3600);
     await expectFailedRun(t, id, 'sentinelone.threats', /^sentinelone is unavailable: network error/, []);
   });
 
@@ -264,6 +268,8 @@ describe('live replica under vendor faults', () => {
       const refused = await get(`/api/tenants/${id}/security-alerts`);
       expectVendorProblem(refused, 503, '/problems/vendor-unavailable', secrets);
       expect(refused.body.detail).toMatch(/^sentinelone is unavailable: circuit sentinelone:\S+ is open/);
+      // The breaker's remaining cooldown (VENDOR_BREAKER_COOLDOWN_MS=1000), when the stream's retry is queued.
+      expect(refused.headers['retry-after']).toBe('1');
     }
     expect(sentinelone.calls()).toBe(THRESHOLD);
 
@@ -575,7 +581,8 @@ describe('live replica with an unreachable Redis', () => {
   const h = harness(() => t);
 
   beforeAll(async () => {
-    t = await bootSyncedApp({ ...REPLICA_ENV, REDIS_URL: 'redis://127.0.0.1:6399' });
+    // With user information, which health must never show.
+    t = await bootSyncedApp({ ...REPLICA_ENV, REDIS_URL: 'redis://msp:redis-pw-s3cret@127.0.0.1:6399' });
   });
   afterEach(() => h.closeAll());
   afterAll(() => t?.close());
@@ -593,7 +600,16 @@ describe('live replica with an unreachable Redis', () => {
     expect(ready.body.checks.store).toMatchObject({ status: 'ok' });
   });
 
-  // GAP (after the flip): the Redis ("cache") health check went with src/live/live.health.ts, so an
-  // unreachable Redis no longer turns health and readiness `degraded` (checked: status "ok").
-  it.todo('health and readiness say degraded, naming the cache, while Redis is unreachable');
+  it('health and readiness say degraded (200, still ready), naming Redis without its password', async () => {
+    const health = await call(t.app).get('/api/health').expect(200);
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.checks.redis).toMatchObject({ status: 'degraded', address: 'redis://127.0.0.1:6399' });
+    expect(health.body.checks.redis.error).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:6399 does not answer/);
+    expect(JSON.stringify(health.body)).not.toMatch(/redis-pw-s3cret|msp:/);
+    const ready = await request(server(t.app)).get('/api/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ status: 'degraded', checks: { redis: { status: 'degraded' } } });
+    // Without an admin key: the status only.
+    const anonymous = await request(server(t.app)).get('/api/health').expect(200);
+    expect(anonymous.body.checks.redis).toEqual({ status: 'degraded' });
+  });
 });

@@ -115,16 +115,20 @@ describeWithRedis('Redis that stops answering under a live copy: requests let th
     expect(over.body.type).toBe('/problems/rate-limited');
   }, 60_000);
 
-  it('once Redis is known down, serves every request (no 429, no 5xx); once it answers again, the budget counts again', async () => {
+  it('once Redis is known down, serves every request (no 429, no 5xx) and health says degraded; once it answers again, the budget counts again and health is ok', async () => {
     const [during, after] = [await mintTenantKey(t!.app, [TENANT]), await mintTenantKey(t!.app, [TENANT])];
+    const redisHealth = async () => (await call(t!.app).get('/api/health').expect(200)).body.checks.redis.status;
+    expect(await redisHealth()).toBe('ok');
     proxy.blackhole();
     await until('Redis known down', () => !redisReady());
+    expect(await redisHealth()).toBe('degraded');
     const beyond = await spend(during);
     expect(beyond.status).toBe(200);
     expect(beyond.body.meta.total).toBe(20);
 
     proxy.restore();
     await until('Redis answering again', () => redisReady());
+    expect(await redisHealth()).toBe('ok');
     const over = await spend(after);
     expect(over.status).toBe(429);
   }, 60_000);

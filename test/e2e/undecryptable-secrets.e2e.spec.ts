@@ -42,10 +42,10 @@ describe('a copy that lacks the key an integration was stored under (one SQLite 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const expectUndecryptable = (res: { status: number; body: Record<string, unknown>; text: string }) => {
+  const expectUndecryptable = (res: { status: number; body: Record<string, unknown>; text: string }, tenant = TENANT) => {
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ type: '/problems/secret-undecryptable', status: 503 });
-    expect(res.body.detail).toContain(`sentinelone integration of tenant '${TENANT}'`);
+    expect(res.body.detail).toContain(`sentinelone integration of tenant '${tenant}'`);
     expect(res.body.detail).toMatch(/ENCRYPTION_KEY or ENCRYPTION_KEYS_PREVIOUS must include the key/);
     for (const secret of fakeSecrets({ sentinelone: fakes.sentinelone })) expect(res.text).not.toContain(secret);
   };
@@ -95,5 +95,28 @@ describe('a copy that lacks the key an integration was stored under (one SQLite 
     expect(anonymous.text).not.toContain(TENANT);
     // The copy that holds the key is fine.
     expect((await call(newer!.app).get('/api/health')).body.checks.store.status).toBe('ok');
+  });
+
+  it('a never-synced stream: its failed run is recorded (naming the integration, never a secret) and a read answers the same 503 as /test', async () => {
+    const FRESH = 'tenant_rotated_fresh';
+    await registerTenant(newer!.app, FRESH, { sentinelone: fakes.sentinelone });
+    // From here only the copy without the key runs: the other would sync the new tenant at its next planning.
+    await newer!.close();
+    newer = undefined;
+    const calls = fakes.sentinelone.requests.length;
+
+    const read = await call(older!.app).get(`/api/tenants/${FRESH}/security-alerts`);
+    expectUndecryptable(read, FRESH);
+    const [status] = await syncStatus(older!.app, FRESH);
+    expect(status).toMatchObject({ stream: 'sentinelone.threats', state: 'failed', last_success_at: null });
+    expect(status.last_error).toContain(`sentinelone integration of tenant '${FRESH}' cannot be used by this server`);
+    for (const secret of fakeSecrets({ sentinelone: fakes.sentinelone })) expect(JSON.stringify(status)).not.toContain(secret);
+    expect(fakes.sentinelone.requests.length).toBe(calls);
+
+    const test = await call(older!.app).post(`/api/admin/tenants/${FRESH}/integrations/sentinelone/test`);
+    expectUndecryptable(test, FRESH);
+    expect(read.body.detail).toBe(test.body.detail);
+    // Read again once recorded: the same answer, not a first sync in progress.
+    expectUndecryptable(await call(older!.app).get(`/api/tenants/${FRESH}/security-alerts`), FRESH);
   });
 });

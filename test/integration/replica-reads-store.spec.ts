@@ -39,6 +39,7 @@ describe('replica reads on the platform store', () => {
   let afterStatement: ((sql: string) => void) | undefined;
   let platform: PlatformUnderTest;
   let replica: ReplicaRepository;
+  let platformDb: PlatformDb;
   let runs: SyncRunsRepository;
   let n = 0;
 
@@ -51,7 +52,8 @@ describe('replica reads on the platform store', () => {
     const { db, engine } = openDatabase(`sqlite:${join(dir, 'platform.db')}`, { connectTimeoutMs: 5_000, queryTimeoutMs: 10_000, onQuery });
     await migrateToLatest(db);
     platform = platformOn(db, engine, new SecretBox(randomBytes(32)), 60_000);
-    replica = new ReplicaRepository(new PlatformDb(db, engine));
+    platformDb = new PlatformDb(db, engine);
+    replica = new ReplicaRepository(platformDb);
     runs = new SyncRunsRepository(new PlatformDb(db, engine));
   });
   beforeEach(() => {
@@ -64,7 +66,7 @@ describe('replica reads on the platform store', () => {
   });
 
   const readsOf = () =>
-    new ReplicaReads(replica, new NoFirstSync(), platform.store, { localMaxBytes: 256 * 2 ** 20 } as never, { intervalMs: 3_600_000, firstSyncWaitMs: 1_000 } as never);
+    new ReplicaReads(replica, new NoFirstSync(), platform.store, { localMaxBytes: 256 * 2 ** 20 } as never, { intervalMs: 3_600_000, firstSyncWaitMs: 1_000 } as never, platformDb);
 
   /** A tenant with a ConnectWise integration (through the service, as the admin API writes it) and a synced ticket stream of `ROWS` rows marked `run`. */
   async function syncedTenant(): Promise<StreamKey> {

@@ -244,5 +244,17 @@ describe('ConnectWise stream fetchers against a fake ConnectWise', () => {
       expect(fake.requests.length).toBe(1);
       expect(fake.requests[0].query.get('conditions')).toBe('lastUpdated>=[2026-01-19T00:00:00Z]');
     });
+
+    it.each([
+      ['a first sync (the recent window)', '2026-01-10T00:00:00.000Z'],
+      ['a full re-sync (the history)', '2025-10-01T00:00:00.000Z'],
+    ])('%s asks for every member, however long untouched, not those updated since `from`', async (_run, from) => {
+      // Last updated a year before either bound, and still the owner of open tickets.
+      fake.members = [{ ...member(176, 'jdoe@msp.example'), _info: { lastUpdated: '2025-01-05T12:00:00Z' } }, member(177, 'asmith@msp.example', 20)];
+      const fetcher = new ConnectWiseMembersFetcher(clientOf());
+      const pages = await pagesOf(fetcher, request({ since: null, from }));
+      expect(pages.flatMap((p) => p.changes.map((c) => c.vendorId))).toEqual(['176', '177']);
+      expect(listCalls('/system/members').every((r) => !r.query.has('conditions'))).toBe(true);
+    });
   });
 });

@@ -8,7 +8,8 @@ import {
   VendorUnavailableError,
   VendorWalkTimeoutError,
 } from '../../src/integrations/http/vendor-errors.js';
-import { FirstSyncFailedError } from '../../src/replica-reads/replica-errors.js';
+import { FirstSyncFailedError, firstSyncFailure, retryAfterFailure } from '../../src/replica-reads/replica-errors.js';
+import { SecretUndecryptableError } from '../../src/platform/secret-box.js';
 
 describe('a failed first sync answered as the vendor failure it recorded', () => {
   it.each([
@@ -32,5 +33,45 @@ describe('a failed first sync answered as the vendor failure it recorded', () =>
   it("keeps the vendor's own words (an answer's excerpt) out of the read's answer", () => {
     const error = new VendorHttpError('connectwise', 500, 'GET /service/tickets', 'internal detail');
     expect(new FirstSyncFailedError('connectwise', error.message).message).toBe(error.withoutVendorText);
+  });
+});
+
+describe('Retry-After on a failed first sync answered 503', () => {
+  const waits = { cooldownMs: 30_000, intervalMs: 900_000 };
+  const failedAt = Date.parse('2026-12-07T12:00:00Z');
+  const circuit = new VendorUnavailableError('sentinelone', 'circuit sentinelone:tenant_a is open after repeated failures', 30).message;
+  const unreachable = new VendorUnavailableError('sentinelone', 'network error (ECONNREFUSED) on GET /web/api/v2.1/threats').message;
+
+  it("an open circuit: the breaker's remaining cooldown, when the stream's retry is queued", () => {
+    expect(retryAfterFailure(circuit, failedAt, waits, failedAt + 12_400)).toBe(18);
+    expect(retryAfterFailure(circuit, failedAt, waits, failedAt)).toBe(30);
+  });
+
+  it('another failure: until the next scheduled run', () => {
+    expect(retryAfterFailure(unreachable, failedAt, waits, failedAt + 300_000)).toBe(600);
+  });
+
+  it('a run overdue: 1 s, never 0 or negative', () => {
+    expect(retryAfterFailure(circuit, failedAt, waits, failedAt + 45_000)).toBe(1);
+  });
+
+  it('is sent as the Retry-After header on a 503 only', () => {
+    expect(new FirstSyncFailedError('sentinelone', circuit, 18).toProblem(false)).toMatchObject({ status: 503, headers: { 'retry-after': '18' } });
+    const vendorError = new VendorHttpError('connectwise', 500, 'GET /service/tickets', 'down').message;
+    expect(new FirstSyncFailedError('connectwise', vendorError, 18).toProblem(false).headers).toEqual({});
+  });
+});
+
+describe('a first sync that could not decrypt the integration secrets', () => {
+  it("answers the admin /test's 503 problem with the detail it recorded", () => {
+    const recorded = new SecretUndecryptableError("tenant_a/sentinelone/api_token", 'under key abc, which is not ENCRYPTION_KEY').message;
+    const answer = firstSyncFailure('tenant_a', 'sentinelone', recorded, 30);
+    expect(answer).toBeInstanceOf(SecretUndecryptableError);
+    expect(answer).toMatchObject({ status: 503, type: '/problems/secret-undecryptable', message: recorded });
+  });
+
+  it('any other recorded failure is still the vendor failure', () => {
+    const recorded = new VendorHttpError('connectwise', 500, 'GET /service/tickets', 'down').message;
+    expect(firstSyncFailure('tenant_a', 'connectwise', recorded)).toBeInstanceOf(FirstSyncFailedError);
   });
 });
