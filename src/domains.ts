@@ -17,9 +17,3 @@ export const DOMAINS_MODULE = import.meta.url;
 
 export { DOMAIN_NAMES, domainsOfVendor, type DomainName } from './config/domains-and-vendors.js';
 
-/** The descriptor of a domain name; throws on a name that is not one (a bug, not input). */
-export function domainNamed(name: DomainName): Domain {
-  const domain = DOMAINS.find((d) => d.name === name);
-  if (!domain) throw new TypeError(`'${String(name)}' is not a domain`);
-  return domain;
-}

@@ -47,7 +47,7 @@ export function retryAfterFailure(lastError: string, failedAtMs: number, waits: 
   return Math.max(1, Math.ceil((failedAtMs + waitMs - nowMs) / 1000));
 }
 
-/** A stream's first sync failed: the read answers that vendor failure as a read-through would have. */
+/** A stream's first sync failed: the read answers that vendor failure, with the vendor's own problem type and status. */
 export class FirstSyncFailedError extends VendorError {
   readonly httpStatus: number;
   readonly problemType: VendorProblemType;

@@ -114,6 +114,24 @@ describe('vendor request budgets on PostgreSQL', () => {
     expect(arrived).toBe(3);
   });
 
+  it('copies booting together on a fresh database all open their budgets (the table is created once, the race lost by the others)', async () => {
+    // PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against itself: a loser may get "type … already exists"
+    // (42710, which the library does not absorb). The race is timing-bound, so several fresh databases are tried.
+    const limits = { smileback: [{ requests: 1, seconds: 600 }] };
+    for (let round = 0; round < 6; round++) {
+      const fresh = await createPostgresDatabase();
+      try {
+        const copies = await Promise.allSettled(
+          Array.from({ length: 8 }, () => VendorBudgets.onPostgres(fresh.url, { connectTimeoutMs: 5_000, queryTimeoutMs: 5_000 }, limits)),
+        );
+        await Promise.all(copies.map((copy) => (copy.status === 'fulfilled' ? copy.value.close() : undefined)));
+        expect(copies.map((copy) => (copy.status === 'fulfilled' ? 'open' : String((copy.reason as Error).message)))).toEqual(Array(8).fill('open'));
+      } finally {
+        await fresh.drop();
+      }
+    }
+  }, 60_000);
+
   it('an unreachable store does not stop vendor calls: the copy counts in its own memory until it is back', async () => {
     const proxy = await new TcpProxy(POSTGRES_ADDRESS.host, POSTGRES_ADDRESS.port).listen();
     try {

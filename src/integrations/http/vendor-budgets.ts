@@ -95,9 +95,14 @@ export class VendorBudgets {
       duration: window.seconds,
       insuranceLimiter: memoryLimiter(window, keyPrefix),
     });
+    // One limiter runs the library's own CREATE TABLE IF NOT EXISTS before the others use the table.
+    const create = () => new Promise<void>((resolve, reject) => new RateLimiterPostgres(options({ requests: 1, seconds: 1 }, 'created', false), (e) => (e ? reject(e) : resolve())));
     try {
-      // One limiter runs the library's own CREATE TABLE IF NOT EXISTS before the others use the table.
-      await new Promise<void>((resolve, reject) => new RateLimiterPostgres(options({ requests: 1, seconds: 1 }, 'created', false), (e) => (e ? reject(e) : resolve())));
+      await create().catch((error: unknown) => {
+        // Copies booting together race on IF NOT EXISTS (PostgreSQL raises 23505, 42P07 or 42710): the winner committed, so once more finds it.
+        if (!isCreateRace(error)) throw error;
+        return create();
+      });
     } catch (error) {
       await pool.end();
       throw error;
@@ -191,6 +196,11 @@ function build(limits: VendorBudgetLimits, limiter: (window: BudgetWindow, keyPr
 
 function memoryLimiter(window: BudgetWindow, keyPrefix: string): RateLimiterMemory {
   return new RateLimiterMemory({ keyPrefix, points: window.requests, duration: window.seconds });
+}
+
+function isCreateRace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '42P07' || code === '42710';
 }
 
 // The store's key column holds 255 characters: a long credential key goes in as its digest.

@@ -28,7 +28,7 @@ export interface WalkRequest {
   retryAfter: RetryAfterPolicy;
 }
 
-/** On a 429, `wait` for Retry-After and retry (a read-through); `raise` it at once (a sync run reschedules itself). */
+/** On a 429, `wait` for Retry-After and retry (a one-off call such as the admin test's ping); `raise` it at once (a sync run reschedules itself). */
 export type RetryAfterPolicy = 'wait' | 'raise';
 
 /** How a vendor's list item is told apart: its id and its last update (e.g. CW `_info.lastUpdated`). */

@@ -109,7 +109,7 @@ export class MockScenarios {
     return body;
   }
 
-  /** The same error a live source throws for that vendor failure, so the problem+json is the same. */
+  /** The same error live mode answers for that vendor failure (a failed first sync), so the problem+json is the same. */
   private failure(code: ScenarioCode, { vendor, target }: { vendor: string; target: string }): VendorError {
     switch (code) {
       case 502:
