@@ -35,6 +35,8 @@ describe('two app copies on one PostgreSQL database', () => {
       'sync_runs',
       'sync_state',
       'tenants',
+      // rate-limiter-flexible's own table for the shared vendor request budgets (created at boot, IF NOT EXISTS).
+      'vendor_budgets',
     ]);
 
     const [first, second] = copies;
