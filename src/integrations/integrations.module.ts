@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { liveConfig } from '../config/live.config.js';
 import { platformConfig } from '../config/platform.config.js';
@@ -17,8 +17,16 @@ import { VendorHttp } from './http/vendor-http.js';
     {
       provide: VendorBudgets,
       inject: [platformConfig.KEY, VENDOR_BUDGET_LIMITS],
-      useFactory: (platform: ConfigType<typeof platformConfig>, limits: VendorBudgetLimits) =>
-        /^postgres(ql)?:\/\//.test(platform.databaseUrl) ? VendorBudgets.onPostgres(platform.databaseUrl, platform, limits) : VendorBudgets.inMemory(limits),
+      useFactory: async (platform: ConfigType<typeof platformConfig>, limits: VendorBudgetLimits) => {
+        if (!/^postgres(ql)?:\/\//.test(platform.databaseUrl)) return VendorBudgets.inMemory(limits);
+        try {
+          return await VendorBudgets.onPostgres(platform.databaseUrl, platform, limits);
+        } catch (error) {
+          // The platform store names an unusable database (its real cause, no password) when it opens next; budgets alone never stop a boot.
+          new Logger('VendorBudgets').warn(`vendor request budgets kept in this process only: ${error instanceof Error ? error.message : String(error)}`);
+          return VendorBudgets.inMemory(limits);
+        }
+      },
     },
     {
       provide: VendorHttp,

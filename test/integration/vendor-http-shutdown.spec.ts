@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { liveConfig } from '../../src/config/live.config.js';
+import { platformConfig } from '../../src/config/platform.config.js';
 import { VendorError, VendorUnavailableError } from '../../src/integrations/http/vendor-errors.js';
 import { VendorHttp } from '../../src/integrations/http/vendor-http.js';
 import { IntegrationsModule } from '../../src/integrations/integrations.module.js';
@@ -11,7 +12,14 @@ import { vendorFailure } from '../support/vendor-failure.js';
 const HTTP = { timeoutMs: 60_000, maxAttempts: 0, breakerThreshold: 5, halfOpenAfterMs: 60_000, concurrencyPerVendor: 3, allowPrivateNetworks: true };
 
 @Global()
-@Module({ providers: [{ provide: liveConfig.KEY, useValue: { http: HTTP } }], exports: [liveConfig.KEY] })
+@Module({
+  providers: [
+    { provide: liveConfig.KEY, useValue: { http: HTTP } },
+    // The vendor budgets are kept where the platform database is: SQLite here, so in this process.
+    { provide: platformConfig.KEY, useValue: { databaseUrl: 'sqlite::memory:', connectTimeoutMs: 1_000, queryTimeoutMs: 1_000 } },
+  ],
+  exports: [liveConfig.KEY, platformConfig.KEY],
+})
 class LiveConfigUnderTest {}
 
 const failure = vendorFailure;
