@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { serializeReply } from '../common/record-index/record-page.js';
 
 /**
@@ -11,57 +12,41 @@ export class CachedAnswer {
   ) {}
 }
 
-/** Bytes of the key and the answer, plus what a Map entry and a Buffer cost beyond them. */
+/** Bytes of the key and the answer, plus what a cache entry and a Buffer cost beyond them. */
 const ENTRY_OVERHEAD_BYTES = 200;
 
 /**
  * The answers of data GETs by (question, data version): the same text as the ETag's, so an answer is
- * reused exactly when its tag is, and a new data version never meets an old answer. Bounded by bytes;
- * the least recently used go first; an answer over a sixteenth of the budget is not kept.
+ * reused exactly when its tag is, and a new data version never meets an old answer. Bounded by bytes
+ * (lru-cache, as the replica reads' cache); an answer over a sixteenth of the budget is not kept.
  */
 export class AnswerCache {
-  private readonly answers = new Map<string, CachedAnswer>();
-  private bytes = 0;
+  private readonly answers: LRUCache<string, CachedAnswer>;
 
-  constructor(private readonly budgetBytes: number) {}
+  constructor(budgetBytes: number) {
+    this.answers = new LRUCache({ maxSize: budgetBytes, maxEntrySize: budgetBytes / 16, sizeCalculation: (answer, key) => costOf(key, answer) });
+  }
 
   get size(): number {
     return this.answers.size;
   }
 
   get usedBytes(): number {
-    return this.bytes;
+    return this.answers.calculatedSize;
   }
 
   get(key: string): CachedAnswer | undefined {
-    const answer = this.answers.get(key);
-    if (answer !== undefined) {
-      // Re-inserted: a Map iterates in insertion order, so the first entry is the least recently used.
-      this.answers.delete(key);
-      this.answers.set(key, answer);
-    }
-    return answer;
+    return this.answers.get(key);
   }
 
   /** The body as the reply serializer writes it, kept when it fits; what to send either way. */
   keep(key: string, body: unknown): CachedAnswer {
     const text = serializeReply(body);
     // UTF-8 needs at most 3 bytes per UTF-16 unit: bounded before encoding anything.
-    const cost = 3 * text.length + 2 * key.length + ENTRY_OVERHEAD_BYTES;
-    if (cost > this.budgetBytes / 16) return new CachedAnswer(text, pageMetaOf(body));
+    if (3 * text.length + 2 * key.length + ENTRY_OVERHEAD_BYTES > this.answers.maxEntrySize) return new CachedAnswer(text, pageMetaOf(body));
     const answer = new CachedAnswer(Buffer.from(text, 'utf8'), pageMetaOf(body));
-    this.evict(key);
     this.answers.set(key, answer);
-    this.bytes += costOf(key, answer);
-    while (this.bytes > this.budgetBytes) this.evict(this.answers.keys().next().value as string);
     return answer;
-  }
-
-  private evict(key: string): void {
-    const answer = this.answers.get(key);
-    if (answer === undefined) return;
-    this.answers.delete(key);
-    this.bytes -= costOf(key, answer);
   }
 }
 
