@@ -1,34 +1,20 @@
 import type { ConsoleLogger, INestApplication } from '@nestjs/common';
-import { STREAM_FETCHERS } from '../../src/sync/stream-fetchers.js';
 import type { StreamName } from '../../src/sync/stream.js';
 import { SyncRunner, type RunOutcome } from '../../src/sync/sync-runner.js';
 import { SyncRunsRepository, type SyncRun } from '../../src/sync/sync-runs.repository.js';
-import { VendorStreamFetchers } from '../../src/sync/vendor-stream-fetchers.js';
-import { bootApp, type TestApp } from './app.js';
+import type { TestApp } from './app.js';
+import { bootVendorReplicaApp, type StreamStatus } from './vendor-replica-app.js';
 import { call, LIVE_ENV } from './live-fixtures.js';
 
 /** Live mode reading from the replica: one run per stream an hour (tests run the streams themselves), no backfill owed. */
 export const REPLICA_ENV: Record<string, string | undefined> = { ...LIVE_ENV, SYNC_INTERVAL_SECONDS: '3600', SYNC_HISTORY_DAYS: '90', FIRST_SYNC_WAIT_MS: '10000' };
 
-/**
- * The app with live reads from the replica and the production stream fetchers (vendor clients built
- * from the stored integrations over the app's own VendorHttp), so the app's VENDOR_* settings, address
- * guard and logger apply to every sync run, as in production.
- */
+/** The app with live reads from the replica and the production stream fetchers (VENDOR_* settings, address guard and logger as in production). */
 export function bootSyncedApp(env: Record<string, string | undefined>, logger: ConsoleLogger | false = false): Promise<TestApp> {
-  return bootApp(env, (b) => b, logger, { streamFetchers: { provide: STREAM_FETCHERS, useClass: VendorStreamFetchers } });
+  return bootVendorReplicaApp(env, undefined, logger);
 }
 
-/** One stream as `GET /api/admin/tenants/{id}/sync` shows it. */
-export interface StreamStatus {
-  stream: string;
-  vendor: string;
-  state: string;
-  last_success_at: string | null;
-  records: number;
-  last_error: string | null;
-  last_run: { kind: string; finished_at: string | null; vendor_calls: number; http_429: number; seen: number; inserted: number; changed: number; deleted: number } | null;
-}
+export type { StreamStatus };
 
 /** The stream's entry in the admin sync status (fails the test when the tenant has no such stream). */
 export async function streamStatus(app: INestApplication, tenantId: string, stream: StreamName): Promise<StreamStatus> {

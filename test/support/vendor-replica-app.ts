@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { ConsoleLogger, INestApplication } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReplicaRepository } from '../../src/sync/replica.repository.js';
 import { STREAM_FETCHERS, type StreamFetchers } from '../../src/sync/stream-fetchers.js';
@@ -9,8 +9,12 @@ import { bootApp, type TestApp } from './app.js';
 import { call } from './live-fixtures.js';
 
 /** Live mode on the replica with the production stream binding: tenants' integrations as stored (decrypted, time zone and all). */
-export function bootVendorReplicaApp(env: Record<string, string | undefined>, customize: (b: TestingModuleBuilder) => TestingModuleBuilder = (b) => b): Promise<TestApp> {
-  return bootApp(env, customize, false, { streamFetchers: { provide: STREAM_FETCHERS, useClass: VendorStreamFetchers } });
+export function bootVendorReplicaApp(
+  env: Record<string, string | undefined>,
+  customize: (b: TestingModuleBuilder) => TestingModuleBuilder = (b) => b,
+  logger: ConsoleLogger | false = false,
+): Promise<TestApp> {
+  return bootApp(env, customize, logger, { streamFetchers: { provide: STREAM_FETCHERS, useClass: VendorStreamFetchers } });
 }
 
 /** One stream as `GET /api/admin/tenants/{id}/sync` reports it. */
@@ -21,7 +25,17 @@ export interface StreamStatus {
   last_success_at: string | null;
   records: number;
   last_error: string | null;
-  last_run: { kind: string; started_at: string; finished_at: string | null; vendor_calls: number; seen: number; inserted: number } | null;
+  last_run: {
+    kind: string;
+    started_at: string;
+    finished_at: string | null;
+    vendor_calls: number;
+    http_429: number;
+    seen: number;
+    inserted: number;
+    changed: number;
+    deleted: number;
+  } | null;
 }
 
 export async function syncStatus(app: INestApplication, tenantId: string): Promise<StreamStatus[]> {
