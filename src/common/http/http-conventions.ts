@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { hash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { PROBLEM_CONTENT_TYPE } from '../problem/problem-details.filter.js';
@@ -77,9 +78,9 @@ export function entityTag(body: string | Buffer): string {
 
 /** Texts up to this length have their tag remembered; longer ones are hashed every time (they rarely repeat). */
 const MAX_REMEMBERED_TEXT = 2048;
-/** At most this many remembered tags (≤ 2048 characters each, so a few MiB at worst); the oldest goes first. */
+/** At most this many remembered tags (≤ 2048 characters each, so a few MiB at worst); the least recently used goes first. */
 const MAX_REMEMBERED_TAGS = 1024;
-const rememberedTags = new Map<string, string>();
+const rememberedTags = new LRUCache<string, string>({ max: MAX_REMEMBERED_TAGS });
 
 /**
  * The weak tag of a text, remembered: the same small answer (a probe, a record polled at one data
@@ -90,7 +91,6 @@ export function weakTagOf(text: string): string {
   if (tag !== undefined) return tag;
   tag = `W/"${hash('sha1', text, 'base64url')}"`;
   if (text.length > MAX_REMEMBERED_TEXT) return tag;
-  if (rememberedTags.size >= MAX_REMEMBERED_TAGS) rememberedTags.delete(rememberedTags.keys().next().value as string);
   rememberedTags.set(text, tag);
   return tag;
 }
